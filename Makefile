@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is what those two are made of.
+
+SHELL := /bin/bash
+export GOFLAGS := -mod=mod
+
+CACHE      ?= $(HOME)/.cache/chorus
+MINIO_BIN  := $(CACHE)/bin/minio
+MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+APT_PACKAGES := chromium ffmpeg
+BIN        := bin/chorus
+
+.PHONY: run test demo deps web build test-go test-web test-browser bench clean
+
+## run: build the web app and the server, start Chorus on http://localhost:8080
+run: build
+	./$(BIN) serve
+
+## test: install what the tests need, then run every test
+test: deps
+	$(MAKE) test-go test-web build test-browser
+
+build: web
+	go build -o $(BIN) ./server
+
+web: web/node_modules/.installed
+	cd web && npm run build
+
+# npm ci only when the lock file changed since the last install.
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+## deps: Debian packages, npm packages and a MinIO server for the tests (idempotent)
+deps: web/node_modules/.installed $(MINIO_BIN)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# MinIO is built from the Go module proxy once, into a cache outside the clone.
+$(MINIO_BIN):
+	mkdir -p $(dir $@)
+	GOBIN=$(dir $@) go install github.com/minio/minio@$(MINIO_VERSION)
+
+test-go:
+	CHORUS_REQUIRE_SERVICES=1 CHORUS_MINIO_BIN=$(MINIO_BIN) go test -race -count=1 ./...
+
+test-web:
+	cd web && npm run typecheck && npm test
+
+test-browser:
+	cd web && CHORUS_BIN=$(abspath $(BIN)) npm run test:browser
+
+clean:
+	rm -rf bin web/dist/assets web/dist/index.html

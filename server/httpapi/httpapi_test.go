@@ -1,0 +1,274 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"chorus/server/httpapi"
+)
+
+var webFS = fstest.MapFS{
+	"index.html":           {Data: []byte("<!doctype html><title>Chorus</title>")},
+	"assets/app-4f2a9c.js": {Data: []byte("console.log('hi')")},
+	"favicon.svg":          {Data: []byte("<svg/>")},
+}
+
+func newApp(t *testing.T, checks ...httpapi.Check) (*fiber.App, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	app := httpapi.New(httpapi.Deps{
+		Logger:  slog.New(slog.NewJSONHandler(&logs, nil)),
+		Metrics: prometheus.NewRegistry(),
+		Web:     webFS,
+		Checks:  checks,
+	})
+	return app, &logs
+}
+
+func do(t *testing.T, app *fiber.App, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, body
+}
+
+func get(t *testing.T, app *fiber.App, path string) (*http.Response, []byte) {
+	return do(t, app, httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+// problemOf asserts that the response is problem+json with the given status
+// and type, and returns it.
+func problemOf(t *testing.T, resp *http.Response, body []byte, status int, typ string) httpapi.Problem {
+	t.Helper()
+	if resp.StatusCode != status {
+		t.Fatalf("got status %d, want %d (body %s)", resp.StatusCode, status, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("got Content-Type %q, want application/problem+json", ct)
+	}
+	var p httpapi.Problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("body is not a problem: %v: %s", err, body)
+	}
+	if p.Type != typ || p.Status != status || p.Title == "" || p.Detail == "" || p.RequestID == "" {
+		t.Fatalf("got problem %+v, want type %q status %d with title, detail and requestId", p, typ, status)
+	}
+	return p
+}
+
+func TestHealthz(t *testing.T) {
+	app, _ := newApp(t)
+	resp, body := get(t, app, "/healthz")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
+		t.Fatalf("got %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestReadyzNamesTheFailingStore(t *testing.T) {
+	ok := httpapi.Check{Name: "documents", Ping: func(context.Context) error { return nil }}
+	down := httpapi.Check{Name: "blobs", Ping: func(context.Context) error { return errors.New("dial tcp 10.1.2.3:9000: refused") }}
+
+	app, _ := newApp(t, ok)
+	resp, body := get(t, app, "/readyz")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"documents":"ok"`) {
+		t.Fatalf("all up: got %d %s", resp.StatusCode, body)
+	}
+
+	app, _ = newApp(t, ok, down)
+	resp, body = get(t, app, "/readyz")
+	p := problemOf(t, resp, body, 503, "/problems/unavailable")
+	if !strings.Contains(p.Detail, "blobs") || strings.Contains(p.Detail, "documents") {
+		t.Errorf("detail %q should name blobs only", p.Detail)
+	}
+	if strings.Contains(string(body), "10.1.2.3") {
+		t.Errorf("readyz leaked the driver error: %s", body)
+	}
+	if !strings.Contains(string(body), `"blobs":"unreachable"`) {
+		t.Errorf("checks should show blobs unreachable: %s", body)
+	}
+}
+
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	app, _ := newApp(t)
+	for _, path := range []string{"/healthz", "/", "/api/nope", "/assets/app-4f2a9c.js"} {
+		resp, _ := get(t, app, path)
+		h := resp.Header
+		csp := h.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q", path, h.Get("X-Content-Type-Options"))
+		}
+		if h.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("%s: Referrer-Policy %q", path, h.Get("Referrer-Policy"))
+		}
+		if h.Get("X-Request-Id") == "" {
+			t.Errorf("%s: no X-Request-ID", path)
+		}
+	}
+}
+
+func TestErrorsAreProblems(t *testing.T) {
+	app, _ := newApp(t)
+	app.Get("/api/boom", func(c *fiber.Ctx) error { panic("secret stack detail") })
+
+	t.Run("unknown api route is 404", func(t *testing.T) {
+		resp, body := get(t, app, "/api/pledges/does-not-exist")
+		problemOf(t, resp, body, 404, "/problems/not_found")
+	})
+	t.Run("wrong method is 405", func(t *testing.T) {
+		resp, body := do(t, app, httptest.NewRequest(http.MethodPost, "/healthz", nil))
+		problemOf(t, resp, body, 405, "/problems/method_not_allowed")
+	})
+	t.Run("oversized body is 413", func(t *testing.T) {
+		// Fiber rejects the body while reading it, which app.Test bypasses:
+		// go through a real listener as a client would.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go app.Listener(ln)
+		t.Cleanup(func() { app.Shutdown() })
+		// The server answers as soon as it reads the declared length, so
+		// send only the headers and read the reply.
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST /api/anything HTTP/1.1\r\nHost: chorus\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", httpapi.MaxBodyBytes+1)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		problemOf(t, resp, body, 413, "/problems/too_large")
+	})
+	t.Run("panic is 500 without details", func(t *testing.T) {
+		resp, body := get(t, app, "/api/boom")
+		problemOf(t, resp, body, 500, "/problems/internal")
+		if strings.Contains(string(body), "secret") || strings.Contains(string(body), "goroutine") {
+			t.Errorf("500 leaked details: %s", body)
+		}
+	})
+}
+
+func TestRequestsAreLoggedAsJSON(t *testing.T) {
+	app, logs := newApp(t)
+	get(t, app, "/healthz")
+	get(t, app, "/api/missing")
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("got %d log lines, want 2: %s", len(lines), logs)
+	}
+	var entry map[string]any
+	if err := json.Unmarshal([]byte(lines[1]), &entry); err != nil {
+		t.Fatalf("log line is not JSON: %s", lines[1])
+	}
+	if entry["status"] != float64(404) || entry["path"] != "/api/missing" || entry["requestId"] == "" {
+		t.Errorf("got log entry %v, want status 404, path and requestId", entry)
+	}
+}
+
+func TestWebAppCaching(t *testing.T) {
+	app, _ := newApp(t)
+	cases := []struct {
+		path, cache, body string
+	}{
+		{"/", "no-cache", "<title>Chorus</title>"},
+		{"/pledges/42", "no-cache", "<title>Chorus</title>"}, // client-side route
+		{"/assets/app-4f2a9c.js", "public, max-age=31536000, immutable", "console.log"},
+		{"/favicon.svg", "no-cache", "<svg/>"},
+	}
+	for _, c := range cases {
+		resp, body := get(t, app, c.path)
+		if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != c.cache || !strings.Contains(string(body), c.body) {
+			t.Errorf("%s: got %d, Cache-Control %q, body %.40q; want 200, %q, %q", c.path, resp.StatusCode, resp.Header.Get("Cache-Control"), body, c.cache, c.body)
+		}
+	}
+	resp, body := get(t, app, "/assets/missing-123.js")
+	problemOf(t, resp, body, 404, "/problems/not_found")
+}
+
+func TestWebAppNotBuiltSaysHowToBuild(t *testing.T) {
+	app := httpapi.New(httpapi.Deps{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(), Web: fstest.MapFS{}})
+	resp, body := get(t, app, "/")
+	p := problemOf(t, resp, body, 503, "/problems/unavailable")
+	if !strings.Contains(p.Detail, "make run") {
+		t.Errorf("detail %q should say how to build the web app", p.Detail)
+	}
+}
+
+func TestMetricsCountRequestsByRoute(t *testing.T) {
+	app, _ := newApp(t)
+	for i := 0; i < 3; i++ {
+		get(t, app, "/healthz")
+	}
+	_, body := get(t, app, "/metrics")
+	want := regexp.MustCompile(`chorus_http_requests_total\{method="GET",route="/healthz",status="200"\} 3`)
+	if !want.Match(body) {
+		t.Fatalf("metrics lack 3 healthz requests:\n%s", body)
+	}
+	if !strings.Contains(string(body), "chorus_http_request_duration_seconds_bucket") {
+		t.Error("metrics lack the latency histogram")
+	}
+}
+
+// The OpenAPI document must describe exactly the routes the app serves.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	app, _ := newApp(t)
+	_, body := get(t, app, "/api/openapi.json")
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("not an OpenAPI 3 document: %v", err)
+	}
+	documented := map[string]bool{}
+	for p, ops := range doc.Paths {
+		for method := range ops {
+			documented[strings.ToUpper(method)+" "+p] = true
+		}
+	}
+	registered := map[string]bool{}
+	param := regexp.MustCompile(`:([A-Za-z0-9_]+)`)
+	for _, r := range app.GetRoutes(true) {
+		if r.Method == fiber.MethodHead || r.Path == "/*" || r.Path == "/" {
+			continue // HEAD mirrors GET; /* is the web app
+		}
+		registered[r.Method+" "+param.ReplaceAllString(r.Path, "{$1}")] = true
+	}
+	for k := range registered {
+		if !documented[k] {
+			t.Errorf("route %s is not in openapi.json", k)
+		}
+	}
+	for k := range documented {
+		if !registered[k] {
+			t.Errorf("openapi.json documents %s, which the app does not serve", k)
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package httpapi
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// httpMetrics are the Prometheus series for HTTP traffic, labelled by the
+// route pattern (not the raw path, which would grow without bound).
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "chorus_http_requests_total",
+			Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "chorus_http_request_duration_seconds",
+			Help:    "HTTP request latency by method and route.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+// observe logs every request as one JSON line and records its metrics. It
+// runs the error handler itself so the logged status is the one sent.
+func (a *API) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	elapsed := time.Since(start)
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	a.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+	a.metrics.latency.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
+	a.deps.Logger.Info("request",
+		"requestId", requestID(c),
+		"method", c.Method(),
+		"path", c.Path(),
+		"route", route,
+		"status", status,
+		"durationMs", float64(elapsed.Microseconds())/1000,
+		"bytes", len(c.Response().Body()),
+	)
+	return nil
+}
