@@ -1,0 +1,66 @@
+package mongo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"chorus/store"
+	"chorus/store/storetest"
+)
+
+// TestContract runs the shared contract suite against a real MongoDB. Each
+// run uses a fresh database, dropped at the end; every subtest gets its own
+// Store (its own client) on that database, as separate processes would.
+func TestContract(t *testing.T) {
+	uri := os.Getenv("TEST_MONGODB_URI")
+	if uri == "" {
+		t.Skip("TEST_MONGODB_URI is not set: the contract suite runs against MongoDB only when it points at a reachable server (replica set recommended)")
+	}
+	if name := databaseFromURI(uri); name != "" {
+		// Open prefers the URI's database, so the suite would write into (and
+		// drop) it. Name the auth database with authSource instead.
+		t.Fatalf("TEST_MONGODB_URI names the database %q; leave the path empty (use ?authSource=... for authentication) so the suite can use and drop its own", name)
+	}
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	database := "chorus_test_" + hex.EncodeToString(b)
+
+	open := func(t *testing.T) *Store {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		s, err := Open(ctx, uri, database)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", database, err)
+		}
+		return s
+	}
+
+	admin := open(t)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := admin.db.Drop(ctx); err != nil {
+			t.Errorf("dropping %s: %v", database, err)
+		}
+		if err := admin.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+
+	storetest.Run(t, func(t *testing.T) store.Documents {
+		s := open(t)
+		t.Cleanup(func() {
+			if err := s.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+		return s
+	})
+}
