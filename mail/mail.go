@@ -1,0 +1,23 @@
+// Package mail is the mail port: how Chorus sends invitations, guardian links
+// and notices. Adapters: the outbox (embedded default: mail is kept in the
+// document store and logged, for coordinators to see) and SMTP (SMTP_URL).
+package mail
+
+import "context"
+
+// Message is one e-mail, always sent as multipart text and HTML. Texts are
+// already localised by the capability that sends them. Never put a minor's
+// full name or date of birth in a message.
+type Message struct {
+	To      string
+	Subject string
+	Text    string // plain-text body
+	HTML    string // HTML body; the same content as Text
+	Kind    string // what it is for, e.g. "guardian.request", for the outbox list and logs
+}
+
+// Sender sends messages. Send returns fault.Invalid for a bad address or an
+// empty message and fault.Unavailable when the mail server cannot be reached.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
