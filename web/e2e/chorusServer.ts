@@ -1,0 +1,99 @@
+// Starts the real Chorus server binary for browser tests: CHORUS_BIN, a free
+// port, a fresh data directory, and a wait for GET /healthz = 200.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ChorusServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  /** What the server printed so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const healthTimeoutMs = 30_000;
+
+/** Returns the server binary named by CHORUS_BIN, or throws a clear error. */
+export function chorusBinary(): string {
+  const bin = process.env.CHORUS_BIN;
+  if (!bin) {
+    throw new Error(
+      'CHORUS_BIN is not set. Build the server (cd /work/main && go build -o bin/chorus ./server) ' +
+        'and run: CHORUS_BIN=$PWD/../bin/chorus npm run test:browser',
+    );
+  }
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    throw new Error(`CHORUS_BIN=${bin}: no executable file there. Build the server first.`);
+  }
+  return bin;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/** Starts CHORUS_BIN and resolves once /healthz answers 200. */
+export async function startChorus(): Promise<ChorusServer> {
+  const bin = chorusBinary();
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child = spawn(bin, [], {
+    env: { ...process.env, PORT: String(port), CHORUS_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const done = exited(child);
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await done;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + healthTimeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(`${bin} exited (${child.exitCode ?? child.signalCode}) before /healthz answered:\n${log}`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return { url, output: () => log, stop };
+      last = `status ${response.status}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`${bin}: GET /healthz did not answer 200 within ${healthTimeoutMs / 1000} s (${last}):\n${log}`);
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { catalogues, languages } from '.';
+
+describe('catalogues', () => {
+  const englishKeys = Object.keys(catalogues.en).sort();
+
+  it.each(languages)('%s has exactly the English keys', (lang) => {
+    expect(Object.keys(catalogues[lang]).sort()).toEqual(englishKeys);
+  });
+
+  it.each(languages)('%s has no empty values', (lang) => {
+    const empty = Object.entries(catalogues[lang])
+      .filter(([, value]) => typeof value !== 'string' || value.trim() === '')
+      .map(([key]) => key);
+    expect(empty).toEqual([]);
+  });
+
+  it.each(languages)('%s uses the same {placeholders} as English', (lang) => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of englishKeys) {
+      expect(placeholders(catalogues[lang][key] ?? ''), key).toEqual(placeholders(catalogues.en[key] ?? ''));
+    }
+  });
+
+  it('keys are flat dotted names', () => {
+    for (const key of englishKeys) expect(key).toMatch(/^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)+$/);
+  });
+
+  it.each(languages)('%s names itself in its own language', (lang) => {
+    expect(catalogues[lang]['language.name']).toBeTruthy();
+  });
+
+  it('French and German are translated, not copied from English', () => {
+    for (const lang of ['fr', 'de'] as const) {
+      const same = englishKeys.filter((key) => catalogues[lang][key] === catalogues.en[key]);
+      // Only brand names and formats may stay the same.
+      expect(same.filter((key) => !['app.name', 'document.title', 'nav.videos', 'videos.title'].includes(key))).toEqual([]);
+    }
+  });
+});

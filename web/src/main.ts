@@ -1,0 +1,7 @@
+import './styles.css';
+import { mountApp } from './app';
+import { initLanguage } from './i18n';
+
+initLanguage();
+const root = document.getElementById('app');
+if (root) mountApp(root);

@@ -1,0 +1,116 @@
+// Client-side routing with the History API. Each route renders a page into
+// <main>, sets document.title and, after a navigation, moves focus to the
+// page's main heading so screen-reader and keyboard users land on it.
+import { t, type MessageKey } from './i18n';
+
+/** A page: its element and the heading that receives focus after navigation. */
+export interface Page {
+  element: HTMLElement;
+  heading: HTMLElement;
+}
+
+export interface Route {
+  path: string;
+  /** Catalogue key of the page name used in document.title. */
+  titleKey: MessageKey;
+  render: () => Page;
+}
+
+export interface RouterOptions {
+  routes: readonly Route[];
+  /** Rendered for any path without a route. */
+  notFound: Omit<Route, 'path'>;
+  /** Where pages are rendered (the <main> element). */
+  outlet: HTMLElement;
+  /** Called after each render with the path shown. */
+  onRender?: (path: string) => void;
+  window?: Window;
+}
+
+/** Normalises a path: no trailing slash except for "/". */
+export function normalisePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+export class Router {
+  private readonly routes: readonly Route[];
+  private readonly notFound: Omit<Route, 'path'>;
+  private readonly outlet: HTMLElement;
+  private readonly onRender?: (path: string) => void;
+  private readonly win: Window;
+  private current: Omit<Route, 'path'> | null = null;
+  private listening: AbortController | null = null;
+
+  constructor(options: RouterOptions) {
+    this.routes = options.routes;
+    this.notFound = options.notFound;
+    this.outlet = options.outlet;
+    this.onRender = options.onRender;
+    this.win = options.window ?? window;
+  }
+
+  /** Renders the current location and starts following links and history. */
+  start(): void {
+    this.stop();
+    this.listening = new AbortController();
+    const { signal } = this.listening;
+    this.win.addEventListener('popstate', () => this.render(this.win.location.pathname, { focus: true }), { signal });
+    this.win.document.addEventListener('click', (event) => this.handleClick(event), { signal });
+    // No focus move on first load: the first Tab must reach the skip link.
+    this.render(this.win.location.pathname, { focus: false });
+  }
+
+  /** Stops following links and history. */
+  stop(): void {
+    this.listening?.abort();
+    this.listening = null;
+  }
+
+  /** Shows path, adding it to the history. */
+  navigate(path: string): void {
+    const target = normalisePath(path);
+    if (target !== normalisePath(this.win.location.pathname)) {
+      this.win.history.pushState(null, '', target);
+    }
+    this.render(target, { focus: true });
+  }
+
+  /** Finds the route for path, or the not-found route. */
+  resolve(path: string): Omit<Route, 'path'> {
+    const target = normalisePath(path);
+    return this.routes.find((route) => route.path === target) ?? this.notFound;
+  }
+
+  /** Renders path into the outlet. */
+  render(path: string, { focus }: { focus: boolean }): void {
+    const route = this.resolve(path);
+    const page = route.render();
+    this.current = route;
+    this.outlet.replaceChildren(page.element);
+    this.updateTitle();
+    this.onRender?.(normalisePath(path));
+    if (focus) {
+      page.heading.focus();
+      this.win.scrollTo?.(0, 0);
+    }
+  }
+
+  /** Sets document.title for the current page in the current language. */
+  updateTitle(): void {
+    if (!this.current) return;
+    this.win.document.title = t('document.title', { page: t(this.current.titleKey) });
+  }
+
+  private handleClick(event: MouseEvent): void {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const target = event.target instanceof Element ? event.target : null;
+    const link = target?.closest<HTMLAnchorElement>('a[data-route]');
+    if (!link || (link.target && link.target !== '_self')) return;
+    const url = new URL(link.href, this.win.location.href);
+    if (url.origin !== this.win.location.origin) return;
+    event.preventDefault();
+    this.navigate(url.pathname);
+  }
+}
