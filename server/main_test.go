@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer lets the test read logs while the server writes them.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// start runs Chorus as `chorus serve` would, on embedded defaults.
+func start(t *testing.T, env map[string]string) (base string, stop func() error, stderr *syncBuffer) {
+	t.Helper()
+	port := freePort(t)
+	vars := map[string]string{"PORT": strconv.Itoa(port), "CHORUS_DATA_DIR": t.TempDir()}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	stderr = &syncBuffer{}
+	go func() {
+		done <- Run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, io.Discard, stderr)
+	}()
+	base = "http://127.0.0.1:" + strconv.Itoa(port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("Run returned before serving: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatal("server did not answer /healthz within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var once sync.Once
+	var runErr error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(ShutdownTimeout + 2*time.Second):
+				t.Fatal("Run did not return within the shutdown timeout")
+			}
+		})
+		return runErr
+	}
+	t.Cleanup(func() { stop() })
+	return base, stop, stderr
+}
+
+func TestServeOnEmbeddedDefaults(t *testing.T) {
+	dataDir := t.TempDir()
+	base, stop, stderr := start(t, map[string]string{"CHORUS_DATA_DIR": dataDir})
+
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	json.NewDecoder(resp.Body).Decode(&ready)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || ready.Checks["documents (sqlite)"] != "ok" || ready.Checks["blobs (disk)"] != "ok" {
+		t.Fatalf("readyz: got %d %+v, want 200 with sqlite and disk ok", resp.StatusCode, ready)
+	}
+	if !strings.Contains(stderr.String(), "http://localhost:") {
+		t.Errorf("start-up should print the URL, got %q", stderr.String())
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "chorus.db")); err != nil {
+		t.Errorf("the SQLite store should live in CHORUS_DATA_DIR: %v", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}
+
+// A request in flight when the signal arrives still gets its answer.
+func TestShutdownDrainsInFlightRequests(t *testing.T) {
+	base, stop, _ := start(t, nil)
+	// A slow client: it sends headers now and the request line's end later,
+	// so the request is in flight while we stop.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: chorus\r\n")
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	time.Sleep(200 * time.Millisecond)
+	io.WriteString(conn, "\r\n")
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	reply, _ := io.ReadAll(conn)
+	if !strings.HasPrefix(string(reply), "HTTP/1.1 200") {
+		t.Errorf("in-flight request got %q, want a 200 answer", reply)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBadConfigurationStopsStartUp(t *testing.T) {
+	err := Run(context.Background(), nil, func(k string) string {
+		if k == "S3_USE_SSL" {
+			return "maybe"
+		}
+		return ""
+	}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "S3_USE_SSL") {
+		t.Fatalf("got %v, want an error naming S3_USE_SSL", err)
+	}
+	err = Run(context.Background(), []string{"dance"}, func(string) string { return "" }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "expected serve, web, worker") {
+		t.Fatalf("got %v, want the list of commands", err)
+	}
+}
+
+func TestConfigTableCommand(t *testing.T) {
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"config-table"}, func(string) string { return "" }, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "| `MONGODB_URI` |") {
+		t.Errorf("config-table output lacks MONGODB_URI:\n%s", out.String())
+	}
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"chorus/config"
+	"chorus/media"
+	"chorus/media/disk"
+	"chorus/media/s3"
+	"chorus/server/httpapi"
+	"chorus/store"
+	"chorus/store/mongo"
+	"chorus/store/sqlite"
+	"chorus/web"
+)
+
+// ShutdownTimeout bounds a graceful stop: in-flight requests get this long
+// to finish before connections are closed.
+const ShutdownTimeout = 10 * time.Second
+
+// role says which parts of Chorus a process runs.
+type role struct{ web, worker bool }
+
+var roles = map[string]role{
+	"serve":  {web: true, worker: true},
+	"web":    {web: true},
+	"worker": {worker: true},
+}
+
+// Run starts Chorus as args ask and returns when ctx is cancelled (after a
+// graceful shutdown) or when something fails.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	name := "serve"
+	if len(args) > 0 {
+		name = args[0]
+	}
+	if name == "config-table" {
+		_, err := io.WriteString(stdout, config.MarkdownTable())
+		return err
+	}
+	r, ok := roles[name]
+	if !ok || len(args) > 1 {
+		return fmt.Errorf("unknown command %q: expected serve, web, worker or config-table", args)
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+
+	s, err := openStores(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.close(log)
+
+	errc := make(chan error, 2)
+	var listener net.Listener
+	app := httpapi.New(httpapi.Deps{
+		Logger:  log,
+		Metrics: newRegistry(),
+		Web:     web.Dist(),
+		Checks:  s.checks,
+	})
+	if r.web {
+		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+		if err != nil {
+			return fmt.Errorf("PORT=%d: cannot listen: %w", cfg.Port, err)
+		}
+		go func() { errc <- app.Listener(listener) }()
+		log.Info("listening", "url", cfg.PublicURL, "port", cfg.Port, "documents", s.docsKind, "blobs", s.blobsKind)
+		fmt.Fprintf(stderr, "Chorus is running at %s (press Ctrl+C to stop)\n", cfg.PublicURL)
+	}
+	workerDone := make(chan struct{})
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	if r.worker {
+		go func() {
+			defer close(workerDone)
+			runWorker(workerCtx, log, s.docs)
+		}()
+	} else {
+		close(workerDone)
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "timeout", ShutdownTimeout.String())
+	case err = <-errc:
+		log.Error("server stopped", "error", err)
+	}
+	stopWorker()
+	if r.web {
+		if serr := app.ShutdownWithTimeout(ShutdownTimeout); serr != nil {
+			log.Error("shutdown", "error", serr)
+		}
+	}
+	<-workerDone
+	log.Info("stopped")
+	return err
+}
+
+// stores are the opened adapters and their readiness checks.
+type stores struct {
+	docs                store.Documents
+	blobs               media.Blobs
+	docsKind, blobsKind string
+	checks              []httpapi.Check
+}
+
+// openStores picks the production stores when they are configured and the
+// embedded ones (SQLite and a local directory under CHORUS_DATA_DIR) otherwise.
+func openStores(ctx context.Context, cfg config.Config) (*stores, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("CHORUS_DATA_DIR=%q: cannot create: %w", cfg.DataDir, err)
+	}
+	s := &stores{}
+	var err error
+	if cfg.MongoURI != "" {
+		s.docsKind = "mongodb"
+		s.docs, err = mongo.Open(ctx, cfg.MongoURI, "chorus")
+		if err != nil {
+			return nil, fmt.Errorf("MONGODB_URI: cannot connect: %w", err)
+		}
+	} else {
+		s.docsKind = "sqlite"
+		s.docs, err = sqlite.Open(filepath.Join(cfg.DataDir, "chorus.db"))
+		if err != nil {
+			return nil, fmt.Errorf("CHORUS_DATA_DIR: cannot open the SQLite store: %w", err)
+		}
+	}
+	if cfg.S3.Endpoint != "" {
+		s.blobsKind = "s3"
+		s.blobs, err = s3.New(ctx, s3.Config{
+			Endpoint: cfg.S3.Endpoint, AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey,
+			Bucket: cfg.S3.Bucket, UseSSL: cfg.S3.UseSSL,
+		})
+		if err != nil {
+			s.docs.Close()
+			return nil, fmt.Errorf("S3_ENDPOINT: cannot reach the bucket: %w", err)
+		}
+	} else {
+		s.blobsKind = "disk"
+		s.blobs, err = disk.New(filepath.Join(cfg.DataDir, "blobs"))
+		if err != nil {
+			s.docs.Close()
+			return nil, fmt.Errorf("CHORUS_DATA_DIR: cannot open the blob directory: %w", err)
+		}
+	}
+	s.checks = []httpapi.Check{
+		{Name: "documents (" + s.docsKind + ")", Ping: s.docs.Ping},
+		{Name: "blobs (" + s.blobsKind + ")", Ping: s.blobs.Ping},
+	}
+	return s, nil
+}
+
+func (s *stores) close(log *slog.Logger) {
+	if err := s.docs.Close(); err != nil {
+		log.Error("closing the document store", "error", err)
+	}
+}
+
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// expiryPurger is implemented by stores that do not drop expired documents
+// by themselves (MongoDB has TTL indexes; SQLite needs a sweep).
+type expiryPurger interface {
+	PurgeExpired(ctx context.Context) (int64, error)
+}
+
+// runWorker does the background work until ctx ends. Later capabilities add
+// their jobs here (media processing, mail, reminders).
+func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if p, ok := docs.(expiryPurger); ok {
+			if n, err := p.PurgeExpired(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("purging expired documents", "error", err)
+			} else if n > 0 {
+				log.Info("purged expired documents", "count", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
