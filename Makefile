@@ -55,3 +55,7 @@ test-browser:
 
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html
+
+## bench: adapter-vs-baseline ratios for the stores (prints a table)
+bench: $(MINIO_BIN)
+	CHORUS_MINIO_BIN=$(MINIO_BIN) go run ./bench

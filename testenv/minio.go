@@ -36,17 +36,38 @@ const minioStartTimeout = 30 * time.Second
 // ~/.cache/chorus/bin/minio.
 func MinIO(t testing.TB) MinIOServer {
 	t.Helper()
-	bin, err := minioBinary()
-	if err != nil {
+	if bin, err := minioBinary(); err != nil {
 		missing(t, fmt.Sprintf("MinIO binary not found at %s: `make test` builds it into ~/.cache/chorus/bin (or set CHORUS_MINIO_BIN)", bin))
 	}
-	dataDir := t.TempDir()
+	srv, stop, err := StartMinIO(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return srv
+}
+
+// StartMinIO starts a MinIO server on a free loopback port that keeps its
+// data in dataDir, waits until it serves requests, and returns it with a
+// function that stops it. Benchmarks use it directly; tests use MinIO.
+func StartMinIO(dataDir string) (MinIOServer, func(), error) {
+	bin, err := minioBinary()
+	if err != nil {
+		return MinIOServer{}, nil, fmt.Errorf("MinIO binary not found at %s: %w", bin, err)
+	}
+	endpoint, err := freeAddr()
+	if err != nil {
+		return MinIOServer{}, nil, err
+	}
+	console, err := freeAddr()
+	if err != nil {
+		return MinIOServer{}, nil, err
+	}
 	srv := MinIOServer{
-		Endpoint:  freeAddr(t),
+		Endpoint:  endpoint,
 		AccessKey: "chorus-" + randomHex(6),
 		SecretKey: randomHex(20),
 	}
-	console := freeAddr(t)
 
 	var out syncBuffer
 	cmd := exec.Command(bin, "server", filepath.Join(dataDir, "data"),
@@ -63,7 +84,7 @@ func MinIO(t testing.TB) MinIOServer {
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start MinIO (%s): %v", bin, err)
+		return MinIOServer{}, nil, fmt.Errorf("start MinIO (%s): %w", bin, err)
 	}
 	exited := make(chan struct{})
 	var waitErr error
@@ -71,10 +92,10 @@ func MinIO(t testing.TB) MinIOServer {
 		waitErr = cmd.Wait()
 		close(exited)
 	}()
-	t.Cleanup(func() {
+	stop := func() {
 		_ = cmd.Process.Kill()
 		<-exited
-	})
+	}
 
 	if err := waitHealthy(srv.Endpoint, exited); err != nil {
 		select {
@@ -82,9 +103,10 @@ func MinIO(t testing.TB) MinIOServer {
 			err = fmt.Errorf("%w (exit: %v)", err, waitErr)
 		default:
 		}
-		t.Fatalf("MinIO at %s did not start: %v\noutput:\n%s", srv.Endpoint, err, out.String())
+		stop()
+		return MinIOServer{}, nil, fmt.Errorf("MinIO at %s did not start: %w\noutput:\n%s", srv.Endpoint, err, out.String())
 	}
-	return srv
+	return srv, stop, nil
 }
 
 // minioBinary returns the path of the MinIO binary, and an error (with the
@@ -164,15 +186,13 @@ func healthy(ctx context.Context, client *http.Client, url string) error {
 }
 
 // freeAddr returns a loopback address with a port that was free a moment ago.
-func freeAddr(t testing.TB) string {
-	t.Helper()
+func freeAddr() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("find a free port: %v", err)
+		return "", fmt.Errorf("find a free port: %w", err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	defer l.Close()
+	return l.Addr().String(), nil
 }
 
 func randomHex(n int) string {

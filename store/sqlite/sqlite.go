@@ -47,8 +47,9 @@ type Options struct {
 
 // Store is a store.Documents backed by one SQLite file.
 type Store struct {
-	write *sql.DB // exactly one connection: all writes serialise here
-	read  *sql.DB // a pool of query_only connections; WAL lets them run beside the writer
+	write *sql.DB    // exactly one connection: all writes serialise here
+	read  *sql.DB    // a pool of query_only connections; WAL lets them run beside the writer
+	reads *stmtCache // prepared statements on read
 	now   func() time.Time
 
 	mu     sync.RWMutex
@@ -117,6 +118,7 @@ func OpenWith(path string, opts Options) (*Store, error) {
 	read.SetMaxOpenConns(opts.ReadConns)
 	read.SetMaxIdleConns(opts.ReadConns)
 	s.read = read
+	s.reads = newStmtCache(read)
 
 	if err := s.loadSchema(context.Background()); err != nil {
 		s.Close()
@@ -308,7 +310,7 @@ func (s *Store) Get(ctx context.Context, collection, id string) (store.Record, e
 		expires sql.NullInt64
 		data    string
 	)
-	err := s.read.QueryRowContext(ctx,
+	err := s.reads.queryRow(ctx,
 		`SELECT version, expires_at, data FROM `+table(collection)+` WHERE id = ? AND `+alive,
 		id, s.nowMS()).Scan(&version, &expires, &data)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -480,7 +482,7 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 	}
 	query += ` ORDER BY id LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.read.QueryContext(ctx, query, args...)
+	rows, err := s.reads.query(ctx, query, args...)
 	if err != nil {
 		return nil, translate(err, "cannot read events")
 	}
@@ -548,7 +550,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
 		if s.read != nil {
-			errs = append(errs, s.read.Close())
+			errs = append(errs, s.reads.close(), s.read.Close())
 		}
 		// With the readers gone, TRUNCATE can fold the whole WAL into the
 		// database and leave a small file behind for backups and copies.
