@@ -10,7 +10,7 @@ MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 APT_PACKAGES := chromium ffmpeg
 BIN        := bin/chorus
 
-.PHONY: run test demo deps web build test-go test-web test-browser bench clean
+.PHONY: run test deps web build test-go test-web test-browser bench clean
 
 ## run: build the web app and the server, start Chorus on http://localhost:8080
 run: build
@@ -18,7 +18,7 @@ run: build
 
 ## test: install what the tests need, then run every test
 test: deps
-	$(MAKE) test-go test-web build test-browser
+	$(MAKE) test-web build test-browser test-go
 
 build: web
 	go build -o $(BIN) ./server
