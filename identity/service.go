@@ -1,0 +1,739 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"chorus/fault"
+	"chorus/store"
+)
+
+// Collections of this package.
+const (
+	AccountsCollection      = "accounts"
+	OrganisationsCollection = "organisations"
+	PanelsCollection        = "panels"
+	GroupsCollection        = "groups"
+	MembershipsCollection   = "memberships"
+	InvitationsCollection   = "invitations"
+	SetupCollection         = "setup"
+)
+
+// Schemas declares the collections and the fields they are queried by.
+var Schemas = []store.Schema{
+	{Collection: AccountsCollection, Indexes: []store.Index{{Field: "email", Unique: true}}},
+	{Collection: OrganisationsCollection, Indexes: []store.Index{{Field: "kind"}}},
+	{Collection: PanelsCollection, Indexes: []store.Index{{Field: "orgId"}}},
+	{Collection: GroupsCollection, Indexes: []store.Index{{Field: "panelId"}}},
+	{Collection: MembershipsCollection, Indexes: []store.Index{{Field: "accountId"}, {Field: "panelId"}, {Field: "groupId"}, {Field: "key", Unique: true}}},
+	{Collection: InvitationsCollection, Indexes: []store.Index{{Field: "tokenHash", Unique: true}, {Field: "panelId"}, {Field: "email"}}},
+	{Collection: SetupCollection},
+}
+
+// Limits on what people type. Names are short so they fit on every screen.
+const (
+	MaxNameLength  = 80
+	MaxEmailLength = 254
+	InvitationTTL  = 14 * 24 * time.Hour
+	SetupTTL       = 24 * time.Hour
+	maxListed      = 5000
+)
+
+// Organisation is a Safer Internet Centre or an industry partner.
+type Organisation struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Kind      OrgKind   `json:"kind"`
+	Country   string    `json:"country,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Panel is a youth panel run by a Safer Internet Centre.
+type Panel struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"orgId"` // the Safer Internet Centre
+	Name      string    `json:"name"`
+	Country   string    `json:"country"`
+	Languages []string  `json:"languages"`
+	Settings  Settings  `json:"settings"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Settings are a panel's safeguarding settings.
+type Settings struct {
+	// ModeratorsRequired is how many moderators must be present for a live
+	// session with partners to accept posts (the "two adults" rule; never below 1).
+	ModeratorsRequired int `json:"moderatorsRequired"`
+	// SafeguardingLeadID is the account alerted on safeguarding reports.
+	SafeguardingLeadID string `json:"safeguardingLeadId,omitempty"`
+}
+
+// Group is a small working team inside a panel.
+type Group struct {
+	ID        string    `json:"id"`
+	PanelID   string    `json:"panelId"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// storedAccount is an Account as kept, with its secrets.
+type storedAccount struct {
+	Account
+	PasswordHash string `json:"passwordHash"`
+}
+
+// storedMembership is a Membership as kept. Key makes a person's
+// membership in one place unique.
+type storedMembership struct {
+	Membership
+	ID        string    `json:"id"`
+	AccountID string    `json:"accountId"`
+	Key       string    `json:"key"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// InvitationState tells where an invitation stands.
+type InvitationState string
+
+// Invitation states.
+const (
+	InvitationPending  InvitationState = "pending"
+	InvitationAccepted InvitationState = "accepted"
+	InvitationRevoked  InvitationState = "revoked"
+)
+
+// Invitation asks someone, by e-mail, to join a panel (and group) in a role.
+type Invitation struct {
+	ID        string          `json:"id"`
+	Email     string          `json:"email"`
+	Role      Role            `json:"role"`
+	PanelID   string          `json:"panelId"`
+	GroupID   string          `json:"groupId,omitempty"`
+	OrgID     string          `json:"orgId,omitempty"` // partners: their organisation
+	Language  string          `json:"language"`
+	InvitedBy string          `json:"invitedBy"`
+	State     InvitationState `json:"state"`
+	TokenHash string          `json:"tokenHash"`
+	ExpiresAt time.Time       `json:"expiresAt"`
+	CreatedAt time.Time       `json:"createdAt"`
+}
+
+// Service keeps organisations, panels, groups, accounts and invitations.
+// It decides nothing about permissions: callers ask the policy first.
+type Service struct {
+	Docs store.Documents
+	Now  func() time.Time
+}
+
+// NewService returns a Service on docs with the real clock.
+func NewService(docs store.Documents) *Service {
+	return &Service{Docs: docs, Now: time.Now}
+}
+
+// Declare declares the collections.
+func (s *Service) Declare(ctx context.Context) error {
+	for _, sc := range Schemas {
+		if err := s.Docs.Declare(ctx, sc); err != nil {
+			return fmt.Errorf("identity: declare %s: %w", sc.Collection, err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+// event appends to the audit trail; a failure fails the change's caller so
+// that no change goes unrecorded.
+func (s *Service) event(ctx context.Context, actor, typ, subject string, data any) error {
+	var b []byte
+	if data != nil {
+		var err error
+		if b, err = json.Marshal(data); err != nil {
+			return fault.Wrap(fault.Internal, err, "event cannot be recorded")
+		}
+	}
+	_, err := s.Docs.AppendEvent(ctx, store.Event{Actor: actor, Type: typ, Subject: subject, Data: b})
+	return err
+}
+
+// --- first run ---
+
+type setupDoc struct {
+	TokenHash string    `json:"tokenHash"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// NewSetupToken returns a one-time token that creates the first coordinator,
+// or ok=false when an account already exists (then nobody can use setup).
+// A new call replaces an older token, so restarting the server gives a
+// fresh link.
+func (s *Service) NewSetupToken(ctx context.Context) (token string, ok bool, err error) {
+	n, err := s.Docs.Count(ctx, AccountsCollection, nil)
+	if err != nil || n > 0 {
+		return "", false, err
+	}
+	token, hash := newToken()
+	doc := setupDoc{TokenHash: hash, ExpiresAt: s.now().Add(SetupTTL)}
+	cur, err := store.GetAs[setupDoc](ctx, s.Docs, SetupCollection, "first-run")
+	switch {
+	case fault.Is(err, fault.NotFound):
+		err = store.InsertAs(ctx, s.Docs, SetupCollection, "first-run", doc, doc.ExpiresAt)
+	case err == nil:
+		_, err = store.UpdateAs(ctx, s.Docs, SetupCollection, "first-run", cur.Version, doc, doc.ExpiresAt)
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return token, true, nil
+}
+
+// SetupInput is what the first coordinator gives.
+type SetupInput struct {
+	Token        string
+	OrgName      string // their Safer Internet Centre
+	Country      string
+	DisplayName  string
+	Email        string
+	Language     string
+	PasswordHash string // hashed by the caller (package auth)
+}
+
+// CompleteSetup creates the Safer Internet Centre and its first coordinator.
+// It works once: the token is consumed and accounts then exist.
+func (s *Service) CompleteSetup(ctx context.Context, in SetupInput) (Account, Organisation, error) {
+	cur, err := store.GetAs[setupDoc](ctx, s.Docs, SetupCollection, "first-run")
+	if err != nil || !equalHash(cur.Value.TokenHash, in.Token) {
+		return Account{}, Organisation{}, fault.Errorf(fault.NotFound, "This set-up link is not valid. Restart Chorus to get a new one.")
+	}
+	if n, err := s.Docs.Count(ctx, AccountsCollection, nil); err != nil || n > 0 {
+		return Account{}, Organisation{}, fault.Errorf(fault.Conflict, "Chorus is already set up. Sign in instead.")
+	}
+	org, err := s.createOrganisation(ctx, "setup", in.OrgName, SaferInternetCentre, in.Country)
+	if err != nil {
+		return Account{}, Organisation{}, err
+	}
+	acc, err := s.createAccount(ctx, Account{DisplayName: in.DisplayName, Email: in.Email, Language: in.Language, Country: in.Country}, in.PasswordHash)
+	if err != nil {
+		return Account{}, Organisation{}, err
+	}
+	// The first coordinator belongs to their centre; panels come next.
+	if err := s.addMembership(ctx, acc.ID, Membership{OrgID: org.ID, Role: Coordinator}); err != nil {
+		return Account{}, Organisation{}, err
+	}
+	if err := s.Docs.Delete(ctx, SetupCollection, "first-run"); err != nil {
+		return Account{}, Organisation{}, err
+	}
+	return acc, org, s.event(ctx, acc.ID, "identity.setup_completed", "account:"+acc.ID, map[string]string{"orgId": org.ID})
+}
+
+// --- organisations, panels, groups ---
+
+// CreateOrganisation adds a Safer Internet Centre or an industry partner.
+func (s *Service) CreateOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country string) (Organisation, error) {
+	return s.createOrganisation(ctx, actorID, name, kind, country)
+}
+
+func (s *Service) createOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country string) (Organisation, error) {
+	name, err := cleanName("organisation name", name)
+	if err != nil {
+		return Organisation{}, err
+	}
+	if kind != SaferInternetCentre && kind != IndustryPartner {
+		return Organisation{}, fault.Errorf(fault.Invalid, "An organisation is a Safer Internet Centre (sic) or an industry partner (partner).")
+	}
+	o := Organisation{ID: uuid.NewString(), Name: name, Kind: kind, Country: strings.ToUpper(country), CreatedAt: s.now()}
+	if err := store.InsertAs(ctx, s.Docs, OrganisationsCollection, o.ID, o, time.Time{}); err != nil {
+		return Organisation{}, err
+	}
+	return o, s.event(ctx, actorID, "identity.organisation_created", "organisation:"+o.ID, o)
+}
+
+// Organisation returns the organisation id.
+func (s *Service) Organisation(ctx context.Context, id string) (Organisation, error) {
+	d, err := store.GetAs[Organisation](ctx, s.Docs, OrganisationsCollection, id)
+	return d.Value, err
+}
+
+// Organisations lists organisations of one kind ("" for all).
+func (s *Service) Organisations(ctx context.Context, kind OrgKind) ([]Organisation, error) {
+	q := store.Query{Limit: store.MaxLimit}
+	if kind != "" {
+		q.Where = []store.Cond{{Field: "kind", Op: store.Eq, Value: string(kind)}}
+	}
+	return values(store.FindAs[Organisation](ctx, s.Docs, OrganisationsCollection, q, maxListed))
+}
+
+// PanelInput describes a new panel.
+type PanelInput struct {
+	OrgID     string
+	Name      string
+	Country   string
+	Languages []string
+}
+
+// CreatePanel adds a panel to a Safer Internet Centre, with safe defaults
+// (two moderators for live sessions).
+func (s *Service) CreatePanel(ctx context.Context, actorID string, in PanelInput) (Panel, error) {
+	name, err := cleanName("panel name", in.Name)
+	if err != nil {
+		return Panel{}, err
+	}
+	org, err := s.Organisation(ctx, in.OrgID)
+	if err != nil {
+		return Panel{}, err
+	}
+	if org.Kind != SaferInternetCentre {
+		return Panel{}, fault.Errorf(fault.Invalid, "Panels belong to a Safer Internet Centre.")
+	}
+	langs, err := cleanLanguages(in.Languages)
+	if err != nil {
+		return Panel{}, err
+	}
+	p := Panel{ID: uuid.NewString(), OrgID: org.ID, Name: name, Country: strings.ToUpper(in.Country), Languages: langs,
+		Settings: Settings{ModeratorsRequired: 2}, CreatedAt: s.now()}
+	if err := store.InsertAs(ctx, s.Docs, PanelsCollection, p.ID, p, time.Time{}); err != nil {
+		return Panel{}, err
+	}
+	return p, s.event(ctx, actorID, "identity.panel_created", "panel:"+p.ID, p)
+}
+
+// Panel returns the panel id.
+func (s *Service) Panel(ctx context.Context, id string) (Panel, error) {
+	d, err := store.GetAs[Panel](ctx, s.Docs, PanelsCollection, id)
+	return d.Value, err
+}
+
+// Panels lists the panels of a Safer Internet Centre.
+func (s *Service) Panels(ctx context.Context, orgID string) ([]Panel, error) {
+	return values(store.FindAs[Panel](ctx, s.Docs, PanelsCollection, store.Query{
+		Where: []store.Cond{{Field: "orgId", Op: store.Eq, Value: orgID}}, Limit: store.MaxLimit}, maxListed))
+}
+
+// CreateGroup adds a working group to a panel.
+func (s *Service) CreateGroup(ctx context.Context, actorID, panelID, name string) (Group, error) {
+	name, err := cleanName("group name", name)
+	if err != nil {
+		return Group{}, err
+	}
+	if _, err := s.Panel(ctx, panelID); err != nil {
+		return Group{}, err
+	}
+	g := Group{ID: uuid.NewString(), PanelID: panelID, Name: name, CreatedAt: s.now()}
+	if err := store.InsertAs(ctx, s.Docs, GroupsCollection, g.ID, g, time.Time{}); err != nil {
+		return Group{}, err
+	}
+	return g, s.event(ctx, actorID, "identity.group_created", "group:"+g.ID, g)
+}
+
+// Group returns the group id.
+func (s *Service) Group(ctx context.Context, id string) (Group, error) {
+	d, err := store.GetAs[Group](ctx, s.Docs, GroupsCollection, id)
+	return d.Value, err
+}
+
+// Groups lists the groups of a panel.
+func (s *Service) Groups(ctx context.Context, panelID string) ([]Group, error) {
+	return values(store.FindAs[Group](ctx, s.Docs, GroupsCollection, store.Query{
+		Where: []store.Cond{{Field: "panelId", Op: store.Eq, Value: panelID}}, Limit: store.MaxLimit}, maxListed))
+}
+
+// --- accounts and memberships ---
+
+func (s *Service) createAccount(ctx context.Context, a Account, passwordHash string) (Account, error) {
+	var err error
+	if a.DisplayName, err = cleanName("name", a.DisplayName); err != nil {
+		return Account{}, err
+	}
+	if a.Email, err = CleanEmail(a.Email); err != nil {
+		return Account{}, err
+	}
+	if a.Language, err = cleanLanguage(a.Language); err != nil {
+		return Account{}, err
+	}
+	if passwordHash == "" {
+		return Account{}, fault.Errorf(fault.Invalid, "Choose a password.")
+	}
+	a.ID = uuid.NewString()
+	a.CreatedAt = s.now()
+	if err := store.InsertAs(ctx, s.Docs, AccountsCollection, a.ID, storedAccount{Account: a, PasswordHash: passwordHash}, time.Time{}); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			return Account{}, fault.Errorf(fault.Conflict, "There is already an account with this e-mail address. Sign in instead.")
+		}
+		return Account{}, err
+	}
+	return a, s.event(ctx, a.ID, "identity.account_created", "account:"+a.ID, map[string]string{"language": a.Language})
+}
+
+// Account returns the account id.
+func (s *Service) Account(ctx context.Context, id string) (Account, error) {
+	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+	return d.Value.Account, err
+}
+
+// Credentials returns the account with this e-mail and its password hash,
+// for signing in; fault.NotFound when there is none.
+func (s *Service) Credentials(ctx context.Context, email string) (Account, string, error) {
+	email, err := CleanEmail(email)
+	if err != nil {
+		return Account{}, "", fault.Errorf(fault.NotFound, "no such account")
+	}
+	docs, err := store.FindAs[storedAccount](ctx, s.Docs, AccountsCollection, store.Query{
+		Where: []store.Cond{{Field: "email", Op: store.Eq, Value: email}}, Limit: 1}, 1)
+	if err != nil {
+		return Account{}, "", err
+	}
+	if len(docs) == 0 {
+		return Account{}, "", fault.Errorf(fault.NotFound, "no such account")
+	}
+	return docs[0].Value.Account, docs[0].Value.PasswordHash, nil
+}
+
+// PasswordHash returns the stored password hash of account id.
+func (s *Service) PasswordHash(ctx context.Context, id string) (string, error) {
+	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+	return d.Value.PasswordHash, err
+}
+
+// SetPasswordHash replaces the account's password hash.
+func (s *Service) SetPasswordHash(ctx context.Context, id, hash string) error {
+	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+	if err != nil {
+		return err
+	}
+	d.Value.PasswordHash = hash
+	if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+		return err
+	}
+	return s.event(ctx, id, "identity.password_changed", "account:"+id, nil)
+}
+
+// Memberships returns everything account id is a member of.
+func (s *Service) Memberships(ctx context.Context, accountID string) ([]Membership, error) {
+	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
+		Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Membership, len(docs))
+	for i, d := range docs {
+		out[i] = d.Value.Membership
+	}
+	return out, nil
+}
+
+// Member is an account with its membership, for member lists.
+type Member struct {
+	Account    Account    `json:"account"`
+	Membership Membership `json:"membership"`
+}
+
+// PanelMembers lists the members of a panel (all its groups).
+func (s *Service) PanelMembers(ctx context.Context, panelID string) ([]Member, error) {
+	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
+		Where: []store.Cond{{Field: "panelId", Op: store.Eq, Value: panelID}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, 0, len(docs))
+	for _, d := range docs {
+		a, err := s.Account(ctx, d.Value.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Member{Account: a, Membership: d.Value.Membership})
+	}
+	return out, nil
+}
+
+func (s *Service) addMembership(ctx context.Context, accountID string, m Membership) error {
+	sm := storedMembership{Membership: m, ID: uuid.NewString(), AccountID: accountID,
+		Key: strings.Join([]string{accountID, m.PanelID, m.GroupID, m.OrgID}, "|"), CreatedAt: s.now()}
+	if err := store.InsertAs(ctx, s.Docs, MembershipsCollection, sm.ID, sm, time.Time{}); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			return fault.Errorf(fault.Conflict, "You are already a member here.")
+		}
+		return err
+	}
+	return s.event(ctx, accountID, "identity.membership_added", "account:"+accountID, m)
+}
+
+// --- invitations ---
+
+// InviteInput describes an invitation.
+type InviteInput struct {
+	Email    string
+	Role     Role
+	PanelID  string
+	GroupID  string // optional
+	OrgID    string // required for partners: their organisation
+	Language string // of the invitation mail and the sign-up page
+}
+
+// Invite records an invitation and returns it with its token (to be mailed;
+// only the token's hash is kept). It expires after 14 days.
+func (s *Service) Invite(ctx context.Context, actorID string, in InviteInput) (Invitation, string, error) {
+	email, err := CleanEmail(in.Email)
+	if err != nil {
+		return Invitation{}, "", err
+	}
+	if !in.Role.Valid() {
+		return Invitation{}, "", fault.Errorf(fault.Invalid, "Choose a role: youth, ambassador, moderator, partner or coordinator.")
+	}
+	lang, err := cleanLanguage(in.Language)
+	if err != nil {
+		return Invitation{}, "", err
+	}
+	if _, err := s.Panel(ctx, in.PanelID); err != nil {
+		return Invitation{}, "", err
+	}
+	if in.GroupID != "" {
+		g, err := s.Group(ctx, in.GroupID)
+		if err != nil {
+			return Invitation{}, "", err
+		}
+		if g.PanelID != in.PanelID {
+			return Invitation{}, "", fault.Errorf(fault.Invalid, "This group is not in this panel.")
+		}
+	}
+	if in.Role == Partner {
+		org, err := s.Organisation(ctx, in.OrgID)
+		if err != nil || org.Kind != IndustryPartner {
+			return Invitation{}, "", fault.Errorf(fault.Invalid, "Partners are invited for their industry partner organisation.")
+		}
+	} else {
+		in.OrgID = ""
+	}
+	token, hash := newToken()
+	now := s.now()
+	inv := Invitation{ID: uuid.NewString(), Email: email, Role: in.Role, PanelID: in.PanelID, GroupID: in.GroupID, OrgID: in.OrgID,
+		Language: lang, InvitedBy: actorID, State: InvitationPending, TokenHash: hash, ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
+	if err := store.InsertAs(ctx, s.Docs, InvitationsCollection, inv.ID, inv, time.Time{}); err != nil {
+		return Invitation{}, "", err
+	}
+	return inv, token, s.event(ctx, actorID, "identity.invitation_created", "invitation:"+inv.ID,
+		map[string]string{"role": string(inv.Role), "panelId": inv.PanelID, "groupId": inv.GroupID})
+}
+
+// Invitation returns the invitation id (for coordinators).
+func (s *Service) Invitation(ctx context.Context, id string) (Invitation, error) {
+	d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, id)
+	return d.Value, err
+}
+
+// Invitations lists the invitations of a panel.
+func (s *Service) Invitations(ctx context.Context, panelID string) ([]Invitation, error) {
+	return values(store.FindAs[Invitation](ctx, s.Docs, InvitationsCollection, store.Query{
+		Where: []store.Cond{{Field: "panelId", Op: store.Eq, Value: panelID}}, Limit: store.MaxLimit}, maxListed))
+}
+
+// RevokeInvitation makes a pending invitation unusable.
+func (s *Service) RevokeInvitation(ctx context.Context, actorID, id string) error {
+	d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, id)
+	if err != nil {
+		return err
+	}
+	if d.Value.State != InvitationPending {
+		return fault.Errorf(fault.Conflict, "This invitation was already %s.", d.Value.State)
+	}
+	d.Value.State = InvitationRevoked
+	if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+		return err
+	}
+	return s.event(ctx, actorID, "identity.invitation_revoked", "invitation:"+id, nil)
+}
+
+// RenewInvitation gives a pending (or expired) invitation a new token and
+// 14 more days, for resending; the old link stops working.
+func (s *Service) RenewInvitation(ctx context.Context, actorID, id string) (Invitation, string, error) {
+	d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, id)
+	if err != nil {
+		return Invitation{}, "", err
+	}
+	if d.Value.State != InvitationPending {
+		return Invitation{}, "", fault.Errorf(fault.Conflict, "This invitation was already %s.", d.Value.State)
+	}
+	token, hash := newToken()
+	d.Value.TokenHash = hash
+	d.Value.ExpiresAt = s.now().Add(InvitationTTL)
+	if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+		return Invitation{}, "", err
+	}
+	return d.Value, token, s.event(ctx, actorID, "identity.invitation_renewed", "invitation:"+id, nil)
+}
+
+// OpenInvitation returns the pending invitation behind token. Unknown,
+// revoked, used and expired tokens get errors that say what to do.
+func (s *Service) OpenInvitation(ctx context.Context, token string) (store.Doc[Invitation], error) {
+	docs, err := store.FindAs[Invitation](ctx, s.Docs, InvitationsCollection, store.Query{
+		Where: []store.Cond{{Field: "tokenHash", Op: store.Eq, Value: hashToken(token)}}, Limit: 1}, 1)
+	if err != nil {
+		return store.Doc[Invitation]{}, err
+	}
+	if len(docs) == 0 {
+		return store.Doc[Invitation]{}, fault.Errorf(fault.NotFound, "This invitation link is not valid. Check that you copied the whole link.")
+	}
+	inv := docs[0]
+	switch {
+	case inv.Value.State == InvitationAccepted:
+		return inv, fault.Errorf(fault.Conflict, "This invitation was already used. Sign in instead.")
+	case inv.Value.State == InvitationRevoked:
+		return inv, fault.Errorf(fault.Forbidden, "This invitation was cancelled. Ask the person who invited you.")
+	case !s.now().Before(inv.Value.ExpiresAt):
+		return inv, fault.Errorf(fault.Forbidden, "This invitation has expired. Ask the person who invited you to send it again.")
+	}
+	return inv, nil
+}
+
+// AcceptInput is what the invited person gives.
+type AcceptInput struct {
+	Token        string
+	DisplayName  string
+	PasswordHash string
+	BirthDate    string // youth roles: YYYY-MM-DD, validated by the caller (package consent)
+	Country      string // youth roles: validated by the caller
+	Language     string
+}
+
+// AcceptInvitation creates the account and its membership. Joining is the
+// invited person's own act (safeguarding rule 7: nobody adds a minor to a
+// group without the minor's agreement).
+func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (Account, Membership, error) {
+	inv, err := s.OpenInvitation(ctx, in.Token)
+	if err != nil {
+		return Account{}, Membership{}, err
+	}
+	// Claim the invitation first (compare and set), so two tabs cannot use it twice.
+	v := inv.Value
+	v.State = InvitationAccepted
+	if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, v.ID, inv.Version, v, time.Time{}); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			return Account{}, Membership{}, fault.Errorf(fault.Conflict, "This invitation was already used. Sign in instead.")
+		}
+		return Account{}, Membership{}, err
+	}
+	a := Account{DisplayName: in.DisplayName, Email: v.Email, Language: in.Language}
+	if v.Role.IsYouth() {
+		if in.BirthDate == "" || in.Country == "" {
+			return s.unclaim(ctx, v, fault.Errorf(fault.Invalid, "Tell us your date of birth and your country."))
+		}
+		a.BirthDate, a.Country = in.BirthDate, strings.ToUpper(in.Country)
+	}
+	acc, err := s.createAccount(ctx, a, in.PasswordHash)
+	if err != nil {
+		return s.unclaim(ctx, v, err)
+	}
+	m := Membership{PanelID: v.PanelID, GroupID: v.GroupID, OrgID: v.OrgID, Role: v.Role}
+	if err := s.addMembership(ctx, acc.ID, m); err != nil {
+		return Account{}, Membership{}, err
+	}
+	return acc, m, s.event(ctx, acc.ID, "identity.invitation_accepted", "invitation:"+v.ID, nil)
+}
+
+// unclaim puts an invitation back to pending when the account could not be
+// created, so that the person can correct their input and try again.
+func (s *Service) unclaim(ctx context.Context, inv Invitation, cause error) (Account, Membership, error) {
+	if d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, inv.ID); err == nil {
+		d.Value.State = InvitationPending
+		_, _ = store.UpdateAs(ctx, s.Docs, InvitationsCollection, inv.ID, d.Version, d.Value, time.Time{})
+	}
+	return Account{}, Membership{}, cause
+}
+
+// --- validation and tokens ---
+
+// CleanEmail trims and lower-cases an e-mail address and rejects anything
+// that is not one plain address.
+func CleanEmail(email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if len(email) > MaxEmailLength {
+		return "", fault.Errorf(fault.Invalid, "This e-mail address is too long.")
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email[strings.IndexByte(email, '@')+1:], ".") {
+		return "", fault.Errorf(fault.Invalid, "This does not look like an e-mail address. Check it and try again.")
+	}
+	return email, nil
+}
+
+func cleanName(what, name string) (string, error) {
+	name = strings.Join(strings.Fields(name), " ")
+	switch {
+	case name == "":
+		return "", fault.Errorf(fault.Invalid, "Fill in the %s.", what)
+	case utf8.RuneCountInString(name) > MaxNameLength:
+		return "", fault.Errorf(fault.Invalid, "The %s is too long: at most %d characters.", what, MaxNameLength)
+	case strings.ContainsAny(name, "<>"):
+		return "", fault.Errorf(fault.Invalid, "The %s cannot contain < or >.", what)
+	}
+	return name, nil
+}
+
+// Languages Chorus speaks.
+var Languages = []string{"en", "fr", "de"}
+
+func cleanLanguage(lang string) (string, error) {
+	if lang == "" {
+		return "en", nil
+	}
+	for _, l := range Languages {
+		if lang == l {
+			return l, nil
+		}
+	}
+	return "", fault.Errorf(fault.Invalid, "Choose a language: en, fr or de.")
+}
+
+func cleanLanguages(langs []string) ([]string, error) {
+	if len(langs) == 0 {
+		return []string{"en"}, nil
+	}
+	out := make([]string, 0, len(langs))
+	for _, l := range langs {
+		c, err := cleanLanguage(l)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// newToken returns a random URL-safe token and the hash that is stored
+// instead of it, so a copy of the database opens no door.
+func newToken() (token, hash string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func equalHash(hash, token string) bool {
+	return token != "" && hash == hashToken(token)
+}
+
+func values[T any](docs []store.Doc[T], err error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(docs))
+	for i, d := range docs {
+		out[i] = d.Value
+	}
+	return out, nil
+}

@@ -1,0 +1,192 @@
+package policy
+
+import (
+	"slices"
+
+	"chorus/consent"
+	"chorus/identity"
+)
+
+// Action is something a person may ask to do. Its value is the stable name
+// used in logs, the audit trail and the matrix table (testdata/matrix.txt).
+//
+// There is deliberately no action for a private or direct message between two
+// accounts: safeguarding rule 1 says all conversation happens in group spaces
+// with a moderator member, so the policy has nothing that could allow such a
+// channel, and a test keeps it that way.
+type Action string
+
+// The actions. Each applies to one resource Kind (see Action.Kind).
+const (
+	PanelCreate       Action = "panel.create"        // create a new panel (coordinators)
+	PanelView         Action = "panel.view"          // see a panel's name, country and languages
+	PanelSettingsEdit Action = "panel.settings.edit" // change a panel's settings (coordinators of that panel)
+
+	GroupCreate         Action = "group.create"          // create a group inside a panel (coordinators of that panel)
+	GroupView           Action = "group.view"            // see that a group exists and its name
+	GroupEnterWorkspace Action = "group.enter_workspace" // open a group's workspace: drafts, videos, rounds (youth need participate)
+
+	InvitationCreate Action = "invitation.create" // invite someone into a panel or group (coordinators of that panel)
+	InvitationRevoke Action = "invitation.revoke" // revoke an open invitation (coordinators of that panel)
+	InvitationResend Action = "invitation.resend" // send an open invitation again (coordinators of that panel)
+
+	MemberList Action = "member.list" // list the members of a group or panel
+
+	ProfileView         Action = "profile.view"           // see a person's profile (never outside their panel: no public profiles)
+	ProfileViewFullName Action = "profile.view_full_name" // see a person's full display name rather than first name and country (rule 4)
+
+	ConsentViewLedger       Action = "consent.view_ledger"        // read a youth's consent ledger (the youth, moderators and coordinators of their panel)
+	ConsentGrantSelf        Action = "consent.grant_self"         // grant a scope for oneself (youth; the scope registry decides which scopes)
+	ConsentWithdrawSelf     Action = "consent.withdraw_self"      // withdraw a scope one holds (anyone, for themself: as easy as granting)
+	ConsentRecordSignedForm Action = "consent.record_signed_form" // record that a signed consent form was checked, and upload it (coordinators)
+	ConsentViewSignedForm   Action = "consent.view_signed_form"   // see an uploaded signed consent form (coordinators)
+
+	MembershipAdd Action = "membership.add" // join a panel or group: only the person themself, by accepting an invitation (rule 7)
+
+	AccountExportOwn Action = "account.export_own" // export one's own data
+	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
+
+	AuditView  Action = "audit.view"  // read a panel's audit trail (coordinators)
+	OutboxView Action = "outbox.view" // read mail held in the embedded outbox about a panel (coordinators)
+
+	SpaceView Action = "space.view" // read a group's conversation space
+	SpacePost Action = "space.post" // post in a group's space: only where a moderator is a member (rule 1)
+
+	ContentView          Action = "content.view"            // see group content inside the panel
+	ContentViewByPartner Action = "content.view_by_partner" // a partner sees youth content: approved and published to their organisation (rule 2)
+)
+
+// Actions lists every action the policy knows, sorted by name.
+func Actions() []Action {
+	out := make([]Action, 0, len(rules))
+	for a := range rules {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Kind returns the kind of resource a applies to, or "" for an unknown action.
+func (a Action) Kind() Kind { return rules[a].kind }
+
+// rule is everything the policy knows about one action: the resource kind it
+// applies to, whether it reveals the resource (what Watchers reports), and
+// the grants, any one of which allows.
+type rule struct {
+	kind    Kind
+	reveals bool
+	grants  []grant
+}
+
+// grant allows roles standing in one of rel towards the resource, when the
+// subject holds needs (if set) and every condition holds. A nil roles means
+// any signed-in account, and then rel must be self.
+type grant struct {
+	roles []identity.Role
+	rel   relation
+	needs consent.Scope
+	when  []condition
+}
+
+// condition is a fact about the resource that a grant requires.
+type condition struct {
+	reason string
+	holds  func(Resource) bool
+}
+
+var (
+	hasModerator = condition{ReasonNoModerator, func(r Resource) bool { return r.GroupHasModerator }}
+	approved     = condition{ReasonNotApproved, func(r Resource) bool { return r.Approved }}
+	invited      = condition{ReasonNotInvited, func(r Resource) bool { return r.Invited }}
+	ownerAdult   = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerShares  = condition{ReasonNameNotShared, func(r Resource) bool {
+		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
+	}}
+)
+
+// Role sets used in the table.
+var (
+	anyone        []identity.Role // nil: any signed-in account (self only)
+	youth         = []identity.Role{identity.Youth, identity.Ambassador}
+	coordinators  = []identity.Role{identity.Coordinator}
+	supervisors   = []identity.Role{identity.Moderator, identity.Coordinator}
+	partners      = []identity.Role{identity.Partner}
+	everyPanelist = []identity.Role{identity.Youth, identity.Ambassador, identity.Moderator, identity.Partner, identity.Coordinator}
+)
+
+// inPanel is "a member anywhere in the resource's panel" (same group included).
+const inPanel = samePanel
+
+// The rule table. Staff roles (moderator, partner, coordinator) are only
+// honoured for adults; that is checked once in Decide, not per row.
+var rules = map[Action]rule{
+	PanelCreate:       {kind: KindPanel, grants: []grant{{roles: coordinators, rel: anywhere}}},
+	PanelView:         {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	PanelSettingsEdit: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
+
+	GroupCreate: {kind: KindGroup, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	GroupView: {kind: KindGroup, grants: []grant{
+		{roles: youth, rel: sameGroup},
+		{roles: supervisors, rel: inPanel},
+	}},
+	GroupEnterWorkspace: {kind: KindGroup, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+
+	InvitationCreate: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationRevoke: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationResend: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+
+	MemberList: {kind: KindGroup, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+
+	ProfileView: {kind: KindProfile, grants: []grant{
+		{roles: anyone, rel: self},
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+	ProfileViewFullName: {kind: KindProfile, grants: []grant{
+		{roles: anyone, rel: self},
+		{roles: youth, rel: inPanel},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: inPanel, when: []condition{ownerAdult}},
+		{roles: partners, rel: inPanel, when: []condition{ownerShares}},
+	}},
+
+	ConsentViewLedger: {kind: KindConsent, grants: []grant{
+		{roles: anyone, rel: self},
+		{roles: supervisors, rel: inPanel},
+	}},
+	ConsentGrantSelf:        {kind: KindConsent, grants: []grant{{roles: youth, rel: self}}},
+	ConsentWithdrawSelf:     {kind: KindConsent, grants: []grant{{roles: anyone, rel: self}}},
+	ConsentRecordSignedForm: {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	ConsentViewSignedForm:   {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
+
+	MembershipAdd: {kind: KindMembership, grants: []grant{{roles: anyone, rel: self, when: []condition{invited}}}},
+
+	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+
+	AuditView:  {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	OutboxView: {kind: KindOutbox, grants: []grant{{roles: coordinators, rel: inPanel}}},
+
+	SpaceView: {kind: KindSpace, reveals: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+	SpacePost: {kind: KindSpace, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
+		{roles: supervisors, rel: sameGroup, when: []condition{hasModerator}},
+	}},
+
+	ContentView: {kind: KindContent, reveals: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+	ContentViewByPartner: {kind: KindContent, reveals: true, grants: []grant{
+		{roles: partners, rel: sameOrg, when: []condition{approved}},
+	}},
+}
