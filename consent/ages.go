@@ -1,0 +1,194 @@
+package consent
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"chorus/fault"
+)
+
+// The digital age of consent is GDPR Art. 8(1): below 16 (or the lower age a
+// Member State sets, never below 13) a child's consent to an information
+// society service is lawful only when given or authorised by the holder of
+// parental responsibility. The ages change with national law, so they are
+// data (data/consent-ages.json, with the date they were last checked), not
+// code.
+//
+//go:embed data/consent-ages.json
+var agesJSON []byte
+
+// Chorus's youth roles are for people aged 12 to 25; DESIGN.md. Dates of
+// birth outside what a living person can have are typing mistakes.
+const (
+	MinYouthAge     = 12  // youngest panellist a Safer Internet Centre invites
+	MaxPlausibleAge = 120 // older than this is a mistyped year
+	AdultAge        = 18  // guardian control ends; video_publish becomes self-managed
+)
+
+// CountryAge is one row of the ages table.
+type CountryAge struct {
+	Name string `json:"name"`
+	Age  int    `json:"age"`
+	// Joint marks countries where, below Age, the child and a parent consent
+	// together rather than the parent alone (France: Loi Informatique et
+	// Libertés art. 45).
+	Joint bool   `json:"joint_consent,omitempty"`
+	Note  string `json:"note,omitempty"`
+}
+
+// Ages is the table of digital ages of consent per country (GDPR Art. 8).
+type Ages struct {
+	Default   int                   `json:"default"`
+	Countries map[string]CountryAge `json:"countries"`
+	Checked   string                `json:"checked"` // YYYY-MM-DD: when a person last checked the table against the law
+	Sources   []string              `json:"sources"`
+}
+
+// DefaultAges returns the embedded table. It panics only if the embedded file
+// is broken, which the package's tests rule out.
+func DefaultAges() *Ages {
+	a, err := ParseAges(agesJSON)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// ParseAges reads an ages table (the format of data/consent-ages.json) and
+// checks that every age is one GDPR Art. 8 allows (13 to 16), so a typo in
+// the data cannot silently let younger children consent alone.
+func ParseAges(b []byte) (*Ages, error) {
+	var a Ages
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("consent: ages table: %w", err)
+	}
+	if a.Default < 13 || a.Default > 16 {
+		return nil, fmt.Errorf("consent: ages table: default %d outside GDPR Art. 8's 13-16", a.Default)
+	}
+	if _, err := time.Parse(time.DateOnly, a.Checked); err != nil {
+		return nil, fmt.Errorf("consent: ages table: checked date %q: %w", a.Checked, err)
+	}
+	for code, c := range a.Countries {
+		if len(code) != 2 || strings.ToUpper(code) != code {
+			return nil, fmt.Errorf("consent: ages table: country code %q is not ISO 3166-1 alpha-2", code)
+		}
+		if c.Age < 13 || c.Age > 16 {
+			return nil, fmt.Errorf("consent: ages table: %s age %d outside GDPR Art. 8's 13-16", code, c.Age)
+		}
+	}
+	return &a, nil
+}
+
+func normCountry(country string) string { return strings.ToUpper(strings.TrimSpace(country)) }
+
+// KnownCountry reports whether the table has a row for country. Sign-up
+// rejects unknown codes: the fallback in ConsentAge is for data that predates
+// a table change, not for new accounts.
+func (a *Ages) KnownCountry(country string) bool {
+	_, ok := a.Countries[normCountry(country)]
+	return ok
+}
+
+// ValidateCountry returns fault.Invalid with a message for the person
+// signing up when country is not in the table.
+func (a *Ages) ValidateCountry(country string) error {
+	if !a.KnownCountry(country) {
+		return fault.Errorf(fault.Invalid, "We do not know the country code %q. Choose your country from the list.", country)
+	}
+	return nil
+}
+
+// ConsentAge returns the digital age of consent for country, whether below it
+// the child and the guardian consent together, and whether the country is in
+// the table (if not, the table's default applies, which is GDPR's 16 and the
+// safest choice).
+func (a *Ages) ConsentAge(country string) (age int, jointBelow bool, known bool) {
+	c, ok := a.Countries[normCountry(country)]
+	if !ok {
+		return a.Default, false, false
+	}
+	return c.Age, c.Joint, true
+}
+
+// AgeOn returns a person's age in whole years on the calendar day of now (in
+// now's location). Someone born on 29 February has their birthday on 1 March
+// in common years: they are not a year older before the day after 28 February.
+func AgeOn(birthDate, now time.Time) int {
+	by, bm, bd := birthDate.Date()
+	ny, nm, nd := now.Date()
+	age := ny - by
+	// Normalising (year, Feb, 29) in a common year yields 1 March, which is
+	// exactly the birthday rule above.
+	birthday := time.Date(ny, bm, bd, 0, 0, 0, 0, time.UTC)
+	today := time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)
+	if today.Before(birthday) {
+		age--
+	}
+	return age
+}
+
+// Band returns the age band of a person born on birthDate who lives in
+// country, on the day of now. The band decides who manages each scope.
+func (a *Ages) Band(birthDate time.Time, country string, now time.Time) AgeBand {
+	age := AgeOn(birthDate, now)
+	consentAge, _, _ := a.ConsentAge(country)
+	switch {
+	case age >= AdultAge:
+		return Adult
+	case age >= consentAge:
+		return MinorAtConsentAge
+	default:
+		return MinorBelowConsentAge
+	}
+}
+
+// Joint reports whether, for a person of band in country, scopes managed
+// jointly (child and guardian together) apply.
+func (a *Ages) Joint(band AgeBand, country string) bool {
+	_, joint, _ := a.ConsentAge(country)
+	return joint && band == MinorBelowConsentAge
+}
+
+// ParseBirthDate parses a date of birth in the form YYYY-MM-DD (the form
+// identity.Account keeps). Impossible dates such as 2013-02-30 are rejected.
+func ParseBirthDate(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, fault.Errorf(fault.Invalid, "Enter your date of birth as year-month-day, for example 2011-04-23.")
+	}
+	return t, nil
+}
+
+// ValidateYouthBirthDate parses and checks the date of birth a youth gives at
+// sign-up: not in the future, at least MinYouthAge (Chorus is for young
+// people aged 12 to 25) and at most MaxPlausibleAge. The messages are meant
+// for the young person.
+func ValidateYouthBirthDate(s string, now time.Time) (time.Time, error) {
+	birth, err := ParseBirthDate(s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	ny, nm, nd := now.Date()
+	if birth.After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)) {
+		return time.Time{}, fault.Errorf(fault.Invalid, "Your date of birth cannot be in the future. Please check it.")
+	}
+	age := AgeOn(birth, now)
+	if age > MaxPlausibleAge {
+		return time.Time{}, fault.Errorf(fault.Invalid, "This date of birth is not plausible. Please check the year.")
+	}
+	if age < MinYouthAge {
+		return time.Time{}, fault.Errorf(fault.Invalid, "Chorus is for young people aged %d to 25. You can join when you are %d.", MinYouthAge, MinYouthAge)
+	}
+	return birth, nil
+}
+
+// BirthdayOf returns the calendar day in year on which a person born on
+// birthDate turns a year older (1 March for 29 February in common years),
+// matching AgeOn.
+func BirthdayOf(birthDate time.Time, year int) time.Time {
+	_, m, d := birthDate.Date()
+	return time.Date(year, m, d, 0, 0, 0, 0, time.UTC)
+}

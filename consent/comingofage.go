@@ -1,0 +1,168 @@
+package consent
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"chorus/fault"
+	"chorus/store"
+)
+
+// Person is what FindComingOfAge needs about one young person; the worker
+// lists them from identity.
+type Person struct {
+	AccountID string
+	BirthDate time.Time
+	Country   string
+}
+
+// Milestones are the people who crossed an age that changes who decides.
+type Milestones struct {
+	// ReachedConsentAge reached their country's digital age of consent: they
+	// may now confirm, change or withdraw what their guardian granted.
+	ReachedConsentAge []Person
+	// TurnedAdult turned 18: guardian control ends.
+	TurnedAdult []Person
+}
+
+// FindComingOfAge returns who, on the calendar day of now, reached their
+// country's age of consent or turned 18: their age today is the milestone
+// age and yesterday it was not (so 29 February births count on 1 March in
+// common years, as in AgeOn).
+func (a *Ages) FindComingOfAge(people []Person, now time.Time) Milestones {
+	var m Milestones
+	yesterday := now.AddDate(0, 0, -1)
+	for _, p := range people {
+		today, before := AgeOn(p.BirthDate, now), AgeOn(p.BirthDate, yesterday)
+		consentAge, _, _ := a.ConsentAge(p.Country)
+		if today >= consentAge && before < consentAge && today < AdultAge {
+			m.ReachedConsentAge = append(m.ReachedConsentAge, p)
+		}
+		if today >= AdultAge && before < AdultAge {
+			m.TurnedAdult = append(m.TurnedAdult, p)
+		}
+	}
+	return m
+}
+
+// HandleComingOfAge acts on today's milestones (FindComingOfAge): a youth
+// who reached their consent age is told they now decide; at 18 every
+// guardian manage link of the account is revoked and both the young person
+// and each guardian are told. The guardian's grants stay in the ledger and
+// keep counting until the young person changes them. Each milestone is
+// handled once per account even if the worker runs several times a day.
+func (s *Service) HandleComingOfAge(ctx context.Context, people []Person) (Milestones, error) {
+	m := s.Ages.FindComingOfAge(people, s.now())
+	var done Milestones
+	for _, p := range m.ReachedConsentAge {
+		first, err := s.claimMilestone(ctx, "consent_age:"+p.AccountID)
+		if err != nil {
+			return done, err
+		}
+		if !first {
+			continue
+		}
+		if err := s.tellConsentAge(ctx, p.AccountID); err != nil {
+			s.releaseMilestone(ctx, "consent_age:"+p.AccountID)
+			return done, err
+		}
+		s.event(ctx, "system", "consent.consent_age_reached", "account:"+p.AccountID, nil)
+		done.ReachedConsentAge = append(done.ReachedConsentAge, p)
+	}
+	for _, p := range m.TurnedAdult {
+		first, err := s.claimMilestone(ctx, "adult:"+p.AccountID)
+		if err != nil {
+			return done, err
+		}
+		if !first {
+			continue
+		}
+		if err := s.endGuardianControl(ctx, p.AccountID); err != nil {
+			// Let the next run try again; revoking is idempotent.
+			s.releaseMilestone(ctx, "adult:"+p.AccountID)
+			return done, err
+		}
+		done.TurnedAdult = append(done.TurnedAdult, p)
+	}
+	return done, nil
+}
+
+// claimMilestone inserts a marker; false means it was handled before.
+func (s *Service) claimMilestone(ctx context.Context, id string) (bool, error) {
+	_, err := s.Docs.Insert(ctx, MilestoneCollection, store.Record{ID: id, Data: json.RawMessage(`{"at":` + jsonInt(s.now().UnixMilli()) + `}`)})
+	if fault.Is(err, fault.Conflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// releaseMilestone forgets a claimed milestone whose notices failed, so the
+// next run retries them. Markers are bookkeeping, not consent records.
+func (s *Service) releaseMilestone(ctx context.Context, id string) {
+	_ = s.Docs.Delete(ctx, MilestoneCollection, id)
+}
+
+func (s *Service) tellConsentAge(ctx context.Context, accountID string) error {
+	sub, err := s.Subjects.FindSubject(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	if sub.Email != "" {
+		msg := renderMail(MailYouthConsentAge, sub.Language, sub.Email, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		if err := s.Mail.Send(ctx, msg); err != nil {
+			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
+		}
+	}
+	return nil
+}
+
+func jsonInt(i int64) string { b, _ := json.Marshal(i); return string(b) }
+
+func (s *Service) endGuardianControl(ctx context.Context, accountID string) error {
+	sub, err := s.Subjects.FindSubject(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	recs, err := s.findAll(ctx, AccessCollection, []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}})
+	if err != nil {
+		return err
+	}
+	now := s.now().UnixMilli()
+	type guardian struct{ email, lang string }
+	var told []guardian
+	for _, r := range recs {
+		var a guardianAccess
+		if err := json.Unmarshal(r.Data, &a); err != nil {
+			return fault.Wrap(fault.Internal, err, "consent: corrupt guardian access")
+		}
+		if a.RevokedMS == 0 {
+			a.RevokedMS = now
+			if err := s.updateJSON(ctx, AccessCollection, r, a); err != nil {
+				return err
+			}
+		}
+		if !slices.ContainsFunc(told, func(g guardian) bool { return strings.EqualFold(g.email, a.GuardianEmail) }) {
+			told = append(told, guardian{a.GuardianEmail, a.Language})
+		}
+	}
+	for _, g := range told {
+		msg := renderMail(MailGuardianEnded, g.lang, g.email, mailVars{FirstName: sub.FirstName}, "")
+		if err := s.Mail.Send(ctx, msg); err != nil {
+			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
+		}
+	}
+	if sub.Email != "" {
+		msg := renderMail(MailYouthAdult, sub.Language, sub.Email, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		if err := s.Mail.Send(ctx, msg); err != nil {
+			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
+		}
+	}
+	s.event(ctx, "system", "consent.guardian_control_ended", "account:"+accountID, map[string]any{"guardiansTold": len(told)})
+	return nil
+}

@@ -1,0 +1,91 @@
+package consent_test
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"chorus/consent"
+	"chorus/fault"
+)
+
+func TestExportRecords27560(t *testing.T) {
+	e := newEnv(t)
+	e.youth("de14", "DE", 14, "de")
+	e.confirm(t, "de14", map[consent.Scope]bool{consent.Participate: true, consent.VideoPublish: true})
+	if _, err := e.svc.RecordSignedForm(e.ctx, "coord1", "de14", consent.VideoPublish, "forms/de14.pdf"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Withdraw(e.ctx, "de14", consent.VideoPublish, "de"); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := e.svc.ExportRecords(e.ctx, "de14")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f map[string]any
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("export is not JSON: %v", err)
+	}
+	get := func(m any, path ...string) any {
+		for _, p := range path {
+			mm, ok := m.(map[string]any)
+			if !ok {
+				return nil
+			}
+			m = mm[p]
+		}
+		return m
+	}
+	if f["schema_version"] != consent.ExportSchemaVersion || f["pii_principal_id"] != "de14" {
+		t.Errorf("header = %v", f)
+	}
+	recs := f["records"].([]any)
+	if len(recs) != 4 {
+		t.Fatalf("got %d records, want 4", len(recs))
+	}
+	for i, r := range recs {
+		for _, path := range [][]string{
+			{"schema_version"}, {"record_id"}, {"pii_principal_id"},
+			{"pii_controller", "party_name"},
+			{"notice", "notice_version"}, {"notice", "language"},
+			{"pii_processing", "purpose_id"}, {"pii_processing", "purpose"}, {"pii_processing", "lawful_basis"},
+			{"pii_processing", "jurisdiction"}, {"pii_processing", "processing"},
+			{"event", "event_time"}, {"event", "state"}, {"state"}, {"verification", "verification_method"},
+		} {
+			if v := get(r, path...); v == nil || v == "" {
+				t.Errorf("record %d lacks %v", i, path)
+			}
+		}
+		if get(r, "pii_controller", "party_name") != "Safer Internet Centre Test" {
+			t.Errorf("record %d controller = %v", i, get(r, "pii_controller"))
+		}
+		if get(r, "pii_processing", "lawful_basis") != "consent" || get(r, "pii_processing", "jurisdiction") != "DE" {
+			t.Errorf("record %d processing = %v", i, get(r, "pii_processing"))
+		}
+		refs, _ := get(r, "pii_processing", "lawful_basis_reference").([]any)
+		if !slices.Contains(refs, any("GDPR Art. 6(1)(a)")) || !slices.Contains(refs, any("GDPR Art. 8")) {
+			t.Errorf("record %d lawful basis references = %v", i, refs)
+		}
+	}
+	g := recs[0]
+	if get(g, "delegation", "on_behalf_of") != "de14" || get(g, "delegation", "delegate_email") != "parent@family.example.org" ||
+		get(g, "event", "event_by") != "delegate" || get(g, "verification", "verification_method") != "email_confirmed" || get(g, "state") != "given" {
+		t.Errorf("guardian record = %v", g)
+	}
+	if get(recs[2], "verification", "verification_method") != "signed_form_checked" || get(recs[2], "verification", "evidence_reference") != "forms/de14.pdf" {
+		t.Errorf("signed-form record = %v", recs[2])
+	}
+	last := recs[3]
+	if get(last, "state") != "withdrawn" || get(last, "delegation") != nil || get(last, "event", "event_by") != "pii_principal" || get(last, "notice", "language") != "de" {
+		t.Errorf("withdrawal record = %v", last)
+	}
+	wantHash, _ := consent.DefaultRegistry().TextHash(consent.VideoPublish, consent.ForYouth, "de")
+	if get(last, "notice", "notice_version") != wantHash {
+		t.Errorf("notice_version = %v, want the German youth text hash", get(last, "notice", "notice_version"))
+	}
+
+	_, err = e.svc.ExportRecords(e.ctx, "nobody")
+	wantCode(t, err, fault.NotFound, "export without records")
+}
