@@ -38,7 +38,7 @@ const (
 	DefaultMaxDelay = 15 * time.Minute
 )
 
-// ThrottledError is the cause inside the fault.Unavailable error that Allow
+// ThrottledError is the cause inside the fault.RateLimited error that Allow
 // returns; the HTTP layer finds it with RetryAfter to set Retry-After.
 type ThrottledError struct {
 	RetryAfter time.Duration
@@ -131,7 +131,7 @@ func (t *Throttle) now() time.Time { return clock(t.Now) }
 
 // Allow reports whether a sign-in for account (the e-mail typed) from addr
 // (the client's IP address) may be tried now. When it may not, it returns
-// how long to wait and a fault.Unavailable error whose message says so in
+// how long to wait and a fault.RateLimited error whose message says so in
 // plain words; RetryAfter(err) gives the wait too. Either argument may be
 // empty to check only the other.
 func (t *Throttle) Allow(ctx context.Context, account, addr string) (time.Duration, error) {
@@ -148,7 +148,7 @@ func (t *Throttle) Allow(ctx context.Context, account, addr string) (time.Durati
 	}
 	if wait > 0 {
 		return wait, &fault.Error{
-			Code:    fault.Unavailable,
+			Code:    fault.RateLimited,
 			Message: "Too many tries to sign in. Please wait " + humanWait(wait) + " and try again.",
 			Err:     &ThrottledError{RetryAfter: wait},
 		}

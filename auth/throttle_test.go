@@ -39,7 +39,7 @@ func wait(t *testing.T, th *Throttle, account, addr string) time.Duration {
 		}
 		return 0
 	}
-	wantCode(t, err, fault.Unavailable)
+	wantCode(t, err, fault.RateLimited)
 	if ra, ok := RetryAfter(err); !ok || ra != d {
 		t.Errorf("RetryAfter(err) = %v, %v; want %v, true", ra, ok, d)
 	}

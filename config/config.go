@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -23,6 +24,8 @@ type Config struct {
 	S3        S3
 	NATSURL   string // empty: in-process fan-out
 	SMTPURL   string // empty: mail is kept in the outbox under DataDir
+	MailFrom  string
+	JWTKeys   []string // base64 Ed25519 seeds, newest first; empty: a key file in DataDir
 	LogLevel  slog.Level
 }
 
@@ -130,6 +133,23 @@ var Options = []Option{
 				return errors.New("expected smtp://host:port or smtps://host:port")
 			}
 			c.SMTPURL = v
+			return nil
+		}},
+	{Name: "MAIL_FROM", Default: "Chorus <chorus@localhost>", Description: "Sender of every mail Chorus sends.",
+		apply: func(c *Config, v string) error {
+			if _, err := mail.ParseAddress(v); err != nil {
+				return errors.New("expected an e-mail address, optionally with a name: Chorus <chorus@example.org>")
+			}
+			c.MailFrom = v
+			return nil
+		}},
+	{Name: "JWT_SIGNING_KEYS", Default: "", Secret: true, Description: "Comma-separated base64 Ed25519 seeds for access tokens, newest (signing) first, so several web processes share keys; empty creates a key file in CHORUS_DATA_DIR.",
+		apply: func(c *Config, v string) error {
+			for _, k := range strings.Split(v, ",") {
+				if k = strings.TrimSpace(k); k != "" {
+					c.JWTKeys = append(c.JWTKeys, k)
+				}
+			}
 			return nil
 		}},
 	{Name: "CHORUS_LOG_LEVEL", Default: "info", Description: "Log level: debug, info, warn or error.",

@@ -19,6 +19,7 @@ const (
 	Unauthorized Code = "unauthorized" // who you are is unknown
 	Forbidden    Code = "forbidden"    // you are known but may not do this
 	TooLarge     Code = "too_large"    // a size limit was exceeded
+	RateLimited  Code = "rate_limited" // too many attempts; wait and try again
 	Unavailable  Code = "unavailable"  // a dependency is down; try again later
 	Internal     Code = "internal"     // a bug or an unexpected failure
 )

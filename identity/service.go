@@ -418,6 +418,63 @@ func (s *Service) SetPasswordHash(ctx context.Context, id, hash string) error {
 	return s.event(ctx, id, "identity.password_changed", "account:"+id, nil)
 }
 
+// EraseAccount removes a person: their memberships go, and the account keeps
+// only its id (so records that point at it stay readable) with no name,
+// e-mail, date of birth or password. Nobody can sign in to it again.
+func (s *Service) EraseAccount(ctx context.Context, id string) error {
+	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+	if err != nil {
+		return err
+	}
+	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
+		Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: id}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return err
+	}
+	for _, m := range docs {
+		if err := s.Docs.Delete(ctx, MembershipsCollection, m.Value.ID); err != nil && !fault.Is(err, fault.NotFound) {
+			return err
+		}
+	}
+	// The e-mail is unique, so each erased account gets its own
+	// undeliverable placeholder (.invalid is reserved, RFC 2606).
+	erased := storedAccount{Account: Account{ID: id, DisplayName: ErasedName, Email: "erased-" + id + "@erased.invalid",
+		Language: d.Value.Language, CreatedAt: d.Value.CreatedAt}}
+	if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, erased, time.Time{}); err != nil {
+		return err
+	}
+	return s.event(ctx, id, "identity.account_erased", "account:"+id, nil)
+}
+
+// ErasedName is shown where an erased person's name used to be.
+const ErasedName = "Former member"
+
+// YouthAccounts returns every account with a date of birth, for the
+// worker's coming-of-age check.
+func (s *Service) YouthAccounts(ctx context.Context) ([]Account, error) {
+	var out []Account
+	q := store.Query{Limit: store.MaxLimit}
+	for {
+		page, err := s.Docs.Find(ctx, AccountsCollection, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page.Records {
+			var a storedAccount
+			if err := json.Unmarshal(r.Data, &a); err != nil {
+				return nil, fault.Wrap(fault.Internal, err, "stored account is not readable")
+			}
+			if a.BirthDate != "" {
+				out = append(out, a.Account)
+			}
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		q.After = page.Next
+	}
+}
+
 // Memberships returns everything account id is a member of.
 func (s *Service) Memberships(ctx context.Context, accountID string) ([]Membership, error) {
 	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
@@ -454,6 +511,17 @@ func (s *Service) PanelMembers(ctx context.Context, panelID string) ([]Member, e
 		out = append(out, Member{Account: a, Membership: d.Value.Membership})
 	}
 	return out, nil
+}
+
+// AddCoordinator makes the coordinator who created a panel a coordinator of
+// it. Coordinators are staff of the centre that runs the panel, not
+// youth, so rule 7 (a minor's agreement) does not apply.
+func (s *Service) AddCoordinator(ctx context.Context, accountID, panelID string) error {
+	p, err := s.Panel(ctx, panelID)
+	if err != nil {
+		return err
+	}
+	return s.addMembership(ctx, accountID, Membership{PanelID: p.ID, Role: Coordinator})
 }
 
 func (s *Service) addMembership(ctx context.Context, accountID string, m Membership) error {

@@ -66,6 +66,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer s.close(log)
 
+	people, err := buildPeople(ctx, cfg, s, log)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 2)
 	var listener net.Listener
 	app := httpapi.New(httpapi.Deps{
@@ -73,6 +77,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Metrics: newRegistry(),
 		Web:     web.Dist(),
 		Checks:  s.checks,
+		People:  people,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -82,13 +87,16 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		go func() { errc <- app.Listener(listener) }()
 		log.Info("listening", "url", cfg.PublicURL, "port", cfg.Port, "documents", s.docsKind, "blobs", s.blobsKind)
 		fmt.Fprintf(stderr, "Chorus is running at %s (press Ctrl+C to stop)\n", cfg.PublicURL)
+		if err := announceSetup(ctx, people, log, func(s string) { fmt.Fprintln(stderr, s) }); err != nil {
+			return err
+		}
 	}
 	workerDone := make(chan struct{})
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	if r.worker {
 		go func() {
 			defer close(workerDone)
-			runWorker(workerCtx, log, s.docs)
+			runWorker(workerCtx, log, s.docs, people)
 		}()
 	} else {
 		close(workerDone)
@@ -185,7 +193,7 @@ type expiryPurger interface {
 
 // runWorker does the background work until ctx ends. Later capabilities add
 // their jobs here (media processing, mail, reminders).
-func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents) {
+func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *httpapi.People) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -196,6 +204,7 @@ func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents) {
 				log.Info("purged expired documents", "count", n)
 			}
 		}
+		consentJobs(ctx, people, log)
 		select {
 		case <-ctx.Done():
 			return

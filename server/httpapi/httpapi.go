@@ -53,11 +53,13 @@ type Deps struct {
 	Metrics *prometheus.Registry // the app registers its collectors here
 	Web     fs.FS                // the built web app; index.html at its root
 	Checks  []Check              // run by /readyz
+	People  *People              // sign-in, people and consent
 }
 
 // API holds the handlers' dependencies.
 type API struct {
 	deps    Deps
+	people  *People
 	metrics *httpMetrics
 }
 
@@ -70,17 +72,20 @@ type route struct {
 }
 
 func (a *API) routes() []route {
-	return []route{
+	rs := []route{
 		{fiber.MethodGet, "/healthz", a.healthz},
 		{fiber.MethodGet, "/readyz", a.readyz},
 		{fiber.MethodGet, "/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.deps.Metrics, promhttp.HandlerOpts{}))},
 		{fiber.MethodGet, "/api/openapi.json", a.openapi},
 	}
+	rs = append(rs, a.sessionRoutes()...)
+	rs = append(rs, a.panelRoutes()...)
+	return append(rs, a.consentRoutes()...)
 }
 
 // New builds the Fiber app with every middleware and route.
 func New(d Deps) *fiber.App {
-	a := &API{deps: d, metrics: newHTTPMetrics(d.Metrics)}
+	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics)}
 	app := fiber.New(fiber.Config{
 		AppName:               "chorus",
 		BodyLimit:             MaxBodyBytes,
@@ -103,6 +108,7 @@ func New(d Deps) *fiber.App {
 		// No location, camera or microphone for anyone (privacy by default).
 		PermissionPolicy: "geolocation=(), camera=(), microphone=(), interest-cohort=()",
 	}))
+	app.Use("/api", a.checkCSRF)
 	for _, r := range a.routes() {
 		app.Add(r.method, r.path, r.handler)
 	}

@@ -29,6 +29,7 @@ var statusOf = map[fault.Code]int{
 	fault.NotFound:     http.StatusNotFound,
 	fault.Conflict:     http.StatusConflict,
 	fault.TooLarge:     http.StatusRequestEntityTooLarge,
+	fault.RateLimited:  http.StatusTooManyRequests,
 	fault.Unavailable:  http.StatusServiceUnavailable,
 	fault.Internal:     http.StatusInternalServerError,
 }
@@ -49,6 +50,8 @@ func codeOfStatus(status int) fault.Code {
 		return fault.Forbidden
 	case http.StatusServiceUnavailable:
 		return fault.Unavailable
+	case http.StatusTooManyRequests:
+		return fault.RateLimited
 	}
 	if status >= 400 && status < 500 {
 		return fault.Invalid

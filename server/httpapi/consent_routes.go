@@ -1,0 +1,506 @@
+package httpapi
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"chorus/auth"
+	"chorus/consent"
+	"chorus/fault"
+	"chorus/identity"
+	"chorus/mail"
+	"chorus/mail/outbox"
+	"chorus/policy"
+	"chorus/store"
+)
+
+// MaxConsentFormBytes bounds an uploaded signed consent form (a scan or PDF).
+const MaxConsentFormBytes = 8 << 20
+
+func (a *API) consentRoutes() []route {
+	return []route{
+		{fiber.MethodGet, "/api/me/consents", a.getMyConsents},
+		{fiber.MethodPost, "/api/me/consents/:scope/grant", a.postMyConsentGrant},
+		{fiber.MethodPost, "/api/me/consents/:scope/withdraw", a.postMyConsentWithdraw},
+		{fiber.MethodPost, "/api/me/guardian", a.postMyGuardian},
+		{fiber.MethodGet, "/api/me/consents/export", a.getMyConsentExport},
+		{fiber.MethodGet, "/api/me/export", a.getMyExport},
+		{fiber.MethodPost, "/api/me/erase", a.postMyErase},
+		// manage/ before :token: Fiber matches in registration order.
+		{fiber.MethodGet, "/api/guardian/manage/:token", a.getGuardianManage},
+		{fiber.MethodPost, "/api/guardian/manage/:token/scopes/:scope/grant", a.postGuardianGrant},
+		{fiber.MethodPost, "/api/guardian/manage/:token/scopes/:scope/withdraw", a.postGuardianWithdraw},
+		{fiber.MethodGet, "/api/guardian/manage/:token/export", a.getGuardianExport},
+		{fiber.MethodPost, "/api/guardian/manage/:token/deletion-request", a.postGuardianDeletionRequest},
+		{fiber.MethodGet, "/api/guardian/:token", a.getGuardianLink},
+		{fiber.MethodPost, "/api/guardian/:token/confirm", a.postGuardianConfirm},
+		{fiber.MethodGet, "/api/accounts/:id/consents", a.getAccountConsents},
+		{fiber.MethodPost, "/api/accounts/:id/consent-forms", a.postConsentForm},
+		{fiber.MethodGet, "/api/outbox", a.getOutbox},
+	}
+}
+
+// scopeView is one scope as the youth's consent page shows it.
+type scopeView struct {
+	Scope     consent.Scope   `json:"scope"`
+	Name      string          `json:"name"`
+	YouthText string          `json:"youthText"`
+	ManagedBy consent.Manager `json:"managedBy"`
+	State     consent.State   `json:"state"`
+}
+
+func (a *API) getMyConsents(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	acc := cl.Account
+	if err := allowed(cl, policy.ConsentViewLedger, policy.Resource{Kind: policy.KindConsent, OwnerID: acc.ID}); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	cs := a.people.Consent
+	states := map[consent.Scope]consent.State{}
+	if acc.BirthDate != "" {
+		if states, err = cs.Effective(ctx, acc.ID, cl.Subject.Band, acc.Country); err != nil {
+			return err
+		}
+	}
+	joint := cs.Ages.Joint(cl.Subject.Band, acc.Country)
+	scopes := make([]scopeView, 0, len(consent.Scopes))
+	for _, sc := range consent.Scopes {
+		info, err := cs.Registry.Info(sc)
+		if err != nil {
+			return err
+		}
+		text, err := cs.Registry.Text(sc, consent.ForYouth, acc.Language)
+		if err != nil {
+			return err
+		}
+		st := states[sc]
+		if st == "" {
+			st = consent.StateNotGranted
+		}
+		scopes = append(scopes, scopeView{Scope: sc, Name: pick(info.ShortName, acc.Language), YouthText: text,
+			ManagedBy: cs.Registry.WhoManages(sc, cl.Subject.Band, joint), State: st})
+	}
+	history, err := cs.History(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	guardian, err := cs.GuardianState(ctx, acc.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"scopes": scopes, "guardian": guardian, "history": history})
+}
+
+func pick(texts map[string]string, lang string) string {
+	if t, ok := texts[lang]; ok {
+		return t
+	}
+	return texts["en"]
+}
+
+// scopeParam reads a scope from the path; unknown scopes are a clear error.
+func scopeParam(c *fiber.Ctx) (consent.Scope, error) {
+	sc := consent.Scope(c.Params("scope"))
+	for _, known := range consent.Scopes {
+		if sc == known {
+			return sc, nil
+		}
+	}
+	return "", fault.Errorf(fault.Invalid, "There is no consent called %q.", sc)
+}
+
+func (a *API) postMyConsentGrant(c *fiber.Ctx) error {
+	return a.decideMyConsent(c, policy.ConsentGrantSelf, a.people.Consent.Grant)
+}
+
+func (a *API) postMyConsentWithdraw(c *fiber.Ctx) error {
+	return a.decideMyConsent(c, policy.ConsentWithdrawSelf, a.people.Consent.Withdraw)
+}
+
+func (a *API) decideMyConsent(c *fiber.Ctx, act policy.Action, decide func(context.Context, string, consent.Scope, string) (consent.Record, error)) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	sc, err := scopeParam(c)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, act, policy.Resource{Kind: policy.KindConsent, OwnerID: cl.Account.ID}); err != nil {
+		return err
+	}
+	rec, err := decide(c.UserContext(), cl.Account.ID, sc, cl.Account.Language)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"record": rec})
+}
+
+func (a *API) postMyGuardian(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.ConsentViewLedger, policy.Resource{Kind: policy.KindConsent, OwnerID: cl.Account.ID}); err != nil {
+		return err
+	}
+	if cl.Account.BirthDate == "" {
+		return fault.Errorf(fault.Invalid, "Only young people's accounts have a guardian.")
+	}
+	var in struct {
+		Email string `json:"email"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := a.people.Consent.RequestGuardian(c.UserContext(), cl.Account.ID, in.Email, cl.Account.Language); err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusAccepted)
+}
+
+func (a *API) getMyConsentExport(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.ConsentViewLedger, policy.Resource{Kind: policy.KindConsent, OwnerID: cl.Account.ID}); err != nil {
+		return err
+	}
+	b, err := a.people.Consent.ExportRecords(c.UserContext(), cl.Account.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="chorus-consent-records.json"`)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(b)
+}
+
+// getMyExport is "export my data": a zip of the account, memberships and
+// consent records, readable by people and programs.
+func (a *API) getMyExport(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.AccountExportOwn, policy.Resource{Kind: policy.KindAccount, OwnerID: cl.Account.ID}); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	records, err := a.people.Consent.ExportRecords(ctx, cl.Account.ID)
+	if err != nil {
+		return err
+	}
+	me, err := a.me(ctx, cl)
+	if err != nil {
+		return err
+	}
+	account, err := json.MarshalIndent(me, "", "  ")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, data := range map[string][]byte{"account.json": account, "consent-records.json": records} {
+		w, err := zw.Create(name)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(data); err != nil {
+			return err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if err := a.event(ctx, cl.Account.ID, "account.exported", "account:"+cl.Account.ID); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="chorus-my-data.zip"`)
+	c.Set(fiber.HeaderContentType, "application/zip")
+	return c.Send(buf.Bytes())
+}
+
+// postMyErase erases the account after the password is confirmed: the
+// person can no longer sign in, and their name and e-mail are gone. The
+// consent ledger stays: it is the proof of consent the law asks for.
+func (a *API) postMyErase(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.AccountEraseOwn, policy.Resource{Kind: policy.KindAccount, OwnerID: cl.Account.ID}); err != nil {
+		return err
+	}
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	hash, err := a.people.Identity.PasswordHash(ctx, cl.Account.ID)
+	if err != nil {
+		return err
+	}
+	if ok, err := auth.VerifyPassword(in.Password, hash); err != nil || !ok {
+		return fault.Errorf(fault.Forbidden, "That password is not right. Your account was not erased.")
+	}
+	if err := a.people.Sessions.SignOutEverywhere(ctx, cl.Account.ID); err != nil {
+		return err
+	}
+	if err := a.people.Identity.EraseAccount(ctx, cl.Account.ID); err != nil {
+		return err
+	}
+	a.clearSessionCookies(c)
+	return c.SendStatus(http.StatusNoContent)
+}
+
+func (a *API) event(ctx context.Context, actor, typ, subject string) error {
+	_, err := a.people.Identity.Docs.AppendEvent(ctx, store.Event{Actor: actor, Type: typ, Subject: subject})
+	return err
+}
+
+// --- guardians (no account: the token in the link is the credential) ---
+
+func (a *API) getGuardianLink(c *fiber.Ctx) error {
+	page, err := a.people.Consent.OpenGuardianLink(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(page)
+}
+
+func (a *API) postGuardianConfirm(c *fiber.Ctx) error {
+	var in struct {
+		GuardianName string                 `json:"guardianName"`
+		Grants       map[consent.Scope]bool `json:"grants"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := a.people.Consent.ConfirmGuardian(c.UserContext(), c.Params("token"), in.GuardianName, in.Grants); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"status": "confirmed"})
+}
+
+func (a *API) getGuardianManage(c *fiber.Ctx) error {
+	page, err := a.people.Consent.OpenGuardianAccess(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(page)
+}
+
+func (a *API) postGuardianGrant(c *fiber.Ctx) error {
+	return a.guardianDecides(c, a.people.Consent.GuardianGrant)
+}
+
+func (a *API) postGuardianWithdraw(c *fiber.Ctx) error {
+	return a.guardianDecides(c, a.people.Consent.GuardianWithdraw)
+}
+
+func (a *API) guardianDecides(c *fiber.Ctx, decide func(context.Context, string, consent.Scope) (consent.Record, error)) error {
+	sc, err := scopeParam(c)
+	if err != nil {
+		return err
+	}
+	rec, err := decide(c.UserContext(), c.Params("token"), sc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"record": rec})
+}
+
+func (a *API) getGuardianExport(c *fiber.Ctx) error {
+	b, err := a.people.Consent.GuardianExport(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="chorus-consent-records.json"`)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(b)
+}
+
+// postGuardianDeletionRequest tells the coordinators of the child's panels,
+// who erase the account; it is recorded in the audit trail.
+func (a *API) postGuardianDeletionRequest(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	accountID, err := a.people.Consent.GuardianAccount(ctx, c.Params("token"))
+	if err != nil {
+		return err
+	}
+	if err := a.event(ctx, "guardian", "account.deletion_requested", "account:"+accountID); err != nil {
+		return err
+	}
+	ms, err := a.people.Identity.Memberships(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.PanelID == "" {
+			continue
+		}
+		members, err := a.people.Identity.PanelMembers(ctx, m.PanelID)
+		if err != nil {
+			return err
+		}
+		for _, coord := range members {
+			if coord.Membership.Role != identity.Coordinator {
+				continue
+			}
+			msg := mail.Message{To: coord.Account.Email, Kind: "account.deletion_requested",
+				Subject: "A guardian asked to delete a young person's account",
+				Text:    "A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.\n\nReference: " + accountID + "\n",
+				HTML:    "<p>A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.</p><p>Reference: " + accountID + "</p>"}
+			if err := a.people.Mail.Send(ctx, msg); err != nil {
+				return err
+			}
+		}
+	}
+	return c.Status(http.StatusAccepted).JSON(fiber.Map{"status": "requested"})
+}
+
+// --- moderators and coordinators ---
+
+// youthPanels returns the panels account id is a member of, for deciding
+// whether a supervisor may act on that youth.
+func (a *API) youthResource(ctx context.Context, cl caller, act policy.Action, accountID string) error {
+	ms, err := a.people.Identity.Memberships(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	var last error = fault.Errorf(fault.NotFound, "There is no such person in your panels.")
+	for _, m := range ms {
+		err := allowed(cl, act, policy.Resource{Kind: policy.KindConsent, OwnerID: accountID, PanelID: m.PanelID, GroupID: m.GroupID})
+		if err == nil {
+			return nil
+		}
+		last = err
+	}
+	if cl.Account.ID == accountID {
+		return allowed(cl, act, policy.Resource{Kind: policy.KindConsent, OwnerID: accountID})
+	}
+	return last
+}
+
+func (a *API) getAccountConsents(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	id := c.Params("id")
+	if err := a.youthResource(ctx, cl, policy.ConsentViewLedger, id); err != nil {
+		return err
+	}
+	history, err := a.people.Consent.History(ctx, id)
+	if err != nil {
+		return err
+	}
+	states, err := a.people.Consent.EffectiveFor(ctx, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"consents": states, "history": history})
+}
+
+// Signed consent forms may be scans or PDFs; nothing else is accepted.
+var consentFormTypes = map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+func (a *API) postConsentForm(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	id := c.Params("id")
+	if err := a.youthResource(ctx, cl, policy.ConsentRecordSignedForm, id); err != nil {
+		return err
+	}
+	sc := consent.Scope(c.FormValue("scope"))
+	if _, err := a.people.Consent.Registry.Info(sc); err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return fault.Errorf(fault.Invalid, "Attach the signed form as a file.")
+	}
+	if fh.Size > MaxConsentFormBytes {
+		return fault.Errorf(fault.TooLarge, "The form is too large: at most 8 MB.")
+	}
+	ctype, _, _ := mime.ParseMediaType(fh.Header.Get(fiber.HeaderContentType))
+	ext, ok := consentFormTypes[ctype]
+	if !ok {
+		return fault.Errorf(fault.Invalid, "Upload the signed form as a PDF, JPEG or PNG file.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	key := path.Join("consent-forms", id, uuid.NewString()+ext)
+	if _, err := a.people.Blobs.Put(ctx, key, io.LimitReader(f, MaxConsentFormBytes), ctype); err != nil {
+		return err
+	}
+	rec, err := a.people.Consent.RecordSignedForm(ctx, cl.Account.ID, id, sc, key)
+	if err != nil {
+		_ = a.people.Blobs.Delete(ctx, key) // nothing half-done stays behind
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"record": rec})
+}
+
+// getOutbox lists held mail, for coordinators, when no SMTP server is set:
+// it is how a demo or a small deployment follows invitation and guardian links.
+func (a *API) getOutbox(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if a.people.Outbox == nil {
+		return fault.Errorf(fault.NotFound, "Mail is sent by the mail server; nothing is held here.")
+	}
+	ok := false
+	for _, m := range cl.Subject.Memberships {
+		if m.PanelID != "" && policy.Decide(cl.Subject, policy.OutboxView, policy.Resource{Kind: policy.KindOutbox, PanelID: m.PanelID}).Allow {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return policy.Check(cl.Subject, policy.OutboxView, policy.Resource{Kind: policy.KindOutbox})
+	}
+	page, err := a.people.Outbox.List(c.UserContext(), outbox.Query{Limit: 100})
+	if err != nil {
+		return err
+	}
+	type held struct {
+		ID      string `json:"id"`
+		To      string `json:"to"`
+		Subject string `json:"subject"`
+		Kind    string `json:"kind"`
+		Time    string `json:"time"`
+		Text    string `json:"text"`
+	}
+	out := make([]held, 0, len(page.Entries))
+	for _, e := range page.Entries {
+		out = append(out, held{ID: e.ID, To: e.Message.To, Subject: e.Message.Subject, Kind: e.Message.Kind, Time: e.At.UTC().Format("2006-01-02T15:04:05Z"), Text: strings.TrimSpace(e.Message.Text)})
+	}
+	return c.JSON(fiber.Map{"messages": out})
+}

@@ -1,0 +1,461 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"chorus/consent"
+	"chorus/fault"
+	"chorus/identity"
+	"chorus/mail"
+	"chorus/policy"
+)
+
+func (a *API) panelRoutes() []route {
+	return []route{
+		{fiber.MethodGet, "/api/organisations", a.getOrganisations},
+		{fiber.MethodPost, "/api/organisations", a.postOrganisation},
+		{fiber.MethodGet, "/api/panels", a.getPanels},
+		{fiber.MethodPost, "/api/panels", a.postPanel},
+		{fiber.MethodGet, "/api/panels/:panelId", a.getPanel},
+		{fiber.MethodPost, "/api/panels/:panelId/groups", a.postGroup},
+		{fiber.MethodPost, "/api/panels/:panelId/invitations", a.postInvitation},
+		{fiber.MethodPost, "/api/invitations/:id/resend", a.postInvitationResend},
+		{fiber.MethodDelete, "/api/invitations/:id", a.deleteInvitation},
+		{fiber.MethodGet, "/api/invitations/by-token/:token", a.getInvitationByToken},
+		{fiber.MethodPost, "/api/invitations/by-token/:token/accept", a.postInvitationAccept},
+		{fiber.MethodGet, "/api/groups/:groupId", a.getGroup},
+	}
+}
+
+// orgScope is where a coordinator of a Safer Internet Centre acts: panel
+// creation and organisation management are for staff of a centre.
+func orgOf(s policy.Subject) string {
+	for _, m := range s.Memberships {
+		if m.Role == identity.Coordinator && m.PanelID == "" && m.OrgID != "" {
+			return m.OrgID
+		}
+	}
+	return ""
+}
+
+func (a *API) getOrganisations(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.PanelCreate, policy.Resource{Kind: policy.KindPanel, OrgID: orgOf(cl.Subject)}); err != nil {
+		return err
+	}
+	orgs, err := a.people.Identity.Organisations(c.UserContext(), identity.OrgKind(c.Query("kind")))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"organisations": orgs})
+}
+
+func (a *API) postOrganisation(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.PanelCreate, policy.Resource{Kind: policy.KindPanel, OrgID: orgOf(cl.Subject)}); err != nil {
+		return err
+	}
+	var in struct {
+		Name    string           `json:"name"`
+		Kind    identity.OrgKind `json:"kind"`
+		Country string           `json:"country"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := a.people.Consent.Ages.ValidateCountry(in.Country); err != nil {
+		return err
+	}
+	o, err := a.people.Identity.CreateOrganisation(c.UserContext(), cl.Account.ID, in.Name, in.Kind, in.Country)
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"organisation": o})
+}
+
+// getPanels lists the panels the caller belongs to, and for coordinators of
+// a centre every panel of that centre.
+func (a *API) getPanels(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	seen := map[string]bool{}
+	panels := []identity.Panel{}
+	add := func(p identity.Panel) {
+		if !seen[p.ID] && policy.Decide(cl.Subject, policy.PanelView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID}).Allow {
+			seen[p.ID] = true
+			panels = append(panels, p)
+		}
+	}
+	if org := orgOf(cl.Subject); org != "" {
+		ps, err := a.people.Identity.Panels(ctx, org)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			add(p)
+		}
+	}
+	for _, m := range cl.Subject.Memberships {
+		if m.PanelID != "" && !seen[m.PanelID] {
+			p, err := a.people.Identity.Panel(ctx, m.PanelID)
+			if err != nil {
+				return err
+			}
+			add(p)
+		}
+	}
+	return c.JSON(fiber.Map{"panels": panels})
+}
+
+func (a *API) postPanel(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		OrgID     string   `json:"orgId"`
+		Name      string   `json:"name"`
+		Country   string   `json:"country"`
+		Languages []string `json:"languages"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.OrgID == "" {
+		in.OrgID = orgOf(cl.Subject)
+	}
+	if err := allowed(cl, policy.PanelCreate, policy.Resource{Kind: policy.KindPanel, OrgID: in.OrgID}); err != nil {
+		return err
+	}
+	if err := a.people.Consent.Ages.ValidateCountry(in.Country); err != nil {
+		return err
+	}
+	p, err := a.people.Identity.CreatePanel(c.UserContext(), cl.Account.ID, identity.PanelInput{OrgID: in.OrgID, Name: in.Name, Country: in.Country, Languages: in.Languages})
+	if err != nil {
+		return err
+	}
+	// The creator coordinates the new panel.
+	if err := a.people.Identity.AddCoordinator(c.UserContext(), cl.Account.ID, p.ID); err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"panel": p})
+}
+
+// memberView is a member as another person may see them (rule 4: names
+// follow the policy; partners see minors as first name and country).
+type memberView struct {
+	AccountID string        `json:"accountId"`
+	Name      string        `json:"name"`
+	Role      identity.Role `json:"role"`
+	GroupID   string        `json:"groupId,omitempty"`
+}
+
+func (a *API) memberViews(ctx context.Context, viewer caller, members []identity.Member) ([]memberView, error) {
+	out := make([]memberView, 0, len(members))
+	for _, m := range members {
+		person, err := a.personView(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, memberView{AccountID: m.Account.ID, Name: policy.VisibleName(viewer.Subject, person), Role: m.Membership.Role, GroupID: m.Membership.GroupID})
+	}
+	return out, nil
+}
+
+func (a *API) personView(ctx context.Context, m identity.Member) (policy.PersonView, error) {
+	cl, err := a.callerFor(ctx, m.Account.ID)
+	if err != nil {
+		return policy.PersonView{}, err
+	}
+	return policy.PersonView{
+		AccountID:   m.Account.ID,
+		DisplayName: m.Account.DisplayName,
+		Country:     m.Account.Country,
+		Band:        cl.Subject.Band,
+		Consents:    cl.Subject.Consents,
+		PanelID:     m.Membership.PanelID,
+		GroupID:     m.Membership.GroupID,
+	}, nil
+}
+
+func (a *API) getPanel(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	p, err := a.people.Identity.Panel(ctx, c.Params("panelId"))
+	if err != nil {
+		return err
+	}
+	res := policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID}
+	if err := allowed(cl, policy.PanelView, res); err != nil {
+		return err
+	}
+	groups, err := a.people.Identity.Groups(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	members, err := a.people.Identity.PanelMembers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	// Each member is listed only to those the policy lets list their group
+	// (partners list nobody: they meet youth only through moderated content).
+	visible := members[:0:0]
+	for _, m := range members {
+		if policy.Decide(cl.Subject, policy.MemberList, policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, GroupID: m.Membership.GroupID, OrgID: p.OrgID}).Allow {
+			visible = append(visible, m)
+		}
+	}
+	views, err := a.memberViews(ctx, cl, visible)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"panel": p, "groups": groups, "members": views}
+	if policy.Decide(cl.Subject, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, OrgID: p.OrgID}).Allow {
+		invs, err := a.people.Identity.Invitations(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		out["invitations"] = invs
+	}
+	return c.JSON(out)
+}
+
+func (a *API) postGroup(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	p, err := a.people.Identity.Panel(ctx, c.Params("panelId"))
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.GroupCreate, policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+		return err
+	}
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	g, err := a.people.Identity.CreateGroup(ctx, cl.Account.ID, p.ID, in.Name)
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"group": g})
+}
+
+func (a *API) postInvitation(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	p, err := a.people.Identity.Panel(ctx, c.Params("panelId"))
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+		return err
+	}
+	var in struct {
+		Email    string        `json:"email"`
+		Role     identity.Role `json:"role"`
+		GroupID  string        `json:"groupId"`
+		OrgID    string        `json:"orgId"`
+		Language string        `json:"language"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	inv, token, err := a.people.Identity.Invite(ctx, cl.Account.ID, identity.InviteInput{Email: in.Email, Role: in.Role, PanelID: p.ID, GroupID: in.GroupID, OrgID: in.OrgID, Language: in.Language})
+	if err != nil {
+		return err
+	}
+	if err := a.sendInvitation(ctx, inv, p, token); err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"invitation": inv})
+}
+
+func (a *API) sendInvitation(ctx context.Context, inv identity.Invitation, p identity.Panel, token string) error {
+	msg := invitationMail(inv.Language, p.Name, a.people.PublicURL+"/invite/"+token)
+	msg.To = inv.Email
+	return a.people.Mail.Send(ctx, msg)
+}
+
+// invitationFor loads an invitation and checks the caller may manage it.
+func (a *API) invitationFor(c *fiber.Ctx, act policy.Action) (caller, identity.Invitation, identity.Panel, error) {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return caller{}, identity.Invitation{}, identity.Panel{}, err
+	}
+	ctx := c.UserContext()
+	inv, err := a.people.Identity.Invitation(ctx, c.Params("id"))
+	if err != nil {
+		return caller{}, identity.Invitation{}, identity.Panel{}, err
+	}
+	p, err := a.people.Identity.Panel(ctx, inv.PanelID)
+	if err != nil {
+		return caller{}, identity.Invitation{}, identity.Panel{}, err
+	}
+	if err := allowed(cl, act, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+		return caller{}, identity.Invitation{}, identity.Panel{}, err
+	}
+	return cl, inv, p, nil
+}
+
+func (a *API) postInvitationResend(c *fiber.Ctx) error {
+	cl, inv, p, err := a.invitationFor(c, policy.InvitationResend)
+	if err != nil {
+		return err
+	}
+	inv, token, err := a.people.Identity.RenewInvitation(c.UserContext(), cl.Account.ID, inv.ID)
+	if err != nil {
+		return err
+	}
+	if err := a.sendInvitation(c.UserContext(), inv, p, token); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"invitation": inv})
+}
+
+func (a *API) deleteInvitation(c *fiber.Ctx) error {
+	cl, inv, _, err := a.invitationFor(c, policy.InvitationRevoke)
+	if err != nil {
+		return err
+	}
+	return a.sendNoContent(c, a.people.Identity.RevokeInvitation(c.UserContext(), cl.Account.ID, inv.ID))
+}
+
+func (a *API) getInvitationByToken(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	inv, err := a.people.Identity.OpenInvitation(ctx, c.Params("token"))
+	if err != nil {
+		return err
+	}
+	p, err := a.people.Identity.Panel(ctx, inv.Value.PanelID)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"role": inv.Value.Role, "panelName": p.Name, "language": inv.Value.Language, "needsBirthDate": inv.Value.Role.IsYouth(), "email": inv.Value.Email}
+	if inv.Value.GroupID != "" {
+		if g, err := a.people.Identity.Group(ctx, inv.Value.GroupID); err == nil {
+			out["groupName"] = g.Name
+		}
+	}
+	return c.JSON(out)
+}
+
+func (a *API) postInvitationAccept(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	var in struct {
+		DisplayName string `json:"displayName"`
+		Password    string `json:"password"`
+		BirthDate   string `json:"birthDate"`
+		Country     string `json:"country"`
+		Language    string `json:"language"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	inv, err := a.people.Identity.OpenInvitation(ctx, c.Params("token"))
+	if err != nil {
+		return err
+	}
+	if inv.Value.Role.IsYouth() {
+		if _, err := consent.ValidateYouthBirthDate(in.BirthDate, a.people.Now()); err != nil {
+			return err
+		}
+		if err := a.people.Consent.Ages.ValidateCountry(in.Country); err != nil {
+			return err
+		}
+	} else if in.BirthDate != "" {
+		return fault.Errorf(fault.Invalid, "Staff accounts do not need a date of birth.")
+	}
+	hash, err := hashNewPassword(in.Password, inv.Value.Email, in.DisplayName)
+	if err != nil {
+		return err
+	}
+	acc, _, err := a.people.Identity.AcceptInvitation(ctx, identity.AcceptInput{Token: c.Params("token"), DisplayName: in.DisplayName, PasswordHash: hash,
+		BirthDate: in.BirthDate, Country: in.Country, Language: in.Language})
+	if err != nil {
+		return err
+	}
+	return a.startSession(c, acc.ID, http.StatusCreated)
+}
+
+// getGroup is the door to a group's workspace: youth need participate.
+func (a *API) getGroup(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	g, err := a.people.Identity.Group(ctx, c.Params("groupId"))
+	if err != nil {
+		return err
+	}
+	p, err := a.people.Identity.Panel(ctx, g.PanelID)
+	if err != nil {
+		return err
+	}
+	members, err := a.people.Identity.PanelMembers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	inGroup := members[:0:0]
+	hasModerator := false
+	for _, m := range members {
+		if m.Membership.GroupID == g.ID || m.Membership.GroupID == "" && m.Membership.Role == identity.Moderator {
+			inGroup = append(inGroup, m)
+		}
+		if m.Membership.GroupID == g.ID && m.Membership.Role == identity.Moderator {
+			hasModerator = true
+		}
+	}
+	res := policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID, GroupHasModerator: hasModerator}
+	if err := allowed(cl, policy.GroupEnterWorkspace, res); err != nil {
+		return err
+	}
+	views, err := a.memberViews(ctx, cl, inGroup)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID, GroupHasModerator: hasModerator})})
+}
+
+// invitationMail is the invitation in the invitee's language.
+func invitationMail(lang, panel, link string) mail.Message {
+	t := map[string][3]string{
+		"en": {"You are invited to Chorus", "You are invited to join the panel \"%s\" on Chorus. Open this link within 14 days to create your account:", "Chorus is a safe space where young people and adults work together. Moderators are in every group."},
+		"fr": {"Tu es invité·e sur Chorus", "Tu es invité·e à rejoindre le panel « %s » sur Chorus. Ouvre ce lien dans les 14 jours pour créer ton compte :", "Chorus est un espace sûr où jeunes et adultes travaillent ensemble. Des modérateurs sont dans chaque groupe."},
+		"de": {"Du bist zu Chorus eingeladen", "Du bist eingeladen, beim Panel „%s“ auf Chorus mitzumachen. Öffne diesen Link innerhalb von 14 Tagen, um dein Konto anzulegen:", "Chorus ist ein sicherer Ort, an dem junge Menschen und Erwachsene zusammenarbeiten. In jeder Gruppe sind Moderatorinnen und Moderatoren."},
+	}
+	s, ok := t[lang]
+	if !ok {
+		s = t["en"]
+	}
+	intro := fmt.Sprintf(s[1], panel)
+	return mail.Message{Subject: s[0], Kind: "identity.invitation",
+		Text: intro + "\n\n" + link + "\n\n" + s[2] + "\n",
+		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + link + "\">" + link + "</a></p><p>" + s[2] + "</p>"}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"chorus/auth"
+	"chorus/config"
+	"chorus/consent"
+	"chorus/identity"
+	"chorus/mail"
+	"chorus/mail/outbox"
+	"chorus/mail/smtp"
+	"chorus/server/httpapi"
+)
+
+// buildPeople wires sign-in, identity, consent and mail on the opened stores.
+func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*httpapi.People, error) {
+	p := &httpapi.People{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
+	var err error
+	if cfg.SMTPURL != "" {
+		if p.Mail, err = smtp.New(cfg.SMTPURL, cfg.MailFrom); err != nil {
+			return nil, fmt.Errorf("SMTP_URL: %w", err)
+		}
+	} else {
+		if p.Outbox, err = outbox.New(ctx, s.docs, log, time.Now); err != nil {
+			return nil, err
+		}
+		p.Mail = p.Outbox
+	}
+
+	p.Identity = identity.NewService(s.docs)
+	if err := p.Identity.Declare(ctx); err != nil {
+		return nil, err
+	}
+	p.Consent = consent.NewService(s.docs, p.Mail, consent.SubjectsFunc(func(ctx context.Context, id string) (consent.Subject, error) {
+		return consentSubject(ctx, p.Identity, id)
+	}), cfg.PublicURL)
+	if err := p.Consent.Declare(ctx); err != nil {
+		return nil, err
+	}
+
+	var keys *auth.KeySet
+	if len(cfg.JWTKeys) > 0 {
+		keys, err = auth.NewKeySetFromSeeds(cfg.JWTKeys...)
+	} else {
+		keys, err = auth.LoadOrCreateKeys(filepath.Join(cfg.DataDir, "keys", "jwt.json"))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access-token keys: %w", err)
+	}
+	p.Tokens = auth.NewTokens(keys, cfg.PublicURL, "chorus")
+	if p.Sessions, err = auth.NewSessions(ctx, s.docs); err != nil {
+		return nil, err
+	}
+	if p.Resets, err = auth.NewResets(ctx, s.docs); err != nil {
+		return nil, err
+	}
+	if p.Throttle, err = auth.NewThrottle(ctx, s.docs); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// consentSubject tells the consent capability who a young person is.
+func consentSubject(ctx context.Context, ids *identity.Service, id string) (consent.Subject, error) {
+	a, err := ids.Account(ctx, id)
+	if err != nil {
+		return consent.Subject{}, err
+	}
+	sub := consent.Subject{AccountID: a.ID, FirstName: consent.FirstName(a.DisplayName), Email: a.Email, Country: a.Country, Language: a.Language}
+	if a.BirthDate != "" {
+		if sub.BirthDate, err = consent.ParseBirthDate(a.BirthDate); err != nil {
+			return consent.Subject{}, err
+		}
+	}
+	return sub, nil
+}
+
+// announceSetup logs the one-time set-up link while no account exists: the
+// only way to create the first coordinator.
+func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say func(string)) error {
+	token, ok, err := p.Identity.NewSetupToken(ctx)
+	if err != nil || !ok {
+		return err
+	}
+	url := p.PublicURL + "/setup/" + token
+	log.Info("first-run set-up", "url", url, "validFor", identity.SetupTTL.String())
+	say("No account exists yet. Create the first coordinator here (valid for 24 hours): " + url)
+	return nil
+}
+
+// consentJobs are the worker's consent duties: reminders before guardian
+// links expire, and people reaching their consent age or 18.
+func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
+	if n, err := p.Consent.SendReminders(ctx); err != nil {
+		log.Error("guardian reminders", "error", err)
+	} else if n > 0 {
+		log.Info("guardian reminders sent", "count", n)
+	}
+	youth, err := p.Identity.YouthAccounts(ctx)
+	if err != nil {
+		log.Error("coming of age", "error", err)
+		return
+	}
+	people := make([]consent.Person, 0, len(youth))
+	for _, a := range youth {
+		birth, err := consent.ParseBirthDate(a.BirthDate)
+		if err != nil {
+			continue
+		}
+		people = append(people, consent.Person{AccountID: a.ID, BirthDate: birth, Country: a.Country})
+	}
+	if _, err := p.Consent.HandleComingOfAge(ctx, people); err != nil {
+		log.Error("coming of age", "error", err)
+	}
+}
+
+var _ mail.Sender = (*outbox.Outbox)(nil)
