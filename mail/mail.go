@@ -18,6 +18,8 @@ type Message struct {
 
 // Sender sends messages. Send returns fault.Invalid for a bad address or an
 // empty message and fault.Unavailable when the mail server cannot be reached.
+// Every adapter checks a message with Validate first, so all of them refuse
+// the same messages.
 type Sender interface {
 	Send(ctx context.Context, m Message) error
 }

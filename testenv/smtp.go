@@ -45,7 +45,7 @@ type ReceivedMail struct {
 }
 
 // ParsedMail is a received message with its headers and its text and HTML
-// bodies decoded (quoted-printable or base64, UTF-8).
+// bodies decoded (quoted-printable or base64, UTF-8) and with LF line ends.
 type ParsedMail struct {
 	Header      mail.Header
 	Subject     string // RFC 2047 decoded
@@ -87,6 +87,9 @@ func SMTP(t testing.TB) *SMTPServer {
 	}()
 	t.Cleanup(func() {
 		_ = srv.Close()
+		// Close only closes the listeners Serve has registered; when the test
+		// ends before Serve got that far, closing l ends Serve.
+		_ = l.Close()
 		<-done
 	})
 	return s
@@ -253,7 +256,7 @@ func (p *ParsedMail) walk(h partHeader, body io.Reader, depth int) error {
 	if err != nil {
 		return fmt.Errorf("testenv: decode %s body: %w", mt, err)
 	}
-	text := string(b)
+	text := strings.ReplaceAll(string(b), "\r\n", "\n")
 	if mt == "text/plain" && p.Text == "" {
 		p.Text = text
 	}

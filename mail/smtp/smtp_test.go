@@ -113,7 +113,8 @@ func TestSendTextOnly(t *testing.T) {
 		t.Fatalf("Send: %v", err)
 	}
 	p := srv.WaitFor(t, nil, 5*time.Second).MustParse(t)
-	if p.Text != m.Text || p.HTML != "" {
+	// A single-part body ends with the line break SMTP requires.
+	if strings.TrimSuffix(p.Text, "\n") != m.Text || p.HTML != "" {
 		t.Errorf("got text %q and HTML %q, want the text only", p.Text, p.HTML)
 	}
 }
