@@ -84,10 +84,10 @@ const (
 // GuardianScope is one scope as the guardian page shows it.
 type GuardianScope struct {
 	Scope        Scope   `json:"scope"`
-	ShortName    string  `json:"shortName"`
-	Text         string  `json:"text"`     // the guardian text in the page's language
-	TextHash     string  `json:"textHash"` // recorded with the decision
-	Manager      Manager `json:"manager"`  // guardian or joint
+	ShortName    string  `json:"name"`
+	Text         string  `json:"guardianText"` // the guardian text in the page's language
+	TextHash     string  `json:"textHash"`     // recorded with the decision
+	Manager      Manager `json:"manager"`      // guardian or joint
 	Verification Level   `json:"verification"`
 	State        State   `json:"state"`
 }

@@ -12,10 +12,10 @@ import (
 // member holding Role in the panel (PanelID), only in one group (GroupID
 // set), or in one partner organisation (OrgID set, PanelID empty).
 type Watcher struct {
-	Role    identity.Role
-	PanelID string
-	GroupID string
-	OrgID   string
+	Role    identity.Role `json:"role"`
+	PanelID string        `json:"panelId,omitempty"`
+	GroupID string        `json:"groupId,omitempty"`
+	OrgID   string        `json:"orgId,omitempty"`
 }
 
 // Watchers answers safeguarding rule 8, "who can see this?", for a space or

@@ -84,12 +84,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return fmt.Errorf("PORT=%d: cannot listen: %w", cfg.Port, err)
 		}
-		go func() { errc <- app.Listener(listener) }()
 		log.Info("listening", "url", cfg.PublicURL, "port", cfg.Port, "documents", s.docsKind, "blobs", s.blobsKind)
 		fmt.Fprintf(stderr, "Chorus is running at %s (press Ctrl+C to stop)\n", cfg.PublicURL)
 		if err := announceSetup(ctx, people, log, func(s string) { fmt.Fprintln(stderr, s) }); err != nil {
+			listener.Close()
 			return err
 		}
+		go func() { errc <- app.Listener(listener) }()
 	}
 	workerDone := make(chan struct{})
 	workerCtx, stopWorker := context.WithCancel(context.Background())

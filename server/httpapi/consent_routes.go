@@ -98,6 +98,9 @@ func (a *API) getMyConsents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if history == nil {
+		history = []consent.Record{}
+	}
 	guardian, err := cs.GuardianState(ctx, acc.ID)
 	if err != nil {
 		return err
@@ -412,6 +415,9 @@ func (a *API) getAccountConsents(c *fiber.Ctx) error {
 	history, err := a.people.Consent.History(ctx, id)
 	if err != nil {
 		return err
+	}
+	if history == nil {
+		history = []consent.Record{}
 	}
 	states, err := a.people.Consent.EffectiveFor(ctx, id)
 	if err != nil {

@@ -112,7 +112,9 @@ func New(d Deps) *fiber.App {
 	for _, r := range a.routes() {
 		app.Add(r.method, r.path, r.handler)
 	}
-	app.Get("/*", a.webApp)
+	// The web app is the last middleware, not a GET /* route: a route would
+	// make every path "exist", so unknown API paths would answer 405.
+	app.Use(a.webApp)
 	return app
 }
 
@@ -174,8 +176,8 @@ func (a *API) openapi(c *fiber.Ctx) error {
 // are cached for a year; everything else (index.html and the client-side
 // routes it handles) is revalidated on every visit so a deploy shows at once.
 func (a *API) webApp(c *fiber.Ctx) error {
-	p := strings.TrimPrefix(path.Clean("/"+c.Params("*")), "/")
-	if p == "api" || strings.HasPrefix(p, "api/") {
+	p := strings.TrimPrefix(path.Clean(c.Path()), "/")
+	if p == "api" || strings.HasPrefix(p, "api/") || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) {
 		return c.Next() // API paths never fall back to the app: they get a 404 problem
 	}
 	if p != "" {

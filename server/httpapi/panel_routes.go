@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -232,7 +233,7 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		out["invitations"] = invs
+		out["invitations"] = invitationViews(invs)
 	}
 	return c.JSON(out)
 }
@@ -293,7 +294,7 @@ func (a *API) postInvitation(c *fiber.Ctx) error {
 	if err := a.sendInvitation(ctx, inv, p, token); err != nil {
 		return err
 	}
-	return c.Status(http.StatusCreated).JSON(fiber.Map{"invitation": inv})
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"invitation": invitationView(inv)})
 }
 
 func (a *API) sendInvitation(ctx context.Context, inv identity.Invitation, p identity.Panel, token string) error {
@@ -335,7 +336,7 @@ func (a *API) postInvitationResend(c *fiber.Ctx) error {
 	if err := a.sendInvitation(c.UserContext(), inv, p, token); err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"invitation": inv})
+	return c.JSON(fiber.Map{"invitation": invitationView(inv)})
 }
 
 func (a *API) deleteInvitation(c *fiber.Ctx) error {
@@ -441,6 +442,34 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID, GroupHasModerator: hasModerator})})
+}
+
+// invitationView is an invitation as coordinators see it: never the hash of
+// its token.
+type invitationViewT struct {
+	ID        string                   `json:"id"`
+	Email     string                   `json:"email"`
+	Role      identity.Role            `json:"role"`
+	PanelID   string                   `json:"panelId"`
+	GroupID   string                   `json:"groupId,omitempty"`
+	OrgID     string                   `json:"orgId,omitempty"`
+	Language  string                   `json:"language"`
+	State     identity.InvitationState `json:"state"`
+	ExpiresAt time.Time                `json:"expiresAt"`
+	CreatedAt time.Time                `json:"createdAt"`
+}
+
+func invitationView(i identity.Invitation) invitationViewT {
+	return invitationViewT{ID: i.ID, Email: i.Email, Role: i.Role, PanelID: i.PanelID, GroupID: i.GroupID, OrgID: i.OrgID,
+		Language: i.Language, State: i.State, ExpiresAt: i.ExpiresAt, CreatedAt: i.CreatedAt}
+}
+
+func invitationViews(invs []identity.Invitation) []invitationViewT {
+	out := make([]invitationViewT, len(invs))
+	for i, inv := range invs {
+		out[i] = invitationView(inv)
+	}
+	return out
 }
 
 // invitationMail is the invitation in the invitee's language.
