@@ -1,10 +1,34 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FetchLike } from './api';
 import { mountApp } from './app';
-import { catalogues, setLanguage } from './i18n';
+import { catalogues, getLanguage, setLanguage } from './i18n';
 import type { Router } from './router';
 
 let root: HTMLElement;
 let router: Router;
+
+type Answer = { status?: number; body?: unknown };
+/** A fake API: answers by "METHOD /path"; anything else is 404 problem+json. */
+let answers: Record<string, Answer> = {};
+const calls: string[] = [];
+const fakeFetch: FetchLike = async (url, init) => {
+  const key = `${init.method ?? 'GET'} ${url}`;
+  calls.push(key);
+  const answer = answers[key] ?? { status: 404, body: { type: '/problems/not_found', status: 404, detail: 'Not found.' } };
+  const status = answer.status ?? 200;
+  if (status === 204) return new Response(null, { status });
+  return new Response(JSON.stringify(answer.body ?? {}), {
+    status,
+    headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+  });
+};
+
+function mount(): void {
+  document.body.replaceChildren();
+  root = document.createElement('div');
+  document.body.append(root);
+  router = mountApp(root, window, { fetch: fakeFetch });
+}
 
 function heading(): HTMLElement {
   const h1 = document.querySelector('main h1');
@@ -15,10 +39,9 @@ function heading(): HTMLElement {
 beforeEach(() => {
   setLanguage('en', { remember: false });
   history.replaceState(null, '', '/');
-  document.body.replaceChildren();
-  root = document.createElement('div');
-  document.body.append(root);
-  router = mountApp(root);
+  answers = { 'GET /api/session': { body: { signedIn: false, setupNeeded: false } } };
+  calls.length = 0;
+  mount();
 });
 
 afterEach(() => {
@@ -97,7 +120,7 @@ describe('router', () => {
     const again = document.createElement('div');
     document.body.append(again);
     router.stop();
-    router = mountApp(again);
+    router = mountApp(again, window, { fetch: fakeFetch });
     expect(heading().textContent).toBe('Videos are coming soon');
   });
 
@@ -147,5 +170,145 @@ describe('language switch', () => {
     setLanguage('fr', { remember: false });
     expect((root.querySelector('select') as HTMLSelectElement).value).toBe('fr');
     expect(heading().textContent).toBe('Rendre internet meilleur, ensemble');
+  });
+});
+
+const youthMe = {
+  account: { id: 'a1', displayName: 'Léa Martin', email: 'lea@example.org', language: 'en', country: 'FR', birthDate: '2013-01-01' },
+  band: 'minor_below_consent_age',
+  memberships: [{ role: 'youth', panelId: 'p1', panelName: 'Panel FR', groupId: 'g1', groupName: 'Group A' }],
+  consents: { participate: 'partial' },
+  guardian: 'waiting',
+  canEnterWorkspace: false,
+};
+
+/** Starts the app again with a signed-in session. */
+function signedIn(me: unknown): void {
+  answers['GET /api/session'] = { body: { signedIn: true, me } };
+  router.stop();
+  mount();
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+describe('people pages', () => {
+  it('header shows "Sign in", then the name and "Sign out" once signed in', async () => {
+    await settle();
+    expect(root.querySelector('.account-bar')?.textContent).toBe('Sign in');
+    answers['GET /api/session'] = { body: { signedIn: true, me: youthMe } };
+    router.stop();
+    mount();
+    await settle();
+    const bar = root.querySelector('.account-bar');
+    expect(bar?.textContent).toContain('Signed in as Léa Martin');
+    expect([...(bar?.querySelectorAll('button') ?? [])].map((b) => b.textContent)).toEqual(['Sign out']);
+  });
+
+  it('/me tells a youth what is missing and shows "Waiting for your guardian"', async () => {
+    signedIn(youthMe);
+    answers['GET /api/me/consents'] = {
+      body: {
+        scopes: [{ scope: 'participate', name: 'Take part in the panel', youthText: 'You join a youth panel.', managedBy: 'joint', state: 'partial' }],
+        guardian: 'waiting',
+        history: [{ scope: 'participate', action: 'granted', actor: 'self', time: '2026-01-01T10:00:00Z' }],
+      },
+    };
+    router.navigate('/me');
+    await settle();
+    const main = root.querySelector('main')?.textContent ?? '';
+    expect(main).toContain(catalogues.en['missing.heading']);
+    expect(main).toContain(catalogues.en['missing.waitGuardian']);
+    expect(root.querySelector('#guardian-status')?.textContent).toBe('Waiting for your guardian');
+    const card = root.querySelector('[data-scope="participate"]');
+    expect([...(card?.querySelectorAll('button') ?? [])].map((b) => b.textContent)).toEqual(['Take back my yes']);
+    expect(root.querySelector('#sign-out-all-heading')).not.toBeNull();
+  });
+
+  it('/groups/:id refused: shows the server detail kindly with what to do', async () => {
+    signedIn(youthMe);
+    answers['GET /api/groups/g1'] = {
+      status: 403,
+      body: { type: '/problems/forbidden', status: 403, detail: 'Your parent or carer has not said yes yet.' },
+    };
+    router.navigate('/groups/g1');
+    await settle();
+    expect(heading().textContent).toBe(catalogues.en['group.refusedHeading']);
+    const text = root.querySelector('main')?.textContent ?? '';
+    expect(text).toContain('Your parent or carer has not said yes yet.');
+    expect(text).toContain(catalogues.en['group.refusedYouth']);
+    expect(root.querySelector('main a[href="/me"]')).not.toBeNull();
+  });
+
+  it('/groups/:id shows who can see the space', async () => {
+    signedIn({ ...youthMe, canEnterWorkspace: true });
+    answers['GET /api/groups/g1'] = {
+      body: {
+        group: { id: 'g1', name: 'Group A' },
+        panelName: 'Panel FR',
+        members: [{ accountId: 'a1', name: 'Léa Martin', role: 'youth' }],
+        watchers: [{ role: 'moderator', panelId: 'p1' }, { role: 'coordinator', panelId: 'p1' }],
+      },
+    };
+    router.navigate('/groups/g1');
+    await settle();
+    expect(heading().textContent).toBe('Group A');
+    expect([...root.querySelectorAll('.watcher-list li')].map((li) => li.textContent)).toEqual([
+      catalogues.en['watchers.moderatorPanel'],
+      catalogues.en['watchers.coordinator'],
+    ]);
+  });
+
+  it('a used invitation link shows a clear page with what to do', async () => {
+    answers['GET /api/invitations/by-token/abc'] = {
+      status: 410,
+      body: { type: '/problems/gone', status: 410, detail: 'This invitation was already used.' },
+    };
+    router.navigate('/invite/abc');
+    await settle();
+    expect(heading().textContent).toBe(catalogues.en['problem.linkHeading']);
+    const text = root.querySelector('main')?.textContent ?? '';
+    expect(text).toContain('This invitation was already used.');
+    expect(text).toContain(catalogues.en['invite.linkHint']);
+  });
+
+  it('the guardian page switches to the child\'s language', async () => {
+    answers['GET /api/guardian/tok'] = {
+      body: {
+        childFirstName: 'Léa',
+        language: 'fr',
+        scopes: [{ scope: 'participate', name: 'Participer au panel', guardianText: 'Votre enfant peut participer.', state: 'not_granted' }],
+        history: [],
+      },
+    };
+    router.navigate('/guardian/tok');
+    await settle();
+    expect(getLanguage()).toBe('fr');
+    expect(heading().textContent).toBe('Léa souhaite rejoindre Chorus');
+    const box = root.querySelector<HTMLInputElement>('input[type="checkbox"]');
+    expect(root.querySelector(`label[for="${box?.id}"]`)?.textContent).toBe('Participer au panel');
+  });
+
+  it('sends the CSRF cookie on sign-in and lands a waiting youth on /me', async () => {
+    document.cookie = 'chorus_csrf=abc123';
+    const spy = vi.fn(fakeFetch);
+    answers['POST /api/auth/login'] = { body: { me: youthMe } };
+    answers['GET /api/me/consents'] = { body: { scopes: [], guardian: 'waiting', history: [] } };
+    router.stop();
+    document.body.replaceChildren();
+    root = document.createElement('div');
+    document.body.append(root);
+    router = mountApp(root, window, { fetch: spy });
+    router.navigate('/signin');
+    await settle();
+    (root.querySelector('#signin-email') as HTMLInputElement).value = 'lea@example.org';
+    (root.querySelector('#signin-password') as HTMLInputElement).value = 'purple tiger runs';
+    root.querySelector('form')?.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    const login = spy.mock.calls.find(([url]) => url === '/api/auth/login');
+    expect((login?.[1].headers as Record<string, string>)['X-CSRF-Token']).toBe('abc123');
+    expect(location.pathname).toBe('/me');
+    document.cookie = 'chorus_csrf=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
   });
 });

@@ -1,37 +1,72 @@
-// The app shell: skip link, header with menu and language switcher, <main>
-// (where the router renders pages) and footer.
+// The app shell: skip link, header with menu, account area and language
+// switcher, the status live region, <main> (where the router renders pages)
+// and footer. The session is loaded once at start.
+import { ApiClient, type FetchLike } from './api';
+import { accountBar } from './components/accountBar';
 import { mainNav } from './components/mainNav';
 import { siteFooter } from './components/siteFooter';
 import { siteHeader } from './components/siteHeader';
 import { skipLink } from './components/skipLink';
+import type { AppContext } from './context';
 import { translateTree } from './dom';
-import { onLanguageChange } from './i18n';
+import { getLanguage, onLanguageChange } from './i18n';
 import { Router } from './router';
-import { navItems, notFound, routes } from './routes';
+import { createRoutes, navItems, notFound } from './routes';
+import { Session } from './session';
+import { statusRegion } from './ui/status';
 
 const mainId = 'main';
 
+export interface MountOptions {
+  /** The fetch the API client uses (a fake in unit tests). */
+  fetch?: FetchLike;
+}
+
 /** Builds the shell into root and starts the router; returns the router. */
-export function mountApp(root: HTMLElement, win: Window = window): Router {
+export function mountApp(root: HTMLElement, win: Window = window, options: MountOptions = {}): Router {
+  let session: Session | null = null;
+  const api = new ApiClient({
+    fetch: options.fetch ?? ((input, init) => win.fetch(input, init)),
+    language: getLanguage,
+    onSessionEnded: () => session?.ended(),
+  });
+  session = new Session(api);
+  const status = statusRegion();
+  let router: Router | null = null;
+  const ctx: AppContext = {
+    api,
+    session,
+    navigate: (path) => router?.navigate(path),
+    announce: (key, params) => status.announce(key, params),
+  };
+
   const nav = mainNav(navItems);
   const main = document.createElement('main');
   main.id = mainId;
   main.tabIndex = -1;
+  // The status region sits inside <main> (every text belongs to a landmark), above the page.
+  const outlet = document.createElement('div');
+  outlet.className = 'outlet';
+  main.append(status.element, outlet);
 
-  root.replaceChildren(skipLink(mainId), siteHeader(nav), main, siteFooter());
+  root.replaceChildren(skipLink(mainId), siteHeader(nav, accountBar(ctx)), main, siteFooter());
 
-  const router = new Router({
-    routes,
+  router = new Router({
+    routes: createRoutes(ctx),
     notFound,
-    outlet: main,
-    onRender: (path) => nav.setCurrent(path),
+    outlet,
+    onRender: (path) => {
+      nav.setCurrent(path);
+      status.clear();
+    },
     window: win,
   });
   onLanguageChange(() => {
     // Texts change in place; nothing moves and nothing is announced.
     translateTree(root);
-    router.updateTitle();
+    router?.updateTitle();
   });
+  void session.load();
   router.start();
   return router;
 }

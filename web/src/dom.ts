@@ -1,7 +1,8 @@
 // A small element builder whose texts come from the catalogue. Translated
 // elements carry their keys in data-i18n* attributes, so a language switch
 // re-translates the page in place (focus and state stay where they are).
-import { t, type MessageKey, type Params } from './i18n';
+import { getLanguage, t, type MessageKey, type Params } from './i18n';
+import { countryName } from './people/countries';
 
 /** Attributes that may carry translated text. */
 export type TranslatedAttr = 'aria-label' | 'title' | 'alt';
@@ -17,6 +18,8 @@ export interface ElOptions {
   attrs?: Readonly<Record<string, string>>;
   /** Attributes whose values come from the catalogue. */
   i18nAttrs?: Partial<Record<TranslatedAttr, MessageKey>>;
+  /** A country code whose name (in the current language) is the element's text. */
+  region?: string;
 }
 
 /** Creates an element; its text and translated attributes follow the current language. */
@@ -25,7 +28,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   options: ElOptions = {},
   children: readonly Node[] = [],
 ): HTMLElementTagNameMap[K] {
-  if (options.text && children.length > 0) {
+  if ((options.text || options.region) && children.length > 0) {
     // A translated element is a leaf: re-translating sets its textContent.
     throw new Error(`el(${tag}): text and children cannot be combined`);
   }
@@ -36,6 +39,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
     node.dataset.i18n = options.text;
     if (options.params) node.dataset.i18nParams = JSON.stringify(options.params);
   }
+  if (options.region) node.dataset.region = options.region;
   for (const [name, key] of Object.entries(options.i18nAttrs ?? {})) {
     node.setAttribute(`data-i18n-${name}`, key);
   }
@@ -45,6 +49,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 function translateElement(node: HTMLElement): void {
+  if (node.dataset.region) node.textContent = countryName(node.dataset.region, getLanguage());
   const key = node.dataset.i18n as MessageKey | undefined;
   if (key) {
     const params = node.dataset.i18nParams ? (JSON.parse(node.dataset.i18nParams) as Params) : undefined;
@@ -58,7 +63,33 @@ function translateElement(node: HTMLElement): void {
 
 /** Re-translates root and every translated element inside it. */
 export function translateTree(root: ParentNode): void {
-  const selector = ['[data-i18n]', ...translatedAttrs.map((name) => `[data-i18n-${name}]`)].join(',');
+  const selector = ['[data-i18n]', '[data-region]', ...translatedAttrs.map((name) => `[data-i18n-${name}]`)].join(',');
   if (root instanceof HTMLElement && root.matches(selector)) translateElement(root);
   root.querySelectorAll<HTMLElement>(selector).forEach(translateElement);
+}
+
+/** Gives a translated element a new key (and params), and translates it now. */
+export function setText(node: HTMLElement, key: MessageKey, params?: Params): void {
+  node.dataset.i18n = key;
+  if (params) node.dataset.i18nParams = JSON.stringify(params);
+  else delete node.dataset.i18nParams;
+  translateElement(node);
+}
+
+/** A text node or element showing text that comes from people or the server, never from the catalogue. */
+export function plain<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  value: string,
+  options: Omit<ElOptions, 'text' | 'params' | 'region'> = {},
+): HTMLElementTagNameMap[K] {
+  const node = el(tag, options);
+  node.textContent = value;
+  return node;
+}
+
+/** Shows untranslated text (a name from the server) in an element that may have had a catalogue key. */
+export function setPlainText(node: HTMLElement, value: string): void {
+  delete node.dataset.i18n;
+  delete node.dataset.i18nParams;
+  node.textContent = value;
 }

@@ -9,11 +9,15 @@ export interface Page {
   heading: HTMLElement;
 }
 
+/** Values of the :name segments of a route's path. */
+export type RouteParams = Readonly<Record<string, string>>;
+
 export interface Route {
+  /** "/about", or a pattern with :name segments such as "/panels/:id". */
   path: string;
   /** Catalogue key of the page name used in document.title. */
   titleKey: MessageKey;
-  render: () => Page;
+  render: (params: RouteParams) => Page;
 }
 
 export interface RouterOptions {
@@ -27,10 +31,35 @@ export interface RouterOptions {
   window?: Window;
 }
 
-/** Normalises a path: no trailing slash except for "/". */
+/** Normalises a path: no trailing slash except for "/"; a query string is kept. */
 export function normalisePath(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  return trimmed === '' ? '/' : trimmed;
+  const q = path.search(/[?#]/);
+  const [pathname, rest] = q < 0 ? [path, ''] : [path.slice(0, q), path.slice(q)];
+  const trimmed = pathname.replace(/\/+$/, '');
+  return (trimmed === '' ? '/' : trimmed) + rest;
+}
+
+/** Matches path (without query) against a route pattern; returns the params or null. */
+export function matchPath(pattern: string, path: string): RouteParams | null {
+  const want = pattern.split('/');
+  const got = normalisePath(path).replace(/[?#].*$/, '').split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    const g = got[i] ?? '';
+    if (w.startsWith(':')) {
+      if (g === '') return null;
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        return null;
+      }
+    } else if (w !== g) {
+      return null;
+    }
+  }
+  return params;
 }
 
 export class Router {
@@ -55,10 +84,14 @@ export class Router {
     this.stop();
     this.listening = new AbortController();
     const { signal } = this.listening;
-    this.win.addEventListener('popstate', () => this.render(this.win.location.pathname, { focus: true }), { signal });
+    this.win.addEventListener('popstate', () => this.render(this.here(), { focus: true }), { signal });
     this.win.document.addEventListener('click', (event) => this.handleClick(event), { signal });
     // No focus move on first load: the first Tab must reach the skip link.
-    this.render(this.win.location.pathname, { focus: false });
+    this.render(this.here(), { focus: false });
+  }
+
+  private here(): string {
+    return this.win.location.pathname + this.win.location.search;
   }
 
   /** Stops following links and history. */
@@ -70,7 +103,7 @@ export class Router {
   /** Shows path, adding it to the history. */
   navigate(path: string): void {
     const target = normalisePath(path);
-    if (target !== normalisePath(this.win.location.pathname)) {
+    if (target !== normalisePath(this.here())) {
       this.win.history.pushState(null, '', target);
     }
     this.render(target, { focus: true });
@@ -78,18 +111,31 @@ export class Router {
 
   /** Finds the route for path, or the not-found route. */
   resolve(path: string): Omit<Route, 'path'> {
-    const target = normalisePath(path);
-    return this.routes.find((route) => route.path === target) ?? this.notFound;
+    return this.match(path).route;
+  }
+
+  /** Finds the route for path and the values of its :name segments. */
+  match(path: string): { route: Omit<Route, 'path'>; params: RouteParams } {
+    for (const route of this.routes) {
+      const params = matchPath(route.path, path);
+      if (params) return { route, params };
+    }
+    return { route: this.notFound, params: {} };
+  }
+
+  /** Renders the current location again (after signing in or out). */
+  refresh(): void {
+    this.render(this.here(), { focus: false });
   }
 
   /** Renders path into the outlet. */
   render(path: string, { focus }: { focus: boolean }): void {
-    const route = this.resolve(path);
-    const page = route.render();
+    const { route, params } = this.match(path);
+    const page = route.render(params);
     this.current = route;
     this.outlet.replaceChildren(page.element);
     this.updateTitle();
-    this.onRender?.(normalisePath(path));
+    this.onRender?.(normalisePath(path).replace(/[?#].*$/, ''));
     if (focus) {
       page.heading.focus();
       this.win.scrollTo?.(0, 0);
@@ -111,6 +157,6 @@ export class Router {
     const url = new URL(link.href, this.win.location.href);
     if (url.origin !== this.win.location.origin) return;
     event.preventDefault();
-    this.navigate(url.pathname);
+    this.navigate(url.pathname + url.search);
   }
 }

@@ -1,30 +1,52 @@
 // The route table: one place lists every page and its menu entry.
 import type { NavItem } from './components/mainNav';
+import type { AppContext } from './context';
 import { aboutPage } from './pages/aboutPage';
 import { comingSoonPage } from './pages/comingSoonPage';
 import { homePage } from './pages/homePage';
 import { notFoundPage } from './pages/notFoundPage';
+import { invitePage, resetConfirmPage, resetRequestPage, setupPage, signinPage } from './pages/people/authPages';
+import { groupPage } from './pages/people/groupPage';
+import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
+import { mePage } from './pages/people/mePage';
+import { outboxPage } from './pages/people/outboxPage';
+import { panelPage, panelsPage } from './pages/people/panelPages';
 import type { Route, RouterOptions } from './router';
 
-export const routes: readonly Route[] = [
-  { path: '/', titleKey: 'home.title', render: homePage },
-  {
-    path: '/pledges',
-    titleKey: 'pledges.title',
-    render: () => comingSoonPage({ heading: 'pledges.heading', text: 'pledges.text' }),
-  },
-  {
-    path: '/videos',
-    titleKey: 'videos.title',
-    render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
-  },
-  {
-    path: '/rounds',
-    titleKey: 'rounds.title',
-    render: () => comingSoonPage({ heading: 'rounds.heading', text: 'rounds.text' }),
-  },
-  { path: '/about', titleKey: 'about.title', render: aboutPage },
-];
+/** Every page; pages that talk to the API get the app context. */
+export function createRoutes(ctx: AppContext): Route[] {
+  return [
+    { path: '/', titleKey: 'home.title', render: homePage },
+    {
+      path: '/pledges',
+      titleKey: 'pledges.title',
+      render: () => comingSoonPage({ heading: 'pledges.heading', text: 'pledges.text' }),
+    },
+    {
+      path: '/videos',
+      titleKey: 'videos.title',
+      render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
+    },
+    {
+      path: '/rounds',
+      titleKey: 'rounds.title',
+      render: () => comingSoonPage({ heading: 'rounds.heading', text: 'rounds.text' }),
+    },
+    { path: '/about', titleKey: 'about.title', render: aboutPage },
+    { path: '/signin', titleKey: 'signin.title', render: () => signinPage(ctx) },
+    { path: '/setup/:token', titleKey: 'setup.title', render: (p) => setupPage(ctx, p) },
+    { path: '/reset', titleKey: 'reset.title', render: () => resetRequestPage(ctx) },
+    { path: '/reset/:token', titleKey: 'resetConfirm.title', render: (p) => resetConfirmPage(ctx, p) },
+    { path: '/invite/:token', titleKey: 'invite.title', render: (p) => invitePage(ctx, p) },
+    { path: '/me', titleKey: 'me.title', render: () => mePage(ctx) },
+    { path: '/panels', titleKey: 'panels.title', render: () => panelsPage(ctx) },
+    { path: '/panels/:id', titleKey: 'panel.title', render: (p) => panelPage(ctx, p) },
+    { path: '/groups/:id', titleKey: 'group.title', render: (p) => groupPage(ctx, p) },
+    { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
+    { path: '/guardian/:token', titleKey: 'guardianPage.title', render: (p) => guardianPage(ctx, p) },
+    { path: '/outbox', titleKey: 'outbox.title', render: () => outboxPage(ctx) },
+  ];
+}
 
 export const notFound: RouterOptions['notFound'] = { titleKey: 'notFound.title', render: notFoundPage };
 

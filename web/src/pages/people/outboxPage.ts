@@ -1,0 +1,64 @@
+// /outbox (coordinators): mail held by the embedded outbox when Chorus runs
+// without SMTP, so a demo can follow invitation and guardian links.
+import type { AppContext } from '../../context';
+import { el, plain } from '../../dom';
+import { getLanguage } from '../../i18n';
+import type { OutboxMessage } from '../../people/types';
+import type { Page } from '../../router';
+import { asyncPage, fill, showProblem, signedInOrPrompt, timeEl } from './common';
+
+/** Paths of this app that mails link to; shown as links on this site, whatever PUBLIC_URL says. */
+const appLink = /^\/(invite|guardian|reset|setup)\//;
+
+/** Splits text into text and links; links to this app's pages become same-site links. */
+export function linkify(text: string): Node[] {
+  const nodes: Node[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)) {
+    const url = match[0].replace(/[.,;:!?]+$/, '');
+    const index = match.index ?? 0;
+    if (index > last) nodes.push(document.createTextNode(text.slice(last, index)));
+    let href = url;
+    try {
+      const parsed = new URL(url);
+      if (appLink.test(parsed.pathname)) href = parsed.pathname + parsed.search;
+    } catch {
+      // not a URL after all: keep the text as it is
+    }
+    const link = plain('a', url, { attrs: { href } });
+    if (href !== url) link.setAttribute('data-route', '');
+    nodes.push(link);
+    last = index + url.length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+export function outboxPage(ctx: AppContext): Page {
+  const page = asyncPage('outbox.heading', 'outbox-page');
+  const load = async () => {
+    if (!(await signedInOrPrompt(ctx, page))) return;
+    const { messages } = await ctx.api.get<{ messages: OutboxMessage[] }>('/api/outbox');
+    const lang = getLanguage();
+    const items = [...messages]
+      .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
+      .map((m) =>
+        el('li', { className: 'mail', attrs: { 'data-to': m.to, 'data-kind': m.kind } }, [
+          plain('h2', m.subject, { className: 'mail-subject' }),
+          el('dl', { className: 'facts mail-meta' }, [
+            el('dt', { text: 'outbox.to' }),
+            plain('dd', m.to),
+            el('dt', { text: 'outbox.time' }),
+            el('dd', {}, [timeEl(m.time, lang)]),
+          ]),
+          el('div', { className: 'mail-text' }, linkify(m.text)),
+        ]),
+      );
+    fill(page.body, [
+      el('p', { className: 'lead', text: 'outbox.lead' }),
+      messages.length ? el('ul', { className: 'mail-list' }, items) : el('p', { text: 'outbox.none' }),
+    ]);
+  };
+  void load().catch((error: unknown) => showProblem(page, error, { forbidden: 'outbox.forbiddenHint' }));
+  return page;
+}

@@ -1,0 +1,157 @@
+// The shapes of the people, sign-in and consent API (docs/api-people.md).
+
+export type Role = 'youth' | 'ambassador' | 'moderator' | 'partner' | 'coordinator';
+export const roles: readonly Role[] = ['youth', 'ambassador', 'moderator', 'partner', 'coordinator'];
+/** Roles whose members are young people (date of birth, consent). */
+export const youthRoles: readonly Role[] = ['youth', 'ambassador'];
+
+export type Band = 'adult' | 'minor_at_consent_age' | 'minor_below_consent_age';
+export type ConsentState = 'granted' | 'not_granted' | 'withdrawn' | 'needs_verification' | 'not_allowed' | 'partial';
+export type GuardianStatus = 'none' | 'waiting' | 'approved' | 'expired';
+export type ManagedBy = 'youth' | 'guardian' | 'joint' | 'not_allowed';
+export type ScopeCode = 'participate' | 'video_appear' | 'video_publish' | 'name_visible_to_partners';
+
+export interface Account {
+  id: string;
+  displayName: string;
+  email: string;
+  language: string;
+  country?: string;
+  birthDate?: string;
+}
+
+export interface Membership {
+  panelId?: string;
+  panelName?: string;
+  groupId?: string;
+  groupName?: string;
+  orgId?: string;
+  role: Role;
+}
+
+export interface Me {
+  account: Account;
+  band: Band;
+  memberships: Membership[];
+  consents: Partial<Record<string, ConsentState>>;
+  guardian: GuardianStatus;
+  canEnterWorkspace: boolean;
+}
+
+export type SessionInfo = { signedIn: false; setupNeeded: boolean } | { signedIn: true; me: Me };
+
+export interface ConsentRecord {
+  id?: string;
+  scope: string;
+  action: 'granted' | 'withdrawn';
+  actor: 'self' | 'guardian';
+  guardianName?: string;
+  method?: string;
+  level?: string;
+  time: string;
+}
+
+export interface YouthScope {
+  scope: string;
+  name: string;
+  youthText: string;
+  managedBy: ManagedBy;
+  state: ConsentState;
+}
+
+export interface MyConsents {
+  scopes: YouthScope[];
+  guardian: GuardianStatus;
+  history: ConsentRecord[];
+}
+
+export interface GuardianScope {
+  scope: string;
+  name: string;
+  guardianText: string;
+  state: ConsentState;
+}
+
+export interface GuardianView {
+  childFirstName: string;
+  language: string;
+  scopes: GuardianScope[];
+  history: ConsentRecord[];
+}
+
+export interface Organisation {
+  id: string;
+  name: string;
+  kind: 'sic' | 'partner';
+  country?: string;
+}
+
+export interface Panel {
+  id: string;
+  orgId?: string;
+  name: string;
+  country?: string;
+  languages?: string[];
+}
+
+export interface Group {
+  id: string;
+  panelId?: string;
+  name: string;
+}
+
+export interface PanelMember {
+  accountId: string;
+  name: string;
+  role: Role;
+  groupId?: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  groupId?: string;
+  orgId?: string;
+  language?: string;
+  state?: string;
+  expiresAt?: string;
+}
+
+export interface PanelDetail {
+  panel: Panel;
+  groups: Group[];
+  members: PanelMember[];
+  invitations?: Invitation[];
+}
+
+export interface Watcher {
+  role: Role;
+  panelId?: string;
+  groupId?: string;
+  orgId?: string;
+}
+
+export interface GroupDetail {
+  group: Group;
+  panelName: string;
+  members: PanelMember[];
+  watchers: Watcher[];
+}
+
+export interface InvitationInfo {
+  role: Role;
+  panelName: string;
+  groupName?: string;
+  language: string;
+  needsBirthDate: boolean;
+}
+
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  kind: string;
+  time: string;
+  text: string;
+}
