@@ -1,12 +1,15 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"strings"
@@ -227,6 +230,78 @@ func TestPeopleJourneys(t *testing.T) {
 			t.Errorf("POST %s: got %d, want 404: no private channel to a minor exists", p, status)
 		}
 	}
+
+	// A strong scope: the guardian's e-mail grant waits for a checked, signed form.
+	youth.do("POST", "/api/me/consents/video_publish/grant", nil, 200)
+	guardian.do("POST", "/api/guardian/manage/"+mtoken+"/scopes/video_publish/grant", nil, 200)
+	if st := youthConsent(youth, "video_publish"); st != "needs_verification" {
+		t.Fatalf("video_publish before the form: got %q, want needs_verification", st)
+	}
+	if status := upload(t, partner, "/api/accounts/"+youthID+"/consent-forms", "video_publish", "form.pdf", "application/pdf"); status != 403 {
+		t.Errorf("partner uploading a consent form: got %d, want 403", status)
+	}
+	if status := upload(t, coord, "/api/accounts/"+youthID+"/consent-forms", "video_publish", "form.exe", "application/x-msdownload"); status != 400 {
+		t.Errorf("consent form of the wrong type: got %d, want 400", status)
+	}
+	if st := youthConsent(youth, "video_publish"); st != "needs_verification" {
+		t.Fatalf("refused uploads must change nothing: got %q", st)
+	}
+	if status := upload(t, coord, "/api/accounts/"+youthID+"/consent-forms", "video_publish", "form.pdf", "application/pdf"); status != 201 {
+		t.Fatalf("coordinator uploading the signed form: got %d, want 201", status)
+	}
+	if st := youthConsent(youth, "video_publish"); st != "granted" {
+		t.Fatalf("video_publish after the checked form: got %q, want granted", st)
+	}
+
+	// Export my data, then erase my account.
+	req, _ := http.NewRequest("GET", base+"/api/me/export", nil)
+	resp, err := youth.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipped, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if resp.StatusCode != 200 || err != nil || len(zr.File) != 2 {
+		t.Fatalf("export: got %d, %v, %d files", resp.StatusCode, err, len(zr.File))
+	}
+	youth.do("POST", "/api/me/erase", map[string]string{"password": "not-my-password-1"}, 403)
+	youth.do("POST", "/api/me/erase", map[string]string{"password": "violet-ferry-42-lantern"}, 204)
+	again := newClient(t, base)
+	again.do("POST", "/api/auth/login", map[string]string{"email": "lea@example.org", "password": "violet-ferry-42-lantern"}, 401)
+	raw, _ = json.Marshal(coord.do("GET", "/api/panels/"+panel, nil, 200))
+	if strings.Contains(string(raw), "Léa") {
+		t.Errorf("an erased account must leave the panel: %s", raw)
+	}
+}
+
+func youthConsent(c *client, scope string) string {
+	consents, _ := c.do("GET", "/api/session", nil, 200)["me"].(map[string]any)["consents"].(map[string]any)
+	s, _ := consents[scope].(string)
+	return s
+}
+
+// upload posts a small file as a multipart form, as the coordinator's page does.
+func upload(t *testing.T, c *client, path, scope, name, ctype string) int {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("scope", scope)
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="file"; filename="`+name+`"`)
+	h.Set("Content-Type", ctype)
+	part, _ := w.CreatePart(h)
+	part.Write([]byte("%PDF-1.4 signed consent form"))
+	w.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("X-CSRF-Token", c.csrf())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 func TestSessionSecurity(t *testing.T) {
