@@ -10,11 +10,15 @@ MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 APT_PACKAGES := chromium ffmpeg
 BIN        := bin/chorus
 
-.PHONY: run test deps web build test-go test-web test-browser bench clean
+.PHONY: run demo test deps web build test-go test-web test-browser bench clean
 
 ## run: build the web app and the server, start Chorus on http://localhost:8080
 run: build
 	./$(BIN) serve
+
+## demo: start Chorus with a seeded sample workspace in ./data-demo
+demo: build
+	CHORUS_DATA_DIR=./data-demo ./$(BIN) demo
 
 ## test: install what the tests need, then run every test
 test: deps

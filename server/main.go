@@ -3,6 +3,7 @@
 //	chorus [serve]      web and worker in one process (the default)
 //	chorus web          HTTP API, websocket and the web app
 //	chorus worker       background work (media processing, mail, reminders)
+//	chorus demo         serve, after seeding an empty store with a sample workspace
 //	chorus config-table print the configuration table for the README
 //
 // Configuration comes from environment variables only; see README.md.

@@ -31,10 +31,11 @@ import (
 const ShutdownTimeout = 10 * time.Second
 
 // role says which parts of Chorus a process runs.
-type role struct{ web, worker bool }
+type role struct{ web, worker, demo bool }
 
 var roles = map[string]role{
 	"serve":  {web: true, worker: true},
+	"demo":   {web: true, worker: true, demo: true},
 	"web":    {web: true},
 	"worker": {worker: true},
 }
@@ -52,7 +53,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	r, ok := roles[name]
 	if !ok || len(args) > 1 {
-		return fmt.Errorf("unknown command %q: expected serve, web, worker or config-table", args)
+		return fmt.Errorf("unknown command %q: expected serve, web, worker, demo or config-table", args)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -69,6 +70,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	people, err := buildPeople(ctx, cfg, s, log)
 	if err != nil {
 		return err
+	}
+	if r.demo {
+		if err := seedDemo(ctx, people, time.Now(), stderr); err != nil {
+			return fmt.Errorf("seeding the demo: %w", err)
+		}
 	}
 	errc := make(chan error, 2)
 	var listener net.Listener

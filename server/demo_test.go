@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"chorus/config"
+	"chorus/consent"
+)
+
+// The demo promises three young people in three consent states; a newcomer
+// relies on the printed table being true.
+func TestDemoSeedsWhatItPrints(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := config.Load(func(k string) string {
+		if k == "CHORUS_DATA_DIR" {
+			return t.TempDir()
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := openStores(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	defer s.close(log)
+	p, err := buildPeople(ctx, cfg, s, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := seedDemo(ctx, p, time.Now(), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), DemoPassword) || !strings.Contains(out.String(), "coordinator@demo.chorus") {
+		t.Fatalf("the demo must print how to sign in: %q", out.String())
+	}
+	want := map[string]struct {
+		participate consent.State
+		guardian    consent.GuardianStatus
+	}{
+		"lea@demo.chorus":    {consent.StateNotGranted, consent.GuardianWaiting},
+		"jonas@demo.chorus":  {consent.StateGranted, consent.GuardianApproved},
+		"giulia@demo.chorus": {consent.StateGranted, consent.GuardianNone},
+	}
+	for email, w := range want {
+		acc, _, err := p.Identity.Credentials(ctx, email)
+		if err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		states, err := p.Consent.EffectiveFor(ctx, acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := p.Consent.GuardianState(ctx, acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if states[consent.Participate] != w.participate || g != w.guardian {
+			t.Errorf("%s: got participate %q, guardian %q; want %q, %q", email, states[consent.Participate], g, w.participate, w.guardian)
+		}
+	}
+	// A second start on the same data seeds nothing more.
+	out.Reset()
+	if err := seedDemo(ctx, p, time.Now(), &out); err != nil || !strings.Contains(out.String(), "already set up") {
+		t.Fatalf("second seed: got %q, %v; want a reminder and no new data", out.String(), err)
+	}
+	if n, _ := p.Identity.Docs.Count(ctx, "accounts", nil); n != 6 {
+		t.Errorf("accounts after a second seed: got %d, want 6", n)
+	}
+}
