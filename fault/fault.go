@@ -30,6 +30,11 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// Format and Args are what Errorf was given, so that the HTTP layer can
+	// look the format up in its translation catalogue and show the message
+	// in the reader's language.
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -43,7 +48,29 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and a formatted, client-safe message.
 func Errorf(code Code, format string, args ...any) error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// Localize returns err's client-safe message translated by translate, which
+// maps an English format string to the reader's language (ok=false when it
+// has none: the English message is used). Internal errors stay generic.
+func Localize(err error, translate func(format string) (string, bool)) string {
+	var e *Error
+	if !errors.As(err, &e) || e.Code == Internal || e.Format == "" {
+		return MessageOf(err)
+	}
+	format, args := e.Format, e.Args
+	// A message kept in a constant is passed as Errorf(code, "%s", Msg).
+	if format == "%s" && len(args) == 1 {
+		if s, ok := args[0].(string); ok {
+			format, args = s, nil
+		}
+	}
+	t, ok := translate(format)
+	if !ok {
+		return e.Message
+	}
+	return fmt.Sprintf(t, args...)
 }
 
 // Wrap returns an *Error with code and message that keeps err for logs.

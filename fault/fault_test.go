@@ -38,3 +38,26 @@ func TestUnknownErrorsAreInternalAndHidden(t *testing.T) {
 		t.Fatal("nil must carry no code")
 	}
 }
+
+func TestLocalize(t *testing.T) {
+	fr := map[string]string{
+		"The %s is too long.": "Le champ %s est trop long.",
+		"Please sign in.":     "Connecte-toi.",
+	}
+	tr := func(f string) (string, bool) { s, ok := fr[f]; return s, ok }
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{fault.Errorf(fault.Invalid, "The %s is too long.", "nom"), "Le champ nom est trop long."},
+		{fault.Errorf(fault.Unauthorized, "%s", "Please sign in."), "Connecte-toi."},
+		{fault.Errorf(fault.Invalid, "Not in the catalogue."), "Not in the catalogue."},
+		{fmt.Errorf("wrapped: %w", fault.Errorf(fault.Unauthorized, "Please sign in.")), "Connecte-toi."},
+		{errors.New("boom"), fault.MessageOf(errors.New("boom"))},
+	}
+	for _, c := range cases {
+		if got := fault.Localize(c.err, tr); got != c.want {
+			t.Errorf("Localize(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
