@@ -4,6 +4,7 @@
 //	chorus web          HTTP API, websocket and the web app
 //	chorus worker       background work (media processing, mail, reminders)
 //	chorus demo         serve, after seeding an empty store with a sample workspace
+//	chorus rotate-keys  sign new access tokens with a new key (old tokens stay valid until they expire)
 //	chorus config-table print the configuration table for the README
 //
 // Configuration comes from environment variables only; see README.md.

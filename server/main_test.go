@@ -176,3 +176,40 @@ func TestConfigTableCommand(t *testing.T) {
 		t.Errorf("config-table output lacks MONGODB_URI:\n%s", out.String())
 	}
 }
+
+// rotate-keys switches to a new signing key and keeps the key file private;
+// that old tokens stay valid meanwhile is tested in package auth.
+func TestRotateKeys(t *testing.T) {
+	dir := t.TempDir()
+	env := func(k string) string {
+		if k == "CHORUS_DATA_DIR" {
+			return dir
+		}
+		return ""
+	}
+	var out bytes.Buffer
+	if err := Run(context.Background(), []string{"rotate-keys"}, env, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	first := out.String()
+	out.Reset()
+	if err := Run(context.Background(), []string{"rotate-keys"}, env, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() == first || !strings.Contains(out.String(), "signed with key") {
+		t.Fatalf("second rotation: got %q after %q", out.String(), first)
+	}
+	st, err := os.Stat(filepath.Join(dir, "keys", "jwt.json"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v, mode %v; want 0600", err, st.Mode().Perm())
+	}
+	err = Run(context.Background(), []string{"rotate-keys"}, func(k string) string {
+		if k == "JWT_SIGNING_KEYS" {
+			return "c2VlZHNlZWRzZWVkc2VlZHNlZWRzZWVkc2VlZHNlZWQ="
+		}
+		return env(k)
+	}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "JWT_SIGNING_KEYS") {
+		t.Fatalf("got %v, want an explanation when keys come from configuration", err)
+	}
+}

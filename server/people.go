@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"chorus/auth"
@@ -47,7 +46,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if len(cfg.JWTKeys) > 0 {
 		keys, err = auth.NewKeySetFromSeeds(cfg.JWTKeys...)
 	} else {
-		keys, err = auth.LoadOrCreateKeys(filepath.Join(cfg.DataDir, "keys", "jwt.json"))
+		keys, err = auth.LoadOrCreateKeys(keyFile(cfg))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("access-token keys: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"chorus/auth"
 	"chorus/config"
 	"chorus/media"
 	"chorus/media/disk"
@@ -51,9 +52,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err := io.WriteString(stdout, config.MarkdownTable())
 		return err
 	}
+	if name == "rotate-keys" {
+		return rotateKeys(getenv, stdout)
+	}
 	r, ok := roles[name]
 	if !ok || len(args) > 1 {
-		return fmt.Errorf("unknown command %q: expected serve, web, worker, demo or config-table", args)
+		return fmt.Errorf("unknown command %q: expected serve, web, worker, demo, rotate-keys or config-table", args)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -125,6 +129,31 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log.Info("stopped")
 	return err
 }
+
+// rotateKeys starts signing access tokens with a new key. Running processes
+// pick it up from the key file within a minute; tokens signed with the old
+// key stay valid until they expire (15 minutes).
+func rotateKeys(getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	if len(cfg.JWTKeys) > 0 {
+		return fmt.Errorf("JWT_SIGNING_KEYS is set: rotate by putting a new seed first in that list and restarting")
+	}
+	keys, err := auth.LoadOrCreateKeys(keyFile(cfg))
+	if err != nil {
+		return err
+	}
+	old := keys.SigningKeyID()
+	if err := keys.Rotate(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "access tokens are now signed with key %s (was %s)\n", keys.SigningKeyID(), old)
+	return err
+}
+
+func keyFile(cfg config.Config) string { return filepath.Join(cfg.DataDir, "keys", "jwt.json") }
 
 // stores are the opened adapters and their readiness checks.
 type stores struct {
