@@ -1,6 +1,7 @@
 package media
 
 import (
+	"slices"
 	"strings"
 
 	"chorus/fault"
@@ -59,4 +60,56 @@ func keyByte(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// MaxContentType bounds a blob's content type, which travels in headers.
+const MaxContentType = 255
+
+// CheckContentType keeps content types to short printable ASCII, which fits
+// any header or trailer of every adapter.
+func CheckContentType(ct string) error {
+	if len(ct) > MaxContentType {
+		return fault.Errorf(fault.Invalid, "The content type is longer than %d bytes.", MaxContentType)
+	}
+	for i := 0; i < len(ct); i++ {
+		if ct[i] < 0x20 || ct[i] > 0x7e {
+			return fault.Errorf(fault.Invalid, "The content type has a character that is not printable ASCII.")
+		}
+	}
+	return nil
+}
+
+// ContentTypeOr returns ct, or the generic binary type when it is empty.
+func ContentTypeOr(ct string) string {
+	if ct == "" {
+		return "application/octet-stream"
+	}
+	return ct
+}
+
+// SortParts returns parts in number order after checking the list: the
+// rules every adapter applies to CompleteUpload.
+func SortParts(parts []Part) ([]Part, error) {
+	if len(parts) == 0 {
+		return nil, fault.Errorf(fault.Invalid, "An upload needs at least one part.")
+	}
+	if len(parts) > MaxParts {
+		return nil, fault.Errorf(fault.Invalid, "An upload has at most %d parts.", MaxParts)
+	}
+	sorted := slices.Clone(parts)
+	slices.SortFunc(sorted, func(a, b Part) int { return a.Number - b.Number })
+	for i, p := range sorted {
+		if p.Number < 1 || p.Number > MaxParts {
+			return nil, fault.Errorf(fault.Invalid, "The part number must be between 1 and %d.", MaxParts)
+		}
+		if i > 0 && sorted[i-1].Number == p.Number {
+			return nil, fault.Errorf(fault.Invalid, "Part %d is listed twice.", p.Number)
+		}
+	}
+	return sorted, nil
+}
+
+// NormalizeETag compares ETags without quotes or case.
+func NormalizeETag(etag string) string {
+	return strings.ToLower(strings.Trim(etag, `"`))
 }

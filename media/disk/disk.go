@@ -45,10 +45,9 @@ import (
 )
 
 const (
-	maxContentType = 255
-	blobSuffix     = "~blob"
-	partSuffix     = ".part"
-	manifestName   = "manifest.json"
+	blobSuffix   = "~blob"
+	partSuffix   = ".part"
+	manifestName = "manifest.json"
 	// staleTemp is how old a file in tmp/ must be before New removes it; it
 	// is far longer than any write, so a second process on the same root is
 	// never robbed of a file it is still writing.
@@ -109,7 +108,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, contentType st
 	if err := media.ValidateKey(key); err != nil {
 		return media.BlobInfo{}, err
 	}
-	if err := checkContentType(contentType); err != nil {
+	if err := media.CheckContentType(contentType); err != nil {
 		return media.BlobInfo{}, err
 	}
 	w, err := s.newTemp()
@@ -123,7 +122,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, contentType st
 		}
 		return media.BlobInfo{}, fmt.Errorf("disk: put %s: reading the content: %w", key, err)
 	}
-	m, err := w.commit(ctx, s.blobPath(key), contentTypeOr(contentType), true)
+	m, err := w.commit(ctx, s.blobPath(key), media.ContentTypeOr(contentType), true)
 	if err != nil {
 		return media.BlobInfo{}, err
 	}
@@ -267,7 +266,7 @@ func (s *Store) StartUpload(ctx context.Context, key, contentType string) (strin
 	if err := media.ValidateKey(key); err != nil {
 		return "", err
 	}
-	if err := checkContentType(contentType); err != nil {
+	if err := media.CheckContentType(contentType); err != nil {
 		return "", err
 	}
 	id := randomID()
@@ -276,7 +275,7 @@ func (s *Store) StartUpload(ctx context.Context, key, contentType string) (strin
 		return "", internal(err, "starting an upload")
 	}
 	defer os.RemoveAll(staging) // a no-op once renamed
-	data, err := json.Marshal(manifest{Key: key, ContentType: contentTypeOr(contentType), Started: time.Now().UTC()})
+	data, err := json.Marshal(manifest{Key: key, ContentType: media.ContentTypeOr(contentType), Started: time.Now().UTC()})
 	if err != nil {
 		return "", internal(err, "starting an upload")
 	}
@@ -393,7 +392,7 @@ func (s *Store) CompleteUpload(ctx context.Context, key, uploadID string, parts 
 	if err != nil {
 		return media.BlobInfo{}, err
 	}
-	sorted, err := sortParts(parts)
+	sorted, err := media.SortParts(parts)
 	if err != nil {
 		return media.BlobInfo{}, err
 	}
@@ -418,7 +417,7 @@ func (s *Store) CompleteUpload(ctx context.Context, key, uploadID string, parts 
 			return media.BlobInfo{}, internal(err, "completing an upload")
 		}
 		open = append(open, openPart{f, m})
-		if normalizeETag(p.ETag) != m.SHA256 {
+		if media.NormalizeETag(p.ETag) != m.SHA256 {
 			return media.BlobInfo{}, fault.Errorf(fault.Invalid, "Part %d does not match the stored part; list the parts and send it again.", p.Number)
 		}
 		if i < len(sorted)-1 && m.Size < media.MinPartSize {
@@ -452,31 +451,6 @@ func (s *Store) CompleteUpload(ctx context.Context, key, uploadID string, parts 
 	// (the sweep in New takes what is left in tmp/).
 	s.removeUpload(uploadID)
 	return blobInfo(key, m), nil
-}
-
-// sortParts returns parts in number order, checking the list (shared rules with S3).
-func sortParts(parts []media.Part) ([]media.Part, error) {
-	if len(parts) == 0 {
-		return nil, fault.Errorf(fault.Invalid, "An upload needs at least one part.")
-	}
-	if len(parts) > media.MaxParts {
-		return nil, fault.Errorf(fault.Invalid, "An upload has at most %d parts.", media.MaxParts)
-	}
-	sorted := slices.Clone(parts)
-	slices.SortFunc(sorted, func(a, b media.Part) int { return a.Number - b.Number })
-	for i, p := range sorted {
-		if p.Number < 1 || p.Number > media.MaxParts {
-			return nil, fault.Errorf(fault.Invalid, "The part number must be between 1 and %d.", media.MaxParts)
-		}
-		if i > 0 && sorted[i-1].Number == p.Number {
-			return nil, fault.Errorf(fault.Invalid, "Part %d is listed twice.", p.Number)
-		}
-	}
-	return sorted, nil
-}
-
-func normalizeETag(etag string) string {
-	return strings.ToLower(strings.Trim(etag, `"`))
 }
 
 // AbortUpload implements media.Blobs.
@@ -812,27 +786,6 @@ func (c ctxReader) Read(p []byte) (int, error) {
 
 func blobInfo(key string, m trailer) media.BlobInfo {
 	return media.BlobInfo{Key: key, Size: m.Size, SHA256: m.SHA256, ContentType: m.ContentType, Modified: m.Modified}
-}
-
-// checkContentType keeps content types to short printable ASCII, which fits
-// any header and trailer (the same rule as the other adapter).
-func checkContentType(ct string) error {
-	if len(ct) > maxContentType {
-		return fault.Errorf(fault.Invalid, "The content type is longer than %d bytes.", maxContentType)
-	}
-	for i := 0; i < len(ct); i++ {
-		if ct[i] < 0x20 || ct[i] > 0x7e {
-			return fault.Errorf(fault.Invalid, "The content type has a character that is not printable ASCII.")
-		}
-	}
-	return nil
-}
-
-func contentTypeOr(ct string) string {
-	if ct == "" {
-		return "application/octet-stream"
-	}
-	return ct
 }
 
 func notFound(key string) error {

@@ -61,9 +61,8 @@ import (
 )
 
 const (
-	maxContentType = 255
-	tmpPrefix      = "~chorus-tmp/"
-	blobSuffix     = "~blob"
+	tmpPrefix  = "~chorus-tmp/"
+	blobSuffix = "~blob"
 	// metaSHA256 is the user metadata that holds the hex SHA-256 of a blob.
 	metaSHA256 = "Sha256"
 	// putPartSize bounds the memory of a Put: minio-go buffers one part of a
@@ -147,10 +146,10 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, contentType st
 	if err := media.ValidateKey(key); err != nil {
 		return media.BlobInfo{}, err
 	}
-	if err := checkContentType(contentType); err != nil {
+	if err := media.CheckContentType(contentType); err != nil {
 		return media.BlobInfo{}, err
 	}
-	contentType = contentTypeOr(contentType)
+	contentType = media.ContentTypeOr(contentType)
 	src := &hashingReader{r: r, h: sha256.New()}
 	var head bytes.Buffer
 	if _, err := io.CopyN(&head, src, putPartSize+1); err != io.EOF {
@@ -353,11 +352,11 @@ func (s *Store) StartUpload(ctx context.Context, key, contentType string) (strin
 	if err := media.ValidateKey(key); err != nil {
 		return "", err
 	}
-	if err := checkContentType(contentType); err != nil {
+	if err := media.CheckContentType(contentType); err != nil {
 		return "", err
 	}
 	token := randomHex()
-	id, err := s.core.NewMultipartUpload(ctx, s.bucket, uploadObject(token, key), minio.PutObjectOptions{ContentType: contentTypeOr(contentType)})
+	id, err := s.core.NewMultipartUpload(ctx, s.bucket, uploadObject(token, key), minio.PutObjectOptions{ContentType: media.ContentTypeOr(contentType)})
 	if err != nil {
 		return "", s.fail(err, "starting an upload")
 	}
@@ -468,7 +467,7 @@ func (s *Store) CompleteUpload(ctx context.Context, key, uploadID string, parts 
 	if err != nil {
 		return media.BlobInfo{}, err
 	}
-	sorted, err := sortParts(parts)
+	sorted, err := media.SortParts(parts)
 	if err != nil {
 		return media.BlobInfo{}, err
 	}
@@ -491,7 +490,7 @@ func (s *Store) CompleteUpload(ctx context.Context, key, uploadID string, parts 
 		switch {
 		case !ok:
 			return media.BlobInfo{}, fault.Errorf(fault.Invalid, "Part %d was not uploaded.", p.Number)
-		case normalizeETag(have.ETag) != normalizeETag(p.ETag):
+		case media.NormalizeETag(have.ETag) != media.NormalizeETag(p.ETag):
 			return media.BlobInfo{}, fault.Errorf(fault.Invalid, "Part %d does not match the stored part; list the parts and send it again.", p.Number)
 		case i < len(sorted)-1 && have.Size < media.MinPartSize:
 			return media.BlobInfo{}, fault.Errorf(fault.Invalid, "Part %d has %d bytes; every part but the last needs at least %d.", p.Number, have.Size, media.MinPartSize)
@@ -520,38 +519,12 @@ func (s *Store) finishUpload(ctx context.Context, object, key string) (media.Blo
 	if n != oi.Size {
 		return media.BlobInfo{}, s.fail(fmt.Errorf("read %d of %d bytes", n, oi.Size), "reading a completed upload")
 	}
-	info, err := s.promote(ctx, object, oi.ETag, key, contentTypeOr(oi.ContentType), hex.EncodeToString(h.Sum(nil)), n)
+	info, err := s.promote(ctx, object, oi.ETag, key, media.ContentTypeOr(oi.ContentType), hex.EncodeToString(h.Sum(nil)), n)
 	if err != nil {
 		return media.BlobInfo{}, err
 	}
 	s.removeTemp(object)
 	return info, nil
-}
-
-// sortParts returns parts in number order, checking the list (the same
-// rules as media/disk).
-func sortParts(parts []media.Part) ([]media.Part, error) {
-	if len(parts) == 0 {
-		return nil, fault.Errorf(fault.Invalid, "An upload needs at least one part.")
-	}
-	if len(parts) > media.MaxParts {
-		return nil, fault.Errorf(fault.Invalid, "An upload has at most %d parts.", media.MaxParts)
-	}
-	sorted := slices.Clone(parts)
-	slices.SortFunc(sorted, func(a, b media.Part) int { return a.Number - b.Number })
-	for i, p := range sorted {
-		if p.Number < 1 || p.Number > media.MaxParts {
-			return nil, fault.Errorf(fault.Invalid, "The part number must be between 1 and %d.", media.MaxParts)
-		}
-		if i > 0 && sorted[i-1].Number == p.Number {
-			return nil, fault.Errorf(fault.Invalid, "Part %d is listed twice.", p.Number)
-		}
-	}
-	return sorted, nil
-}
-
-func normalizeETag(etag string) string {
-	return strings.ToLower(strings.Trim(etag, `"`))
 }
 
 // AbortUpload implements media.Blobs. It also removes the temporary object
@@ -683,27 +656,6 @@ func randomHex() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
 	return hex.EncodeToString(b[:])
-}
-
-// checkContentType keeps content types to short printable ASCII, which fits
-// any header and trailer (the same rule as the other adapter).
-func checkContentType(ct string) error {
-	if len(ct) > maxContentType {
-		return fault.Errorf(fault.Invalid, "The content type is longer than %d bytes.", maxContentType)
-	}
-	for i := 0; i < len(ct); i++ {
-		if ct[i] < 0x20 || ct[i] > 0x7e {
-			return fault.Errorf(fault.Invalid, "The content type has a character that is not printable ASCII.")
-		}
-	}
-	return nil
-}
-
-func contentTypeOr(ct string) string {
-	if ct == "" {
-		return "application/octet-stream"
-	}
-	return ct
 }
 
 func uploadNotFound() error {
