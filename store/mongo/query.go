@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/url"
 	"reflect"
 	"strings"
@@ -138,41 +137,9 @@ func dollarKey(data []byte) (string, bool) {
 	}
 }
 
-// scalar normalises a condition value to a BSON-friendly type: integers to
-// int64, floats to float64. Other types (and NaN or infinities) have no
-// meaning in a JSON document and are rejected, as the SQLite adapter does.
-func scalar(v any) (any, error) {
-	bad := fault.Errorf(fault.Invalid, "unsupported value %v (%T)", v, v)
-	switch x := v.(type) {
-	case string, bool:
-		return x, nil
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i, nil
-		}
-		if f, err := x.Float64(); err == nil && !math.IsInf(f, 0) {
-			return f, nil
-		}
-		return nil, bad
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int(), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if rv.Uint() > math.MaxInt64 {
-			return nil, bad
-		}
-		return int64(rv.Uint()), nil
-	case reflect.Float32, reflect.Float64:
-		f := rv.Float()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, bad
-		}
-		return f, nil
-	}
-	return nil, bad
-}
+// scalar normalises a condition value (store.Scalar: integers to int64,
+// floats to float64), which BSON compares as the SQLite adapter does.
+func scalar(v any) (any, error) { return store.Scalar(v) }
 
 // operators maps the port's comparisons to MongoDB query operators.
 var operators = map[store.Op]string{

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
-	"math"
 	"reflect"
 	"strings"
 
@@ -190,40 +189,17 @@ func sqlValue(field string, v any) (any, error) {
 		}
 		return nil, bad
 	}
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case bool:
-		if x {
+	x, err := store.Scalar(v)
+	if err != nil {
+		return nil, bad
+	}
+	if b, ok := x.(bool); ok {
+		if b {
 			return int64(1), nil
 		}
 		return int64(0), nil
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return i, nil
-		}
-		if f, err := x.Float64(); err == nil && !math.IsInf(f, 0) {
-			return f, nil
-		}
-		return nil, bad
 	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int(), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if rv.Uint() > math.MaxInt64 {
-			return nil, bad
-		}
-		return int64(rv.Uint()), nil
-	case reflect.Float32, reflect.Float64:
-		f := rv.Float()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, bad
-		}
-		return f, nil
-	}
-	return nil, bad
+	return x, nil
 }
 
 // cursor is the position after the last record of a page: its sort key and
