@@ -5,7 +5,6 @@ package httpapi
 
 import (
 	"context"
-	_ "embed"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -162,14 +161,6 @@ func (a *API) readyz(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")
 	return nil
-}
-
-//go:embed openapi.json
-var openapiDoc []byte
-
-func (a *API) openapi(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(openapiDoc)
 }
 
 // webApp serves the built browser app. Hashed assets never change, so they

@@ -65,13 +65,14 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		code := fault.CodeOf(err)
 		status := statusOf[code]
-		detail := fault.MessageOf(err)
+		detail := detailFor(c, err)
+		c.Set(fiber.HeaderContentLanguage, languageOf(c))
+		c.Vary(fiber.HeaderAcceptLanguage)
 
 		var fe *fiber.Error
 		if errors.As(err, &fe) {
 			status = fe.Code
 			code = codeOfStatus(status)
-			detail = fiberDetail(status)
 		}
 		if status == 0 {
 			status = http.StatusInternalServerError
