@@ -193,20 +193,29 @@ func (a *API) personView(ctx context.Context, m identity.Member) (policy.PersonV
 	}, nil
 }
 
-func (a *API) getPanel(c *fiber.Ctx) error {
+// panelFor loads the panel named in the path and checks that the caller may
+// do act on it (a resource of the given kind in that panel).
+func (a *API) panelFor(c *fiber.Ctx, act policy.Action, kind policy.Kind) (caller, identity.Panel, error) {
 	cl, err := a.signedIn(c)
+	if err != nil {
+		return caller{}, identity.Panel{}, err
+	}
+	p, err := a.people.Identity.Panel(c.UserContext(), c.Params("panelId"))
+	if err != nil {
+		return caller{}, identity.Panel{}, err
+	}
+	if err := allowed(cl, act, policy.Resource{Kind: kind, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+		return caller{}, identity.Panel{}, err
+	}
+	return cl, p, nil
+}
+
+func (a *API) getPanel(c *fiber.Ctx) error {
+	cl, p, err := a.panelFor(c, policy.PanelView, policy.KindPanel)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Identity.Panel(ctx, c.Params("panelId"))
-	if err != nil {
-		return err
-	}
-	res := policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID}
-	if err := allowed(cl, policy.PanelView, res); err != nil {
-		return err
-	}
 	groups, err := a.people.Identity.Groups(ctx, p.ID)
 	if err != nil {
 		return err
@@ -239,18 +248,11 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 }
 
 func (a *API) postGroup(c *fiber.Ctx) error {
-	cl, err := a.signedIn(c)
+	cl, p, err := a.panelFor(c, policy.GroupCreate, policy.KindGroup)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Identity.Panel(ctx, c.Params("panelId"))
-	if err != nil {
-		return err
-	}
-	if err := allowed(cl, policy.GroupCreate, policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
-		return err
-	}
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -265,18 +267,11 @@ func (a *API) postGroup(c *fiber.Ctx) error {
 }
 
 func (a *API) postInvitation(c *fiber.Ctx) error {
-	cl, err := a.signedIn(c)
+	cl, p, err := a.panelFor(c, policy.InvitationCreate, policy.KindInvitation)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Identity.Panel(ctx, c.Params("panelId"))
-	if err != nil {
-		return err
-	}
-	if err := allowed(cl, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
-		return err
-	}
 	var in struct {
 		Email    string        `json:"email"`
 		Role     identity.Role `json:"role"`
