@@ -253,17 +253,19 @@ func TestPeopleJourneys(t *testing.T) {
 		t.Fatalf("video_publish after the checked form: got %q, want granted", st)
 	}
 
-	// Export my data, then erase my account.
-	req, _ := http.NewRequest("GET", base+"/api/me/export", nil)
-	resp, err := youth.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zipped, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
-	if resp.StatusCode != 200 || err != nil || len(zr.File) != 2 {
-		t.Fatalf("export: got %d, %v, %d files", resp.StatusCode, err, len(zr.File))
+	// Export my data (and the guardian the child's), then erase my account.
+	for who, export := range map[*client]string{youth: "/api/me/export", guardian: "/api/guardian/manage/" + mtoken + "/export"} {
+		req, _ := http.NewRequest("GET", base+export, nil)
+		resp, err := who.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zipped, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+		if resp.StatusCode != 200 || err != nil || len(zr.File) != 2 {
+			t.Fatalf("%s: got %d, %v", export, resp.StatusCode, err)
+		}
 	}
 	youth.do("POST", "/api/me/erase", map[string]string{"password": "not-my-password-1"}, 403)
 	youth.do("POST", "/api/me/erase", map[string]string{"password": "violet-ferry-42-lantern"}, 204)

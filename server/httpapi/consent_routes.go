@@ -204,38 +204,56 @@ func (a *API) getMyExport(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	records, err := a.people.Consent.ExportRecords(ctx, cl.Account.ID)
+	zipped, err := a.exportZip(ctx, cl)
 	if err != nil {
-		return err
-	}
-	me, err := a.me(ctx, cl)
-	if err != nil {
-		return err
-	}
-	account, err := json.MarshalIndent(me, "", "  ")
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, data := range map[string][]byte{"account.json": account, "consent-records.json": records} {
-		w, err := zw.Create(name)
-		if err != nil {
-			return err
-		}
-		if _, err := w.Write(data); err != nil {
-			return err
-		}
-	}
-	if err := zw.Close(); err != nil {
 		return err
 	}
 	if err := a.event(ctx, cl.Account.ID, "account.exported", "account:"+cl.Account.ID); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="chorus-my-data.zip"`)
+	return sendZip(c, "chorus-my-data.zip", zipped)
+}
+
+func sendZip(c *fiber.Ctx, name string, b []byte) error {
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderContentType, "application/zip")
-	return c.Send(buf.Bytes())
+	return c.Send(b)
+}
+
+// exportZip is a person's data, readable by people and programs: the account
+// as the app shows it (memberships, consents, guardian state) and the
+// consent records.
+func (a *API) exportZip(ctx context.Context, cl caller) ([]byte, error) {
+	records, err := a.people.Consent.ExportRecords(ctx, cl.Account.ID)
+	if err != nil {
+		return nil, err
+	}
+	me, err := a.me(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	account, err := json.MarshalIndent(me, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"account.json", account}, {"consent-records.json", records}} {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(f.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // postMyErase erases the account after the password is confirmed: the
@@ -330,14 +348,26 @@ func (a *API) guardianDecides(c *fiber.Ctx, decide func(context.Context, string,
 	return c.JSON(fiber.Map{"record": rec})
 }
 
+// getGuardianExport gives the guardian the child's data, as the child's own
+// export does; it is recorded in the audit trail.
 func (a *API) getGuardianExport(c *fiber.Ctx) error {
-	b, err := a.people.Consent.GuardianExport(c.UserContext(), c.Params("token"))
+	ctx := c.UserContext()
+	accountID, err := a.people.Consent.GuardianAccount(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="chorus-consent-records.json"`)
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(b)
+	child, err := a.callerFor(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	zipped, err := a.exportZip(ctx, child)
+	if err != nil {
+		return err
+	}
+	if err := a.event(ctx, "guardian", "account.exported_by_guardian", "account:"+accountID); err != nil {
+		return err
+	}
+	return sendZip(c, "chorus-child-data.zip", zipped)
 }
 
 // postGuardianDeletionRequest tells the coordinators of the child's panels,
