@@ -91,6 +91,14 @@ describe('ApiClient', () => {
     expect(error).toMatchObject({ status: 403, type: '/problems/forbidden', detail: 'Ask your guardian first.', kind: 'forbidden' });
   });
 
+  it('remembers the language the server wrote the detail in', async () => {
+    const { api } = client(() => problem(403, '/problems/forbidden', 'Demande d’abord à ton parent.', { 'Content-Language': 'fr' }));
+    const error = await api.get('/api/groups/g1').catch((e: unknown) => e);
+    expect(error).toMatchObject({ language: 'fr', detail: 'Demande d’abord à ton parent.' });
+    const { api: plain } = client(() => problem(404, '/problems/not_found', 'Nothing here.'));
+    expect(await plain.get('/api/x').catch((e: unknown) => e)).toMatchObject({ language: 'en' });
+  });
+
   it('gives an ApiError without detail for a body that is not a problem', async () => {
     const { api } = client(() => new Response('<h1>Bad gateway</h1>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
     const error = (await api.get('/api/panels').catch((e: unknown) => e)) as ApiError;

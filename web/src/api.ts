@@ -34,8 +34,10 @@ export class ApiError extends Error {
   readonly problem: Problem | null;
   /** Seconds from Retry-After (429), when present. */
   readonly retryAfter: number | null;
+  /** The language the server wrote `detail` in (Content-Language), English when it did not say. */
+  readonly language: string;
 
-  constructor(status: number, problem: Problem | null, retryAfter: number | null = null) {
+  constructor(status: number, problem: Problem | null, retryAfter: number | null = null, language = 'en') {
     const detail = typeof problem?.detail === 'string' && problem.detail.trim() !== '' ? problem.detail : null;
     super(detail ?? `HTTP ${status}`);
     this.name = 'ApiError';
@@ -44,6 +46,7 @@ export class ApiError extends Error {
     this.detail = detail;
     this.problem = problem;
     this.retryAfter = retryAfter;
+    this.language = language;
   }
 
   /** The kind of problem, from `type` (or from the status when the type says nothing). */
@@ -233,7 +236,10 @@ export class ApiClient {
         }
       }
     }
-    if (!response.ok) throw new ApiError(response.status, await problemOf(response), retryAfterSeconds(response));
+    if (!response.ok) {
+      const language = response.headers.get('Content-Language') ?? 'en';
+      throw new ApiError(response.status, await problemOf(response), retryAfterSeconds(response), language);
+    }
     return response;
   }
 

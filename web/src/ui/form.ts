@@ -150,7 +150,7 @@ export function button(
 }
 
 /** What to say about a failed request: the server's detail, or a text for its kind. */
-export function errorText(error: unknown): { key: MessageKey; params?: Params; detail: string | null } {
+export function errorText(error: unknown): { key: MessageKey; params?: Params; detail: string | null; language?: string } {
   if (!(error instanceof ApiError)) return { key: 'error.unexpected', detail: null };
   switch (error.kind) {
     case 'network':
@@ -175,12 +175,17 @@ export function errorText(error: unknown): { key: MessageKey; params?: Params; d
   }
 }
 
-/** Paragraphs that say what went wrong: the server's own words when it gave some (in English), else the catalogue's. */
+/**
+ * Paragraphs that say what went wrong: the server's own words when it gave
+ * some (translated by the server from Accept-Language; marked with the
+ * language it answered in), else the catalogue's.
+ */
 export function errorParagraphs(error: unknown): HTMLElement[] {
   const { key, params, detail } = errorText(error);
   if (detail) {
     const extra = key === 'error.tooManyWait' ? [el('p', { text: key, params })] : [];
-    return [plain('p', detail, { attrs: { lang: 'en', class: 'server-detail' } }), ...extra];
+    const lang = error instanceof ApiError ? error.language : 'en';
+    return [plain('p', detail, { attrs: { lang, class: 'server-detail' } }), ...extra];
   }
   return [el('p', { text: key, params })];
 }
