@@ -113,3 +113,24 @@ func SortParts(parts []Part) ([]Part, error) {
 func NormalizeETag(etag string) string {
 	return strings.ToLower(strings.Trim(etag, `"`))
 }
+
+// MaxPartSize is the largest part of a multipart upload (S3's limit,
+// applied by every adapter).
+const MaxPartSize = 5 << 30
+
+// CheckPart validates the arguments of PutPart.
+func CheckPart(key string, n int, size int64) error {
+	if err := ValidateKey(key); err != nil {
+		return err
+	}
+	if n < 1 || n > MaxParts {
+		return fault.Errorf(fault.Invalid, "The part number must be between 1 and %d.", MaxParts)
+	}
+	if size < 0 {
+		return fault.Errorf(fault.Invalid, "The part size must be known.")
+	}
+	if size > MaxPartSize {
+		return fault.Errorf(fault.TooLarge, "A part is at most 5 GiB.")
+	}
+	return nil
+}

@@ -52,9 +52,6 @@ const (
 	// is far longer than any write, so a second process on the same root is
 	// never robbed of a file it is still writing.
 	staleTemp = 24 * time.Hour
-	// maxPartSize is S3's limit, applied here too so both adapters accept the
-	// same parts.
-	maxPartSize = 5 << 30
 )
 
 // Store is a media.Blobs on a local directory. It is safe for concurrent use,
@@ -297,7 +294,7 @@ func (s *Store) StartUpload(ctx context.Context, key, contentType string) (strin
 // PutPart implements media.Blobs. It reads exactly size bytes from r; a
 // shorter stream is fault.Invalid and stores nothing.
 func (s *Store) PutPart(ctx context.Context, key, uploadID string, n int, r io.Reader, size int64) (media.Part, error) {
-	if err := checkPart(key, n, size); err != nil {
+	if err := media.CheckPart(key, n, size); err != nil {
 		return media.Part{}, err
 	}
 	if _, err := s.loadUpload(key, uploadID); err != nil {
@@ -327,23 +324,6 @@ func (s *Store) PutPart(ctx context.Context, key, uploadID string, n int, r io.R
 		return media.Part{}, err
 	}
 	return media.Part{Number: n, Size: m.Size, ETag: m.SHA256}, nil
-}
-
-// checkPart validates the arguments of PutPart (shared rules with S3).
-func checkPart(key string, n int, size int64) error {
-	if err := media.ValidateKey(key); err != nil {
-		return err
-	}
-	if n < 1 || n > media.MaxParts {
-		return fault.Errorf(fault.Invalid, "The part number must be between 1 and %d.", media.MaxParts)
-	}
-	if size < 0 {
-		return fault.Errorf(fault.Invalid, "The part size must be known.")
-	}
-	if size > maxPartSize {
-		return fault.Errorf(fault.TooLarge, "A part is at most 5 GiB.")
-	}
-	return nil
 }
 
 // ListParts implements media.Blobs.

@@ -71,7 +71,6 @@ const (
 	putPartSize = 16 << 20
 	// maxCopySize is the largest object S3 copies in one request.
 	maxCopySize = 5 << 30
-	maxPartSize = 5 << 30
 	maxURLTTL   = 7 * 24 * time.Hour
 )
 
@@ -382,7 +381,7 @@ func parseUpload(key, uploadID string) (object, s3ID string, err error) {
 // PutPart implements media.Blobs. It reads exactly size bytes from r; a
 // shorter stream is fault.Invalid and stores nothing.
 func (s *Store) PutPart(ctx context.Context, key, uploadID string, n int, r io.Reader, size int64) (media.Part, error) {
-	if err := checkPart(key, n, size); err != nil {
+	if err := media.CheckPart(key, n, size); err != nil {
 		return media.Part{}, err
 	}
 	object, s3ID, err := parseUpload(key, uploadID)
@@ -400,23 +399,6 @@ func (s *Store) PutPart(ctx context.Context, key, uploadID string, n int, r io.R
 		return media.Part{}, s.fail(err, "storing a part")
 	}
 	return media.Part{Number: n, Size: size, ETag: p.ETag}, nil
-}
-
-// checkPart validates the arguments of PutPart (the same rules as media/disk).
-func checkPart(key string, n int, size int64) error {
-	if err := media.ValidateKey(key); err != nil {
-		return err
-	}
-	if n < 1 || n > media.MaxParts {
-		return fault.Errorf(fault.Invalid, "The part number must be between 1 and %d.", media.MaxParts)
-	}
-	if size < 0 {
-		return fault.Errorf(fault.Invalid, "The part size must be known.")
-	}
-	if size > maxPartSize {
-		return fault.Errorf(fault.TooLarge, "A part is at most 5 GiB.")
-	}
-	return nil
 }
 
 // ListParts implements media.Blobs.
