@@ -267,9 +267,13 @@ type tokenResponse struct {
 	ExpiresIn    int    `json:"expiresIn"`
 }
 
-func (a *API) tokens(s auth.Session) (tokenResponse, error) {
+// sendTokens answers an API client with an access token for session s.
+func (a *API) sendTokens(c *fiber.Ctx, s auth.Session) error {
 	access, _, err := a.people.Tokens.Issue(s.AccountID, s.ID)
-	return tokenResponse{AccessToken: access, RefreshToken: s.RefreshToken, ExpiresIn: int(auth.AccessTokenTTL.Seconds())}, err
+	if err != nil {
+		return err
+	}
+	return c.JSON(tokenResponse{AccessToken: access, RefreshToken: s.RefreshToken, ExpiresIn: int(auth.AccessTokenTTL.Seconds())})
 }
 
 func (a *API) postToken(c *fiber.Ctx) error {
@@ -285,11 +289,7 @@ func (a *API) postToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := a.tokens(s)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return a.sendTokens(c, s)
 }
 
 func (a *API) postTokenRefresh(c *fiber.Ctx) error {
@@ -303,11 +303,7 @@ func (a *API) postTokenRefresh(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := a.tokens(s)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return a.sendTokens(c, s)
 }
 
 // postPasswordReset always answers 202, so the answer does not tell whether
