@@ -60,6 +60,7 @@ const (
 	KindAccount    Kind = "account"    // an account as a whole, for export and erasure (OwnerID)
 	KindAudit      Kind = "audit"      // a panel's audit trail (PanelID)
 	KindOutbox     Kind = "outbox"     // mail held in the embedded outbox about a panel (PanelID)
+	KindPledge     Kind = "pledge"     // a group's pledge (PanelID, GroupID, GroupHasModerator, Approved = a moderator published a version)
 )
 
 // Resource is what a question is about: its kind and just the context the

@@ -54,6 +54,22 @@ const (
 
 	ContentView          Action = "content.view"            // see group content inside the panel
 	ContentViewByPartner Action = "content.view_by_partner" // a partner sees youth content: approved and published to their organisation (rule 2)
+
+	PledgeCreate           Action = "pledge.create"            // start a pledge in a group
+	PledgeView             Action = "pledge.view"              // see a pledge as it is drafted: items, history, comments, amendments (never partners: rule 2)
+	PledgeEdit             Action = "pledge.edit"              // add, edit, move, remove and restore items
+	PledgeComment          Action = "pledge.comment"           // comment on an item: only where a moderator is a member (rule 1)
+	PledgeAmend            Action = "pledge.amend"             // propose a replacement text for an item
+	PledgeAmendmentDecide  Action = "pledge.amendment_decide"  // accept or decline an amendment (ambassadors, moderators)
+	PledgeEndorse          Action = "pledge.endorse"           // endorse a pledge, or withdraw one's endorsement
+	PledgeEndorsementCount Action = "pledge.endorsement_count" // see how many endorsed a pledge (supervisors only: no public counts for youth, rule 7)
+	PledgeSubmitReview     Action = "pledge.submit_review"     // ask a moderator to review the pledge
+	PledgeRequestChanges   Action = "pledge.request_changes"   // send a pledge in review back to draft (moderators)
+	PledgePublish          Action = "pledge.publish"           // approve and publish a version to partners (moderators, rule 2)
+	PledgeOpenRound        Action = "pledge.open_round"        // open a feedback round on a published pledge (coordinators)
+	PledgeClose            Action = "pledge.close"             // close a pledge (coordinators)
+	PledgeViewPublished    Action = "pledge.view_published"    // see the published versions (partners only once a moderator approved: rule 2)
+	PledgeExport           Action = "pledge.export"            // download a version as Markdown or HTML
 )
 
 // Actions lists every action the policy knows, sorted by name.
@@ -111,6 +127,8 @@ var (
 	coordinators  = []identity.Role{identity.Coordinator}
 	supervisors   = []identity.Role{identity.Moderator, identity.Coordinator}
 	partners      = []identity.Role{identity.Partner}
+	ambassadors   = []identity.Role{identity.Ambassador}
+	moderators    = []identity.Role{identity.Moderator}
 	everyPanelist = []identity.Role{identity.Youth, identity.Ambassador, identity.Moderator, identity.Partner, identity.Coordinator}
 )
 
@@ -188,5 +206,55 @@ var rules = map[Action]rule{
 	}},
 	ContentViewByPartner: {kind: KindContent, reveals: true, grants: []grant{
 		{roles: partners, rel: sameOrg, when: []condition{approved}},
+	}},
+
+	// Pledges. Drafts stay in the group (and with the panel's supervisors);
+	// partners see only what a moderator published (rule 2).
+	PledgeCreate: {kind: KindPledge, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+	PledgeView: {kind: KindPledge, reveals: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+	PledgeEdit: {kind: KindPledge, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: inPanel},
+	}},
+	PledgeComment: {kind: KindPledge, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
+		{roles: supervisors, rel: inPanel, when: []condition{hasModerator}},
+	}},
+	PledgeAmend: {kind: KindPledge, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: inPanel},
+	}},
+	PledgeAmendmentDecide: {kind: KindPledge, grants: []grant{
+		{roles: ambassadors, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: inPanel},
+	}},
+	PledgeEndorse: {kind: KindPledge, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: youth, rel: inPanel, needs: consent.Participate, when: []condition{approved}},
+	}},
+	PledgeEndorsementCount: {kind: KindPledge, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	PledgeSubmitReview: {kind: KindPledge, grants: []grant{
+		{roles: ambassadors, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: inPanel},
+	}},
+	PledgeRequestChanges: {kind: KindPledge, grants: []grant{{roles: moderators, rel: inPanel}}},
+	PledgePublish:        {kind: KindPledge, grants: []grant{{roles: moderators, rel: inPanel}}},
+	PledgeOpenRound:      {kind: KindPledge, grants: []grant{{roles: coordinators, rel: inPanel, when: []condition{approved}}}},
+	PledgeClose:          {kind: KindPledge, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	PledgeViewPublished: {kind: KindPledge, reveals: true, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate, when: []condition{approved}},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: inPanel, when: []condition{approved}},
+	}},
+	PledgeExport: {kind: KindPledge, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: inPanel, when: []condition{approved}},
 	}},
 }

@@ -13,6 +13,7 @@ import (
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/mail/smtp"
+	"chorus/pledge"
 	"chorus/server/httpapi"
 )
 
@@ -39,6 +40,10 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 		return consentSubject(ctx, p.Identity, id)
 	}), cfg.PublicURL)
 	if err := p.Consent.Declare(ctx); err != nil {
+		return nil, err
+	}
+	p.Pledges = pledge.NewService(s.docs)
+	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
 

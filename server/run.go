@@ -20,6 +20,8 @@ import (
 	"chorus/media"
 	"chorus/media/disk"
 	"chorus/media/s3"
+	"chorus/realtime"
+	"chorus/realtime/natsbroker"
 	"chorus/server/httpapi"
 	"chorus/store"
 	"chorus/store/mongo"
@@ -71,6 +73,17 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer s.close(log)
 
+	// Every event the services append is published for the real-time hubs.
+	broker, err := openBroker(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer broker.Close()
+	s.docs = &realtime.Feed{Documents: s.docs, Broker: broker, OnError: func(err error) { log.Warn("event not published", "error", err) }}
+	if storesOpened != nil {
+		storesOpened(cfg, s.docs)
+	}
+
 	people, err := buildPeople(ctx, cfg, s, log)
 	if err != nil {
 		return err
@@ -80,14 +93,21 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
+	var rt *httpapi.Realtime
+	if r.web {
+		if rt, err = buildRealtime(ctx, s.docs, broker, people, log); err != nil {
+			return err
+		}
+	}
 	errc := make(chan error, 2)
 	var listener net.Listener
 	app := httpapi.New(httpapi.Deps{
-		Logger:  log,
-		Metrics: newRegistry(),
-		Web:     web.Dist(),
-		Checks:  s.checks,
-		People:  people,
+		Logger:   log,
+		Metrics:  newRegistry(),
+		Web:      web.Dist(),
+		Checks:   s.checks,
+		People:   people,
+		Realtime: rt,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -121,6 +141,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	stopWorker()
 	if r.web {
+		drainSockets(rt, log)
 		if serr := app.ShutdownWithTimeout(ShutdownTimeout); serr != nil {
 			log.Error("shutdown", "error", serr)
 		}
@@ -246,5 +267,53 @@ func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, peop
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// storesOpened, when set (by tests), sees the document store every service
+// of this process uses: the one that publishes events.
+var storesOpened func(cfg config.Config, docs store.Documents)
+
+// openBroker connects to NATS when NATS_URL is set, so that several web
+// processes fan out to each other; otherwise events stay in this process.
+func openBroker(cfg config.Config, log *slog.Logger) (realtime.Broker, error) {
+	if cfg.NATSURL == "" {
+		return realtime.NewLocalBroker(), nil
+	}
+	b, err := natsbroker.Connect(cfg.NATSURL, natsbroker.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("NATS_URL: %w", err)
+	}
+	return b, nil
+}
+
+// buildRealtime starts this process's websocket hub, authorising every
+// subscription with the people capability's policy.
+func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *httpapi.People, log *slog.Logger) (*httpapi.Realtime, error) {
+	tickets, err := httpapi.NewTickets(ctx, docs, people.Now)
+	if err != nil {
+		return nil, err
+	}
+	topics := httpapi.NewTopicPolicy(people)
+	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if nb, ok := broker.(*natsbroker.Broker); ok {
+		nb.OnReconnect(hub.Resync) // catch clients up on what was missed while disconnected
+	}
+	return &httpapi.Realtime{Hub: hub, Tickets: tickets, Topics: topics}, nil
+}
+
+// drainSockets closes every websocket with 1001 before the HTTP server
+// stops, so clients reconnect to another process at once.
+func drainSockets(rt *httpapi.Realtime, log *slog.Logger) {
+	if rt == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout/2)
+	defer cancel()
+	if err := rt.Hub.Shutdown(ctx); err != nil {
+		log.Warn("websockets did not all close in time", "error", err)
 	}
 }

@@ -53,6 +53,8 @@ type Deps struct {
 	Web     fs.FS                // the built web app; index.html at its root
 	Checks  []Check              // run by /readyz
 	People  *People              // sign-in, people and consent
+	// Realtime serves /ws; nil: live updates are unavailable (503).
+	Realtime *Realtime
 }
 
 // API holds the handlers' dependencies.
@@ -79,6 +81,9 @@ func (a *API) routes() []route {
 	}
 	rs = append(rs, a.sessionRoutes()...)
 	rs = append(rs, a.panelRoutes()...)
+	rs = append(rs, a.realtimeRoutes()...)
+	rs = append(rs, a.pledgeRoutes()...)
+	rs = append(rs, a.readabilityRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 

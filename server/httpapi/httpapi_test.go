@@ -134,7 +134,7 @@ func TestErrorsAreProblems(t *testing.T) {
 	app.Get("/api/boom", func(c *fiber.Ctx) error { panic("secret stack detail") })
 
 	t.Run("unknown api route is 404", func(t *testing.T) {
-		resp, body := get(t, app, "/api/pledges/does-not-exist")
+		resp, body := get(t, app, "/api/no-such-capability/does-not-exist")
 		problemOf(t, resp, body, 404, "/problems/not_found")
 	})
 	t.Run("wrong method is 405", func(t *testing.T) {

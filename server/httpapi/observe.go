@@ -13,6 +13,9 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// websocket connections open now, and clients dropped as too slow
+	wsConnections prometheus.Gauge
+	wsDropped     prometheus.Counter
 }
 
 func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
@@ -27,7 +30,15 @@ func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"method", "route"}),
 	}
-	reg.MustRegister(m.requests, m.latency)
+	m.wsConnections = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "chorus_websocket_connections",
+		Help: "Open websocket connections.",
+	})
+	m.wsDropped = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "chorus_websocket_slow_clients_dropped_total",
+		Help: "Websocket clients disconnected because they did not keep up.",
+	})
+	reg.MustRegister(m.requests, m.latency, m.wsConnections, m.wsDropped)
 	return m
 }
 

@@ -19,6 +19,7 @@ import (
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/media"
+	"chorus/pledge"
 	"chorus/policy"
 )
 
@@ -33,6 +34,7 @@ type People struct {
 	Mail     mail.Sender
 	Outbox   *outbox.Outbox // nil when mail goes out over SMTP
 	Blobs    media.Blobs
+	Pledges  *pledge.Service // pledge drafting
 	// PublicURL is where people reach Chorus; links in mails start with it,
 	// and cookies are Secure when it is https.
 	PublicURL string

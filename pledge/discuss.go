@@ -1,0 +1,328 @@
+package pledge
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"chorus/fault"
+	"chorus/store"
+)
+
+// Anchor ties a comment to the characters [Start,End) of an item's text as
+// it was at Version. Positions count characters (Unicode code points).
+type Anchor struct {
+	Version int64  `json:"version"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Quote   string `json:"quote"` // the anchored text when the comment was made
+}
+
+// Comment is a remark on an item, in a thread (ThreadID is the first
+// comment's id; empty for the first comment itself).
+type Comment struct {
+	ID         string    `json:"id"`
+	PledgeID   string    `json:"pledgeId"`
+	ItemID     string    `json:"itemId"`
+	ThreadID   string    `json:"threadId,omitempty"`
+	Author     string    `json:"author"`
+	Text       string    `json:"text"`
+	Anchor     *Anchor   `json:"anchor,omitempty"`
+	At         time.Time `json:"at"`
+	AtMillis   int64     `json:"atMs"`
+	Current    *Anchor   `json:"currentAnchor,omitempty"` // the anchor mapped to the item's text now
+	AnchorLost bool      `json:"anchorLost,omitempty"`    // the anchored text was deleted
+	Note       string    `json:"note,omitempty"`
+}
+
+// CommentInput is a new comment.
+type CommentInput struct {
+	ThreadID string
+	Text     string
+	Anchor   *Anchor // optional
+}
+
+// AddComment adds a comment to an item.
+func (s *Service) AddComment(ctx context.Context, actor, pledgeID, itemID string, in CommentInput) (Comment, error) {
+	text := strings.TrimSpace(in.Text)
+	if text == "" {
+		return Comment{}, fault.Errorf(fault.Invalid, "Please write something in your comment.")
+	}
+	if err := checkLength("comment", text, MaxComment); err != nil {
+		return Comment{}, err
+	}
+	it, err := s.Item(ctx, pledgeID, itemID)
+	if err != nil {
+		return Comment{}, err
+	}
+	if it.Removed {
+		return Comment{}, noItem()
+	}
+	if in.ThreadID != "" {
+		d, err := store.GetAs[Comment](ctx, s.Docs, colComments, in.ThreadID)
+		if err != nil || d.Value.ItemID != itemID || d.Value.ThreadID != "" {
+			return Comment{}, fault.Errorf(fault.NotFound, "The comment you are answering does not exist.")
+		}
+	}
+	now := s.now()
+	c := Comment{ID: newID(), PledgeID: pledgeID, ItemID: itemID, ThreadID: in.ThreadID, Author: actor, Text: text, At: now, AtMillis: now.UnixMilli()}
+	if in.Anchor != nil {
+		a := *in.Anchor
+		if a.Version == 0 {
+			a.Version = it.Version
+		}
+		r, err := s.revision(ctx, itemID, a.Version)
+		if err != nil {
+			return Comment{}, err
+		}
+		runes := []rune(r.Text)
+		if a.Start < 0 || a.End <= a.Start || a.End > len(runes) {
+			return Comment{}, fault.Errorf(fault.Invalid, "The part of the text you picked is not in this version of the item. Please select it again.")
+		}
+		a.Quote = string(runes[a.Start:a.End])
+		c.Anchor = &a
+	}
+	if err := store.InsertAs(ctx, s.Docs, colComments, c.ID, c, time.Time{}); err != nil {
+		return Comment{}, err
+	}
+	c, err = s.follow(ctx, c, it)
+	if err != nil {
+		return Comment{}, err
+	}
+	return c, s.event(ctx, actor, "pledge.comment_added", pledgeID, map[string]any{"comment": c})
+}
+
+// Comments lists the comments on an item, oldest first, each anchor
+// followed through the edits made since.
+func (s *Service) Comments(ctx context.Context, pledgeID, itemID string) ([]Comment, error) {
+	it, err := s.Item(ctx, pledgeID, itemID)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := store.FindAs[Comment](ctx, s.Docs, colComments, store.Query{Where: []store.Cond{{Field: "itemId", Op: store.Eq, Value: itemID}}, OrderBy: "atMs", Limit: store.MaxLimit}, 10000)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Comment, 0, len(docs))
+	for _, d := range docs {
+		c, err := s.follow(ctx, d.Value, it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// follow maps a comment's anchor to the item's current text.
+func (s *Service) follow(ctx context.Context, c Comment, it Item) (Comment, error) {
+	if c.Anchor == nil {
+		return c, nil
+	}
+	r, err := s.revision(ctx, it.ID, c.Anchor.Version)
+	if err != nil {
+		return Comment{}, err
+	}
+	start, end := byteOffset(r.Text, c.Anchor.Start), byteOffset(r.Text, c.Anchor.End)
+	ns, ne, ok := MapRange(r.Text, it.Text, start, end)
+	if !ok || it.Removed {
+		c.AnchorLost = true
+		c.Note = "The words this comment was about have been deleted."
+		return c, nil
+	}
+	cur := Anchor{Version: it.Version, Start: utf8.RuneCountInString(it.Text[:ns]), End: utf8.RuneCountInString(it.Text[:ne]), Quote: it.Text[ns:ne]}
+	c.Current = &cur
+	return c, nil
+}
+
+func byteOffset(s string, runes int) int {
+	i := 0
+	for n := range s {
+		if i == runes {
+			return n
+		}
+		i++
+	}
+	return len(s)
+}
+
+// Amendment is a proposed replacement of one field of an item, which an
+// ambassador or a moderator accepts (it becomes an edit) or declines.
+type Amendment struct {
+	ID          string    `json:"id"`
+	PledgeID    string    `json:"pledgeId"`
+	ItemID      string    `json:"itemId"`
+	Field       Field     `json:"field"`
+	BaseVersion int64     `json:"baseVersion"`
+	BaseText    string    `json:"baseText"`
+	Text        string    `json:"text"`
+	Reason      string    `json:"reason,omitempty"`
+	Author      string    `json:"author"`
+	State       string    `json:"state"` // open, accepted, declined
+	DecidedBy   string    `json:"decidedBy,omitempty"`
+	Version     int64     `json:"resultVersion,omitempty"` // the item version the accepted amendment made
+	At          time.Time `json:"at"`
+	AtMillis    int64     `json:"atMs"`
+	Diff        []DiffOp  `json:"diff"`
+}
+
+// Propose records an amendment to one field of an item, based on its
+// current version.
+func (s *Service) Propose(ctx context.Context, actor, pledgeID, itemID string, f Field, text, reason string) (Amendment, error) {
+	if f == "" {
+		f = Text
+	}
+	if err := s.checkField(f, text); err != nil {
+		return Amendment{}, err
+	}
+	if err := checkLength("reason", reason, MaxComment); err != nil {
+		return Amendment{}, err
+	}
+	p, err := s.Pledge(ctx, pledgeID)
+	if err != nil {
+		return Amendment{}, err
+	}
+	if err := editable(p); err != nil {
+		return Amendment{}, err
+	}
+	it, err := s.Item(ctx, pledgeID, itemID)
+	if err != nil {
+		return Amendment{}, err
+	}
+	if it.Removed {
+		return Amendment{}, noItem()
+	}
+	now := s.now()
+	a := Amendment{ID: newID(), PledgeID: pledgeID, ItemID: itemID, Field: f, BaseVersion: it.Version, BaseText: it.field(f), Text: text,
+		Reason: strings.TrimSpace(reason), Author: actor, State: "open", At: now, AtMillis: now.UnixMilli()}
+	a.Diff = Diff(a.BaseText, a.Text)
+	if err := store.InsertAs(ctx, s.Docs, colAmendments, a.ID, a, time.Time{}); err != nil {
+		return Amendment{}, err
+	}
+	return a, s.event(ctx, actor, "pledge.amendment_proposed", pledgeID, map[string]any{"amendment": a})
+}
+
+// Amendments lists the amendments of an item, oldest first.
+func (s *Service) Amendments(ctx context.Context, pledgeID, itemID string) ([]Amendment, error) {
+	if _, err := s.Item(ctx, pledgeID, itemID); err != nil {
+		return nil, err
+	}
+	docs, err := store.FindAs[Amendment](ctx, s.Docs, colAmendments, store.Query{Where: []store.Cond{{Field: "itemId", Op: store.Eq, Value: itemID}}, OrderBy: "atMs", Limit: store.MaxLimit}, 10000)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Amendment, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.Value)
+	}
+	return out, nil
+}
+
+// Decide accepts or declines an open amendment. Accepting merges it into the
+// item like any edit (changes made since it was proposed stay).
+func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID string, accept bool) (Amendment, error) {
+	d, err := store.GetAs[Amendment](ctx, s.Docs, colAmendments, amendmentID)
+	if fault.Is(err, fault.NotFound) || (err == nil && d.Value.PledgeID != pledgeID) {
+		return Amendment{}, fault.Errorf(fault.NotFound, "This amendment does not exist.")
+	}
+	if err != nil {
+		return Amendment{}, err
+	}
+	a := d.Value
+	if a.State != "open" {
+		return Amendment{}, fault.Errorf(fault.Conflict, "Someone already decided about this amendment.")
+	}
+	a.State, a.DecidedBy = "declined", actor
+	if accept {
+		a.State = "accepted"
+	}
+	// Claim the decision first, so that an amendment is applied at most once.
+	if _, err := store.UpdateAs(ctx, s.Docs, colAmendments, a.ID, d.Version, a, time.Time{}); fault.Is(err, fault.Conflict) {
+		return Amendment{}, fault.Errorf(fault.Conflict, "Someone already decided about this amendment.")
+	} else if err != nil {
+		return Amendment{}, err
+	}
+	if accept {
+		it, err := s.EditItem(ctx, a.Author, pledgeID, a.ItemID, a.Field, a.BaseVersion, a.Text)
+		if err != nil {
+			// Give the amendment back so it can be decided again.
+			a.State, a.DecidedBy = "open", ""
+			if cur, gerr := store.GetAs[Amendment](ctx, s.Docs, colAmendments, a.ID); gerr == nil {
+				_, _ = store.UpdateAs(ctx, s.Docs, colAmendments, a.ID, cur.Version, a, time.Time{})
+			}
+			return Amendment{}, err
+		}
+		a.Version = it.Version
+		if cur, err := store.GetAs[Amendment](ctx, s.Docs, colAmendments, a.ID); err == nil {
+			if _, err := store.UpdateAs(ctx, s.Docs, colAmendments, a.ID, cur.Version, a, time.Time{}); err != nil {
+				return Amendment{}, err
+			}
+		}
+	}
+	return a, s.event(ctx, actor, "pledge.amendment_decided", pledgeID, map[string]any{"amendmentId": a.ID, "itemId": a.ItemID, "state": a.State, "version": a.Version})
+}
+
+// Endorsements is what a person may know about the endorsements of a
+// pledge: whether they endorsed it, and the count only when asked for
+// (moderators and coordinators; no public counts for youth, rule 7).
+type Endorsements struct {
+	Mine  bool   `json:"endorsedByMe"`
+	Count *int64 `json:"count,omitempty"`
+}
+
+type endorsement struct {
+	PledgeID  string    `json:"pledgeId"`
+	AccountID string    `json:"accountId"`
+	At        time.Time `json:"at"`
+}
+
+func endorsementID(pledgeID, accountID string) string { return pledgeID + ":" + accountID }
+
+// Endorse records that actor endorses a pledge (once; again is a no-op).
+func (s *Service) Endorse(ctx context.Context, actor, pledgeID string) error {
+	if _, err := s.Pledge(ctx, pledgeID); err != nil {
+		return err
+	}
+	err := store.InsertAs(ctx, s.Docs, colEndorsements, endorsementID(pledgeID, actor), endorsement{PledgeID: pledgeID, AccountID: actor, At: s.now()}, time.Time{})
+	if fault.Is(err, fault.Conflict) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.event(ctx, actor, "pledge.endorsed", pledgeID, map[string]any{"by": actor})
+}
+
+// Withdraw takes actor's endorsement back (no-op when there is none).
+func (s *Service) Withdraw(ctx context.Context, actor, pledgeID string) error {
+	err := s.Docs.Delete(ctx, colEndorsements, endorsementID(pledgeID, actor))
+	if fault.Is(err, fault.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.event(ctx, actor, "pledge.endorsement_withdrawn", pledgeID, map[string]any{"by": actor})
+}
+
+// EndorsementsFor tells actor whether they endorsed the pledge, and the
+// count when withCount.
+func (s *Service) EndorsementsFor(ctx context.Context, actor, pledgeID string, withCount bool) (Endorsements, error) {
+	var out Endorsements
+	_, err := s.Docs.Get(ctx, colEndorsements, endorsementID(pledgeID, actor))
+	switch {
+	case err == nil:
+		out.Mine = true
+	case !fault.Is(err, fault.NotFound):
+		return out, err
+	}
+	if withCount {
+		n, err := s.Docs.Count(ctx, colEndorsements, []store.Cond{{Field: "pledgeId", Op: store.Eq, Value: pledgeID}})
+		if err != nil {
+			return out, err
+		}
+		out.Count = &n
+	}
+	return out, nil
+}

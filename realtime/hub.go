@@ -1,0 +1,412 @@
+package realtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	"golang.org/x/time/rate"
+
+	"chorus/store"
+)
+
+// Close codes the hub sends, with their reasons. Codes 4000-4999 are
+// Chorus's own: a client reconnects after 4001 (once it refreshed its
+// session) and after 4008 (with backoff), never after 4003.
+const (
+	CloseGoingAway      = websocket.CloseGoingAway       // 1001: the server is shutting down; reconnect
+	ClosePolicy         = websocket.ClosePolicyViolation // 1008: too many messages
+	CloseTooBig         = websocket.CloseMessageTooBig   // 1009: a message beyond the hard limit
+	CloseSessionExpired = 4001                           // the access token expired or the session ended: refresh, reconnect
+	CloseTooSlow        = 4008                           // the client did not keep up with its messages
+)
+
+// Why a connection ended, as Serve returns it.
+var (
+	ErrTooSlow         = errors.New("realtime: client too slow")
+	ErrSessionExpired  = errors.New("realtime: session expired or ended")
+	ErrShuttingDown    = errors.New("realtime: server shutting down")
+	ErrTooManyMessages = errors.New("realtime: too many messages")
+)
+
+// Socket is the websocket connection the hub drives; *websocket.Conn of
+// github.com/fasthttp/websocket satisfies it. The hub reads from the
+// goroutine that called Serve and writes data from exactly one other
+// goroutine; WriteControl, SetReadDeadline and Close may be called from any.
+type Socket interface {
+	ReadMessage() (messageType int, p []byte, err error)
+	NextReader() (messageType int, r io.Reader, err error)
+	WriteMessage(messageType int, data []byte) error
+	WriteControl(messageType int, data []byte, deadline time.Time) error
+	SetReadDeadline(t time.Time) error
+	SetWriteDeadline(t time.Time) error
+	SetReadLimit(limit int64)
+	SetPongHandler(h func(appData string) error)
+	Close() error
+}
+
+// Peer is who is on the other end of a socket, authenticated before the
+// upgrade.
+type Peer struct {
+	AccountID string
+	// ExpiresAt is when the credential the socket was opened with expires;
+	// the socket is then closed with CloseSessionExpired. Zero: never.
+	ExpiresAt time.Time
+	// Active reports whether the session still counts (nil: always); it is
+	// asked at every heartbeat and when a sign-out event arrives.
+	Active func(ctx context.Context) error
+}
+
+// EventSource reads the stored event log, for resuming.
+type EventSource interface {
+	Events(ctx context.Context, q store.EventQuery) ([]store.Event, error)
+}
+
+// Config is a hub's dependencies and limits; zero limits take the defaults.
+type Config struct {
+	Broker Broker
+	Events EventSource
+	// Authorize decides every subscribe: nil error allows; a fault error
+	// says why not (its message is shown to the client).
+	Authorize func(ctx context.Context, accountID, topic string) error
+	Logger    *slog.Logger
+
+	QueueSize    int           // messages waiting per connection before it is dropped as too slow (256)
+	MaxReplay    int           // events replayed on resume before a refetch is asked instead (500)
+	MaxTopics    int           // subscriptions per connection (100)
+	PingInterval time.Duration // heartbeat (25 s)
+	PongWait     time.Duration // read deadline: a peer silent this long is gone (60 s)
+	WriteWait    time.Duration // deadline of one write (10 s)
+	CloseGrace   time.Duration // how long a closing peer has to answer the close (2 s)
+	MessageLimit int64         // largest message accepted (64 KiB); larger ones get an error
+	HardLimit    int64         // larger messages end the connection (1 MiB)
+	RateLimit    float64       // messages per second per connection (50)
+	RateBurst    int           // burst above the rate (50)
+}
+
+func (c *Config) defaults() {
+	setDefault(&c.QueueSize, 256)
+	setDefault(&c.MaxReplay, 500)
+	setDefault(&c.MaxTopics, 100)
+	setDefault(&c.PingInterval, 25*time.Second)
+	setDefault(&c.PongWait, 60*time.Second)
+	setDefault(&c.WriteWait, 10*time.Second)
+	setDefault(&c.CloseGrace, 2*time.Second)
+	setDefault(&c.MessageLimit, 64<<10)
+	setDefault(&c.HardLimit, 1<<20)
+	setDefault(&c.RateLimit, 50)
+	setDefault(&c.RateBurst, 50)
+	if c.MaxReplay >= store.MaxLimit {
+		c.MaxReplay = store.MaxLimit - 1
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+func setDefault[T comparable](v *T, d T) {
+	var zero T
+	if *v == zero {
+		*v = d
+	}
+}
+
+// Hub is one process's registry of open sockets and their subscriptions.
+type Hub struct {
+	cfg  Config
+	node string // this process, in presence messages
+
+	mu       sync.RWMutex
+	conns    map[*conn]struct{}
+	topics   map[string]map[*conn]struct{}
+	accounts map[string]map[*conn]struct{}
+	closing  bool
+	serving  sync.WaitGroup
+
+	presMu   sync.Mutex
+	presence map[string]map[string]presenceEntry // topic -> node/conn -> who
+
+	stop   func()
+	nextID atomic.Int64
+}
+
+// NewHub starts a hub on cfg.Broker.
+func NewHub(cfg Config) (*Hub, error) {
+	if cfg.Broker == nil || cfg.Events == nil || cfg.Authorize == nil {
+		return nil, errors.New("realtime.NewHub: Broker, Events and Authorize are required")
+	}
+	cfg.defaults()
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	h := &Hub{cfg: cfg, node: hex.EncodeToString(b),
+		conns: map[*conn]struct{}{}, topics: map[string]map[*conn]struct{}{}, accounts: map[string]map[*conn]struct{}{},
+		presence: map[string]map[string]presenceEntry{}}
+	stop, err := cfg.Broker.Subscribe(h.onMessage)
+	if err != nil {
+		return nil, err
+	}
+	h.stop = stop
+	return h, nil
+}
+
+// Connections returns how many sockets are open.
+func (h *Hub) Connections() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.conns)
+}
+
+// Serve runs one socket until it closes and returns why: nil for a normal
+// close by the peer, ErrTooSlow, ErrSessionExpired, ErrShuttingDown,
+// ErrTooManyMessages, or the read error. The caller must not use sock
+// afterwards; Serve has closed it.
+func (h *Hub) Serve(ctx context.Context, sock Socket, p Peer) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c := &conn{h: h, sock: sock, peer: p, ctx: ctx,
+		id:       h.node + "-" + itoa(h.nextID.Add(1)),
+		queue:    make(chan [][]byte, h.cfg.QueueSize),
+		closeReq: make(chan closeFrame, 1),
+		done:     make(chan struct{}),
+		subs:     map[string]*subscription{},
+		limiter:  rate.NewLimiter(rate.Limit(h.cfg.RateLimit), h.cfg.RateBurst),
+	}
+	if !h.register(c) {
+		_ = sock.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseGoingAway, "server shutting down"), time.Now().Add(h.cfg.WriteWait))
+		_ = sock.Close()
+		return ErrShuttingDown
+	}
+	defer h.serving.Done()
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		c.writeLoop()
+	}()
+	var expiry *time.Timer
+	if !p.ExpiresAt.IsZero() {
+		expiry = time.AfterFunc(time.Until(p.ExpiresAt), func() {
+			c.kill(CloseSessionExpired, "session expired", ErrSessionExpired)
+		})
+	}
+	err := c.readLoop()
+
+	if expiry != nil {
+		expiry.Stop()
+	}
+	h.unregister(c)
+	close(c.done)
+	c.withSock(func(s Socket) { _ = s.Close() }) // unblocks a writer stuck on a slow peer
+	<-writerDone
+	c.finish()
+	if cause := c.cause(); cause != nil {
+		return cause
+	}
+	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown closes every socket with CloseGoingAway and waits until they are
+// gone or ctx ends (then the rest are cut off). New sockets are refused.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.closing = true
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		c.kill(CloseGoingAway, "server shutting down", ErrShuttingDown)
+	}
+	drained := make(chan struct{})
+	go func() {
+		h.serving.Wait()
+		close(drained)
+	}()
+	var err error
+	select {
+	case <-drained:
+	case <-ctx.Done():
+		err = ctx.Err()
+		for _, c := range conns {
+			c.withSock(func(s Socket) { _ = s.Close() })
+		}
+		<-drained
+	}
+	h.stop()
+	return err
+}
+
+func (h *Hub) register(c *conn) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closing {
+		return false
+	}
+	h.serving.Add(1)
+	h.conns[c] = struct{}{}
+	addTo(h.accounts, c.peer.AccountID, c)
+	return true
+}
+
+// unregister removes c from every index and tells the others it left.
+func (h *Hub) unregister(c *conn) {
+	h.mu.Lock()
+	delete(h.conns, c)
+	removeFrom(h.accounts, c.peer.AccountID, c)
+	h.mu.Unlock()
+	c.mu.Lock()
+	topics := make([]string, 0, len(c.subs))
+	for t := range c.subs {
+		topics = append(topics, t)
+	}
+	c.subs = map[string]*subscription{}
+	c.mu.Unlock()
+	for _, t := range topics {
+		h.detach(c, t)
+	}
+}
+
+// attach indexes c under topic; it reports whether c is the first local
+// subscriber.
+func (h *Hub) attach(c *conn, topic string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	first := len(h.topics[topic]) == 0
+	addTo(h.topics, topic, c)
+	return first
+}
+
+func (h *Hub) detach(c *conn, topic string) {
+	h.mu.Lock()
+	removeFrom(h.topics, topic, c)
+	h.mu.Unlock()
+	h.publishEphemeral(ephemeral{Op: opLeave, Topic: topic, Node: h.node, Conn: c.id})
+}
+
+func addTo(m map[string]map[*conn]struct{}, k string, c *conn) {
+	s := m[k]
+	if s == nil {
+		s = map[*conn]struct{}{}
+		m[k] = s
+	}
+	s[c] = struct{}{}
+}
+
+func removeFrom(m map[string]map[*conn]struct{}, k string, c *conn) {
+	if s := m[k]; s != nil {
+		delete(s, c)
+		if len(s) == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// Resync makes every live subscription catch up from the store, e.g. after
+// the broker reconnected and messages may have been missed meanwhile.
+func (h *Hub) Resync() {
+	h.mu.RLock()
+	conns := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.RUnlock()
+	for _, c := range conns {
+		go c.resync()
+	}
+}
+
+// onMessage is the broker handler: it must not block.
+func (h *Hub) onMessage(subject string, data []byte) {
+	switch subject {
+	case SubjectEvents:
+		var ev wireEvent
+		if err := json.Unmarshal(data, &ev); err != nil || ev.Subject == "" {
+			h.cfg.Logger.Warn("realtime: unreadable event on the broker", "error", err)
+			return
+		}
+		h.fanOut(ev)
+	case SubjectEphemeral:
+		var e ephemeral
+		if err := json.Unmarshal(data, &e); err != nil || e.Topic == "" {
+			h.cfg.Logger.Warn("realtime: unreadable presence message on the broker", "error", err)
+			return
+		}
+		h.onEphemeral(e)
+	}
+}
+
+// revoking are the event types after which an account's subscriptions are
+// decided again at once.
+var revoking = map[string]bool{
+	"consent.withdrawn":              true,
+	"identity.membership_removed":    true,
+	"identity.account_erased":        true,
+	"auth.signed_out_everywhere":     true,
+	"auth.refresh_reused":            true,
+	"consent.guardian_control_ended": true,
+}
+
+func (h *Hub) fanOut(ev wireEvent) {
+	msg, err := json.Marshal(outEvent{Type: "event", Topic: ev.Subject, ID: ev.ID, Event: ev.Type, Actor: ev.Actor, Time: ev.Time, Data: ev.Data})
+	if err != nil {
+		return
+	}
+	var slow []*conn
+	h.mu.RLock()
+	for c := range h.topics[ev.Subject] {
+		if !c.deliver(ev.Subject, ev.ID, msg) {
+			slow = append(slow, c)
+		}
+	}
+	var affected []*conn
+	if account, ok := cutPrefix(ev.Subject, "account:"); ok && revoking[ev.Type] {
+		for c := range h.accounts[account] {
+			affected = append(affected, c)
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range slow {
+		c.drop()
+	}
+	for _, c := range affected {
+		go c.reauthorize(ev.Type)
+	}
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return "", false
+}
+
+// broadcast sends msg to every local subscriber of topic except skip.
+func (h *Hub) broadcast(topic string, msg []byte, skip string) {
+	var slow []*conn
+	h.mu.RLock()
+	for c := range h.topics[topic] {
+		if c.id != skip && !c.sendIfSubscribed(topic, msg) {
+			slow = append(slow, c)
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range slow {
+		c.drop()
+	}
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

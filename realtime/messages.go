@@ -1,0 +1,125 @@
+package realtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+)
+
+// The client-to-server message types.
+const (
+	MsgSubscribe   = "subscribe"   // {topic, after?}: start receiving a topic, resuming after an event id
+	MsgUnsubscribe = "unsubscribe" // {topic}
+	MsgPresence    = "presence"    // {topic, itemId?}: which item I am on ("" for none)
+	MsgTyping      = "typing"      // {topic, itemId}: I am typing in an item
+)
+
+// The server-to-client message types (besides presence and typing).
+const (
+	MsgSubscribed   = "subscribed"   // {topic, last}: the subscription is live; last is the newest event id sent
+	MsgUnsubscribed = "unsubscribed" // {topic, reason, code?}: a subscription ended (asked for, or no longer allowed)
+	MsgEvent        = "event"        // {topic, id, event, actor, time, data}: a domain event
+	MsgRefetch      = "refetch"      // {topic}: what was missed is too old to replay: reload over HTTP
+	MsgError        = "error"        // {code, message, topic?}
+)
+
+// MaxTopicLen and MaxItemLen bound identifiers in client messages.
+const (
+	MaxTopicLen = 200
+	MaxItemLen  = 200
+)
+
+// Inbound is a message from a client.
+type Inbound struct {
+	Type   string `json:"type"`
+	Topic  string `json:"topic,omitempty"`
+	After  *int64 `json:"after,omitempty"`
+	ItemID string `json:"itemId,omitempty"`
+}
+
+// DecodeInbound parses and validates one client message. Errors are
+// client-safe explanations.
+func DecodeInbound(data []byte) (Inbound, error) {
+	var in Inbound
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return Inbound{}, errors.New("The message is not valid JSON of a known shape.")
+	}
+	if dec.More() {
+		return Inbound{}, errors.New("The message has extra data after the JSON.")
+	}
+	switch in.Type {
+	case MsgSubscribe, MsgUnsubscribe, MsgPresence, MsgTyping:
+	case "":
+		return Inbound{}, errors.New("The message has no type.")
+	default:
+		return Inbound{}, errors.New("Unknown message type: expected subscribe, unsubscribe, presence or typing.")
+	}
+	if in.Topic == "" || len(in.Topic) > MaxTopicLen || !strings.Contains(in.Topic, ":") || strings.ContainsAny(in.Topic, " \t\r\n*>") {
+		return Inbound{}, errors.New("The topic is missing or not valid (expected kind:id, e.g. group:123).")
+	}
+	if len(in.ItemID) > MaxItemLen {
+		return Inbound{}, errors.New("The itemId is too long.")
+	}
+	if in.After != nil && (*in.After < 0 || in.Type != MsgSubscribe) {
+		return Inbound{}, errors.New("after must be a non-negative event id, on subscribe only.")
+	}
+	if in.Type == MsgTyping && in.ItemID == "" {
+		return Inbound{}, errors.New("typing needs an itemId.")
+	}
+	return in, nil
+}
+
+type outEvent struct {
+	Type  string          `json:"type"`
+	Topic string          `json:"topic"`
+	ID    int64           `json:"id"`
+	Event string          `json:"event"`
+	Actor string          `json:"actor"`
+	Time  time.Time       `json:"time"`
+	Data  json.RawMessage `json:"data,omitempty"`
+}
+
+type outSimple struct {
+	Type    string `json:"type"`
+	Topic   string `json:"topic,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+type outSubscribed struct {
+	Type  string `json:"type"`
+	Topic string `json:"topic"`
+	Last  int64  `json:"last"`
+}
+
+// PresenceMember is one person in a topic, and the item they are on.
+type PresenceMember struct {
+	AccountID string `json:"accountId"`
+	ItemID    string `json:"itemId,omitempty"`
+}
+
+type outPresence struct {
+	Type    string           `json:"type"`
+	Topic   string           `json:"topic"`
+	Members []PresenceMember `json:"members"`
+}
+
+type outTyping struct {
+	Type      string `json:"type"`
+	Topic     string `json:"topic"`
+	AccountID string `json:"accountId"`
+	ItemID    string `json:"itemId"`
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only types of this package, which always encode
+	}
+	return b
+}
