@@ -12,6 +12,7 @@ import (
 	"chorus/consent"
 	"chorus/identity"
 	"chorus/mail/outbox"
+	"chorus/pledge"
 	"chorus/server/httpapi"
 )
 
@@ -112,6 +113,11 @@ func seedDemo(ctx context.Context, p *httpapi.People, now time.Time, out io.Writ
 		return err
 	}
 
+	// A draft pledge the group is working on, started by the ambassador.
+	if err := seedPledge(ctx, p, ids["giulia@demo.chorus"], panel.ID, group.ID); err != nil {
+		return err
+	}
+
 	fmt.Fprintf(out, "\nDemo workspace ready. Every account's password is %s\n\n", DemoPassword)
 	fmt.Fprintf(out, "  %-26s %-12s %s\n", "sign in as", "role", "what to look at")
 	fmt.Fprintf(out, "  %-26s %-12s %s\n", "coordinator@demo.chorus", "coordinator", "panels, invitations, held mail (/outbox)")
@@ -119,6 +125,24 @@ func seedDemo(ctx context.Context, p *httpapi.People, now time.Time, out io.Writ
 		fmt.Fprintf(out, "  %-26s %-12s %s\n", d.email, d.role, d.note)
 	}
 	fmt.Fprintf(out, "\nGuardian links are in the held mail: sign in as the coordinator and open /outbox.\n\n")
+	return nil
+}
+
+// seedPledge starts the group's first pledge, in the words young people
+// used in the Youth Pledge for a Better Internet.
+func seedPledge(ctx context.Context, p *httpapi.People, author, panelID, groupID string) error {
+	pl, err := p.Pledges.Create(ctx, author, pledge.CreateInput{PanelID: panelID, GroupID: groupID, Title: "Youth Pledge for clear terms", Language: "en"})
+	if err != nil {
+		return err
+	}
+	for _, it := range []pledge.ItemInput{
+		{Heading: "Say it simply", Text: "Write your terms and privacy information in short sentences and plain words that young people understand.", Summary: "Use words we know."},
+		{Heading: "Safe from the start", Text: "Make the safest settings the default for young people, so nobody has to search for them.", Summary: "Safe settings first."},
+	} {
+		if _, err := p.Pledges.AddItem(ctx, author, pl.ID, it); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -67,6 +67,13 @@ func TestDemoSeedsWhatItPrints(t *testing.T) {
 			t.Errorf("%s: got participate %q, guardian %q; want %q, %q", email, states[consent.Participate], g, w.participate, w.guardian)
 		}
 	}
+	giulia, _, _ := p.Identity.Credentials(ctx, "giulia@demo.chorus")
+	ms, _ := p.Identity.Memberships(ctx, giulia.ID)
+	pledges, err := p.Pledges.Pledges(ctx, ms[0].GroupID)
+	if err != nil || len(pledges) != 1 {
+		t.Fatalf("the demo group should have a pledge to work on: got %d, %v", len(pledges), err)
+	}
+
 	// A second start on the same data seeds nothing more.
 	out.Reset()
 	if err := seedDemo(ctx, p, time.Now(), &out); err != nil || !strings.Contains(out.String(), "already set up") {
