@@ -352,6 +352,7 @@ var revoking = map[string]bool{
 	"consent.withdrawn":              true,
 	"identity.membership_removed":    true,
 	"identity.account_erased":        true,
+	"auth.signed_out":                true, // one device: its sockets close, the others stay
 	"auth.signed_out_everywhere":     true,
 	"auth.refresh_reused":            true,
 	"consent.guardian_control_ended": true,

@@ -235,6 +235,25 @@ func TestRealtimeEndToEnd(t *testing.T) {
 		t.Errorf("metrics lack the websocket series:\n%s", metrics)
 	}
 
+	// Signing out on one device ends that device's socket at once; the
+	// other session's socket stays.
+	laptop := newClient(t, base)
+	laptop.do("POST", "/api/auth/login", map[string]string{"email": "claire@example.org", "password": "violet-ferry-42-lantern"}, 200)
+	ws3, _, err := dialWS(t, base, laptop, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws3.send(map[string]any{"type": "subscribe", "topic": "panel:" + panel})
+	ws3.until("subscribed", is("subscribed", "panel:"+panel))
+	start := time.Now()
+	laptop.do("POST", "/api/auth/logout", nil, 204)
+	if ce := ws3.closed(); ce.Code != realtime.CloseSessionExpired || time.Since(start) > 5*time.Second {
+		t.Errorf("after signing out one device: got close %d %q after %v, want %d at once", ce.Code, ce.Text, time.Since(start), realtime.CloseSessionExpired)
+	}
+	ws.send(map[string]any{"type": "unsubscribe", "topic": "panel:" + panel})
+	ws.send(map[string]any{"type": "subscribe", "topic": "panel:" + panel})
+	ws.until("the other session still subscribed", is("subscribed", "panel:"+panel))
+
 	// Signing out everywhere ends both sockets at once, with a reason.
 	coord.do("POST", "/api/auth/logout-all", nil, 204)
 	for _, w := range []*wsConn{ws, ws2} {

@@ -240,7 +240,12 @@ func (a *API) postRefresh(c *fiber.Ctx) error {
 func (a *API) postLogout(c *fiber.Ctx) error {
 	cl, err := a.signedIn(c)
 	if err == nil {
-		if err := a.people.Sessions.SignOut(c.UserContext(), cl.Session); err != nil {
+		ctx := c.UserContext()
+		if err := a.people.Sessions.SignOut(ctx, cl.Session); err != nil {
+			return err
+		}
+		// The event makes open sockets of this session close at once.
+		if err := a.event(ctx, cl.Account.ID, "auth.signed_out", "account:"+cl.Account.ID); err != nil {
 			return err
 		}
 	}
