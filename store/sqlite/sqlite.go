@@ -333,24 +333,38 @@ func (s *Store) Insert(ctx context.Context, collection string, r store.Record) (
 		return store.Record{}, err
 	}
 	what := collection + "/" + r.ID
-	tx, err := s.write.BeginTx(ctx, nil)
+	insert := `INSERT INTO ` + table(collection) + `(id, version, expires_at, data) VALUES (?, 1, ?, ?)`
+	// Most inserts collide with nothing: one statement, one commit. Only a
+	// collision needs the expired rows gone (an expired record's id and
+	// unique values are free again), so the purge runs then, and the insert
+	// is tried once more in the same transaction.
+	_, err = s.write.ExecContext(ctx, insert, r.ID, toMS(r.ExpiresAt), data)
+	if err != nil && fault.Is(translate(err, ""), fault.Conflict) {
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			if err := purge(ctx, tx, collection, s.nowMS()); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, insert, r.ID, toMS(r.ExpiresAt), data)
+			return err
+		})
+	}
 	if err != nil {
 		return store.Record{}, translate(err, "cannot insert "+what)
 	}
-	defer tx.Rollback()
-	now := s.nowMS()
-	if err := purge(ctx, tx, collection, now); err != nil {
-		return store.Record{}, translate(err, "cannot insert "+what)
-	}
-	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO `+table(collection)+`(id, version, expires_at, data) VALUES (?, 1, ?, ?)`,
-		r.ID, toMS(r.ExpiresAt), data); err != nil {
-		return store.Record{}, translate(err, "cannot insert "+what)
-	}
-	if err := tx.Commit(); err != nil {
-		return store.Record{}, translate(err, "cannot insert "+what)
-	}
 	return store.Record{ID: r.ID, Version: 1, ExpiresAt: roundMS(r.ExpiresAt), Data: json.RawMessage(data)}, nil
+}
+
+// inTx runs f in a write transaction and commits it when f succeeds.
+func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Update replaces the record whose id and version match r. A stale version
