@@ -10,6 +10,7 @@ import { groupPage } from './pages/people/groupPage';
 import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
 import { mePage } from './pages/people/mePage';
 import { outboxPage } from './pages/people/outboxPage';
+import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
 import type { Route, RouterOptions } from './router';
 
@@ -42,6 +43,7 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/panels', titleKey: 'panels.title', render: () => panelsPage(ctx) },
     { path: '/panels/:id', titleKey: 'panel.title', render: (p) => panelPage(ctx, p) },
     { path: '/groups/:id', titleKey: 'group.title', render: (p) => groupPage(ctx, p) },
+    { path: '/pledges/:id', titleKey: 'pledge.title', render: (p) => pledgePage(ctx, p) },
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
     { path: '/guardian/:token', titleKey: 'guardianPage.title', render: (p) => guardianPage(ctx, p) },
     { path: '/outbox', titleKey: 'outbox.title', render: () => outboxPage(ctx) },

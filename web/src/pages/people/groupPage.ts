@@ -10,6 +10,7 @@ import type { GroupDetail } from '../../people/types';
 import { hasRole } from '../../session';
 import type { Page, RouteParams } from '../../router';
 import { errorParagraphs } from '../../ui/form';
+import { groupPledges } from '../pledges/groupPledges';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt, type AsyncPage } from './common';
 
 export function groupPage(ctx: AppContext, params: RouteParams): Page {
@@ -20,7 +21,7 @@ export function groupPage(ctx: AppContext, params: RouteParams): Page {
     if (!me) return;
     try {
       const detail = await ctx.api.get<GroupDetail>(apiPath`/api/groups/${id}`);
-      renderGroup(page, detail);
+      renderGroup(ctx, page, detail);
     } catch (error) {
       if (error instanceof ApiError && error.kind === 'forbidden') {
         refused(page, error, hasRole(me, 'youth', 'ambassador') || me.band !== 'adult');
@@ -47,7 +48,7 @@ function refused(page: AsyncPage, error: ApiError, youth: boolean): void {
   ]);
 }
 
-function renderGroup(page: AsyncPage, detail: GroupDetail): void {
+function renderGroup(ctx: AppContext, page: AsyncPage, detail: GroupDetail): void {
   setPlainText(page.heading, detail.group.name);
   const members = el(
     'ul',
@@ -62,6 +63,6 @@ function renderGroup(page: AsyncPage, detail: GroupDetail): void {
       el('ul', { className: 'watcher-list' }, (watchers.length ? watchers : (['group.watchersOnlyGroup'] as const)).map((key) => el('li', { text: key }))),
     ]),
     section('group-members', 'group.membersHeading', [members]),
-    section('group-work', 'group.workHeading', [el('p', { text: 'group.workText' })]),
+    groupPledges(ctx, detail.group.id),
   ]);
 }

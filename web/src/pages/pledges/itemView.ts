@@ -1,0 +1,289 @@
+// One pledge item in the editor: its heading, text and child-friendly
+// summary as labelled text areas kept live with the server (FieldSync), who
+// else is on it or typing, the plain-language check, and its tools.
+import { apiPath, type ApiClient } from '../../api';
+import { el, plain, setText } from '../../dom';
+import type { MessageKey } from '../../i18n';
+import { FieldSync, throttle } from '../../pledges/fieldSync';
+import { byteToUtf16, mapIndex } from '../../pledges/text';
+import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport } from '../../pledges/types';
+import { button } from '../../ui/form';
+
+const fieldLabel: Record<ItemField, MessageKey> = {
+  heading: 'pledge.fieldHeading',
+  text: 'pledge.fieldText',
+  summary: 'pledge.fieldSummary',
+};
+
+const bandKey: Record<string, MessageKey> = {
+  very_easy: 'readability.veryEasy',
+  easy: 'readability.easy',
+  fairly_easy: 'readability.fairlyEasy',
+  standard: 'readability.standard',
+  fairly_difficult: 'readability.fairlyDifficult',
+  difficult: 'readability.difficult',
+  very_difficult: 'readability.veryDifficult',
+  no_text: 'readability.noText',
+};
+
+export interface ItemViewOptions {
+  api: ApiClient;
+  pledgeId: string;
+  language: string;
+  item: PledgeItem;
+  editable: boolean;
+  /** The person moved into this item (focus). */
+  onFocus(itemId: string): void;
+  /** The person typed in this item. */
+  onTyping(itemId: string): void;
+  onMove(view: ItemView, by: -1 | 1): void;
+  onRemove(view: ItemView): void;
+  onTool(view: ItemView, tool: 'comments' | 'amendments' | 'history'): void;
+  onError(error: unknown): void;
+}
+
+interface FieldView {
+  area: HTMLTextAreaElement;
+  sync: FieldSync;
+  check?: ReadabilityCheck;
+}
+
+export class ItemView {
+  readonly id: string;
+  readonly element: HTMLLIElement;
+  readonly headingEl: HTMLHeadingElement;
+  readonly moveUp: HTMLButtonElement;
+  readonly moveDown: HTMLButtonElement;
+  private readonly fields = new Map<ItemField, FieldView>();
+  private readonly presence: HTMLUListElement;
+  private readonly savedNote: HTMLParagraphElement;
+  private number = 0;
+  private title = '';
+  /** The last selection in the text field (UTF-16 indices), for anchoring a comment. */
+  selection: { start: number; end: number } | null = null;
+
+  constructor(opts: ItemViewOptions) {
+    const item = opts.item;
+    this.id = item.id;
+    const base = `item-${item.id}`;
+    this.headingEl = el('h3', { className: 'item-title', attrs: { id: `${base}-title`, tabindex: '-1' } });
+    this.presence = el('ul', { className: 'presence-list', attrs: { 'aria-label': '' }, i18nAttrs: { 'aria-label': 'pledge.presenceLabel' } });
+    this.savedNote = el('p', { className: 'saved-note', text: 'pledge.saved' });
+    const typing = throttle(() => opts.onTyping(this.id), 1500);
+    const parts: HTMLElement[] = [];
+    for (const f of itemFields) {
+      const id = `${base}-${f}`;
+      const area = el('textarea', {
+        className: `item-field item-${f}`,
+        attrs: { id, name: f, rows: f === 'heading' ? '1' : f === 'text' ? '5' : '3', lang: opts.language, 'data-field': f },
+      });
+      area.value = item[f];
+      if (!opts.editable) area.readOnly = true;
+      const sync = new FieldSync({
+        initial: { text: item[f], version: item.version },
+        send: async (text, baseVersion) => {
+          const res = await opts.api.post<{ item: PledgeItem }>(apiPath`/api/pledges/${opts.pledgeId}/items/${item.id}/edits`, { field: f, baseVersion, text });
+          if (f === 'heading') this.setHeadingText(res.item.heading);
+          return { text: res.item[f], version: res.item.version };
+        },
+        onChange: (before, after) => this.show(area, before, after),
+        onError: (error) => opts.onError(error),
+        onPendingChange: () => this.updateSaved(),
+      });
+      const fv: FieldView = { area, sync };
+      const wrap = el('div', { className: 'item-field-wrap' }, [el('label', { text: fieldLabel[f], attrs: { for: id } }), area]);
+      if (f !== 'heading') {
+        fv.check = new ReadabilityCheck(opts.api, opts.language, `${id}-check`);
+        area.setAttribute('aria-describedby', `${id}-check`);
+        wrap.append(fv.check.element);
+        fv.check.run(item[f]);
+      }
+      area.addEventListener('input', () => {
+        sync.input(area.value);
+        if (f === 'heading') this.setHeadingText(area.value);
+        fv.check?.run(area.value);
+        typing();
+      });
+      area.addEventListener('focus', () => opts.onFocus(this.id));
+      area.addEventListener('blur', () => sync.flush());
+      if (f === 'text') {
+        const remember = () => {
+          this.selection = area.selectionEnd > area.selectionStart ? { start: area.selectionStart, end: area.selectionEnd } : null;
+        };
+        area.addEventListener('select', remember);
+        area.addEventListener('keyup', remember);
+        area.addEventListener('mouseup', remember);
+      }
+      this.fields.set(f, fv);
+      parts.push(wrap);
+    }
+    this.moveUp = button('pledge.moveUp', () => opts.onMove(this, -1));
+    this.moveDown = button('pledge.moveDown', () => opts.onMove(this, 1));
+    const tools = el('div', { className: 'item-tools' }, [
+      button('pledge.comments', () => opts.onTool(this, 'comments')),
+      button('pledge.amendments', () => opts.onTool(this, 'amendments')),
+      button('pledge.history', () => opts.onTool(this, 'history')),
+      ...(opts.editable ? [this.moveUp, this.moveDown, button('pledge.remove', () => opts.onRemove(this), { className: 'button button-danger' })] : []),
+    ]);
+    this.element = el('li', { className: 'pledge-item', attrs: { 'data-item': item.id } }, [
+      el('section', { attrs: { 'aria-labelledby': `${base}-title` } }, [this.headingEl, this.presence, ...parts, this.savedNote, tools]),
+    ]);
+    this.title = item.heading;
+    this.updateHeading();
+  }
+
+  /** Position in the list (1-based) and whether it is first or last. */
+  setPosition(n: number, last: boolean): void {
+    this.number = n;
+    this.moveUp.disabled = n === 1;
+    this.moveDown.disabled = last;
+    this.updateHeading();
+    for (const [f, fv] of this.fields) {
+      // Labels name the item, so several items do not read the same.
+      const label = this.element.querySelector<HTMLLabelElement>(`label[for="${fv.area.id}"]`);
+      if (label) setText(label, fieldLabel[f], { n });
+    }
+  }
+
+  get position(): number {
+    return this.number;
+  }
+
+  get name(): string {
+    return this.title;
+  }
+
+  private setHeadingText(heading: string): void {
+    this.title = heading;
+    this.updateHeading();
+  }
+
+  private updateHeading(): void {
+    if (this.title.trim()) setText(this.headingEl, 'pledge.itemTitled', { n: this.number, heading: this.title.trim() });
+    else setText(this.headingEl, 'pledge.itemNumber', { n: this.number });
+  }
+
+  /** The text field's area (for tests and anchors). */
+  area(f: ItemField): HTMLTextAreaElement | undefined {
+    return this.fields.get(f)?.area;
+  }
+
+  /** The server's text and version of a field, as known. */
+  confirmed(f: ItemField): { text: string; version: number } | undefined {
+    return this.fields.get(f)?.sync.confirmed;
+  }
+
+  /** What the field shows now. */
+  value(f: ItemField): string {
+    return this.fields.get(f)?.sync.value ?? '';
+  }
+
+  /** Someone else's edit of a field (or the item as reloaded). */
+  remote(f: ItemField, text: string, version: number): void {
+    this.fields.get(f)?.sync.remote({ text, version });
+  }
+
+  /** Everything fields of an item as reloaded or restored. */
+  remoteItem(item: PledgeItem): void {
+    for (const f of itemFields) this.remote(f, item[f], item.version);
+  }
+
+  /** Sends unsent typing now (the connection came back). */
+  flush(): void {
+    for (const fv of this.fields.values()) if (fv.sync.pending) fv.sync.flush();
+  }
+
+  get pending(): boolean {
+    return [...this.fields.values()].some((fv) => fv.sync.pending);
+  }
+
+  stop(): void {
+    for (const fv of this.fields.values()) {
+      fv.sync.stop();
+      fv.check?.stop();
+    }
+  }
+
+  /** Who is on this item: names of people here, some of them typing. */
+  setPresence(people: { name: string; typing: boolean }[]): void {
+    this.presence.replaceChildren(
+      ...people.map((p) => el('li', { className: p.typing ? 'typing' : 'here', text: p.typing ? 'pledge.isTyping' : 'pledge.isHere', params: { name: p.name } })),
+    );
+  }
+
+  private updateSaved(): void {
+    setText(this.savedNote, this.pending ? 'pledge.saving' : 'pledge.saved');
+  }
+
+  /** Shows a text that changed because of someone else, keeping the caret where it belongs. */
+  private show(area: HTMLTextAreaElement, before: string, after: string): void {
+    const focused = document.activeElement === area;
+    const start = area.selectionStart;
+    const end = area.selectionEnd;
+    area.value = after;
+    if (focused) area.setSelectionRange(mapIndex(before, after, start), mapIndex(before, after, end));
+    if (area.dataset.field === 'heading') this.setHeadingText(after);
+    const f = area.dataset.field as ItemField;
+    this.fields.get(f)?.check?.run(after);
+  }
+}
+
+/** The plain-language check beside a field: the band in words, long sentences and rare words. */
+class ReadabilityCheck {
+  readonly element: HTMLElement;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private seq = 0;
+  private readonly band: HTMLParagraphElement;
+  private readonly details: HTMLElement;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly language: string,
+    id: string,
+  ) {
+    this.band = el('p', { className: 'readability-band', text: 'readability.checking' });
+    this.details = el('div', { className: 'readability-details' });
+    this.element = el('div', { className: 'readability', attrs: { id } }, [el('p', { className: 'readability-title', text: 'readability.title' }), this.band, this.details]);
+  }
+
+  run(text: string): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.check(text), 700);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.seq++;
+  }
+
+  private async check(text: string): Promise<void> {
+    const mine = ++this.seq;
+    try {
+      const report = await this.api.post<ReadabilityReport>('/api/readability', { text, language: this.language });
+      if (mine !== this.seq) return;
+      this.band.dataset.band = report.band;
+      setText(this.band, bandKey[report.band] ?? 'readability.standard');
+      const parts: HTMLElement[] = [];
+      if (report.longSentences.length) {
+        parts.push(
+          el('p', { className: 'readability-sub', text: 'readability.longSentences' }),
+          el('ul', {}, report.longSentences.slice(0, 5).map((s) => plain('li', excerpt(text.slice(byteToUtf16(text, s.start), byteToUtf16(text, s.end))), { attrs: { lang: this.language } }))),
+        );
+      }
+      if (report.rareWords.length) {
+        parts.push(
+          el('p', { className: 'readability-sub', text: 'readability.rareWords' }),
+          el('ul', { className: 'rare-words' }, report.rareWords.slice(0, 10).map((w) => plain('li', text.slice(byteToUtf16(text, w.start), byteToUtf16(text, w.end)) || w.text, { attrs: { lang: this.language } }))),
+        );
+      }
+      this.details.replaceChildren(...parts);
+    } catch {
+      if (mine === this.seq) setText(this.band, 'readability.unavailable');
+    }
+  }
+}
+
+function excerpt(sentence: string): string {
+  const s = sentence.trim();
+  return s.length > 120 ? `${s.slice(0, 117)}…` : s;
+}
