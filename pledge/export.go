@@ -40,7 +40,12 @@ const printPageSource = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>{{.Title}}</title>
-<link rel="stylesheet" href="/print.css">
+<style>
+body { font: 12pt/1.5 Georgia, "Times New Roman", serif; max-width: 42em; margin: 2em auto; color: #111; }
+h1 { font-size: 20pt; margin-bottom: .2em; } h2 { font-size: 14pt; margin-top: 1.4em; break-after: avoid; }
+blockquote { margin: .5em 0 0; padding-left: 1em; border-left: 3px solid #555; font-style: italic; }
+@media print { body { margin: 0; } a { color: inherit; } }
+</style>
 </head>
 <body>
 <main>
