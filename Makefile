@@ -60,6 +60,6 @@ test-browser:
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html
 
-## bench: adapter-vs-baseline ratios for the stores (prints a table)
+## bench: stores and real-time against baselines, one table (BENCH_FLAGS="-scale 0.1" for a quick look)
 bench: $(MINIO_BIN)
-	CHORUS_MINIO_BIN=$(MINIO_BIN) go run ./bench
+	CHORUS_MINIO_BIN=$(MINIO_BIN) go run ./bench $(BENCH_FLAGS)

@@ -1,0 +1,84 @@
+package realtime
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary play the client processes and the baseline
+// server, as the benchmark binary does.
+func TestMain(m *testing.M) {
+	MaybeRunRole()
+	os.Exit(m.Run())
+}
+
+// TestSmoke runs every real-time workload at a tiny scale against one real
+// server, so that a change that breaks the benchmark shows up in CI.
+func TestSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped in -short mode: builds and starts a Chorus server")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("skipped: the go command is needed to build the server")
+	}
+	if ln, err := net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Skipf("skipped: cannot listen on loopback: %v", err)
+	} else {
+		ln.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	bin, err := BuildServer(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := StartServer(bin, filepath.Join(dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	fix, err := Setup(ctx, srv, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("connections", func(t *testing.T) {
+		res, err := RunConns(ctx, srv, fix, ConnsConfig{N: 20, PerWorker: 10, Topics: 3, Hold: 200 * time.Millisecond, Timeout: 30 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Clean || res.Reached != 20 {
+			t.Fatalf("got %d sockets (clean %v: %s), want 20", res.Reached, res.Clean, res.Why)
+		}
+		if res.RSSAfter <= 0 {
+			t.Errorf("no RSS read: %+v", res)
+		}
+	})
+	t.Run("fan-out", func(t *testing.T) {
+		res, err := RunFanout(ctx, srv, fix, FanoutConfig{Subscribers: 20, Events: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, l := range map[string]Latency{"chorus typing": res.ChorusTyping, "baseline typing": res.BaseTyping,
+			"chorus edit": res.ChorusEdit, "baseline edit": res.BaseEdit} {
+			if l.N != 60 || l.Missing != 0 || l.P50 <= 0 {
+				t.Errorf("%s: got %+v, want 60 deliveries, none missing", name, l)
+			}
+		}
+	})
+	t.Run("co-editing", func(t *testing.T) {
+		res, err := RunCoedit(ctx, srv, fix, CoeditConfig{Authors: 5, Interval: 300 * time.Millisecond, Duration: 2 * time.Second, TextLen: 300})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete == 0 || res.Incomplete != 0 || res.Failed != 0 || res.Dropped != 0 {
+			t.Fatalf("got %+v, want every edit received by every author", res)
+		}
+	})
+}
