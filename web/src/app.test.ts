@@ -84,7 +84,7 @@ describe('router', () => {
   it.each([
     ['/', 'Make the internet better, together', 'Home · Chorus'],
     ['/about', 'About Chorus', 'About · Chorus'],
-    ['/pledges', 'Pledges are coming soon', 'Pledges · Chorus'],
+    ['/pledges', 'Pledges', 'Pledges · Chorus'],
     ['/videos', 'Videos are coming soon', 'Videos · Chorus'],
     ['/rounds', 'Feedback rounds are coming soon', 'Feedback rounds · Chorus'],
     ['/about/', 'About Chorus', 'About · Chorus'],

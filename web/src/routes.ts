@@ -10,6 +10,7 @@ import { groupPage } from './pages/people/groupPage';
 import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
 import { mePage } from './pages/people/mePage';
 import { outboxPage } from './pages/people/outboxPage';
+import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
 import type { Route, RouterOptions } from './router';
@@ -21,7 +22,7 @@ export function createRoutes(ctx: AppContext): Route[] {
     {
       path: '/pledges',
       titleKey: 'pledges.title',
-      render: () => comingSoonPage({ heading: 'pledges.heading', text: 'pledges.text' }),
+      render: () => myPledgesPage(ctx),
     },
     {
       path: '/videos',
