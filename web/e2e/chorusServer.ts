@@ -53,8 +53,23 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts CHORUS_BIN and resolves once /healthz answers 200. */
+/**
+ * Starts CHORUS_BIN and resolves once /healthz answers 200. A free port can
+ * be taken by another process between probing and binding (test files run in
+ * parallel), so a start that fails with "address already in use" is tried
+ * again on a new port.
+ */
 export async function startChorus(): Promise<ChorusServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
+    }
+  }
+}
+
+async function startOnce(): Promise<ChorusServer> {
   const bin = chorusBinary();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
