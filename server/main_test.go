@@ -44,8 +44,10 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// start runs Chorus as `chorus serve` would, on embedded defaults.
-func start(t *testing.T, env map[string]string) (base string, stop func() error, stderr *syncBuffer) {
+// startOnce runs Chorus as `chorus serve` would, on embedded defaults and a
+// free port, and waits until it answers /healthz; err is what Run returned
+// when it stopped before serving.
+func startOnce(t *testing.T, env map[string]string) (base string, cancel context.CancelFunc, done chan error, stderr *syncBuffer, err error) {
 	t.Helper()
 	port := freePort(t)
 	vars := map[string]string{"PORT": strconv.Itoa(port), "CHORUS_DATA_DIR": t.TempDir()}
@@ -53,7 +55,7 @@ func start(t *testing.T, env map[string]string) (base string, stop func() error,
 		vars[k] = v
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
+	done = make(chan error, 1)
 	stderr = &syncBuffer{}
 	go func() {
 		done <- Run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, io.Discard, stderr)
@@ -64,12 +66,12 @@ func start(t *testing.T, env map[string]string) (base string, stop func() error,
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
-			break
+			return base, cancel, done, stderr, nil
 		}
 		select {
 		case err := <-done:
 			cancel()
-			t.Fatalf("Run returned before serving: %v", err)
+			return "", nil, nil, nil, err
 		default:
 		}
 		if time.Now().After(deadline) {
@@ -77,6 +79,25 @@ func start(t *testing.T, env map[string]string) (base string, stop func() error,
 			t.Fatal("server did not answer /healthz within 10 s")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// start runs Chorus as `chorus serve` would, on embedded defaults.
+func start(t *testing.T, env map[string]string) (base string, stop func() error, stderr *syncBuffer) {
+	t.Helper()
+	var cancel context.CancelFunc
+	var done chan error
+	// A free port can be taken between probing and binding: start again on
+	// another one when that happens.
+	for attempt := 1; ; attempt++ {
+		var err error
+		base, cancel, done, stderr, err = startOnce(t, env)
+		if err == nil {
+			break
+		}
+		if attempt >= 3 || !strings.Contains(err.Error(), "cannot listen") {
+			t.Fatalf("Run returned before serving: %v", err)
+		}
 	}
 	var once sync.Once
 	var runErr error
