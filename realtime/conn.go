@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,8 +21,9 @@ type closeFrame struct {
 	reason string
 }
 
-// conn is one open socket. The goroutine in Serve reads; writeLoop is the
-// only goroutine that writes data to the socket.
+// conn is one open socket. The goroutine in Serve reads; data, pings and
+// the close frame are written by a writer goroutine that runs only while
+// there is something to write (at most one at a time, see kickLocked).
 type conn struct {
 	h       *Hub
 	id      string
@@ -29,12 +31,22 @@ type conn struct {
 	peer    Peer
 	ctx     context.Context
 	limiter *rate.Limiter
+	slot    uint32 // heartbeat slot (see Hub.heartbeat)
 
-	queue    chan [][]byte // bounded: a full queue means the client is too slow
-	closeReq chan closeFrame
-	done     chan struct{} // closed when the connection is over
 	killOnce sync.Once
 	killed   atomic.Bool
+
+	// The outgoing side, guarded by qmu (taken inside mu, never the other
+	// way round). Nothing is allocated for it while the socket is idle.
+	qmu     sync.Mutex
+	queue   [][][]byte  // batches waiting, from qhead on: bounded, a full queue means the client is too slow
+	qhead   int         // first waiting batch in queue
+	pres    []presSlot  // newest unsent presence snapshot per topic (not counted in queue)
+	pingDue bool        // the heartbeat asked for a ping
+	closing *closeFrame // the close frame to send before anything else
+	writing bool        // a writer goroutine is running
+	stopped bool        // nothing more is written: close sent, write failed, or Serve is over
+	writers sync.WaitGroup
 
 	// Once Serve returned, the socket belongs to the transport again (it
 	// may be pooled): goroutines still about (timers, re-authorisation)
@@ -46,6 +58,14 @@ type conn struct {
 	subs    map[string]*subscription
 	why     error
 	strikes int // messages refused by the rate limit in a row
+}
+
+// presSlot is a presence snapshot waiting for the writer; a newer one
+// (higher seq) replaces it.
+type presSlot struct {
+	topic string
+	seq   uint64
+	msg   []byte
 }
 
 // subscription is one topic a connection receives. While replaying (on
@@ -78,7 +98,12 @@ func (c *conn) kill(code int, reason string, why error) {
 		c.mu.Lock()
 		c.why = why
 		c.mu.Unlock()
-		c.closeReq <- closeFrame{code, reason}
+		c.qmu.Lock()
+		if !c.stopped {
+			c.closing = &closeFrame{code, reason}
+			c.kickLocked()
+		}
+		c.qmu.Unlock()
 		c.withSock(func(s Socket) { _ = s.SetReadDeadline(time.Now().Add(c.h.cfg.CloseGrace)) })
 	})
 }
@@ -122,12 +147,86 @@ func (c *conn) enqueue(msgs ...[]byte) bool {
 	if len(msgs) == 0 || c.killed.Load() {
 		return true
 	}
-	select {
-	case c.queue <- msgs:
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.stopped {
 		return true
-	default:
+	}
+	n := len(c.queue) - c.qhead
+	if n >= c.h.cfg.QueueSize {
 		return false
 	}
+	if c.qhead > 0 && len(c.queue) == cap(c.queue) { // reuse the room of sent batches
+		copy(c.queue, c.queue[c.qhead:])
+		clear(c.queue[n:])
+		c.queue, c.qhead = c.queue[:n], 0
+	}
+	c.queue = append(c.queue, msgs)
+	c.kickLocked()
+	return true
+}
+
+// kickLocked starts the writer unless one runs or writing is over. c.qmu
+// is held.
+func (c *conn) kickLocked() {
+	if c.writing || c.stopped {
+		return
+	}
+	c.writing = true
+	c.writers.Add(1)
+	go c.writeLoop()
+}
+
+// resetQueueLocked forgets everything waiting. c.qmu is held.
+func (c *conn) resetQueueLocked() {
+	c.queue, c.qhead, c.pres, c.pingDue = nil, 0, nil, false
+}
+
+// stopWriting ends all writing for good: nothing queued is sent, no writer
+// starts any more.
+func (c *conn) stopWriting() {
+	c.qmu.Lock()
+	c.stopped = true
+	c.resetQueueLocked()
+	c.qmu.Unlock()
+}
+
+// offerPresence hands the writer a presence snapshot of topic, replacing
+// an older one not sent yet; it never counts against the queue limit.
+func (c *conn) offerPresence(topic string, seq uint64, msg []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.subs[topic] == nil || c.killed.Load() {
+		return
+	}
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.stopped {
+		return
+	}
+	for i := range c.pres {
+		if c.pres[i].topic == topic {
+			if seq > c.pres[i].seq {
+				c.pres[i].seq, c.pres[i].msg = seq, msg
+			}
+			return // a writer is on its way already
+		}
+	}
+	c.pres = append(c.pres, presSlot{topic, seq, msg})
+	c.kickLocked()
+}
+
+// ping asks the writer for a ping (from the hub's heartbeat).
+func (c *conn) ping() {
+	if c.killed.Load() {
+		return
+	}
+	c.qmu.Lock()
+	if !c.stopped {
+		c.pingDue = true
+		c.kickLocked()
+	}
+	c.qmu.Unlock()
 }
 
 // send queues messages for the client, dropping it when it is too slow.
@@ -186,44 +285,104 @@ func (c *conn) itemOf(topic string) (string, bool) {
 	return s.item, true
 }
 
+// writeLoop writes what is waiting and returns when nothing is; only one
+// runs at a time (kickLocked). The close frame goes before anything still
+// queued, and nothing goes after it.
 func (c *conn) writeLoop() {
-	ping := time.NewTicker(c.h.cfg.PingInterval)
-	defer ping.Stop()
+	defer c.writers.Done()
 	wait := c.h.cfg.WriteWait
 	for {
-		if c.killed.Load() { // closing: the close frame goes first
-			select {
-			case f := <-c.closeReq:
-				_ = c.sock.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.code, f.reason), time.Now().Add(wait))
-				return
-			default:
+		var (
+			batch [][]byte
+			one   []byte
+			ping  bool
+			cf    *closeFrame
+		)
+		c.qmu.Lock()
+		switch {
+		case c.stopped:
+			c.writing = false
+			c.qmu.Unlock()
+			return
+		case c.closing != nil:
+			cf = c.closing
+			c.stopped = true
+			c.resetQueueLocked()
+		case c.pingDue:
+			ping, c.pingDue = true, false
+		case c.qhead < len(c.queue):
+			batch = c.queue[c.qhead]
+			c.queue[c.qhead] = nil
+			c.qhead++
+			if c.qhead == len(c.queue) {
+				if cap(c.queue) > 8 {
+					c.queue = nil // let a burst's backlog go
+				} else {
+					c.queue = c.queue[:0]
+				}
+				c.qhead = 0
 			}
+		case len(c.pres) > 0:
+			one = c.pres[0].msg
+			if len(c.pres) == 1 {
+				c.pres = nil
+			} else {
+				c.pres = c.pres[1:]
+			}
+		default:
+			c.writing = false
+			c.qmu.Unlock()
+			return
 		}
-		select {
-		case msgs := <-c.queue:
-			for _, m := range msgs {
+		c.qmu.Unlock()
+
+		switch {
+		case cf != nil:
+			_ = c.sock.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(cf.code, cf.reason), time.Now().Add(wait))
+		case ping:
+			if err := c.sock.WriteControl(websocket.PingMessage, nil, time.Now().Add(wait)); err != nil {
+				c.writeFailed()
+				return
+			}
+		case one != nil:
+			if !c.write(one, wait) {
+				return
+			}
+		default:
+			for _, m := range batch {
 				if c.killed.Load() {
 					break // the close frame goes before anything still queued
 				}
-				_ = c.sock.SetWriteDeadline(time.Now().Add(wait))
-				if err := c.sock.WriteMessage(websocket.TextMessage, m); err != nil {
-					_ = c.sock.Close() // the reader sees it and ends the connection
+				if !c.write(m, wait) {
 					return
 				}
 			}
-		case <-ping.C:
-			if err := c.sock.WriteControl(websocket.PingMessage, nil, time.Now().Add(wait)); err != nil {
-				_ = c.sock.Close()
-				return
-			}
-			go c.checkSession()
-		case f := <-c.closeReq:
-			_ = c.sock.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.code, f.reason), time.Now().Add(wait))
-			return
-		case <-c.done:
-			return
 		}
 	}
+}
+
+// write sends one message; false when the socket failed (the writer must
+// return then).
+func (c *conn) write(m []byte, wait time.Duration) bool {
+	if c.killed.Load() {
+		return true // dropped: the close frame comes next
+	}
+	_ = c.sock.SetWriteDeadline(time.Now().Add(wait))
+	if err := c.sock.WriteMessage(websocket.TextMessage, m); err != nil {
+		c.writeFailed()
+		return false
+	}
+	return true
+}
+
+// writeFailed ends writing after a failed write; the reader sees the
+// closed socket and ends the connection.
+func (c *conn) writeFailed() {
+	c.qmu.Lock()
+	c.stopped, c.writing = true, false
+	c.resetQueueLocked()
+	c.qmu.Unlock()
+	_ = c.sock.Close()
 }
 
 // checkSession ends the connection when its session no longer counts.
@@ -253,47 +412,104 @@ func (c *conn) readLoop() error {
 		if err != nil {
 			return err
 		}
-		data, err := io.ReadAll(io.LimitReader(r, cfg.MessageLimit+1))
-		if err != nil {
+		if err := c.readOne(typ, r); err != nil {
 			return err
 		}
-		extend()
-		if int64(len(data)) > cfg.MessageLimit {
-			if _, err := io.Copy(io.Discard, r); err != nil {
-				return err
-			}
-			c.sendError(fault.TooLarge, "The message is larger than 64 KiB.", "")
-			continue
+	}
+}
+
+// readBufs are the buffers messages are read into: idle sockets hold none,
+// and the read goroutine keeps no growing buffer on its stack.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxPooledBuf is the largest read buffer put back for reuse.
+const maxPooledBuf = 8 << 10
+
+// readInto appends r to buf[:0], reading at most limit bytes.
+func readInto(buf []byte, r io.Reader, limit int64) ([]byte, error) {
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
 		}
-		if c.killed.Load() {
-			continue // closing: only wait for the close answer
+		room := buf[len(buf):cap(buf)]
+		if rest := limit - int64(len(buf)); int64(len(room)) > rest {
+			room = room[:rest]
 		}
-		if !c.limiter.Allow() {
-			c.mu.Lock()
-			c.strikes++
-			strikes := c.strikes
-			c.mu.Unlock()
-			if strikes > 10*cfg.RateBurst {
-				c.kill(ClosePolicy, "too many messages", ErrTooManyMessages)
-				continue
-			}
-			c.sendError(fault.RateLimited, "Too many messages: slow down (at most 50 per second).", "")
-			continue
+		n, err := r.Read(room)
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
 		}
+		if err != nil || int64(len(buf)) >= limit {
+			return buf, err
+		}
+	}
+}
+
+// readOne reads and handles one client message; an error ends the
+// connection.
+func (c *conn) readOne(typ int, r io.Reader) error {
+	cfg := c.h.cfg
+	bp := readBufs.Get().(*[]byte)
+	data, err := readInto(*bp, r, cfg.MessageLimit+1)
+	defer func() {
+		if bp != nil && cap(data) <= maxPooledBuf {
+			*bp = data[:0]
+			readBufs.Put(bp)
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	if !c.killed.Load() {
+		_ = c.sock.SetReadDeadline(time.Now().Add(cfg.PongWait))
+	}
+	if int64(len(data)) > cfg.MessageLimit {
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return err
+		}
+		c.sendError(fault.TooLarge, "The message is larger than 64 KiB.", "")
+		return nil
+	}
+	if c.killed.Load() {
+		return nil // closing: only wait for the close answer
+	}
+	if !c.limiter.Allow() {
 		c.mu.Lock()
-		c.strikes = 0
+		c.strikes++
+		strikes := c.strikes
 		c.mu.Unlock()
-		if typ != websocket.TextMessage {
-			c.sendError(fault.Invalid, "Send JSON text messages.", "")
-			continue
+		if strikes > 10*cfg.RateBurst {
+			c.kill(ClosePolicy, "too many messages", ErrTooManyMessages)
+			return nil
 		}
-		in, err := DecodeInbound(data)
+		c.sendError(fault.RateLimited, "Too many messages: slow down (at most 50 per second).", "")
+		return nil
+	}
+	c.mu.Lock()
+	c.strikes = 0
+	c.mu.Unlock()
+	if typ != websocket.TextMessage {
+		c.sendError(fault.Invalid, "Send JSON text messages.", "")
+		return nil
+	}
+	// Decoding (reflection) and handling (authorisation, the store, fan-out
+	// of presence) go deep: they run on a goroutine of their own, one
+	// message at a time, so that the stack of the read goroutine, which
+	// lives as long as the socket, stays small.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		in, err := DecodeInbound(data) // copies what it keeps
 		if err != nil {
 			c.sendError(fault.Invalid, err.Error(), "")
-			continue
+			return
 		}
 		c.handle(in)
-	}
+	}()
+	<-done
+	return nil
 }
 
 func (c *conn) handle(in Inbound) {
@@ -441,6 +657,12 @@ func (c *conn) end(topic, reason string, code fault.Code) bool {
 	c.mu.Lock()
 	s := c.subs[topic]
 	delete(c.subs, topic)
+	c.qmu.Lock()
+	c.pres = slices.DeleteFunc(c.pres, func(p presSlot) bool { return p.topic == topic }) // no presence after the unsubscribed
+	if len(c.pres) == 0 {
+		c.pres = nil
+	}
+	c.qmu.Unlock()
 	ok := s != nil && c.enqueue(mustJSON(outSimple{Type: MsgUnsubscribed, Topic: topic, Reason: reason, Code: string(code)}))
 	c.mu.Unlock()
 	if s == nil {

@@ -39,8 +39,9 @@ var (
 
 // Socket is the websocket connection the hub drives; *websocket.Conn of
 // github.com/fasthttp/websocket satisfies it. The hub reads from the
-// goroutine that called Serve and writes data from exactly one other
-// goroutine; WriteControl, SetReadDeadline and Close may be called from any.
+// goroutine that called Serve and writes (data, pings and the close frame)
+// from one other goroutine at a time, never concurrently; SetReadDeadline
+// and Close may be called from any.
 type Socket interface {
 	ReadMessage() (messageType int, p []byte, err error)
 	NextReader() (messageType int, r io.Reader, err error)
@@ -131,11 +132,55 @@ type Hub struct {
 	closing  bool
 	serving  sync.WaitGroup
 
-	presMu   sync.Mutex
-	presence map[string]map[string]presenceEntry // topic -> node/conn -> who
+	presMu    sync.Mutex
+	presence  map[string]map[string]presenceEntry // topic -> node/conn -> who
+	presFlush map[string]*presenceFlush           // topics in a presence window
+	presSeq   uint64                              // snapshots made
+
+	typMu   sync.Mutex
+	typLast map[string]typingMark // topic NUL account -> last typing let through
 
 	stop   func()
 	nextID atomic.Int64
+
+	hbStop     chan struct{} // closed by Shutdown: the heartbeat ends
+	hbStopOnce sync.Once
+}
+
+// heartbeatSlots is how many batches the heartbeat splits the connections
+// into: every PingInterval/heartbeatSlots one batch gets its ping.
+const heartbeatSlots = 16
+
+// heartbeat is the one loop that pings every connection once per
+// PingInterval (in batches, so that the pings spread out) and asks whether
+// its session still counts.
+func (h *Hub) heartbeat() {
+	t := time.NewTicker(max(h.cfg.PingInterval/heartbeatSlots, time.Millisecond))
+	defer t.Stop()
+	var batch []*conn
+	for tick := uint32(0); ; tick = (tick + 1) % heartbeatSlots {
+		select {
+		case <-h.hbStop:
+			return
+		case <-t.C:
+		}
+		batch = batch[:0]
+		h.mu.RLock()
+		for c := range h.conns {
+			if c.slot == tick {
+				batch = append(batch, c)
+			}
+		}
+		h.mu.RUnlock()
+		for _, c := range batch {
+			c.ping()
+			if c.peer.Active != nil {
+				go c.checkSession()
+			}
+		}
+		clear(batch)
+		h.sweepEphemeral()
+	}
 }
 
 // NewHub starts a hub on cfg.Broker.
@@ -148,12 +193,15 @@ func NewHub(cfg Config) (*Hub, error) {
 	_, _ = rand.Read(b)
 	h := &Hub{cfg: cfg, node: hex.EncodeToString(b),
 		conns: map[*conn]struct{}{}, topics: map[string]map[*conn]struct{}{}, accounts: map[string]map[*conn]struct{}{},
-		presence: map[string]map[string]presenceEntry{}}
+		presence: map[string]map[string]presenceEntry{}, presFlush: map[string]*presenceFlush{},
+		typLast: map[string]typingMark{}}
 	stop, err := cfg.Broker.Subscribe(h.onMessage)
 	if err != nil {
 		return nil, err
 	}
 	h.stop = stop
+	h.hbStop = make(chan struct{})
+	go h.heartbeat()
 	return h, nil
 }
 
@@ -171,13 +219,12 @@ func (h *Hub) Connections() int {
 func (h *Hub) Serve(ctx context.Context, sock Socket, p Peer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	n := h.nextID.Add(1)
 	c := &conn{h: h, sock: sock, peer: p, ctx: ctx,
-		id:       h.node + "-" + itoa(h.nextID.Add(1)),
-		queue:    make(chan [][]byte, h.cfg.QueueSize),
-		closeReq: make(chan closeFrame, 1),
-		done:     make(chan struct{}),
-		subs:     map[string]*subscription{},
-		limiter:  rate.NewLimiter(rate.Limit(h.cfg.RateLimit), h.cfg.RateBurst),
+		id:      h.node + "-" + itoa(n),
+		slot:    uint32(n % heartbeatSlots),
+		subs:    map[string]*subscription{},
+		limiter: rate.NewLimiter(rate.Limit(h.cfg.RateLimit), h.cfg.RateBurst),
 	}
 	if !h.register(c) {
 		_ = sock.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseGoingAway, "server shutting down"), time.Now().Add(h.cfg.WriteWait))
@@ -185,11 +232,6 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, p Peer) error {
 		return ErrShuttingDown
 	}
 	defer h.serving.Done()
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		c.writeLoop()
-	}()
 	var expiry *time.Timer
 	if !p.ExpiresAt.IsZero() {
 		expiry = time.AfterFunc(time.Until(p.ExpiresAt), func() {
@@ -202,9 +244,9 @@ func (h *Hub) Serve(ctx context.Context, sock Socket, p Peer) error {
 		expiry.Stop()
 	}
 	h.unregister(c)
-	close(c.done)
+	c.stopWriting()
 	c.withSock(func(s Socket) { _ = s.Close() }) // unblocks a writer stuck on a slow peer
-	<-writerDone
+	c.writers.Wait()
 	c.finish()
 	if cause := c.cause(); cause != nil {
 		return cause
@@ -243,6 +285,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		}
 		<-drained
 	}
+	h.hbStopOnce.Do(func() { close(h.hbStop) })
 	h.stop()
 	return err
 }

@@ -699,3 +699,77 @@ func FuzzDecodeInbound(f *testing.F) {
 		}
 	})
 }
+
+// A burst of joins reaches a subscriber as a few coalesced snapshots (the
+// newest always last), and presence never counts against the queue limit.
+func TestPresenceBurstIsCoalescedAndDropsNobody(t *testing.T) {
+	e := newEnv(t, openStore(t), realtime.NewLocalBroker(), func(c *realtime.Config) { c.QueueSize = 4 })
+	const n = 30
+	for i := 0; i <= n; i++ {
+		e.perms.set(fmt.Sprint("acc-", i), "pledge:1", true)
+	}
+	ana := e.dial("acc-0", "")
+	ana.subscribe("pledge:1", nil)
+	ana.until("subscribed", isType("subscribed", "pledge:1"))
+	for i := 1; i <= n; i++ {
+		c := e.dial(fmt.Sprint("acc-", i), "")
+		c.subscribe("pledge:1", nil)
+	}
+	snapshots := 0
+	ana.until("everyone", func(m msg) bool {
+		if m.Type == "presence" {
+			snapshots++
+		}
+		return m.Type == "presence" && len(m.Members) == n+1
+	})
+	if snapshots > n/2 {
+		t.Errorf("%d presence snapshots for %d joins: not coalesced", snapshots, n)
+	}
+	if c := e.hub.Connections(); c != n+1 {
+		t.Errorf("open connections: got %d, want %d", c, n+1)
+	}
+	// Typing repeated at once is let through once; another item goes at once.
+	ben := e.dial("acc-1", "")
+	ben.subscribe("pledge:1", nil)
+	ben.until("subscribed", isType("subscribed", "pledge:1"))
+	for _, item := range []string{"i1", "i1", "i1", "i2"} {
+		ben.send(map[string]any{"type": "typing", "topic": "pledge:1", "itemId": item})
+	}
+	if m := ana.until("typing i1", isType("typing", "pledge:1")); m.ItemID != "i1" {
+		t.Fatalf("typing: got %+v", m)
+	}
+	if m := ana.until("typing i2", isType("typing", "pledge:1")); m.ItemID != "i2" {
+		t.Fatalf("typing after i1: got %+v, want i2 (repeats of i1 are held back)", m)
+	}
+}
+
+// The hub's one heartbeat pings every socket about once per PingInterval.
+func TestHeartbeatPingsEverySocket(t *testing.T) {
+	e := newEnv(t, openStore(t), realtime.NewLocalBroker(), func(c *realtime.Config) { c.PingInterval = 80 * time.Millisecond })
+	var mu sync.Mutex
+	pings := map[int]int{}
+	for i := 0; i < 3; i++ {
+		c := e.dial(fmt.Sprint("acc-", i), "")
+		c.conn.SetPingHandler(func(string) error {
+			mu.Lock()
+			pings[i]++
+			mu.Unlock()
+			return nil
+		})
+		go func() {
+			for {
+				if _, _, err := c.conn.ReadMessage(); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(600 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 0; i < 3; i++ {
+		if pings[i] < 2 {
+			t.Errorf("socket %d got %d pings in 600 ms at an 80 ms interval", i, pings[i])
+		}
+	}
+}

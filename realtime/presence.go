@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"time"
 )
 
 // Presence and typing are ephemeral: never stored, fanned out through the
@@ -28,6 +29,25 @@ type ephemeral struct {
 type presenceEntry struct {
 	AccountID string
 	ItemID    string
+}
+
+// ephemeralWindow paces presence and typing: at most one presence
+// snapshot per topic, and one identical typing message per topic and
+// account, in this time.
+const ephemeralWindow = 150 * time.Millisecond
+
+// presenceFlush is a topic whose snapshot went out less than
+// ephemeralWindow ago; dirty: it changed since, and the timer sends the
+// newest snapshot when the window ends.
+type presenceFlush struct {
+	timer *time.Timer
+	dirty bool
+}
+
+// typingMark is the last typing message let through for a topic and account.
+type typingMark struct {
+	at   time.Time
+	item string
 }
 
 func (h *Hub) publishEphemeral(e ephemeral) {
@@ -58,10 +78,25 @@ func (h *Hub) onEphemeral(e ephemeral) {
 				delete(h.presence, e.Topic)
 			}
 		}
-		list := presenceList(members)
+		var (
+			msg []byte
+			seq uint64
+		)
+		if f := h.presFlush[e.Topic]; f != nil {
+			f.dirty = true // sent when the window ends
+		} else {
+			topic := e.Topic
+			h.presFlush[topic] = &presenceFlush{timer: time.AfterFunc(ephemeralWindow, func() { h.flushPresence(topic) })}
+			msg, seq = h.snapshotLocked(topic)
+		}
 		h.presMu.Unlock()
-		h.broadcast(e.Topic, mustJSON(outPresence{Type: MsgPresence, Topic: e.Topic, Members: list}), "")
+		if msg != nil {
+			h.broadcastPresence(e.Topic, seq, msg)
+		}
 	case opTyping:
+		if !h.allowTyping(e.Topic, e.AccountID, e.ItemID) {
+			return // the same was sent a moment ago
+		}
 		skip := ""
 		if e.Node == h.node {
 			skip = e.Conn
@@ -102,4 +137,67 @@ func (h *Hub) Presence(topic string) []PresenceMember {
 	h.presMu.Lock()
 	defer h.presMu.Unlock()
 	return presenceList(h.presence[topic])
+}
+
+// snapshotLocked is the presence message of topic, numbered in the order
+// of the snapshots; h.presMu is held.
+func (h *Hub) snapshotLocked(topic string) ([]byte, uint64) {
+	h.presSeq++
+	return mustJSON(outPresence{Type: MsgPresence, Topic: topic, Members: presenceList(h.presence[topic])}), h.presSeq
+}
+
+// flushPresence ends a presence window of topic: the newest snapshot goes
+// out if the topic changed meanwhile (and a new window starts).
+func (h *Hub) flushPresence(topic string) {
+	h.presMu.Lock()
+	f := h.presFlush[topic]
+	if f == nil || !f.dirty {
+		delete(h.presFlush, topic)
+		h.presMu.Unlock()
+		return
+	}
+	f.dirty = false
+	f.timer.Reset(ephemeralWindow)
+	msg, seq := h.snapshotLocked(topic)
+	h.presMu.Unlock()
+	h.broadcastPresence(topic, seq, msg)
+}
+
+// broadcastPresence offers a snapshot to every local subscriber of topic.
+// It replaces an older one a connection has not sent yet and never counts
+// against the queue limit, so presence alone never drops a client.
+func (h *Hub) broadcastPresence(topic string, seq uint64, msg []byte) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.topics[topic] {
+		c.offerPresence(topic, seq, msg)
+	}
+}
+
+// allowTyping rate-limits typing per topic and account: the same typing
+// message (same item) goes out at most once per ephemeralWindow; moving to
+// another item is news and goes at once.
+func (h *Hub) allowTyping(topic, account, item string) bool {
+	key := topic + "\x00" + account
+	now := time.Now()
+	h.typMu.Lock()
+	defer h.typMu.Unlock()
+	if m, ok := h.typLast[key]; ok && m.item == item && now.Sub(m.at) < ephemeralWindow {
+		return false
+	}
+	h.typLast[key] = typingMark{at: now, item: item}
+	return true
+}
+
+// sweepEphemeral forgets typing marks older than the window (from the
+// heartbeat).
+func (h *Hub) sweepEphemeral() {
+	now := time.Now()
+	h.typMu.Lock()
+	defer h.typMu.Unlock()
+	for k, m := range h.typLast {
+		if now.Sub(m.at) >= ephemeralWindow {
+			delete(h.typLast, k)
+		}
+	}
 }
