@@ -85,10 +85,7 @@ func noItem() error {
 }
 
 func (s *Service) itemDoc(ctx context.Context, itemID string) (store.Doc[Item], error) {
-	if err := s.rollForward(ctx, itemID); err != nil {
-		return store.Doc[Item]{}, err
-	}
-	d, err := store.GetAs[Item](ctx, s.Docs, colItems, itemID)
+	d, err := s.rollForward(ctx, itemID)
 	if fault.Is(err, fault.NotFound) {
 		return d, noItem()
 	}
@@ -125,29 +122,35 @@ func (s *Service) revision(ctx context.Context, itemID string, version int64) (R
 
 // rollForward makes the item document catch up with revisions that were
 // written but not yet applied to it (a process that stopped between the two
-// writes). Revisions are the source of truth; the item is their latest.
-func (s *Service) rollForward(ctx context.Context, itemID string) error {
-	for range maxAttempts {
+// writes, or a batch of edits that updates the item once) and returns the
+// item as stored. Revisions are the source of truth; the item is their
+// latest. It returns fault.NotFound (from the store) for a missing item.
+func (s *Service) rollForward(ctx context.Context, itemID string) (store.Doc[Item], error) {
+	conflicts := 0
+	for {
 		d, err := store.GetAs[Item](ctx, s.Docs, colItems, itemID)
 		if err != nil {
-			if fault.Is(err, fault.NotFound) {
-				return nil
-			}
-			return err
+			return d, err
 		}
 		next, err := store.GetAs[Revision](ctx, s.Docs, colRevisions, revisionID(itemID, d.Value.Version+1))
 		if fault.Is(err, fault.NotFound) {
-			return nil
+			return d, nil
 		}
 		if err != nil {
-			return err
+			return d, err
 		}
 		it := itemAt(d.Value, next.Value)
-		if _, err := store.UpdateAs(ctx, s.Docs, colItems, itemID, d.Version, it, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
-			return err
+		if _, err := store.UpdateAs(ctx, s.Docs, colItems, itemID, d.Version, it, time.Time{}); err != nil {
+			if !fault.Is(err, fault.Conflict) {
+				return d, err
+			}
+			// Every successful step moves the item one revision on; only
+			// lost races count against the limit.
+			if conflicts++; conflicts >= maxAttempts {
+				return d, busy()
+			}
 		}
 	}
-	return busy()
 }
 
 func itemAt(it Item, r Revision) Item {
@@ -206,36 +209,46 @@ func (s *Service) EditItem(ctx context.Context, actor, pledgeID, itemID string, 
 	if baseVersion < 1 {
 		return Item{}, fault.Errorf(fault.Invalid, "Say which version of the item you changed (baseVersion, 1 or more).")
 	}
-	it, err := s.change(ctx, actor, pledgeID, itemID, "edited", f, func(p Pledge, cur Item) (Item, error) {
-		if err := editable(p); err != nil {
-			return Item{}, err
-		}
-		if cur.Removed {
-			return Item{}, noItem()
-		}
-		if baseVersion > cur.Version {
-			return Item{}, fault.Errorf(fault.Invalid, "Version %d of this item does not exist yet: the newest is %d. Please reload the item.", baseVersion, cur.Version)
-		}
-		base := cur
-		if baseVersion < cur.Version {
-			r, err := s.revision(ctx, itemID, baseVersion)
-			if err != nil {
-				return Item{}, err
-			}
-			base = itemAt(cur, r)
-		}
-		merged := Merge(base.field(f), cur.field(f), newText)
-		if err := s.checkField(f, merged); err != nil {
-			return Item{}, err
-		}
-		cur.set(f, merged)
-		return cur, nil
-	})
-	if err != nil {
+	return s.queueEdit(pledgeID, itemID, &editReq{ctx: ctx, actor: actor, f: f, baseVersion: baseVersion, text: newText})
+}
+
+// mergeEdit computes the item after edit r on top of cur (the item as it is
+// now, in pledge p). written holds the versions stored earlier in the same
+// batch, so that their base texts need not be read back.
+func (s *Service) mergeEdit(ctx context.Context, p Pledge, cur Item, r *editReq, written map[int64]Item, h *itemHist) (Item, error) {
+	if err := editable(p); err != nil {
 		return Item{}, err
 	}
-	return it, s.event(ctx, actor, "pledge.item_edited", pledgeID, map[string]any{"itemId": it.ID, "field": f, "text": it.field(f),
-		"version": it.Version, "baseVersion": baseVersion, "author": actor})
+	if cur.Removed {
+		return Item{}, noItem()
+	}
+	if r.baseVersion > cur.Version {
+		return Item{}, fault.Errorf(fault.Invalid, "Version %d of this item does not exist yet: the newest is %d. Please reload the item.", r.baseVersion, cur.Version)
+	}
+	merged, ok := "", false
+	if h != nil && r.baseVersion < cur.Version {
+		merged, ok = h.merge(r.f, r.baseVersion, cur.Version, r.text)
+	}
+	if !ok {
+		base := cur
+		if r.baseVersion < cur.Version {
+			if w, found := written[r.baseVersion]; found {
+				base = w
+			} else {
+				rev, err := s.revision(ctx, cur.ID, r.baseVersion)
+				if err != nil {
+					return Item{}, err
+				}
+				base = itemAt(cur, rev)
+			}
+		}
+		merged = Merge(base.field(r.f), cur.field(r.f), r.text)
+	}
+	if err := s.checkField(r.f, merged); err != nil {
+		return Item{}, err
+	}
+	cur.set(r.f, merged)
+	return cur, nil
 }
 
 // MoveItem moves an item to position to (0 is first; past the end is last).

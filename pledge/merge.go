@@ -48,6 +48,58 @@ func Merge(base, current, mine string) string {
 	// three" -> "one three" deletes "two ", not "wo t"), which is what people
 	// meant and keeps concurrent changes from interleaving inside words.
 	theirs := dmp.DiffCleanupSemanticLossless(dmp.DiffMain(base, current, false))
+	return applyOurs(dmp, base, current, mine,
+		func(pos int) int { return dmp.DiffXIndex(theirs, pos) },
+		func(from, to int) [][2]int { return surviving(theirs, from, to) })
+}
+
+// stepDiff is the diff of one step of a text's history, cleaned up as Merge
+// cleans up the diff base -> current.
+func stepDiff(from, to string) []diffmatchpatch.Diff {
+	dmp := differ()
+	return dmp.DiffCleanupSemanticLossless(dmp.DiffMain(from, to, false))
+}
+
+// mergeSteps is Merge when the history base -> current is known as steps
+// (the diff of each version to the next): positions of base are followed
+// through each step rather than through one diff of base to current. Each
+// step is one small edit, so this costs little however far current has
+// moved on, where one exact diff of two distant texts is quadratic.
+func mergeSteps(base, current, mine string, steps [][]diffmatchpatch.Diff) string {
+	if mine == base {
+		return current
+	}
+	if len(steps) == 0 {
+		return mine
+	}
+	dmp := differ()
+	return applyOurs(dmp, base, current, mine,
+		func(pos int) int {
+			for _, st := range steps {
+				pos = dmp.DiffXIndex(st, pos)
+			}
+			return pos
+		},
+		func(from, to int) [][2]int {
+			rs := [][2]int{{from, to}}
+			for _, st := range steps {
+				var next [][2]int
+				for _, r := range rs {
+					next = append(next, surviving(st, r[0], r[1])...)
+				}
+				rs = next
+				if len(rs) == 0 {
+					break
+				}
+			}
+			return rs
+		})
+}
+
+// applyOurs applies the client's change base -> mine to current; mapPos
+// maps a position of base to current and surv gives the parts of
+// base[from:to] still present in current.
+func applyOurs(dmp *diffmatchpatch.DiffMatchPatch, base, current, mine string, mapPos func(int) int, surv func(from, to int) [][2]int) string {
 	ours := dmp.DiffCleanupSemanticLossless(dmp.DiffMain(base, mine, false))
 
 	var ops []op
@@ -57,10 +109,10 @@ func Merge(base, current, mine string) string {
 		case diffmatchpatch.DiffEqual:
 			basePos += len(d.Text)
 		case diffmatchpatch.DiffInsert:
-			ops = append(ops, op{pos: dmp.DiffXIndex(theirs, basePos), text: d.Text, seq: i})
+			ops = append(ops, op{pos: mapPos(basePos), text: d.Text, seq: i})
 			ops[len(ops)-1].end = ops[len(ops)-1].pos
 		case diffmatchpatch.DiffDelete:
-			for _, r := range surviving(theirs, basePos, basePos+len(d.Text)) {
+			for _, r := range surv(basePos, basePos+len(d.Text)) {
 				ops = append(ops, op{pos: r[0], end: r[1], seq: i})
 			}
 			basePos += len(d.Text)

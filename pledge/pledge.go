@@ -175,6 +175,10 @@ type Service struct {
 	MaxText int
 
 	locks [64]sync.Mutex // serialise edits of one item within this process
+
+	editsMu sync.Mutex
+	edits   map[string]*editQueue // edits waiting, by item id (see batch.go)
+	hist    histCache             // recent versions of items (see history.go)
 }
 
 // NewService returns a Service on docs with the real clock.
