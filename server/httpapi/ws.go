@@ -278,7 +278,12 @@ func (a *API) wsEndpoint() fiber.Handler {
 		if errors.Is(err, realtime.ErrTooSlow) {
 			a.metrics.wsDropped.Inc()
 		}
-	}, websocket.Config{HandshakeTimeout: 10 * time.Second})
+	}, websocket.Config{
+		HandshakeTimeout: 10 * time.Second,
+		// Most sockets sit idle between events: a shared pool lends a write
+		// buffer only while a message is being written.
+		WriteBufferPool: &sync.Pool{},
+	})
 	return func(c *fiber.Ctx) error {
 		if _, err := a.realtime(); err != nil {
 			return err
