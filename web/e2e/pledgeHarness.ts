@@ -1,0 +1,181 @@
+// Shared set-up of the pledge browser journeys: the real server, one
+// Chromium, browser contexts per person (their problems recorded), a JSON
+// API helper with the CSRF header, the catalogue texts, and a group with a
+// moderator member and two youth who take part (16 and 17, from Denmark,
+// where the digital age of consent is 13), all made over the API.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchChromium, watchPage, type PageProblems } from './browser';
+import { startChorus, type ChorusServer } from './chorusServer';
+
+export type Lang = 'en' | 'fr' | 'de';
+const catalogues = Object.fromEntries(
+  (['en', 'fr', 'de'] as const).map((lang) => [
+    lang,
+    JSON.parse(readFileSync(fileURLToPath(new URL(`../src/i18n/${lang}.json`, import.meta.url)), 'utf8')) as Record<string, string>,
+  ]),
+) as Record<Lang, Record<string, string>>;
+
+/** A catalogue text with its {params} filled in. */
+export const tr = (lang: Lang, key: string, params: Record<string, string | number> = {}) =>
+  (catalogues[lang][key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+export const en = (key: string, params: Record<string, string | number> = {}) => tr('en', key, params);
+
+/** The text field of the first item on the pledge editor. */
+export const itemText = (page: Page) => page.locator('.pledge-item').first().locator('textarea[data-field="text"]');
+
+export interface PledgeSetup {
+  groupId: string;
+  youthA: BrowserContext;
+  youthB: BrowserContext;
+}
+
+export interface Harness {
+  server: ChorusServer;
+  browser: Browser;
+  url(path: string): string;
+  newContext(who: string): Promise<BrowserContext>;
+  openPage(context: BrowserContext, who: string): Promise<Page>;
+  api<T = unknown>(context: BrowserContext, method: string, path: string, body?: unknown): Promise<T>;
+  /** Coordinator, panel, group, a moderator member and two youth who take part: all over the API. */
+  setUp(): Promise<PledgeSetup>;
+  /** Console errors, page errors and CSP violations, except 4xx resource loads (and those matching also). */
+  unexpectedProblems(also?: RegExp): string[];
+  close(): Promise<void>;
+}
+
+function birthDateYearsAgo(years: number, daysMore: number): string {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() - years);
+  d.setUTCDate(d.getUTCDate() - daysMore);
+  return d.toISOString().slice(0, 10);
+}
+
+export async function startHarness(): Promise<Harness> {
+  const server = await startChorus();
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const opened: { context: BrowserContext; problems: PageProblems | null; who: string }[] = [];
+  const url = (path: string) => server.url + path;
+
+  const newContext = async (who: string): Promise<BrowserContext> => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(8_000);
+    opened.push({ context, problems: null, who });
+    return context;
+  };
+
+  const openPage = async (context: BrowserContext, who: string): Promise<Page> => {
+    const page = await context.newPage();
+    const entry = opened.find((o) => o.context === context);
+    const problems = await watchPage(page);
+    if (entry) entry.problems = problems;
+    else opened.push({ context, problems, who });
+    return page;
+  };
+
+  const api = async <T = unknown>(context: BrowserContext, method: string, path: string, body?: unknown): Promise<T> => {
+    const cookies = await context.cookies(server.url);
+    const csrf = cookies.find((c) => c.name === 'chorus_csrf')?.value;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf);
+    const response = await context.request.fetch(url(path), { method, headers, data: body === undefined ? undefined : body });
+    const raw = await response.text();
+    if (!response.ok()) throw new Error(`${method} ${path} ${JSON.stringify(body ?? null)} -> ${response.status()}: ${raw}`);
+    return (raw ? JSON.parse(raw) : undefined) as T;
+  };
+
+  const setUp = async (): Promise<PledgeSetup> => {
+    const logged = /"msg":"first-run set-up".*?"url":"([^"]+)"/.exec(server.output());
+    expect(logged, `the server logs the first-run set-up link:\n${server.output()}`).not.toBeNull();
+    const token = new URL(logged?.[1] ?? '').pathname.split('/').pop() ?? '';
+    const coordinator = await newContext('coordinator');
+    await api(coordinator, 'POST', '/api/setup', {
+      token,
+      orgName: 'Safer Internet Centre Denmark',
+      country: 'DK',
+      displayName: 'Claire Coordinator',
+      email: 'claire@example.org',
+      password: 'correct horse battery',
+      language: 'en',
+    });
+    const { organisations } = await api<{ organisations: { id: string }[] }>(coordinator, 'GET', '/api/organisations');
+    const orgId = organisations[0]?.id ?? '';
+    const { panel } = await api<{ panel: { id: string } }>(coordinator, 'POST', '/api/panels', { orgId, name: 'Panel Denmark', country: 'DK', languages: ['en'] });
+    const { group } = await api<{ group: { id: string } }>(coordinator, 'POST', `/api/panels/${panel.id}/groups`, { name: 'Group Live' });
+    const people = [
+      { email: 'mo@example.org', role: 'moderator', name: 'Mona Moderator', years: 35 },
+      { email: 'ana@example.org', role: 'youth', name: 'Ana Berg', years: 17 },
+      { email: 'ben@example.org', role: 'youth', name: 'Ben Holm', years: 16 },
+    ];
+    for (const p of people) {
+      await api(coordinator, 'POST', `/api/panels/${panel.id}/invitations`, { email: p.email, role: p.role, groupId: group.id, language: 'en' });
+    }
+    const { messages } = await api<{ messages: { to: string; text: string }[] }>(coordinator, 'GET', '/api/outbox');
+    const contexts: BrowserContext[] = [];
+    for (const p of people) {
+      const mail = messages.find((m) => m.to === p.email && /\/invite\//.test(m.text));
+      const invite = /\/invite\/([A-Za-z0-9_.-]+)/.exec(mail?.text ?? '')?.[1];
+      expect(invite, `an invitation mail to ${p.email}`).toBeTruthy();
+      const context = await newContext(p.name);
+      const info = await api<{ needsBirthDate: boolean }>(context, 'GET', `/api/invitations/by-token/${invite}`);
+      await api(context, 'POST', `/api/invitations/by-token/${invite}/accept`, {
+        displayName: p.name,
+        password: 'purple tiger runs',
+        ...(info.needsBirthDate ? { birthDate: birthDateYearsAgo(p.years, 30), country: 'DK' } : {}),
+        language: 'en',
+      });
+      if (p.role === 'youth') await api(context, 'POST', '/api/me/consents/participate/grant');
+      contexts.push(context);
+    }
+    const [, youthA, youthB] = contexts;
+    if (!youthA || !youthB) throw new Error('set-up incomplete');
+    return { groupId: group.id, youthA, youthB };
+  };
+
+  const unexpectedProblems = (also?: RegExp) =>
+    opened.flatMap((o) =>
+      (o.problems?.list() ?? [])
+        .filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p) && !(also && also.test(p)))
+        .map((p) => `${o.who}: ${p}`),
+    );
+
+  const close = async () => {
+    await Promise.all(opened.map((o) => o.context.close()));
+    await browser.close();
+    await server.stop();
+  };
+
+  return { server, browser, url, newContext, openPage, api, setUp, unexpectedProblems, close };
+}
+
+/**
+ * Youth A starts a pledge from the group page (at baseUrl, the server's or
+ * a proxy's) with one item "Clear words" whose text is initialText, and
+ * waits until it is saved; returns the editor's path.
+ */
+export async function startPledgeWithItem(a: Page, baseUrl: string, groupId: string, title: string, initialText: string): Promise<string> {
+  await a.goto(`${baseUrl}/groups/${groupId}`);
+  await a.locator('#new-pledge-title').waitFor();
+  await a.fill('#new-pledge-title', title);
+  await a.selectOption('#new-pledge-language', 'en');
+  await a.getByRole('button', { name: en('pledgeList.create') }).click();
+  await a.waitForURL(/\/pledges\/[^/]+$/);
+  const pledgePath = new URL(a.url()).pathname;
+  await expect.poll(() => a.locator('main h1').textContent()).toBe(title);
+  await expect.poll(() => a.locator('#live-status').getAttribute('data-status')).toBe('live');
+  await a.fill('#new-item-heading', 'Clear words');
+  await a.getByRole('button', { name: en('pledge.addItem') }).click();
+  await itemText(a).waitFor();
+  await expect.poll(() => a.evaluate(() => document.activeElement?.getAttribute('data-field'))).toBe('text');
+  await a.keyboard.type(initialText);
+  await expect.poll(() => a.locator('.saved-note').first().textContent(), { timeout: 5_000 }).toBe(en('pledge.saved'));
+  return pledgePath;
+}
