@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -54,7 +56,18 @@ type Tokens struct {
 	Audience string           // "aud", e.g. "chorus-api"
 	Leeway   time.Duration    // clock skew tolerated on verify; 0 means DefaultLeeway
 	Now      func() time.Time // nil means time.Now
+
+	// Tokens whose signature was checked, so that a client sending the
+	// same token with every request (every keystroke, when co-editing)
+	// pays for one signature check per token rather than per request. A
+	// signature stays good (keys are never withdrawn before the tokens
+	// they signed expire); the expiry is checked on every use.
+	mu       sync.Mutex
+	verified map[string]Claims
 }
+
+// maxVerified bounds the tokens remembered; past it they are forgotten.
+const maxVerified = 10_000
 
 // NewTokens returns Tokens that sign with keys for issuer and audience.
 func NewTokens(keys *KeySet, issuer, audience string) *Tokens {
@@ -109,11 +122,32 @@ func (t *Tokens) Issue(accountID, sessionID string) (string, Claims, error) {
 // message; the cause is wrapped for logs. Verify does not know about signed
 // out sessions: call Sessions.SessionActive with Claims.SessionID too.
 func (t *Tokens) Verify(token string) (Claims, error) {
+	t.mu.Lock()
+	c, ok := t.verified[token]
+	t.mu.Unlock()
+	if ok && t.now().Before(c.ExpiresAt.Add(t.leeway())) {
+		return c, nil
+	}
 	c, err := t.verify(token)
 	if err != nil {
 		return Claims{}, fault.Wrap(fault.Unauthorized, err, msgBadToken)
 	}
+	t.mu.Lock()
+	if t.verified == nil || len(t.verified) >= maxVerified {
+		t.verified = map[string]Claims{}
+	}
+	// The key is copied: callers may pass a string whose bytes are reused
+	// once their request is over (fasthttp's zero-copy cookie values).
+	t.verified[strings.Clone(token)] = c
+	t.mu.Unlock()
 	return c, nil
+}
+
+func (t *Tokens) leeway() time.Duration {
+	if t.Leeway == 0 {
+		return DefaultLeeway
+	}
+	return t.Leeway
 }
 
 func (t *Tokens) verify(token string) (Claims, error) {
@@ -126,10 +160,7 @@ func (t *Tokens) verify(token string) (Claims, error) {
 	if len(token) > maxTokenLen {
 		return Claims{}, errors.New("token too long")
 	}
-	leeway := t.Leeway
-	if leeway == 0 {
-		leeway = DefaultLeeway
-	}
+	leeway := t.leeway()
 	parser := jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
 		jwt.WithIssuer(t.Issuer),

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -100,6 +101,31 @@ func TestAccessTokenValid(t *testing.T) {
 	clk.Advance(15*time.Minute + DefaultLeeway - time.Second)
 	if _, err := tokens.Verify(s); err != nil {
 		t.Errorf("Verify within leeway: %v", err)
+	}
+	// A token verified before (and remembered) still expires on time.
+	clk.Advance(2 * time.Second)
+	if _, err := tokens.Verify(s); fault.CodeOf(err) != fault.Unauthorized {
+		t.Errorf("Verify after expiry of a token verified before: got %v, want unauthorized", err)
+	}
+	// Remembering verified tokens is no way round the signature: a token
+	// differing in one character of its signature is refused.
+	fresh, _, err := tokens.Issue("acc1", "sid1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tokens.Verify(fresh); err != nil {
+		t.Fatal(err)
+	}
+	flip := map[byte]byte{'A': 'B'}
+	tampered := []byte(fresh)
+	last := len(tampered) - 2
+	if b, ok := flip[tampered[last]]; ok {
+		tampered[last] = b
+	} else {
+		tampered[last] = 'A'
+	}
+	if _, err := tokens.Verify(string(tampered)); fault.CodeOf(err) != fault.Unauthorized {
+		t.Errorf("Verify(tampered signature after the genuine one was verified): got %v, want unauthorized", err)
 	}
 }
 
@@ -408,5 +434,34 @@ func TestRotationReachesOtherProcesses(t *testing.T) {
 	tok, _, _ = ta.Issue("acc1", "sid1")
 	if _, err := tb.Verify(tok); err != nil {
 		t.Errorf("a's new token at b: %v", err)
+	}
+}
+
+// A caller may pass a token whose bytes are reused after its request
+// (fasthttp's cookie values are); what Verify remembers must not change
+// with them.
+func TestVerifyRemembersACopyOfTheToken(t *testing.T) {
+	clk := newClock()
+	tokens := newTestTokens(t, clk)
+	first, _, err := tokens.Issue("acc-one", "sid1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, err := tokens.Issue("acc-two", "sid2")
+	if err != nil || len(second) != len(first) {
+		t.Fatalf("second token: %v (length %d, want %d)", err, len(second), len(first))
+	}
+	buf := []byte(first)
+	if _, err := tokens.Verify(unsafe.String(&buf[0], len(buf))); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, second) // the request is over; its buffer now holds another
+	got, err := tokens.Verify(second)
+	if err != nil || got.AccountID != "acc-two" {
+		t.Fatalf("Verify(second token): %+v, %v; want acc-two", got, err)
+	}
+	got, err = tokens.Verify(first)
+	if err != nil || got.AccountID != "acc-one" {
+		t.Fatalf("Verify(first token again): %+v, %v; want acc-one", got, err)
 	}
 }

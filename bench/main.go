@@ -256,6 +256,9 @@ func (r *runRealtime) coedit(counts []int, d, interval time.Duration) ([]table.R
 			Chorus: got, Baseline: anchor, Aim: table.Verdict(fmt.Sprintf("p95 <= %d ms", aim.Milliseconds()), clean && res.Latency.P95 <= aim)})
 		note := fmt.Sprintf("co-editing %d authors: %.0f edits/s accepted, edit POST round trip p50 %s; latency is per edit, until the last other author has its event.",
 			n, res.Rate, ms(res.RTT))
+		if res.FailWhy != "" {
+			note += fmt.Sprintf(" Refused edits, the first: %s.", res.FailWhy)
+		}
 		if res.DropWhy != "" {
 			note += fmt.Sprintf(" Dropped sockets: %s (%d of %d while the authors were joining, before any edit).", res.DropWhy, res.DropsEarly, res.Dropped)
 		}

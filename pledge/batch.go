@@ -2,6 +2,7 @@ package pledge
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"chorus/fault"
@@ -13,9 +14,9 @@ import (
 // again, the edit at the head of the queue (the leader) takes every edit
 // waiting for the item and applies them in arrival order under the item
 // lock: one read of the pledge and the item, then for each edit the same
-// merge as one at a time, its own revision and its own event, and a single
-// update of the item at the end (revisions are the source of truth; a reader
-// rolls the item forward if that update is lost). The outcome is the one of
+// merge as one at a time and its own revision, then a single update of the
+// item (revisions are the source of truth; a reader rolls the item forward
+// if that update is lost) and one event per field edited (editedEvent). The outcome is the one of
 // running the edits one after another in that order. The leader then hands
 // the queue to the first edit that arrived meanwhile, so no request serves
 // others for longer than one batch.
@@ -132,91 +133,146 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 	if prev != nil {
 		<-prev
 	}
-	for _, r := range batch {
-		if r.ok {
-			r.err = s.event(ctx, r.actor, "pledge.item_edited", pledgeID, map[string]any{"itemId": r.it.ID, "field": r.f, "text": r.it.field(r.f),
-				"version": r.it.Version, "baseVersion": r.baseVersion, "author": r.actor})
+	for _, ev := range editedEvents(batch) {
+		err := s.event(ctx, ev.last.actor, "pledge.item_edited", pledgeID, map[string]any{"itemId": ev.last.it.ID, "field": ev.last.f,
+			"text": ev.last.it.field(ev.last.f), "version": ev.last.it.Version, "baseVersion": ev.first.baseVersion,
+			"author": ev.last.actor, "authors": ev.authors, "edits": ev.edits})
+		if err != nil {
+			for _, r := range ev.reqs {
+				r.err = err
+			}
 		}
 	}
 	finished = true
 }
 
-// applyEdits merges and stores the edits of batch in order, under the item
-// lock; each gets its item (r.it, r.ok) or its error.
+// editedEvent is what one pledge.item_edited event says for a batch: the
+// field as its last edit left it, and who edited it. One event per field
+// and batch rather than per edit: under load a batch holds dozens of edits,
+// and every subscriber gets each event, so per-edit events multiplied the
+// fan-out (and the event log) by the batch size. Subscribers only ever
+// need the newest text and version; the revisions keep every edit.
+type editedEvent struct {
+	first, last *editReq
+	reqs        []*editReq
+	authors     []string
+	edits       int
+}
+
+// editedEvents groups the stored edits of batch by field, in order of each
+// field's first edit.
+func editedEvents(batch []*editReq) []*editedEvent {
+	var evs []*editedEvent
+	for _, r := range batch {
+		if !r.ok {
+			continue
+		}
+		i := slices.IndexFunc(evs, func(e *editedEvent) bool { return e.last.f == r.f })
+		if i < 0 {
+			evs = append(evs, &editedEvent{first: r})
+			i = len(evs) - 1
+		}
+		e := evs[i]
+		e.last, e.reqs, e.edits = r, append(e.reqs, r), e.edits+1
+		if !slices.Contains(e.authors, r.actor) {
+			e.authors = append(e.authors, r.actor)
+		}
+	}
+	return evs
+}
+
+// applyEdits merges the edits of batch in order and stores their revisions
+// in one write, under the item lock; each gets its item (r.it, r.ok) or its
+// error. When another process took one of the versions meanwhile, nothing
+// of the batch was stored: it is read and merged again.
 func (s *Service) applyEdits(ctx context.Context, pledgeID, itemID string, batch []*editReq) {
 	defer s.lock(itemID)()
 	h := s.hist.get(itemID) // guarded by the item lock
-	var (
-		p        Pledge
-		d        store.Doc[Item] // the item as read
-		cur      Item            // the item after the edits stored so far
-		stale    = true          // p, d and cur must be read (again)
-		written  map[int64]Item  // versions stored since the last read
-		unrolled []*editReq      // edits whose revision is not yet in the item
-	)
-	load := func() error {
-		np, err := s.Pledge(ctx, pledgeID)
-		if err != nil {
-			return err
+	for attempt := 0; ; attempt++ {
+		if attempt == maxAttempts {
+			for _, r := range batch {
+				if r.err == nil {
+					r.err = busy()
+				}
+			}
+			return
 		}
-		nd, err := s.itemDoc(ctx, itemID)
-		if err != nil {
-			return err
+		p, err := s.Pledge(ctx, pledgeID)
+		if err == nil {
+			var d store.Doc[Item]
+			if d, err = s.itemDoc(ctx, itemID); err == nil && d.Value.PledgeID != pledgeID {
+				err = noItem()
+			}
+			if err == nil {
+				if s.storeEdits(ctx, p, d, batch, h) {
+					return
+				}
+				continue // a version was taken meanwhile
+			}
 		}
-		if nd.Value.PledgeID != pledgeID {
-			return noItem()
+		for _, r := range batch {
+			r.err = err
 		}
-		// The read rolled forward any revision stored so far.
-		p, d, cur, stale, written, unrolled = np, nd, nd.Value, false, map[int64]Item{}, nil
-		h.add(cur)
-		return nil
+		return
 	}
+}
+
+// storeEdits merges the edits of batch into item d, one after the other,
+// and stores their revisions at once; false means another writer took one
+// of the versions first and nothing was stored.
+func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], batch []*editReq, h *itemHist) bool {
+	first := d.Value.Version
+	h.add(d.Value) // the read rolled forward any revision stored so far
+	cur, written := d.Value, map[int64]Item{}
+	var (
+		merged []*editReq
+		revs   []store.Record
+	)
 	for _, r := range batch {
+		r.err, r.ok = nil, false
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
 			continue
 		}
-		for attempt := 0; ; attempt++ {
-			if attempt == maxAttempts {
-				r.err = busy()
-				break
-			}
-			if stale {
-				if err := load(); err != nil {
-					r.err = err
-					stale = true
-					break
-				}
-			}
-			it, err := s.mergeEdit(ctx, p, cur, r, written, h)
-			if err != nil {
-				r.err = err
-				break
-			}
-			it.Version = cur.Version + 1
-			it.UpdatedBy, it.UpdatedAt = r.actor, s.now()
-			err = store.InsertAs(ctx, s.Docs, colRevisions, revisionID(itemID, it.Version), s.revisionOf(it, "edited", r.f), time.Time{})
-			if fault.Is(err, fault.Conflict) {
-				stale = true // someone else took this version: read and merge again
-				continue
-			}
-			if err != nil {
-				r.err = err
-				break
-			}
-			cur, r.it, r.ok = it, it, true
-			written[it.Version] = it
-			h.add(it)
-			unrolled = append(unrolled, r)
-			break
+		it, err := s.mergeEdit(ctx, p, cur, r, written, h)
+		if err != nil {
+			r.err = err
+			continue
 		}
+		it.Version = cur.Version + 1
+		it.UpdatedBy, it.UpdatedAt = r.actor, s.now()
+		rec, err := store.RecordOf(revisionID(it.ID, it.Version), s.revisionOf(it, "edited", r.f), time.Time{})
+		if err != nil {
+			r.err = err
+			continue
+		}
+		cur, r.it = it, it
+		written[it.Version] = it
+		h.add(it) // merging the next edit of the batch follows this step
+		merged, revs = append(merged, r), append(revs, rec)
 	}
-	if len(unrolled) == 0 {
-		return
+	if len(revs) == 0 {
+		return true
 	}
-	if _, err := store.UpdateAs(ctx, s.Docs, colItems, itemID, d.Version, cur, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
-		for _, r := range unrolled {
+	err := s.Docs.InsertMany(ctx, colRevisions, revs)
+	if fault.Is(err, fault.Conflict) {
+		h.cut(first) // those versions are someone else's
+		return false
+	}
+	if err != nil {
+		h.cut(first)
+		for _, r := range merged {
+			r.err = err
+		}
+		return true
+	}
+	for _, r := range merged {
+		r.ok = true
+	}
+	if _, err := store.UpdateAs(ctx, s.Docs, colItems, d.Value.ID, d.Version, cur, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
+		for _, r := range merged {
 			r.ok, r.err = false, err // as when edited one at a time: no event
 		}
 	} // a conflict here means another writer rolled our revisions forward
+	return true
 }

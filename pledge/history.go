@@ -2,6 +2,7 @@ package pledge
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -13,10 +14,17 @@ import (
 // written elsewhere and not seen here) just means the slow path.
 
 const (
-	histKeep  = 512       // versions kept per item (trimmed to this at 2x)
-	histBytes = 256 << 10 // text kept per item (about); past it, the older half goes
-	histItems = 256       // items kept (at most 64 MiB in all); past that the cache starts afresh
+	histKeep  = 4096     // versions kept per item (trimmed to this at 2x)
+	histBytes = 8 << 20  // text kept per item (about); past it, the older half goes
+	histTotal = 64 << 20 // text kept for all items; past it the cache starts afresh
+	histItems = 256      // items kept; past that the cache starts afresh
 )
+
+// Why this much: an author's edit is merged cheaply only while its base
+// version is still here, and under heavy co-editing bases lag by up to a
+// few seconds of edits (hundreds of versions). An edit whose base has
+// gone costs an exact diff of two distant texts, which is quadratic and
+// slows every later edit of the item, so the history must outlast the lag.
 
 type histEntry struct {
 	it    Item
@@ -26,7 +34,8 @@ type histEntry struct {
 type itemHist struct {
 	first   int64 // version of entries[0]
 	entries []histEntry
-	bytes   int // length of the texts in entries
+	bytes   int           // length of the texts in entries
+	total   *atomic.Int64 // the cache's bytes in all, shared by its items
 }
 
 func itemBytes(it Item) int { return len(it.Heading) + len(it.Text) + len(it.Summary) }
@@ -34,6 +43,7 @@ func itemBytes(it Item) int { return len(it.Heading) + len(it.Text) + len(it.Sum
 type histCache struct {
 	mu    sync.Mutex
 	items map[string]*itemHist
+	total *atomic.Int64
 }
 
 // get returns the history of an item, creating it. The caller holds the
@@ -41,15 +51,22 @@ type histCache struct {
 func (c *histCache) get(itemID string) *itemHist {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.items == nil || len(c.items) >= histItems {
-		c.items = map[string]*itemHist{}
+	if c.items == nil || len(c.items) >= histItems || c.total.Load() > histTotal {
+		// Histories still in use keep counting on the old total.
+		c.items, c.total = map[string]*itemHist{}, &atomic.Int64{}
 	}
 	h := c.items[itemID]
 	if h == nil {
-		h = &itemHist{}
+		h = &itemHist{total: c.total}
 		c.items[itemID] = h
 	}
 	return h
+}
+
+// grow accounts for n more (or, negative, fewer) bytes of text.
+func (h *itemHist) grow(n int) {
+	h.bytes += n
+	h.total.Add(int64(n))
 }
 
 // add records version it.Version of the item. A version that does not
@@ -61,17 +78,33 @@ func (h *itemHist) add(it Item) {
 		return // known already
 	case n > 0 && it.Version == h.first+n:
 		h.entries = append(h.entries, histEntry{it: it})
-		h.bytes += itemBytes(it)
+		h.grow(itemBytes(it))
 		if len(h.entries) >= 2*histKeep || h.bytes > histBytes {
 			drop := len(h.entries) / 2
 			for _, e := range h.entries[:drop] {
-				h.bytes -= itemBytes(e.it)
+				h.grow(-itemBytes(e.it))
 			}
 			h.entries = append([]histEntry(nil), h.entries[drop:]...)
 			h.first += int64(drop)
 		}
 	default:
-		h.first, h.entries, h.bytes = it.Version, []histEntry{{it: it}}, itemBytes(it)
+		h.grow(itemBytes(it) - h.bytes)
+		h.first, h.entries = it.Version, []histEntry{{it: it}}
+	}
+}
+
+// cut forgets the versions after v: they were merged but not stored.
+func (h *itemHist) cut(v int64) {
+	if keep := v - h.first + 1; keep < int64(len(h.entries)) {
+		if keep <= 0 {
+			h.grow(-h.bytes)
+			h.first, h.entries = 0, nil
+			return
+		}
+		for _, e := range h.entries[keep:] {
+			h.grow(-itemBytes(e.it))
+		}
+		h.entries = h.entries[:keep]
 	}
 }
 

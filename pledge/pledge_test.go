@@ -2,6 +2,7 @@ package pledge_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -138,7 +139,10 @@ func TestTwentyClientsFiftyEditsEachLoseNothing(t *testing.T) {
 	if err != nil || int64(len(hist)) != final.Version {
 		t.Fatalf("history: got %d revisions (%v), want %d", len(hist), err, final.Version)
 	}
-	edited, after := 0, int64(0)
+	// Edits that were merged together share one event per field; together
+	// the events cover every accepted edit, in version order, and the last
+	// one carries the final text.
+	covered, after, lastVersion, lastText := int64(0), int64(0), int64(0), ""
 	for {
 		evs, err := docs.Events(ctx, store.EventQuery{After: after, Subject: pledge.Topic(p.ID), Limit: store.MaxLimit})
 		if err != nil {
@@ -148,13 +152,29 @@ func TestTwentyClientsFiftyEditsEachLoseNothing(t *testing.T) {
 			break
 		}
 		for _, e := range evs {
-			if e.Type == "pledge.item_edited" {
-				edited++
-			}
 			after = e.ID
+			if e.Type != "pledge.item_edited" {
+				continue
+			}
+			var d struct {
+				Text    string   `json:"text"`
+				Version int64    `json:"version"`
+				Edits   int64    `json:"edits"`
+				Authors []string `json:"authors"`
+			}
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				t.Fatal(err)
+			}
+			if d.Version <= lastVersion || d.Edits < 1 || len(d.Authors) < 1 || int64(len(d.Authors)) > d.Edits {
+				t.Fatalf("event %d: version %d after %d, %d edits by %v", e.ID, d.Version, lastVersion, d.Edits, d.Authors)
+			}
+			covered, lastVersion, lastText = covered+d.Edits, d.Version, d.Text
 		}
 	}
-	if int64(edited) != accepted.Load() {
-		t.Errorf("events: got %d item_edited, want %d (one per accepted edit)", edited, accepted.Load())
+	if covered != accepted.Load() {
+		t.Errorf("events cover %d edits, want %d (every accepted edit)", covered, accepted.Load())
+	}
+	if lastVersion != final.Version || lastText != final.Text {
+		t.Errorf("last event: version %d, want %d; its text is the final text: %v", lastVersion, final.Version, lastText == final.Text)
 	}
 }

@@ -311,17 +311,17 @@ func (c *conn) writeLoop() {
 		case c.pingDue:
 			ping, c.pingDue = true, false
 		case c.qhead < len(c.queue):
-			batch = c.queue[c.qhead]
-			c.queue[c.qhead] = nil
-			c.qhead++
-			if c.qhead == len(c.queue) {
-				if cap(c.queue) > 8 {
-					c.queue = nil // let a burst's backlog go
-				} else {
-					c.queue = c.queue[:0]
-				}
-				c.qhead = 0
+			// Everything waiting goes at once (see writeFrames).
+			for i := c.qhead; i < len(c.queue); i++ {
+				batch = append(batch, c.queue[i]...)
+				c.queue[i] = nil
 			}
+			if cap(c.queue) > 8 {
+				c.queue = nil // let a burst's backlog go
+			} else {
+				c.queue = c.queue[:0]
+			}
+			c.qhead = 0
 		case len(c.pres) > 0:
 			one = c.pres[0].msg
 			if len(c.pres) == 1 {
@@ -349,16 +349,51 @@ func (c *conn) writeLoop() {
 				return
 			}
 		default:
-			for _, m := range batch {
-				if c.killed.Load() {
-					break // the close frame goes before anything still queued
-				}
-				if !c.write(m, wait) {
-					return
-				}
+			if !c.writeFrames(batch, wait) {
+				return
 			}
 		}
 	}
+}
+
+// maxFrame is the size up to which waiting messages share one frame.
+const maxFrame = 64 << 10
+
+var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+// writeFrames sends msgs, several to a frame, one per line (a message is
+// compact JSON, so it never holds a raw newline). Under load a socket's
+// queue holds many messages by the time its writer runs; one frame (one
+// write) for all of them rather than one each is what keeps fan-out to
+// hundreds of busy sockets from being all system calls.
+func (c *conn) writeFrames(msgs [][]byte, wait time.Duration) bool {
+	if len(msgs) == 1 {
+		return c.write(msgs[0], wait)
+	}
+	bp := frameBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxFrame+maxFrame/2 {
+			*bp = (*bp)[:0]
+			frameBufs.Put(bp)
+		}
+	}()
+	for len(msgs) > 0 {
+		frame := (*bp)[:0]
+		n := 0
+		for n < len(msgs) && (n == 0 || len(frame)+1+len(msgs[n]) <= maxFrame) {
+			if n > 0 {
+				frame = append(frame, '\n')
+			}
+			frame = append(frame, msgs[n]...)
+			n++
+		}
+		*bp = frame
+		if !c.write(frame, wait) {
+			return false
+		}
+		msgs = msgs[n:]
+	}
+	return true
 }
 
 // write sends one message; false when the socket failed (the writer must

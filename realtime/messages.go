@@ -25,6 +25,14 @@ const (
 	MsgError        = "error"        // {code, message, topic?}
 )
 
+// Messages splits a frame from the server into its messages. The server
+// sends one message per frame when it can keep up, and everything that
+// waited, one message per line, when it is busy; a client reads every frame
+// through this (the web client does the same).
+func Messages(frame []byte) [][]byte {
+	return bytes.Split(frame, []byte{'\n'})
+}
+
 // MaxTopicLen and MaxItemLen bound identifiers in client messages.
 const (
 	MaxTopicLen = 200

@@ -69,7 +69,7 @@ func TestTwentyClientsConverge(t *testing.T) {
 			defer readers.Done()
 			for {
 				ws.c.SetReadDeadline(time.Now().Add(60 * time.Second))
-				_, data, err := ws.c.ReadMessage()
+				data, err := ws.next()
 				if err != nil {
 					return // closed at the end of the test
 				}

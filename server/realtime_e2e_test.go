@@ -67,8 +67,9 @@ type wsMsg struct {
 }
 
 type wsConn struct {
-	t *testing.T
-	c *websocket.Conn
+	t       *testing.T
+	c       *websocket.Conn
+	pending [][]byte // messages of the last frame not read yet
 }
 
 // dialWS opens /ws as c's browser would (its cookies), or with a ticket
@@ -95,13 +96,27 @@ func (w *wsConn) send(v any) {
 	}
 }
 
+// next reads the next message (a frame may hold several).
+func (w *wsConn) next() ([]byte, error) {
+	if len(w.pending) == 0 {
+		_, frame, err := w.c.ReadMessage()
+		if err != nil {
+			return nil, err
+		}
+		w.pending = realtime.Messages(frame)
+	}
+	data := w.pending[0]
+	w.pending = w.pending[1:]
+	return data, nil
+}
+
 // until reads messages until one matches, within 10 s.
 func (w *wsConn) until(desc string, match func(wsMsg) bool) wsMsg {
 	w.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	w.c.SetReadDeadline(deadline)
 	for {
-		_, data, err := w.c.ReadMessage()
+		data, err := w.next()
 		if err != nil {
 			w.t.Fatalf("waiting for %s: %v", desc, err)
 		}

@@ -117,6 +117,11 @@ type Documents interface {
 	// Insert stores a new record; r.Version is ignored and the stored record
 	// (Version 1) is returned.
 	Insert(ctx context.Context, collection string, r Record) (Record, error)
+	// InsertMany stores new records in one atomic write: all of them, or,
+	// when an id or a unique value is taken (also within rs), none and
+	// fault.Conflict. It is for writes that belong together, and costs one
+	// commit instead of one per record.
+	InsertMany(ctx context.Context, collection string, rs []Record) error
 	// Update replaces the record whose id and version match r (compare and
 	// set) and returns it with its new version.
 	Update(ctx context.Context, collection string, r Record) (Record, error)

@@ -30,12 +30,21 @@ func GetAs[T any](ctx context.Context, d Documents, collection, id string) (Doc[
 
 // InsertAs stores v as a new record id; expires may be zero.
 func InsertAs[T any](ctx context.Context, d Documents, collection, id string, v T, expires time.Time) error {
+	r, err := RecordOf(id, v, expires)
+	if err != nil {
+		return err
+	}
+	_, err = d.Insert(ctx, collection, r)
+	return err
+}
+
+// RecordOf encodes v as a new record id (for InsertMany).
+func RecordOf[T any](id string, v T, expires time.Time) (Record, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return fault.Wrap(fault.Internal, err, "document cannot be stored")
+		return Record{}, fault.Wrap(fault.Internal, err, "document cannot be stored")
 	}
-	_, err = d.Insert(ctx, collection, Record{ID: id, ExpiresAt: expires, Data: data})
-	return err
+	return Record{ID: id, ExpiresAt: expires, Data: data}, nil
 }
 
 // UpdateAs replaces record id, read at version, with v (compare and set:

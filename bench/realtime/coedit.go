@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+
+	protocol "chorus/realtime"
 )
 
 // CoeditConfig sizes one co-editing run.
@@ -27,6 +29,7 @@ type CoeditResult struct {
 	Edits      int // edits sent after the warm-up
 	Complete   int // edits every other author received
 	Failed     int // edits the API refused or that timed out
+	FailWhy    string
 	Incomplete int // edits some other author never received
 	Dropped    int // sockets the server closed
 	DropsEarly int // of which while everyone was joining, before the edits began
@@ -88,7 +91,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 		go func() {
 			defer readers.Done()
 			for {
-				_, msg, err := c.ReadMessage()
+				_, frame, err := c.ReadMessage()
 				if err != nil {
 					if !closing.Load() {
 						a.dropped, a.droppedAt = err, int64(time.Since(epoch))
@@ -97,19 +100,21 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 				}
 				now := int64(time.Since(epoch))
 				last.Store(now)
-				v := editedVersion(msg)
-				if v < 0 {
-					continue
+				for _, msg := range protocol.Messages(frame) {
+					v := editedVersion(msg)
+					if v < 0 {
+						continue
+					}
+					if int(v) >= len(a.recv) {
+						a.recv = append(a.recv, make([]int64, int(v)-len(a.recv)+1024)...)
+					}
+					a.recv[v] = now
+					a.mu.Lock()
+					if v > a.version {
+						a.version, a.raw = v, msg
+					}
+					a.mu.Unlock()
 				}
-				if int(v) >= len(a.recv) {
-					a.recv = append(a.recv, make([]int64, int(v)-len(a.recv)+1024)...)
-				}
-				a.recv[v] = now
-				a.mu.Lock()
-				if v > a.version {
-					a.version, a.raw = v, msg
-				}
-				a.mu.Unlock()
 			}
 		}()
 	}
@@ -135,10 +140,11 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	waitQuiet(ctx, &last, epoch, 500*time.Millisecond, 60*time.Second)
 
 	var (
-		sentMu sync.Mutex
-		sent   []sentEdit
-		rtts   []time.Duration
-		failed atomic.Int64
+		sentMu  sync.Mutex
+		sent    []sentEdit
+		rtts    []time.Duration
+		failed  atomic.Int64
+		failWhy atomic.Value
 	)
 	start := time.Now()
 	began := int64(start.Sub(epoch))
@@ -178,6 +184,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 				next = t0.Add(time.Duration(float64(cfg.Interval) * (0.8 + 0.4*r.Float64())))
 				if err != nil {
 					failed.Add(1)
+					failWhy.CompareAndSwap(nil, err.Error())
 					continue
 				}
 				sentMu.Lock()
@@ -197,6 +204,11 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	waitQuiet(ctx, &last, epoch, time.Second, 15*time.Second)
 	closeAll()
 
+	// An author has an edit once it has any version from the edit's on:
+	// edits merged together arrive as one event carrying the newest version.
+	for _, a := range authors {
+		a.recv = firstFrom(a.recv)
+	}
 	var lat []time.Duration
 	for _, e := range sent {
 		if e.at < warm {
@@ -233,6 +245,9 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 		}
 	}
 	res.Failed = int(failed.Load())
+	if why, ok := failWhy.Load().(string); ok {
+		res.FailWhy = why
+	}
 	res.Latency = summarise(lat, res.Incomplete)
 	res.RTT = summarise(rtts, 0).P50
 	res.Rate = float64(len(sent)) / took.Seconds()
@@ -240,6 +255,20 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 		return res, fmt.Errorf("no edits were measured (%d refused)", res.Failed)
 	}
 	return res, nil
+}
+
+// firstFrom turns arrival times per version (0: never) into the first
+// arrival of that version or any later one.
+func firstFrom(recv []int64) []int64 {
+	out := make([]int64, len(recv))
+	var best int64
+	for v := len(recv) - 1; v >= 0; v-- {
+		if recv[v] != 0 && (best == 0 || recv[v] < best) {
+			best = recv[v]
+		}
+		out[v] = best
+	}
+	return out
 }
 
 // waitQuiet waits until no message arrived for d, at most limit.

@@ -20,6 +20,8 @@ import (
 	"github.com/fasthttp/websocket"
 	"github.com/gofiber/fiber/v2"
 	fiberws "github.com/gofiber/websocket/v2"
+
+	protocol "chorus/realtime"
 )
 
 // FanoutConfig sizes the fan-out benchmark.
@@ -83,21 +85,23 @@ func (r *receivers) start(conns []*websocket.Conn) {
 		go func() {
 			defer r.wg.Done()
 			for {
-				_, msg, err := c.ReadMessage()
+				_, frame, err := c.ReadMessage()
 				if err != nil {
 					return
 				}
 				now := time.Now()
 				r.last.Store(now.UnixNano())
-				key := probeOf(msg)
-				if key == "" {
-					continue
-				}
-				if v, ok := r.probes.Load(key); ok {
-					p := v.(*probe)
-					if p.recv[i].CompareAndSwap(0, max(int64(now.Sub(p.t0)), 1)) {
-						if p.left.Add(-1) == 0 {
-							close(p.done)
+				for _, msg := range protocol.Messages(frame) {
+					key := probeOf(msg)
+					if key == "" {
+						continue
+					}
+					if v, ok := r.probes.Load(key); ok {
+						p := v.(*probe)
+						if p.recv[i].CompareAndSwap(0, max(int64(now.Sub(p.t0)), 1)) {
+							if p.left.Add(-1) == 0 {
+								close(p.done)
+							}
 						}
 					}
 				}

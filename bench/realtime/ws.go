@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+
+	protocol "chorus/realtime"
 )
 
 // dialWS opens /ws with the access token as the browser sends it (the
@@ -56,19 +58,21 @@ func subscribe(c *websocket.Conn, topic string, wait time.Duration) error {
 	_ = c.SetReadDeadline(time.Now().Add(wait))
 	defer c.SetReadDeadline(time.Time{})
 	for {
-		_, data, err := c.ReadMessage()
+		_, frame, err := c.ReadMessage()
 		if err != nil {
 			return err
 		}
-		var m wsMsg
-		if err := json.Unmarshal(data, &m); err != nil {
-			return fmt.Errorf("not JSON: %.100s", data)
-		}
-		switch {
-		case m.Type == "subscribed" && m.Topic == topic:
-			return nil
-		case m.Type == "error":
-			return fmt.Errorf("subscribe %s: %s: %s", topic, m.Code, m.Message)
+		for _, data := range protocol.Messages(frame) {
+			var m wsMsg
+			if err := json.Unmarshal(data, &m); err != nil {
+				return fmt.Errorf("not JSON: %.100s", data)
+			}
+			switch {
+			case m.Type == "subscribed" && m.Topic == topic:
+				return nil
+			case m.Type == "error":
+				return fmt.Errorf("subscribe %s: %s: %s", topic, m.Code, m.Message)
+			}
 		}
 	}
 }
@@ -123,8 +127,13 @@ func typeText(r *rand.Rand, text string, maxLen int) string {
 	at := r.IntN(len(text) + 1)
 	text = text[:at] + string(ins) + text[at:]
 	if len(text) > maxLen {
-		del := r.IntN(len(text) - 3)
-		text = text[:del] + text[del+3:]
+		// Concurrent deletions of the same letters count once, while every
+		// insertion lands, so the shared text would keep growing: remove
+		// what is over the length too (a few letters at a time, as a
+		// person deleting a word would).
+		n := min(3+len(text)-maxLen, 12)
+		del := r.IntN(len(text) - n)
+		text = text[:del] + text[del+n:]
 	}
 	return text
 }

@@ -299,6 +299,45 @@ func (s *Store) Insert(ctx context.Context, collection string, r store.Record) (
 	return d.record()
 }
 
+// InsertMany stores rs in one multi-document transaction (a replica set
+// provides them), so that a conflict leaves none of them stored.
+func (s *Store) InsertMany(ctx context.Context, collection string, rs []store.Record) error {
+	coll, _, err := s.collection(collection)
+	if err != nil {
+		return err
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	docs := make([]any, len(rs))
+	for i, r := range rs {
+		if r.ID == "" {
+			return fault.Errorf(fault.Invalid, "a record needs an id")
+		}
+		data, err := toBSON(r.Data)
+		if err != nil {
+			return err
+		}
+		docs[i] = newDoc(r, 1, data)
+	}
+	if err := s.purgeExpired(ctx, coll, s.clock()); err != nil {
+		return err
+	}
+	sess, err := s.client.StartSession()
+	if err != nil {
+		return translate(fmt.Errorf("mongo: InsertMany(%s): %w", collection, err))
+	}
+	defer sess.EndSession(ctx)
+	_, err = sess.WithTransaction(ctx, func(tx mongo.SessionContext) (any, error) {
+		_, err := coll.InsertMany(tx, docs)
+		return nil, err
+	})
+	if err != nil {
+		return translate(fmt.Errorf("mongo: InsertMany(%s, %d records): %w", collection, len(rs), err))
+	}
+	return nil
+}
+
 // Update replaces the live record whose id and version match r and returns
 // it at version r.Version+1. It returns fault.Conflict when the version is
 // stale or a unique value is taken, fault.NotFound when there is no live

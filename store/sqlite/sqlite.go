@@ -354,6 +354,49 @@ func (s *Store) Insert(ctx context.Context, collection string, r store.Record) (
 	return store.Record{ID: r.ID, Version: 1, ExpiresAt: roundMS(r.ExpiresAt), Data: json.RawMessage(data)}, nil
 }
 
+// InsertMany stores rs in one transaction; see store.Documents.
+func (s *Store) InsertMany(ctx context.Context, collection string, rs []store.Record) error {
+	if _, err := s.fields(collection); err != nil {
+		return err
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	data := make([]string, len(rs))
+	for i, r := range rs {
+		d, err := checkRecord(r)
+		if err != nil {
+			return err
+		}
+		data[i] = d
+	}
+	insert := `INSERT INTO ` + table(collection) + `(id, version, expires_at, data) VALUES (?, 1, ?, ?)`
+	// As in Insert, expired rows are purged only when something collides.
+	write := func(purgeFirst bool) error {
+		return s.inTx(ctx, func(tx *sql.Tx) error {
+			if purgeFirst {
+				if err := purge(ctx, tx, collection, s.nowMS()); err != nil {
+					return err
+				}
+			}
+			for i, r := range rs {
+				if _, err := tx.ExecContext(ctx, insert, r.ID, toMS(r.ExpiresAt), data[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	err := write(false)
+	if err != nil && fault.Is(translate(err, ""), fault.Conflict) {
+		err = write(true)
+	}
+	if err != nil {
+		return translate(err, fmt.Sprintf("cannot insert %d records into %s", len(rs), collection))
+	}
+	return nil
+}
+
 // inTx runs f in a write transaction and commits it when f succeeds.
 func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Documents) {
 		{"GetMissing", testGetMissing},
 		{"DuplicateID", testDuplicateID},
 		{"UniqueIndex", testUniqueIndex},
+		{"InsertMany", testInsertMany},
 		{"CompareAndSet", testCompareAndSet},
 		{"MissingUpdateDelete", testMissingUpdateDelete},
 		{"Delete", testDelete},
@@ -207,6 +208,54 @@ func testDuplicateID(t *testing.T, s store.Documents) {
 	if !sameJSON(t, r.Data, obj(t, map[string]any{"v": 1})) {
 		t.Errorf("after duplicate insert: got data %s, want the first", r.Data)
 	}
+}
+
+func testInsertMany(t *testing.T, s store.Documents) {
+	ctx := context.Background()
+	coll := collection(t, s, store.Index{Field: "email", Unique: true})
+	recs := func(ids ...string) []store.Record {
+		var rs []store.Record
+		for _, id := range ids {
+			rs = append(rs, store.Record{ID: id, Data: obj(t, map[string]any{"email": id + "@example.org"})})
+		}
+		return rs
+	}
+	if err := s.InsertMany(ctx, coll, nil); err != nil {
+		t.Fatalf("InsertMany(none): %v", err)
+	}
+	if err := s.InsertMany(ctx, coll, recs("a", "b", "c")); err != nil {
+		t.Fatalf("InsertMany: %v", err)
+	}
+	for _, id := range []string{"a", "b", "c"} {
+		r, err := s.Get(ctx, coll, id)
+		if err != nil || r.Version != 1 || !sameJSON(t, r.Data, obj(t, map[string]any{"email": id + "@example.org"})) {
+			t.Errorf("Get(%s) after InsertMany: %+v, %v", id, r, err)
+		}
+	}
+	taken := recs("d", "e")
+	taken[1].Data = obj(t, map[string]any{"email": "a@example.org"})
+	for _, c := range []struct {
+		name string
+		rs   []store.Record
+		none []string // ids that must not be stored afterwards
+	}{
+		{"an id taken", recs("d", "b"), []string{"d"}},
+		{"an id twice", recs("d", "e", "d"), []string{"d", "e"}},
+		{"a unique value taken", taken, []string{"d", "e"}},
+	} {
+		err := s.InsertMany(ctx, coll, c.rs)
+		wantCode(t, "InsertMany("+c.name+")", err, fault.Conflict)
+		for _, id := range c.none {
+			if _, err := s.Get(ctx, coll, id); fault.CodeOf(err) != fault.NotFound {
+				t.Errorf("InsertMany(%s) failed but stored %s (%v): it must store all or none", c.name, id, err)
+			}
+		}
+	}
+	if n, err := s.Count(ctx, coll, nil); err != nil || n != 3 {
+		t.Errorf("Count after refused InsertMany: %d, %v; want 3", n, err)
+	}
+	wantCode(t, "InsertMany(no id)", s.InsertMany(ctx, coll, []store.Record{{Data: obj(t, map[string]any{})}}), fault.Invalid)
+	wantCode(t, "InsertMany(undeclared)", s.InsertMany(ctx, "undeclared_"+randomHex(t, 4), recs("x")), fault.Invalid)
 }
 
 func testUniqueIndex(t *testing.T, s store.Documents) {

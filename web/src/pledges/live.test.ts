@@ -18,8 +18,8 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
-  push(msg: object) {
-    this.onmessage?.({ data: JSON.stringify(msg) });
+  push(...msgs: object[]) {
+    this.onmessage?.({ data: msgs.map((m) => JSON.stringify(m)).join('\n') });
   }
   drop(code = 1006) {
     this.readyState = 3;
@@ -71,6 +71,30 @@ describe('LiveConnection', () => {
     expect(second.sent[1]).toEqual({ type: 'presence', topic: 'pledge:p1', itemId: 'item-1' });
     second.push({ type: 'refetch', topic: 'pledge:p1' });
     expect(refetches).toBe(2);
+    live.stop();
+  });
+
+  it('reads every message of a frame that holds several, one per line', () => {
+    const sockets: FakeSocket[] = [];
+    const events: number[] = [];
+    const live = new LiveConnection({
+      topic: 'pledge:p1',
+      open: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      handlers: { onEvent: (e) => events.push(e.id) },
+    });
+    live.start();
+    const s = sockets[0]!;
+    s.open();
+    s.push(
+      { type: 'subscribed', topic: 'pledge:p1', last: 0 },
+      { type: 'event', topic: 'pledge:p1', id: 1, event: 'pledge.item_edited', actor: 'a', data: { text: 'one\ntwo' } },
+      { type: 'event', topic: 'pledge:p1', id: 2, event: 'pledge.item_edited', actor: 'b', data: {} },
+    );
+    expect(events).toEqual([1, 2]);
     live.stop();
   });
 

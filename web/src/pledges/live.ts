@@ -145,7 +145,8 @@ export class LiveConnection {
       socket.send(JSON.stringify(subscribe));
     };
     socket.onmessage = (ev) => {
-      if (typeof ev.data === 'string') this.receive(ev.data);
+      // A busy server sends what waited in one frame, one message per line.
+      if (typeof ev.data === 'string') for (const line of ev.data.split('\n')) this.receive(line);
     };
     socket.onerror = () => undefined; // onclose follows and decides
     socket.onclose = (ev) => {
