@@ -61,6 +61,8 @@ const (
 	KindAudit      Kind = "audit"      // a panel's audit trail (PanelID)
 	KindOutbox     Kind = "outbox"     // mail held in the embedded outbox about a panel (PanelID)
 	KindPledge     Kind = "pledge"     // a group's pledge (PanelID, GroupID, GroupHasModerator, Approved = a moderator published a version)
+	KindCase       Kind = "case"       // a moderation case about a piece of content (PanelID, GroupID, OwnerID = the content's author)
+	KindSanction   Kind = "sanction"   // a mute or suspension of a person, or lifting one (OwnerID = the person, PanelID, GroupID for a mute)
 )
 
 // Resource is what a question is about: its kind and just the context the

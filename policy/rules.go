@@ -46,14 +46,23 @@ const (
 	AccountExportOwn Action = "account.export_own" // export one's own data
 	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
 
-	AuditView  Action = "audit.view"  // read a panel's audit trail (coordinators)
-	OutboxView Action = "outbox.view" // read mail held in the embedded outbox about a panel (coordinators)
+	AuditView   Action = "audit.view"   // read and search a panel's audit trail (coordinators)
+	AuditExport Action = "audit.export" // download a panel's audit trail as CSV (coordinators)
+	OutboxView  Action = "outbox.view"  // read mail held in the embedded outbox about a panel (coordinators)
 
 	SpaceView Action = "space.view" // read a group's conversation space
 	SpacePost Action = "space.post" // post in a group's space: only where a moderator is a member (rule 1)
 
 	ContentView          Action = "content.view"            // see group content inside the panel
 	ContentViewByPartner Action = "content.view_by_partner" // a partner sees youth content: approved and published to their organisation (rule 2)
+	ContentReport        Action = "content.report"          // report content one can see to the moderators (rule 6)
+
+	ModerationQueueView     Action = "moderation.queue_view"     // see a panel's moderation queue and its counts (moderators, coordinators)
+	ModerationCaseView      Action = "moderation.case_view"      // see a moderation case: the content, its reports and history
+	ModerationAct           Action = "moderation.act"            // hide, restore, escalate or ask for changes (moderators, coordinators)
+	ModerationApprove       Action = "moderation.approve"        // approve content, letting it reach partners or youth (moderators only: rule 2)
+	ModerationSanction      Action = "moderation.sanction"       // mute or suspend a youth or partner, or lift it (moderators, coordinators)
+	ModerationSanctionStaff Action = "moderation.sanction_staff" // mute or suspend a moderator or coordinator, or lift it (coordinators only)
 
 	PledgeCreate           Action = "pledge.create"            // start a pledge in a group
 	PledgeView             Action = "pledge.view"              // see a pledge as it is drafted: items, history, comments, amendments (never partners: rule 2)
@@ -188,8 +197,9 @@ var rules = map[Action]rule{
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 
-	AuditView:  {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
-	OutboxView: {kind: KindOutbox, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	AuditView:   {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	AuditExport: {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	OutboxView:  {kind: KindOutbox, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
 	SpaceView: {kind: KindSpace, reveals: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
@@ -207,6 +217,28 @@ var rules = map[Action]rule{
 	ContentViewByPartner: {kind: KindContent, reveals: true, grants: []grant{
 		{roles: partners, rel: sameOrg, when: []condition{approved}},
 	}},
+	// Anyone who can see content may report it: the same grants as
+	// content.view and content.view_by_partner (rule 6).
+	ContentReport: {kind: KindContent, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: sameOrg, when: []condition{approved}},
+	}},
+
+	// Moderation (issue 5). The panel's moderators and coordinators see the
+	// queue and the cases and take protective steps (hide, restore,
+	// escalate, ask for changes). Only moderators approve, because approving
+	// is what lets youth content reach partners and partner text reach youth
+	// (rule 2). Sanctions on youth and partners: moderators and coordinators;
+	// on staff: coordinators only. Youth and partners never sanction. That
+	// nobody decides about their own content or sanctions themself is
+	// checked by package moderation, which knows the author.
+	ModerationQueueView:     {kind: KindPanel, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationCaseView:      {kind: KindCase, reveals: true, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationAct:           {kind: KindCase, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationApprove:       {kind: KindCase, grants: []grant{{roles: moderators, rel: inPanel}}},
+	ModerationSanction:      {kind: KindSanction, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationSanctionStaff: {kind: KindSanction, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
 	// Pledges. Drafts stay in the group (and with the panel's supervisors);
 	// partners see only what a moderator published (rule 2).

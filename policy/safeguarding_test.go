@@ -68,7 +68,7 @@ func TestRule1NoPrivateChannelExists(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []Kind{KindPanel, KindGroup, KindSpace, KindContent, KindInvitation, KindProfile, KindConsent, KindMembership, KindAccount, KindAudit, KindOutbox} {
+	for _, k := range []Kind{KindPanel, KindGroup, KindSpace, KindContent, KindInvitation, KindProfile, KindConsent, KindMembership, KindAccount, KindAudit, KindOutbox, KindPledge, KindCase, KindSanction} {
 		if strings.Contains(string(k), "direct") || strings.Contains(string(k), "private") || strings.Contains(string(k), "conversation") {
 			t.Errorf("resource kind %q looks like a person-to-person channel (rule 1)", k)
 		}

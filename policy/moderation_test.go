@@ -1,0 +1,89 @@
+package policy
+
+import (
+	"testing"
+
+	"chorus/consent"
+	"chorus/identity"
+)
+
+// Moderation (issue 5): who reports, who sees the queue, who decides and
+// who sanctions. The matrix (testdata/matrix.txt) checks every combination;
+// these cases name the ones people rely on.
+
+func TestModerationWhoDoesWhat(t *testing.T) {
+	caseIn := func(panel, group, author string) Resource {
+		return Resource{Kind: KindCase, PanelID: panel, GroupID: group, OwnerID: author}
+	}
+	sanctionOf := func(panel, group, who string) Resource {
+		return Resource{Kind: KindSanction, PanelID: panel, GroupID: group, OwnerID: who}
+	}
+	content := func(group, org string, approved bool) Resource {
+		return Resource{Kind: KindContent, PanelID: "p1", GroupID: group, OwnerID: "y13", OrgID: org, Approved: approved}
+	}
+	queue := Resource{Kind: KindPanel, PanelID: "p1"}
+	otherModerator := member("mod2", consent.Adult, identity.Moderator, "p2", "")
+	otherCoordinator := member("coord2", consent.Adult, identity.Coordinator, "p2", "")
+	runRuleCases(t, []ruleCase{
+		// Reporting: whoever can see the content.
+		{"youth reports in own group", youth13, ContentReport, content("g1", "", false), true, ""},
+		{"youth reports without participate", youth13NoOK, ContentReport, content("g1", "", false), false, "consent_required:participate"},
+		{"youth reports another group's content", youth13, ContentReport, content("g2", "", false), false, ReasonNotAMember},
+		{"partner reports approved content published to them", partnerO1, ContentReport, content("g1", "o1", true), true, ""},
+		{"partner reports unapproved content", partnerO1, ContentReport, content("g1", "o1", false), false, ReasonNotApproved},
+		{"partner reports content of another organisation", partnerO1, ContentReport, content("g1", "o2", true), false, ""},
+		{"moderator reports", moderatorP1, ContentReport, content("g2", "", false), true, ""},
+
+		// The queue and cases: the panel's moderators and coordinators.
+		{"moderator sees the queue", moderatorP1, ModerationQueueView, queue, true, ""},
+		{"coordinator sees the queue", coordinator, ModerationQueueView, queue, true, ""},
+		{"moderator of another panel", otherModerator, ModerationQueueView, queue, false, ReasonNotAMember},
+		{"youth never sees the queue", youth17, ModerationQueueView, queue, false, ReasonRoleNotAllowed},
+		{"partner never sees the queue", partnerO1, ModerationQueueView, queue, false, ReasonRoleNotAllowed},
+		{"partner never sees a case", partnerO1, ModerationCaseView, caseIn("p1", "g1", "y13"), false, ""},
+		{"minor holding a moderator role", minorAsStaff, ModerationCaseView, caseIn("p1", "g1", "y13"), false, ReasonAdultsOnly},
+
+		// Deciding: moderators approve; coordinators take protective steps only.
+		{"moderator approves", moderatorP1, ModerationApprove, caseIn("p1", "g2", "y13"), true, ""},
+		{"coordinator cannot approve (rule 2)", coordinator, ModerationApprove, caseIn("p1", "g1", "y13"), false, ReasonRoleNotAllowed},
+		{"coordinator hides", coordinator, ModerationAct, caseIn("p1", "g1", "y13"), true, ""},
+		{"moderator of another panel cannot act", otherModerator, ModerationAct, caseIn("p1", "g1", "y13"), false, ReasonNotAMember},
+		{"ambassador cannot act", youth17, ModerationAct, caseIn("p1", "g1", "y13"), false, ReasonRoleNotAllowed},
+
+		// Sanctions: never by youth; staff only by coordinators.
+		{"moderator mutes a youth", moderatorG1, ModerationSanction, sanctionOf("p1", "g1", "y13"), true, ""},
+		{"moderator cannot sanction staff", moderatorG1, ModerationSanctionStaff, sanctionOf("p1", "g1", "modp"), false, ReasonRoleNotAllowed},
+		{"coordinator sanctions a moderator", coordinator, ModerationSanctionStaff, sanctionOf("p1", "", "mod"), true, ""},
+		{"coordinator of another panel", otherCoordinator, ModerationSanctionStaff, sanctionOf("p1", "", "mod"), false, ReasonNotAMember},
+		{"ambassador cannot mute", youth17, ModerationSanction, sanctionOf("p1", "g1", "y13"), false, ReasonRoleNotAllowed},
+		{"partner cannot mute", partnerO1, ModerationSanction, sanctionOf("p1", "g1", "y13"), false, ReasonRoleNotAllowed},
+
+		// The audit trail: coordinators.
+		{"coordinator exports the audit", coordinator, AuditExport, Resource{Kind: KindAudit, PanelID: "p1"}, true, ""},
+		{"moderator cannot export the audit", moderatorP1, AuditExport, Resource{Kind: KindAudit, PanelID: "p1"}, false, ReasonRoleNotAllowed},
+	})
+}
+
+// Youth never sanction anyone and never decide about content, whatever
+// they hold and wherever the target is.
+func TestYouthNeverModerate(t *testing.T) {
+	for _, a := range []Action{ModerationSanction, ModerationSanctionStaff, ModerationAct, ModerationApprove, ModerationQueueView, ModerationCaseView} {
+		forEachCase(a, func(c matrixCase) {
+			if c.role.IsYouth() || c.role == identity.Partner || c.role == roleNone {
+				if d := Decide(c.s, a, c.r); d.Allow {
+					t.Fatalf("%s: got allow, want deny for %s", a, c)
+				}
+			}
+		})
+	}
+}
+
+// Only coordinators sanction staff: no moderator may mute or suspend
+// another moderator or a coordinator.
+func TestOnlyCoordinatorsSanctionStaff(t *testing.T) {
+	forEachCase(ModerationSanctionStaff, func(c matrixCase) {
+		if d := Decide(c.s, ModerationSanctionStaff, c.r); d.Allow && c.role != identity.Coordinator {
+			t.Fatalf("got allow for %s, want coordinators only", c)
+		}
+	})
+}
