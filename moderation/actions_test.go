@@ -233,3 +233,26 @@ func TestHideAfterApproval(t *testing.T) {
 	}
 	mustAct(t, s, newer.ID, "mod", moderation.Hide)
 }
+
+func TestResubmitWithoutNewHits(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := context.Background()
+	k := mustOpen(t, s, screening(comment("c2", "author"), "phone"))
+	k = mustAct(t, s, k.ID, "mod", moderation.RequestChanges)
+	edited := comment("c2", "author")
+	edited.Excerpt = "no number any more"
+	again, err := s.Resubmit(ctx, edited, "author")
+	if err != nil || again.ID != k.ID || again.Status != moderation.StatusOpen || again.Content.Excerpt != "no number any more" {
+		t.Fatalf("resubmit: got %+v, %v; want the same case open again with the new text", again, err)
+	}
+	if last := again.History[len(again.History)-1]; last.Action != "resubmitted" || last.Actor != "author" {
+		t.Errorf("history ends with %+v, want the author's resubmission", last)
+	}
+	if _, err := s.Resubmit(ctx, comment("never-held", "author"), "author"); !fault.Is(err, fault.NotFound) {
+		t.Errorf("resubmit without a case: got %v, want not found", err)
+	}
+	mustAct(t, s, k.ID, "mod", moderation.Approve)
+	if _, err := s.Resubmit(ctx, edited, "author"); !fault.Is(err, fault.NotFound) {
+		t.Errorf("resubmit after approval: got %v, want not found (no active case)", err)
+	}
+}

@@ -250,6 +250,41 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Case, bool, error) {
 	return c, created, err
 }
 
+// Resubmit records that the author changed content whose case waits for
+// them (changes requested): the case shows the new text and goes back to
+// the queue. A case that is not waiting for the author only gets the new
+// text. Content without an active case is fault.NotFound.
+func (s *Service) Resubmit(ctx context.Context, content ContentRef, actor string) (Case, error) {
+	content, err := content.clean(false)
+	if err != nil {
+		return Case{}, err
+	}
+	d, err := s.activeDoc(ctx, content.Key())
+	if err != nil {
+		return Case{}, err
+	}
+	var from Status
+	c, err := s.updateCase(ctx, d.Value.ID, func(c *Case) error {
+		if !c.Status.Active() {
+			return fault.Errorf(fault.Conflict, "This case is already decided.")
+		}
+		from = c.Status
+		if content.Excerpt != "" {
+			c.Content.Excerpt = content.Excerpt
+		}
+		if c.Status == StatusChangesRequested {
+			c.Status = StatusOpen
+		}
+		c.History = append(c.History, Entry{Action: "resubmitted", Actor: actor, At: s.now().UnixMilli(), Category: c.Category, From: from, To: c.Status})
+		return nil
+	})
+	if err != nil {
+		return Case{}, err
+	}
+	_, err = s.record(ctx, auditFor(c, AuditResubmitted, actor, ""), map[string]any{"kind": c.Kind, "category": c.Category, "from": from, "to": c.Status})
+	return c, err
+}
+
 // setAuthor keeps the newest facts about the author that a caller passed;
 // a caller that knows none (a reporter's request) does not erase them.
 func (c *Case) setAuthor(band string, consents []string) {

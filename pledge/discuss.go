@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"chorus/fault"
+	"chorus/moderation/screen"
 	"chorus/store"
 )
 
@@ -34,7 +35,34 @@ type Comment struct {
 	Current    *Anchor   `json:"currentAnchor,omitempty"` // the anchor mapped to the item's text now
 	AnchorLost bool      `json:"anchorLost,omitempty"`    // the anchored text was deleted
 	Note       string    `json:"note,omitempty"`
+
+	// Held: screening found something (Hits say what and where) or a
+	// moderator asked for changes; only the author and moderators see the
+	// comment until a moderator approves it. Hidden: a moderator hid it.
+	Held   bool         `json:"held,omitempty"`
+	Hits   []screen.Hit `json:"hits,omitempty"`
+	Hidden bool         `json:"hidden,omitempty"`
+	Edited bool         `json:"edited,omitempty"`
 }
+
+// Viewer is who lists comments: held and hidden comments are shown only to
+// their author and to supervisors (moderators and coordinators).
+type Viewer struct {
+	AccountID  string
+	Supervisor bool
+}
+
+func (v Viewer) sees(c Comment) bool {
+	return !(c.Held || c.Hidden) || v.Supervisor || c.Author == v.AccountID
+}
+
+// Moderation outcomes for a comment (ModerateComment).
+const (
+	OutcomeApprove        = "approve"
+	OutcomeHide           = "hide"
+	OutcomeRestore        = "restore"
+	OutcomeRequestChanges = "request_changes"
+)
 
 // CommentInput is a new comment.
 type CommentInput struct {
@@ -83,6 +111,9 @@ func (s *Service) AddComment(ctx context.Context, actor, pledgeID, itemID string
 		a.Quote = string(runes[a.Start:a.End])
 		c.Anchor = &a
 	}
+	if err := s.screenComment(ctx, &c); err != nil {
+		return Comment{}, err
+	}
 	if err := store.InsertAs(ctx, s.Docs, colComments, c.ID, c, time.Time{}); err != nil {
 		return Comment{}, err
 	}
@@ -90,12 +121,134 @@ func (s *Service) AddComment(ctx context.Context, actor, pledgeID, itemID string
 	if err != nil {
 		return Comment{}, err
 	}
+	if c.Held {
+		return c, nil // nobody else hears of it until a moderator approves
+	}
 	return c, s.event(ctx, actor, "pledge.comment_added", pledgeID, map[string]any{"comment": c})
 }
 
-// Comments lists the comments on an item, oldest first, each anchor
-// followed through the edits made since.
-func (s *Service) Comments(ctx context.Context, pledgeID, itemID string) ([]Comment, error) {
+// screenComment holds c when screening finds personal data or listed
+// words in it, in the pledge's language.
+func (s *Service) screenComment(ctx context.Context, c *Comment) error {
+	p, err := s.Pledge(ctx, c.PledgeID)
+	if err != nil {
+		return err
+	}
+	var res screen.Result
+	if s.Screener != nil {
+		res, err = s.Screener.Screen(c.Text, p.Language)
+	} else {
+		res, err = screen.Screen(c.Text, p.Language)
+	}
+	if err != nil {
+		return err
+	}
+	c.Hits = res.Hits
+	if res.Held() {
+		c.Held = true
+	}
+	return nil
+}
+
+// Comment returns one comment, whatever its state (for moderation).
+func (s *Service) Comment(ctx context.Context, commentID string) (Comment, error) {
+	d, err := store.GetAs[Comment](ctx, s.Docs, colComments, commentID)
+	if fault.Is(err, fault.NotFound) {
+		return Comment{}, fault.Errorf(fault.NotFound, "This comment does not exist.")
+	}
+	return d.Value, err
+}
+
+// EditComment lets the author rewrite a comment that is held (after a
+// moderator asked for changes, or screening held it). It is screened again
+// and stays held: a moderator looks at the new text before others see it.
+func (s *Service) EditComment(ctx context.Context, actor, commentID, text string) (Comment, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Comment{}, fault.Errorf(fault.Invalid, "Please write something in your comment.")
+	}
+	if err := checkLength("comment", text, MaxComment); err != nil {
+		return Comment{}, err
+	}
+	return s.updateComment(ctx, commentID, func(c *Comment) error {
+		if c.Author != actor {
+			return fault.Errorf(fault.Forbidden, "Only the person who wrote a comment can change it.")
+		}
+		if !c.Held || c.Hidden {
+			return fault.Errorf(fault.Conflict, "This comment can no longer be changed.")
+		}
+		c.Text, c.Edited = text, true
+		return s.screenComment(ctx, c)
+	})
+}
+
+// ModerateComment carries out a moderator's decision on a comment: approve
+// or restore shows it to the group (live), hide takes it away from everyone
+// but moderators and its author, request_changes keeps it held for the
+// author to edit.
+func (s *Service) ModerateComment(ctx context.Context, actor, commentID, outcome string) (Comment, error) {
+	var wasVisible bool
+	c, err := s.updateComment(ctx, commentID, func(c *Comment) error {
+		wasVisible = !c.Held && !c.Hidden
+		switch outcome {
+		case OutcomeApprove, OutcomeRestore:
+			c.Held, c.Hidden = false, false
+		case OutcomeHide:
+			c.Hidden = true
+		case OutcomeRequestChanges:
+			c.Held = true
+		default:
+			return fault.Errorf(fault.Invalid, "Unknown moderation outcome %q.", outcome)
+		}
+		return nil
+	})
+	if err != nil {
+		return Comment{}, err
+	}
+	visible := !c.Held && !c.Hidden
+	switch {
+	case visible && !wasVisible:
+		it, err := s.Item(ctx, c.PledgeID, c.ItemID)
+		if err != nil {
+			return Comment{}, err
+		}
+		if c, err = s.follow(ctx, c, it); err != nil {
+			return Comment{}, err
+		}
+		return c, s.event(ctx, actor, "pledge.comment_added", c.PledgeID, map[string]any{"comment": c})
+	case !visible && wasVisible:
+		return c, s.event(ctx, actor, "pledge.comment_removed", c.PledgeID, map[string]any{"commentId": c.ID, "itemId": c.ItemID})
+	}
+	return c, nil
+}
+
+// updateComment changes a stored comment with compare-and-set.
+func (s *Service) updateComment(ctx context.Context, commentID string, change func(*Comment) error) (Comment, error) {
+	for range maxAttempts {
+		d, err := store.GetAs[Comment](ctx, s.Docs, colComments, commentID)
+		if fault.Is(err, fault.NotFound) {
+			return Comment{}, fault.Errorf(fault.NotFound, "This comment does not exist.")
+		}
+		if err != nil {
+			return Comment{}, err
+		}
+		c := d.Value
+		if err := change(&c); err != nil {
+			return Comment{}, err
+		}
+		if _, err := store.UpdateAs(ctx, s.Docs, colComments, c.ID, d.Version, c, time.Time{}); fault.Is(err, fault.Conflict) {
+			continue
+		} else if err != nil {
+			return Comment{}, err
+		}
+		return c, nil
+	}
+	return Comment{}, busy()
+}
+
+// Comments lists the comments on an item that v may see, oldest first,
+// each anchor followed through the edits made since.
+func (s *Service) Comments(ctx context.Context, v Viewer, pledgeID, itemID string) ([]Comment, error) {
 	it, err := s.Item(ctx, pledgeID, itemID)
 	if err != nil {
 		return nil, err
@@ -106,6 +259,9 @@ func (s *Service) Comments(ctx context.Context, pledgeID, itemID string) ([]Comm
 	}
 	out := make([]Comment, 0, len(docs))
 	for _, d := range docs {
+		if !v.sees(d.Value) {
+			continue
+		}
 		c, err := s.follow(ctx, d.Value, it)
 		if err != nil {
 			return nil, err

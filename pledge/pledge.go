@@ -23,6 +23,7 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
+	"chorus/moderation/screen"
 	"chorus/store"
 )
 
@@ -173,6 +174,10 @@ type Service struct {
 	// MaxText is the longest item text accepted; NewService sets it to
 	// the constant MaxText.
 	MaxText int
+
+	// Screener screens what youth write before others see it (safeguarding
+	// rule 5); nil means the built-in lists only.
+	Screener *screen.Screener
 
 	locks [64]sync.Mutex // serialise edits of one item within this process
 

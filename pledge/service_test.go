@@ -142,7 +142,7 @@ func TestCommentAnchorsFollowEdits(t *testing.T) {
 	if _, err := s.EditItem(ctx, "a", p.ID, it.ID, pledge.Text, 1, "Ünïcode apps should speak to us in plain words"); err != nil {
 		t.Fatal(err)
 	}
-	cs, err := s.Comments(ctx, p.ID, it.ID)
+	cs, err := s.Comments(ctx, pledge.Viewer{AccountID: "y"}, p.ID, it.ID)
 	if err != nil || len(cs) != 3 {
 		t.Fatalf("comments: %d %v", len(cs), err)
 	}

@@ -19,6 +19,7 @@ import (
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/media"
+	"chorus/moderation"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -35,6 +36,9 @@ type People struct {
 	Outbox   *outbox.Outbox // nil when mail goes out over SMTP
 	Blobs    media.Blobs
 	Pledges  *pledge.Service // pledge drafting
+	// Moderation keeps cases, reports, sanctions and the audit trail; nil
+	// leaves content unscreened by moderators (screening still holds it).
+	Moderation *moderation.Service
 	// PublicURL is where people reach Chorus; links in mails start with it,
 	// and cookies are Secure when it is https.
 	PublicURL string

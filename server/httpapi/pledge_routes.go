@@ -35,6 +35,7 @@ func (a *API) pledgeRoutes() []route {
 		{fiber.MethodPost, "/api/pledges/:id/items/:itemId/restore", a.postPledgeItemRestore},
 		{fiber.MethodGet, "/api/pledges/:id/items/:itemId/comments", a.getPledgeComments},
 		{fiber.MethodPost, "/api/pledges/:id/items/:itemId/comments", a.postPledgeComment},
+		{fiber.MethodPatch, "/api/pledges/:id/comments/:commentId", a.patchPledgeComment},
 		{fiber.MethodGet, "/api/pledges/:id/items/:itemId/amendments", a.getPledgeAmendments},
 		{fiber.MethodPost, "/api/pledges/:id/items/:itemId/amendments", a.postPledgeAmendment},
 		{fiber.MethodPost, "/api/pledges/:id/amendments/:amendmentId/decision", a.postAmendmentDecision},
@@ -569,38 +570,6 @@ func (a *API) postPledgeItemRestore(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"item": it})
-}
-
-func (a *API) getPledgeComments(c *fiber.Ctx) error {
-	_, p, err := a.pledgeFor(c, policy.PledgeView)
-	if err != nil {
-		return err
-	}
-	cs, err := a.people.Pledges.Comments(c.UserContext(), p.ID, c.Params("itemId"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"comments": cs})
-}
-
-func (a *API) postPledgeComment(c *fiber.Ctx) error {
-	cl, p, err := a.pledgeFor(c, policy.PledgeComment)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		ThreadID string         `json:"threadId"`
-		Text     string         `json:"text"`
-		Anchor   *pledge.Anchor `json:"anchor"`
-	}
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	cm, err := a.people.Pledges.AddComment(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"), pledge.CommentInput{ThreadID: in.ThreadID, Text: in.Text, Anchor: in.Anchor})
-	if err != nil {
-		return err
-	}
-	return c.Status(http.StatusCreated).JSON(fiber.Map{"comment": cm})
 }
 
 func (a *API) getPledgeAmendments(c *fiber.Ctx) error {
