@@ -31,7 +31,7 @@ import (
 // errors that the domain layers prevent before a request reaches them, and
 // mail/smtp, whose errors are start-up configuration errors or are wrapped by
 // the domain with a message of its own.
-var messageDirs = []string{"auth", "consent", "identity", "policy", "mail", "pledge", "readability", "realtime", "server", "server/httpapi"}
+var messageDirs = []string{"auth", "consent", "identity", "policy", "mail", "moderation", "moderation/screen", "pledge", "readability", "realtime", "server", "server/httpapi"}
 
 const moduleRoot = "../.."
 
@@ -243,6 +243,11 @@ func shownMessages(t *testing.T) (msgs map[string]string, problems []string) {
 		}
 	}
 	add(fault.MessageOf(errors.New("internal")), "fault.MessageOf")
+	// Problem titles are the HTTP status texts (problem_internal_test.go
+	// checks this list covers every status a problem can have).
+	for _, st := range []int{400, 401, 403, 404, 405, 409, 413, 429, 500, 503} {
+		add(http.StatusText(st), "problem title")
+	}
 	return msgs, problems
 }
 
@@ -347,6 +352,9 @@ func TestProblemsSpeakTheReadersLanguage(t *testing.T) {
 			p := problemOf(t, resp, body, c.status, c.typ)
 			if p.Detail != c.want {
 				t.Errorf("got detail %q, want %q", p.Detail, c.want)
+			}
+			if (c.lang == "en") != (p.Title == http.StatusText(c.status)) || p.Title == "" {
+				t.Errorf("got title %q in %s, want the status text %q in that language", p.Title, c.lang, http.StatusText(c.status))
 			}
 			if got := resp.Header.Get("Content-Language"); got != c.lang {
 				t.Errorf("got Content-Language %q, want %q", got, c.lang)

@@ -83,7 +83,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		return writeProblem(c, Problem{
 			Type:      "/problems/" + string(code),
-			Title:     http.StatusText(status),
+			Title:     translate(languageOf(c), http.StatusText(status)),
 			Status:    status,
 			Detail:    detail,
 			Instance:  c.Path(),
