@@ -13,6 +13,7 @@ import (
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/mail/smtp"
+	"chorus/moderation"
 	"chorus/pledge"
 	"chorus/server/httpapi"
 )
@@ -44,6 +45,10 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	}
 	p.Pledges = pledge.NewService(s.docs)
 	if err := p.Pledges.Declare(ctx); err != nil {
+		return nil, err
+	}
+	p.Moderation = moderation.NewService(s.docs)
+	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
 

@@ -84,6 +84,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.realtimeRoutes()...)
 	rs = append(rs, a.pledgeRoutes()...)
 	rs = append(rs, a.readabilityRoutes()...)
+	rs = append(rs, a.moderationRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 

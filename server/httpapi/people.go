@@ -146,6 +146,10 @@ func (a *API) signedIn(c *fiber.Ctx) (caller, error) {
 		}
 		return caller{}, err
 	}
+	// A suspended account may sign in, but is told why nothing works.
+	if err := a.notSuspended(ctx, cl.Account.ID); err != nil {
+		return caller{}, err
+	}
 	cl.Session = claims.SessionID
 	c.Locals("caller", cl)
 	return cl, nil

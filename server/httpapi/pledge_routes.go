@@ -89,6 +89,9 @@ func (a *API) pledgeFor(c *fiber.Ctx, act policy.Action) (caller, pledge.Pledge,
 	if err := allowed(cl, act, r); err != nil {
 		return caller{}, pledge.Pledge{}, err
 	}
+	if err := a.notMuted(ctx, cl, act, p.GroupID); err != nil {
+		return caller{}, pledge.Pledge{}, err
+	}
 	return cl, p, nil
 }
 
@@ -104,6 +107,9 @@ func (a *API) groupFor(c *fiber.Ctx, act policy.Action) (caller, identity.Group,
 		return caller{}, identity.Group{}, err
 	}
 	if err := allowed(cl, act, policy.Resource{Kind: policy.KindPledge, PanelID: g.PanelID, GroupID: g.ID}); err != nil {
+		return caller{}, identity.Group{}, err
+	}
+	if err := a.notMuted(c.UserContext(), cl, act, g.ID); err != nil {
 		return caller{}, identity.Group{}, err
 	}
 	return cl, g, nil

@@ -55,6 +55,9 @@ func NewTopicPolicy(p *People) *TopicPolicy {
 	if p.Pledges != nil {
 		t.Handle("pledge:", t.pledge)
 	}
+	if p.Moderation != nil {
+		t.Handle("moderation:", t.moderationTopic)
+	}
 	return t
 }
 
@@ -85,6 +88,9 @@ func (t *TopicPolicy) Authorize(ctx context.Context, accountID, topic string) er
 		if fault.Is(err, fault.NotFound) {
 			return fault.Errorf(fault.Unauthorized, "Please sign in.")
 		}
+		return err
+	}
+	if err := t.api.notSuspended(ctx, accountID); err != nil {
 		return err
 	}
 	return rule(ctx, cl.Subject, topic[i+1:])

@@ -1,0 +1,723 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"chorus/consent"
+	"chorus/fault"
+	"chorus/identity"
+	"chorus/mail"
+	"chorus/moderation"
+	"chorus/moderation/helpline"
+	"chorus/pledge"
+	"chorus/policy"
+	"chorus/store"
+)
+
+// Moderation over HTTP (issue 5): the queue, cases and the actions on them,
+// reports by anyone who can see content, sanctions, and the audit trail.
+// Every decision about who may do what is the policy's; package moderation
+// keeps the record. The content itself is reached through the registry in
+// moderation_content.go.
+
+func (a *API) moderationRoutes() []route {
+	return []route{
+		{fiber.MethodGet, "/api/moderation/queue", a.getModerationQueue},
+		{fiber.MethodGet, "/api/moderation/cases/:id", a.getModerationCase},
+		{fiber.MethodPost, "/api/moderation/cases/:id/actions", a.postModerationAction},
+		{fiber.MethodPost, "/api/reports", a.postReport},
+		{fiber.MethodGet, "/api/helpline", a.getHelpline},
+		{fiber.MethodGet, "/api/moderation/sanctions", a.getSanctions},
+		{fiber.MethodPost, "/api/moderation/sanctions", a.postSanction},
+		{fiber.MethodPost, "/api/moderation/sanctions/:id/lift", a.postSanctionLift},
+		{fiber.MethodGet, "/api/moderation/audit", a.getAudit},
+		{fiber.MethodGet, "/api/moderation/audit.csv", a.getAuditCSV},
+	}
+}
+
+// Limits of this transport.
+const (
+	maxAuditExport     = 100_000            // audit rows in one CSV download
+	maxSanctionMinutes = 10 * 365 * 24 * 60 // a length given in minutes; a mute is further limited to moderation.MaxMute
+)
+
+// --- sanctions enforced on every request ---
+
+// untilText is how a sanction's end is shown in a message: unambiguous in
+// every language, in UTC.
+func untilText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// notSuspended refuses an account a moderator suspended, saying until when.
+func (a *API) notSuspended(ctx context.Context, accountID string) error {
+	if a.people.Moderation == nil {
+		return nil
+	}
+	suspended, until, err := a.people.Moderation.Suspended(ctx, accountID, a.people.Now())
+	switch {
+	case err != nil:
+		return err
+	case !suspended:
+		return nil
+	case until.IsZero():
+		return fault.Errorf(fault.Forbidden, "Your account is paused by a moderator. A coordinator of your panel can tell you more.")
+	}
+	return fault.Errorf(fault.Forbidden, "Your account is paused by a moderator until %s.", untilText(until))
+}
+
+// postingActions are the actions that put someone's words into a group's
+// space: a mute there stops them, reading goes on.
+var postingActions = map[policy.Action]bool{
+	policy.PledgeCreate:  true,
+	policy.PledgeEdit:    true,
+	policy.PledgeComment: true,
+	policy.PledgeAmend:   true,
+}
+
+// notMuted refuses act in groupID's space when it is posting and a
+// moderator muted the caller there.
+func (a *API) notMuted(ctx context.Context, cl caller, act policy.Action, groupID string) error {
+	if a.people.Moderation == nil || groupID == "" || !postingActions[act] {
+		return nil
+	}
+	muted, until, err := a.people.Moderation.Muted(ctx, cl.Account.ID, groupID, a.people.Now())
+	if err != nil || !muted {
+		return err
+	}
+	return fault.Errorf(fault.Forbidden, "A moderator paused your posting in this group until %s. You can still read everything here.", untilText(until))
+}
+
+// moderationTopic allows the live feed of a panel's moderation
+// (moderation:<panelId>) to those who may see its queue: the feed says who
+// reported whom and why.
+func (t *TopicPolicy) moderationTopic(ctx context.Context, s policy.Subject, id string) error {
+	p, err := t.api.people.Identity.Panel(ctx, id)
+	if err != nil {
+		return err
+	}
+	return policy.Check(s, policy.ModerationQueueView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID})
+}
+
+// --- queue and cases ---
+
+// panelsFor is the panel of ?panelId= when the caller may do act there, or,
+// without it, every panel of the caller's where they may. act applies to a
+// panel-wide resource (moderation.queue_view, audit.view, audit.export).
+func (a *API) panelsFor(ctx context.Context, cl caller, act policy.Action, panelID string) ([]string, error) {
+	if panelID != "" {
+		p, err := a.people.Identity.Panel(ctx, panelID)
+		if err != nil {
+			return nil, err
+		}
+		if err := allowed(cl, act, policy.Resource{Kind: act.Kind(), PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+			return nil, err
+		}
+		return []string{p.ID}, nil
+	}
+	var out []string
+	for _, m := range cl.Subject.Memberships {
+		if m.PanelID == "" || slices.Contains(out, m.PanelID) {
+			continue
+		}
+		if policy.Decide(cl.Subject, act, policy.Resource{Kind: act.Kind(), PanelID: m.PanelID}).Allow {
+			out = append(out, m.PanelID)
+		}
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	// Explain with the caller's own panel ("your role doesn't let you").
+	for _, m := range cl.Subject.Memberships {
+		if err := allowed(cl, act, policy.Resource{Kind: act.Kind(), PanelID: m.PanelID}); err != nil {
+			return nil, err
+		}
+	}
+	return nil, allowed(cl, act, policy.Resource{Kind: act.Kind()})
+}
+
+// summaryView is the queue's dashboard. Times are unix milliseconds, as on
+// cases.
+type summaryView struct {
+	Waiting          int                       `json:"waiting"`
+	ByCategory       map[string]int            `json:"byCategory"`
+	ByStatus         map[moderation.Status]int `json:"byStatus"`
+	OldestOpenedAt   int64                     `json:"oldestOpenedAt,omitempty"`
+	OldestAgeSeconds int64                     `json:"oldestAgeSeconds"`
+}
+
+func summaryOf(s moderation.Summary) summaryView {
+	v := summaryView{Waiting: s.Waiting, ByCategory: s.ByCategory, ByStatus: s.ByStatus, OldestAgeSeconds: int64(s.OldestAge / time.Second)}
+	if !s.OldestOpenedAt.IsZero() {
+		v.OldestOpenedAt = s.OldestOpenedAt.UnixMilli()
+	}
+	return v
+}
+
+func (a *API) getModerationQueue(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	panels, err := a.panelsFor(ctx, cl, policy.ModerationQueueView, c.Query("panelId"))
+	if err != nil {
+		return err
+	}
+	limit, err := pledge.ParseNumber("limit", c.Query("limit"), 0)
+	if err != nil {
+		return err
+	}
+	page, err := a.people.Moderation.Queue(ctx, panels, moderation.QueueFilter{Kind: moderation.Kind(c.Query("kind")), Category: c.Query("category"),
+		Status: moderation.Status(c.Query("status")), Limit: int(min(limit, moderation.MaxQueueLimit+1)), After: c.Query("after")})
+	if err != nil {
+		return err
+	}
+	sum, err := a.people.Moderation.Summary(ctx, panels)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"cases": page.Cases, "next": page.Next, "summary": summaryOf(sum)})
+}
+
+func caseResource(cs moderation.Case) policy.Resource {
+	return policy.Resource{Kind: policy.KindCase, PanelID: cs.PanelID, GroupID: cs.GroupID, OwnerID: cs.Content.OwnerID}
+}
+
+// caseFor is every case handler's start: signed in, the case loaded, the
+// policy asked about act.
+func (a *API) caseFor(c *fiber.Ctx, act policy.Action) (caller, moderation.Case, error) {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return caller{}, moderation.Case{}, err
+	}
+	cs, err := a.people.Moderation.Case(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return caller{}, moderation.Case{}, err
+	}
+	if err := allowed(cl, act, caseResource(cs)); err != nil {
+		return caller{}, moderation.Case{}, err
+	}
+	return cl, cs, nil
+}
+
+// caseContentView is the content of a case as the moderator reads it.
+type caseContentView struct {
+	Type       string          `json:"type"`
+	ID         string          `json:"id"`
+	Text       string          `json:"text"`
+	Context    string          `json:"context,omitempty"`
+	Link       string          `json:"link,omitempty"`
+	Language   string          `json:"language,omitempty"`
+	AuthorName string          `json:"authorName,omitempty"`
+	AuthorBand consent.AgeBand `json:"authorBand,omitempty"`
+	// Gone says the content no longer exists (deleted or erased with its
+	// author); Text is then what the case kept of it.
+	Gone bool `json:"gone,omitempty"`
+}
+
+func (a *API) caseContent(ctx context.Context, cl caller, cs moderation.Case) (caseContentView, error) {
+	v := caseContentView{Type: cs.Content.Type, ID: cs.Content.ID, Text: cs.Content.Excerpt}
+	if kind, ok := a.contentTypes()[cs.Content.Type]; ok {
+		info, err := kind.resolve(ctx, cs.Content.ID)
+		switch {
+		case err == nil:
+			v.Text, v.Context, v.Link, v.Language = info.Text, info.Context, info.Link, info.Language
+		case fault.Is(err, fault.NotFound):
+			v.Gone = true
+		default:
+			return caseContentView{}, err
+		}
+	}
+	who, err := a.authorOf(ctx, cl, cs.Content.OwnerID, cs.PanelID, cs.GroupID)
+	if err != nil {
+		return caseContentView{}, err
+	}
+	v.AuthorName, v.AuthorBand = who.name, who.band
+	if v.AuthorBand == "" {
+		v.AuthorBand = consent.AgeBand(cs.AuthorBand)
+	}
+	return v, nil
+}
+
+func (a *API) getModerationCase(c *fiber.Ctx) error {
+	cl, cs, err := a.caseFor(c, policy.ModerationCaseView)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	reports, err := a.people.Moderation.Reports(ctx, cs.ID)
+	if err != nil {
+		return err
+	}
+	content, err := a.caseContent(ctx, cl, cs)
+	if err != nil {
+		return err
+	}
+	r := caseResource(cs)
+	can := map[string]bool{
+		"approve": policy.Decide(cl.Subject, policy.ModerationApprove, r).Allow,
+		"act":     policy.Decide(cl.Subject, policy.ModerationAct, r).Allow,
+	}
+	return c.JSON(fiber.Map{"case": cs, "reports": reports, "content": content, "can": can})
+}
+
+func (a *API) postModerationAction(c *fiber.Ctx) error {
+	if _, err := a.signedIn(c); err != nil {
+		return err
+	}
+	var in struct {
+		Action  string `json:"action"`
+		Reason  string `json:"reason"`
+		Message string `json:"message"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	action := moderation.Action(in.Action)
+	act := policy.ModerationAct
+	if action == moderation.Approve {
+		act = policy.ModerationApprove // approving lets content reach partners or youth (rule 2)
+	}
+	cl, cs, err := a.caseFor(c, act)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	cs, err = a.people.Moderation.Act(ctx, moderation.ActInput{CaseID: cs.ID, Actor: cl.Account.ID, Action: action, Reason: in.Reason, Message: in.Message})
+	if err != nil {
+		return err
+	}
+	// Who sees the content follows the decision.
+	if outcome, ok := outcomeOf[action]; ok {
+		if kind, ok := a.contentTypes()[cs.Content.Type]; ok {
+			if err := kind.apply(ctx, cl.Account.ID, cs.Content.ID, outcome); err != nil && !fault.Is(err, fault.NotFound) {
+				return err
+			}
+		}
+	}
+	return c.JSON(fiber.Map{"case": cs})
+}
+
+// --- reports ---
+
+func (a *API) postReport(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ContentType string `json:"contentType"`
+		ContentID   string `json:"contentId"`
+		Category    string `json:"category"`
+		Text        string `json:"text"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.ContentID == "" {
+		return fault.Errorf(fault.Invalid, "Say which content this is about.")
+	}
+	ctx := c.UserContext()
+	kind, ok := a.contentTypes()[in.ContentType]
+	if !ok {
+		return noContent()
+	}
+	info, err := kind.resolve(ctx, in.ContentID)
+	if fault.Is(err, fault.NotFound) {
+		return noContent()
+	} else if err != nil {
+		return err
+	}
+	// Content the reporter cannot see does not exist for them.
+	if visible, err := a.canSee(ctx, cl, in.ContentType, in.ContentID, info); err != nil {
+		return err
+	} else if !visible {
+		return noContent()
+	}
+	if err := allowed(cl, policy.ContentReport, contentResource(info)); err != nil {
+		return err
+	}
+	who, err := a.authorOf(ctx, cl, info.OwnerID, info.PanelID, info.GroupID)
+	if err != nil {
+		return err
+	}
+	res, err := a.people.Moderation.Report(ctx, moderation.ReportInput{
+		Reporter: cl.Account.ID,
+		Content:  moderation.ContentRef{Type: in.ContentType, ID: in.ContentID, OwnerID: info.OwnerID, Excerpt: info.Text},
+		PanelID:  info.PanelID, GroupID: info.GroupID, Category: in.Category, Text: in.Text,
+		// Panels have no setting of their own for this yet: the default.
+		HideAfter:  moderation.DefaultHideAfter,
+		AuthorBand: string(who.band), AuthorConsents: who.consents,
+	})
+	if err != nil {
+		return err
+	}
+	if hiddenNow(res) {
+		if err := kind.apply(ctx, moderation.System, in.ContentID, outcomeOf[moderation.Hide]); err != nil {
+			return err
+		}
+	}
+	out := fiber.Map{"report": res.Report, "hidden": res.ContentHidden}
+	if res.AlertSafeguardingLead {
+		// Someone may be at risk: the reporter sees where to get help at
+		// once, and the panel's safeguarding lead is alerted (rule 6). The
+		// moderation event on moderation:<panel> is the live alert.
+		out["helpline"] = helpline.For(cl.Account.Country)
+		a.alertSafeguarding(ctx, res.Case)
+	}
+	return c.Status(http.StatusCreated).JSON(out)
+}
+
+// hiddenNow reports whether this very report hid the content.
+func hiddenNow(res moderation.ReportResult) bool {
+	h := res.Case.History
+	return res.ContentHidden && len(h) > 0 && h[len(h)-1].Action == "hidden_by_reports" && h[len(h)-1].At == res.Report.At
+}
+
+func (a *API) getHelpline(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"helpline": helpline.For(cl.Account.Country)})
+}
+
+// alertSafeguarding mails the panel's safeguarding lead, or, when the panel
+// names none, its moderators (its coordinators when it has no moderator):
+// a link to the case and nothing of the content. The report is on record
+// and the live alert is out already, so a mail that cannot be sent is
+// logged rather than failing the reporter's request.
+func (a *API) alertSafeguarding(ctx context.Context, cs moderation.Case) {
+	if err := a.sendSafeguardingAlert(ctx, cs); err != nil && a.deps.Logger != nil {
+		a.deps.Logger.Error("safeguarding alert not mailed", "case", cs.ID, "panel", cs.PanelID, "error", err)
+	}
+}
+
+func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) error {
+	p, err := a.people.Identity.Panel(ctx, cs.PanelID)
+	if err != nil {
+		return err
+	}
+	members, err := a.people.Identity.PanelMembers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	byRole := map[identity.Role][]identity.Account{}
+	var lead []identity.Account
+	for _, m := range members {
+		r := m.Membership.Role
+		if r != identity.Moderator && r != identity.Coordinator {
+			continue
+		}
+		if m.Account.ID == p.Settings.SafeguardingLeadID && len(lead) == 0 {
+			lead = append(lead, m.Account)
+		}
+		if !slices.ContainsFunc(byRole[r], func(x identity.Account) bool { return x.ID == m.Account.ID }) {
+			byRole[r] = append(byRole[r], m.Account)
+		}
+	}
+	to := lead
+	if len(to) == 0 {
+		to = byRole[identity.Moderator]
+	}
+	if len(to) == 0 {
+		to = byRole[identity.Coordinator]
+	}
+	link := a.people.PublicURL + "/moderation/cases/" + cs.ID
+	var errs []error
+	for _, acc := range to {
+		msg := safeguardingMail(acc.Language, p.Name, link)
+		msg.To = acc.Email
+		if err := a.people.Mail.Send(ctx, msg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d of %d alerts not sent: %w", len(errs), len(to), errs[0])
+	}
+	return nil
+}
+
+// safeguardingMail is the alert in the recipient's language. It names the
+// panel and links to the case; who reported, who wrote and what was written
+// stay in Chorus.
+func safeguardingMail(lang, panel, link string) mail.Message {
+	t := map[string][3]string{
+		"en": {"Safeguarding report in %s", "Someone in the panel \"%s\" filed a safeguarding report: a young person may be at risk. Please look at it now:", "The report is at the top of the moderation queue."},
+		"fr": {"Signalement de protection dans %s", "Quelqu’un du panel « %s » a fait un signalement de protection : un ou une jeune est peut-être en danger. Merci de le consulter dès maintenant :", "Le signalement est en tête de la file de modération."},
+		"de": {"Kinderschutz-Meldung in %s", "Jemand im Panel „%s“ hat eine Kinderschutz-Meldung gemacht: Ein junger Mensch ist vielleicht in Gefahr. Bitte sehen Sie sie sich jetzt an:", "Die Meldung steht ganz oben in der Moderationsliste."},
+	}
+	s, ok := t[lang]
+	if !ok {
+		s = t["en"]
+	}
+	intro := fmt.Sprintf(s[1], panel)
+	return mail.Message{Subject: fmt.Sprintf(s[0], panel), Kind: "moderation.safeguarding_alert",
+		Text: intro + "\n\n" + link + "\n\n" + s[2] + "\n",
+		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(link) + "</a></p><p>" + s[2] + "</p>"}
+}
+
+// --- sanctions ---
+
+// sanctionCheck asks the policy whether cl may sanction accountID in a
+// panel (and group): moderation.sanction for youth and partners,
+// moderation.sanction_staff for moderators and coordinators. With
+// mustBeMember, someone who may sanction there learns that the person is
+// not in the panel; anyone else learns nothing about who is.
+func (a *API) sanctionCheck(ctx context.Context, cl caller, accountID, panelID, groupID string, mustBeMember bool) error {
+	r := policy.Resource{Kind: policy.KindSanction, OwnerID: accountID, PanelID: panelID, GroupID: groupID}
+	ms, err := a.people.Identity.Memberships(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	member, staff := staffIn(ms, panelID)
+	act := policy.ModerationSanction
+	if staff {
+		act = policy.ModerationSanctionStaff
+	}
+	if err := allowed(cl, act, r); err != nil {
+		return err
+	}
+	if !member && mustBeMember {
+		return fault.Errorf(fault.NotFound, "There is no such person in this panel.")
+	}
+	return nil
+}
+
+// parseTime reads an RFC 3339 time, or a date (midnight UTC) in a query.
+func parseTime(what, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fault.Errorf(fault.Invalid, "The %s time must be a date such as 2026-03-01 or a date and time such as 2026-03-01T09:00:00Z.", what)
+}
+
+func (a *API) postSanction(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Kind      string `json:"kind"`
+		AccountID string `json:"accountId"`
+		PanelID   string `json:"panelId"`
+		GroupID   string `json:"groupId"`
+		Minutes   int    `json:"minutes"`
+		Until     string `json:"until"`
+		Reason    string `json:"reason"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	kind := moderation.SanctionKind(in.Kind)
+	if kind != moderation.Mute && kind != moderation.Suspend {
+		return fault.Errorf(fault.Invalid, "Choose mute or suspend.")
+	}
+	ctx := c.UserContext()
+	p, err := a.people.Identity.Panel(ctx, in.PanelID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case kind == moderation.Suspend && in.GroupID != "":
+		return fault.Errorf(fault.Invalid, "A suspension covers the whole account: leave out the group.")
+	case in.GroupID != "":
+		if g, err := a.people.Identity.Group(ctx, in.GroupID); err != nil || g.PanelID != p.ID {
+			return fault.Errorf(fault.Invalid, "This group is not part of this panel.")
+		}
+	}
+	if err := a.sanctionCheck(ctx, cl, in.AccountID, p.ID, in.GroupID, true); err != nil {
+		return err
+	}
+	until, err := parseTime("until", in.Until)
+	if err != nil {
+		return err
+	}
+	switch {
+	case in.Minutes < 0 || in.Minutes > maxSanctionMinutes:
+		return fault.Errorf(fault.Invalid, "Give the length in minutes, between 1 and %d.", maxSanctionMinutes)
+	case in.Minutes > 0 && !until.IsZero():
+		return fault.Errorf(fault.Invalid, "Give either a length in minutes or an end time, not both.")
+	}
+	length := time.Duration(in.Minutes) * time.Minute
+	var x moderation.Sanction
+	if kind == moderation.Mute {
+		if !until.IsZero() {
+			length = until.Sub(a.people.Now())
+		}
+		if length == 0 {
+			return fault.Errorf(fault.Invalid, "Say how long the mute lasts: a length in minutes or an end time.")
+		}
+		x, err = a.people.Moderation.Mute(ctx, moderation.MuteInput{By: cl.Account.ID, AccountID: in.AccountID, PanelID: p.ID, GroupID: in.GroupID,
+			For: length, Reason: in.Reason})
+	} else {
+		if length > 0 {
+			until = a.people.Now().Add(length)
+		}
+		x, err = a.people.Moderation.Suspend(ctx, moderation.SuspendInput{By: cl.Account.ID, AccountID: in.AccountID, PanelID: p.ID, Until: until, Reason: in.Reason})
+		if err == nil {
+			// Open pages and sockets of the person end now, not when their
+			// token expires. The suspension holds either way (signedIn
+			// checks it), so a failure here is logged, not returned.
+			if serr := a.people.Sessions.SignOutEverywhere(ctx, in.AccountID); serr != nil && a.deps.Logger != nil {
+				a.deps.Logger.Error("suspended account not signed out", "account", in.AccountID, "error", serr)
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"sanction": x})
+}
+
+// sanction loads one sanction. Package moderation has no getter by id yet,
+// so the stored document is read directly.
+func (a *API) sanction(ctx context.Context, id string) (moderation.Sanction, error) {
+	d, err := store.GetAs[moderation.Sanction](ctx, a.people.Moderation.Docs, moderation.SanctionsCollection, id)
+	if fault.Is(err, fault.NotFound) || (err == nil && d.Value.ID != id) {
+		return moderation.Sanction{}, fault.Errorf(fault.NotFound, "This sanction does not exist.")
+	}
+	return d.Value, err
+}
+
+func (a *API) postSanctionLift(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	x, err := a.sanction(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := a.sanctionCheck(ctx, cl, x.AccountID, x.PanelID, x.GroupID, false); err != nil {
+		return err
+	}
+	x, err = a.people.Moderation.Lift(ctx, moderation.LiftInput{By: cl.Account.ID, SanctionID: x.ID, Reason: in.Reason})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"sanction": x})
+}
+
+// getSanctions lists a person's sanctions in a panel, newest first, ended
+// and lifted ones included: what a moderator needs to lift one.
+func (a *API) getSanctions(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	accountID := c.Query("accountId")
+	if accountID == "" {
+		return fault.Errorf(fault.Invalid, "Say whose sanctions to look up.")
+	}
+	p, err := a.people.Identity.Panel(ctx, c.Query("panelId"))
+	if err != nil {
+		return err
+	}
+	if err := a.sanctionCheck(ctx, cl, accountID, p.ID, "", false); err != nil {
+		return err
+	}
+	all, err := a.people.Moderation.Sanctions(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	out := []moderation.Sanction{}
+	for _, x := range all {
+		if x.PanelID == p.ID {
+			out = append(out, x)
+		}
+	}
+	return c.JSON(fiber.Map{"sanctions": out})
+}
+
+// --- audit ---
+
+// auditQuery reads the audit filters of the query string, for the panels
+// where the caller may do act.
+func (a *API) auditQuery(c *fiber.Ctx, act policy.Action) (moderation.AuditQuery, error) {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return moderation.AuditQuery{}, err
+	}
+	panels, err := a.panelsFor(c.UserContext(), cl, act, c.Query("panelId"))
+	if err != nil {
+		return moderation.AuditQuery{}, err
+	}
+	from, err := parseTime("from", c.Query("from"))
+	if err != nil {
+		return moderation.AuditQuery{}, err
+	}
+	to, err := parseTime("to", c.Query("to"))
+	if err != nil {
+		return moderation.AuditQuery{}, err
+	}
+	limit, err := pledge.ParseNumber("limit", c.Query("limit"), 0)
+	if err != nil {
+		return moderation.AuditQuery{}, err
+	}
+	return moderation.AuditQuery{PanelIDs: panels, Person: c.Query("person"), ContentID: c.Query("contentId"), Action: c.Query("action"),
+		From: from, To: to, Limit: int(min(limit, moderation.MaxAuditLimit+1)), After: c.Query("after")}, nil
+}
+
+func (a *API) getAudit(c *fiber.Ctx) error {
+	q, err := a.auditQuery(c, policy.AuditView)
+	if err != nil {
+		return err
+	}
+	page, err := a.people.Moderation.SearchAudit(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"entries": page.Entries, "next": page.Next})
+}
+
+// getAuditCSV downloads every entry matching the filters (up to
+// maxAuditExport), newest first, for a spreadsheet.
+func (a *API) getAuditCSV(c *fiber.Ctx) error {
+	q, err := a.auditQuery(c, policy.AuditExport)
+	if err != nil {
+		return err
+	}
+	q.Limit = moderation.MaxAuditLimit
+	var entries []moderation.AuditEntry
+	for len(entries) < maxAuditExport {
+		page, err := a.people.Moderation.SearchAudit(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, page.Entries...)
+		if page.Next == "" {
+			break
+		}
+		q.After = page.Next
+	}
+	var buf bytes.Buffer
+	if err := moderation.AuditCSV(&buf, entries); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="moderation-audit.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
