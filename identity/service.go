@@ -77,6 +77,11 @@ type Settings struct {
 	ModeratorsRequired int `json:"moderatorsRequired"`
 	// SafeguardingLeadID is the account alerted on safeguarding reports.
 	SafeguardingLeadID string `json:"safeguardingLeadId,omitempty"`
+	// PartnerPostModeration lets partner text in live sessions reach youth
+	// after screening alone, a moderator checking it afterwards. The
+	// default (false) is pre-moderation: a moderator approves it first
+	// (safeguarding rule 2).
+	PartnerPostModeration bool `json:"partnerPostModeration,omitempty"`
 }
 
 // Group is a small working team inside a panel.

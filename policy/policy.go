@@ -63,6 +63,7 @@ const (
 	KindPledge     Kind = "pledge"     // a group's pledge (PanelID, GroupID, GroupHasModerator, Approved = a moderator published a version)
 	KindCase       Kind = "case"       // a moderation case about a piece of content (PanelID, GroupID, OwnerID = the content's author)
 	KindSanction   Kind = "sanction"   // a mute or suspension of a person, or lifting one (OwnerID = the person, PanelID, GroupID for a mute)
+	KindSession    Kind = "session"    // a supervised live session of a panel, or one being scheduled (PanelID; OrgID = the asker's organisation when the session invited it)
 )
 
 // Resource is what a question is about: its kind and just the context the
@@ -188,11 +189,12 @@ func (g grant) checkConsentAndConditions(s Subject, r Resource) (Decision, stage
 type relation uint8
 
 const (
-	self      relation = 1 << iota // the resource is about the subject
-	sameGroup                      // a membership in the resource's group
-	samePanel                      // a membership anywhere in the resource's panel (includes same group)
-	sameOrg                        // a partner membership in the organisation the resource is published to
-	anywhere                       // the role is held in any membership
+	self       relation = 1 << iota // the resource is about the subject
+	sameGroup                       // a membership in the resource's group
+	samePanel                       // a membership anywhere in the resource's panel (includes same group)
+	sameOrg                         // a partner membership in the organisation the resource is published to
+	anywhere                        // the role is held in any membership
+	orgInPanel                      // a partner membership in the resource's panel, for the organisation it is published (or a session invited)
 )
 
 func isSelf(s Subject, r Resource) bool { return r.OwnerID != "" && r.OwnerID == s.AccountID }
@@ -212,6 +214,9 @@ func relationsOf(s Subject, m identity.Membership, r Resource) relation {
 	}
 	if m.OrgID != "" && m.OrgID == r.OrgID {
 		rel |= sameOrg
+		if m.PanelID != "" && m.PanelID == r.PanelID {
+			rel |= orgInPanel
+		}
 	}
 	return rel
 }
@@ -235,7 +240,7 @@ func noRelationReason(s Subject, r Resource, rl rule) string {
 		}
 	}
 	for _, m := range s.Memberships {
-		if relationsOf(s, m, r)&(samePanel|sameOrg) != 0 {
+		if relationsOf(s, m, r)&(samePanel|sameOrg|orgInPanel) != 0 {
 			return ReasonRoleNotAllowed
 		}
 	}

@@ -79,6 +79,13 @@ const (
 	PledgeClose            Action = "pledge.close"             // close a pledge (coordinators)
 	PledgeViewPublished    Action = "pledge.view_published"    // see the published versions (partners only once a moderator approved: rule 2)
 	PledgeExport           Action = "pledge.export"            // download a version as Markdown or HTML
+
+	SessionSchedule   Action = "session.schedule"   // schedule a supervised live session in a panel (moderators, coordinators)
+	SessionView       Action = "session.view"       // see a live session, be present in it and follow it live
+	SessionPost       Action = "session.post"       // write in a live session's chat (the session also needs enough moderators present: rule 3)
+	SessionAsk        Action = "session.ask"        // put a question on a live session's board (youth)
+	SessionAnswer     Action = "session.answer"     // answer a question on the board (partners of an invited organisation)
+	SessionTranscript Action = "session.transcript" // read and download a session's whole transcript, held and hidden messages included
 )
 
 // Actions lists every action the policy knows, sorted by name.
@@ -289,4 +296,27 @@ var rules = map[Action]rule{
 		{roles: supervisors, rel: inPanel},
 		{roles: partners, rel: inPanel, when: []condition{approved}},
 	}},
+
+	// Live sessions (issue 5), where youth and partners meet. They are
+	// panel-wide: every member of the panel may take part (youth with
+	// participate), and partners only when the session invited their
+	// organisation and they are members of the panel. Whether a session
+	// accepts posts at this moment (enough moderators connected, rule 3)
+	// is not the policy's to say: package livesession checks the live count
+	// on every post. What partners read of youth is also filtered there
+	// (rule 2) and names by VisibleName (rule 4).
+	SessionSchedule: {kind: KindSession, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	SessionView: {kind: KindSession, reveals: true, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel},
+	}},
+	SessionPost: {kind: KindSession, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel},
+	}},
+	SessionAsk:        {kind: KindSession, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	SessionAnswer:     {kind: KindSession, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	SessionTranscript: {kind: KindSession, grants: []grant{{roles: supervisors, rel: inPanel}}},
 }

@@ -41,7 +41,7 @@ func Watchers(r Resource) []Watcher {
 					out = append(out, Watcher{Role: role, PanelID: r.PanelID})
 				case g.rel&sameGroup != 0 && r.PanelID != "" && r.GroupID != "":
 					out = append(out, Watcher{Role: role, PanelID: r.PanelID, GroupID: r.GroupID})
-				case g.rel&sameOrg != 0 && r.OrgID != "":
+				case g.rel&(sameOrg|orgInPanel) != 0 && r.OrgID != "":
 					out = append(out, Watcher{Role: role, OrgID: r.OrgID})
 				}
 			}

@@ -79,6 +79,14 @@ type Config struct {
 	// says why not (its message is shown to the client).
 	Authorize func(ctx context.Context, accountID, topic string) error
 	Logger    *slog.Logger
+	// OnPresence, when set, is told whenever who is in a topic changes (a
+	// connection joined, left, or moved to another item), with the members
+	// as this process knows them now; every process calls it for every
+	// topic, subscribed here or not. It runs on the broker's delivery path,
+	// possibly for two changes at once: it must not block, and it should
+	// read Presence again when it acts rather than rely on the order of
+	// calls.
+	OnPresence func(topic string, members []PresenceMember)
 
 	QueueSize    int           // messages waiting per connection before it is dropped as too slow (256)
 	MaxReplay    int           // events replayed on resume before a refetch is asked instead (500)

@@ -79,9 +79,13 @@ func (h *Hub) onEphemeral(e ephemeral) {
 			}
 		}
 		var (
-			msg []byte
-			seq uint64
+			msg     []byte
+			seq     uint64
+			current []PresenceMember
 		)
+		if h.cfg.OnPresence != nil {
+			current = presenceList(h.presence[e.Topic])
+		}
 		if f := h.presFlush[e.Topic]; f != nil {
 			f.dirty = true // sent when the window ends
 		} else {
@@ -92,6 +96,9 @@ func (h *Hub) onEphemeral(e ephemeral) {
 		h.presMu.Unlock()
 		if msg != nil {
 			h.broadcastPresence(e.Topic, seq, msg)
+		}
+		if h.cfg.OnPresence != nil {
+			h.cfg.OnPresence(e.Topic, current)
 		}
 	case opTyping:
 		if !h.allowTyping(e.Topic, e.AccountID, e.ItemID) {

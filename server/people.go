@@ -14,6 +14,7 @@ import (
 	"chorus/mail/outbox"
 	"chorus/mail/smtp"
 	"chorus/moderation"
+	"chorus/moderation/livesession"
 	"chorus/pledge"
 	"chorus/server/httpapi"
 )
@@ -49,6 +50,12 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	}
 	p.Moderation = moderation.NewService(s.docs)
 	if err := p.Moderation.Declare(ctx); err != nil {
+		return nil, err
+	}
+	// Who is connected comes from the hub (buildRealtime); until then, and
+	// in a process without one, every session is paused.
+	p.LiveSessions = livesession.NewService(s.docs, p.Identity, p.Moderation)
+	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
 

@@ -295,10 +295,12 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 		return nil, err
 	}
 	topics := httpapi.NewTopicPolicy(people)
-	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log})
+	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log,
+		OnPresence: superviseLiveSessions(people, log)})
 	if err != nil {
 		return nil, err
 	}
+	people.LiveSessions.Presence = presentIn(hub)
 	if nb, ok := broker.(*natsbroker.Broker); ok {
 		nb.OnReconnect(hub.Resync) // catch clients up on what was missed while disconnected
 	}

@@ -85,6 +85,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.pledgeRoutes()...)
 	rs = append(rs, a.readabilityRoutes()...)
 	rs = append(rs, a.moderationRoutes()...)
+	rs = append(rs, a.liveSessionRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 

@@ -43,6 +43,9 @@ func (a *API) contentTypes() map[string]moderatedContent {
 	if a.people.Pledges != nil {
 		types[moderation.PledgeComment] = moderatedContent{resolve: a.resolvePledgeComment, apply: a.applyPledgeComment}
 	}
+	if a.people.LiveSessions != nil {
+		types[moderation.SessionMessage] = moderatedContent{resolve: a.resolveSessionMessage, apply: a.applySessionMessage}
+	}
 	return types
 }
 

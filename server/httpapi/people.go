@@ -20,6 +20,7 @@ import (
 	"chorus/mail/outbox"
 	"chorus/media"
 	"chorus/moderation"
+	"chorus/moderation/livesession"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -39,6 +40,9 @@ type People struct {
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil
 	// leaves content unscreened by moderators (screening still holds it).
 	Moderation *moderation.Service
+	// LiveSessions runs supervised live sessions; nil: they are not
+	// available (503).
+	LiveSessions *livesession.Service
 	// PublicURL is where people reach Chorus; links in mails start with it,
 	// and cookies are Secure when it is https.
 	PublicURL string

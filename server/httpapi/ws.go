@@ -17,6 +17,7 @@ import (
 
 	"chorus/auth"
 	"chorus/fault"
+	"chorus/moderation/livesession"
 	"chorus/policy"
 	"chorus/realtime"
 	"chorus/store"
@@ -57,6 +58,9 @@ func NewTopicPolicy(p *People) *TopicPolicy {
 	}
 	if p.Moderation != nil {
 		t.Handle("moderation:", t.moderationTopic)
+	}
+	if p.LiveSessions != nil {
+		t.Handle(livesession.TopicPrefix, t.sessionTopic)
 	}
 	return t
 }

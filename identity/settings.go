@@ -1,0 +1,71 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"chorus/fault"
+	"chorus/store"
+)
+
+// MaxModeratorsRequired is the most moderators a panel may require in a
+// live session: more would leave every session paused.
+const MaxModeratorsRequired = 10
+
+// DefaultModeratorsRequired is the "two adults" rule of safeguarding
+// practice: what a panel requires unless a coordinator changes it, and what
+// a panel stored without the setting is taken to require.
+const DefaultModeratorsRequired = 2
+
+// ModeratorsNeeded is how many moderators must be connected to a live
+// session of a panel with these settings: the setting, 2 when it was never
+// set, and never below 1 (safeguarding rule 3).
+func (st Settings) ModeratorsNeeded() int {
+	n := st.ModeratorsRequired
+	if n == 0 {
+		n = DefaultModeratorsRequired
+	}
+	return max(n, 1)
+}
+
+// SettingsInput changes a panel's settings; a nil field stays as it is.
+type SettingsInput struct {
+	ModeratorsRequired    *int
+	PartnerPostModeration *bool
+}
+
+// UpdateSettings changes a panel's safeguarding settings and records who
+// did it. It decides nothing about permissions (the caller asks the policy,
+// panel.settings.edit).
+//
+// Errors: fault.NotFound for an unknown panel; fault.Invalid when
+// ModeratorsRequired is below 1 or above MaxModeratorsRequired.
+func (s *Service) UpdateSettings(ctx context.Context, actorID, panelID string, in SettingsInput) (Panel, error) {
+	if in.ModeratorsRequired != nil && (*in.ModeratorsRequired < 1 || *in.ModeratorsRequired > MaxModeratorsRequired) {
+		return Panel{}, fault.Errorf(fault.Invalid, "A live session needs at least 1 moderator present, and at most %d can be required.", MaxModeratorsRequired)
+	}
+	for range 20 {
+		d, err := store.GetAs[Panel](ctx, s.Docs, PanelsCollection, panelID)
+		if err != nil {
+			return Panel{}, err
+		}
+		p := d.Value
+		before := p.Settings
+		if in.ModeratorsRequired != nil {
+			p.Settings.ModeratorsRequired = *in.ModeratorsRequired
+		}
+		if in.PartnerPostModeration != nil {
+			p.Settings.PartnerPostModeration = *in.PartnerPostModeration
+		}
+		if p.Settings == before {
+			return p, nil
+		}
+		if _, err := store.UpdateAs(ctx, s.Docs, PanelsCollection, p.ID, d.Version, p, time.Time{}); fault.Is(err, fault.Conflict) {
+			continue
+		} else if err != nil {
+			return Panel{}, err
+		}
+		return p, s.event(ctx, actorID, "identity.panel_settings_changed", "panel:"+p.ID, map[string]any{"before": before, "after": p.Settings})
+	}
+	return Panel{}, fault.Errorf(fault.Conflict, "Several people are changing this panel at the same moment. Please try again.")
+}
