@@ -27,9 +27,13 @@ export const en = (key: string, params: Record<string, string | number> = {}) =>
 export const itemText = (page: Page) => page.locator('.pledge-item').first().locator('textarea[data-field="text"]');
 
 export interface PledgeSetup {
+  panelId: string;
   groupId: string;
   youthA: BrowserContext;
   youthB: BrowserContext;
+  /** Mona Moderator, the group's moderator member (an adult). */
+  moderator: BrowserContext;
+  coordinator: BrowserContext;
 }
 
 export interface Harness {
@@ -135,9 +139,9 @@ export async function startHarness(): Promise<Harness> {
       if (p.role === 'youth') await api(context, 'POST', '/api/me/consents/participate/grant');
       contexts.push(context);
     }
-    const [, youthA, youthB] = contexts;
-    if (!youthA || !youthB) throw new Error('set-up incomplete');
-    return { groupId: group.id, youthA, youthB };
+    const [moderator, youthA, youthB] = contexts;
+    if (!moderator || !youthA || !youthB) throw new Error('set-up incomplete');
+    return { panelId: panel.id, groupId: group.id, youthA, youthB, moderator, coordinator };
   };
 
   const unexpectedProblems = (also?: RegExp) =>

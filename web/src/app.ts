@@ -66,6 +66,8 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
     translateTree(root);
     router?.updateTitle();
   });
+  nav.setPerson(session.me);
+  session.onChange((state) => nav.setPerson(state.signedIn ? state.me : null));
   void session.load();
   router.start();
   return router;

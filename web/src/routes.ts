@@ -10,6 +10,10 @@ import { groupPage } from './pages/people/groupPage';
 import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
 import { mePage } from './pages/people/mePage';
 import { outboxPage } from './pages/people/outboxPage';
+import { moderationAuditPage } from './pages/moderation/auditPage';
+import { moderationCasePage } from './pages/moderation/casePage';
+import { moderationQueuePage } from './pages/moderation/queuePage';
+import { liveSessionPage } from './pages/livesession/sessionPage';
 import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
@@ -48,6 +52,10 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
     { path: '/guardian/:token', titleKey: 'guardianPage.title', render: (p) => guardianPage(ctx, p) },
     { path: '/outbox', titleKey: 'outbox.title', render: () => outboxPage(ctx) },
+    { path: '/moderation', titleKey: 'queue.title', render: () => moderationQueuePage(ctx) },
+    { path: '/moderation/cases/:id', titleKey: 'case.title', render: (p) => moderationCasePage(ctx, p) },
+    { path: '/moderation/audit', titleKey: 'audit.title', render: () => moderationAuditPage(ctx) },
+    { path: '/sessions/:id', titleKey: 'session.title', render: (p) => liveSessionPage(ctx, p) },
   ];
 }
 
@@ -59,5 +67,6 @@ export const navItems: readonly NavItem[] = [
   { path: '/pledges', label: 'nav.pledges' },
   { path: '/videos', label: 'nav.videos' },
   { path: '/rounds', label: 'nav.rounds' },
+  { path: '/moderation', label: 'nav.moderation', roles: ['moderator', 'coordinator'] },
   { path: '/about', label: 'nav.about' },
 ];

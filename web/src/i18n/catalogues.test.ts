@@ -36,8 +36,8 @@ describe('catalogues', () => {
       // Only brand names, formats and words that are the same in that language may stay the same.
       const brands = ['app.name', 'document.title', 'nav.videos', 'videos.title', 'org.kindSic', 'panels.org'];
       const cognates: Record<'fr' | 'de', readonly string[]> = {
-        fr: ['account.panels', 'panels.title', 'panels.heading', 'panel.title', 'panel.heading', 'invite.panel', 'invite.title', 'invitations.heading', 'invitations.colEmail', 'invitations.colOrg', 'invitations.colActions', 'org.heading'],
-        de: ['account.panels', 'panels.title', 'panels.heading', 'panel.title', 'panel.heading', 'invite.panel', 'group.panel', 'form.name', 'panel.colName', 'invitations.colOrg'],
+        fr: ['account.panels', 'panels.title', 'panels.heading', 'panel.title', 'panel.heading', 'invite.panel', 'invite.title', 'invitations.heading', 'invitations.colEmail', 'invitations.colOrg', 'invitations.colActions', 'org.heading', 'audit.panel', 'queue.filterPanel', 'audit.action', 'audit.colAction', 'category.publication'],
+        de: ['account.panels', 'panels.title', 'panels.heading', 'panel.title', 'panel.heading', 'invite.panel', 'group.panel', 'form.name', 'panel.colName', 'invitations.colOrg', 'nav.moderation', 'queue.title', 'case.factStatus', 'queue.colStatus', 'queue.filterStatus'],
       };
       expect(same.filter((key) => !brands.includes(key) && !cognates[lang].includes(key))).toEqual([]);
     }

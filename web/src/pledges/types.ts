@@ -79,6 +79,24 @@ export interface PledgeComment {
   currentAnchor?: Anchor;
   anchorLost?: boolean;
   at: string;
+  /** Screening or a moderator holds it: only its author and moderators get it (rule 5). */
+  held?: boolean;
+  /** A moderator hid it. */
+  hidden?: boolean;
+  /** What screening found, as UTF-8 byte offsets into text. */
+  hits?: ScreeningHit[];
+  /** Why it is held, in plain words, already in the reader's language. */
+  reasons?: string[];
+  /** For its author: what a moderator asked to change. */
+  changesMessage?: string;
+  edited?: boolean;
+}
+
+export interface ScreeningHit {
+  kind: string;
+  start: number;
+  end: number;
+  reason: string;
 }
 
 export interface Amendment {

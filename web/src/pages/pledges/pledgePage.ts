@@ -119,6 +119,7 @@ class PledgeEditor {
     this.panel = new SidePanel({
       ctx,
       pledgeId: p.id,
+      me,
       language: p.language,
       can: () => this.detail.can,
       editable: () => this.editable,
@@ -185,6 +186,7 @@ class PledgeEditor {
 
   stop(): void {
     this.live.stop();
+    this.panel.stop();
     for (const v of this.views.values()) v.stop();
     for (const t of this.typing.values()) clearTimeout(t);
   }
@@ -299,7 +301,16 @@ class PledgeEditor {
         if (c) {
           this.panel.commentAdded(c);
           const v = this.views.get(c.itemId);
-          if (!mine && v) this.say(`comment:${c.id}`, 'pledge.announceComment', { name: this.nameOf(ev.actor), n: v.position });
+          // A moderator who approves a held comment sends it out: it is still its author's comment.
+          if (v && ev.actor !== c.author) this.say(`comment:${c.id}`, 'heldComment.approvedAnnounce', { n: v.position });
+          else if (!mine && v) this.say(`comment:${c.id}`, 'pledge.announceComment', { name: this.nameOf(c.author), n: v.position });
+        }
+        break;
+      }
+      case 'pledge.comment_removed': {
+        const v = this.views.get(String(data.itemId));
+        if (this.panel.commentRemoved(String(data.commentId), String(data.itemId)) && v) {
+          this.say(`comment-removed:${String(data.commentId)}`, 'heldComment.removedAnnounce', { n: v.position });
         }
         break;
       }

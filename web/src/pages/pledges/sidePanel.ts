@@ -1,7 +1,9 @@
 // The side panel of the editor: for one item at a time, its comments (in
 // threads, optionally about a part of the text), the proposed changes
 // (amendments, with a diff and accept/decline for those who may decide) and
-// the history (diffs between any two versions, and restore).
+// the history (diffs between any two versions, and restore). Held comments
+// show their author why and what a moderator asked to change (heldComment);
+// comments by others can be reported (reportDialog).
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
@@ -10,7 +12,10 @@ import { codePointToUtf16, utf16ToCodePoint, type DiffOp } from '../../pledges/t
 import type { Abilities, Amendment, ItemField, PledgeComment, Revision } from '../../pledges/types';
 import { confirmDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
+import { reportDialog } from '../moderation/reportDialog';
 import { formatTime } from '../people/common';
+import { commentView } from './commentView';
+import { HeldWatch } from './heldWatch';
 import type { ItemView } from './itemView';
 
 export type Tool = 'comments' | 'amendments' | 'history';
@@ -24,12 +29,16 @@ const toolHeading: Record<Tool, MessageKey> = {
 export interface SidePanelOptions {
   ctx: AppContext;
   pledgeId: string;
+  /** The signed-in person's account id. */
+  me: string;
   language: string;
   can: () => Abilities;
   editable: () => boolean;
   nameOf(accountId: string): string;
   /** Where dialogs go. */
   host: HTMLElement;
+  /** How often to look again while my comment waits for a moderator, in ms (no event tells its author). */
+  heldPollMs?: number;
 }
 
 /** A diff shown with words, not only colour: added and removed parts are named for screen readers. */
@@ -52,8 +61,12 @@ export class SidePanel {
   private tool: Tool | null = null;
   private item: ItemView | null = null;
   private seq = 0;
+  /** Comments whose author sent a changed text back (shown as such until a moderator answers). */
+  private readonly sentBack = new Set<string>();
+  private readonly held: HeldWatch;
 
   constructor(private readonly opts: SidePanelOptions) {
+    this.held = new HeldWatch(opts.me, opts.heldPollMs ?? 10_000);
     this.heading = el('h2', { text: 'pledge.panelHeading', attrs: { id: 'side-panel-heading', tabindex: '-1' } });
     this.body = el('div', { className: 'side-panel-body' }, [el('p', { text: 'pledge.panelEmpty' })]);
     this.element = el('aside', { className: 'side-panel', attrs: { 'aria-labelledby': 'side-panel-heading', id: 'side-panel' } }, [this.heading, this.body]);
@@ -81,11 +94,40 @@ export class SidePanel {
     this.body.replaceChildren(el('p', { text: 'pledge.panelItemRemoved' }));
   }
 
-  /** A comment arrived live: shown when this item's comments are open. */
+  /** Stops looking for moderators' answers (the page is left). */
+  stop(): void {
+    this.held.stop();
+    this.tool = null;
+  }
+
+  /** Whether this item's comments are on screen. */
+  showsComments(itemId: string): boolean {
+    return this.tool === 'comments' && this.item?.id === itemId;
+  }
+
+  /**
+   * A comment arrived live (new, or approved by a moderator): shown when this
+   * item's comments are open; one shown as held is replaced.
+   */
   commentAdded(comment: PledgeComment): void {
-    if (this.tool !== 'comments' || this.item?.id !== comment.itemId) return;
-    if (this.body.querySelector(`[data-comment="${CSS.escape(comment.id)}"]`)) return;
+    if (!this.showsComments(comment.itemId)) return;
+    const shown = this.body.querySelector<HTMLElement>(`[data-comment="${CSS.escape(comment.id)}"]`);
+    if (shown && shown.dataset.held !== 'true') return;
+    this.sentBack.delete(comment.id);
     void this.reload();
+  }
+
+  /** A moderator hid a comment: it leaves the list at once (with its answers, for a first comment). */
+  commentRemoved(commentId: string, itemId: string): boolean {
+    if (!this.showsComments(itemId)) return false;
+    const shown = this.body.querySelector<HTMLElement>(`[data-comment="${CSS.escape(commentId)}"]`);
+    if (!shown) return false;
+    const gone = shown.closest<HTMLElement>('.comment-thread > .comment') === shown ? shown.closest<HTMLElement>('.comment-thread') : shown.closest('li');
+    const hadFocus = gone?.contains(document.activeElement) ?? false;
+    (gone ?? shown).remove();
+    if (!this.body.querySelector('.comment-thread')) this.body.querySelector('.comment-threads')?.replaceWith(el('p', { className: 'empty', text: 'pledge.noComments' }));
+    if (hadFocus) this.heading.focus();
+    return true;
   }
 
   /** Amendments changed live. */
@@ -98,6 +140,7 @@ export class SidePanel {
     const item = this.item;
     if (!tool || !item) return;
     const mine = ++this.seq;
+    this.held.stop();
     this.body.setAttribute('aria-busy', 'true');
     try {
       const content = tool === 'comments' ? await this.comments(item) : tool === 'amendments' ? await this.amendments(item) : await this.history(item);
@@ -116,16 +159,34 @@ export class SidePanel {
 
   // --- comments ---
 
+  private async fetchComments(item: ItemView): Promise<PledgeComment[]> {
+    const { comments } = await this.opts.ctx.api.get<{ comments: PledgeComment[] | null }>(`${this.base(item)}/comments`);
+    return comments ?? [];
+  }
+
   private async comments(item: ItemView): Promise<HTMLElement[]> {
-    const { comments } = await this.opts.ctx.api.get<{ comments: PledgeComment[] }>(`${this.base(item)}/comments`);
+    const comments = await this.fetchComments(item);
+    const seq = this.seq;
+    this.held.watch(comments, () => this.fetchComments(item), (fresh) => {
+      if (seq !== this.seq || !this.showsComments(item.id)) return 'stale';
+      // Never throw away what someone is typing in the panel.
+      const active = document.activeElement;
+      if (active instanceof HTMLTextAreaElement && this.body.contains(active) && active.value.trim() !== '') return 'busy';
+      this.body.replaceChildren(...this.commentList(item, fresh));
+      return 'done';
+    });
+    return this.commentList(item, comments);
+  }
+
+  private commentList(item: ItemView, comments: readonly PledgeComment[]): HTMLElement[] {
     const threads = comments.filter((c) => !c.threadId);
     const list = el(
       'ul',
       { className: 'comment-threads' },
       threads.map((t) =>
         el('li', { className: 'comment-thread' }, [
-          this.comment(t),
-          el('ul', { className: 'comment-replies' }, comments.filter((c) => c.threadId === t.id).map((c) => el('li', {}, [this.comment(c)]))),
+          this.comment(item, t),
+          el('ul', { className: 'comment-replies' }, comments.filter((c) => c.threadId === t.id).map((c) => el('li', {}, [this.comment(item, c)]))),
           ...(this.opts.can().comment ? [this.commentForm(item, t)] : []),
         ]),
       ),
@@ -136,15 +197,30 @@ export class SidePanel {
     ];
   }
 
-  private comment(c: PledgeComment): HTMLElement {
-    const lang = getLanguage();
-    const parts: HTMLElement[] = [
-      el('p', { className: 'comment-meta' }, [plain('strong', this.opts.nameOf(c.author)), document.createTextNode(' · '), plain('time', formatTime(c.at, lang), { attrs: { datetime: c.at } })]),
-    ];
-    if (c.anchorLost) parts.push(el('p', { className: 'anchor-lost', text: 'pledge.anchorLost' }));
-    else if (c.anchor?.quote) parts.push(el('p', { className: 'comment-about' }, [el('span', { text: 'pledge.commentAbout' }), document.createTextNode(' '), plain('q', c.currentAnchor?.quote ?? c.anchor.quote, { attrs: { lang: this.opts.language } })]));
-    parts.push(plain('p', c.text, { className: 'comment-text' }));
-    return el('article', { className: 'comment', attrs: { 'data-comment': c.id } }, parts);
+  private comment(item: ItemView, c: PledgeComment): HTMLElement {
+    return commentView(c, {
+      me: this.opts.me,
+      language: this.opts.language,
+      nameOf: (id) => this.opts.nameOf(id),
+      sentBack: this.sentBack.has(c.id),
+      save: (text) => this.saveEdit(item, c, text),
+      report: () => {
+        void reportDialog({ api: this.opts.ctx.api, host: this.opts.host, contentType: 'pledge_comment', contentId: c.id, quote: c.text, quoteLang: this.opts.language }).then((answer) => {
+          // Enough reports hide it from everyone but moderators: the list follows.
+          if (answer?.hidden) void this.reload();
+        });
+      },
+    });
+  }
+
+  /** The author changed a held comment: it goes back to the moderator. */
+  private async saveEdit(item: ItemView, c: PledgeComment, text: string): Promise<void> {
+    await this.opts.ctx.api.request<{ comment: PledgeComment }>('PATCH', apiPath`/api/pledges/${this.opts.pledgeId}/comments/${c.id}`, { body: { text } });
+    this.sentBack.add(c.id);
+    this.opts.ctx.announce('heldComment.sentBack');
+    if (this.showsComments(item.id)) await this.reload();
+    // The form is gone: focus goes to the comment's note, which now says it was sent back.
+    this.body.querySelector<HTMLElement>(`[data-comment="${CSS.escape(c.id)}"] .held-note`)?.focus();
   }
 
   private commentForm(item: ItemView, thread: PledgeComment | null): HTMLElement {
@@ -178,8 +254,9 @@ export class SidePanel {
       submit.setAttribute('aria-disabled', 'true');
       this.opts.ctx.api
         .post<{ comment: PledgeComment }>(`${this.base(item)}/comments`, body)
-        .then(async () => {
-          this.opts.ctx.announce('pledge.commentSent');
+        .then(async ({ comment }) => {
+          // A held comment is said to be waiting, in the status live region, so screen readers hear it.
+          this.opts.ctx.announce(comment?.held ? 'heldComment.announce' : 'pledge.commentSent');
           await this.reload();
           this.body.querySelector<HTMLTextAreaElement>(`#comment-new-${CSS.escape(item.id)}`)?.focus();
         })

@@ -1,0 +1,139 @@
+// Words for the codes the moderation API sends: categories, kinds,
+// statuses, actions, history steps and age bands. Unknown codes (a newer
+// server) still show, as "Other (code)", rather than as a blank.
+import type { MessageKey, Params } from '../i18n';
+import type { CaseKind, CaseStatus, ModerationAction, ReportCategory } from './types';
+
+/** A catalogue key with its params: what el() and setText() take. */
+export interface Label {
+  key: MessageKey;
+  params?: Params;
+}
+
+const categoryKeys: Readonly<Record<string, MessageKey>> = {
+  bullying: 'category.bullying',
+  personal_data: 'category.personalData',
+  inappropriate: 'category.inappropriate',
+  safeguarding: 'category.safeguarding',
+  other: 'category.other',
+  email: 'category.email',
+  phone: 'category.phone',
+  address: 'category.address',
+  handle: 'category.handle',
+  link: 'category.link',
+  word: 'category.word',
+  publication: 'category.publication',
+  partner_text: 'category.partnerText',
+};
+
+export function categoryLabel(code: string): Label {
+  const key = categoryKeys[code];
+  return key ? { key } : { key: 'category.unknown', params: { code } };
+}
+
+/** The child-friendly choices of the report dialog. */
+export const reportChoiceKey: Readonly<Record<ReportCategory, MessageKey>> = {
+  bullying: 'report.catBullying',
+  personal_data: 'report.catPersonalData',
+  inappropriate: 'report.catInappropriate',
+  safeguarding: 'report.catSafeguarding',
+  other: 'report.catOther',
+};
+
+export const kindKey: Readonly<Record<CaseKind, MessageKey>> = {
+  screening: 'caseKind.screening',
+  report: 'caseKind.report',
+  publication: 'caseKind.publication',
+  partner_text: 'caseKind.partnerText',
+};
+
+export function kindLabel(kind: string): Label {
+  const key = kindKey[kind as CaseKind];
+  return key ? { key } : { key: 'category.unknown', params: { code: kind } };
+}
+
+export const statusKey: Readonly<Record<CaseStatus, MessageKey>> = {
+  open: 'caseStatus.open',
+  changes_requested: 'caseStatus.changesRequested',
+  approved: 'caseStatus.approved',
+  hidden: 'caseStatus.hidden',
+  escalated: 'caseStatus.escalated',
+  closed: 'caseStatus.closed',
+};
+
+export function statusLabel(status: string): Label {
+  const key = statusKey[status as CaseStatus];
+  return key ? { key } : { key: 'category.unknown', params: { code: status } };
+}
+
+export const actionKey: Readonly<Record<ModerationAction, MessageKey>> = {
+  approve: 'action.approve',
+  request_changes: 'action.requestChanges',
+  hide: 'action.hide',
+  restore: 'action.restore',
+  escalate: 'action.escalate',
+};
+
+const entryKeys: Readonly<Record<string, MessageKey>> = {
+  opened: 'caseEntry.opened',
+  resubmitted: 'caseEntry.resubmitted',
+  reported: 'caseEntry.reported',
+  hidden_by_reports: 'caseEntry.hiddenByReports',
+  approve: 'caseEntry.approve',
+  request_changes: 'caseEntry.requestChanges',
+  hide: 'caseEntry.hide',
+  restore: 'caseEntry.restore',
+  escalate: 'caseEntry.escalate',
+};
+
+/** A line of a case's history (Entry.action). */
+export function entryLabel(action: string): Label {
+  const key = entryKeys[action];
+  return key ? { key } : { key: 'caseEntry.other', params: { code: action } };
+}
+
+/** Audit actions (moderation.AuditActions), in the order the search offers them. */
+export const auditActions: readonly string[] = [
+  'moderation.opened',
+  'moderation.resubmitted',
+  'moderation.report',
+  'moderation.hidden_by_reports',
+  'moderation.approve',
+  'moderation.request_changes',
+  'moderation.hide',
+  'moderation.restore',
+  'moderation.escalate',
+  'moderation.mute',
+  'moderation.suspend',
+  'moderation.lift',
+];
+
+const auditKeys: Readonly<Record<string, MessageKey>> = {
+  'moderation.opened': 'auditAction.opened',
+  'moderation.resubmitted': 'auditAction.resubmitted',
+  'moderation.report': 'auditAction.report',
+  'moderation.hidden_by_reports': 'auditAction.hiddenByReports',
+  'moderation.approve': 'auditAction.approve',
+  'moderation.request_changes': 'auditAction.requestChanges',
+  'moderation.hide': 'auditAction.hide',
+  'moderation.restore': 'auditAction.restore',
+  'moderation.escalate': 'auditAction.escalate',
+  'moderation.mute': 'auditAction.mute',
+  'moderation.suspend': 'auditAction.suspend',
+  'moderation.lift': 'auditAction.lift',
+};
+
+export function auditActionLabel(action: string): Label {
+  const key = auditKeys[action];
+  return key ? { key } : { key: 'caseEntry.other', params: { code: action } };
+}
+
+const bandKeys: Readonly<Record<string, MessageKey>> = {
+  adult: 'band.adult',
+  minor_at_consent_age: 'band.minorAtConsentAge',
+  minor_below_consent_age: 'band.minorBelowConsentAge',
+};
+
+export function bandLabel(band: string | undefined): Label {
+  return { key: (band && bandKeys[band]) || 'band.unknown' };
+}

@@ -1,0 +1,87 @@
+// What a held or hidden comment says about itself (safeguarding rule 5 and
+// rule 8, monitoring is visible): to its author, that it waits for a
+// moderator, who can see it, why (the server's reasons, already in plain
+// words), and what a moderator asked to change, with a form to change it;
+// to a moderator, that it is held and where the queue is.
+import { el, plain } from '../../dom';
+import type { PledgeComment } from '../../pledges/types';
+import { button, errorParagraphs } from '../../ui/form';
+
+export interface HeldNoteOptions {
+  comment: PledgeComment;
+  /** The viewer wrote it. */
+  mine: boolean;
+  /** The author already sent a changed text back (shown until the moderator answers). */
+  sentBack: boolean;
+  /** The pledge's language, for the edit field. */
+  language: string;
+  /** Sends the changed text (PATCH); a thrown error is shown in the form. */
+  save(text: string): Promise<void>;
+}
+
+/** Reports whether a comment needs a note: only held or hidden ones do. */
+export function needsNote(c: PledgeComment): boolean {
+  return Boolean(c.held || c.hidden);
+}
+
+/** The note under a held or hidden comment. */
+export function heldNote(opts: HeldNoteOptions): HTMLElement {
+  const c = opts.comment;
+  const parts: HTMLElement[] = [];
+  if (c.hidden) {
+    parts.push(el('p', { text: opts.mine ? 'heldComment.hidden' : 'heldComment.hiddenModerator' }));
+    return el('div', { className: 'held-note held-note-hidden' }, parts);
+  }
+  parts.push(el('p', { className: 'badge badge-wait held-badge', text: 'heldComment.badge' }));
+  parts.push(el('p', { text: opts.mine ? 'heldComment.explain' : 'heldComment.explainModerator' }));
+  const reasons = c.reasons ?? [];
+  if (reasons.length) {
+    parts.push(el('p', { className: 'held-why', text: 'heldComment.why' }), el('ul', { className: 'held-reasons' }, reasons.map((r) => plain('li', r))));
+  }
+  if (opts.mine && opts.sentBack && !c.changesMessage) parts.push(el('p', { className: 'held-sent-back', text: 'heldComment.sentBack' }));
+  if (opts.mine && c.changesMessage) {
+    parts.push(
+      el('div', { className: 'moderator-message' }, [el('p', { text: 'heldComment.moderatorSays' }), plain('blockquote', c.changesMessage)]),
+      editForm(opts),
+    );
+  }
+  if (!opts.mine) parts.push(el('p', {}, [el('a', { text: 'heldComment.openCase', attrs: { href: '/moderation', 'data-route': '' } })]));
+  // Focusable by script: after an edit, focus lands here rather than on the page's start.
+  return el('div', { className: 'held-note', attrs: { tabindex: '-1' } }, parts);
+}
+
+function editForm(opts: HeldNoteOptions): HTMLFormElement {
+  const id = `edit-${opts.comment.id}`;
+  const area = el('textarea', { attrs: { id, rows: '3', maxlength: '2000', lang: opts.language } });
+  area.value = opts.comment.text;
+  const alert = el('div', { className: 'form-error', attrs: { role: 'alert' } });
+  const save = button('heldComment.save', undefined, { type: 'submit', className: 'button button-primary' });
+  const form = el('form', { className: 'comment-form held-edit', attrs: { novalidate: '' } }, [
+    el('label', { text: 'heldComment.editLabel', attrs: { for: id } }),
+    area,
+    alert,
+    el('div', { className: 'form-actions' }, [save]),
+  ]);
+  let busy = false;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const text = area.value.trim();
+    if (!text) {
+      alert.replaceChildren(el('p', { text: 'pledge.commentEmpty' }));
+      area.focus();
+      return;
+    }
+    busy = true;
+    save.setAttribute('aria-disabled', 'true');
+    alert.replaceChildren();
+    opts
+      .save(text)
+      .catch((error: unknown) => alert.replaceChildren(...errorParagraphs(error)))
+      .finally(() => {
+        busy = false;
+        save.removeAttribute('aria-disabled');
+      });
+  });
+  return form;
+}
