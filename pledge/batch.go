@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"chorus/fault"
+	"chorus/moderation/screen"
 	"chorus/store"
 )
 
@@ -134,9 +135,13 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 		<-prev
 	}
 	for _, ev := range editedEvents(batch) {
+		hits := ev.last.it.Hits[ev.last.f]
+		if hits == nil {
+			hits = []screen.Hit{} // the field is clean now: a warning shown goes
+		}
 		err := s.event(ctx, ev.last.actor, "pledge.item_edited", pledgeID, map[string]any{"itemId": ev.last.it.ID, "field": ev.last.f,
 			"text": ev.last.it.field(ev.last.f), "version": ev.last.it.Version, "baseVersion": ev.first.baseVersion,
-			"author": ev.last.actor, "authors": ev.authors, "edits": ev.edits})
+			"author": ev.last.actor, "authors": ev.authors, "edits": ev.edits, "hits": hits})
 		if err != nil {
 			for _, r := range ev.reqs {
 				r.err = err
@@ -254,7 +259,24 @@ func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], b
 	if len(revs) == 0 {
 		return true
 	}
-	err := s.Docs.InsertMany(ctx, colRevisions, revs)
+	// Screen once per batch, what its last edit left, and keep the hits
+	// with the last revision, so that rolling forward finds them too.
+	last := merged[len(merged)-1]
+	err := s.rescreen(p.Language, &cur, d.Value)
+	if err == nil {
+		revs[len(revs)-1], err = store.RecordOf(revisionID(cur.ID, cur.Version), withHits(s.revisionOf(cur, "edited", last.f), cur), time.Time{})
+	}
+	if err != nil {
+		h.cut(first)
+		for _, r := range merged {
+			r.err = err
+		}
+		return true
+	}
+	for _, r := range merged {
+		r.it.Hits = hitsAlike(r.it, cur)
+	}
+	err = s.Docs.InsertMany(ctx, colRevisions, revs)
 	if fault.Is(err, fault.Conflict) {
 		h.cut(first) // those versions are someone else's
 		return false

@@ -134,12 +134,7 @@ func (s *Service) screenComment(ctx context.Context, c *Comment) error {
 	if err != nil {
 		return err
 	}
-	var res screen.Result
-	if s.Screener != nil {
-		res, err = s.Screener.Screen(c.Text, p.Language)
-	} else {
-		res, err = screen.Screen(c.Text, p.Language)
-	}
+	res, err := s.screen(c.Text, p.Language)
 	if err != nil {
 		return err
 	}
@@ -321,6 +316,41 @@ type Amendment struct {
 	At          time.Time `json:"at"`
 	AtMillis    int64     `json:"atMs"`
 	Diff        []DiffOp  `json:"diff"`
+
+	// Held, Hidden and Edited as for a comment: a held or hidden amendment
+	// is seen only by its author and supervisors, and cannot be accepted.
+	// Hits point into Text, ReasonHits into Reason.
+	Held       bool         `json:"held,omitempty"`
+	Hits       []screen.Hit `json:"hits,omitempty"`
+	ReasonHits []screen.Hit `json:"reasonHits,omitempty"`
+	Hidden     bool         `json:"hidden,omitempty"`
+	Edited     bool         `json:"edited,omitempty"`
+}
+
+func (v Viewer) seesAmendment(a Amendment) bool {
+	return !(a.Held || a.Hidden) || v.Supervisor || a.Author == v.AccountID
+}
+
+// screenAmendment holds a when screening finds something in its text or
+// its reason, in the pledge's language.
+func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
+	p, err := s.Pledge(ctx, a.PledgeID)
+	if err != nil {
+		return err
+	}
+	text, err := s.screen(a.Text, p.Language)
+	if err != nil {
+		return err
+	}
+	reason, err := s.screen(a.Reason, p.Language)
+	if err != nil {
+		return err
+	}
+	a.Hits, a.ReasonHits = text.Hits, reason.Hits
+	if text.Held() || reason.Held() {
+		a.Held = true
+	}
+	return nil
 }
 
 // Propose records an amendment to one field of an item, based on its
@@ -353,14 +383,108 @@ func (s *Service) Propose(ctx context.Context, actor, pledgeID, itemID string, f
 	a := Amendment{ID: newID(), PledgeID: pledgeID, ItemID: itemID, Field: f, BaseVersion: it.Version, BaseText: it.field(f), Text: text,
 		Reason: strings.TrimSpace(reason), Author: actor, State: "open", At: now, AtMillis: now.UnixMilli()}
 	a.Diff = Diff(a.BaseText, a.Text)
+	if err := s.screenAmendment(ctx, &a); err != nil {
+		return Amendment{}, err
+	}
 	if err := store.InsertAs(ctx, s.Docs, colAmendments, a.ID, a, time.Time{}); err != nil {
 		return Amendment{}, err
+	}
+	if a.Held {
+		return a, nil // nobody else hears of it until a moderator approves
 	}
 	return a, s.event(ctx, actor, "pledge.amendment_proposed", pledgeID, map[string]any{"amendment": a})
 }
 
-// Amendments lists the amendments of an item, oldest first.
-func (s *Service) Amendments(ctx context.Context, pledgeID, itemID string) ([]Amendment, error) {
+// Amendment returns one amendment, whatever its state (for moderation).
+func (s *Service) Amendment(ctx context.Context, amendmentID string) (Amendment, error) {
+	d, err := store.GetAs[Amendment](ctx, s.Docs, colAmendments, amendmentID)
+	if fault.Is(err, fault.NotFound) {
+		return Amendment{}, noAmendment()
+	}
+	return d.Value, err
+}
+
+func noAmendment() error { return fault.Errorf(fault.NotFound, "This amendment does not exist.") }
+
+// EditAmendment lets the author rewrite an open amendment that is held
+// (screening held it, or a moderator asked for changes). It is screened
+// again and stays held: a moderator looks at it before others see it.
+func (s *Service) EditAmendment(ctx context.Context, actor, amendmentID, text, reason string) (Amendment, error) {
+	if err := checkLength("reason", reason, MaxComment); err != nil {
+		return Amendment{}, err
+	}
+	return s.updateAmendment(ctx, amendmentID, func(a *Amendment) error {
+		if a.Author != actor {
+			return fault.Errorf(fault.Forbidden, "Only the person who proposed an amendment can change it.")
+		}
+		if !a.Held || a.Hidden || a.State != "open" {
+			return fault.Errorf(fault.Conflict, "This amendment can no longer be changed.")
+		}
+		if err := s.checkField(a.Field, text); err != nil {
+			return err
+		}
+		a.Text, a.Reason, a.Edited = text, strings.TrimSpace(reason), true
+		a.Diff = Diff(a.BaseText, a.Text)
+		return s.screenAmendment(ctx, a)
+	})
+}
+
+// ModerateAmendment carries out a moderator's decision on an amendment,
+// as ModerateComment does on a comment.
+func (s *Service) ModerateAmendment(ctx context.Context, actor, amendmentID, outcome string) (Amendment, error) {
+	var wasVisible bool
+	a, err := s.updateAmendment(ctx, amendmentID, func(a *Amendment) error {
+		wasVisible = !a.Held && !a.Hidden
+		switch outcome {
+		case OutcomeApprove, OutcomeRestore:
+			a.Held, a.Hidden = false, false
+		case OutcomeHide:
+			a.Hidden = true
+		case OutcomeRequestChanges:
+			a.Held = true
+		default:
+			return fault.Errorf(fault.Invalid, "Unknown moderation outcome %q.", outcome)
+		}
+		return nil
+	})
+	if err != nil {
+		return Amendment{}, err
+	}
+	switch visible := !a.Held && !a.Hidden; {
+	case visible && !wasVisible:
+		return a, s.event(ctx, actor, "pledge.amendment_proposed", a.PledgeID, map[string]any{"amendment": a})
+	case !visible && wasVisible:
+		return a, s.event(ctx, actor, "pledge.amendment_removed", a.PledgeID, map[string]any{"amendmentId": a.ID, "itemId": a.ItemID})
+	}
+	return a, nil
+}
+
+// updateAmendment changes a stored amendment with compare-and-set.
+func (s *Service) updateAmendment(ctx context.Context, amendmentID string, change func(*Amendment) error) (Amendment, error) {
+	for range maxAttempts {
+		d, err := store.GetAs[Amendment](ctx, s.Docs, colAmendments, amendmentID)
+		if fault.Is(err, fault.NotFound) {
+			return Amendment{}, noAmendment()
+		}
+		if err != nil {
+			return Amendment{}, err
+		}
+		a := d.Value
+		if err := change(&a); err != nil {
+			return Amendment{}, err
+		}
+		if _, err := store.UpdateAs(ctx, s.Docs, colAmendments, a.ID, d.Version, a, time.Time{}); fault.Is(err, fault.Conflict) {
+			continue
+		} else if err != nil {
+			return Amendment{}, err
+		}
+		return a, nil
+	}
+	return Amendment{}, busy()
+}
+
+// Amendments lists the amendments of an item that v may see, oldest first.
+func (s *Service) Amendments(ctx context.Context, v Viewer, pledgeID, itemID string) ([]Amendment, error) {
 	if _, err := s.Item(ctx, pledgeID, itemID); err != nil {
 		return nil, err
 	}
@@ -370,17 +494,20 @@ func (s *Service) Amendments(ctx context.Context, pledgeID, itemID string) ([]Am
 	}
 	out := make([]Amendment, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, d.Value)
+		if v.seesAmendment(d.Value) {
+			out = append(out, d.Value)
+		}
 	}
 	return out, nil
 }
 
 // Decide accepts or declines an open amendment. Accepting merges it into the
-// item like any edit (changes made since it was proposed stay).
+// item like any edit (changes made since it was proposed stay); a held or
+// hidden amendment cannot be accepted (fault.Conflict).
 func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID string, accept bool) (Amendment, error) {
 	d, err := store.GetAs[Amendment](ctx, s.Docs, colAmendments, amendmentID)
 	if fault.Is(err, fault.NotFound) || (err == nil && d.Value.PledgeID != pledgeID) {
-		return Amendment{}, fault.Errorf(fault.NotFound, "This amendment does not exist.")
+		return Amendment{}, noAmendment()
 	}
 	if err != nil {
 		return Amendment{}, err
@@ -388,6 +515,9 @@ func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID strin
 	a := d.Value
 	if a.State != "open" {
 		return Amendment{}, fault.Errorf(fault.Conflict, "Someone already decided about this amendment.")
+	}
+	if accept && (a.Held || a.Hidden) {
+		return Amendment{}, fault.Errorf(fault.Conflict, "A moderator is checking this amendment, so it cannot be accepted yet.")
 	}
 	a.State, a.DecidedBy = "declined", actor
 	if accept {
@@ -415,6 +545,9 @@ func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID strin
 				return Amendment{}, err
 			}
 		}
+	}
+	if a.Held || a.Hidden {
+		return a, nil // declined before anyone else saw it
 	}
 	return a, s.event(ctx, actor, "pledge.amendment_decided", pledgeID, map[string]any{"amendmentId": a.ID, "itemId": a.ItemID, "state": a.State, "version": a.Version})
 }

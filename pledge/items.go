@@ -45,7 +45,7 @@ func (s *Service) AddItem(ctx context.Context, actor, pledgeID string, in ItemIn
 	}
 	now := s.now()
 	it := Item{ID: newID(), PledgeID: pledgeID, Heading: in.Heading, Text: in.Text, Summary: in.Summary, Version: 1, UpdatedBy: actor, UpdatedAt: now}
-	if _, err := s.updatePledge(ctx, pledgeID, func(p *Pledge) error {
+	p, err := s.updatePledge(ctx, pledgeID, func(p *Pledge) error {
 		if err := editable(*p); err != nil {
 			return err
 		}
@@ -54,12 +54,16 @@ func (s *Service) AddItem(ctx context.Context, actor, pledgeID string, in ItemIn
 		}
 		p.ItemIDs = append(p.ItemIDs, it.ID)
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
+		return Item{}, err
+	}
+	if err := s.rescreen(p.Language, &it, Item{}); err != nil {
 		return Item{}, err
 	}
 	// The order names the item before it exists; readers skip an id they
 	// cannot find, so a crash here leaves no broken pledge.
-	if err := store.InsertAs(ctx, s.Docs, colRevisions, revisionID(it.ID, 1), s.revisionOf(it, "created", ""), time.Time{}); err != nil {
+	if err := store.InsertAs(ctx, s.Docs, colRevisions, revisionID(it.ID, 1), withHits(s.revisionOf(it, "created", ""), it), time.Time{}); err != nil {
 		return Item{}, err
 	}
 	if err := store.InsertAs(ctx, s.Docs, colItems, it.ID, it, time.Time{}); err != nil {
@@ -156,6 +160,9 @@ func (s *Service) rollForward(ctx context.Context, itemID string) (store.Doc[Ite
 func itemAt(it Item, r Revision) Item {
 	it.Heading, it.Text, it.Summary, it.Removed = r.Heading, r.Text, r.Summary, r.Removed
 	it.Version, it.UpdatedBy, it.UpdatedAt = r.Version, r.Author, r.At
+	if r.Hits != nil {
+		it.Hits = *r.Hits
+	}
 	return it
 }
 
@@ -181,9 +188,12 @@ func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind stri
 		if err != nil {
 			return Item{}, err
 		}
+		if err := s.rescreen(p.Language, &it, d.Value); err != nil {
+			return Item{}, err
+		}
 		it.Version = d.Value.Version + 1
 		it.UpdatedBy, it.UpdatedAt = actor, s.now()
-		err = store.InsertAs(ctx, s.Docs, colRevisions, revisionID(itemID, it.Version), s.revisionOf(it, kind, f), time.Time{})
+		err = store.InsertAs(ctx, s.Docs, colRevisions, revisionID(itemID, it.Version), withHits(s.revisionOf(it, kind, f), it), time.Time{})
 		if fault.Is(err, fault.Conflict) {
 			continue // someone else took this version: merge again
 		}
@@ -202,6 +212,7 @@ func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind stri
 // edited the text of version baseVersion into newText; the server applies
 // that change to the current text (see Merge), so concurrent edits all
 // survive, and stores the result as the next version with actor as author.
+// The item it returns carries its screening hits (see hitsAlike).
 func (s *Service) EditItem(ctx context.Context, actor, pledgeID, itemID string, f Field, baseVersion int64, newText string) (Item, error) {
 	if err := s.checkField(f, newText); err != nil {
 		return Item{}, err

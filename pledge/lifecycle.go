@@ -3,6 +3,8 @@ package pledge
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"chorus/fault"
@@ -36,6 +38,22 @@ type VersionItem struct {
 
 func versionID(pledgeID string, n int) string { return fmt.Sprintf("%s:v%04d", pledgeID, n) }
 
+// VersionRef is how moderation names version n of a pledge (Version.ID).
+func VersionRef(pledgeID string, n int) string { return versionID(pledgeID, n) }
+
+// ParseVersionRef reads a VersionRef back; ok is false when ref is none.
+func ParseVersionRef(ref string) (pledgeID string, n int, ok bool) {
+	i := strings.LastIndex(ref, ":v")
+	if i <= 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(ref[i+2:])
+	if err != nil || n < 1 || versionID(ref[:i], n) != ref {
+		return "", 0, false
+	}
+	return ref[:i], n, true
+}
+
 // Transition is a move in the life cycle.
 type Transition struct {
 	From, To State
@@ -59,6 +77,8 @@ func Allowed(from, to State) bool { return contains(Transitions, Transition{from
 // Move changes the state of a pledge. Going to review freezes the current
 // items as the next version; publishing makes exactly that version visible
 // to partners (edits made after the review started go to the version after).
+// Neither happens while screening finds something in the items: that is a
+// fault.Conflict naming them (CheckScreened).
 func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (Pledge, error) {
 	cur, err := s.Pledge(ctx, pledgeID)
 	if err != nil {
@@ -69,6 +89,11 @@ func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (P
 	}
 	now := s.now()
 	var snapshot Version
+	if to == Published {
+		if err := s.checkReview(ctx, cur); err != nil {
+			return Pledge{}, err
+		}
+	}
 	if to == InReview {
 		items, err := s.Items(ctx, cur)
 		if err != nil {
@@ -82,6 +107,9 @@ func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (P
 			Status: string(InReview), SubmittedBy: actor, SubmittedAt: now}
 		for _, it := range items {
 			snapshot.Items = append(snapshot.Items, VersionItem{ID: it.ID, Heading: it.Heading, Text: it.Text, Summary: it.Summary, ItemVersion: it.Version})
+		}
+		if err := s.CheckScreened(snapshot); err != nil {
+			return Pledge{}, err
 		}
 		// A review asked for earlier and sent back leaves its copy: replace it.
 		if err := s.Docs.Delete(ctx, colVersions, snapshot.ID); err != nil && !fault.Is(err, fault.NotFound) {

@@ -104,7 +104,17 @@ type Item struct {
 	Removed   bool      `json:"removed,omitempty"`
 	UpdatedBy string    `json:"updatedBy"`
 	UpdatedAt time.Time `json:"updatedAt"`
+
+	// Hits are what screening finds in the item's texts now (personal
+	// data, listed words). Items are written live inside the group, so
+	// they are not held from it; instead a pledge whose items have hits
+	// cannot go to review or be published (safeguarding rules 2 and 5).
+	Hits Hits `json:"hits,omitempty"`
 }
+
+// Hits are the screening hits of an item, by field; a field without hits
+// is absent. Offsets are bytes of that field's text.
+type Hits map[Field][]screen.Hit
 
 func (it Item) field(f Field) string {
 	switch f {
@@ -142,6 +152,10 @@ type Revision struct {
 	Author   string    `json:"author"`
 	At       time.Time `json:"at"`
 	AtMillis int64     `json:"atMs"`
+	// Hits are the item's hits at this version when it was screened with
+	// it: every change but the edits of a batch before its last, which
+	// are screened once, with the last (see storeEdits). Nil: unchanged.
+	Hits *Hits `json:"hits,omitempty"`
 }
 
 // Collections.

@@ -31,9 +31,14 @@ type contentInfo struct {
 // moderated: resolve finds it (fault.NotFound when it does not exist) and
 // apply carries a moderator's decision out on it (outcome: approve, hide,
 // restore or request_changes), so that who sees it follows the case.
+// check, when set, runs before the decision is recorded and may refuse it
+// (the content is not in a state the outcome fits, or the policy says no
+// to what it would do). noReports: the content cannot be reported.
 type moderatedContent struct {
-	resolve func(ctx context.Context, id string) (contentInfo, error)
-	apply   func(ctx context.Context, actor, id string, outcome string) error
+	resolve   func(ctx context.Context, id string) (contentInfo, error)
+	apply     func(ctx context.Context, actor, id string, outcome string) error
+	check     func(ctx context.Context, cl caller, id string, outcome string) error
+	noReports bool
 }
 
 // contentTypes is the registry of moderated content, by moderation content
@@ -42,6 +47,9 @@ func (a *API) contentTypes() map[string]moderatedContent {
 	types := map[string]moderatedContent{}
 	if a.people.Pledges != nil {
 		types[moderation.PledgeComment] = moderatedContent{resolve: a.resolvePledgeComment, apply: a.applyPledgeComment}
+		types[moderation.Amendment] = moderatedContent{resolve: a.resolveAmendment, apply: a.applyAmendment}
+		types[moderation.PledgeVersion] = moderatedContent{resolve: a.resolvePledgeVersion, apply: a.applyPledgeVersion,
+			check: a.checkPledgeVersion, noReports: true}
 	}
 	if a.people.LiveSessions != nil {
 		types[moderation.SessionMessage] = moderatedContent{resolve: a.resolveSessionMessage, apply: a.applySessionMessage}

@@ -289,20 +289,37 @@ func (a *API) postModerationAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	cs, err = a.people.Moderation.Act(ctx, moderation.ActInput{CaseID: cs.ID, Actor: cl.Account.ID, Action: action, Reason: in.Reason, Message: in.Message})
+	cs, err = a.decide(c.UserContext(), cl, cs, action, in.Reason, in.Message)
 	if err != nil {
 		return err
 	}
-	// Who sees the content follows the decision.
-	if outcome, ok := outcomeOf[action]; ok {
-		if kind, ok := a.contentTypes()[cs.Content.Type]; ok {
-			if err := kind.apply(ctx, cl.Account.ID, cs.Content.ID, outcome); err != nil && !fault.Is(err, fault.NotFound) {
-				return err
-			}
+	return c.JSON(fiber.Map{"case": cs})
+}
+
+// decide is the one path of a moderator's decision on a case, from the
+// queue or from a route of the content's own (publishing a pledge): the
+// content may refuse first, the decision is recorded, and then the content
+// follows it (who sees it; for a pledge, its life cycle). The caller has
+// asked the policy already.
+func (a *API) decide(ctx context.Context, cl caller, cs moderation.Case, action moderation.Action, reason, message string) (moderation.Case, error) {
+	kind, known := a.contentTypes()[cs.Content.Type]
+	outcome, follows := outcomeOf[action]
+	follows = follows && known
+	if follows && kind.check != nil {
+		if err := kind.check(ctx, cl, cs.Content.ID, outcome); err != nil {
+			return moderation.Case{}, err
 		}
 	}
-	return c.JSON(fiber.Map{"case": cs})
+	cs, err := a.people.Moderation.Act(ctx, moderation.ActInput{CaseID: cs.ID, Actor: cl.Account.ID, Action: action, Reason: reason, Message: message})
+	if err != nil {
+		return moderation.Case{}, err
+	}
+	if follows {
+		if err := kind.apply(ctx, cl.Account.ID, cs.Content.ID, outcome); err != nil && !fault.Is(err, fault.NotFound) {
+			return moderation.Case{}, err
+		}
+	}
+	return cs, nil
 }
 
 // --- reports ---
@@ -326,7 +343,7 @@ func (a *API) postReport(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	kind, ok := a.contentTypes()[in.ContentType]
-	if !ok {
+	if !ok || kind.noReports {
 		return noContent()
 	}
 	info, err := kind.resolve(ctx, in.ContentID)

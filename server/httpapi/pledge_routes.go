@@ -38,6 +38,7 @@ func (a *API) pledgeRoutes() []route {
 		{fiber.MethodPatch, "/api/pledges/:id/comments/:commentId", a.patchPledgeComment},
 		{fiber.MethodGet, "/api/pledges/:id/items/:itemId/amendments", a.getPledgeAmendments},
 		{fiber.MethodPost, "/api/pledges/:id/items/:itemId/amendments", a.postPledgeAmendment},
+		{fiber.MethodPatch, "/api/pledges/:id/amendments/:amendmentId", a.patchPledgeAmendment},
 		{fiber.MethodPost, "/api/pledges/:id/amendments/:amendmentId/decision", a.postAmendmentDecision},
 	}
 }
@@ -294,9 +295,15 @@ var transitionAction = map[pledge.State]policy.Action{
 	pledge.Closed:    policy.PledgeClose,
 }
 
+// postPledgeTransition moves a pledge in its life cycle. Sending it for
+// review opens its publication case (rule 2); a moderator's publish or
+// request for changes is a decision on that case, the same one the queue
+// makes (reviewPledge), with the optional reason and message on record.
 func (a *API) postPledgeTransition(c *fiber.Ctx) error {
 	var in struct {
-		To string `json:"to"`
+		To      string `json:"to"`
+		Reason  string `json:"reason"`
+		Message string `json:"message"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
@@ -309,7 +316,19 @@ func (a *API) postPledgeTransition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err = a.people.Pledges.Move(c.UserContext(), cl.Account.ID, p.ID, to)
+	ctx := c.UserContext()
+	moderated := a.people.Moderation != nil
+	if moderated && p.State == pledge.InReview && (to == pledge.Published || to == pledge.Draft) {
+		if err := a.reviewPledge(ctx, cl, p, to, in.Reason, in.Message); err != nil {
+			return err
+		}
+		p, err = a.people.Pledges.Pledge(ctx, p.ID)
+	} else {
+		p, err = a.people.Pledges.Move(ctx, cl.Account.ID, p.ID, to)
+		if err == nil && to == pledge.InReview && moderated {
+			_, err = a.openPublication(ctx, cl, p)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -576,58 +595,4 @@ func (a *API) postPledgeItemRestore(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"item": it})
-}
-
-func (a *API) getPledgeAmendments(c *fiber.Ctx) error {
-	_, p, err := a.pledgeFor(c, policy.PledgeView)
-	if err != nil {
-		return err
-	}
-	as, err := a.people.Pledges.Amendments(c.UserContext(), p.ID, c.Params("itemId"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"amendments": as})
-}
-
-func (a *API) postPledgeAmendment(c *fiber.Ctx) error {
-	cl, p, err := a.pledgeFor(c, policy.PledgeAmend)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Field  string `json:"field"`
-		Text   string `json:"text"`
-		Reason string `json:"reason"`
-	}
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	f, err := pledge.ParseField(in.Field)
-	if err != nil {
-		return err
-	}
-	am, err := a.people.Pledges.Propose(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"), f, in.Text, in.Reason)
-	if err != nil {
-		return err
-	}
-	return c.Status(http.StatusCreated).JSON(fiber.Map{"amendment": am})
-}
-
-func (a *API) postAmendmentDecision(c *fiber.Ctx) error {
-	cl, p, err := a.pledgeFor(c, policy.PledgeAmendmentDecide)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Accept bool `json:"accept"`
-	}
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	am, err := a.people.Pledges.Decide(c.UserContext(), cl.Account.ID, p.ID, c.Params("amendmentId"), in.Accept)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"amendment": am})
 }
