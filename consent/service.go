@@ -120,12 +120,7 @@ func NewService(docs store.Documents, sender mail.Sender, subjects Subjects, pub
 
 // Declare declares the consent collections.
 func (s *Service) Declare(ctx context.Context) error {
-	for _, sc := range Schemas {
-		if err := s.Docs.Declare(ctx, sc); err != nil {
-			return fault.Wrap(fault.CodeOf(err), err, "consent: cannot declare "+sc.Collection)
-		}
-	}
-	return nil
+	return store.DeclareAll(ctx, s.Docs, "consent", Schemas)
 }
 
 func (s *Service) now() time.Time {

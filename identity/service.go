@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -148,12 +147,7 @@ func NewService(docs store.Documents) *Service {
 
 // Declare declares the collections.
 func (s *Service) Declare(ctx context.Context) error {
-	for _, sc := range Schemas {
-		if err := s.Docs.Declare(ctx, sc); err != nil {
-			return fmt.Errorf("identity: declare %s: %w", sc.Collection, err)
-		}
-	}
-	return nil
+	return store.DeclareAll(ctx, s.Docs, "identity", Schemas)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -2,7 +2,6 @@ package moderation
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -68,12 +67,7 @@ func NewService(docs store.Documents) *Service {
 
 // Declare declares the collections.
 func (s *Service) Declare(ctx context.Context) error {
-	for _, sc := range Schemas {
-		if err := s.Docs.Declare(ctx, sc); err != nil {
-			return fmt.Errorf("moderation: declare %s: %w", sc.Collection, err)
-		}
-	}
-	return nil
+	return store.DeclareAll(ctx, s.Docs, "moderation", Schemas)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

@@ -13,7 +13,6 @@ package pledge
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"hash/fnv"
 	"strings"
 	"sync"
@@ -207,12 +206,7 @@ func NewService(docs store.Documents) *Service {
 
 // Declare declares the collections.
 func (s *Service) Declare(ctx context.Context) error {
-	for _, sc := range Schemas {
-		if err := s.Docs.Declare(ctx, sc); err != nil {
-			return fmt.Errorf("pledge: declare %s: %w", sc.Collection, err)
-		}
-	}
-	return nil
+	return store.DeclareAll(ctx, s.Docs, "pledge", Schemas)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }

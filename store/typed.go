@@ -84,3 +84,14 @@ func FindAs[T any](ctx context.Context, d Documents, collection string, q Query,
 		q.After = page.Next
 	}
 }
+
+// DeclareAll declares every schema of a domain package at start-up; an
+// error names the package and the collection.
+func DeclareAll(ctx context.Context, d Documents, pkg string, schemas []Schema) error {
+	for _, sc := range schemas {
+		if err := d.Declare(ctx, sc); err != nil {
+			return fault.Wrap(fault.CodeOf(err), err, pkg+": cannot declare "+sc.Collection)
+		}
+	}
+	return nil
+}

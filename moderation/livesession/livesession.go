@@ -3,7 +3,6 @@ package livesession
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -128,12 +127,7 @@ func NewService(docs store.Documents, dir Directory, cases Cases) *Service {
 
 // Declare declares the collections.
 func (s *Service) Declare(ctx context.Context) error {
-	for _, sc := range Schemas {
-		if err := s.Docs.Declare(ctx, sc); err != nil {
-			return fmt.Errorf("livesession: declare %s: %w", sc.Collection, err)
-		}
-	}
-	return nil
+	return store.DeclareAll(ctx, s.Docs, "livesession", Schemas)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
