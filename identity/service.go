@@ -81,6 +81,9 @@ type Settings struct {
 	// default (false) is pre-moderation: a moderator approves it first
 	// (safeguarding rule 2).
 	PartnerPostModeration bool `json:"partnerPostModeration,omitempty"`
+	// ReportsToHide is how many people reporting the same content hide it
+	// until a moderator decides (0: moderation's default).
+	ReportsToHide int `json:"reportsToHide,omitempty"`
 }
 
 // Group is a small working team inside a panel.

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"chorus/fault"
@@ -28,10 +29,18 @@ func (st Settings) ModeratorsNeeded() int {
 	return max(n, 1)
 }
 
+// MaxReportsToHide bounds Settings.ReportsToHide (0 leaves moderation's
+// default, moderation.DefaultHideAfter).
+const MaxReportsToHide = 20
+
 // SettingsInput changes a panel's settings; a nil field stays as it is.
 type SettingsInput struct {
 	ModeratorsRequired    *int
 	PartnerPostModeration *bool
+	ReportsToHide         *int
+	// SafeguardingLeadID names the moderator or coordinator of the panel
+	// alerted first on safeguarding reports; "" clears it.
+	SafeguardingLeadID *string
 }
 
 // UpdateSettings changes a panel's safeguarding settings and records who
@@ -43,6 +52,21 @@ type SettingsInput struct {
 func (s *Service) UpdateSettings(ctx context.Context, actorID, panelID string, in SettingsInput) (Panel, error) {
 	if in.ModeratorsRequired != nil && (*in.ModeratorsRequired < 1 || *in.ModeratorsRequired > MaxModeratorsRequired) {
 		return Panel{}, fault.Errorf(fault.Invalid, "A live session needs at least 1 moderator present, and at most %d can be required.", MaxModeratorsRequired)
+	}
+	if in.ReportsToHide != nil && (*in.ReportsToHide < 1 || *in.ReportsToHide > MaxReportsToHide) {
+		return Panel{}, fault.Errorf(fault.Invalid, "Reports that hide content: choose a number from 1 to %d.", MaxReportsToHide)
+	}
+	if in.SafeguardingLeadID != nil && *in.SafeguardingLeadID != "" {
+		ms, err := s.Memberships(ctx, *in.SafeguardingLeadID)
+		if err != nil && !fault.Is(err, fault.NotFound) {
+			return Panel{}, err
+		}
+		if !slices.ContainsFunc(ms, func(m Membership) bool {
+			centreWide := m.PanelID == "" && m.Role == Coordinator
+			return centreWide || m.PanelID == panelID && (m.Role == Moderator || m.Role == Coordinator)
+		}) {
+			return Panel{}, fault.Errorf(fault.Invalid, "The safeguarding lead must be a moderator or coordinator of this panel.")
+		}
 	}
 	for range 20 {
 		d, err := store.GetAs[Panel](ctx, s.Docs, PanelsCollection, panelID)
@@ -56,6 +80,12 @@ func (s *Service) UpdateSettings(ctx context.Context, actorID, panelID string, i
 		}
 		if in.PartnerPostModeration != nil {
 			p.Settings.PartnerPostModeration = *in.PartnerPostModeration
+		}
+		if in.ReportsToHide != nil {
+			p.Settings.ReportsToHide = *in.ReportsToHide
+		}
+		if in.SafeguardingLeadID != nil {
+			p.Settings.SafeguardingLeadID = *in.SafeguardingLeadID
 		}
 		if p.Settings == before {
 			return p, nil

@@ -58,3 +58,31 @@ func TestPanelSettings(t *testing.T) {
 		t.Errorf("negative: got %d, want 1", n)
 	}
 }
+
+func TestReportsToHideAndSafeguardingLead(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := context.Background()
+	coord, p := setUp(t, s)
+	for _, n := range []int{0, -1, identity.MaxReportsToHide + 1} {
+		if _, err := s.UpdateSettings(ctx, coord.ID, p.ID, identity.SettingsInput{ReportsToHide: &n}); !fault.Is(err, fault.Invalid) {
+			t.Errorf("%d reports: got %v, want invalid", n, err)
+		}
+	}
+	one := 1
+	got, err := s.UpdateSettings(ctx, coord.ID, p.ID, identity.SettingsInput{ReportsToHide: &one})
+	if err != nil || got.Settings.ReportsToHide != 1 {
+		t.Fatalf("one report hides: got %+v, %v", got.Settings, err)
+	}
+	// The lead must supervise the panel: an unknown account is refused,
+	// the panel's coordinator is accepted, and "" clears the lead.
+	stranger, lead, none := "no-such-account", coord.ID, ""
+	if _, err := s.UpdateSettings(ctx, coord.ID, p.ID, identity.SettingsInput{SafeguardingLeadID: &stranger}); !fault.Is(err, fault.Invalid) {
+		t.Errorf("a lead outside the panel: got %v, want invalid", err)
+	}
+	if got, err = s.UpdateSettings(ctx, coord.ID, p.ID, identity.SettingsInput{SafeguardingLeadID: &lead}); err != nil || got.Settings.SafeguardingLeadID != coord.ID {
+		t.Fatalf("the coordinator as lead: got %+v, %v", got.Settings, err)
+	}
+	if got, err = s.UpdateSettings(ctx, coord.ID, p.ID, identity.SettingsInput{SafeguardingLeadID: &none}); err != nil || got.Settings.SafeguardingLeadID != "" || got.Settings.ReportsToHide != 1 {
+		t.Fatalf("clearing the lead: got %+v, %v; want no lead, the threshold kept", got.Settings, err)
+	}
+}

@@ -25,7 +25,6 @@ import (
 
 func (a *API) liveSessionRoutes() []route {
 	return []route{
-		{fiber.MethodPatch, "/api/panels/:panelId/settings", a.patchPanelSettings},
 		{fiber.MethodGet, "/api/panels/:panelId/sessions", a.getLiveSessions},
 		{fiber.MethodPost, "/api/panels/:panelId/sessions", a.postLiveSession},
 		{fiber.MethodGet, "/api/sessions/:id", a.getLiveSession},
@@ -315,25 +314,6 @@ func sessionWatchers(sess livesession.Session) []policy.Watcher {
 }
 
 // --- handlers ---
-
-func (a *API) patchPanelSettings(c *fiber.Ctx) error {
-	cl, p, err := a.panelFor(c, policy.PanelSettingsEdit, policy.KindPanel)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		ModeratorsRequired    *int  `json:"moderatorsRequired"`
-		PartnerPostModeration *bool `json:"partnerPostModeration"`
-	}
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	p, err = a.people.Identity.UpdateSettings(c.UserContext(), cl.Account.ID, p.ID, identity.SettingsInput{ModeratorsRequired: in.ModeratorsRequired, PartnerPostModeration: in.PartnerPostModeration})
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"panel": p})
-}
 
 func (a *API) getLiveSessions(c *fiber.Ctx) error {
 	svc, err := a.liveSessions()

@@ -361,6 +361,10 @@ func (a *API) postReport(c *fiber.Ctx) error {
 	if err := allowed(cl, policy.ContentReport, contentResource(info)); err != nil {
 		return err
 	}
+	panel, err := a.people.Identity.Panel(ctx, info.PanelID)
+	if err != nil {
+		return err
+	}
 	who, err := a.authorOf(ctx, cl, info.OwnerID, info.PanelID, info.GroupID)
 	if err != nil {
 		return err
@@ -369,8 +373,7 @@ func (a *API) postReport(c *fiber.Ctx) error {
 		Reporter: cl.Account.ID,
 		Content:  moderation.ContentRef{Type: in.ContentType, ID: in.ContentID, OwnerID: info.OwnerID, Excerpt: info.Text},
 		PanelID:  info.PanelID, GroupID: info.GroupID, Category: in.Category, Text: in.Text,
-		// Panels have no setting of their own for this yet: the default.
-		HideAfter:  moderation.DefaultHideAfter,
+		HideAfter:  panel.Settings.ReportsToHide,
 		AuthorBand: string(who.band), AuthorConsents: who.consents,
 	})
 	if err != nil {

@@ -23,6 +23,7 @@ func (a *API) panelRoutes() []route {
 		{fiber.MethodGet, "/api/panels", a.getPanels},
 		{fiber.MethodPost, "/api/panels", a.postPanel},
 		{fiber.MethodGet, "/api/panels/:panelId", a.getPanel},
+		{fiber.MethodPatch, "/api/panels/:panelId/settings", a.patchPanelSettings},
 		{fiber.MethodPost, "/api/panels/:panelId/groups", a.postGroup},
 		{fiber.MethodPost, "/api/panels/:panelId/invitations", a.postInvitation},
 		{fiber.MethodPost, "/api/invitations/:id/resend", a.postInvitationResend},
@@ -482,4 +483,27 @@ func invitationMail(lang, panel, link string) mail.Message {
 	return mail.Message{Subject: s[0], Kind: "identity.invitation",
 		Text: intro + "\n\n" + link + "\n\n" + s[2] + "\n",
 		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + link + "\">" + link + "</a></p><p>" + s[2] + "</p>"}
+}
+
+// patchPanelSettings changes a panel's safeguarding settings (coordinators).
+func (a *API) patchPanelSettings(c *fiber.Ctx) error {
+	cl, p, err := a.panelFor(c, policy.PanelSettingsEdit, policy.KindPanel)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ModeratorsRequired    *int    `json:"moderatorsRequired"`
+		PartnerPostModeration *bool   `json:"partnerPostModeration"`
+		ReportsToHide         *int    `json:"reportsToHide"`
+		SafeguardingLeadID    *string `json:"safeguardingLeadId"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	p, err = a.people.Identity.UpdateSettings(c.UserContext(), cl.Account.ID, p.ID, identity.SettingsInput{ModeratorsRequired: in.ModeratorsRequired, PartnerPostModeration: in.PartnerPostModeration,
+		ReportsToHide: in.ReportsToHide, SafeguardingLeadID: in.SafeguardingLeadID})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"panel": p})
 }
