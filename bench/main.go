@@ -3,13 +3,16 @@
 //
 //	go run ./bench                       (or: make bench) everything
 //	go run ./bench -scale 0.1            a quick look (a tenth of every count)
-//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit
+//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit, moderation
 //
 // Store rows compare the storage adapters with the bare libraries under
 // them (ops/s ratios). Real-time rows run a Chorus server as a child
 // process built from ./server: idle websockets (server memory per socket),
 // fan-out of one message to many subscribers against a bare
 // gofiber/websocket broadcast, and many authors co-editing one pledge item.
+// Moderation rows measure screening throughput (texts/s against a regexp
+// pass over the same texts) and how long a report takes to reach a
+// moderator (against a typing message between the same sockets).
 // See README.md for how to read the table. The blob rows need the MinIO
 // binary that `make test` builds; without it they are reported as skipped.
 package main
@@ -28,6 +31,7 @@ import (
 	"time"
 
 	"chorus/bench/realtime"
+	"chorus/bench/screening"
 	"chorus/bench/table"
 )
 
@@ -35,7 +39,7 @@ func main() {
 	realtime.MaybeRunRole() // a re-executed client process or baseline server never returns
 	var (
 		scale       = flag.Float64("scale", 1, "multiply every count and duration (0.1 for a quick look)")
-		only        = flag.String("only", "store,conns,fanout,coedit", "comma-separated parts to run: store, conns, fanout, coedit")
+		only        = flag.String("only", "store,conns,fanout,coedit,moderation", "comma-separated parts to run: store, conns, fanout, coedit, moderation")
 		conns       = flag.Int("conns", 15000, "idle websockets to open against one server")
 		perWorker   = flag.Int("conns-per-worker", 4000, "sockets per client process (at most 5000)")
 		topics      = flag.Int("topics", 300, "group topics the idle sockets spread over")
@@ -44,6 +48,11 @@ func main() {
 		authors     = flag.String("authors", "200,400", "co-editing: comma-separated numbers of authors, one run each")
 		coeditTime  = flag.Duration("coedit-time", 20*time.Second, "co-editing: how long each run edits")
 		interval    = flag.Duration("edit-interval", 300*time.Millisecond, "co-editing: each author edits this often")
+		screenTexts = flag.Int("screen-texts", 200, "moderation: generated 1 KB texts per language for screening")
+		screenRound = flag.Duration("screen-round", 500*time.Millisecond, "moderation: how long one screening round runs (3 rounds per side)")
+		modReports  = flag.Int("mod-reports", 300, "moderation: reports filed, each on its own comment (at most 1000)")
+		modFilers   = flag.Int("mod-reporters", 30, "moderation: youth filing the reports at the same time")
+		modInterval = flag.Duration("mod-interval", 500*time.Millisecond, "moderation: each reporter sends a report or a typing probe this often")
 	)
 	flag.Parse()
 	parts := strings.Split(*only, ",")
@@ -63,7 +72,7 @@ func main() {
 	if want("store") {
 		rows = append(rows, storeRows(runStore(dir, *scale))...)
 	}
-	if want("conns") || want("fanout") || want("coedit") {
+	if want("conns") || want("fanout") || want("coedit") || want("moderation") {
 		rt := runRealtime{ctx: ctx, dir: dir}
 		if err := rt.build(); err != nil {
 			fail(err)
@@ -92,10 +101,20 @@ func main() {
 			check(err, "co-editing")
 			rows, notes = append(rows, r...), append(notes, ns...)
 		}
+		if want("moderation") {
+			r, ns, err := screeningRows(screening.Config{Texts: n(*screenTexts, 10), Size: 1024, Rounds: 3,
+				Round: time.Duration(max(float64(*screenRound)**scale, float64(50*time.Millisecond)))})
+			check(err, "screening")
+			rows, notes = append(rows, r...), append(notes, ns...)
+			r, ns, err = rt.moderation(realtime.ModerationConfig{Reports: min(n(*modReports, 10), 1000), Reporters: n(*modFilers, 3),
+				Interval: *modInterval, SafeguardingEvery: 4})
+			check(err, "moderation queue")
+			rows, notes = append(rows, r...), append(notes, ns...)
+		}
 	}
 	fmt.Printf("Measured %s on %d cores (GOMAXPROCS %s), scale %g.\n\n", time.Now().Format("2006-01-02"), numCPU(), gomaxprocs(), *scale)
 	table.Print(os.Stdout, rows, append([]string{
-		"ratio: store rows = chorus ops/s ÷ baseline ops/s; fan-out rows = baseline p50 ÷ chorus p50 (1.0 = as fast as the bare broadcast); anchor rows have no ratio (the anchor was measured elsewhere).",
+		"ratio: store and screening rows = chorus ÷ baseline (ops/s, texts/s); fan-out and moderation-queue rows = baseline p50 ÷ chorus p50 (1.0 = as fast as the baseline); anchor rows have no ratio (the anchor was measured elsewhere).",
 	}, notes...))
 }
 

@@ -81,4 +81,20 @@ func TestSmoke(t *testing.T) {
 			t.Fatalf("got %+v, want every edit received by every author", res)
 		}
 	})
+	t.Run("moderation queue", func(t *testing.T) {
+		res, err := RunModeration(ctx, srv, fix, ModerationConfig{Reports: 6, Reporters: 3, Interval: 50 * time.Millisecond, SafeguardingEvery: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Reports 0-2 in the first half (2 is safeguarding), 3-5 in the second.
+		for name, got := range map[string]Latency{"socket": res.Socket, "typing": res.Typing, "queue": res.Queue,
+			"socket while fetching": res.SocketQueued, "typing while fetching": res.TypingQueued} {
+			if got.N != 3 || got.Missing != 0 || got.P50 <= 0 {
+				t.Errorf("%s: got %+v, want 3 deliveries, none missing", name, got)
+			}
+		}
+		if res.Failed != 0 || res.Safeguarding.N != 1 || res.Bullying.N != 2 || res.QueueCases != 6 {
+			t.Errorf("got %+v, want every report accepted (1 of 3 safeguarding in the first half) and 6 cases in the last queue answer", res)
+		}
+	})
 }

@@ -1,7 +1,8 @@
 // Package realtime benchmarks Chorus's real-time path against a real server
 // process: idle websockets per server (memory), fan-out of one event to many
 // subscribers (against a bare gofiber/websocket broadcast in the same run),
-// and many authors co-editing one pledge item.
+// many authors co-editing one pledge item, and reports reaching a
+// moderator (against a typing message between the same sockets).
 //
 // The Chorus server always runs as a child process built from ./server, so
 // that its memory is its own and the load generators do not share its Go
