@@ -114,9 +114,14 @@ class QueueScreen {
     setText(this.liveLine, state === 'live' ? 'queue.liveOn' : state === 'connecting' ? 'live.connecting' : state === 'ended' ? 'queue.liveEnded' : 'queue.liveOff');
   }
 
-  /** Several events in a row (a report and its case) make one request. */
+  /**
+   * Events arriving together (a report and its case) make one request, at
+   * most 250 ms after the first of them: the timer is not restarted by later
+   * events, so a steady stream of reports cannot keep the queue from
+   * refreshing.
+   */
   private refetchSoon(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.fetch();
