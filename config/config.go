@@ -27,6 +27,10 @@ type Config struct {
 	MailFrom  string
 	JWTKeys   []string // base64 Ed25519 seeds, newest first; empty: a key file in DataDir
 	LogLevel  slog.Level
+
+	// Safeguarding data a coordinator keeps up to date, read at start.
+	ScreenWordsFile string // JSON {"fr": ["mot", ...], ...}: words screening holds besides the built-in lists
+	HelplinesFile   string // JSON {"FR": {"name", "url", "phone"}, ...}: helplines replacing or adding to the built-in ones
 }
 
 // S3 holds the blob store settings; an empty Endpoint means local disk.
@@ -152,6 +156,10 @@ var Options = []Option{
 			}
 			return nil
 		}},
+	{Name: "SCREEN_WORDS_FILE", Default: "", Description: "JSON file of extra words screening holds, per language ({\"fr\": [\"mot\"]}); empty uses the built-in lists only.",
+		apply: func(c *Config, v string) error { c.ScreenWordsFile = v; return nil }},
+	{Name: "HELPLINES_FILE", Default: "", Description: "JSON file of child helplines per country ({\"FR\": {\"name\": ..., \"url\": ..., \"phone\": ...}}) replacing or adding to the built-in ones; 116 111 stays the fallback.",
+		apply: func(c *Config, v string) error { c.HelplinesFile = v; return nil }},
 	{Name: "CHORUS_LOG_LEVEL", Default: "info", Description: "Log level: debug, info, warn or error.",
 		apply: func(c *Config, v string) error {
 			var l slog.Level

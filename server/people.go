@@ -58,6 +58,9 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
+	if err := loadSafeguardingData(cfg, p); err != nil {
+		return nil, err
+	}
 
 	var keys *auth.KeySet
 	if len(cfg.JWTKeys) > 0 {

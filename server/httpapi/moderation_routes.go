@@ -389,7 +389,7 @@ func (a *API) postReport(c *fiber.Ctx) error {
 		// Someone may be at risk: the reporter sees where to get help at
 		// once, and the panel's safeguarding lead is alerted (rule 6). The
 		// moderation event on moderation:<panel> is the live alert.
-		out["helpline"] = helpline.For(cl.Account.Country)
+		out["helpline"] = a.helplineFor(cl.Account.Country)
 		a.alertSafeguarding(ctx, res.Case)
 	}
 	return c.Status(http.StatusCreated).JSON(out)
@@ -406,7 +406,7 @@ func (a *API) getHelpline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"helpline": helpline.For(cl.Account.Country)})
+	return c.JSON(fiber.Map{"helpline": a.helplineFor(cl.Account.Country)})
 }
 
 // alertSafeguarding mails the panel's safeguarding lead, or, when the panel
@@ -740,4 +740,13 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="moderation-audit.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// helplineFor is the child helpline of a country: the coordinators' file
+// (HELPLINES_FILE) first, then the built-in list, then 116 111.
+func (a *API) helplineFor(country string) helpline.Helpline {
+	if a.people.Helplines != nil {
+		return a.people.Helplines.For(country)
+	}
+	return helpline.For(country)
 }

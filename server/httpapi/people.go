@@ -20,6 +20,7 @@ import (
 	"chorus/mail/outbox"
 	"chorus/media"
 	"chorus/moderation"
+	"chorus/moderation/helpline"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
 	"chorus/policy"
@@ -40,6 +41,8 @@ type People struct {
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil
 	// leaves content unscreened by moderators (screening still holds it).
 	Moderation *moderation.Service
+	// Helplines answers "who can I talk to" for a reporter's country.
+	Helplines *helpline.Directory
 	// LiveSessions runs supervised live sessions; nil: they are not
 	// available (503).
 	LiveSessions *livesession.Service
