@@ -187,6 +187,15 @@ func TestLiveSessionPausesWithoutAModerator(t *testing.T) {
 		t.Fatalf("held message: got %v, want held with reasons", held)
 	}
 
+	// Session messages can be reported by whoever reads them: the youth
+	// reports the partner's message; the partner cannot report a message
+	// held from them (it does not exist for them); nobody reports their own.
+	if r := youth.do("POST", "/api/reports", map[string]any{"contentType": "session_message", "contentId": fromPartner, "category": "inappropriate"}, 201); r["report"] == nil {
+		t.Fatalf("youth reports the partner's message: got %v", r)
+	}
+	problem(t, partner, "POST", "/api/reports", map[string]any{"contentType": "session_message", "contentId": str(held, "id"), "category": "other", "text": "?"}, 404, "not_found")
+	problem(t, partner, "POST", "/api/reports", map[string]any{"contentType": "session_message", "contentId": fromPartner, "category": "other", "text": "mine"}, 400, "invalid")
+
 	// Transcripts for moderators and coordinators only.
 	problem(t, youth, "GET", path+"/transcript", nil, 403, "forbidden")
 	if msgs := coord.do("GET", path+"/transcript", nil, 200)["messages"].([]any); len(msgs) != 6 {

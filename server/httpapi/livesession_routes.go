@@ -576,6 +576,23 @@ func (a *API) resolveSessionMessage(ctx context.Context, id string) (contentInfo
 	return info, nil
 }
 
+// mayReportSessionMessage: whoever takes part in the session and can read
+// the message may report it (what a partner may read is narrower, rule 2).
+func (a *API) mayReportSessionMessage(ctx context.Context, cl caller, id string, _ contentInfo) (bool, error) {
+	m, err := a.people.LiveSessions.MessageByID(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	sess, err := a.people.LiveSessions.Session(ctx, m.SessionID)
+	if err != nil {
+		return false, err
+	}
+	if !policy.Decide(cl.Subject, policy.SessionView, sessionResource(cl.Subject, sess)).Allow {
+		return false, nil
+	}
+	return sessionViewer(cl, sess).Sees(m), nil
+}
+
 func (a *API) applySessionMessage(ctx context.Context, actor, id, outcome string) error {
 	_, err := a.people.LiveSessions.Apply(ctx, actor, id, outcome)
 	return err

@@ -39,6 +39,9 @@ type moderatedContent struct {
 	apply     func(ctx context.Context, actor, id string, outcome string) error
 	check     func(ctx context.Context, cl caller, id string, outcome string) error
 	noReports bool
+	// mayReport replaces the group-content rule (see mayReport) for
+	// content that lives in another kind of space, such as a live session.
+	mayReport func(ctx context.Context, cl caller, id string, info contentInfo) (bool, error)
 }
 
 // contentTypes is the registry of moderated content, by moderation content
@@ -52,7 +55,8 @@ func (a *API) contentTypes() map[string]moderatedContent {
 			check: a.checkPledgeVersion, noReports: true}
 	}
 	if a.people.LiveSessions != nil {
-		types[moderation.SessionMessage] = moderatedContent{resolve: a.resolveSessionMessage, apply: a.applySessionMessage}
+		types[moderation.SessionMessage] = moderatedContent{resolve: a.resolveSessionMessage, apply: a.applySessionMessage,
+			mayReport: a.mayReportSessionMessage}
 	}
 	return types
 }

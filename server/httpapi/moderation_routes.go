@@ -352,14 +352,10 @@ func (a *API) postReport(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	// Content the reporter cannot see does not exist for them.
-	if visible, err := a.canSee(ctx, cl, in.ContentType, in.ContentID, info); err != nil {
+	if ok, err := a.mayReport(ctx, cl, kind, in.ContentType, in.ContentID, info); err != nil {
 		return err
-	} else if !visible {
+	} else if !ok {
 		return noContent()
-	}
-	if err := allowed(cl, policy.ContentReport, contentResource(info)); err != nil {
-		return err
 	}
 	panel, err := a.people.Identity.Panel(ctx, info.PanelID)
 	if err != nil {
@@ -740,6 +736,20 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="moderation-audit.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
+}
+
+// mayReport reports whether cl may report the content. Content the
+// reporter cannot see does not exist for them (no answer says otherwise);
+// group content also needs content.report.
+func (a *API) mayReport(ctx context.Context, cl caller, kind moderatedContent, contentType, id string, info contentInfo) (bool, error) {
+	if kind.mayReport != nil {
+		return kind.mayReport(ctx, cl, id, info)
+	}
+	visible, err := a.canSee(ctx, cl, contentType, id, info)
+	if err != nil || !visible {
+		return false, err
+	}
+	return policy.Decide(cl.Subject, policy.ContentReport, contentResource(info)).Allow, nil
 }
 
 // helplineFor is the child helpline of a country: the coordinators' file
