@@ -14,6 +14,7 @@ import { moderationAuditPage } from './pages/moderation/auditPage';
 import { moderationCasePage } from './pages/moderation/casePage';
 import { moderationQueuePage } from './pages/moderation/queuePage';
 import { liveSessionPage } from './pages/livesession/sessionPage';
+import { mySessionsPage, panelSessionsPage } from './pages/livesession/sessionsPage';
 import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
@@ -47,6 +48,7 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/me', titleKey: 'me.title', render: () => mePage(ctx) },
     { path: '/panels', titleKey: 'panels.title', render: () => panelsPage(ctx) },
     { path: '/panels/:id', titleKey: 'panel.title', render: (p) => panelPage(ctx, p) },
+    { path: '/panels/:id/sessions', titleKey: 'sessions.title', render: (p) => panelSessionsPage(ctx, p) },
     { path: '/groups/:id', titleKey: 'group.title', render: (p) => groupPage(ctx, p) },
     { path: '/pledges/:id', titleKey: 'pledge.title', render: (p) => pledgePage(ctx, p) },
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
@@ -55,6 +57,7 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/moderation', titleKey: 'queue.title', render: () => moderationQueuePage(ctx) },
     { path: '/moderation/cases/:id', titleKey: 'case.title', render: (p) => moderationCasePage(ctx, p) },
     { path: '/moderation/audit', titleKey: 'audit.title', render: () => moderationAuditPage(ctx) },
+    { path: '/sessions', titleKey: 'sessions.title', render: () => mySessionsPage(ctx) },
     { path: '/sessions/:id', titleKey: 'session.title', render: (p) => liveSessionPage(ctx, p) },
   ];
 }
@@ -67,6 +70,7 @@ export const navItems: readonly NavItem[] = [
   { path: '/pledges', label: 'nav.pledges' },
   { path: '/videos', label: 'nav.videos' },
   { path: '/rounds', label: 'nav.rounds' },
+  { path: '/sessions', label: 'nav.sessions', roles: ['youth', 'ambassador', 'moderator', 'partner', 'coordinator'] },
   { path: '/moderation', label: 'nav.moderation', roles: ['moderator', 'coordinator'] },
   { path: '/about', label: 'nav.about' },
 ];

@@ -37,6 +37,12 @@ export interface PledgeItem {
   version: number;
   removed?: boolean;
   updatedBy?: string;
+  /**
+   * What screening finds in the item's texts now, by field (a clean field is
+   * absent), as UTF-8 byte offsets into that field's text. Items are not held,
+   * but a pledge with hits goes neither to review nor to partners.
+   */
+  hits?: Partial<Record<ItemField, ScreeningHit[]>>;
 }
 
 /** Which controls to show: the server checks every action again. */
@@ -110,6 +116,18 @@ export interface Amendment {
   state: 'open' | 'accepted' | 'declined';
   at: string;
   diff?: DiffOp[];
+  /** Screening or a moderator holds it: only its author and moderators get it, and it cannot be accepted. */
+  held?: boolean;
+  /** A moderator hid it. */
+  hidden?: boolean;
+  /** What screening found in text and in reason (UTF-8 byte offsets). */
+  hits?: ScreeningHit[];
+  reasonHits?: ScreeningHit[];
+  /** Why it is held, in plain words, already in the reader's language. */
+  reasons?: string[];
+  /** For its author: what a moderator asked to change. */
+  changesMessage?: string;
+  edited?: boolean;
 }
 
 export interface Revision {

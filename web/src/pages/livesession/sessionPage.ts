@@ -14,6 +14,7 @@ import { LiveConnection } from '../../pledges/live';
 import type { Page, RouteParams } from '../../router';
 import { errorParagraphs } from '../../ui/form';
 import { onLeave } from '../../ui/onLeave';
+import { reportDialog } from '../moderation/reportDialog';
 import { asyncPage, fill, section, showProblem, signedInOrPrompt, timeEl } from '../people/common';
 
 const limits = { chat: 1000, question: 300, answer: 1000 } as const;
@@ -92,7 +93,7 @@ function composer(opts: {
 }
 
 /** One message: who wrote it (as the reader may see them), when, the text, and a note when it waits. */
-function messageItem(m: SessionMessage): HTMLLIElement {
+function messageItem(m: SessionMessage, report?: (m: SessionMessage) => void): HTMLLIElement {
   const who = [plain('span', m.author.name || '—', { className: 'session-author' })];
   if (m.author.organisation) who.push(plain('span', m.author.organisation, { className: 'session-org' }));
   else if (m.author.role === 'moderator' || m.author.role === 'coordinator') who.push(el('span', { className: 'session-role', text: `role.${m.author.role}` as MessageKey }));
@@ -107,6 +108,15 @@ function messageItem(m: SessionMessage): HTMLLIElement {
     item.append(el('p', { className: 'held-note', text: 'session.hidden' }));
   } else if (m.mine && m.forPartners === false) {
     item.append(el('p', { className: 'held-note', text: 'session.notYetPartners' }));
+  }
+  if (report && !m.mine && m.status === 'visible') {
+    const button = el('button', { className: 'button button-small report-button', attrs: { type: 'button' } }, [
+      el('span', { text: 'report.button' }),
+      document.createTextNode(' '),
+      el('span', { className: 'visually-hidden', text: 'report.buttonWhoMessage', params: { name: m.author.name || '—' } }),
+    ]);
+    button.addEventListener('click', () => report(m));
+    item.append(el('div', { className: 'comment-tools' }, [button]));
   }
   return item;
 }
@@ -125,6 +135,14 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
   let left = false;
   let can: SessionPage['can'] | null = null;
 
+  // Anything someone else wrote can be reported (the same dialog as for comments).
+  const report = (m: SessionMessage) => {
+    void reportDialog({ api: ctx.api, host: page.body, contentType: 'session_message', contentId: m.id, quote: m.text, what: 'message' }).then((answer) => {
+      if (answer?.hidden) void reload().catch(() => undefined);
+    });
+  };
+  const item = (m: SessionMessage) => messageItem(m, report);
+
   const showState = (next: SessionState) => {
     state = next;
     banner.show(next);
@@ -133,8 +151,8 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
 
   const renderBoard = (questions: SessionQuestion[]) => {
     const items = questions.map((q) => {
-      const item = messageItem(q);
-      item.append(el('ol', { className: 'session-answers' }, q.answers.map(messageItem)));
+      const node = item(q);
+      node.append(el('ol', { className: 'session-answers' }, q.answers.map(item)));
       if (can?.answer && q.status === 'visible') {
         let f = answerForms.get(q.id);
         if (!f) {
@@ -151,16 +169,16 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
           answerForms.set(q.id, f);
           if (state) c.setPaused(state.status === 'paused');
         }
-        item.append(f);
+        node.append(f);
       }
-      return item;
+      return node;
     });
     board.replaceChildren(...(items.length ? items : [el('li', { className: 'empty', text: 'session.noQuestions' })]));
   };
 
   const render = (data: SessionPage) => {
     can = data.can;
-    chatList.replaceChildren(...(data.chat.length ? data.chat.map(messageItem) : [el('li', { className: 'empty', text: 'session.noMessages' })]));
+    chatList.replaceChildren(...(data.chat.length ? data.chat.map(item) : [el('li', { className: 'empty', text: 'session.noMessages' })]));
     renderBoard(data.questions);
     const lines = watcherLines(data.watchers.filter((w) => w.role !== 'partner')).map((key) => el('li', { text: key }));
     for (const org of data.session.organisations) lines.push(el('li', { text: 'session.watchPartners', params: { org: org.name } }));

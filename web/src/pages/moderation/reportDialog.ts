@@ -21,6 +21,8 @@ export interface ReportDialogOptions {
   contentId: string;
   /** The reported text, shown so the reporter knows what they report. */
   quote?: string;
+  /** What is reported, for the heading: a comment (the default) or a message in a live session. */
+  what?: 'comment' | 'message';
   quoteLang?: string;
 }
 
@@ -68,10 +70,10 @@ export function reportDialog(opts: ReportDialogOptions): Promise<ReportAnswer | 
   ]);
   const intro: HTMLElement[] = [el('p', { text: 'report.lead' })];
   if (opts.quote) {
-    intro.push(el('p', { className: 'report-quote' }, [el('span', { text: 'report.quote' }), document.createTextNode(' '), plain('q', opts.quote, { attrs: opts.quoteLang ? { lang: opts.quoteLang } : {} })]));
+    intro.push(el('p', { className: 'report-quote' }, [el('span', { text: opts.what === 'message' ? 'report.quoteMessage' : 'report.quote' }), document.createTextNode(' '), plain('q', opts.quote, { attrs: opts.quoteLang ? { lang: opts.quoteLang } : {} })]));
   }
   const dialog = el('dialog', { className: 'confirm-dialog report-dialog', attrs: { 'aria-labelledby': `${id}-heading` } }, [
-    el('h2', { text: 'report.heading', attrs: { id: `${id}-heading` } }),
+    el('h2', { text: opts.what === 'message' ? 'report.headingMessage' : 'report.heading', attrs: { id: `${id}-heading` } }),
     ...intro,
     form,
   ]);

@@ -12,7 +12,7 @@ import { hasRole } from '../../session';
 import type { Page, RouteParams } from '../../router';
 import { confirmDialog } from '../../ui/dialog';
 import { button, errorParagraphs, field, form, type Option } from '../../ui/form';
-import { asyncPage, fill, section, showProblem, signedInOrPrompt, timeEl, type AsyncPage } from './common';
+import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt, timeEl, type AsyncPage } from './common';
 import { countryField, emailField, languageField } from './fields';
 
 export function panelsPage(ctx: AppContext): Page {
@@ -161,6 +161,7 @@ function renderPanel(ctx: AppContext, page: AsyncPage, detail: PanelDetail, orgs
   if (detail.panel.country) {
     parts.push(el('p', { className: 'lead' }, [el('span', { text: 'panel.country' }), document.createTextNode(' '), el('span', { region: detail.panel.country })]));
   }
+  parts.push(el('p', { className: 'panel-sessions-link' }, [routeLink(`/panels/${encodeURIComponent(detail.panel.id)}/sessions`, 'sessions.panelLink', { panel: detail.panel.name })]));
   parts.push(groupsSection(ctx, detail, coordinator, reload));
   parts.push(membersSection(detail, groupName));
   if (coordinator) parts.push(invitationsSection(ctx, page, detail, orgs, groupName, reload));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PledgeComment } from '../../pledges/types';
+import type { Amendment, PledgeComment } from '../../pledges/types';
 import { HeldWatch, heldSignature, waitsForModerator } from './heldWatch';
 
 const c = (more: Partial<PledgeComment> = {}): PledgeComment => ({ id: 'c1', itemId: 'i1', author: 'me', text: 'call 06 12 34 56 78', at: '', held: true, ...more });
@@ -17,6 +17,13 @@ describe('waitsForModerator', () => {
     expect(waitsForModerator([c({ changesMessage: 'please change' })], 'me')).toBe(false);
     expect(waitsForModerator([c({ held: false })], 'me')).toBe(false);
     expect(waitsForModerator([c({ hidden: true })], 'me')).toBe(false);
+  });
+
+  it('works for held amendments too, whose reason counts as what the author wrote', () => {
+    const a: Amendment = { id: 'a1', itemId: 'i1', field: 'text', baseText: '', text: 'mail a@b.org', reason: 'why', author: 'me', state: 'open', at: '', held: true };
+    expect(waitsForModerator([a], 'me')).toBe(true);
+    expect(waitsForModerator([{ ...a, changesMessage: 'change it' }], 'me')).toBe(false);
+    expect(heldSignature([a])).not.toBe(heldSignature([{ ...a, reason: 'another why' }]));
   });
 
   it('sees a change in what moderation says, not in other fields', () => {

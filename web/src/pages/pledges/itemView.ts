@@ -1,13 +1,15 @@
 // One pledge item in the editor: its heading, text and child-friendly
 // summary as labelled text areas kept live with the server (FieldSync), who
-// else is on it or typing, the plain-language check, and its tools.
+// else is on it or typing, the plain-language check, what screening found
+// (screenWarning), and its tools.
 import { apiPath, type ApiClient } from '../../api';
 import { el, plain, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
 import { FieldSync, throttle } from '../../pledges/fieldSync';
 import { byteToUtf16, mapIndex } from '../../pledges/text';
-import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport } from '../../pledges/types';
+import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport, type ScreeningHit } from '../../pledges/types';
 import { button } from '../../ui/form';
+import { ScreenWarning } from './screenWarning';
 
 const fieldLabel: Record<ItemField, MessageKey> = {
   heading: 'pledge.fieldHeading',
@@ -46,6 +48,7 @@ interface FieldView {
   area: HTMLTextAreaElement;
   sync: FieldSync;
   check?: ReadabilityCheck;
+  warning: ScreenWarning;
 }
 
 export class ItemView {
@@ -84,20 +87,26 @@ export class ItemView {
         send: async (text, baseVersion) => {
           const res = await opts.api.post<{ item: PledgeItem }>(apiPath`/api/pledges/${opts.pledgeId}/items/${item.id}/edits`, { field: f, baseVersion, text });
           if (f === 'heading') this.setHeadingText(res.item.heading);
+          // An edit another one overtook has no hits here: the event that follows brings them (a newer version).
+          this.setHits(f, res.item[f], res.item.hits?.[f], res.item.version);
           return { text: res.item[f], version: res.item.version };
         },
         onChange: (before, after) => this.show(area, before, after),
         onError: (error) => opts.onError(error),
         onPendingChange: () => this.updateSaved(),
       });
-      const fv: FieldView = { area, sync };
-      const wrap = el('div', { className: 'item-field-wrap' }, [el('label', { text: fieldLabel[f], attrs: { for: id } }), area]);
+      const warning = new ScreenWarning(`${id}-screen`, opts.language);
+      warning.update(item[f], item.hits?.[f], item.version);
+      const fv: FieldView = { area, sync, warning };
+      const wrap = el('div', { className: 'item-field-wrap' }, [el('label', { text: fieldLabel[f], attrs: { for: id } }), area, warning.element]);
+      const described = [warning.element.id];
       if (f !== 'heading') {
         fv.check = new ReadabilityCheck(opts.api, opts.language, `${id}-check`);
-        area.setAttribute('aria-describedby', `${id}-check`);
+        described.push(`${id}-check`);
         wrap.append(fv.check.element);
         fv.check.run(item[f]);
       }
+      area.setAttribute('aria-describedby', described.join(' '));
       area.addEventListener('input', () => {
         sync.input(area.value);
         if (f === 'heading') this.setHeadingText(area.value);
@@ -183,9 +192,22 @@ export class ItemView {
     this.fields.get(f)?.sync.remote({ text, version });
   }
 
-  /** Everything fields of an item as reloaded or restored. */
+  /** Every field of an item as reloaded or restored, with what screening finds in it. */
   remoteItem(item: PledgeItem): void {
-    for (const f of itemFields) this.remote(f, item[f], item.version);
+    for (const f of itemFields) {
+      this.remote(f, item[f], item.version);
+      this.setHits(f, item[f], item.hits?.[f], item.version);
+    }
+  }
+
+  /** What screening found in a field's text at version (none: the warning goes). */
+  setHits(f: ItemField, text: string, hits: readonly ScreeningHit[] | null | undefined, version: number): void {
+    this.fields.get(f)?.warning.update(text, hits, version);
+  }
+
+  /** The kinds of thing a field is warned about now (for tests). */
+  warnings(f: ItemField): string[] {
+    return this.fields.get(f)?.warning.shown ?? [];
   }
 
   /** Sends unsent typing now (the connection came back). */

@@ -11,7 +11,7 @@ import { t, type MessageKey } from '../../i18n';
 import { watcherLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
 import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../pledges/live';
-import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState } from '../../pledges/types';
+import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type ScreeningHit } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
 import { confirmDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
@@ -93,6 +93,8 @@ class PledgeEditor {
   private readonly panel: SidePanel;
   private readonly live: LiveConnection;
   private readonly errorBox: HTMLElement;
+  /** Why a move of the life cycle failed (a pledge with personal data in its items cannot go to review), beside its buttons. */
+  private readonly lifecycleError: HTMLElement;
   private presence: PresenceMember[] = [];
   private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly announced = new Map<string, number>();
@@ -115,6 +117,7 @@ class PledgeEditor {
     this.stateEl = el('span', { className: 'badge', text: stateKey[p.state] });
     this.lifecycle = el('div', { className: 'lifecycle' });
     this.errorBox = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'editor-alert' } });
+    this.lifecycleError = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'lifecycle-alert' } });
     this.list = el('ol', { className: 'pledge-items', attrs: { 'aria-labelledby': 'items-heading' } });
     this.panel = new SidePanel({
       ctx,
@@ -158,7 +161,7 @@ class PledgeEditor {
         ]),
         this.panel.element,
       ]),
-      section('pledge-lifecycle', 'pledge.lifecycleHeading', [this.lifecycle]),
+      section('pledge-lifecycle', 'pledge.lifecycleHeading', [this.lifecycle, this.lifecycleError]),
     ]);
     this.renderLifecycle();
     this.renderPresence();
@@ -265,6 +268,8 @@ class PledgeEditor {
         const f = data.field as ItemField;
         if (v && itemFields.includes(f) && typeof data.text === 'string' && typeof data.version === 'number') {
           v.remote(f, data.text, data.version);
+          // What screening finds in the field now (an empty list when it is clean again).
+          if (Array.isArray(data.hits)) v.setHits(f, data.text, data.hits as ScreeningHit[], data.version);
           if (!mine) this.say(`edit:${v.id}:${ev.actor}`, 'pledge.announceEdited', { name: this.nameOf(ev.actor), n: v.position });
         }
         break;
@@ -315,9 +320,10 @@ class PledgeEditor {
         break;
       }
       case 'pledge.amendment_proposed':
-      case 'pledge.amendment_decided': {
-        const a = (data.amendment as { itemId?: string } | undefined) ?? data;
-        this.panel.amendmentsChanged(String(a.itemId ?? ''));
+      case 'pledge.amendment_decided':
+      case 'pledge.amendment_removed': {
+        const a = (data.amendment as { id?: string; itemId?: string } | undefined) ?? { id: data.amendmentId as string | undefined, itemId: data.itemId as string | undefined };
+        this.panel.amendmentsChanged(String(a.itemId ?? ''), a.id);
         break;
       }
       case 'pledge.state_changed':
@@ -493,12 +499,14 @@ class PledgeEditor {
         button(m.label, () => {
           void confirmDialog({ heading: m.heading, text: m.text, confirm: m.label, host: this.body }).then(async (yes) => {
             if (!yes) return;
+            this.lifecycleError.replaceChildren();
             try {
               await this.ctx.api.post(apiPath`/api/pledges/${p.id}/transitions`, { to: m.to });
               this.ctx.announce('pledge.stateChanged', {});
               await this.refetch();
             } catch (error) {
-              this.showError(error);
+              // The server's detail says which items have personal data in them (409), next to the button.
+              this.lifecycleError.replaceChildren(...errorParagraphs(error));
             }
           });
         }, { className: 'button button-primary' }),

@@ -2,8 +2,9 @@
 // threads, optionally about a part of the text), the proposed changes
 // (amendments, with a diff and accept/decline for those who may decide) and
 // the history (diffs between any two versions, and restore). Held comments
-// show their author why and what a moderator asked to change (heldComment);
-// comments by others can be reported (reportDialog).
+// and held amendments show their author why and what a moderator asked to
+// change (heldComment, heldAmendment); a held amendment is never offered for
+// acceptance; comments by others can be reported (reportDialog).
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
@@ -15,6 +16,7 @@ import { button, errorParagraphs } from '../../ui/form';
 import { reportDialog } from '../moderation/reportDialog';
 import { formatTime } from '../people/common';
 import { commentView } from './commentView';
+import { amendmentNeedsNote, heldAmendmentNote, mayAccept } from './heldAmendment';
 import { HeldWatch } from './heldWatch';
 import type { ItemView } from './itemView';
 
@@ -61,7 +63,7 @@ export class SidePanel {
   private tool: Tool | null = null;
   private item: ItemView | null = null;
   private seq = 0;
-  /** Comments whose author sent a changed text back (shown as such until a moderator answers). */
+  /** Comments and amendments whose author sent a changed text back (shown as such until a moderator answers). */
   private readonly sentBack = new Set<string>();
   private readonly held: HeldWatch;
 
@@ -130,9 +132,15 @@ export class SidePanel {
     return true;
   }
 
-  /** Amendments changed live. */
-  amendmentsChanged(itemId: string): void {
-    if (this.tool === 'amendments' && this.item?.id === itemId) void this.reload();
+  /** Amendments changed live (a moderator's answer about a held one among them). */
+  amendmentsChanged(itemId: string, amendmentId?: string): void {
+    if (amendmentId) this.sentBack.delete(amendmentId);
+    if (this.showsAmendments(itemId)) void this.reload();
+  }
+
+  /** Whether this item's proposed changes are on screen. */
+  showsAmendments(itemId: string): boolean {
+    return this.tool === 'amendments' && this.item?.id === itemId;
   }
 
   async reload(): Promise<void> {
@@ -268,37 +276,68 @@ export class SidePanel {
 
   // --- amendments ---
 
+  private async fetchAmendments(item: ItemView): Promise<Amendment[]> {
+    const { amendments } = await this.opts.ctx.api.get<{ amendments: Amendment[] | null }>(`${this.base(item)}/amendments`);
+    return amendments ?? [];
+  }
+
   private async amendments(item: ItemView): Promise<HTMLElement[]> {
-    const { amendments } = await this.opts.ctx.api.get<{ amendments: Amendment[] }>(`${this.base(item)}/amendments`);
+    const amendments = await this.fetchAmendments(item);
+    const seq = this.seq;
+    // A moderator's request for changes sends no event to the author: look again while mine waits.
+    this.held.watch(amendments, () => this.fetchAmendments(item), (fresh) => {
+      if (seq !== this.seq || !this.showsAmendments(item.id)) return 'stale';
+      const active = document.activeElement;
+      if ((active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement) && this.body.contains(active) && active.value.trim() !== '') return 'busy';
+      this.body.replaceChildren(...this.amendmentList(item, fresh));
+      return 'done';
+    });
+    return this.amendmentList(item, amendments);
+  }
+
+  private amendmentList(item: ItemView, amendments: readonly Amendment[]): HTMLElement[] {
     const can = this.opts.can();
-    const list = el(
-      'ul',
-      { className: 'amendment-list' },
-      amendments.map((a) => {
-        const controls: HTMLElement[] = [];
-        if (a.state === 'open' && can.amendment_decide) {
-          controls.push(
-            el('div', { className: 'form-actions' }, [
-              button('pledge.accept', () => void this.decide(a, true), { className: 'button button-primary' }),
-              button('pledge.decline', () => void this.decide(a, false)),
-            ]),
-          );
-        }
-        return el('li', { className: 'amendment', attrs: { 'data-amendment': a.id } }, [
-          el('p', { className: 'amendment-meta' }, [
-            plain('strong', this.opts.nameOf(a.author)),
-            document.createTextNode(' · '),
-            el('span', { text: fieldKey(a.field) }),
-            document.createTextNode(' · '),
-            el('span', { className: `badge badge-${a.state}`, text: amendmentStateKey(a.state) }),
-          ]),
-          ...(a.reason ? [plain('p', a.reason, { className: 'amendment-reason' })] : []),
-          diffView(a.diff ?? [{ op: 'delete', text: a.baseText }, { op: 'insert', text: a.text }], this.opts.language),
-          ...controls,
-        ]);
-      }),
-    );
+    const list = el('ul', { className: 'amendment-list' }, amendments.map((a) => this.amendment(item, a)));
     return [amendments.length ? list : el('p', { className: 'empty', text: 'pledge.noAmendments' }), ...(can.amend && this.opts.editable() ? [this.amendForm(item)] : [])];
+  }
+
+  private amendment(item: ItemView, a: Amendment): HTMLElement {
+    const can = this.opts.can();
+    const held = amendmentNeedsNote(a);
+    const mine = a.author === this.opts.me;
+    const controls: HTMLElement[] = [];
+    if (a.state === 'open' && can.amendment_decide) {
+      // A held amendment cannot be accepted (the server says 409): only declined.
+      controls.push(
+        el('div', { className: 'form-actions' }, [
+          ...(mayAccept(a) ? [button('pledge.accept', () => void this.decide(a, true), { className: 'button button-primary' })] : []),
+          button('pledge.decline', () => void this.decide(a, false)),
+        ]),
+      );
+    }
+    return el('li', { className: `amendment${held ? ' amendment-held' : ''}`, attrs: { 'data-amendment': a.id, 'data-held': String(held) } }, [
+      el('p', { className: 'amendment-meta' }, [
+        plain('strong', this.opts.nameOf(a.author)),
+        document.createTextNode(' · '),
+        el('span', { text: fieldKey(a.field) }),
+        document.createTextNode(' · '),
+        el('span', { className: `badge badge-${a.state}`, text: amendmentStateKey(a.state) }),
+        ...(a.edited ? [document.createTextNode(' '), el('span', { className: 'comment-edited', text: 'heldComment.edited' })] : []),
+      ]),
+      ...(a.reason ? [plain('p', a.reason, { className: 'amendment-reason' })] : []),
+      diffView(a.diff ?? [{ op: 'delete', text: a.baseText }, { op: 'insert', text: a.text }], this.opts.language),
+      ...(held ? [heldAmendmentNote({ amendment: a, mine, sentBack: this.sentBack.has(a.id), language: this.opts.language, save: (text, reason) => this.saveAmendmentEdit(item, a, text, reason) })] : []),
+      ...controls,
+    ]);
+  }
+
+  /** The author rewrote a held amendment: it goes back to the moderator. */
+  private async saveAmendmentEdit(item: ItemView, a: Amendment, text: string, reason: string): Promise<void> {
+    await this.opts.ctx.api.request<{ amendment: Amendment }>('PATCH', apiPath`/api/pledges/${this.opts.pledgeId}/amendments/${a.id}`, { body: { text, reason } });
+    this.sentBack.add(a.id);
+    this.opts.ctx.announce('heldComment.sentBack');
+    if (this.showsAmendments(item.id)) await this.reload();
+    this.body.querySelector<HTMLElement>(`[data-amendment="${CSS.escape(a.id)}"] .held-note`)?.focus();
   }
 
   private async decide(a: Amendment, accept: boolean): Promise<void> {
@@ -332,9 +371,10 @@ export class SidePanel {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.opts.ctx.api
-        .post(`${this.base(item)}/amendments`, { field: fieldSel.value, text: area.value, reason: reason.value })
-        .then(() => {
-          this.opts.ctx.announce('pledge.proposed');
+        .post<{ amendment?: Amendment }>(`${this.base(item)}/amendments`, { field: fieldSel.value, text: area.value, reason: reason.value })
+        .then((answer) => {
+          // A held proposal is said to be waiting, in the status live region.
+          this.opts.ctx.announce(answer?.amendment?.held ? 'heldAmendment.announce' : 'pledge.proposed');
           return this.reload();
         })
         .catch((error: unknown) => alert.replaceChildren(...errorParagraphs(error)));
