@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,19 @@ func TestLiveSessionPausesWithoutAModerator(t *testing.T) {
 	}
 	if list := partner.do("GET", "/api/panels/"+panel+"/sessions", nil, 200)["sessions"].([]any); len(list) != 1 {
 		t.Fatalf("the invited partner's list: got %v", list)
+	}
+	// Whoever schedules is offered every partner organisation to invite
+	// (moderators may not list organisations otherwise); others are not.
+	inv, _ := mod.do("GET", "/api/panels/"+panel+"/sessions", nil, 200)["invitable"].([]any)
+	var invitable []string
+	for _, o := range inv {
+		invitable = append(invitable, str(o.(map[string]any), "id"))
+	}
+	if slices.Sort(invitable); !slices.Equal(invitable, sorted(org, otherOrg)) {
+		t.Fatalf("invitable for the moderator: got %v, want AppCo and OtherCo", inv)
+	}
+	if r := youth.do("GET", "/api/panels/"+panel+"/sessions", nil, 200); r["invitable"] != nil {
+		t.Fatalf("a youth is offered organisations to invite: %v", r["invitable"])
 	}
 	if list := outsider.do("GET", "/api/panels/"+panel+"/sessions", nil, 200)["sessions"].([]any); len(list) != 0 {
 		t.Fatalf("a partner not invited lists: %v, want nothing", list)
@@ -206,4 +220,9 @@ func TestLiveSessionPausesWithoutAModerator(t *testing.T) {
 		t.Fatalf("transcript CSV: got %d %v\n%s", status, hdr, csv)
 	}
 	modWS.c.Close()
+}
+
+func sorted(xs ...string) []string {
+	slices.Sort(xs)
+	return xs
 }

@@ -341,7 +341,22 @@ func (a *API) getLiveSessions(c *fiber.Ctx) error {
 		out = append(out, v)
 	}
 	can := policy.Decide(cl.Subject, policy.SessionSchedule, policy.Resource{Kind: policy.KindSession, PanelID: p.ID}).Allow
-	return c.JSON(fiber.Map{"sessions": out, "can": fiber.Map{"schedule": can}})
+	answer := fiber.Map{"sessions": out, "can": fiber.Map{"schedule": can}}
+	if can {
+		// Whoever schedules chooses whom to invite: every partner
+		// organisation, by name (the organisation list itself is for
+		// coordinators).
+		orgs, err := a.people.Identity.Organisations(ctx, identity.IndustryPartner)
+		if err != nil {
+			return err
+		}
+		invitable := []fiber.Map{}
+		for _, o := range orgs {
+			invitable = append(invitable, fiber.Map{"id": o.ID, "name": o.Name})
+		}
+		answer["invitable"] = invitable
+	}
+	return c.JSON(answer)
 }
 
 func (a *API) postLiveSession(c *fiber.Ctx) error {

@@ -10,7 +10,7 @@ import { el, plain, setText } from '../../dom';
 import { getLanguage, type MessageKey } from '../../i18n';
 import { byStart, checkStart, checkTitle, maxTitle, scheduleRequest } from '../../livesession/schedule';
 import type { LiveSession, SessionState } from '../../livesession/types';
-import type { Me, Organisation, Panel, PanelDetail } from '../../people/types';
+import type { Me, Panel, PanelDetail } from '../../people/types';
 import { hasRole } from '../../session';
 import type { Page, RouteParams } from '../../router';
 import { field, form, type Field } from '../../ui/form';
@@ -21,6 +21,8 @@ export type ListedSession = LiveSession & { state?: SessionState };
 export interface SessionList {
   sessions: ListedSession[];
   can?: { schedule?: boolean };
+  /** For whoever may schedule: every partner organisation they may invite. */
+  invitable?: { id: string; name: string }[];
 }
 
 /** Young people are spoken to as "tu"/"du", adults as "vous"/"Sie". */
@@ -48,24 +50,10 @@ export function sessionList(sessions: readonly ListedSession[], labelledBy: stri
   return el('ul', { className: 'card-list session-list', attrs: { 'aria-labelledby': labelledBy } }, byStart(sessions).map(sessionItem));
 }
 
-/** The partner organisations the scheduler may invite, and whether that is only a part of them. */
-async function partnerChoices(ctx: AppContext, sessions: readonly LiveSession[]): Promise<{ orgs: { id: string; name: string }[]; limited: boolean }> {
-  try {
-    const { organisations } = await ctx.api.get<{ organisations: Organisation[] }>('/api/organisations?kind=partner');
-    return { orgs: organisations.filter((o) => o.kind === 'partner').map((o) => ({ id: o.id, name: o.name })), limited: false };
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.kind !== 'forbidden') throw error;
-    // Only coordinators may list every organisation: a moderator can invite those already invited to this panel's sessions.
-    const seen = new Map<string, string>();
-    for (const s of sessions) for (const o of s.organisations) seen.set(o.id, o.name);
-    return { orgs: [...seen].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)), limited: true };
-  }
-}
-
 function scheduleSection(
   ctx: AppContext,
   panelId: string,
-  choices: { orgs: { id: string; name: string }[]; limited: boolean },
+  orgs: { id: string; name: string }[],
   scheduled: (s: ListedSession) => void,
 ): HTMLElement {
   const title = field(
@@ -77,11 +65,10 @@ function scheduleSection(
     { name: 'when', label: 'sessions.whenLabel', type: 'datetime-local', hint: zone ? 'sessions.whenHintZone' : 'sessions.whenHint', hintParams: { zone }, check: (v) => checkStart(v) },
     'new-session-',
   );
-  const boxes: Field[] = choices.orgs.map((o) =>
+  const boxes: Field[] = orgs.map((o) =>
     field({ name: `org-${o.id}`, labelText: o.name, type: 'checkbox', attrs: { value: o.id } }, 'new-session-'),
   );
   const partnerParts: Node[] = [el('legend', { text: 'sessions.partnersLegend' })];
-  if (choices.limited) partnerParts.push(el('p', { className: 'field-hint', text: 'sessions.partnersLimited' }));
   if (boxes.length === 0) partnerParts.push(el('p', { className: 'field-hint', text: 'sessions.partnersNone' }));
   partnerParts.push(...boxes.map((b) => b.element));
   const partners = el('fieldset', { className: 'field-group' }, partnerParts);
@@ -127,7 +114,7 @@ export function panelSessionsPage(ctx: AppContext, params: RouteParams): Page {
     ]);
     const sessions = [...list.sessions];
     const canSchedule = !!list.can?.schedule;
-    const choices = canSchedule ? await partnerChoices(ctx, sessions) : null;
+    const choices = canSchedule ? [...(list.invitable ?? [])].sort((a, b) => a.name.localeCompare(b.name)) : null;
     setText(page.heading, 'sessions.headingPanel', { panel: detail.panel.name });
     const listSection = section('session-list', 'sessions.listHeading', [sessionList(sessions, 'session-list-heading')]);
     const showList = () => {
