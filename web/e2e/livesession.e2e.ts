@@ -7,7 +7,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser';
-import { en, startHarness, tr, type Harness, type Lang } from './pledgeHarness';
+import { en, startHarness, tr, type Harness } from './pledgeHarness';
+import { switchLanguage } from './languages';
 
 let h: Harness;
 
@@ -18,11 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function switchLanguage(page: Page, lang: Lang): Promise<void> {
-  await page.locator('#language-select').selectOption(lang);
-  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
-}
 
 const banner = (page: Page) => page.locator('#session-state');
 

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchChromium, watchPage, type PageProblems } from './browser';
 import { startChorus, type ChorusServer } from './chorusServer';
+import { switchLanguage } from './languages';
 
 type Lang = 'en' | 'fr' | 'de';
 const locales: Record<Lang, string> = { en: 'en-GB', fr: 'fr-FR', de: 'de-DE' };
@@ -65,11 +66,6 @@ function unexpectedProblems(): string[] {
 async function expectAxeClean(page: Page, where: string): Promise<void> {
   const found = await axeViolations(page);
   expect(found, `axe on ${where} (${await page.evaluate(() => document.documentElement.lang)})`).toEqual([]);
-}
-
-async function switchLanguage(page: Page, lang: Lang): Promise<void> {
-  await page.locator('#language-select').selectOption(lang);
-  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
 }
 
 /** axe in fr, de and en on the page as it is (ready waits for the page in that language); ends in en. */

@@ -10,7 +10,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser';
-import { en, itemText, startHarness, startPledgeWithItem, tr, type Harness, type Lang } from './pledgeHarness';
+import { en, itemText, startHarness, startPledgeWithItem, tr, type Harness } from './pledgeHarness';
+import { switchLanguage } from './languages';
 
 let h: Harness;
 
@@ -21,11 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function switchLanguage(page: Page, lang: Lang): Promise<void> {
-  await page.locator('#language-select').selectOption(lang);
-  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
-}
 
 describe('live pledge co-drafting (issue 4)', () => {
   it('two youth edit the same item at once, see each other, converge; a comment arrives live; axe-clean in en/fr/de', async () => {

@@ -10,8 +10,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from './browser';
-import { en, itemText, startHarness, startPledgeWithItem, tr, type Harness, type Lang } from './pledgeHarness';
+import { en, itemText, startHarness, startPledgeWithItem, type Harness } from './pledgeHarness';
+import { axeInEveryLanguage } from './languages';
 
 let h: Harness;
 
@@ -22,21 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function switchLanguage(page: Page, lang: Lang): Promise<void> {
-  await page.locator('#language-select').selectOption(lang);
-  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
-}
-
-/** axe in en, fr and de on what page shows now (ending in English), with a check that the texts did switch. */
-async function axeInEveryLanguage(page: Page, what: string, probe: { selector: string; key: string }): Promise<void> {
-  for (const lang of ['en', 'fr', 'de'] as const) {
-    if (lang !== 'en') await switchLanguage(page, lang);
-    await expect.poll(() => page.locator(probe.selector).first().textContent()).toBe(tr(lang, probe.key));
-    expect(await axeViolations(page), `axe on ${what} in ${lang}`).toEqual([]);
-  }
-  await switchLanguage(page, 'en');
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   if (process.env.CHORUS_SCREENSHOTS) await page.screenshot({ path: join(process.env.CHORUS_SCREENSHOTS, `screening-${name}.png`), fullPage: true });
