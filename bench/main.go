@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,7 +55,18 @@ func main() {
 		modFilers   = flag.Int("mod-reporters", 30, "moderation: youth filing the reports at the same time")
 		modInterval = flag.Duration("mod-interval", 500*time.Millisecond, "moderation: each reporter sends a report or a typing probe this often")
 	)
+	cpuProfile := flag.String("cpuprofile", "", "write the load generator's CPU profile to this file (the server's own is not included)")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	parts := strings.Split(*only, ",")
 	want := func(p string) bool { return slices.Contains(parts, p) }
 	n := func(base, least int) int { return max(least, int(float64(base)**scale)) }

@@ -45,6 +45,7 @@ type conn struct {
 	pingDue bool        // the heartbeat asked for a ping
 	closing *closeFrame // the close frame to send before anything else
 	writing bool        // a writer goroutine is running
+	wrote   int64       // when the last data frame went out, unix ns (see Config.WriteGap)
 	stopped bool        // nothing more is written: close sent, write failed, or Serve is over
 	writers sync.WaitGroup
 
@@ -311,6 +312,12 @@ func (c *conn) writeLoop() {
 		case c.pingDue:
 			ping, c.pingDue = true, false
 		case c.qhead < len(c.queue):
+			if gap := c.h.cfg.WriteGap - time.Duration(time.Now().UnixNano()-c.wrote); gap > 0 {
+				// A busy socket: let the burst gather (Config.WriteGap).
+				c.qmu.Unlock()
+				time.Sleep(gap)
+				continue
+			}
 			// Everything waiting goes at once (see writeFrames).
 			for i := c.qhead; i < len(c.queue); i++ {
 				batch = append(batch, c.queue[i]...)
@@ -352,6 +359,7 @@ func (c *conn) writeLoop() {
 			if !c.writeFrames(batch, wait) {
 				return
 			}
+			c.wrote = time.Now().UnixNano()
 		}
 	}
 }

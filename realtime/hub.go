@@ -94,6 +94,12 @@ type Config struct {
 	PingInterval time.Duration // heartbeat (25 s)
 	PongWait     time.Duration // read deadline: a peer silent this long is gone (60 s)
 	WriteWait    time.Duration // deadline of one write (10 s)
+	// WriteGap is the least time between two data writes to one socket
+	// (5 ms). A socket that wrote less than this ago waits out the rest,
+	// so what arrives meanwhile goes in the same frame: one write per
+	// burst instead of one per message on a busy topic. A quiet socket
+	// writes at once.
+	WriteGap     time.Duration
 	CloseGrace   time.Duration // how long a closing peer has to answer the close (2 s)
 	MessageLimit int64         // largest message accepted (64 KiB); larger ones get an error
 	HardLimit    int64         // larger messages end the connection (1 MiB)
@@ -108,6 +114,7 @@ func (c *Config) defaults() {
 	setDefault(&c.PingInterval, 25*time.Second)
 	setDefault(&c.PongWait, 60*time.Second)
 	setDefault(&c.WriteWait, 10*time.Second)
+	setDefault(&c.WriteGap, 5*time.Millisecond)
 	setDefault(&c.CloseGrace, 2*time.Second)
 	setDefault(&c.MessageLimit, 64<<10)
 	setDefault(&c.HardLimit, 1<<20)

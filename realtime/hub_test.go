@@ -1,6 +1,7 @@
 package realtime_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -793,5 +794,49 @@ func TestHeartbeatPingsEverySocket(t *testing.T) {
 		if pings[i] < 2 {
 			t.Errorf("socket %d got %d pings in 600 ms at an 80 ms interval", i, pings[i])
 		}
+	}
+}
+
+// A quiet socket gets a message at once; on a busy one, what arrives
+// within WriteGap of the last write shares one frame.
+func TestBusySocketGathersABurstIntoOneFrame(t *testing.T) {
+	e := newEnv(t, openStore(t), realtime.NewLocalBroker(), func(c *realtime.Config) { c.WriteGap = 300 * time.Millisecond })
+	e.perms.set("a", "group:1", true)
+	c := e.dial("a", "")
+	c.subscribe("group:1", nil)
+	c.until("subscribed", isType("subscribed", "group:1"))
+	c.until("own presence", isType("presence", "group:1"))
+	time.Sleep(400 * time.Millisecond) // quiet again
+
+	// events reads the next frame that holds events and counts them.
+	events := func() int {
+		t.Helper()
+		for {
+			c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			_, data, err := c.conn.ReadMessage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, m := range realtime.Messages(data) {
+				if bytes.Contains(m, []byte(`"type":"event"`)) {
+					n++
+				}
+			}
+			if n > 0 {
+				return n
+			}
+		}
+	}
+	sent := time.Now()
+	e.append("group:1", "first")
+	if n := events(); n != 1 || time.Since(sent) > 250*time.Millisecond {
+		t.Fatalf("a quiet socket: %d events after %v; want the one event at once", n, time.Since(sent))
+	}
+	for range 5 {
+		e.append("group:1", "burst")
+	}
+	if n := events(); n < 2 {
+		t.Fatalf("the burst after a write: %d event(s) in the next frame, want them gathered", n)
 	}
 }
