@@ -140,6 +140,17 @@ type LiftInput struct {
 	Reason     string
 }
 
+// Sanction returns the sanction with id (fault.NotFound if there is none).
+func (s *Service) Sanction(ctx context.Context, id string) (Sanction, error) {
+	d, err := store.GetAs[Sanction](ctx, s.Docs, SanctionsCollection, id)
+	if fault.Is(err, fault.NotFound) {
+		return Sanction{}, noSanction()
+	}
+	return d.Value, err
+}
+
+func noSanction() error { return fault.Errorf(fault.NotFound, "This sanction does not exist.") }
+
 // Lift ends a sanction now.
 //
 // Errors: fault.Invalid for a missing or too long reason; fault.NotFound
@@ -160,7 +171,7 @@ func (s *Service) Lift(ctx context.Context, in LiftInput) (Sanction, error) {
 		}
 		d, err := store.GetAs[Sanction](ctx, s.Docs, SanctionsCollection, in.SanctionID)
 		if fault.Is(err, fault.NotFound) {
-			return Sanction{}, fault.Errorf(fault.NotFound, "This sanction does not exist.")
+			return Sanction{}, noSanction()
 		}
 		if err != nil {
 			return Sanction{}, err

@@ -57,6 +57,12 @@ func TestMuteExpiresAtItsEnd(t *testing.T) {
 	if muted, _, _ := s.Muted(ctx, "y1", "g1", clk.Now()); muted {
 		t.Error("after lifting: got muted, want not muted")
 	}
+	if got, err := s.Sanction(ctx, x.ID); err != nil || got.LiftedBy != "mod2" || got.AccountID != "y1" {
+		t.Errorf("Sanction(%s) after lifting: %+v, %v", x.ID, got, err)
+	}
+	if _, err := s.Sanction(ctx, "no-such"); !fault.Is(err, fault.NotFound) {
+		t.Errorf("Sanction(unknown): got %v, want not found", err)
+	}
 	if muted, _, _ := s.Muted(ctx, "y1", "g1", start.Add(time.Minute)); !muted {
 		t.Error("before it was lifted: got not muted, want muted (the history stays true)")
 	}

@@ -19,7 +19,6 @@ import (
 	"chorus/moderation/helpline"
 	"chorus/pledge"
 	"chorus/policy"
-	"chorus/store"
 )
 
 // Moderation over HTTP (issue 5): the queue, cases and the actions on them,
@@ -599,16 +598,6 @@ func (a *API) postSanction(c *fiber.Ctx) error {
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"sanction": x})
 }
 
-// sanction loads one sanction. Package moderation has no getter by id yet,
-// so the stored document is read directly.
-func (a *API) sanction(ctx context.Context, id string) (moderation.Sanction, error) {
-	d, err := store.GetAs[moderation.Sanction](ctx, a.people.Moderation.Docs, moderation.SanctionsCollection, id)
-	if fault.Is(err, fault.NotFound) || (err == nil && d.Value.ID != id) {
-		return moderation.Sanction{}, fault.Errorf(fault.NotFound, "This sanction does not exist.")
-	}
-	return d.Value, err
-}
-
 func (a *API) postSanctionLift(c *fiber.Ctx) error {
 	cl, err := a.signedIn(c)
 	if err != nil {
@@ -621,7 +610,7 @@ func (a *API) postSanctionLift(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	x, err := a.sanction(ctx, c.Params("id"))
+	x, err := a.people.Moderation.Sanction(ctx, c.Params("id"))
 	if err != nil {
 		return err
 	}
