@@ -51,12 +51,7 @@ func commentIDs(c *client, items string) map[string]map[string]any {
 // reports, the audit trail and its CSV.
 func TestModerationJourney(t *testing.T) {
 	base, _, stderr := start(t, nil)
-	setup := regexp.MustCompile(`/setup/([A-Za-z0-9_-]+)`).FindStringSubmatch(stderr.String())
-	coord := newClient(t, base)
-	coord.do("POST", "/api/setup", map[string]any{"token": setup[1], "orgName": "SIC FR", "country": "FR", "displayName": "Claire Martin",
-		"email": "claire@example.org", "password": "violet-ferry-42-lantern", "language": "en"}, 201)
-	panel := str(coord.do("POST", "/api/panels", map[string]any{"name": "Panel", "country": "FR", "languages": []string{"en"}}, 201), "panel", "id")
-	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group A"}, 201), "group", "id")
+	coord, _, panel, group := centreIn(t, base, stderr, "FR")
 	other := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group B"}, 201), "group", "id")
 
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")

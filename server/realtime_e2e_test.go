@@ -153,15 +153,22 @@ func is(typ, topic string) func(wsMsg) bool {
 // returns them with a panel and a group.
 func coordinatorWithGroup(t *testing.T, base string, stderr *syncBuffer) (coord *client, accountID, panel, group string) {
 	t.Helper()
+	return centreIn(t, base, stderr, "BE")
+}
+
+// centreIn sets up a centre in country through the first-run link: its
+// coordinator, a panel there and a group in it.
+func centreIn(t *testing.T, base string, stderr *syncBuffer, country string) (coord *client, accountID, panel, group string) {
+	t.Helper()
 	setup := regexp.MustCompile(`/setup/([A-Za-z0-9_-]+)`).FindStringSubmatch(stderr.String())
 	if setup == nil {
 		t.Fatalf("no set-up link printed: %q", stderr.String())
 	}
 	coord = newClient(t, base)
-	me := coord.do("POST", "/api/setup", map[string]any{"token": setup[1], "orgName": "Centre", "country": "BE",
+	me := coord.do("POST", "/api/setup", map[string]any{"token": setup[1], "orgName": "Centre", "country": country,
 		"displayName": "Claire Martin", "email": "claire@example.org", "password": "violet-ferry-42-lantern", "language": "en"}, 201)
 	accountID = str(me, "me", "account", "id")
-	panel = str(coord.do("POST", "/api/panels", map[string]any{"name": "Youth panel", "country": "BE", "languages": []string{"en"}}, 201), "panel", "id")
+	panel = str(coord.do("POST", "/api/panels", map[string]any{"name": "Youth panel", "country": country, "languages": []string{"en"}}, 201), "panel", "id")
 	group = str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group A"}, 201), "group", "id")
 	return coord, accountID, panel, group
 }

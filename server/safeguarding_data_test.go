@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,12 +26,7 @@ func TestSafeguardingDataFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, _, stderr := start(t, map[string]string{"SCREEN_WORDS_FILE": words, "HELPLINES_FILE": lines})
-	setup := regexp.MustCompile(`/setup/([A-Za-z0-9_-]+)`).FindStringSubmatch(stderr.String())
-	coord := newClient(t, base)
-	coord.do("POST", "/api/setup", map[string]any{"token": setup[1], "orgName": "SIC", "country": "PT", "displayName": "Ana Costa",
-		"email": "ana@example.org", "password": "violet-ferry-42-lantern", "language": "en"}, 201)
-	panel := str(coord.do("POST", "/api/panels", map[string]any{"name": "Panel", "country": "PT", "languages": []string{"en"}}, 201), "panel", "id")
-	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group A"}, 201), "group", "id")
+	coord, _, panel, group := centreIn(t, base, stderr, "PT")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
 	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -38,12 +37,7 @@ func amendmentIDs(c *client, items string) map[string]map[string]any {
 // publication case that the queue and the pledge routes decide alike.
 func TestScreeningJourney(t *testing.T) {
 	base, _, stderr := start(t, nil)
-	setup := regexp.MustCompile(`/setup/([A-Za-z0-9_-]+)`).FindStringSubmatch(stderr.String())
-	coord := newClient(t, base)
-	coord.do("POST", "/api/setup", map[string]any{"token": setup[1], "orgName": "SIC FR", "country": "FR", "displayName": "Claire Martin",
-		"email": "claire@example.org", "password": "violet-ferry-42-lantern", "language": "en"}, 201)
-	panel := str(coord.do("POST", "/api/panels", map[string]any{"name": "Panel", "country": "FR", "languages": []string{"en"}}, 201), "panel", "id")
-	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group A"}, 201), "group", "id")
+	coord, _, panel, group := centreIn(t, base, stderr, "FR")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
 	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
