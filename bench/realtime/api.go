@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -218,29 +217,17 @@ func (f *Fixture) invite(ctx context.Context, email, name string) (Account, erro
 
 // AddGroups creates n more groups in the panel and returns their ids.
 func (f *Fixture) AddGroups(ctx context.Context, n int) ([]string, error) {
-	ids := make([]string, n)
-	errs := make([]error, n)
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			var g struct {
-				Group struct {
-					ID string `json:"id"`
-				} `json:"group"`
-			}
-			errs[i] = f.coord.call(ctx, "POST", "/api/panels/"+f.Panel+"/groups", map[string]any{"name": fmt.Sprintf("Group %d", i)}, &g, 201)
-			ids[i] = g.Group.ID
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	ids, err := inParallel(n, 8, func(i int) (string, error) {
+		var g struct {
+			Group struct {
+				ID string `json:"id"`
+			} `json:"group"`
 		}
+		err := f.coord.call(ctx, "POST", "/api/panels/"+f.Panel+"/groups", map[string]any{"name": fmt.Sprintf("Group %d", i)}, &g, 201)
+		return g.Group.ID, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return ids, nil
 }

@@ -172,30 +172,21 @@ func (r *receivers) close() {
 // openSubscribers opens n sockets to base, each subscribed to topic when
 // topic is not "" (the baseline has no subscribe).
 func openSubscribers(ctx context.Context, base string, tokens []string, topic string, n int) ([]*websocket.Conn, error) {
-	conns := make([]*websocket.Conn, n)
-	errs := make([]error, n)
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			tok := ""
-			if len(tokens) > 0 {
-				tok = tokens[i%len(tokens)]
+	conns, err := inParallel(n, 8, func(i int) (*websocket.Conn, error) {
+		tok := ""
+		if len(tokens) > 0 {
+			tok = tokens[i%len(tokens)]
+		}
+		c, err := dialWS(ctx, base, tok, nil)
+		if err == nil && topic != "" {
+			if err = subscribe(c, topic, 30*time.Second); err != nil {
+				c.Close()
+				return nil, err
 			}
-			c, err := dialWS(ctx, base, tok, nil)
-			if err == nil && topic != "" {
-				if err = subscribe(c, topic, 30*time.Second); err != nil {
-					c.Close()
-				}
-			}
-			conns[i], errs[i] = c, err
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+		}
+		return c, err
+	})
+	if err != nil {
 		for _, c := range conns {
 			if c != nil {
 				c.Close()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -455,45 +454,23 @@ func (d *deliveries) summary() Latency { return summarise(d.ds, d.missing) }
 // postComments writes n comments on the pledge's item, comment j by
 // apis[(j+1) % len(apis)], and returns their ids.
 func postComments(ctx context.Context, pl Pledge, apis []*api, n int) ([]string, error) {
-	ids := make([]string, n)
-	errs := make([]error, n)
-	sem := make(chan struct{}, 8)
-	var wg sync.WaitGroup
-	for j := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			var out struct {
-				Comment struct {
-					ID string `json:"id"`
-				} `json:"comment"`
-			}
-			text := fmt.Sprintf("Point %d: apps should explain their rules in words young people understand, and say it before we sign up.", j%50+1)
-			errs[j] = apis[(j+1)%len(apis)].call(ctx, "POST", "/api/pledges/"+pl.ID+"/items/"+pl.Item+"/comments", map[string]any{"text": text}, &out, http.StatusCreated)
-			ids[j] = out.Comment.ID
-		}()
-	}
-	wg.Wait()
-	return ids, errors.Join(errs...)
+	return inParallel(n, 8, func(j int) (string, error) {
+		var out struct {
+			Comment struct {
+				ID string `json:"id"`
+			} `json:"comment"`
+		}
+		text := fmt.Sprintf("Point %d: apps should explain their rules in words young people understand, and say it before we sign up.", j%50+1)
+		err := apis[(j+1)%len(apis)].call(ctx, "POST", "/api/pledges/"+pl.ID+"/items/"+pl.Item+"/comments", map[string]any{"text": text}, &out, http.StatusCreated)
+		return out.Comment.ID, err
+	})
 }
 
 // inviteMany invites n youth into the group, a few at a time.
 func (f *Fixture) inviteMany(ctx context.Context, n int, email func(i int) string) ([]Account, error) {
-	accs := make([]Account, n)
-	errs := make([]error, n)
-	sem := make(chan struct{}, 4)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			accs[i], errs[i] = f.invite(ctx, email(i), fmt.Sprintf("Alex Reporter%c", 'A'+i%26))
-		}()
-	}
-	wg.Wait()
-	return accs, errors.Join(errs...)
+	return inParallel(n, 4, func(i int) (Account, error) {
+		return f.invite(ctx, email(i), fmt.Sprintf("Alex Reporter%c", 'A'+i%26))
+	})
 }
 
 // addModerator invites an adult moderator of the panel (and of the group)
