@@ -4,9 +4,10 @@
 // what a moderator asked to change, with a form to rewrite the text and the
 // reason; to a moderator, that it is held, cannot be accepted yet, and
 // where the queue is. A held amendment is never offered for acceptance.
-import { el, plain } from '../../dom';
+import { el } from '../../dom';
 import type { Amendment } from '../../pledges/types';
 import { button, errorParagraphs } from '../../ui/form';
+import { moderationNote } from './heldComment';
 
 export interface HeldAmendmentOptions {
   amendment: Amendment;
@@ -32,28 +33,13 @@ export function mayAccept(a: Amendment): boolean {
 
 /** The note under a held or hidden amendment. */
 export function heldAmendmentNote(opts: HeldAmendmentOptions): HTMLElement {
-  const a = opts.amendment;
-  if (a.hidden) {
-    return el('div', { className: 'held-note held-note-hidden' }, [el('p', { text: opts.mine ? 'heldAmendment.hidden' : 'heldAmendment.hiddenModerator' })]);
-  }
-  const parts: HTMLElement[] = [
-    el('p', { className: 'badge badge-wait held-badge', text: 'heldComment.badge' }),
-    el('p', { text: opts.mine ? 'heldAmendment.explain' : 'heldAmendment.explainModerator' }),
-  ];
-  const reasons = a.reasons ?? [];
-  if (reasons.length) {
-    parts.push(el('p', { className: 'held-why', text: 'heldComment.why' }), el('ul', { className: 'held-reasons' }, reasons.map((r) => plain('li', r))));
-  }
-  if (opts.mine && opts.sentBack && !a.changesMessage) parts.push(el('p', { className: 'held-sent-back', text: 'heldComment.sentBack' }));
-  if (opts.mine && a.changesMessage) {
-    parts.push(
-      el('div', { className: 'moderator-message' }, [el('p', { text: 'heldComment.moderatorSays' }), plain('blockquote', a.changesMessage)]),
-      editForm(opts),
-    );
-  }
-  if (!opts.mine) parts.push(el('p', {}, [el('a', { text: 'heldComment.openCase', attrs: { href: '/moderation', 'data-route': '' } })]));
-  // Focusable by script: after an edit, focus lands here rather than on the page's start.
-  return el('div', { className: 'held-note', attrs: { tabindex: '-1' } }, parts);
+  return moderationNote(opts.amendment, opts, {
+    hidden: 'heldAmendment.hidden',
+    hiddenModerator: 'heldAmendment.hiddenModerator',
+    explain: 'heldAmendment.explain',
+    explainModerator: 'heldAmendment.explainModerator',
+    editForm: () => editForm(opts),
+  });
 }
 
 function editForm(opts: HeldAmendmentOptions): HTMLFormElement {

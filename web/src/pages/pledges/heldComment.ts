@@ -4,6 +4,7 @@
 // words), and what a moderator asked to change, with a form to change it;
 // to a moderator, that it is held and where the queue is.
 import { el, plain } from '../../dom';
+import type { MessageKey } from '../../i18n';
 import type { PledgeComment } from '../../pledges/types';
 import { button, errorParagraphs } from '../../ui/form';
 
@@ -26,26 +27,50 @@ export function needsNote(c: PledgeComment): boolean {
 
 /** The note under a held or hidden comment. */
 export function heldNote(opts: HeldNoteOptions): HTMLElement {
-  const c = opts.comment;
-  const parts: HTMLElement[] = [];
-  if (c.hidden) {
-    parts.push(el('p', { text: opts.mine ? 'heldComment.hidden' : 'heldComment.hiddenModerator' }));
-    return el('div', { className: 'held-note held-note-hidden' }, parts);
+  return moderationNote(opts.comment, opts, {
+    hidden: 'heldComment.hidden',
+    hiddenModerator: 'heldComment.hiddenModerator',
+    explain: 'heldComment.explain',
+    explainModerator: 'heldComment.explainModerator',
+    editForm: () => editForm(opts),
+  });
+}
+
+/** What differs between the notes of held comments and held amendments. */
+export interface NoteTexts {
+  hidden: MessageKey;
+  hiddenModerator: MessageKey;
+  explain: MessageKey;
+  explainModerator: MessageKey;
+  /** The author's form to rewrite it, shown once a moderator asked for changes. */
+  editForm(): HTMLFormElement;
+}
+
+/** The note under held or hidden content: the same shape for comments and amendments. */
+export function moderationNote(
+  item: { hidden?: boolean; reasons?: string[]; changesMessage?: string },
+  who: { mine: boolean; sentBack: boolean },
+  texts: NoteTexts,
+): HTMLElement {
+  if (item.hidden) {
+    return el('div', { className: 'held-note held-note-hidden' }, [el('p', { text: who.mine ? texts.hidden : texts.hiddenModerator })]);
   }
-  parts.push(el('p', { className: 'badge badge-wait held-badge', text: 'heldComment.badge' }));
-  parts.push(el('p', { text: opts.mine ? 'heldComment.explain' : 'heldComment.explainModerator' }));
-  const reasons = c.reasons ?? [];
+  const parts: HTMLElement[] = [
+    el('p', { className: 'badge badge-wait held-badge', text: 'heldComment.badge' }),
+    el('p', { text: who.mine ? texts.explain : texts.explainModerator }),
+  ];
+  const reasons = item.reasons ?? [];
   if (reasons.length) {
     parts.push(el('p', { className: 'held-why', text: 'heldComment.why' }), el('ul', { className: 'held-reasons' }, reasons.map((r) => plain('li', r))));
   }
-  if (opts.mine && opts.sentBack && !c.changesMessage) parts.push(el('p', { className: 'held-sent-back', text: 'heldComment.sentBack' }));
-  if (opts.mine && c.changesMessage) {
+  if (who.mine && who.sentBack && !item.changesMessage) parts.push(el('p', { className: 'held-sent-back', text: 'heldComment.sentBack' }));
+  if (who.mine && item.changesMessage) {
     parts.push(
-      el('div', { className: 'moderator-message' }, [el('p', { text: 'heldComment.moderatorSays' }), plain('blockquote', c.changesMessage)]),
-      editForm(opts),
+      el('div', { className: 'moderator-message' }, [el('p', { text: 'heldComment.moderatorSays' }), plain('blockquote', item.changesMessage)]),
+      texts.editForm(),
     );
   }
-  if (!opts.mine) parts.push(el('p', {}, [el('a', { text: 'heldComment.openCase', attrs: { href: '/moderation', 'data-route': '' } })]));
+  if (!who.mine) parts.push(el('p', {}, [el('a', { text: 'heldComment.openCase', attrs: { href: '/moderation', 'data-route': '' } })]));
   // Focusable by script: after an edit, focus lands here rather than on the page's start.
   return el('div', { className: 'held-note', attrs: { tabindex: '-1' } }, parts);
 }
