@@ -23,6 +23,7 @@ import (
 
 	"chorus/fault"
 	"chorus/moderation/screen"
+	"chorus/ot"
 	"chorus/store"
 )
 
@@ -155,6 +156,13 @@ type Revision struct {
 	// it: every change but the edits of a batch before its last, which
 	// are screened once, with the last (see storeEdits). Nil: unchanged.
 	Hits *Hits `json:"hits,omitempty"`
+	// Ops are the operations that made this version's fields from the
+	// version before (a field left out was not changed); with Client and
+	// Seq of the edit that sent them. Revisions stored before operations
+	// have none: their change is the difference of the two texts.
+	Ops    map[Field]ot.Op `json:"ops,omitempty"`
+	Client string          `json:"client,omitempty"`
+	Seq    int64           `json:"seq,omitempty"`
 }
 
 // Collections.
