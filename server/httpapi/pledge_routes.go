@@ -8,7 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"chorus/fault"
 	"chorus/identity"
+	"chorus/ot"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -517,9 +519,12 @@ func (a *API) postPledgeItemEdit(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Field       string `json:"field"`
-		BaseVersion int64  `json:"baseVersion"`
-		Text        string `json:"text"`
+		Field       string  `json:"field"`
+		BaseVersion int64   `json:"baseVersion"`
+		Text        *string `json:"text"`
+		Op          *ot.Op  `json:"op"`
+		Client      string  `json:"client"`
+		Seq         int64   `json:"seq"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
@@ -528,11 +533,22 @@ func (a *API) postPledgeItemEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	it, err := a.people.Pledges.EditItem(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"), f, in.BaseVersion, in.Text)
+	if (in.Text == nil) == (in.Op == nil) {
+		return fault.Errorf(fault.Invalid, "Send either the change (op) or the whole new text (text).")
+	}
+	if in.Text != nil {
+		it, err := a.people.Pledges.EditItem(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"), f, in.BaseVersion, *in.Text)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"item": it, "version": it.Version})
+	}
+	res, err := a.people.Pledges.ApplyEdit(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"),
+		pledge.Edit{Field: f, Base: in.BaseVersion, Op: *in.Op, Client: in.Client, Seq: in.Seq})
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"item": it})
+	return c.JSON(fiber.Map{"item": res.Item, "version": res.Version, "op": ot.StripInvertible(res.Op)})
 }
 
 func (a *API) getPledgeItemHistory(c *fiber.Ctx) error {
