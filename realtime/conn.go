@@ -58,7 +58,8 @@ type conn struct {
 	mu      sync.Mutex
 	subs    map[string]*subscription
 	why     error
-	strikes int // messages refused by the rate limit in a row
+	strikes int    // messages refused by the rate limit in a row
+	grants  uint32 // bumped by revokeEdits: an edit permission decided before does not count
 }
 
 // presSlot is a presence snapshot waiting for the writer; a newer one
@@ -77,6 +78,7 @@ type subscription struct {
 	last      int64 // newest event id sent
 	item      string
 	replaying bool
+	mayEdit   bool // Config.AuthorizeEdit allowed edits here, and nothing revoked since
 	pending   []pendingEvent
 }
 
@@ -575,12 +577,80 @@ func (c *conn) handle(in Inbound) {
 			return
 		}
 		c.h.publishEphemeral(ephemeral{Op: opJoin, Topic: in.Topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: in.ItemID})
+	case MsgEdit:
+		c.edit(in)
 	case MsgTyping:
 		if _, ok := c.itemOf(in.Topic); !ok {
 			c.sendError(fault.Invalid, "Subscribe to this topic first.", in.Topic)
 			return
 		}
 		c.h.publishEphemeral(ephemeral{Op: opTyping, Topic: in.Topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: in.ItemID})
+	}
+}
+
+// Edit is an edit message, for Config.Edit.
+type Edit struct {
+	AccountID, Topic, ItemID, Field string
+	Base                            int64
+	Op                              []byte // JSON, as the client sent it
+	Client                          string
+	Seq                             int64
+}
+
+// edit carries out an edit message on a topic the connection follows and
+// answers it (ack or refused). Whether the account may edit there is
+// decided once (Config.AuthorizeEdit) and remembered with the subscription
+// until revokeEdits, so a busy editor's edits cost no identity or consent
+// reads while a withdrawal still counts from the very next edit.
+func (c *conn) edit(in Inbound) {
+	reply := outEdit{Type: MsgRefused, Topic: in.Topic, ItemID: in.ItemID, Field: in.Field, Client: in.Client, Seq: in.Seq}
+	refuse := func(err error) {
+		reply.Code, reply.Message = string(fault.CodeOf(err)), fault.MessageOf(err)
+		c.send(mustJSON(reply))
+	}
+	cfg := c.h.cfg
+	if cfg.Edit == nil || cfg.AuthorizeEdit == nil {
+		refuse(fault.Errorf(fault.Invalid, "Edits are not taken on this connection: use the HTTP API."))
+		return
+	}
+	c.mu.Lock()
+	s := c.subs[in.Topic]
+	allowed, gen := s != nil && s.mayEdit, c.grants
+	c.mu.Unlock()
+	if s == nil {
+		refuse(fault.Errorf(fault.Invalid, "Subscribe to this topic first."))
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, cfg.WriteWait)
+	defer cancel()
+	if !allowed {
+		if err := cfg.AuthorizeEdit(ctx, c.peer.AccountID, in.Topic); err != nil {
+			refuse(err)
+			return
+		}
+		c.mu.Lock()
+		if c.subs[in.Topic] == s && c.grants == gen {
+			s.mayEdit = true
+		}
+		c.mu.Unlock()
+	}
+	v, err := cfg.Edit(ctx, Edit{AccountID: c.peer.AccountID, Topic: in.Topic, ItemID: in.ItemID, Field: in.Field, Base: in.Base, Op: in.Op, Client: in.Client, Seq: in.Seq})
+	if err != nil {
+		refuse(err)
+		return
+	}
+	reply.Type, reply.Version = MsgAck, v
+	c.send(mustJSON(reply))
+}
+
+// revokeEdits forgets every edit permission of the connection (an event
+// may have taken rights away).
+func (c *conn) revokeEdits() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.grants++
+	for _, s := range c.subs {
+		s.mayEdit = false
 	}
 }
 

@@ -80,22 +80,28 @@ func (a *API) pledgeFor(c *fiber.Ctx, act policy.Action) (caller, pledge.Pledge,
 	if err != nil {
 		return caller{}, pledge.Pledge{}, err
 	}
-	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := a.pledgeAllowed(c.UserContext(), cl, c.Params("id"), act)
+	return cl, p, err
+}
+
+// pledgeAllowed loads a pledge and asks the policy whether cl may do act
+// on it (and, for posting, whether a moderator muted them there).
+func (a *API) pledgeAllowed(ctx context.Context, cl caller, pledgeID string, act policy.Action) (pledge.Pledge, error) {
+	p, err := a.people.Pledges.Pledge(ctx, pledgeID)
 	if err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
 	r, err := a.pledgeResource(ctx, p, act == policy.PledgeComment)
 	if err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
 	if err := allowed(cl, act, r); err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
 	if err := a.notMuted(ctx, cl, act, p.GroupID); err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
-	return cl, p, nil
+	return p, nil
 }
 
 // groupFor loads the group of the path and asks the policy about act on a
