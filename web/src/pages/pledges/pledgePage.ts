@@ -10,6 +10,7 @@ import { el, plain, setPlainText, setText } from '../../dom';
 import { t, type MessageKey } from '../../i18n';
 import { watcherLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
+import type { AppliedOp } from '../../pledges/fieldSync';
 import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../pledges/live';
 import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type ScreeningHit } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
@@ -210,6 +211,7 @@ class PledgeEditor {
       language: this.detail.pledge.language,
       item,
       editable: this.editable,
+      edit: (e) => this.live.edit(e),
       onFocus: (itemId) => this.live.presence(itemId),
       onTyping: (itemId) => this.live.typing(itemId),
       onMove: (v, by) => void this.move(v, by),
@@ -266,10 +268,9 @@ class PledgeEditor {
       case 'pledge.item_edited': {
         const v = this.views.get(String(data.itemId));
         const f = data.field as ItemField;
-        if (v && itemFields.includes(f) && typeof data.text === 'string' && typeof data.version === 'number') {
-          v.remote(f, data.text, data.version);
-          // What screening finds in the field now (an empty list when it is clean again).
-          if (Array.isArray(data.hits)) v.setHits(f, data.text, data.hits as ScreeningHit[], data.version);
+        if (v && itemFields.includes(f) && Array.isArray(data.ops) && typeof data.version === 'number') {
+          // The operations, then what screening finds in the field at their newest version (an empty list when it is clean again).
+          v.remote(f, data.ops as AppliedOp[], Array.isArray(data.hits) ? (data.hits as ScreeningHit[]) : undefined, data.version);
           if (!mine) this.say(`edit:${v.id}:${ev.actor}`, 'pledge.announceEdited', { name: this.nameOf(ev.actor), n: v.position });
         }
         break;
