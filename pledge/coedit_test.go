@@ -127,3 +127,12 @@ func TestMarkersSurviveConcurrentDeletes(t *testing.T) {
 		}
 	}
 }
+
+func FuzzMarkersSurviveConcurrentDeletes(f *testing.F) {
+	f.Add(uint64(1), uint8(4))
+	f.Add(uint64(7), uint8(12))
+	s, _ := newService(f)
+	f.Fuzz(func(t *testing.T, seed uint64, authors uint8) {
+		coRun(t, s, seed, 2+int(authors%12), 40)
+	})
+}

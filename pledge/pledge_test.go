@@ -30,7 +30,7 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
-func newService(t *testing.T) (*pledge.Service, store.Documents) {
+func newService(t testing.TB) (*pledge.Service, store.Documents) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	docs, err := sqlite.OpenWith(filepath.Join(t.TempDir(), "db"), sqlite.Options{Now: clk.Now})
