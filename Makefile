@@ -61,5 +61,10 @@ clean:
 	rm -rf bin web/dist/assets web/dist/index.html
 
 ## bench: stores and real-time against baselines, one table (BENCH_FLAGS="-scale 0.1" for a quick look)
-bench: $(MINIO_BIN)
+bench: $(MINIO_BIN) bench/hocuspocus/node_modules/.installed
 	CHORUS_MINIO_BIN=$(MINIO_BIN) go run ./bench $(BENCH_FLAGS)
+
+# The Yjs peer of the co-editing rows (Hocuspocus), with its own lock file.
+bench/hocuspocus/node_modules/.installed: bench/hocuspocus/package-lock.json
+	cd bench/hocuspocus && npm ci --no-audit --no-fund
+	touch $@
