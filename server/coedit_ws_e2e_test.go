@@ -87,7 +87,7 @@ func (a *wsAuthor) read(ws *wsConn, gen int) {
 		case "event":
 			a.lastID = max(a.lastID, m.ID)
 			var d struct {
-				ItemID string             `json:"itemId"`
+				ItemID string            `json:"itemId"`
 				Ops    []pledge.EditedOp `json:"ops"`
 			}
 			if m.Event == "pledge.item_edited" && json.Unmarshal(m.Data, &d) == nil && d.ItemID == a.itemID {
