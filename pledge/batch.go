@@ -16,7 +16,7 @@ import (
 // again, the edit at the head of the queue (the leader) takes every edit
 // waiting for the item and applies them in arrival order under the item
 // lock: one read of the pledge and the item, then for each edit the same
-// merge as one at a time and its own revision, then a single update of the
+// transform as one at a time and its own revision, then a single update of the
 // item (revisions are the source of truth; a reader rolls the item forward
 // if that update is lost) and one event per field edited (editedEvent). The outcome is the one of
 // running the edits one after another in that order. The leader then hands
@@ -82,7 +82,7 @@ func (s *Service) queueEdit(pledgeID, itemID string, r *editReq) (Applied, error
 
 // leadEdits applies the edits waiting in q (the leader's first), hands the
 // queue on, then appends the batch's events once those of the batch before
-// are out (so events stay in version order while the next batch is merged)
+// are out (so events stay in version order while the next batch is transformed)
 // and wakes the batch.
 func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 	s.editsMu.Lock()

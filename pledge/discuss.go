@@ -514,7 +514,7 @@ func (s *Service) Amendments(ctx context.Context, v Viewer, pledgeID, itemID str
 	return out, nil
 }
 
-// Decide accepts or declines an open amendment. Accepting merges it into the
+// Decide accepts or declines an open amendment. Accepting applies it to the
 // item like any edit (changes made since it was proposed stay); a held or
 // hidden amendment cannot be accepted (fault.Conflict).
 func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID string, accept bool) (Amendment, error) {

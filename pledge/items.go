@@ -198,7 +198,7 @@ func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind stri
 		rev.Ops = opsBetween(d.Value, it)
 		err = store.InsertAs(ctx, s.Docs, colRevisions, revisionID(itemID, it.Version), rev, time.Time{})
 		if fault.Is(err, fault.Conflict) {
-			continue // someone else took this version: merge again
+			continue // someone else took this version: change again
 		}
 		if err != nil {
 			return Item{}, err

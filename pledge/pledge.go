@@ -1,9 +1,9 @@
 // Package pledge is the drafting of pledges: short documents of items that
 // youth panels write together, live, before a moderator publishes them to
 // partners. It keeps pledges, items and every revision of every item in the
-// document store, merges concurrent edits so nobody's change is lost, and
-// appends an event for every change (the audit trail and the real-time feed,
-// on the topic "pledge:<id>").
+// document store, transforms concurrent edits (operations, see package ot)
+// so nobody's change is lost, and appends an event for every change (the
+// audit trail and the real-time feed, on the topic "pledge:<id>").
 //
 // The service decides nothing about who may do what: callers ask the policy
 // first (package policy). It does enforce the life cycle: what may happen in
