@@ -108,3 +108,9 @@ func (c *Client) Applied(v int64, op Op, client string, seq int64) error {
 	c.local, err = Apply(c.local, op)
 	return err
 }
+
+// Drop forgets what was not acknowledged (the server refused the op in
+// flight): the editor shows the server's text again.
+func (c *Client) Drop() {
+	c.inflight, c.buffer, c.local = nil, nil, c.server
+}

@@ -1,7 +1,7 @@
 // The co-editing workload of make bench against a Hocuspocus server (Yjs),
 // as bench/realtime/coedit.go runs it against Chorus: N authors, each on
 // its own socket, on one shared text; every interval (±20 %) each author
-// inserts a unique marker at a marker boundary or, once the text is longer
+// inserts a unique marker at a marker boundary or, while the text is longer
 // than textLen, deletes one or two whole markers. Latency is per inserted
 // marker, from the author's change until the last other author has it;
 // the first 10 % of the run is warm-up. Afterwards: do all authors hold
@@ -77,7 +77,7 @@ await Promise.all(
     while (now() < end) {
       const t = a.text.toString();
       const units = [...t.matchAll(marker)];
-      if (t.length > textLen && units.length > 1 && random() < 0.5) {
+      if (t.length > textLen && units.length > 1) {
         const k = Math.floor(random() * (units.length - 1));
         const n = 1 + Math.floor(random() * 2);
         const from = units[k].index;

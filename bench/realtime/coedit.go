@@ -91,7 +91,7 @@ type sentEdit struct {
 // RunCoedit has cfg.Authors authors, each with a socket subscribed to one
 // pledge, edit the same item every cfg.Interval with ops over the socket
 // (one in flight each, as the browser does): insert a unique marker, or,
-// once the text is longer than cfg.TextLen, delete one or two markers.
+// while the text is longer than cfg.TextLen, delete one or two markers.
 func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig) (CoeditResult, error) {
 	res := CoeditResult{Authors: cfg.Authors}
 	var initial strings.Builder
@@ -358,6 +358,10 @@ func (a *author) receive(msg []byte, now int64, done func(*author, int64, int64)
 	case bytes.Contains(msg, refusedKey):
 		failed.Add(1)
 		failWhy.CompareAndSwap(nil, string(msg))
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.c.Drop() // as the browser does: what was refused is gone
+		send(a)
 	}
 }
 
@@ -367,13 +371,13 @@ var (
 )
 
 // markerEdit is an author's next change of text: a unique marker inserted
-// at a marker boundary or, once the text is longer than maxLen, one or two
-// markers deleted (half the time). It notes what it inserts and deletes.
+// at a marker boundary or, while the text is longer than maxLen, one or
+// two markers deleted. It notes what it inserts and deletes.
 func markerEdit(r *rand.Rand, text string, maxLen int, who string, n int, mu *sync.Mutex, inserted, deleted map[string]bool) ot.Op {
 	units := markerRE.FindAllStringIndex(text, -1)
 	mu.Lock()
 	defer mu.Unlock()
-	if len(text) > maxLen && len(units) > 1 && r.IntN(2) == 0 {
+	if len(text) > maxLen && len(units) > 1 {
 		k := r.IntN(len(units) - 1)
 		to := min(len(units), k+1+r.IntN(2))
 		for _, u := range units[k:to] {
