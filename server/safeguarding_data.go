@@ -25,7 +25,7 @@ func loadSafeguardingData(cfg config.Config, p *httpapi.People) error {
 		if err := json.Unmarshal(data, &extra); err != nil {
 			return fmt.Errorf("SCREEN_WORDS_FILE %s: expected {\"fr\": [\"word\", ...], ...}: %w", cfg.ScreenWordsFile, err)
 		}
-		sc, err := screen.New(extra)
+		sc, err := screen.New(screen.Lists{Extra: extra})
 		if err != nil {
 			return fmt.Errorf("SCREEN_WORDS_FILE %s: %w", cfg.ScreenWordsFile, err)
 		}
