@@ -183,6 +183,9 @@ var builtin = sync.OnceValue(func() *Screener {
 	return s
 })
 
+// Builtin returns the Screener of the built-in word lists alone.
+func Builtin() *Screener { return builtin() }
+
 // Screen screens text with the built-in word lists; see Screener.Screen.
 func Screen(text, lang string) (Result, error) { return builtin().Screen(text, lang) }
 

@@ -22,6 +22,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/moderation/livesession"
+	"chorus/moderation/wordlist"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -46,6 +47,9 @@ type People struct {
 	// LiveSessions runs supervised live sessions; nil: they are not
 	// available (503).
 	LiveSessions *livesession.Service
+	// ScreenWords keeps each panel's own screening words and gives every
+	// panel its screener; nil: the lists cannot be edited (503).
+	ScreenWords *wordlist.Service
 	// PublicURL is where people reach Chorus; links in mails start with it,
 	// and cookies are Secure when it is https.
 	PublicURL string
