@@ -103,7 +103,7 @@ func New(l Lists) (*Screener, error) {
 		if !isLangCode(code) {
 			return nil, fault.Errorf(fault.Invalid, "Extra words: %q is not a language code such as \"fr\".", lang)
 		}
-		words, err := CheckWords(code, l.Extra[lang])
+		words, err := CheckWords(l.Extra[lang])
 		if err != nil {
 			return nil, err
 		}
@@ -114,13 +114,13 @@ func New(l Lists) (*Screener, error) {
 	for _, lang := range l.Languages {
 		code := primary(lang)
 		if !isLangCode(code) {
-			return nil, fault.Errorf(fault.Invalid, "Panel languages: %q is not a language code such as \"fr\".", lang)
+			return nil, fault.Errorf(fault.Invalid, "Extra words: %q is not a language code such as \"fr\".", lang)
 		}
 		if !slices.Contains(s.langs, code) {
 			s.langs = append(s.langs, code)
 		}
 	}
-	own, err := CheckWords("", l.Own)
+	own, err := CheckWords(l.Own)
 	if err != nil {
 		return nil, err
 	}
@@ -131,25 +131,20 @@ func New(l Lists) (*Screener, error) {
 // CheckWords returns words without surrounding spaces, or a fault.Invalid
 // error naming the first that New would refuse: empty, without a letter,
 // longer than MaxWordLen characters, or more than MaxExtraWords in all.
-// lang ("" for a panel's own words) only names the list in the message.
-func CheckWords(lang string, words []string) ([]string, error) {
-	list := "Extra words"
-	if lang != "" {
-		list += " (" + lang + ")"
-	}
+func CheckWords(words []string) ([]string, error) {
 	if len(words) > MaxExtraWords {
-		return nil, fault.Errorf(fault.Invalid, "%s: at most %d words.", list, MaxExtraWords)
+		return nil, fault.Errorf(fault.Invalid, "There can be at most %d words in one list.", MaxExtraWords)
 	}
 	out := make([]string, 0, len(words))
 	for _, w := range words {
 		w = strings.TrimSpace(w)
 		switch {
 		case w == "":
-			return nil, fault.Errorf(fault.Invalid, "%s: a word is empty.", list)
+			return nil, fault.Errorf(fault.Invalid, "A word of the list is empty.")
 		case utf8.RuneCountInString(w) > MaxWordLen:
-			return nil, fault.Errorf(fault.Invalid, "%s: %q is longer than %d characters.", list, w, MaxWordLen)
+			return nil, fault.Errorf(fault.Invalid, "%q is longer than %d characters.", w, MaxWordLen)
 		case strings.IndexFunc(w, unicode.IsLetter) < 0:
-			return nil, fault.Errorf(fault.Invalid, "%s: %q has no letter.", list, w)
+			return nil, fault.Errorf(fault.Invalid, "%q has no letter.", w)
 		}
 		out = append(out, w)
 	}

@@ -119,7 +119,7 @@ func (s *Service) List(ctx context.Context, panelID string) (List, error) {
 // letter, longer than screen.MaxWordLen) or more than screen.MaxExtraWords
 // words; fault.Conflict when the list changed since version.
 func (s *Service) Replace(ctx context.Context, actorID, panelID string, version int64, words []string) (List, error) {
-	words, err := screen.CheckWords("", words)
+	words, err := screen.CheckWords(words)
 	if err != nil {
 		return List{}, err
 	}

@@ -218,9 +218,12 @@ func allowed(cl caller, act policy.Action, r policy.Resource) error {
 
 // decode reads a JSON body into v, refusing unknown fields and trailing data
 // so that a typo in a client is a clear error, not a silent default.
-func decode(c *fiber.Ctx, v any) error {
+func decode(c *fiber.Ctx, v any) error { return decodeUpTo(c, v, maxJSONBytes) }
+
+// decodeUpTo is decode for a body of at most limit bytes.
+func decodeUpTo(c *fiber.Ctx, v any, limit int) error {
 	body := c.Body()
-	if len(body) > maxJSONBytes {
+	if len(body) > limit {
 		return fault.Errorf(fault.TooLarge, "What you sent is too large.")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
