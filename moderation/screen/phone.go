@@ -171,8 +171,15 @@ func (n *number) isPhone(s, e int) bool {
 		// Without a trunk 0: a mobile number written alone, first group
 		// of three or more digits; round numbers ("350 000 000") are counts.
 		return s == 0 && e == len(n.groups)-1 && (l == 9 || l == 10) && digits[0] >= '3' &&
-			n.groupLen(0) >= 3 && !bytes.HasSuffix(digits, []byte("00"))
+			n.groupLen(0) >= 3 && !bytes.HasSuffix(digits, []byte("00")) && !freephone(string(digits))
 	}
+}
+
+// freephone reports whether digits, written without a trunk 0, are a
+// free service number (Portugal's and Italy's 800, Spain's 900, as
+// helplines have them: 800 21 90 90): nobody's own phone.
+func freephone(digits string) bool {
+	return strings.HasPrefix(digits, "800") || strings.HasPrefix(digits, "900")
 }
 
 // isDate reports whether groups s... start with a date (01/05/2026 10 ...).

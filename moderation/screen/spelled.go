@@ -445,7 +445,7 @@ func spokenPhone(text string, toks []token, run []spoken, s, e, first int) bool 
 	case d[0] == '0':
 		return l >= 9 && l <= 13
 	}
-	return (l == 9 || l == 10) && d[0] >= '3' && !strings.HasSuffix(d, "00")
+	return (l == 9 || l == 10) && d[0] >= '3' && !strings.HasSuffix(d, "00") && !freephone(d)
 }
 
 // isNext reports whether b is the number after a ("seven", "eight").
