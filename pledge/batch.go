@@ -293,7 +293,7 @@ func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], b
 	// Screen once per batch, what its last edit left, and keep the hits
 	// with the last revision, so that rolling forward finds them too.
 	last := applied[len(applied)-1]
-	err := s.rescreen(p.Language, &cur, d.Value)
+	err := s.rescreen(ctx, p, &cur, d.Value)
 	if err == nil {
 		rev := withHits(s.revisionOf(cur, "edited", last.e.Field), cur)
 		rev.Ops, rev.Client, rev.Seq = map[Field]ot.Op{last.e.Field: last.res.Op}, last.e.Client, last.e.Seq
