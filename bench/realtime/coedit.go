@@ -314,22 +314,13 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 func (a *author) receive(msg []byte, now int64, done func(*author, int64, int64), send func(*author), failed *atomic.Int64, failWhy, badFeed *atomic.Value) {
 	switch {
 	case bytes.Contains(msg, editedKey):
-		var ev struct {
-			Data struct {
-				Ops []struct {
-					V      int64  `json:"v"`
-					Op     ot.Op  `json:"op"`
-					Client string `json:"client"`
-					Seq    int64  `json:"seq"`
-				} `json:"ops"`
-			} `json:"data"`
-		}
-		if json.Unmarshal(msg, &ev) != nil {
+		ops, ok := decoded.get(msg)
+		if !ok {
 			return
 		}
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		for _, o := range ev.Data.Ops {
+		for _, o := range ops {
 			if int(o.V) >= len(a.recv) {
 				a.recv = append(a.recv, make([]int64, int(o.V)-len(a.recv)+1024)...)
 			}
@@ -363,6 +354,51 @@ func (a *author) receive(msg []byte, now int64, done func(*author, int64, int64)
 		a.c.Drop() // as the browser does: what was refused is gone
 		send(a)
 	}
+}
+
+// editedOp is one op of a pledge.item_edited event.
+type editedOp struct {
+	V      int64  `json:"v"`
+	Op     ot.Op  `json:"op"`
+	Client string `json:"client"`
+	Seq    int64  `json:"seq"`
+}
+
+// opCache decodes each event once for all the authors: they all receive
+// the same bytes, and decoding them 400 times over would make the load
+// generator, not the server, what is measured. Each author still applies
+// every op to its own text.
+type opCache struct {
+	mu  sync.Mutex
+	ops map[int64][]editedOp
+}
+
+var decoded = &opCache{ops: map[int64][]editedOp{}}
+
+var eventIDKey = []byte(`"id":`)
+
+func (c *opCache) get(msg []byte) ([]editedOp, bool) {
+	id := intAfter(msg, eventIDKey, ',')
+	c.mu.Lock()
+	ops, ok := c.ops[id]
+	c.mu.Unlock()
+	if ok && id >= 0 {
+		return ops, true
+	}
+	var ev struct {
+		Data struct {
+			Ops []editedOp `json:"ops"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(msg, &ev) != nil {
+		return nil, false
+	}
+	if id >= 0 {
+		c.mu.Lock()
+		c.ops[id] = ev.Data.Ops
+		c.mu.Unlock()
+	}
+	return ev.Data.Ops, true
 }
 
 var (
