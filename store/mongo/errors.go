@@ -34,7 +34,7 @@ func translate(err error) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fault.Wrap(fault.NotFound, err, "record not found")
-	case mongo.IsDuplicateKeyError(err):
+	case isDuplicate(err):
 		return fault.Wrap(fault.Conflict, err, "a record with this id or unique value already exists")
 	case unavailable(err):
 		return fault.Wrap(fault.Unavailable, err, "the database is not reachable; try again later")
@@ -66,4 +66,15 @@ func unavailable(err error) bool {
 		}
 	}
 	return false
+}
+
+// duplicateKey marks an error the server did not report as a duplicate key
+// but that a second look showed to be one.
+type duplicateKey struct{ error }
+
+func (d duplicateKey) Unwrap() error { return d.error }
+
+// isDuplicate reports whether err is a refused duplicate id or unique value.
+func isDuplicate(err error) bool {
+	return mongo.IsDuplicateKeyError(err) || errors.As(err, new(duplicateKey))
 }
