@@ -136,6 +136,11 @@ func runStore(dir string, scale float64) []row {
 	if err != nil {
 		fail(err)
 	}
+	mongoRows, err := mongoRows(dir, n)
+	if err != nil {
+		fail(err)
+	}
+	rows = append(rows, mongoRows...)
 	blobs, err := blobRows(dir, n)
 	if err != nil {
 		fail(err)

@@ -318,20 +318,30 @@ func TestFindFilter(t *testing.T) {
 		t.Errorf("no conditions:\n got %s\nwant %s", got, want)
 	}
 
-	// Two conditions on one field and a keyset position all land in $and,
-	// next to (not inside) the liveness $or.
+	// Two operators on one field share its key; the keyset position lands
+	// in $and, before (not inside) the liveness $or.
 	where := []store.Cond{{Field: "n", Op: store.Gte, Value: 3}, {Field: "n", Op: store.Lt, Value: 6}}
 	after := cursor{Order: "n", Desc: true, Value: int32(5), ID: "r05"}
 	f, err = findFilter(now, where, &after, "d.n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"$or":[` + liveJSON + `],"$and":[` +
-		`{"d.n":{"$gte":{"$numberLong":"3"}}},` +
-		`{"d.n":{"$lt":{"$numberLong":"6"}}},` +
-		`{"$or":[{"d.n":{"$lt":{"$numberInt":"5"}}},{"d.n":null},{"d.n":{"$numberInt":"5"},"_id":{"$lt":"r05"}}]}]}`
+	want := `{"d.n":{"$gte":{"$numberLong":"3"},"$lt":{"$numberLong":"6"}},"$and":[` +
+		`{"$or":[{"d.n":{"$lt":{"$numberInt":"5"}}},{"d.n":null},{"d.n":{"$numberInt":"5"},"_id":{"$lt":"r05"}}]}],` +
+		`"$or":[` + liveJSON + `]}`
 	if got := canonical(t, f); got != want {
 		t.Errorf("range with cursor:\n got %s\nwant %s", got, want)
+	}
+
+	// The same operator twice on one field cannot share a key: the second
+	// goes into $and.
+	twice := []store.Cond{{Field: "s", Op: store.Eq, Value: "a"}, {Field: "s", Op: store.Eq, Value: "b"}}
+	if f, err = findFilter(now, twice, nil, "_id"); err != nil {
+		t.Fatal(err)
+	}
+	want = `{"d.s":{"$eq":"a"},"$and":[{"d.s":{"$eq":"b"}}],"$or":[` + liveJSON + `]}`
+	if got := canonical(t, f); got != want {
+		t.Errorf("one operator twice:\n got %s\nwant %s", got, want)
 	}
 
 	_, err = findFilter(now, []store.Cond{{Field: "n", Op: "like", Value: 1}}, nil, "_id")

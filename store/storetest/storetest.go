@@ -491,6 +491,8 @@ func testFindConditions(t *testing.T, s store.Documents) {
 		{"gte string", []store.Cond{{Field: "s", Op: store.Gte, Value: "i"}}, []string{"r08", "r09"}},
 		{"lt string", []store.Cond{{Field: "s", Op: store.Lt, Value: "b"}}, []string{"r00"}},
 		{"lte string", []store.Cond{{Field: "s", Op: store.Lte, Value: "b"}}, []string{"r00", "r01"}},
+		{"eq twice, same value", []store.Cond{{Field: "s", Op: store.Eq, Value: "c"}, {Field: "s", Op: store.Eq, Value: "c"}}, []string{"r02"}},
+		{"eq twice, two values", []store.Cond{{Field: "s", Op: store.Eq, Value: "c"}, {Field: "s", Op: store.Eq, Value: "d"}}, nil},
 		{"gt float on int field", []store.Cond{{Field: "n", Op: store.Gt, Value: 8.5}}, []string{"r09"}},
 		{"range", []store.Cond{
 			{Field: "n", Op: store.Gte, Value: 3},
