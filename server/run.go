@@ -242,8 +242,8 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// expiryPurger is implemented by stores that do not drop expired documents
-// by themselves (MongoDB has TTL indexes; SQLite needs a sweep).
+// expiryPurger is implemented by stores that may not drop expired documents
+// by themselves (SQLite, and MongoDB-protocol servers without TTL indexes).
 type expiryPurger interface {
 	PurgeExpired(ctx context.Context) (int64, error)
 }

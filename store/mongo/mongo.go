@@ -326,12 +326,12 @@ func (s *Store) Get(ctx context.Context, collection, id string) (store.Record, e
 // purgeExpired deletes the collection's expired documents now rather than
 // waiting for the TTL monitor (or the sweep), so that their ids and unique
 // values can be reused at once.
-func (s *Store) purgeExpired(ctx context.Context, coll *mongo.Collection, now time.Time) error {
-	_, err := coll.DeleteMany(ctx, bson.D{{Key: keyExpires, Value: bson.D{{Key: "$lte", Value: now}}}})
+func (s *Store) purgeExpired(ctx context.Context, coll *mongo.Collection, now time.Time) (int64, error) {
+	res, err := coll.DeleteMany(ctx, bson.D{{Key: keyExpires, Value: bson.D{{Key: "$lte", Value: now}}}})
 	if err != nil {
-		return translate(fmt.Errorf("mongo: purging expired documents of %s: %w", coll.Name(), err))
+		return 0, translate(fmt.Errorf("mongo: purging expired documents of %s: %w", coll.Name(), err))
 	}
-	return nil
+	return res.DeletedCount, nil
 }
 
 // retryAfterPurge runs write; when it hits a duplicate key, which an expired
@@ -342,7 +342,7 @@ func (s *Store) retryAfterPurge(ctx context.Context, coll *mongo.Collection, now
 	if !isDuplicate(err) {
 		return err
 	}
-	if err := s.purgeExpired(ctx, coll, now); err != nil {
+	if _, err := s.purgeExpired(ctx, coll, now); err != nil {
 		return err
 	}
 	return write()
@@ -699,15 +699,16 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 }
 
 // PurgeExpired deletes the expired documents of every declared collection
-// when the server has no TTL indexes to do it (the worker calls it every
-// minute); otherwise it leaves them to the server and returns 0. Reads never
-// return expired documents either way.
+// (and claims left by crashed processes) when the server has no TTL indexes
+// to do it; the worker calls it every minute. With TTL indexes it leaves
+// them to the server and returns 0. Reads never return expired documents
+// either way.
 func (s *Store) PurgeExpired(ctx context.Context) (int64, error) {
 	if s.features.TTLIndexes {
 		return 0, nil
 	}
 	s.mu.RLock()
-	names := make([]string, 0, len(s.fields))
+	names := []string{claimsCollection}
 	for name := range s.fields {
 		names = append(names, name)
 	}
@@ -715,11 +716,11 @@ func (s *Store) PurgeExpired(ctx context.Context) (int64, error) {
 	var total int64
 	now := s.clock()
 	for _, name := range names {
-		res, err := s.db.Collection(name).DeleteMany(ctx, bson.D{{Key: keyExpires, Value: bson.D{{Key: "$lte", Value: now}}}})
+		n, err := s.purgeExpired(ctx, s.db.Collection(name), now)
+		total += n
 		if err != nil {
-			return total, translate(fmt.Errorf("mongo: purging expired documents of %s: %w", name, err))
+			return total, err
 		}
-		total += res.DeletedCount
 	}
 	return total, nil
 }

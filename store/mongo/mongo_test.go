@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"chorus/store"
 	"chorus/store/storetest"
 	"chorus/testenv"
@@ -83,4 +85,34 @@ func runContract(t *testing.T, uri string) {
 		})
 		return s
 	}, lacking...)
+}
+
+// Without TTL indexes (FerretDB has none) the worker's sweep is what deletes
+// expired documents; reads hide them either way (the contract suite).
+func TestPurgeExpiredSweepsWithoutTTLIndexes(t *testing.T) {
+	uri := testenv.FerretDB(t).URI
+	ctx := context.Background()
+	s, err := OpenWith(ctx, uri, "chorus_sweep", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Features().TTLIndexes {
+		t.Skip("this server has TTL indexes: it deletes expired documents by itself")
+	}
+	if err := s.Declare(ctx, store.Schema{Collection: "tokens"}); err != nil {
+		t.Fatal(err)
+	}
+	for id, exp := range map[string]time.Time{"old": time.Now().Add(-time.Minute), "new": time.Now().Add(time.Hour), "forever": {}} {
+		if _, err := s.Insert(ctx, "tokens", store.Record{ID: id, ExpiresAt: exp, Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.PurgeExpired(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeExpired: %d, %v; want 1 deleted", n, err)
+	}
+	if left, err := s.db.Collection("tokens").CountDocuments(ctx, bson.D{}); err != nil || left != 2 {
+		t.Errorf("documents left: %d, %v; want 2 (the live ones)", left, err)
+	}
 }
