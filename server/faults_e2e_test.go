@@ -63,6 +63,7 @@ func TestScaledOutStackUnderFaults(t *testing.T) {
 	webB := startProcess(t, bin, "web", env)
 	worker := startProcess(t, bin, "worker", env)
 
+	setUp := time.Since(began)
 	ctx, cancel := context.WithTimeout(context.Background(), faultBudget-time.Since(began))
 	defer cancel()
 	clients := make([]*faultClient, faultClients)
@@ -99,6 +100,7 @@ func TestScaledOutStackUnderFaults(t *testing.T) {
 	worker.kill()
 	worker = startProcess(t, bin, "worker", env)
 	writing.Wait()
+	loaded := time.Since(began)
 	if ctx.Err() != nil {
 		t.Fatalf("the writes did not finish within %s: %d of %d done", faultBudget, written.Load(), total)
 	}
@@ -212,8 +214,8 @@ func TestScaledOutStackUnderFaults(t *testing.T) {
 	if took := time.Since(began); took > faultBudget {
 		t.Errorf("took %s, want under %s", took, faultBudget)
 	}
-	t.Logf("%d writes: %d acknowledged, %d answers lost, %d refused; web A killed after %d; %d clients moved on; %d lost-answer comments missing from live views; %s in all",
-		total, acked, lost, refused, killedAt, movedOn, unseen, time.Since(began).Round(time.Millisecond))
+	t.Logf("%d writes: %d acknowledged, %d answers lost, %d refused; web A killed after %d; %d clients moved on; %d lost-answer comments missing from live views; set up in %s, load until %s, %s in all",
+		total, acked, lost, refused, killedAt, movedOn, unseen, setUp.Round(time.Millisecond), loaded.Round(time.Millisecond), time.Since(began).Round(time.Millisecond))
 }
 
 // outcome is what a client learnt of one write.

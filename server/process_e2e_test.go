@@ -7,6 +7,7 @@ package main
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -74,9 +75,22 @@ type process struct {
 
 // startProcess runs `chorus role` with env (on top of a fresh data
 // directory and a free port) and, for a web process, waits until it answers
-// /healthz. The process is killed when the test ends.
+// /healthz. The process is killed when the test ends. A port taken between
+// probing and binding gets the process started again on another.
 func startProcess(t *testing.T, bin, role string, env map[string]string) *process {
 	t.Helper()
+	for attempt := 1; ; attempt++ {
+		p, err := tryProcess(t, bin, role, env)
+		if err == nil {
+			return p
+		}
+		if attempt >= 3 || !strings.Contains(p.stderr.String(), "cannot listen") {
+			t.Fatalf("%s: %v\n%s%s", role, err, p.stdout.String(), p.stderr.String())
+		}
+	}
+}
+
+func tryProcess(t *testing.T, bin, role string, env map[string]string) (*process, error) {
 	port := freePort(t)
 	p := &process{t: t, role: role, cmd: exec.Command(bin, role), stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=" + strconv.Itoa(port), "CHORUS_DATA_DIR=" + t.TempDir()}
@@ -85,7 +99,7 @@ func startProcess(t *testing.T, bin, role string, env map[string]string) *proces
 	}
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
+		return p, err
 	}
 	go func() {
 		p.err = p.cmd.Wait()
@@ -98,7 +112,7 @@ func startProcess(t *testing.T, bin, role string, env map[string]string) *proces
 		}
 	})
 	if role == "worker" {
-		return p
+		return p, nil
 	}
 	p.base = "http://127.0.0.1:" + strconv.Itoa(port)
 	deadline := time.Now().Add(20 * time.Second)
@@ -106,15 +120,15 @@ func startProcess(t *testing.T, bin, role string, env map[string]string) *proces
 		resp, err := http.Get(p.base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
-			return p
+			return p, nil
 		}
 		select {
 		case <-p.exited:
-			t.Fatalf("%s exited before serving: %v\n%s%s", role, p.err, p.stdout.String(), p.stderr.String())
+			return p, fmt.Errorf("exited before serving: %v", p.err)
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s did not answer /healthz within 20 s", role)
+			return p, errors.New("no answer on /healthz within 20 s")
 		}
 	}
 }
