@@ -26,6 +26,10 @@ var transientCodes = []int{
 	13436, // NotPrimaryOrSecondary
 }
 
+// namespaceNotFound is MongoDB's error code for a collection that does not
+// exist (NamespaceNotFound), which listIndexes answers for a new one.
+const namespaceNotFound = 26
+
 // translate gives a driver error its fault code. err already carries the
 // operation as context (it is kept for logs); the message is client-safe.
 func translate(err error) error {

@@ -185,15 +185,20 @@ func (s *Store) Declare(ctx context.Context, sc store.Schema) error {
 // command: every server then has only new indexes to build, and none sees a
 // mix of existing and new ones (which FerretDB v1 cannot take).
 func createMissing(ctx context.Context, coll *mongo.Collection, models []mongo.IndexModel) error {
-	cur, err := coll.Indexes().List(ctx)
-	if err != nil {
-		return err
-	}
 	var existing []struct {
 		Name string `bson:"name"`
 	}
-	if err := cur.All(ctx, &existing); err != nil {
+	cur, err := coll.Indexes().List(ctx)
+	var se mongo.ServerError
+	switch {
+	case errors.As(err, &se) && se.HasErrorCode(namespaceNotFound):
+		// MongoDB: the collection does not exist yet; it has no indexes.
+	case err != nil:
 		return err
+	default:
+		if err := cur.All(ctx, &existing); err != nil {
+			return err
+		}
 	}
 	names := make([]string, len(existing))
 	for i, e := range existing {
