@@ -45,20 +45,29 @@ func chorusBinary(t *testing.T) string {
 	if bin := os.Getenv("CHORUS_BIN"); bin != "" {
 		return bin
 	}
-	buildOnce.Do(func() {
-		if buildDir, buildErr = os.MkdirTemp("", "chorus-bin-"); buildErr != nil {
-			return
-		}
-		builtBin = filepath.Join(buildDir, "chorus")
-		out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
+	buildOnce.Do(buildChorus)
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return builtBin
+}
+
+// prebuildChorus starts the build while a test starts its services.
+func prebuildChorus() {
+	if os.Getenv("CHORUS_BIN") == "" {
+		go buildOnce.Do(buildChorus)
+	}
+}
+
+func buildChorus() {
+	if buildDir, buildErr = os.MkdirTemp("", "chorus-bin-"); buildErr != nil {
+		return
+	}
+	builtBin = filepath.Join(buildDir, "chorus")
+	out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
+	if err != nil {
+		buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+	}
 }
 
 // process is one running chorus process.
@@ -184,8 +193,9 @@ func oneDeployment(t *testing.T, env map[string]string) map[string]string {
 // co-edited and commented (pledges), a report a moderator acts on
 // (moderation). A restart shows that everything lives in the database.
 func TestJourneyOnMongoDB(t *testing.T) {
-	bin := chorusBinary(t)
+	prebuildChorus()
 	db := testenv.FerretDB(t)
+	bin := chorusBinary(t)
 	env := oneDeployment(t, mongoEnv(db, "chorus_journey"))
 	srv := startProcess(t, bin, "serve", env)
 	base := srv.base
