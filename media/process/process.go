@@ -128,7 +128,7 @@ func (p *Processor) run(ctx context.Context, j jobs.Job, prog *jobs.Progress) er
 	}
 	if p.cfg.Tools == nil {
 		_, err := p.videos.UpdateVersion(ctx, ver.ID, "video.processing_unavailable", func(v *video.Version) {
-			v.State, v.Step, v.Progress, v.Problem = video.Unavailable, "", 0, &video.Message{Format: msgUnavailable}
+			v.State, v.Step, v.Progress, v.Problem = video.Unavailable, "", 0, video.MessageOf(fault.Errorf(fault.Unavailable, "%s", msgUnavailable))
 		})
 		return err
 	}
@@ -146,7 +146,7 @@ func (p *Processor) run(ctx context.Context, j jobs.Job, prog *jobs.Progress) er
 func (p *Processor) giveUp(ctx context.Context, j jobs.Job, cause error) error {
 	msg := video.MessageOf(cause)
 	if fault.CodeOf(cause) == fault.Internal || fault.CodeOf(cause) == fault.Unavailable {
-		msg = &video.Message{Format: msgTryLater}
+		msg = video.MessageOf(fault.Errorf(fault.Unavailable, "%s", msgTryLater))
 	}
 	ver, err := p.videos.UpdateVersion(ctx, j.ID, "video.processing_failed", func(v *video.Version) {
 		v.State, v.Step, v.Progress, v.Problem = video.Failed, "", 0, msg
@@ -301,7 +301,7 @@ func (r *runner) download(ctx context.Context, dst string) error {
 		err = cerr
 	}
 	if err != nil {
-		return fault.Wrap(fault.Unavailable, err, "process: downloading the original")
+		return fault.Wrap(fault.Unavailable, err, "The video store cannot be reached right now. The video will be prepared a little later.")
 	}
 	return nil
 }
