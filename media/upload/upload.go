@@ -109,6 +109,8 @@ type Upload struct {
 	TailSize   int64        `json:"tailSize,omitempty"`
 	Hash       []byte       `json:"hash,omitempty"`   // SHA-256 state of the bytes in parts
 	SHA256     string       `json:"sha256,omitempty"` // of the whole file, once received
+	// Expected is the SHA-256 the client announced (metadata "sha256"), if any.
+	Expected string `json:"expected,omitempty"`
 	HandedOver bool         `json:"handedOver"`
 
 	CreatedAt time.Time `json:"createdAt"`
@@ -220,10 +222,14 @@ func (s *Store) NewUpload(ctx context.Context, info handler.FileInfo) (handler.U
 	if err != nil {
 		return nil, failed(ctx, err)
 	}
+	expected := strings.ToLower(strings.TrimSpace(info.MetaData["sha256"]))
+	if b, err := hex.DecodeString(expected); expected != "" && (err != nil || len(b) != sha256.Size) {
+		return nil, failed(ctx, fault.Errorf(fault.Invalid, "The sha256 in the upload's metadata must be 64 hexadecimal digits."))
+	}
 	now := s.Now().UTC()
 	u := Upload{
 		ID: randomID(), VideoID: o.VideoID, PanelID: o.PanelID, GroupID: o.GroupID, Uploader: o.AccountID,
-		Filename: name, Size: info.Size, State: Uploading,
+		Filename: name, Size: info.Size, State: Uploading, Expected: expected,
 		CreatedAt: now, UpdatedAt: now, UpdatedMs: now.UnixMilli(),
 	}
 	u.Key = "videos/" + o.VideoID + "/originals/" + u.ID
@@ -425,6 +431,10 @@ func (s *Store) write(ctx context.Context, id string, offset int64, src io.Reade
 		}
 		if u.Offset == u.Size {
 			u.State, u.SHA256 = Received, hex.EncodeToString(h.Sum(nil))
+			if u.Expected != "" && u.Expected != u.SHA256 {
+				_ = s.remove(ctx, store.Doc[Upload]{Value: u, Version: version}, "video.upload_refused")
+				return taken, fault.Errorf(fault.Invalid, "The file that arrived is not the file that was sent: its SHA-256 differs. Upload it again.")
+			}
 		}
 		if version, err = s.save(ctx, u, version); err != nil {
 			return taken, err

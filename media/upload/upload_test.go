@@ -516,6 +516,32 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// A client that announces the file's SHA-256 has the upload refused (and
+// removed) when what arrived differs.
+func TestAnnouncedChecksum(t *testing.T) {
+	b, err := disk.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, b, nil)
+	file := fileOf(partSize + 10)
+	if resp := e.request("POST", "/uploads", nil, map[string]string{"Upload-Length": "10", "Upload-Metadata": meta("filename", "a.mp4", "sha256", "abc")}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("malformed sha256: got %s, want 400", resp.Status)
+	}
+	wrong := e.create(len(file), meta("filename", "a.mp4", "sha256", strings.Repeat("0", 64)))
+	if resp := e.patch(wrong, 0, file); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("wrong sha256: got %s, want 400", resp.Status)
+	}
+	if resp := e.request("HEAD", "/uploads/"+wrong, nil, nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD after a wrong checksum: got %s, want the upload removed", resp.Status)
+	}
+	right := e.create(len(file), meta("filename", "a.mp4", "sha256", sum(file)))
+	if resp := e.patch(right, 0, file); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("right sha256: got %s", resp.Status)
+	}
+	e.finish(right, file)
+}
+
 // Cancelling removes the upload, its parts and its tail.
 func TestCancelRemovesTheParts(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
