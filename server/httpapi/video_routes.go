@@ -89,10 +89,13 @@ func (a *API) videoFor(c *fiber.Ctx, act policy.Action) (caller, *Videos, video.
 		return caller{}, nil, video.Video{}, err
 	}
 	if err := allowed(cl, act, videoResource(v.PanelID, v.GroupID)); err != nil {
-		if act != policy.VideoView && policy.Decide(cl.Subject, policy.VideoView, videoResource(v.PanelID, v.GroupID)).Allow {
+		// Who may see the video, or is in its group but lacks a consent,
+		// is told why; for anyone else it does not exist: not even its
+		// existence leaves the group.
+		if d := policy.Decide(cl.Subject, policy.VideoView, videoResource(v.PanelID, v.GroupID)); d.Allow || d.Scope != "" {
 			return caller{}, nil, video.Video{}, err
 		}
-		return caller{}, nil, video.Video{}, fault.Errorf(fault.NotFound, "There is no such video.") // not even its existence leaves the group
+		return caller{}, nil, video.Video{}, fault.Errorf(fault.NotFound, "There is no such video.")
 	}
 	if err := a.notMuted(ctx, cl, act, v.GroupID); err != nil {
 		return caller{}, nil, video.Video{}, err
