@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -85,20 +84,20 @@ func (c *client) tusOffset(path string) int64 {
 // connection after n bytes, as a dropped connection does.
 func (c *client) tusCut(path string, offset int64, rest []byte, n int) {
 	c.t.Helper()
+	conn := openPatch(c.t, c, path, offset, offset+int64(len(rest)))
+	conn.Write(rest[:n])
+	time.Sleep(100 * time.Millisecond)
+	conn.Close()
+}
+
+// cookieHeader is the Cookie header the client's jar would send.
+func (c *client) cookieHeader() string {
 	u, _ := url.Parse(c.base)
-	conn, err := net.Dial("tcp", u.Host)
-	if err != nil {
-		c.t.Fatal(err)
-	}
 	var cookies []string
 	for _, ck := range c.http.Jar.Cookies(u) {
 		cookies = append(cookies, ck.Name+"="+ck.Value)
 	}
-	fmt.Fprintf(conn, "PATCH %s HTTP/1.1\r\nHost: %s\r\nTus-Resumable: 1.0.0\r\nX-CSRF-Token: %s\r\nCookie: %s\r\nUpload-Offset: %d\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: %d\r\n\r\n",
-		path, u.Host, c.csrf(), strings.Join(cookies, "; "), offset, len(rest))
-	conn.Write(rest[:n])
-	time.Sleep(100 * time.Millisecond)
-	conn.Close()
+	return strings.Join(cookies, "; ")
 }
 
 // waitVersion polls a version until its processing is over.
@@ -306,4 +305,110 @@ func putVTT(t *testing.T, c *client, path, text string) (int, map[string]any) {
 	out := map[string]any{}
 	json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
+}
+
+// TestVideoBadInput: files that are not video, cut short, too large or not
+// what was announced, chunks at the wrong offset or past the end, and a
+// cancelled upload all get a clear problem, leave no version to see, and
+// leave no parts behind.
+func TestVideoBadInput(t *testing.T) {
+	testenv.FFmpeg(t)
+	dataDir := t.TempDir()
+	base, _, stderr := start(t, map[string]string{"CHORUS_DATA_DIR": dataDir, "VIDEO_MAX_BYTES": strconv.Itoa(4 << 20)})
+	p := setUpVideoPeople(t, base, stderr)
+	y := p.youth
+	vid := str(y.do("POST", "/api/groups/"+p.group+"/videos", map[string]any{"title": "Bad input"}, 201), "video", "id")
+	clip, _ := os.ReadFile(testenv.Clip(t, t.TempDir(), "ok.mp4", 2, 160, 120, false, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"))
+
+	// Refused before any byte: too large, not a video by name or type, no size.
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		status int
+		typ    string
+	}{
+		{"too large", map[string]string{"Upload-Length": strconv.Itoa(4<<20 + 1), "Upload-Metadata": tusMeta("filename", "big.mp4")}, 413, "too_large"},
+		{"a text file", map[string]string{"Upload-Length": "100", "Upload-Metadata": tusMeta("filename", "notes.txt", "filetype", "text/plain")}, 400, "invalid"},
+		{"no size", map[string]string{"Upload-Defer-Length": "1", "Upload-Metadata": tusMeta("filename", "a.mp4")}, 400, "invalid"},
+		{"no tus version", map[string]string{"Tus-Resumable": "0.2.2", "Upload-Length": "100"}, 400, "invalid"},
+	} {
+		if st, _, out := y.tus("POST", "/api/videos/"+vid+"/uploads", nil, tc.header); st != tc.status || str(out, "type") != "/problems/"+tc.typ || str(out, "detail") == "" {
+			t.Errorf("%s: got %d %v, want %d /problems/%s with a detail", tc.name, st, out, tc.status, tc.typ)
+		}
+	}
+
+	// Not a video, whatever its name says.
+	text := []byte(strings.Repeat("This is not a video. ", 500))
+	up := y.tusCreate(vid, len(text), tusMeta("filename", "holiday.mp4", "filetype", "video/mp4"))
+	if st, out := y.tusPatch(up, 0, text); st != 400 || !strings.Contains(str(out, "detail"), "not a video Chorus can take") {
+		t.Errorf("a text file named .mp4: got %d %v", st, out)
+	}
+	if st, _, _ := y.tus("HEAD", up, nil, nil); st != 404 {
+		t.Errorf("HEAD after the refusal: %d, want 404", st)
+	}
+
+	// Wrong offsets, chunks past the end, a different file than announced.
+	up = y.tusCreate(vid, len(clip), tusMeta("filename", "ok.mp4", "sha256", strings.Repeat("0", 64)))
+	if st, out := y.tusPatch(up, 10, clip[10:20]); st != 409 || str(out, "type") != "/problems/conflict" {
+		t.Errorf("offset ahead: %d %v", st, out)
+	}
+	if st, out := y.tusPatch(up, 0, append(append([]byte{}, clip...), 0)); st != 413 || str(out, "type") != "/problems/too_large" {
+		t.Errorf("chunk past the end: %d %v", st, out)
+	}
+	if st, out := y.tusPatch(up, 0, clip); st != 400 || !strings.Contains(str(out, "detail"), "SHA-256 differs") {
+		t.Errorf("a different file than announced: %d %v", st, out)
+	}
+
+	// A cancelled upload is gone with its parts.
+	up = y.tusCreate(vid, len(clip), tusMeta("filename", "ok.mp4"))
+	if st, _ := y.tusPatch(up, 0, clip[:len(clip)/2]); st != 204 {
+		t.Fatalf("first half: %d", st)
+	}
+	if st, _, _ := p.outsider.tus("DELETE", up, nil, nil); st != 404 {
+		t.Errorf("an outsider cancelling: %d, want 404", st)
+	}
+	if st, _, _ := y.tus("DELETE", up, nil, nil); st != 204 {
+		t.Errorf("cancelling: %d, want 204", st)
+	}
+	if st, _ := y.tusPatch(up, int64(len(clip)/2), clip[len(clip)/2:]); st != 404 {
+		t.Errorf("PATCH after cancelling: %d, want 404", st)
+	}
+
+	// A file cut short arrives whole as far as tus knows, and processing
+	// says it cannot be read.
+	cut := clip[:len(clip)/2]
+	up = y.tusCreate(vid, len(cut), tusMeta("filename", "cut.mp4"))
+	if st, _ := y.tusPatch(up, 0, cut); st != 204 {
+		t.Fatalf("the cut file: %d", st)
+	}
+	v := waitVersion(t, y, vid, 1)
+	if v["state"] != "failed" || !strings.Contains(v["problem"].(string), "could not read this video") || v["rendition"] != nil {
+		t.Errorf("a cut file: %v, want failed saying it could not be read", v)
+	}
+	// In French, for a French reader.
+	req, _ := http.NewRequest("GET", base+"/api/videos/"+vid+"/versions/1", nil)
+	req.Header.Set("Accept-Language", "fr")
+	resp, err := y.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fr map[string]any
+	json.NewDecoder(resp.Body).Decode(&fr)
+	resp.Body.Close()
+	if got := fr["version"].(map[string]any)["problem"]; !strings.Contains(got.(string), "Chorus n’a pas pu lire cette vidéo") {
+		t.Errorf("the problem in French: %q", got)
+	}
+
+	// Nothing half-stored is left: no upload directory, no tail, no part,
+	// no original of a refused or failed file.
+	var left []string
+	filepath.Walk(filepath.Join(dataDir, "blobs"), func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && !strings.Contains(path, string(filepath.Separator)+"tmp"+string(filepath.Separator)) {
+			left = append(left, strings.TrimPrefix(path, dataDir))
+		}
+		return nil
+	})
+	if len(left) != 0 {
+		t.Errorf("files left in the blob store: %q", left)
+	}
 }
