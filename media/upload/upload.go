@@ -110,8 +110,8 @@ type Upload struct {
 	Hash       []byte       `json:"hash,omitempty"`   // SHA-256 state of the bytes in parts
 	SHA256     string       `json:"sha256,omitempty"` // of the whole file, once received
 	// Expected is the SHA-256 the client announced (metadata "sha256"), if any.
-	Expected string `json:"expected,omitempty"`
-	HandedOver bool         `json:"handedOver"`
+	Expected   string `json:"expected,omitempty"`
+	HandedOver bool   `json:"handedOver"`
 
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`

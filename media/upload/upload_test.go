@@ -301,15 +301,7 @@ func TestResumeAfterDroppedConnection(t *testing.T) {
 		id := e.create(len(file), meta("filename", "clip.mp4"))
 		sent := partSize + 1<<20 // a full part and some
 		cutAfter(t, e.srv.URL, id, 0, file, sent)
-		var got int64
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-			if got = e.offset(id); got == int64(sent) || time.Now().After(deadline) {
-				break
-			}
-		}
-		if got != int64(sent) {
-			t.Fatalf("after the cut: offset %d, want the %d bytes sent", got, sent)
-		}
+		got := settledOffset(t, e, id, 0, sent)
 		if resp := e.patch(id, got, file[got:]); resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("resuming PATCH: got %s", resp.Status)
 		}
@@ -342,8 +334,8 @@ func TestStalledRequestIsTakenOver(t *testing.T) {
 		if took := time.Since(began); took > 5*time.Second {
 			t.Errorf("HEAD waited %s for the stalled request", took)
 		}
-		if got != int64(sent) {
-			t.Fatalf("offset %d, want the %d bytes the stalled request received", got, sent)
+		if got > int64(sent) {
+			t.Fatalf("offset %d, want at most the %d bytes the stalled request received", got, sent)
 		}
 		if resp := e.patch(id, got, file[got:]); resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("resuming PATCH: %s", resp.Status)
@@ -653,8 +645,7 @@ func runOffsets(t *testing.T, e *env, rng *mrand.Rand, steps int) {
 		if rng.IntN(3) == 0 && offset == model { // cut off part of the way
 			sent := rng.IntN(int(end-offset) + 1)
 			cutAfter(t, e.srv.URL, id, offset, file[:end], sent)
-			waitOffset(t, e, id, offset+int64(sent))
-			model = offset + int64(sent)
+			model = settledOffset(t, e, id, offset, sent)
 			continue
 		}
 		resp := e.patch(id, offset, file[offset:end])
@@ -688,16 +679,17 @@ func runOffsets(t *testing.T, e *env, rng *mrand.Rand, steps int) {
 	}
 }
 
-// waitOffset waits until the server has stored what a cut request sent.
-func waitOffset(t *testing.T, e *env, id string, want int64) {
+// settledOffset asks where an upload stands after a request from offset
+// that sent n bytes and broke off. Asking may interrupt that request
+// before it read everything (tus lets a new request take over at once),
+// so the answer is anywhere from offset to offset+n; the caller resumes
+// from there. It waits a moment first, so that usually all has arrived.
+func settledOffset(t *testing.T, e *env, id string, offset int64, n int) int64 {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		got := e.offset(id)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("offset %d, want %d after a cut request", got, want)
-		}
+	time.Sleep(20 * time.Millisecond)
+	got := e.offset(id)
+	if got < offset || got > offset+int64(n) {
+		t.Fatalf("after a request from %d that sent %d bytes: offset %d", offset, n, got)
 	}
+	return got
 }
