@@ -151,14 +151,19 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	srv2.Stop()
-	// ffmpeg alone: the same conversion Chorus makes (H.264/AAC, 720 lines, faststart).
-	start = time.Now()
-	if out, err := exec.CommandContext(ctx, mpeg, "-hide_banner", "-loglevel", "error", "-y", "-i", clip, "-map", "0:v:0", "-map", "0:a:0?",
-		"-vf", "scale=-2:720,format=yuv420p", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-profile:v", "high",
-		"-c:a", "aac", "-b:a", "128k", "-ac", "2", "-movflags", "+faststart", filepath.Join(cfg.Dir, "alone.mp4")).CombinedOutput(); err != nil {
-		return res, fmt.Errorf("ffmpeg alone: %v\n%s", err, out)
+	// ffmpeg alone: the same conversion Chorus makes (H.264/AAC, 720
+	// lines, faststart), best of two runs.
+	for round := 0; round < 2; round++ {
+		start = time.Now()
+		if out, err := exec.CommandContext(ctx, mpeg, "-hide_banner", "-loglevel", "error", "-y", "-i", clip, "-map", "0:v:0", "-map", "0:a:0?",
+			"-vf", "scale=-2:720,format=yuv420p", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-profile:v", "high",
+			"-c:a", "aac", "-b:a", "128k", "-ac", "2", "-movflags", "+faststart", filepath.Join(cfg.Dir, "alone.mp4")).CombinedOutput(); err != nil {
+			return res, fmt.Errorf("ffmpeg alone: %v\n%s", err, out)
+		}
+		if d := time.Since(start); res.FFmpeg == 0 || d < res.FFmpeg {
+			res.FFmpeg = d
+		}
 	}
-	res.FFmpeg = time.Since(start)
 	return res, nil
 }
 
