@@ -71,7 +71,7 @@ func buildChorus() {
 }
 
 // process is one running chorus process.
-type process struct {
+type chorusProcess struct {
 	t      *testing.T
 	role   string
 	base   string // http://127.0.0.1:port; empty for a worker
@@ -86,7 +86,7 @@ type process struct {
 // directory and a free port) and, for a web process, waits until it answers
 // /healthz. The process is killed when the test ends. A port taken between
 // probing and binding gets the process started again on another.
-func startProcess(t *testing.T, bin, role string, env map[string]string) *process {
+func startProcess(t *testing.T, bin, role string, env map[string]string) *chorusProcess {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
 		p, err := tryProcess(t, bin, role, env)
@@ -99,9 +99,9 @@ func startProcess(t *testing.T, bin, role string, env map[string]string) *proces
 	}
 }
 
-func tryProcess(t *testing.T, bin, role string, env map[string]string) (*process, error) {
+func tryProcess(t *testing.T, bin, role string, env map[string]string) (*chorusProcess, error) {
 	port := freePort(t)
-	p := &process{t: t, role: role, cmd: exec.Command(bin, role), stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p := &chorusProcess{t: t, role: role, cmd: exec.Command(bin, role), stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=" + strconv.Itoa(port), "CHORUS_DATA_DIR=" + t.TempDir()}
 	for k, v := range env {
 		p.cmd.Env = append(p.cmd.Env, k+"="+v)
@@ -143,13 +143,13 @@ func tryProcess(t *testing.T, bin, role string, env map[string]string) (*process
 }
 
 // kill ends the process with SIGKILL: no shutdown, no goodbye to clients.
-func (p *process) kill() {
+func (p *chorusProcess) kill() {
 	_ = p.cmd.Process.Signal(syscall.SIGKILL)
 	<-p.exited
 }
 
 // stop ends the process with SIGTERM and waits for its graceful shutdown.
-func (p *process) stop() {
+func (p *chorusProcess) stop() {
 	p.t.Helper()
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {

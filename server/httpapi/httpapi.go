@@ -55,6 +55,8 @@ type Deps struct {
 	People  *People              // sign-in, people and consent
 	// Realtime serves /ws; nil: live updates are unavailable (503).
 	Realtime *Realtime
+	// Videos serves group videos and their uploads; nil: unavailable (503).
+	Videos *Videos
 }
 
 // API holds the handlers' dependencies.
@@ -87,6 +89,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.moderationRoutes()...)
 	rs = append(rs, a.liveSessionRoutes()...)
 	rs = append(rs, a.screenWordsRoutes()...)
+	rs = append(rs, a.videoRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 
@@ -101,8 +104,13 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           IdleTimeout,
 		ErrorHandler:          errorHandler(d.Logger),
 		DisableStartupMessage: true,
+		// Video uploads stream; limitBodies buffers every other body
+		// within BodyLimit (see tus.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
 	app.Use(requestid.New())
+	app.Use(a.limitBodies)
 	app.Use(a.observe)
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{

@@ -150,14 +150,16 @@ func TestErrorsAreProblems(t *testing.T) {
 		}
 		go app.Listener(ln)
 		t.Cleanup(func() { app.Shutdown() })
-		// The server answers as soon as it reads the declared length, so
-		// send only the headers and read the reply.
+		// The server answers once it has the declared length and the
+		// first few KiB (bodies stream, see tus.go), long before the
+		// whole body: send a little of it and read the reply.
 		conn, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Close()
 		fmt.Fprintf(conn, "POST /api/anything HTTP/1.1\r\nHost: chorus\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", httpapi.MaxBodyBytes+1)
+		conn.Write(make([]byte, 16<<10))
 		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			t.Fatal(err)

@@ -78,6 +78,8 @@ var postingActions = map[policy.Action]bool{
 	policy.PledgeEdit:    true,
 	policy.PledgeComment: true,
 	policy.PledgeAmend:   true,
+	policy.VideoUpload:   true,
+	policy.VideoCaption:  true,
 }
 
 // notMuted refuses act in groupID's space when it is posting and a
