@@ -474,6 +474,8 @@ func invitationMail(lang, panel, link string) mail.Message {
 		"en": {"You are invited to Chorus", "You are invited to join the panel \"%s\" on Chorus. Open this link within 14 days to create your account:", "Chorus is a safe space where young people and adults work together. Moderators are in every group."},
 		"fr": {"Tu es invité·e sur Chorus", "Tu es invité·e à rejoindre le panel « %s » sur Chorus. Ouvre ce lien dans les 14 jours pour créer ton compte :", "Chorus est un espace sûr où jeunes et adultes travaillent ensemble. Des modérateurs sont dans chaque groupe."},
 		"de": {"Du bist zu Chorus eingeladen", "Du bist eingeladen, beim Panel „%s“ auf Chorus mitzumachen. Öffne diesen Link innerhalb von 14 Tagen, um dein Konto anzulegen:", "Chorus ist ein sicherer Ort, an dem junge Menschen und Erwachsene zusammenarbeiten. In jeder Gruppe sind Moderatorinnen und Moderatoren."},
+		"it": {"Sei invitato su Chorus", "Sei invitato a entrare nel panel «%s» su Chorus. Apri questo link entro 14 giorni per creare il tuo account:", "Chorus è uno spazio sicuro dove giovani e adulti lavorano insieme. In ogni gruppo ci sono dei moderatori."},
+		"es": {"Te invitan a Chorus", "Te invitan a unirte al panel «%s» en Chorus. Abre este enlace en los próximos 14 días para crear tu cuenta:", "Chorus es un espacio seguro donde jóvenes y adultos trabajan juntos. En cada grupo hay moderadores."},
 	}
 	s, ok := t[lang]
 	if !ok {

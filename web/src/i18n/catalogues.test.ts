@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, languages } from '.';
+import { catalogueOf, catalogues, languages } from '.';
 
 describe('catalogues', () => {
   const englishKeys = Object.keys(catalogues.en).sort();
 
   it.each(languages)('%s has exactly the English keys', (lang) => {
-    expect(Object.keys(catalogues[lang]).sort()).toEqual(englishKeys);
+    expect(Object.keys(catalogueOf(lang)).sort()).toEqual(englishKeys);
   });
 
   it.each(languages)('%s has no empty values', (lang) => {
-    const empty = Object.entries(catalogues[lang])
+    const empty = Object.entries(catalogueOf(lang))
       .filter(([, value]) => typeof value !== 'string' || value.trim() === '')
       .map(([key]) => key);
     expect(empty).toEqual([]);
@@ -18,7 +18,7 @@ describe('catalogues', () => {
   it.each(languages)('%s uses the same {placeholders} as English', (lang) => {
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const key of englishKeys) {
-      expect(placeholders(catalogues[lang][key] ?? ''), key).toEqual(placeholders(catalogues.en[key] ?? ''));
+      expect(placeholders(catalogueOf(lang)[key] ?? ''), key).toEqual(placeholders(catalogues.en[key] ?? ''));
     }
   });
 
@@ -27,12 +27,12 @@ describe('catalogues', () => {
   });
 
   it.each(languages)('%s names itself in its own language', (lang) => {
-    expect(catalogues[lang]['language.name']).toBeTruthy();
+    expect(catalogueOf(lang)['language.name']).toBeTruthy();
   });
 
   it('French and German are translated, not copied from English', () => {
     for (const lang of ['fr', 'de'] as const) {
-      const same = englishKeys.filter((key) => catalogues[lang][key] === catalogues.en[key]);
+      const same = englishKeys.filter((key) => catalogueOf(lang)[key] === catalogues.en[key]);
       // Only brand names, formats and words that are the same in that language may stay the same.
       const brands = ['app.name', 'document.title', 'nav.videos', 'videos.title', 'org.kindSic', 'panels.org'];
       const cognates: Record<'fr' | 'de', readonly string[]> = {

@@ -7,7 +7,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
-import { getLanguage, type MessageKey } from '../../i18n';
+import type { MessageKey } from '../../i18n';
 import { stateFromEvent, type SessionMessage, type SessionPage, type SessionQuestion, type SessionState } from '../../livesession/types';
 import { watcherLines } from '../../people/consentText';
 import { LiveConnection } from '../../pledges/live';
@@ -98,7 +98,7 @@ function messageItem(m: SessionMessage, report?: (m: SessionMessage) => void): H
   if (m.author.organisation) who.push(plain('span', m.author.organisation, { className: 'session-org' }));
   else if (m.author.role === 'moderator' || m.author.role === 'coordinator') who.push(el('span', { className: 'session-role', text: `role.${m.author.role}` as MessageKey }));
   const item = el('li', { className: `session-message session-${m.status}`, attrs: { 'data-id': m.id } }, [
-    el('p', { className: 'session-meta' }, [...who, timeEl(m.at, getLanguage())]),
+    el('p', { className: 'session-meta' }, [...who, timeEl(m.at)]),
     plain('p', m.text, { className: 'session-text' }),
   ]);
   if (m.status === 'held') {
@@ -226,7 +226,7 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
       composers.push(c);
       boardParts.push(c.element);
     }
-    const starts = el('p', { className: 'session-starts' }, [el('span', { text: 'session.startsAt' }), document.createTextNode(' '), timeEl(data.session.startsAt, getLanguage())]);
+    const starts = el('p', { className: 'session-starts' }, [el('span', { text: 'session.startsAt' }), document.createTextNode(' '), timeEl(data.session.startsAt)]);
     fill(page.body, [
       banner.element,
       starts,

@@ -5,7 +5,7 @@
 import { ApiError } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import { getLanguage, onLanguageChange } from '../../i18n';
+import { onLanguageChange } from '../../i18n';
 import {
   guardianStatusKey,
   managedByKey,
@@ -180,12 +180,11 @@ function guardianSection(ctx: AppContext, status: string, reload: Reload): HTMLE
 
 function historySection(consents: MyConsents): HTMLElement {
   const names = new Map(consents.scopes.map((s) => [s.scope, s.name]));
-  const lang = getLanguage();
   const items = [...consents.history]
     .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
     .map((record) =>
       el('li', {}, [
-        timeEl(record.time, lang),
+        timeEl(record.time),
         document.createTextNode(' '),
         el('span', {
           text: historyKey(record),

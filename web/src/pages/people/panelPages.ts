@@ -4,7 +4,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
-import { catalogues, getLanguage, languages } from '../../i18n';
+import { catalogueOf, getLanguage, languages } from '../../i18n';
 import { roleKey } from '../../people/consentText';
 import { roles, type Group, type Invitation, type Organisation, type Panel, type PanelDetail } from '../../people/types';
 import * as v from '../../people/validation';
@@ -47,7 +47,7 @@ export function plainLink(path: string, text: string): HTMLAnchorElement {
 
 function languageCheckboxes(prefix: string): { element: HTMLElement; values: () => string[]; error: HTMLElement } {
   const boxes = languages.map((lang) =>
-    field({ name: `lang-${lang}`, labelText: catalogues[lang]['language.name'] ?? lang, textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
+    field({ name: `lang-${lang}`, labelText: catalogueOf(lang)['language.name'] ?? lang, textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
   );
   const current = boxes[languages.indexOf(getLanguage())];
   if (current?.control instanceof HTMLInputElement) current.control.checked = true;
@@ -248,7 +248,7 @@ function invitationsSection(
       inv.groupId ? plain('td', groupName.get(inv.groupId) ?? '') : el('td', { text: 'panel.noGroup' }),
       inv.orgId ? plain('td', orgName.get(inv.orgId) ?? '') : el('td', { text: 'panel.noGroup' }),
       el('td', { text: invitationStateKey(inv.state) }),
-      el('td', {}, [timeEl(inv.expiresAt, getLanguage())]),
+      el('td', {}, [timeEl(inv.expiresAt)]),
       el('td', {}, open ? [el('div', { className: 'row-actions' }, [resend, revoke])] : []),
     ]);
   });
