@@ -437,7 +437,7 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID, GroupHasModerator: hasModerator})})
+	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "panelLanguages": p.Languages, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID, GroupHasModerator: hasModerator})})
 }
 
 // invitationView is an invitation as coordinators see it: never the hash of

@@ -71,7 +71,7 @@ describe('app shell', () => {
     const select = root.querySelector('select');
     const label = root.querySelector(`label[for="${select?.id}"]`);
     expect(label?.textContent).toBe('Language');
-    expect([...(select?.options ?? [])].map((o) => o.value)).toEqual(['en', 'de', 'fr']);
+    expect([...(select?.options ?? [])].map((o) => o.value)).toEqual(['en', 'de', 'es', 'fr', 'it']);
   });
 
   it('skip link moves focus to main', () => {

@@ -2,7 +2,7 @@
 // elements carry their keys in data-i18n* attributes, so a language switch
 // re-translates the page in place (focus and state stay where they are).
 import { getLanguage, t, type MessageKey, type Params } from './i18n';
-import { formatTime, type TimeStyle } from './i18n/format';
+import { formatTime, languageName, type TimeStyle } from './i18n/format';
 import { countryName } from './people/countries';
 
 /** Attributes that may carry translated text. */
@@ -21,6 +21,8 @@ export interface ElOptions {
   i18nAttrs?: Partial<Record<TranslatedAttr, MessageKey>>;
   /** A country code whose name (in the current language) is the element's text. */
   region?: string;
+  /** A language code whose name (in the current language: "French", "Französisch") is the element's text. */
+  languageOf?: string;
   /** A time (ISO or unix ms) shown in the current language as the element's text. */
   time?: string | number;
   /** How time is shown (date and time by default). */
@@ -33,7 +35,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   options: ElOptions = {},
   children: readonly Node[] = [],
 ): HTMLElementTagNameMap[K] {
-  if ((options.text || options.region || options.time !== undefined) && children.length > 0) {
+  if ((options.text || options.region || options.languageOf || options.time !== undefined) && children.length > 0) {
     // A translated element is a leaf: re-translating sets its textContent.
     throw new Error(`el(${tag}): text and children cannot be combined`);
   }
@@ -45,6 +47,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
     if (options.params) node.dataset.i18nParams = JSON.stringify(options.params);
   }
   if (options.region) node.dataset.region = options.region;
+  if (options.languageOf) node.dataset.languageOf = options.languageOf;
   if (options.time !== undefined) {
     node.dataset.time = String(options.time);
     if (options.timeStyle) node.dataset.timeStyle = options.timeStyle;
@@ -59,6 +62,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 
 function translateElement(node: HTMLElement): void {
   if (node.dataset.region) node.textContent = countryName(node.dataset.region, getLanguage());
+  if (node.dataset.languageOf) node.textContent = languageName(node.dataset.languageOf, getLanguage());
   if (node.dataset.time !== undefined) {
     const raw = node.dataset.time;
     node.textContent = formatTime(/^\d+$/.test(raw) ? Number(raw) : raw, getLanguage(), (node.dataset.timeStyle as TimeStyle | undefined) ?? 'datetime');
@@ -76,7 +80,7 @@ function translateElement(node: HTMLElement): void {
 
 /** Re-translates root and every translated element inside it. */
 export function translateTree(root: ParentNode): void {
-  const selector = ['[data-i18n]', '[data-region]', '[data-time]', ...translatedAttrs.map((name) => `[data-i18n-${name}]`)].join(',');
+  const selector = ['[data-i18n]', '[data-region]', '[data-language-of]', '[data-time]', ...translatedAttrs.map((name) => `[data-i18n-${name}]`)].join(',');
   if (root instanceof HTMLElement && root.matches(selector)) translateElement(root);
   root.querySelectorAll<HTMLElement>(selector).forEach(translateElement);
 }
@@ -93,7 +97,7 @@ export function setText(node: HTMLElement, key: MessageKey, params?: Params): vo
 export function plain<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   value: string,
-  options: Omit<ElOptions, 'text' | 'params' | 'region' | 'time'> = {},
+  options: Omit<ElOptions, 'text' | 'params' | 'region' | 'languageOf' | 'time'> = {},
 ): HTMLElementTagNameMap[K] {
   const node = el(tag, options);
   node.textContent = value;

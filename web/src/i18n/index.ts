@@ -140,6 +140,11 @@ export function onLanguageChange(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+/** The language the person chose in this browser (remembered), or null when they never chose. */
+export function rememberedLanguage(): Lang | null {
+  return readStored(browserStore());
+}
+
 /** Sets the language detected from the browser without remembering it. */
 export function initLanguage(): Lang {
   const preferred = typeof navigator === 'undefined' ? [] : navigator.languages;

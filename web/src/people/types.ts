@@ -135,6 +135,8 @@ export interface Watcher {
 export interface GroupDetail {
   group: Group;
   panelName: string;
+  /** The panel's working languages, first the main one. */
+  panelLanguages?: string[];
   members: PanelMember[];
   watchers: Watcher[];
 }

@@ -141,7 +141,7 @@ class PledgeEditor {
         document.createTextNode(' · '),
         el('span', { text: 'pledge.languageLabel' }),
         document.createTextNode(' '),
-        el('span', { text: languageKey(p.language) }),
+        el('span', { languageOf: p.language }),
         document.createTextNode(' · '),
         routeLink(apiPath`/groups/${p.groupId}`, 'pledge.backToGroup'),
       ]),
@@ -555,10 +555,6 @@ function stateTextKey(s: PledgeState): MessageKey {
     default:
       return 'pledgeState.closedText';
   }
-}
-
-export function languageKey(lang: string): MessageKey {
-  return lang === 'fr' ? 'pledgeLang.fr' : lang === 'de' ? 'pledgeLang.de' : 'pledgeLang.en';
 }
 
 export type { Abilities };
