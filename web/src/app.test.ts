@@ -124,7 +124,9 @@ describe('router', () => {
     expect(heading().textContent).toBe('Videos are coming soon');
   });
 
-  it('tells what Chorus is, for whom and how safety works on the home page', () => {
+  it('tells visitors what Chorus is, for whom and how safety works on the home page', async () => {
+    // Once the session says nobody is signed in, "/" is the public page.
+    await vi.waitFor(() => expect(root.querySelector('main')?.textContent ?? '').toContain(catalogues.en['home.who.youth.name']));
     const text = root.querySelector('main')?.textContent ?? '';
     for (const key of [
       'home.who.youth.name',

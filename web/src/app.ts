@@ -12,7 +12,8 @@ import { translateTree } from './dom';
 import { getLanguage, onLanguageChange } from './i18n';
 import { Router } from './router';
 import { createRoutes, navItems, notFound } from './routes';
-import { Session } from './session';
+import { hasRole, Session } from './session';
+import type { QueueAnswer } from './moderation/types';
 import { statusRegion } from './ui/status';
 
 const mainId = 'main';
@@ -58,6 +59,7 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
     onRender: (path) => {
       nav.setCurrent(path);
       status.clear();
+      refreshCounts();
     },
     window: win,
   });
@@ -68,6 +70,15 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
   });
   nav.setPerson(session.me);
   session.onChange((state) => nav.setPerson(state.signedIn ? state.me : null));
+  // The moderation entry says how many cases wait, looked at again on every page.
+  const refreshCounts = () => {
+    if (!hasRole(session?.me ?? null, 'moderator', 'coordinator')) return;
+    api
+      .get<QueueAnswer>('/api/moderation/queue?limit=1')
+      .then((q) => nav.setCount('/moderation', q.summary?.waiting ?? 0))
+      .catch(() => undefined);
+  };
+  session.onChange(refreshCounts);
   void session.load();
   router.start();
   return router;

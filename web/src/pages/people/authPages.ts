@@ -6,7 +6,7 @@ import { isLang, rememberedLanguage, setLanguage } from '../../i18n';
 import { roleKey } from '../../people/consentText';
 import type { InvitationInfo, Me } from '../../people/types';
 import * as v from '../../people/validation';
-import { landingPath } from '../../session';
+import { landingPath, signInPath } from '../../session';
 import type { Page, RouteParams } from '../../router';
 import { field, form } from '../../ui/form';
 import { asyncPage, fill, routeLink, showProblem } from './common';
@@ -34,7 +34,7 @@ export function signinPage(ctx: AppContext): Page {
         // Chorus speaks the account's language, unless the person chose one in this browser.
         if (!rememberedLanguage() && isLang(me.account.language)) setLanguage(me.account.language, { remember: false });
         ctx.session.signedIn(me);
-        ctx.navigate(landingPath(me, nextParam()));
+        ctx.navigate(signInPath(me, nextParam()));
         ctx.announce('signin.done', { name: me.account.displayName });
       },
     });
