@@ -9,7 +9,7 @@ import { siteHeader } from './components/siteHeader';
 import { skipLink } from './components/skipLink';
 import type { AppContext } from './context';
 import { translateTree } from './dom';
-import { getLanguage, onLanguageChange } from './i18n';
+import { getLanguage, isLang, onLanguageChange, rememberedLanguage, setLanguage } from './i18n';
 import { Router } from './router';
 import { createRoutes, navItems, notFound } from './routes';
 import { hasRole, Session } from './session';
@@ -79,6 +79,12 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
       .catch(() => undefined);
   };
   session.onChange(refreshCounts);
+  // Signed in, Chorus speaks the account's language unless this browser was told another one.
+  session.onChange((state) => {
+    if (state.signedIn && !rememberedLanguage() && isLang(state.me.account.language) && state.me.account.language !== getLanguage()) {
+      setLanguage(state.me.account.language, { remember: false });
+    }
+  });
   void session.load();
   router.start();
   return router;

@@ -2,7 +2,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
-import { isLang, rememberedLanguage, setLanguage } from '../../i18n';
+import { isLang, setLanguage } from '../../i18n';
 import { roleKey } from '../../people/consentText';
 import type { InvitationInfo, Me } from '../../people/types';
 import * as v from '../../people/validation';
@@ -31,8 +31,6 @@ export function signinPage(ctx: AppContext): Page {
       submit: 'signin.submit',
       onSubmit: async () => {
         const { me } = await ctx.api.post<{ me: Me }>('/api/auth/login', { email: email.value.trim(), password: password.value });
-        // Chorus speaks the account's language, unless the person chose one in this browser.
-        if (!rememberedLanguage() && isLang(me.account.language)) setLanguage(me.account.language, { remember: false });
         ctx.session.signedIn(me);
         ctx.navigate(signInPath(me, nextParam()));
         ctx.announce('signin.done', { name: me.account.displayName });

@@ -113,7 +113,7 @@ function languageSection(ctx: AppContext): HTMLElement {
   const me = ctx.session.me;
   const language = field(
     { name: 'language', label: 'me.languageLabel', type: 'select', options: languageOptions(), value: me && isLang(me.account.language) ? me.account.language : getLanguage(), hint: 'me.languageHint' },
-    'account-',
+    'me-',
   );
   const f = form({
     id: 'language-form',
