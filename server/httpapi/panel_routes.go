@@ -237,7 +237,8 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"panel": p, "groups": groups, "members": views}
+	out := fiber.Map{"panel": p, "groups": groups, "members": views,
+		"can": fiber.Map{"editSettings": policy.Decide(cl.Subject, policy.PanelSettingsEdit, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID}).Allow}}
 	if policy.Decide(cl.Subject, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, OrgID: p.OrgID}).Allow {
 		invs, err := a.people.Identity.Invitations(ctx, p.ID)
 		if err != nil {

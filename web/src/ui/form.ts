@@ -30,7 +30,7 @@ export interface FieldOptions {
   hintText?: string;
   /** Language of labelText and hintText, when it may differ from the page's. */
   textLang?: string;
-  type?: 'text' | 'email' | 'password' | 'date' | 'datetime-local' | 'select' | 'checkbox';
+  type?: 'text' | 'number' | 'email' | 'password' | 'date' | 'datetime-local' | 'select' | 'checkbox';
   autocomplete?: string;
   required?: boolean;
   hint?: MessageKey;

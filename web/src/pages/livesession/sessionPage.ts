@@ -51,13 +51,15 @@ function composer(opts: {
   const box = el('textarea', { attrs: { id: `${opts.id}-text`, name: 'text', rows: '2', maxlength: String(opts.max), 'aria-describedby': `${opts.id}-hint session-state` } });
   const hint = el('p', { className: 'field-hint', text: 'session.limit', params: { n: opts.max }, attrs: { id: `${opts.id}-hint` } });
   const alert = el('div', { className: 'form-error', attrs: { role: 'alert', id: `${opts.id}-alert` } });
-  const submit = el('button', { className: 'button button-primary', text: opts.submit, attrs: { type: 'submit' } });
+  const submit = el('button', { className: 'button button-primary', text: opts.submit, attrs: { type: 'submit', 'aria-describedby': `${opts.id}-why` } });
+  // Beside a disabled button, why it is disabled (a paused session waits for moderators).
+  const why = el('p', { className: 'disabled-reason', text: 'session.sendPaused', attrs: { id: `${opts.id}-why`, hidden: '' } });
   const element = el('form', { className: 'form session-composer', attrs: { id: opts.id, novalidate: '' } }, [
     el('label', { text: opts.label, attrs: { for: box.id } }),
     box,
     hint,
     alert,
-    el('div', { className: 'form-actions' }, [submit]),
+    el('div', { className: 'form-actions' }, [submit, why]),
   ]);
   let busy = false;
   element.addEventListener('submit', (event) => {
@@ -88,6 +90,7 @@ function composer(opts: {
     element,
     setPaused(paused) {
       submit.disabled = paused;
+      why.hidden = !paused;
     },
   };
 }

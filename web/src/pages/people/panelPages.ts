@@ -6,6 +6,7 @@ import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
 import { catalogueOf, getLanguage, languages } from '../../i18n';
 import { panelLanguage } from '../../people/languageDefaults';
+import { panelSettingsSection } from './panelSettings';
 import { roleKey } from '../../people/consentText';
 import { roles, type Group, type Invitation, type Organisation, type Panel, type PanelDetail } from '../../people/types';
 import * as v from '../../people/validation';
@@ -174,6 +175,7 @@ function renderPanel(ctx: AppContext, page: AsyncPage, detail: PanelDetail, orgs
   parts.push(groupsSection(ctx, detail, coordinator, reload));
   parts.push(membersSection(detail, groupName));
   if (coordinator) parts.push(invitationsSection(ctx, page, detail, orgs, groupName, reload));
+  if (detail.can?.editSettings) parts.push(panelSettingsSection(ctx, detail, () => void reload('panel-settings-heading')));
   fill(page.body, parts);
 }
 
