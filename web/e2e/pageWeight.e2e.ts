@@ -4,7 +4,7 @@
 // are benchmarks' business (bench/), not timed tests'.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './browser';
+import { axeViolations, launchChromium } from './browser';
 import { startChorus, type ChorusServer } from './chorusServer';
 
 let server: ChorusServer;
@@ -20,7 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('page weight', () => {
+describe('phones and speed', () => {
   it('sends the app compressed: script under 100 KB, and reports the time to the first heading', async () => {
     // Warm the server's compressed copies once, then measure a browser with an empty cache.
     await fetch(server.url + '/', { headers: { 'Accept-Encoding': 'br' } });
@@ -58,6 +58,22 @@ describe('page weight', () => {
     expect(m.scriptBytes, 'the script as sent').toBeGreaterThan(0);
     expect(m.scriptBytes, 'the script as sent (compressed)').toBeLessThan(100 * 1024);
     expect(m.scriptDecoded / m.scriptBytes, 'compression ratio').toBeGreaterThan(2);
+
+    // At 375 px the header is one compact row; "Menu" unfolds the menu, the account area and the language switcher.
+    const header = await page.locator('header.site-header').boundingBox();
+    console.log(`header at 375 px: ${Math.round(header?.height ?? 0)} px of 812`);
+    expect(header?.height ?? 999, 'header height at 375 px').toBeLessThan(100);
+    expect(await page.locator('nav.main-nav').isVisible()).toBe(false);
+    const toggle = page.getByRole('button', { name: 'Menu' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await page.locator('nav.main-nav').waitFor();
+    expect(await page.locator('#language-select').isVisible()).toBe(true);
+    expect(await axeViolations(page), 'axe with the menu open at 375 px').toEqual([]);
+    // Following a menu link folds the menu away again.
+    await page.locator('nav.main-nav a[href="/about"]').click();
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
     await context.close();
   });
 });

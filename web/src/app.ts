@@ -50,7 +50,8 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
   outlet.className = 'outlet';
   main.append(status.element, outlet);
 
-  root.replaceChildren(skipLink(mainId), siteHeader(nav, accountBar(ctx)), main, siteFooter());
+  const header = siteHeader(nav, accountBar(ctx));
+  root.replaceChildren(skipLink(mainId), header.element, main, siteFooter());
 
   router = new Router({
     routes: createRoutes(ctx),
@@ -58,6 +59,7 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
     outlet,
     onRender: (path) => {
       nav.setCurrent(path);
+      header.closeMenu();
       status.clear();
       refreshCounts();
     },
