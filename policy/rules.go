@@ -49,6 +49,7 @@ const (
 
 	AccountExportOwn Action = "account.export_own" // export one's own data
 	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
+	AccountEditOwn   Action = "account.edit_own"   // change one's own settings (the account's language)
 
 	AuditView   Action = "audit.view"   // read and search a panel's audit trail (coordinators)
 	AuditExport Action = "audit.export" // download a panel's audit trail as CSV (coordinators)
@@ -213,6 +214,7 @@ var rules = map[Action]rule{
 
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+	AccountEditOwn:   {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 
 	AuditView:   {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	AuditExport: {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},

@@ -64,6 +64,7 @@ type API struct {
 	deps    Deps
 	people  *People
 	metrics *httpMetrics
+	assets  *compressedAssets
 }
 
 // route is one entry of the route table. The OpenAPI test walks the
@@ -90,12 +91,13 @@ func (a *API) routes() []route {
 	rs = append(rs, a.liveSessionRoutes()...)
 	rs = append(rs, a.screenWordsRoutes()...)
 	rs = append(rs, a.videoRoutes()...)
+	rs = append(rs, a.accountRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 
 // New builds the Fiber app with every middleware and route.
 func New(d Deps) *fiber.App {
-	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics)}
+	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics), assets: newCompressedAssets(d.Web)}
 	app := fiber.New(fiber.Config{
 		AppName:               "chorus",
 		BodyLimit:             MaxBodyBytes,
@@ -194,7 +196,7 @@ func (a *API) webApp(c *fiber.Ctx) error {
 			} else {
 				c.Set(fiber.HeaderCacheControl, "no-cache")
 			}
-			return filesystem.SendFile(c, http.FS(a.deps.Web), p)
+			return a.sendWebFile(c, p)
 		}
 		if path.Ext(p) != "" {
 			return fiber.ErrNotFound // a missing file, not a client-side route
@@ -204,7 +206,15 @@ func (a *API) webApp(c *fiber.Ctx) error {
 		return fault.Errorf(fault.Unavailable, "The web app has not been built yet. Start Chorus with `make run`, which builds it.")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return filesystem.SendFile(c, http.FS(a.deps.Web), "index.html")
+	return a.sendWebFile(c, "index.html")
+}
+
+// sendWebFile sends a file of the web app, compressed when the client takes it.
+func (a *API) sendWebFile(c *fiber.Ctx, name string) error {
+	if sent, err := a.assets.send(c, name); sent || err != nil {
+		return err
+	}
+	return filesystem.SendFile(c, http.FS(a.deps.Web), name)
 }
 
 // requestID returns the id the requestid middleware gave this request.
