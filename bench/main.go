@@ -3,7 +3,7 @@
 //
 //	go run ./bench                       (or: make bench) everything
 //	go run ./bench -scale 0.1            a quick look (a tenth of every count)
-//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit, moderation
+//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit, moderation, media
 //
 // Store rows compare the storage adapters with the bare libraries under
 // them (ops/s ratios). Real-time rows run a Chorus server as a child
@@ -32,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"chorus/bench/media"
 	"chorus/bench/realtime"
 	"chorus/bench/screening"
 	"chorus/bench/table"
@@ -41,7 +42,7 @@ func main() {
 	realtime.MaybeRunRole() // a re-executed client process or baseline server never returns
 	var (
 		scale       = flag.Float64("scale", 1, "multiply every count and duration (0.1 for a quick look)")
-		only        = flag.String("only", "store,conns,fanout,coedit,moderation", "comma-separated parts to run: store, conns, fanout, coedit, moderation")
+		only        = flag.String("only", "store,conns,fanout,coedit,moderation,media", "comma-separated parts to run: store, conns, fanout, coedit, moderation, media")
 		conns       = flag.Int("conns", 15000, "idle websockets to open against one server")
 		perWorker   = flag.Int("conns-per-worker", 4000, "sockets per client process (at most 5000)")
 		topics      = flag.Int("topics", 300, "group topics the idle sockets spread over")
@@ -55,6 +56,8 @@ func main() {
 		modReports  = flag.Int("mod-reports", 300, "moderation: reports filed, each on its own comment (at most 1000)")
 		modFilers   = flag.Int("mod-reporters", 30, "moderation: youth filing the reports at the same time")
 		modInterval = flag.Duration("mod-interval", 500*time.Millisecond, "moderation: each reporter sends a report or a typing probe this often")
+		videoMiB    = flag.Int("video-mib", 1024, "media: MiB uploaded for throughput and memory")
+		clipSeconds = flag.Int("clip-seconds", 60, "media: length of the 720p clip processed")
 	)
 	cpuProfile := flag.String("cpuprofile", "", "write the load generator's CPU profile to this file (the server's own is not included)")
 	flag.Parse()
@@ -85,7 +88,7 @@ func main() {
 	if want("store") {
 		rows = append(rows, storeRows(runStore(dir, *scale))...)
 	}
-	if want("conns") || want("fanout") || want("coedit") || want("moderation") {
+	if want("conns") || want("fanout") || want("coedit") || want("moderation") || want("media") {
 		rt := runRealtime{ctx: ctx, dir: dir}
 		if err := rt.build(); err != nil {
 			fail(err)
@@ -124,6 +127,13 @@ func main() {
 			check(err, "moderation queue")
 			rows, notes = append(rows, r...), append(notes, ns...)
 		}
+		if want("media") {
+			res, err := media.Run(ctx, media.Config{Bin: rt.bin, Dir: filepath.Join(dir, "media"),
+				Bytes: int64(n(*videoMiB, 16)) << 20, ClipSeconds: n(*clipSeconds, 3)})
+			check(err, "media")
+			r, ns := media.Rows(res)
+			rows, notes = append(rows, r...), append(notes, ns...)
+		}
 	}
 	fmt.Printf("Measured %s on %d cores (GOMAXPROCS %s), scale %g.\n\n", time.Now().Format("2006-01-02"), numCPU(), gomaxprocs(), *scale)
 	table.Print(os.Stdout, rows, append([]string{
@@ -137,6 +147,11 @@ func runStore(dir string, scale float64) []row {
 	if err != nil {
 		fail(err)
 	}
+	mongoRows, err := mongoRows(dir, n)
+	if err != nil {
+		fail(err)
+	}
+	rows = append(rows, mongoRows...)
 	blobs, err := blobRows(dir, n)
 	if err != nil {
 		fail(err)

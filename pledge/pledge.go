@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
+	"chorus/language"
 	"chorus/moderation/screen"
 	"chorus/ot"
 	"chorus/store"
@@ -61,8 +62,8 @@ const (
 	Summary Field = "summary"
 )
 
-// Languages a pledge may be written in.
-var Languages = []string{"en", "fr", "de"}
+// Languages a pledge may be written in: those Chorus speaks.
+var Languages = language.Codes
 
 // Pledge is a document of items that a group drafts together.
 type Pledge struct {
@@ -291,10 +292,10 @@ func (s *Service) Create(ctx context.Context, actor string, in CreateInput) (Ple
 		return Pledge{}, err
 	}
 	if in.Language == "" {
-		in.Language = "en"
+		in.Language = language.Default
 	}
 	if !contains(Languages, in.Language) {
-		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge can be written in English (en), French (fr) or German (de).")
+		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge can be written in one of these languages: %s.", strings.Join(Languages, ", "))
 	}
 	if in.PanelID == "" || in.GroupID == "" {
 		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge belongs to a group.")

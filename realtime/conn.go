@@ -76,10 +76,55 @@ type presSlot struct {
 type subscription struct {
 	topic     string
 	last      int64 // newest event id sent
+	floor     int64 // the client's resume point: it has every event up to here
+	recent    *sentIDs
 	item      string
 	replaying bool
 	mayEdit   bool // Config.AuthorizeEdit allowed edits here, and nothing revoked since
 	pending   []pendingEvent
+}
+
+// lateWindow is how many of the newest event ids sent on a subscription are
+// remembered, so that an event arriving after a newer one (appended or
+// published a moment later by another process) is still sent, once.
+const lateWindow = 64
+
+// sentIDs remembers the newest event ids sent on a subscription (a ring,
+// made on the first event, so quiet subscriptions cost nothing).
+type sentIDs struct {
+	ids  [lateWindow]int64
+	next int
+}
+
+// fresh reports whether id is to be sent: newer than every id sent, or
+// older but not among the remembered ones (a late event). Ids older than
+// every remembered one are taken as sent. It records the ids it admits.
+func (s *subscription) fresh(id int64) bool {
+	if id <= s.floor {
+		return false
+	}
+	if s.recent == nil {
+		s.recent = &sentIDs{}
+	}
+	r := s.recent
+	if id <= s.last {
+		oldest := s.last
+		for _, x := range r.ids {
+			if x == id {
+				return false
+			}
+			if x != 0 && x < oldest {
+				oldest = x
+			}
+		}
+		if r.ids[r.next] != 0 && id < oldest { // the window is full: too old to tell
+			return false
+		}
+	}
+	r.ids[r.next] = id
+	r.next = (r.next + 1) % lateWindow
+	s.last = max(s.last, id)
+	return true
 }
 
 type pendingEvent struct {
@@ -262,10 +307,9 @@ func (c *conn) deliver(topic string, id int64, msg []byte) bool {
 		s.pending = append(s.pending, pendingEvent{id, msg})
 		return true
 	}
-	if id <= s.last {
+	if !s.fresh(id) {
 		return true // already sent (replayed, or a duplicate)
 	}
-	s.last = id
 	return c.enqueue(msg)
 }
 
@@ -715,12 +759,11 @@ func (c *conn) catchUp(s *subscription, after *int64, ack bool) {
 	var batch [][]byte
 	if refetch {
 		batch = append(batch, mustJSON(outSimple{Type: MsgRefetch, Topic: s.topic}))
-	} else if after != nil && *after > s.last {
-		s.last = *after
+	} else if after != nil && *after > s.floor {
+		s.floor, s.last = *after, max(s.last, *after)
 	}
 	for _, ev := range replay {
-		if ev.ID > s.last {
-			s.last = ev.ID
+		if s.fresh(ev.ID) {
 			batch = append(batch, mustJSON(outEvent{Type: MsgEvent, Topic: s.topic, ID: ev.ID, Event: ev.Type, Actor: ev.Actor, Time: ev.Time, Data: validJSON(ev.Data)}))
 		}
 	}
@@ -728,8 +771,7 @@ func (c *conn) catchUp(s *subscription, after *int64, ack bool) {
 		batch = append(batch, mustJSON(outSubscribed{Type: MsgSubscribed, Topic: s.topic, Last: s.last}))
 	}
 	for _, p := range s.pending {
-		if p.id > s.last {
-			s.last = p.id
+		if s.fresh(p.id) {
 			batch = append(batch, p.msg)
 		}
 	}

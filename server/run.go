@@ -93,6 +93,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
+	media, err := buildMedia(ctx, cfg, s, log)
+	if err != nil {
+		return err
+	}
 	var rt *httpapi.Realtime
 	if r.web {
 		if rt, err = buildRealtime(ctx, s.docs, broker, people, log); err != nil {
@@ -108,6 +112,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Checks:   s.checks,
 		People:   people,
 		Realtime: rt,
+		Videos:   media.api,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -124,7 +129,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	workerDone := make(chan struct{})
 	workerCtx, stopWorker := context.WithCancel(context.Background())
+	mediaDone := closedChan()
 	if r.worker {
+		mediaDone = runMediaWorker(workerCtx, media, s, log)
 		go func() {
 			defer close(workerDone)
 			runWorker(workerCtx, log, s.docs, people)
@@ -147,6 +154,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	<-workerDone
+	<-mediaDone
 	log.Info("stopped")
 	return err
 }
@@ -242,8 +250,8 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// expiryPurger is implemented by stores that do not drop expired documents
-// by themselves (MongoDB has TTL indexes; SQLite needs a sweep).
+// expiryPurger is implemented by stores that may not drop expired documents
+// by themselves (SQLite, and MongoDB-protocol servers without TTL indexes).
 type expiryPurger interface {
 	PurgeExpired(ctx context.Context) (int64, error)
 }

@@ -55,6 +55,8 @@ type Deps struct {
 	People  *People              // sign-in, people and consent
 	// Realtime serves /ws; nil: live updates are unavailable (503).
 	Realtime *Realtime
+	// Videos serves group videos and their uploads; nil: unavailable (503).
+	Videos *Videos
 }
 
 // API holds the handlers' dependencies.
@@ -62,6 +64,7 @@ type API struct {
 	deps    Deps
 	people  *People
 	metrics *httpMetrics
+	assets  *compressedAssets
 }
 
 // route is one entry of the route table. The OpenAPI test walks the
@@ -87,12 +90,14 @@ func (a *API) routes() []route {
 	rs = append(rs, a.moderationRoutes()...)
 	rs = append(rs, a.liveSessionRoutes()...)
 	rs = append(rs, a.screenWordsRoutes()...)
+	rs = append(rs, a.videoRoutes()...)
+	rs = append(rs, a.accountRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 
 // New builds the Fiber app with every middleware and route.
 func New(d Deps) *fiber.App {
-	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics)}
+	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics), assets: newCompressedAssets(d.Web)}
 	app := fiber.New(fiber.Config{
 		AppName:               "chorus",
 		BodyLimit:             MaxBodyBytes,
@@ -101,8 +106,13 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           IdleTimeout,
 		ErrorHandler:          errorHandler(d.Logger),
 		DisableStartupMessage: true,
+		// Video uploads stream; limitBodies buffers every other body
+		// within BodyLimit (see tus.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
 	app.Use(requestid.New())
+	app.Use(a.limitBodies)
 	app.Use(a.observe)
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{
@@ -186,7 +196,7 @@ func (a *API) webApp(c *fiber.Ctx) error {
 			} else {
 				c.Set(fiber.HeaderCacheControl, "no-cache")
 			}
-			return filesystem.SendFile(c, http.FS(a.deps.Web), p)
+			return a.sendWebFile(c, p)
 		}
 		if path.Ext(p) != "" {
 			return fiber.ErrNotFound // a missing file, not a client-side route
@@ -196,7 +206,15 @@ func (a *API) webApp(c *fiber.Ctx) error {
 		return fault.Errorf(fault.Unavailable, "The web app has not been built yet. Start Chorus with `make run`, which builds it.")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return filesystem.SendFile(c, http.FS(a.deps.Web), "index.html")
+	return a.sendWebFile(c, "index.html")
+}
+
+// sendWebFile sends a file of the web app, compressed when the client takes it.
+func (a *API) sendWebFile(c *fiber.Ctx, name string) error {
+	if sent, err := a.assets.send(c, name); sent || err != nil {
+		return err
+	}
+	return filesystem.SendFile(c, http.FS(a.deps.Web), name)
 }
 
 // requestID returns the id the requestid middleware gave this request.

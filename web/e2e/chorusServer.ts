@@ -54,28 +54,29 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts CHORUS_BIN and resolves once /healthz answers 200. A free port can
+ * Starts CHORUS_BIN (with args: ["demo"] seeds the sample workspace) and
+ * resolves once /healthz answers 200. A free port can
  * be taken by another process between probing and binding (test files run in
  * parallel), so a start that fails with "address already in use" is tried
  * again on a new port.
  */
-export async function startChorus(): Promise<ChorusServer> {
+export async function startChorus(args: readonly string[] = []): Promise<ChorusServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce();
+      return await startOnce(args);
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
     }
   }
 }
 
-async function startOnce(): Promise<ChorusServer> {
+async function startOnce(args: readonly string[]): Promise<ChorusServer> {
   const bin = chorusBinary();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   let log = '';
-  const child = spawn(bin, [], {
+  const child = spawn(bin, [...args], {
     env: { ...process.env, PORT: String(port), CHORUS_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,6 @@
 // without SMTP, so a demo can follow invitation and guardian links.
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import { getLanguage } from '../../i18n';
 import type { OutboxMessage } from '../../people/types';
 import type { Page } from '../../router';
 import { asyncPage, fill, showProblem, signedInOrPrompt, timeEl } from './common';
@@ -39,7 +38,6 @@ export function outboxPage(ctx: AppContext): Page {
   const load = async () => {
     if (!(await signedInOrPrompt(ctx, page))) return;
     const { messages } = await ctx.api.get<{ messages: OutboxMessage[] }>('/api/outbox');
-    const lang = getLanguage();
     const items = [...messages]
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
       .map((m) =>
@@ -49,7 +47,7 @@ export function outboxPage(ctx: AppContext): Page {
             el('dt', { text: 'outbox.to' }),
             plain('dd', m.to),
             el('dt', { text: 'outbox.time' }),
-            el('dd', {}, [timeEl(m.time, lang)]),
+            el('dd', {}, [timeEl(m.time)]),
           ]),
           el('div', { className: 'mail-text' }, linkify(m.text)),
         ]),

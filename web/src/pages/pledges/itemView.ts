@@ -65,6 +65,8 @@ export class ItemView {
   readonly element: HTMLLIElement;
   readonly headingEl: HTMLHeadingElement;
   readonly moveUp: HTMLButtonElement;
+  /** Move up, Move down and Remove: only while the pledge may change. */
+  private readonly editTools: HTMLButtonElement[];
   readonly moveDown: HTMLButtonElement;
   private readonly fields = new Map<ItemField, FieldView>();
   private readonly presence: HTMLUListElement;
@@ -148,17 +150,28 @@ export class ItemView {
     }
     this.moveUp = button('pledge.moveUp', () => opts.onMove(this, -1));
     this.moveDown = button('pledge.moveDown', () => opts.onMove(this, 1));
+    this.editTools = [this.moveUp, this.moveDown, button('pledge.remove', () => opts.onRemove(this), { className: 'button button-danger' })];
     const tools = el('div', { className: 'item-tools' }, [
       button('pledge.comments', () => opts.onTool(this, 'comments')),
       button('pledge.amendments', () => opts.onTool(this, 'amendments')),
       button('pledge.history', () => opts.onTool(this, 'history')),
-      ...(opts.editable ? [this.moveUp, this.moveDown, button('pledge.remove', () => opts.onRemove(this), { className: 'button button-danger' })] : []),
+      ...this.editTools,
     ]);
+    for (const b of this.editTools) b.hidden = !opts.editable;
     this.element = el('li', { className: 'pledge-item', attrs: { 'data-item': item.id } }, [
       el('section', { attrs: { 'aria-labelledby': `${base}-title` } }, [this.headingEl, this.presence, ...parts, this.savedNote, tools]),
     ]);
     this.title = item.heading;
     this.updateHeading();
+  }
+
+  /**
+   * Locks or unlocks the item when the pledge changes stage (sent for
+   * review, sent back): the fields become read-only and Move and Remove go.
+   */
+  setEditable(editable: boolean): void {
+    for (const f of this.fields.values()) f.area.readOnly = !editable;
+    for (const b of this.editTools) b.hidden = !editable;
   }
 
   /** Position in the list (1-based) and whether it is first or last. */

@@ -90,6 +90,10 @@ class PledgeEditor {
   private readonly status: HTMLParagraphElement;
   private readonly hereNow: HTMLUListElement;
   private readonly stateEl: HTMLSpanElement;
+  /** "Add item", shown only while the pledge may change. */
+  private readonly addForm: HTMLElement;
+  /** Why nothing can change now (with a moderator, with partners). */
+  private readonly lockNote: HTMLElement;
   private readonly lifecycle: HTMLElement;
   private readonly panel: SidePanel;
   private readonly live: LiveConnection;
@@ -116,6 +120,9 @@ class PledgeEditor {
     this.status = el('p', { className: 'live-status', text: 'live.connecting', attrs: { role: 'status', id: 'live-status', 'data-status': 'connecting' } });
     this.hereNow = el('ul', { className: 'here-now' });
     this.stateEl = el('span', { className: 'badge', text: stateKey[p.state] });
+    this.addForm = this.addItemForm();
+    this.lockNote = el('p', { className: 'lock-note', attrs: { id: 'lock-note' } });
+    this.showLock();
     this.lifecycle = el('div', { className: 'lifecycle' });
     this.errorBox = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'editor-alert' } });
     this.lifecycleError = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'lifecycle-alert' } });
@@ -142,7 +149,7 @@ class PledgeEditor {
         document.createTextNode(' · '),
         el('span', { text: 'pledge.languageLabel' }),
         document.createTextNode(' '),
-        el('span', { text: languageKey(p.language) }),
+        el('span', { languageOf: p.language }),
         document.createTextNode(' · '),
         routeLink(apiPath`/groups/${p.groupId}`, 'pledge.backToGroup'),
       ]),
@@ -157,8 +164,9 @@ class PledgeEditor {
         el('section', { className: 'items-column', attrs: { 'aria-labelledby': 'items-heading' } }, [
           el('h2', { text: 'pledge.itemsHeading', attrs: { id: 'items-heading', tabindex: '-1' } }),
           el('p', { className: 'hint', text: 'pledge.itemsHint' }),
+          this.lockNote,
           this.list,
-          this.addItemForm(),
+          this.addForm,
         ]),
         this.panel.element,
       ]),
@@ -403,10 +411,11 @@ class PledgeEditor {
       this.order(detail.pledge.itemIds);
       this.renderLifecycle();
       if (wasEditable !== this.editable) {
-        for (const v of this.views.values()) for (const f of itemFields) {
-          const area = v.area(f);
-          if (area) area.readOnly = !this.editable;
-        }
+        // Everything that changes the pledge locks together, live, on every open screen.
+        for (const v of this.views.values()) v.setEditable(this.editable);
+        this.addForm.hidden = !this.editable;
+        this.showLock();
+        if (!this.editable && detail.pledge.state === 'in_review') this.ctx.announce('pledge.lockedReview');
       }
     } catch {
       // The next event or reconnect tries again.
@@ -423,6 +432,14 @@ class PledgeEditor {
     this.panel.itemRemoved(v.id);
     this.renumber();
     if (hadFocus) document.getElementById('items-heading')?.focus();
+  }
+
+  /** Says in plain words why the pledge cannot change now, or nothing while it can. */
+  private showLock(): void {
+    const s = this.detail.pledge.state;
+    this.lockNote.hidden = this.editable || !this.detail.can.edit;
+    if (s === 'in_review') setText(this.lockNote, 'pledge.lockedReview');
+    else setText(this.lockNote, stateTextKey(s));
   }
 
   // --- item actions ---
@@ -556,10 +573,6 @@ function stateTextKey(s: PledgeState): MessageKey {
     default:
       return 'pledgeState.closedText';
   }
-}
-
-export function languageKey(lang: string): MessageKey {
-  return lang === 'fr' ? 'pledgeLang.fr' : lang === 'de' ? 'pledgeLang.de' : 'pledgeLang.en';
 }
 
 export type { Abilities };
