@@ -78,9 +78,14 @@ export function wsUrl(loc: Pick<Location, 'protocol' | 'host'> = window.location
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
 }
 
+/** How many delivered event ids a connection remembers to drop repeats (as the server hub does). */
+const recentIds = 64;
+
 export class LiveConnection {
   private socket: SocketLike | null = null;
   private lastId: number | null = null;
+  /** Ids of the newest events delivered: several processes may publish out of id order, so an older id can still be new. */
+  private recent: number[] = [];
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
@@ -249,8 +254,10 @@ export class LiveConnection {
       case 'event': {
         const ev = msg as unknown as LiveEvent;
         if (typeof ev.id === 'number') {
-          if (this.lastId !== null && ev.id <= this.lastId) return;
-          this.lastId = ev.id;
+          if (this.recent.includes(ev.id)) return;
+          this.recent.push(ev.id);
+          if (this.recent.length > recentIds) this.recent.shift();
+          if (this.lastId === null || ev.id > this.lastId) this.lastId = ev.id;
         }
         h.onEvent(ev);
         break;
