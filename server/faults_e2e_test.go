@@ -18,6 +18,8 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"chorus/ot"
+	"chorus/pledge"
 	"chorus/realtime"
 	"chorus/testenv"
 )
@@ -266,6 +268,7 @@ type faultClient struct {
 	mu       sync.Mutex
 	text     string
 	version  int64
+	stale    bool              // an edit event was missed: read the item again before the next edit
 	comments map[string]string // id -> text
 	seen     map[int64]int     // event id -> deliveries
 	last     int64             // newest event id seen
@@ -338,6 +341,9 @@ func (c *faultClient) write(ctx context.Context, written *atomic.Int64) {
 			w.text = "An idea to keep: " + w.marker
 			status, out, err = c.call(ctx, "POST", items+"/comments", map[string]any{"text": w.text})
 		} else {
+			if c.isStale() {
+				c.refetch(ctx)
+			}
 			text, version, _ := c.view()
 			var cuts []int
 			for j, r := range text {
@@ -415,6 +421,34 @@ func (c *faultClient) see(text string, version int64) {
 	defer c.mu.Unlock()
 	if version > c.version {
 		c.text, c.version = text, version
+	}
+	if version >= c.version {
+		c.stale = false
+	}
+}
+
+func (c *faultClient) isStale() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stale
+}
+
+// applyOps applies the operations of an edit event that follow the
+// version the view has; after a gap (an event missed while a process
+// died) the view is stale until it is read again over HTTP.
+func (c *faultClient) applyOps(ops []pledge.EditedOp) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, o := range ops {
+		if o.Version <= c.version {
+			continue
+		}
+		text, err := ot.Apply(c.text, o.Op)
+		if o.Version != c.version+1 || err != nil {
+			c.stale = true
+			return
+		}
+		c.text, c.version = text, o.Version
 	}
 }
 
@@ -523,12 +557,12 @@ func (c *faultClient) apply(m wsMsg) {
 	switch m.Event {
 	case "pledge.item_edited":
 		var d struct {
-			ItemID  string `json:"itemId"`
-			Text    string `json:"text"`
-			Version int64  `json:"version"`
+			ItemID string            `json:"itemId"`
+			Field  string            `json:"field"`
+			Ops    []pledge.EditedOp `json:"ops"`
 		}
-		if json.Unmarshal(m.Data, &d) == nil && d.ItemID == c.itemID {
-			c.see(d.Text, d.Version)
+		if json.Unmarshal(m.Data, &d) == nil && d.ItemID == c.itemID && d.Field == "text" {
+			c.applyOps(d.Ops)
 		}
 	case "pledge.comment_added":
 		var d struct {
