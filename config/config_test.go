@@ -42,6 +42,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"SMTP_URL":         "mail.example.org",
 		"CHORUS_LOG_LEVEL": "loud",
 		"CHORUS_DATA_DIR":  " ",
+		"METRICS_TOKEN":    "short",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {

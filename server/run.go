@@ -108,6 +108,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Checks:   s.checks,
 		People:   people,
 		Realtime: rt,
+
+		MetricsToken: cfg.MetricsToken,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))

@@ -73,6 +73,9 @@ func RaiseFileLimit() (uint64, error) {
 	return lim.Cur, nil
 }
 
+// benchMetricsToken lets the benchmark read the server's /metrics.
+const benchMetricsToken = "bench-metrics-token-0123456789"
+
 // StartServer runs `chorus serve` on a free loopback port with embedded
 // stores in dataDir, and waits until it answers.
 func StartServer(bin, dataDir string) (*Server, error) {
@@ -80,12 +83,12 @@ func StartServer(bin, dataDir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := []string{"PORT=" + strconv.Itoa(port), "CHORUS_DATA_DIR=" + dataDir, "CHORUS_LOG_LEVEL=warn"}
+	env := []string{"PORT=" + strconv.Itoa(port), "CHORUS_DATA_DIR=" + dataDir, "CHORUS_LOG_LEVEL=warn", "METRICS_TOKEN=" + benchMetricsToken}
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(name, "CHORUS_"), strings.HasPrefix(name, "S3_"), name == "PORT", name == "PUBLIC_URL",
-			name == "MONGODB_URI", name == "NATS_URL", name == "SMTP_URL", name == "JWT_SIGNING_KEYS", name == "GOMAXPROCS":
+			name == "MONGODB_URI", name == "NATS_URL", name == "SMTP_URL", name == "JWT_SIGNING_KEYS", name == "GOMAXPROCS", name == "METRICS_TOKEN":
 			continue // the benchmark decides these
 		}
 		env = append(env, kv)
@@ -172,7 +175,12 @@ func rssOf(pid int) (int64, error) {
 // Metrics reads the Go runtime gauges the server exports on /metrics
 // (go_goroutines, go_memstats_heap_inuse_bytes, ...).
 func (s *Server) Metrics() (map[string]float64, error) {
-	resp, err := http.Get(s.Base + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, s.Base+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchMetricsToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
 	}

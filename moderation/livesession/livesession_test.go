@@ -104,10 +104,10 @@ func newWorld(t *testing.T) *world {
 	if err := w.ids.AddCoordinator(ctx, w.coord.ID, w.panel.ID); err != nil {
 		t.Fatal(err)
 	}
-	if w.partners, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Appco", identity.IndustryPartner, "IE"); err != nil {
+	if w.partners, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Appco", identity.IndustryPartner, "IE", w.sic.ID); err != nil {
 		t.Fatal(err)
 	}
-	if w.other, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Othercorp", identity.IndustryPartner, "DE"); err != nil {
+	if w.other, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Othercorp", identity.IndustryPartner, "DE", w.sic.ID); err != nil {
 		t.Fatal(err)
 	}
 	w.mod1 = w.join("max@example.org", identity.Moderator, "", "")

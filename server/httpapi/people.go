@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"mime"
 	"strings"
 	"time"
 
@@ -154,7 +155,7 @@ func (a *API) signedIn(c *fiber.Ctx) (caller, error) {
 		return caller{}, err
 	}
 	// A suspended account may sign in, but is told why nothing works.
-	if err := a.notSuspended(ctx, cl.Account.ID); err != nil {
+	if err := a.withoutSuspended(ctx, &cl); err != nil {
 		return caller{}, err
 	}
 	cl.Session = claims.SessionID
@@ -215,6 +216,11 @@ func allowed(cl caller, act policy.Action, r policy.Resource) error {
 // decode reads a JSON body into v, refusing unknown fields and trailing data
 // so that a typo in a client is a clear error, not a silent default.
 func decode(c *fiber.Ctx, v any) error {
+	// Only JSON: a form on another site can post text/plain or
+	// form-encoded bodies without a preflight (login CSRF), never JSON.
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEApplicationJSON {
+		return fault.Errorf(fault.Invalid, "Send this as JSON, with the header Content-Type: application/json.")
+	}
 	body := c.Body()
 	if len(body) > maxJSONBytes {
 		return fault.Errorf(fault.TooLarge, "What you sent is too large.")
