@@ -467,7 +467,7 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 	var errs []error
 	for _, acc := range to {
 		msg := safeguardingMail(acc.Language, p.Name, link)
-		msg.To = acc.Email
+		msg.To, msg.PanelID = acc.Email, p.ID
 		if err := a.people.Mail.Send(ctx, msg); err != nil {
 			errs = append(errs, err)
 		}

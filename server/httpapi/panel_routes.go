@@ -332,7 +332,7 @@ func (a *API) postInvitation(c *fiber.Ctx) error {
 
 func (a *API) sendInvitation(ctx context.Context, inv identity.Invitation, p identity.Panel, token string) error {
 	msg := invitationMail(inv.Language, p.Name, a.people.PublicURL+"/invite/"+token)
-	msg.To = inv.Email
+	msg.To, msg.PanelID = inv.Email, p.ID
 	return a.people.Mail.Send(ctx, msg)
 }
 

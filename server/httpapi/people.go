@@ -37,6 +37,10 @@ type People struct {
 	Throttle *auth.Throttle
 	Mail     mail.Sender
 	Outbox   *outbox.Outbox // nil when mail goes out over SMTP
+	// RevealHeldMail shows coordinators the held mail itself, links
+	// included, instead of only that it waits. Only `chorus demo` sets it
+	// (there is no setting for it): a held link works for whoever reads it.
+	RevealHeldMail bool
 	Blobs    media.Blobs
 	Pledges  *pledge.Service // pledge drafting
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil

@@ -329,7 +329,8 @@ func (a *API) postPasswordReset(c *fiber.Ctx) error {
 		}
 		link := a.people.PublicURL + "/reset/" + token
 		msg := resetMail(acc.Language, link)
-		msg.To = acc.Email
+		msg.To, msg.AccountID = acc.Email, acc.ID
+		msg.ForRecipientOnly = true // whoever reads the link owns the account
 		if err := a.people.Mail.Send(ctx, msg); err != nil {
 			return err
 		}
