@@ -53,7 +53,9 @@ func homeCentre(s policy.Subject) string {
 	return ""
 }
 
-func centreResource(id string) policy.Resource { return policy.Resource{Kind: policy.KindCentre, CentreID: id} }
+func centreResource(id string) policy.Resource {
+	return policy.Resource{Kind: policy.KindCentre, CentreID: id}
+}
 
 // getOrganisations lists the organisations of the centres the caller may
 // see organisations of (organisation.view): each centre and the partners

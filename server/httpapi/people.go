@@ -41,8 +41,8 @@ type People struct {
 	// included, instead of only that it waits. Only `chorus demo` sets it
 	// (there is no setting for it): a held link works for whoever reads it.
 	RevealHeldMail bool
-	Blobs    media.Blobs
-	Pledges  *pledge.Service // pledge drafting
+	Blobs          media.Blobs
+	Pledges        *pledge.Service // pledge drafting
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil
 	// leaves content unscreened by moderators (screening still holds it).
 	Moderation *moderation.Service
