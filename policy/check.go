@@ -23,10 +23,15 @@ func Check(s Subject, a Action, r Resource) error {
 		// No place where the resource is (another panel, group or centre):
 		// the asker may not even know it exists, so the answer is the one
 		// for what does not exist.
-		return fault.Errorf(fault.NotFound, "%s", MsgNotFound)
+		return NotFound()
 	}
 	return fault.Errorf(fault.Forbidden, "%s", Explain(d))
 }
+
+// NotFound is the one answer for what does not exist or is not shared with
+// the asker: callers that load a resource before asking give it for a
+// missing one too, so the two cannot be told apart.
+func NotFound() error { return fault.Errorf(fault.NotFound, "%s", MsgNotFound) }
 
 // MsgNotFound is the answer for what does not exist or is not shared with
 // the asker: the two are not told apart.

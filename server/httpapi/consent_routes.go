@@ -536,8 +536,15 @@ func (a *API) getOutbox(c *fiber.Ctx) error {
 			panels = append(panels, m.PanelID)
 		}
 	}
-	if len(panels) == 0 {
-		return policy.Check(cl.Subject, policy.OutboxView, policy.Resource{Kind: policy.KindOutbox})
+	if len(panels) == 0 { // explained with the caller's own panel ("your role doesn't let you")
+		r := policy.Resource{Kind: policy.KindOutbox}
+		for _, m := range cl.Subject.Memberships {
+			if m.PanelID != "" {
+				r.CentreID, r.PanelID = m.CentreID, m.PanelID
+				break
+			}
+		}
+		return policy.Check(cl.Subject, policy.OutboxView, r)
 	}
 	page, err := a.people.Outbox.List(c.UserContext(), outbox.Query{Panels: panels, Limit: 100})
 	if err != nil {

@@ -107,7 +107,7 @@ func (a *API) sessionFor(c *fiber.Ctx, act policy.Action) (caller, livesession.S
 	if err != nil {
 		return caller{}, livesession.Session{}, err
 	}
-	sess, err := svc.Session(c.UserContext(), c.Params("id"))
+	sess, err := seen(svc.Session(c.UserContext(), c.Params("id")))
 	if err != nil {
 		return caller{}, livesession.Session{}, err
 	}

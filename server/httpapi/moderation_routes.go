@@ -132,7 +132,7 @@ func (t *TopicPolicy) moderationTopic(ctx context.Context, s policy.Subject, id 
 // panel-wide resource (moderation.queue_view, audit.view, audit.export).
 func (a *API) panelsFor(ctx context.Context, cl caller, act policy.Action, panelID string) ([]string, error) {
 	if panelID != "" {
-		p, err := a.people.Identity.Panel(ctx, panelID)
+		p, err := seen(a.people.Identity.Panel(ctx, panelID))
 		if err != nil {
 			return nil, err
 		}
@@ -217,7 +217,7 @@ func (a *API) caseFor(c *fiber.Ctx, act policy.Action) (caller, moderation.Case,
 	if err != nil {
 		return caller{}, moderation.Case{}, err
 	}
-	cs, err := a.people.Moderation.Case(c.UserContext(), c.Params("id"))
+	cs, err := seen(a.people.Moderation.Case(c.UserContext(), c.Params("id")))
 	if err != nil {
 		return caller{}, moderation.Case{}, err
 	}
@@ -660,7 +660,7 @@ func (a *API) getSanctions(c *fiber.Ctx) error {
 	if accountID == "" {
 		return fault.Errorf(fault.Invalid, "Say whose sanctions to look up.")
 	}
-	p, err := a.people.Identity.Panel(ctx, c.Query("panelId"))
+	p, err := seen(a.people.Identity.Panel(ctx, c.Query("panelId")))
 	if err != nil {
 		return err
 	}

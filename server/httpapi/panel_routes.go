@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,12 +81,18 @@ func (a *API) getOrganisations(c *fiber.Ctx) error {
 		return allowed(cl, policy.OrganisationView, centreResource(homeCentre(cl.Subject)))
 	}
 	kind := identity.OrgKind(c.Query("kind"))
-	orgs := []identity.Organisation{}
+	var lists [][]identity.Organisation
 	for _, id := range centres {
 		list, err := a.people.Identity.CentreOrganisations(ctx, id)
 		if err != nil {
 			return err
 		}
+		lists = append(lists, list)
+	}
+	// Centres by name, each followed by its partners.
+	slices.SortFunc(lists, func(x, y []identity.Organisation) int { return strings.Compare(x[0].Name, y[0].Name) })
+	orgs := []identity.Organisation{}
+	for _, list := range lists {
 		for _, o := range list {
 			if kind == "" || o.Kind == kind {
 				orgs = append(orgs, o)
@@ -240,7 +247,7 @@ func (a *API) panelFor(c *fiber.Ctx, act policy.Action, kind policy.Kind) (calle
 	if err != nil {
 		return caller{}, identity.Panel{}, err
 	}
-	p, err := a.people.Identity.Panel(c.UserContext(), c.Params("panelId"))
+	p, err := seen(a.people.Identity.Panel(c.UserContext(), c.Params("panelId")))
 	if err != nil {
 		return caller{}, identity.Panel{}, err
 	}
@@ -345,7 +352,7 @@ func (a *API) invitationFor(c *fiber.Ctx, act policy.Action) (caller, identity.I
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
 	ctx := c.UserContext()
-	inv, err := a.people.Identity.Invitation(ctx, c.Params("id"))
+	inv, err := seen(a.people.Identity.Invitation(ctx, c.Params("id")))
 	if err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
@@ -446,7 +453,7 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	g, err := a.people.Identity.Group(ctx, c.Params("groupId"))
+	g, err := seen(a.people.Identity.Group(ctx, c.Params("groupId")))
 	if err != nil {
 		return err
 	}

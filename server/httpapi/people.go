@@ -211,6 +211,16 @@ func (a *API) bandOf(acc identity.Account) (consent.AgeBand, error) {
 	return a.people.Consent.Ages.Band(birth, acc.Country, a.people.Now()), nil
 }
 
+// seen passes on what a loader returned, except that "not found" becomes
+// the one answer for what does not exist or is not shared with the caller
+// (policy.MsgNotFound): a missing panel and another panel's answer alike.
+func seen[T any](v T, err error) (T, error) {
+	if fault.Is(err, fault.NotFound) {
+		return v, policy.NotFound()
+	}
+	return v, err
+}
+
 // allowed asks the policy; every permission decision of the HTTP layer goes
 // through here.
 func allowed(cl caller, act policy.Action, r policy.Resource) error {

@@ -79,7 +79,7 @@ func (a *API) pledgeFor(c *fiber.Ctx, act policy.Action) (caller, pledge.Pledge,
 		return caller{}, pledge.Pledge{}, err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
 	if err != nil {
 		return caller{}, pledge.Pledge{}, err
 	}
@@ -103,7 +103,7 @@ func (a *API) groupFor(c *fiber.Ctx, act policy.Action) (caller, identity.Group,
 	if err != nil {
 		return caller{}, identity.Group{}, err
 	}
-	g, err := a.people.Identity.Group(c.UserContext(), c.Params("groupId"))
+	g, err := seen(a.people.Identity.Group(c.UserContext(), c.Params("groupId")))
 	if err != nil {
 		return caller{}, identity.Group{}, err
 	}
@@ -132,7 +132,7 @@ func (a *API) getPledges(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	g, err := a.people.Identity.Group(ctx, c.Params("groupId"))
+	g, err := seen(a.people.Identity.Group(ctx, c.Params("groupId")))
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (a *API) getPledge(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
 	if err != nil {
 		return err
 	}
@@ -344,7 +344,7 @@ func (a *API) versionFor(c *fiber.Ctx, act policy.Action, number string) (pledge
 		return pledge.Version{}, err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
 	if err != nil {
 		return pledge.Version{}, err
 	}
@@ -421,7 +421,7 @@ func (a *API) getEndorsements(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
 	if err != nil {
 		return err
 	}
