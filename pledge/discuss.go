@@ -178,16 +178,18 @@ func (s *Service) EditComment(ctx context.Context, actor, commentID, text string
 }
 
 // ModerateComment carries out a moderator's decision on a comment: approve
-// or restore shows it to the group (live), hide takes it away from everyone
-// but moderators and its author, request_changes keeps it held for the
-// author to edit.
+// shows it to the group (live), hide takes it away from everyone but
+// moderators and its author, restore undoes a hide (a comment held before
+// stays held), request_changes keeps it held for the author to edit.
 func (s *Service) ModerateComment(ctx context.Context, actor, commentID, outcome string) (Comment, error) {
 	var wasVisible bool
 	c, err := s.updateComment(ctx, commentID, func(c *Comment) error {
 		wasVisible = !c.Held && !c.Hidden
 		switch outcome {
-		case OutcomeApprove, OutcomeRestore:
+		case OutcomeApprove:
 			c.Held, c.Hidden = false, false
+		case OutcomeRestore: // back to what it was before the hide: a held comment stays held
+			c.Hidden = false
 		case OutcomeHide:
 			c.Hidden = true
 		case OutcomeRequestChanges:
@@ -436,8 +438,10 @@ func (s *Service) ModerateAmendment(ctx context.Context, actor, amendmentID, out
 	a, err := s.updateAmendment(ctx, amendmentID, func(a *Amendment) error {
 		wasVisible = !a.Held && !a.Hidden
 		switch outcome {
-		case OutcomeApprove, OutcomeRestore:
+		case OutcomeApprove:
 			a.Held, a.Hidden = false, false
+		case OutcomeRestore: // back to what it was before the hide: a held amendment stays held
+			a.Hidden = false
 		case OutcomeHide:
 			a.Hidden = true
 		case OutcomeRequestChanges:

@@ -27,8 +27,8 @@ type twoCentres struct {
 	base string
 	docs store.Documents
 
-	claire *client // coordinator of all of centre A (set-up) and of centre B (she started it)
-	bruno  *client // coordinator of panel B only
+	claire            *client // coordinator of all of centre A (set-up) and of centre B (she started it)
+	bruno             *client // coordinator of panel B only
 	claireID, brunoID string
 
 	centreA, centreB string
@@ -293,5 +293,69 @@ func TestNoStoreAndJSONOnly(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 400 || !strings.Contains(string(body), "application/json") || len(resp.Cookies()) > 0 && strings.Contains(resp.Header.Get("Set-Cookie"), "chorus_at") {
 		t.Errorf("a text/plain sign-in: got %d %s (cookies %v), want 400 and no session", resp.StatusCode, body, resp.Cookies())
+	}
+}
+
+// Finding 4: a coordinator may not approve (rule 2), but hide then restore
+// let a youth's held message with a phone number reach the partner, and
+// did the same to a screened comment. A restore now returns content only to
+// what it was before the hide: held stays held.
+func TestHideThenRestoreIsNoApproval(t *testing.T) {
+	w := newTwoCentres(t, nil)
+	w.claire.do("PATCH", "/api/panels/"+w.panelA+"/settings", map[string]any{"moderatorsRequired": 1}, 200)
+	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
+	lea := w.join(w.claire, w.panelA, w.groupA, "", "lea@family-a.example", "youth", birth16)
+	lea.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	sam := w.join(w.claire, w.panelA, w.groupA, "", "sam@family-a.example", "youth", birth16)
+	sam.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	pat := w.join(w.claire, w.panelA, "", w.partnerA, "pat@appco.example", "partner", "")
+
+	// A live session: Lea's message with a phone number is held.
+	session := str(w.modA.do("POST", "/api/panels/"+w.panelA+"/sessions", map[string]any{"title": "Ask AppCo", "startsAt": time.Now(), "organisationIds": []string{w.partnerA}}, 201), "session", "id")
+	path := "/api/sessions/" + session
+	ws, _, err := dialWS(t, w.base, w.modA, "", http.Header{"Origin": {w.base}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.send(map[string]any{"type": "subscribe", "topic": "session:" + session})
+	ws.until("subscribed", is("subscribed", "session:"+session))
+	waitLive := time.Now().Add(10 * time.Second)
+	for str(lea.do("GET", path, nil, 200), "state", "status") != "live" && time.Now().Before(waitLive) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	held := lea.do("POST", path+"/messages", map[string]any{"text": "call me on 06 12 34 56 78"}, 201)["message"].(map[string]any)
+	if held["status"] != "held" {
+		t.Fatalf("a phone number: got %v, want held", held)
+	}
+	decision := path + "/messages/" + str(held, "id") + "/decision"
+	problem(t, w.claire, "POST", decision, map[string]any{"action": "approve", "reason": "fine"}, 403, "forbidden")
+	w.claire.do("POST", decision, map[string]any{"action": "hide", "reason": "checking"}, 200)
+	restored := w.claire.do("POST", decision, map[string]any{"action": "restore", "reason": "checking"}, 200)
+	if str(restored, "message", "status") != "held" || str(restored, "caseStatus") != "open" {
+		t.Errorf("after hide and restore: got %v, want the message held and its case open", restored)
+	}
+	if texts := chatTexts(pat, path); texts["call me on 06 12 34 56 78"] != nil {
+		t.Errorf("the partner reads the phone number after hide and restore: %v", texts)
+	}
+
+	// A screened comment: the same through the moderation queue.
+	pledgeID := str(lea.do("POST", "/api/groups/"+w.groupA+"/pledges", map[string]any{"title": "Youth Pledge", "language": "en"}, 201), "pledge", "id")
+	itemID := str(lea.do("POST", "/api/pledges/"+pledgeID+"/items", map[string]any{"heading": "Plain words", "text": "Apps should explain their rules."}, 201), "item", "id")
+	items := "/api/pledges/" + pledgeID + "/items/" + itemID
+	cm := lea.do("POST", items+"/comments", map[string]any{"text": "text me on 06 12 34 56 78"}, 201)["comment"].(map[string]any)
+	cs := queueCase(t, w.claire, w.panelA, "pledge_comment", str(cm, "id"))
+	actions := "/api/moderation/cases/" + str(cs, "id") + "/actions"
+	problem(t, w.claire, "POST", actions, map[string]any{"action": "approve", "reason": "fine"}, 403, "forbidden")
+	w.claire.do("POST", actions, map[string]any{"action": "hide", "reason": "checking"}, 200)
+	if after := w.claire.do("POST", actions, map[string]any{"action": "restore", "reason": "checking"}, 200); str(after, "case", "status") != "open" {
+		t.Errorf("the comment's case after hide and restore: %v, want open", after["case"])
+	}
+	if _, ok := commentIDs(sam, items)[str(cm, "id")]; ok {
+		t.Error("another youth reads the held comment after hide and restore")
+	}
+	// A moderator still decides, as before.
+	w.modA.do("POST", actions, map[string]any{"action": "approve", "reason": "a school number, fine"}, 200)
+	if _, ok := commentIDs(sam, items)[str(cm, "id")]; !ok {
+		t.Error("after a moderator's approval the group should read the comment")
 	}
 }

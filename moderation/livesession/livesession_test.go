@@ -546,3 +546,51 @@ func TestTranscriptCSVDefusesFormulas(t *testing.T) {
 		}
 	}
 }
+
+// Hide then restore is no approval (issue 9): a minor's message held for
+// a phone number, hidden and restored, is held again, and a minor's clean
+// message that partners may not read yet stays so; the cases wait for a
+// moderator again.
+func TestHideThenRestoreIsNoApproval(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.setModerators(1)
+	s := w.schedule(w.partners.ID)
+	w.here.set(livesession.Topic(s.ID), w.mod1, w.youth, w.partner)
+	partnerView := livesession.Viewer{AccountID: w.partner, Partner: true}
+
+	held := w.mustPost(s, w.asYouth(), livesession.Chat, "call me on 06 12 34 56 78")
+	clean := w.mustPost(s, w.asYouth(), livesession.Chat, "apps should explain things simply")
+	for _, m := range []livesession.Message{held, clean} {
+		for _, a := range []moderation.Action{moderation.Hide, moderation.Restore} {
+			if _, _, err := w.svc.Decide(ctx, livesession.DecideInput{SessionID: s.ID, MessageID: m.ID, Actor: w.mod1, Action: a, Reason: "checking"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range []struct {
+		m           livesession.Message
+		status      livesession.Status
+		forPartners bool
+	}{{held, livesession.Held, false}, {clean, livesession.Visible, false}} {
+		got, err := w.svc.Message(ctx, s.ID, c.m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != c.status || got.ForPartners != c.forPartners || (c.status == livesession.Held && got.HeldFor != livesession.HeldScreening) {
+			t.Errorf("%q after hide and restore: got %s (for %q, partners %t), want %s, partners %t", c.m.Text, got.Status, got.HeldFor, got.ForPartners, c.status, c.forPartners)
+		}
+		if cs, err := w.mod.CaseFor(ctx, moderation.SessionMessage, c.m.ID); err != nil || cs.Status != moderation.StatusOpen {
+			t.Errorf("%q: case %+v %v, want it open, waiting for a moderator", c.m.Text, cs, err)
+		}
+	}
+	b, err := w.svc.BoardFor(ctx, s.ID, partnerView)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range b.Chat {
+		if m.ID == held.ID || m.ID == clean.ID {
+			t.Errorf("the partner reads %q after a hide and a restore", m.Text)
+		}
+	}
+}
