@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
+	"chorus/moderation/screen"
 	"chorus/store"
 )
 
@@ -144,6 +145,9 @@ type Invitation struct {
 type Service struct {
 	Docs store.Documents
 	Now  func() time.Time
+	// Screener screens the names people give themselves (safeguarding rule
+	// 5: a name is text others read); nil means the built-in lists only.
+	Screener *screen.Screener
 }
 
 // NewService returns a Service on docs with the real clock.
@@ -389,6 +393,9 @@ func (s *Service) createAccount(ctx context.Context, a Account, passwordHash str
 	if a.Language, err = cleanLanguage(a.Language); err != nil {
 		return Account{}, err
 	}
+	if err := s.screenName(a.DisplayName, a.Language); err != nil {
+		return Account{}, err
+	}
 	if passwordHash == "" {
 		return Account{}, fault.Errorf(fault.Invalid, "Choose a password.")
 	}
@@ -401,6 +408,23 @@ func (s *Service) createAccount(ctx context.Context, a Account, passwordHash str
 		return Account{}, err
 	}
 	return a, s.event(ctx, a.ID, "identity.account_created", "account:"+a.ID, map[string]string{"language": a.Language})
+}
+
+// screenName refuses a name in which screening finds personal data or a
+// listed word: a name is shown to the group, and a first name to partners.
+func (s *Service) screenName(name, lang string) error {
+	screenWith := screen.Screen
+	if s.Screener != nil {
+		screenWith = s.Screener.Screen
+	}
+	res, err := screenWith(name, lang)
+	if err != nil {
+		return err
+	}
+	if res.Held() {
+		return fault.Errorf(fault.Invalid, "A name cannot hold an e-mail address, a phone number, an address, a link or words that are not allowed. Please write just your name.")
+	}
+	return nil
 }
 
 // Account returns the account id.

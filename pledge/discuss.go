@@ -333,8 +333,8 @@ func (v Viewer) seesAmendment(a Amendment) bool {
 	return !(a.Held || a.Hidden) || v.Supervisor || a.Author == v.AccountID
 }
 
-// screenAmendment holds a when screening finds something in its text or
-// its reason, in the pledge's language.
+// screenAmendment holds a when screening finds something in its text, its
+// reason, or the two read together, in the pledge's language.
 func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
 	p, err := s.Pledge(ctx, a.PledgeID)
 	if err != nil {
@@ -348,8 +348,13 @@ func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
 	if err != nil {
 		return err
 	}
+	// Together too: what is split between the text and the reason.
+	both, err := s.screen(a.Text+" "+a.Reason, p.Language)
+	if err != nil {
+		return err
+	}
 	a.Hits, a.ReasonHits = text.Hits, reason.Hits
-	if text.Held() || reason.Held() {
+	if text.Held() || reason.Held() || both.Held() {
 		a.Held = true
 	}
 	return nil

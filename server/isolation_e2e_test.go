@@ -359,3 +359,33 @@ func TestHideThenRestoreIsNoApproval(t *testing.T) {
 		t.Error("after a moderator's approval the group should read the comment")
 	}
 }
+
+// Finding 5: a pledge title with a phone number and an e-mail address
+// passed review and publication, and the partner read it. Every text field
+// is screened now (title, headings, texts, summaries, names), and what is
+// split across the fields of one item is screened together.
+func TestEveryTextFieldIsScreened(t *testing.T) {
+	w := newTwoCentres(t, nil)
+	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
+	lea := w.join(w.claire, w.panelA, w.groupA, "", "lea@family-a.example", "youth", birth16)
+	lea.do("POST", "/api/me/consents/participate/grant", nil, 200)
+
+	id := str(lea.do("POST", "/api/groups/"+w.groupA+"/pledges", map[string]any{"title": "Call 06 12 34 56 78 or lea@family-a.example", "language": "en"}, 201), "pledge", "id")
+	item := str(lea.do("POST", "/api/pledges/"+id+"/items", map[string]any{"heading": "Plain words", "text": "Apps should explain their rules."}, 201), "item", "id")
+	if d := problem(t, w.modA, "POST", "/api/pledges/"+id+"/transitions", map[string]any{"to": "in_review"}, 409, "conflict"); !strings.HasPrefix(d, "The title") {
+		t.Errorf("review with personal data in the title: detail %q, want it to name the title", d)
+	}
+	lea.do("PATCH", "/api/pledges/"+id, map[string]any{"title": "Youth Pledge"}, 200)
+	// A phone number split between heading and text.
+	lea.do("POST", "/api/pledges/"+id+"/items/"+item+"/edits", map[string]any{"field": "heading", "baseVersion": 1, "text": "Call me: 06 12"}, 200)
+	lea.do("POST", "/api/pledges/"+id+"/items/"+item+"/edits", map[string]any{"field": "text", "baseVersion": 2, "text": "34 56 78"}, 200)
+	if d := problem(t, w.modA, "POST", "/api/pledges/"+id+"/transitions", map[string]any{"to": "in_review"}, 409, "conflict"); !strings.HasPrefix(d, "Item 1") {
+		t.Errorf("review with a phone number split over two fields: detail %q, want it to name item 1", d)
+	}
+	// A name is screened too.
+	w.claire.do("POST", "/api/panels/"+w.panelA+"/invitations", map[string]any{"email": "kim@family-a.example", "role": "youth", "groupId": w.groupA, "language": "en"}, 201)
+	link := w.heldLink("kim@family-a.example", "/invite/")
+	kim := newClient(t, w.base)
+	problem(t, kim, "POST", "/api/invitations/by-token/"+strings.TrimPrefix(link, "/invite/")+"/accept", map[string]any{"displayName": "Kim snap @kim_secret",
+		"password": "violet-ferry-42-lantern", "language": "en", "birthDate": birth16, "country": "FR"}, 400, "invalid")
+}

@@ -31,6 +31,7 @@ func loadSafeguardingData(cfg config.Config, p *httpapi.People) error {
 		}
 		p.Pledges.Screener = sc
 		p.LiveSessions.Screener = sc
+		p.Identity.Screener = sc
 	}
 	if cfg.HelplinesFile != "" {
 		data, err := os.ReadFile(cfg.HelplinesFile)
