@@ -389,3 +389,19 @@ func TestEveryTextFieldIsScreened(t *testing.T) {
 	problem(t, kim, "POST", "/api/invitations/by-token/"+strings.TrimPrefix(link, "/invite/")+"/accept", map[string]any{"displayName": "Kim snap @kim_secret",
 		"password": "violet-ferry-42-lantern", "language": "en", "birthDate": birth16, "country": "FR"}, 400, "invalid")
 }
+
+// Medium: a youth invitation took a date of birth of 1990. The youth role
+// is for people aged 12 to 25; outside it the answer says so, and the
+// invitation stays usable.
+func TestYouthRoleIsForTwelveToTwentyFive(t *testing.T) {
+	w := newTwoCentres(t, nil)
+	w.claire.do("POST", "/api/panels/"+w.panelA+"/invitations", map[string]any{"email": "old@family-a.example", "role": "youth", "groupId": w.groupA, "language": "en"}, 201)
+	token := strings.TrimPrefix(w.heldLink("old@family-a.example", "/invite/"), "/invite/")
+	c := newClient(t, w.base)
+	accept := map[string]any{"displayName": "Olaf Older", "password": "violet-ferry-42-lantern", "language": "en", "birthDate": "1990-01-01", "country": "FR"}
+	if d := problem(t, c, "POST", "/api/invitations/by-token/"+token+"/accept", accept, 400, "invalid"); !strings.Contains(d, "12 to 25") {
+		t.Errorf("a 36-year-old as youth: detail %q, want it to say the role is for 12 to 25", d)
+	}
+	accept["birthDate"] = time.Now().AddDate(-25, 0, -1).Format("2006-01-02")
+	c.do("POST", "/api/invitations/by-token/"+token+"/accept", accept, 201)
+}
