@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"chorus/auth"
 	"chorus/identity"
 	"chorus/mail/outbox"
 	"chorus/store"
@@ -46,6 +48,9 @@ func newTwoCentres(t *testing.T, env map[string]string) *twoCentres {
 	for k, v := range env {
 		vars[k] = v
 	}
+	if vars["SMTP_URL"] == "mailbox" { // mail goes out, to the test SMTP server
+		delete(vars, "SMTP_URL")
+	}
 	base, _, stderr := start(t, vars)
 	w := &twoCentres{t: t, base: base, docs: f.of(t, base), modAEmail: "moritz@centre-a.example"}
 	setup := regexp.MustCompile(`/setup/([A-Za-z0-9_-]+)`).FindStringSubmatch(stderr.String())
@@ -67,9 +72,13 @@ func newTwoCentres(t *testing.T, env map[string]string) *twoCentres {
 }
 
 // heldLink is the path of the newest link starting with prefix in mail held
-// for addr, read from the store (never through the API).
+// for addr, read from the store (never through the API), or received by
+// the test SMTP server when the world sends its mail.
 func (w *twoCentres) heldLink(addr, prefix string) string {
 	w.t.Helper()
+	if _, ok := mailboxes.Load(w.base); ok {
+		return newestLink(w.t, w.base, addr, prefix)
+	}
 	box, err := outbox.New(context.Background(), w.docs, nil, nil, nil)
 	if err != nil {
 		w.t.Fatal(err)
@@ -404,4 +413,74 @@ func TestYouthRoleIsForTwelveToTwentyFive(t *testing.T) {
 	}
 	accept["birthDate"] = time.Now().AddDate(-25, 0, -1).Format("2006-01-02")
 	c.do("POST", "/api/invitations/by-token/"+token+"/accept", accept, 201)
+}
+
+// from is a client whose requests come from the loopback address ip, so
+// that the server sees different sources.
+func from(t *testing.T, base, ip string) *client {
+	t.Helper()
+	c := newClient(t, base)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	c.http.Transport = &http.Transport{DialContext: d.DialContext}
+	c.do("GET", "/api/session", nil, 200)
+	return c
+}
+
+// Low: five wrong passwords from anyone locked the owner out, and reset
+// and guardian mails could be triggered without limit. Guesses now slow
+// down their source only; a person gets at most a few such mails an hour,
+// and one source asking too often is told to wait.
+func TestStrangersNeitherLockOutNorFlood(t *testing.T) {
+	w := newTwoCentres(t, map[string]string{"SMTP_URL": "mailbox"})
+	stranger, owner := from(t, w.base, "127.0.0.2"), from(t, w.base, "127.0.0.3")
+	for range 2 * auth.DefaultAccountLimit {
+		stranger.try("POST", "/api/auth/login", map[string]any{"email": w.modAEmail, "password": "wrong-guess-000"})
+	}
+	if status, _ := stranger.try("POST", "/api/auth/login", map[string]any{"email": w.modAEmail, "password": "violet-ferry-42-lantern"}); status != 429 {
+		t.Errorf("the guessing source: got %d, want 429", status)
+	}
+	owner.do("POST", "/api/auth/login", map[string]any{"email": w.modAEmail, "password": "violet-ferry-42-lantern"}, 200)
+
+	// Twelve reset requests from two sources: three mails reach the person.
+	other := from(t, w.base, "127.0.0.4")
+	for i := range 12 {
+		c := stranger
+		if i%2 == 1 {
+			c = other
+		}
+		c.do("POST", "/api/auth/password-reset", map[string]any{"email": w.modAEmail}, 202)
+	}
+	resets := func() int {
+		n := 0
+		for _, m := range mailbox(t, w.base).Messages() {
+			if p, err := m.Parse(); err == nil && m.ToAddr(w.modAEmail) && strings.Contains(p.Text, "/reset/") {
+				n++
+			}
+		}
+		return n
+	}
+	if got := resets(); got != auth.MailsPerTarget {
+		t.Errorf("reset mails after 12 requests: got %d, want %d", got, auth.MailsPerTarget)
+	}
+	for range auth.MailsPerSource - 6 {
+		stranger.do("POST", "/api/auth/password-reset", map[string]any{"email": "nobody@nowhere.example"}, 202)
+	}
+	problem(t, stranger, "POST", "/api/auth/password-reset", map[string]any{"email": w.modAEmail}, 429, "rate_limited")
+
+	// A guardian is asked at most three times an hour.
+	birth14 := time.Now().AddDate(-14, -2, 0).Format("2006-01-02")
+	lea := w.join(w.claire, w.panelA, w.groupA, "", "lea@family-a.example", "youth", birth14)
+	for range auth.MailsPerTarget {
+		lea.do("POST", "/api/me/guardian", map[string]any{"email": "parent@family-a.example"}, 202)
+	}
+	problem(t, lea, "POST", "/api/me/guardian", map[string]any{"email": "parent@family-a.example"}, 429, "rate_limited")
+	n := 0
+	for _, m := range mailbox(t, w.base).Messages() {
+		if m.ToAddr("parent@family-a.example") {
+			n++
+		}
+	}
+	if n != auth.MailsPerTarget {
+		t.Errorf("guardian mails: got %d, want %d", n, auth.MailsPerTarget)
+	}
 }

@@ -81,6 +81,12 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if p.Throttle, err = auth.NewThrottle(ctx, s.docs); err != nil {
 		return nil, err
 	}
+	if p.MailPerTarget, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerTarget, auth.MailWindow); err != nil {
+		return nil, err
+	}
+	if p.MailPerSource, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerSource, auth.MailWindow); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

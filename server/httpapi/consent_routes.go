@@ -171,6 +171,14 @@ func (a *API) postMyGuardian(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	// A guardian's mailbox is not to be flooded, nor Chorus used to.
+	ctx := c.UserContext()
+	if err := limited(ctx, c, a.people.MailPerSource, "guardian_from", cl.Account.ID); err != nil {
+		return err
+	}
+	if err := limited(ctx, c, a.people.MailPerTarget, "guardian_to", strings.ToLower(strings.TrimSpace(in.Email))); err != nil {
+		return err
+	}
 	if err := a.people.Consent.RequestGuardian(c.UserContext(), cl.Account.ID, in.Email, cl.Account.Language); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"mime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,11 @@ type People struct {
 	Tokens   *auth.Tokens
 	Resets   *auth.Resets
 	Throttle *auth.Throttle
+	// MailPerTarget and MailPerSource limit the mail anyone can make
+	// Chorus send (password resets, guardian requests): per recipient and
+	// per client address or account. Nil: no limit.
+	MailPerTarget *auth.RateLimit
+	MailPerSource *auth.RateLimit
 	Mail     mail.Sender
 	Outbox   *outbox.Outbox // nil when mail goes out over SMTP
 	// RevealHeldMail shows coordinators the held mail itself, links
@@ -209,6 +215,19 @@ func (a *API) bandOf(acc identity.Account) (consent.AgeBand, error) {
 		return "", fault.Wrap(fault.Internal, err, "stored date of birth is not readable")
 	}
 	return a.people.Consent.Ages.Band(birth, acc.Country, a.people.Now()), nil
+}
+
+// limited counts one event of kind for key on l; a refusal carries the
+// wait in Retry-After. A nil l allows everything.
+func limited(ctx context.Context, c *fiber.Ctx, l *auth.RateLimit, kind, key string) error {
+	if l == nil {
+		return nil
+	}
+	wait, err := l.Take(ctx, kind, key)
+	if wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds()+0.999)))
+	}
+	return err
 }
 
 // seen passes on what a loader returned, except that "not found" becomes
