@@ -41,8 +41,8 @@ type People struct {
 	// per client address or account. Nil: no limit.
 	MailPerTarget *auth.RateLimit
 	MailPerSource *auth.RateLimit
-	Mail     mail.Sender
-	Outbox   *outbox.Outbox // nil when mail goes out over SMTP
+	Mail          mail.Sender
+	Outbox        *outbox.Outbox // nil when mail goes out over SMTP
 	// RevealHeldMail shows coordinators the held mail itself, links
 	// included, instead of only that it waits. Only `chorus demo` sets it
 	// (there is no setting for it): a held link works for whoever reads it.
