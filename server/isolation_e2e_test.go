@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fasthttp/websocket"
+
 	"chorus/auth"
 	"chorus/identity"
 	"chorus/mail/outbox"
@@ -482,5 +484,35 @@ func TestStrangersNeitherLockOutNorFlood(t *testing.T) {
 	}
 	if n != auth.MailsPerTarget {
 		t.Errorf("guardian mails: got %d, want %d", n, auth.MailsPerTarget)
+	}
+}
+
+// Low: a text frame that is not UTF-8 got an application error; the
+// socket is failed with close code 1007, as RFC 6455 says.
+func TestInvalidUTF8FrameClosesWith1007(t *testing.T) {
+	w := newTwoCentres(t, nil)
+	ws, _, err := dialWS(t, w.base, w.claire, "", http.Header{"Origin": {w.base}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.c.WriteMessage(websocket.TextMessage, []byte("{\"type\":\"subscribe\",\"topic\":\"\xff\xfe\"}")); err != nil {
+		t.Fatal(err)
+	}
+	if ce := ws.closed(); ce.Code != websocket.CloseInvalidFramePayloadData {
+		t.Errorf("got close %d %q, want 1007", ce.Code, ce.Text)
+	}
+}
+
+// Low: the Markdown export passed raw HTML through.
+func TestMarkdownExportEscapesHTML(t *testing.T) {
+	w := newTwoCentres(t, nil)
+	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
+	lea := w.join(w.claire, w.panelA, w.groupA, "", "lea@family-a.example", "youth", birth16)
+	lea.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	id := str(lea.do("POST", "/api/groups/"+w.groupA+"/pledges", map[string]any{"title": "Youth Pledge", "language": "en"}, 201), "pledge", "id")
+	lea.do("POST", "/api/pledges/"+id+"/items", map[string]any{"heading": "<img src=x onerror=alert(1)>", "text": "Read <script>alert(1)</script> this", "summary": "<b>short</b>"}, 201)
+	status, _, md := download(t, lea, "/api/pledges/"+id+"/export?format=md")
+	if status != 200 || strings.Contains(md, "<script>") || strings.Contains(md, "<img") || strings.Contains(md, "<b>") || !strings.Contains(md, "&lt;script&gt;") {
+		t.Errorf("Markdown export: got %d\n%s\nwant every HTML tag escaped", status, md)
 	}
 }
