@@ -51,6 +51,11 @@ func freePort(t *testing.T) int {
 // free port, and waits until it answers /healthz; err is what Run returned
 // when it stopped before serving.
 func startOnce(t *testing.T, env map[string]string) (base string, cancel context.CancelFunc, done chan error, stderr *syncBuffer, err error) {
+	return startCommand(t, "serve", env)
+}
+
+// startCommand is startOnce for another command (demo, web).
+func startCommand(t *testing.T, command string, env map[string]string) (base string, cancel context.CancelFunc, done chan error, stderr *syncBuffer, err error) {
 	t.Helper()
 	port := freePort(t)
 	vars := map[string]string{"PORT": strconv.Itoa(port), "CHORUS_DATA_DIR": t.TempDir()}
@@ -61,7 +66,7 @@ func startOnce(t *testing.T, env map[string]string) (base string, cancel context
 	done = make(chan error, 1)
 	stderr = &syncBuffer{}
 	go func() {
-		done <- Run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, io.Discard, stderr)
+		done <- Run(ctx, []string{command}, func(k string) string { return vars[k] }, io.Discard, stderr)
 	}()
 	base = "http://127.0.0.1:" + strconv.Itoa(port)
 	deadline := time.Now().Add(10 * time.Second)
