@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -527,13 +528,16 @@ func (s *Service) YouthAccounts(ctx context.Context) ([]Account, error) {
 	}
 }
 
-// Memberships returns everything account id is a member of.
+// Memberships returns everything account id is a member of, oldest first
+// (so a coordinator's own centre, from set-up, comes before the centres
+// they started later).
 func (s *Service) Memberships(ctx context.Context, accountID string) ([]Membership, error) {
 	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
 		Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, maxListed)
 	if err != nil {
 		return nil, err
 	}
+	slices.SortStableFunc(docs, func(a, b store.Doc[storedMembership]) int { return a.Value.CreatedAt.Compare(b.Value.CreatedAt) })
 	out := make([]Membership, len(docs))
 	centres := map[string]string{} // panel id -> centre id
 	for i, d := range docs {

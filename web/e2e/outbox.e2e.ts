@@ -36,7 +36,8 @@ async function api<T = unknown>(method: string, path: string, body?: unknown): P
   const response = await context.request.fetch(server.url + path, { method, headers, data: body });
   const raw = await response.text();
   if (!response.ok()) throw new Error(`${method} ${path} -> ${response.status()}: ${raw}`);
-  return (raw ? JSON.parse(raw) : undefined) as T;
+  const json = (response.headers()['content-type'] ?? '').startsWith('application/json');
+  return (json && raw ? JSON.parse(raw) : undefined) as T;
 }
 
 describe('the outbox (issue 9)', () => {
