@@ -230,6 +230,12 @@ func subsets() [][]consent.Scope {
 	return out
 }
 
+// owner is the band and consents of the person a resource is about.
+type owner struct {
+	band     consent.AgeBand
+	consents []consent.Scope
+}
+
 // forEachCase calls fn for every combination for action a.
 func forEachCase(a Action, fn func(matrixCase)) {
 	nameVisible := []consent.Scope{consent.NameVisibleToPartners}
@@ -267,20 +273,27 @@ func forEachCase(a Action, fn func(matrixCase)) {
 					if base.Kind == KindSanction {
 						nFlags = 16 // whether the person sanctioned coordinates the centre matters only here
 					}
+					// The owner's band and consents decide only about profiles
+					// (rule 4); elsewhere the two extremes show that they
+					// decide nothing, at a third of the cost.
+					owners := []owner{{consent.AgeBands[len(consent.AgeBands)-1], nil}, {consent.Adult, nameVisible}}
+					if base.Kind == KindProfile {
+						owners = owners[:0]
+						for _, b := range consent.AgeBands {
+							owners = append(owners, owner{b, nil}, owner{b, nameVisible})
+						}
+					}
 					for _, org := range matrixOrgs {
 						for flags := 0; flags < nFlags; flags++ {
-							for _, ownerBand := range consent.AgeBands {
-								for _, ownerConsents := range [][]consent.Scope{nil, nameVisible} {
-									r := base
-									r.OrgID = org
-									r.GroupHasModerator = flags&1 != 0
-									r.Approved = flags&2 != 0
-									r.Invited = flags&4 != 0
-									r.OwnerCentreStaff = flags&8 != 0
-									r.OwnerBand = ownerBand
-									r.OwnerConsents = ownerConsents
-									fn(matrixCase{role: role, band: band, consents: held, relation: rel, s: s, r: r})
-								}
+							for _, o := range owners {
+								r := base
+								r.OrgID = org
+								r.GroupHasModerator = flags&1 != 0
+								r.Approved = flags&2 != 0
+								r.Invited = flags&4 != 0
+								r.OwnerCentreStaff = flags&8 != 0
+								r.OwnerBand, r.OwnerConsents = o.band, o.consents
+								fn(matrixCase{role: role, band: band, consents: held, relation: rel, s: s, r: r})
 							}
 						}
 					}

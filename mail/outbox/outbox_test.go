@@ -231,7 +231,7 @@ func TestListForPanelsShowsOnlyTheirMail(t *testing.T) {
 	inv := message(2)
 	inv.Kind, inv.PanelID = "identity.invitation", "panel-a"
 	send(inv)
-	for i := range 3 * store.MaxLimit { // panel b's mail, newer than all of panel a's
+	for i := range 60 { // panel b's mail, newer than all of panel a's: pages of 10 hold none of a's
 		b := message(100 + i)
 		b.AccountID = "youth-b"
 		send(b)
