@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	_ "time/tzdata" // the zones of the table, whatever the server has installed
 
 	"chorus/fault"
 )
@@ -20,12 +21,12 @@ import (
 //go:embed data/consent-ages.json
 var agesJSON []byte
 
-// Chorus's youth roles are for people aged 12 to 25; DESIGN.md. Dates of
-// birth outside what a living person can have are typing mistakes.
+// Chorus's youth roles are for people aged 12 to 25 (DESIGN.md): a date of
+// birth outside that is refused at sign-up.
 const (
-	MinYouthAge     = 12  // youngest panellist a Safer Internet Centre invites
-	MaxYouthAge     = 25  // oldest panellist: the youth role is for people aged 12 to 25 (DESIGN.md)
-	AdultAge        = 18  // guardian control ends; video_publish becomes self-managed
+	MinYouthAge = 12 // youngest panellist a Safer Internet Centre invites
+	MaxYouthAge = 25 // oldest panellist: the youth role is for people aged 12 to 25 (DESIGN.md)
+	AdultAge    = 18 // guardian control ends; video_publish becomes self-managed
 )
 
 // CountryAge is one row of the ages table.
@@ -37,7 +38,17 @@ type CountryAge struct {
 	// Libertés art. 45).
 	Joint bool   `json:"joint_consent,omitempty"`
 	Note  string `json:"note,omitempty"`
+	// Zone is the IANA time zone in which people of the country have
+	// their birthday (the capital's): ages change at midnight there,
+	// whatever the server's time zone.
+	Zone string `json:"zone"`
+	loc  *time.Location
 }
+
+// UnknownZone is where the day of a person of a country not in the table
+// is counted: UTC-12, where a day begins last, so that nobody is counted a
+// year older before their birthday has begun anywhere.
+var UnknownZone = time.FixedZone("UTC-12", -12*60*60)
 
 // Ages is the table of digital ages of consent per country (GDPR Art. 8).
 type Ages struct {
@@ -78,6 +89,12 @@ func ParseAges(b []byte) (*Ages, error) {
 		if c.Age < 13 || c.Age > 16 {
 			return nil, fmt.Errorf("consent: ages table: %s age %d outside GDPR Art. 8's 13-16", code, c.Age)
 		}
+		loc, err := time.LoadLocation(c.Zone)
+		if err != nil || c.Zone == "" || c.Zone == "Local" {
+			return nil, fmt.Errorf("consent: ages table: %s zone %q is not an IANA time zone such as Europe/Paris", code, c.Zone)
+		}
+		c.loc = loc
+		a.Countries[code] = c
 	}
 	return &a, nil
 }
@@ -113,6 +130,15 @@ func (a *Ages) ConsentAge(country string) (age int, jointBelow bool, known bool)
 	return c.Age, c.Joint, true
 }
 
+// Today returns now as a clock shows it in country (see CountryAge.Zone
+// and UnknownZone): the day on which a person of country has their age.
+func (a *Ages) Today(country string, now time.Time) time.Time {
+	if c, ok := a.Countries[normCountry(country)]; ok && c.loc != nil {
+		return now.In(c.loc)
+	}
+	return now.In(UnknownZone)
+}
+
 // AgeOn returns a person's age in whole years on the calendar day of now (in
 // now's location). Someone born on 29 February has their birthday on 1 March
 // in common years: they are not a year older before the day after 28 February.
@@ -131,9 +157,10 @@ func AgeOn(birthDate, now time.Time) int {
 }
 
 // Band returns the age band of a person born on birthDate who lives in
-// country, on the day of now. The band decides who manages each scope.
+// country, on the day that now is in country (Today). The band decides
+// who manages each scope.
 func (a *Ages) Band(birthDate time.Time, country string, now time.Time) AgeBand {
-	age := AgeOn(birthDate, now)
+	age := AgeOn(birthDate, a.Today(country, now))
 	consentAge, _, _ := a.ConsentAge(country)
 	switch {
 	case age >= AdultAge:

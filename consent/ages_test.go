@@ -148,3 +148,54 @@ func TestValidateYouthBirthDate(t *testing.T) {
 		t.Errorf("future message = %q", msg)
 	}
 }
+
+// A person's age changes at midnight in their country (the capital's time
+// zone; UTC-12 for a country not in the table), whatever the server's time
+// zone or the zone of the clock's reading.
+func TestAgeFollowsThePersonsCountry(t *testing.T) {
+	a := consent.DefaultAges()
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	servers := []*time.Location{time.UTC, time.FixedZone("Honolulu", -10*3600), time.FixedZone("Tokyo", 9*3600)}
+	tests := []struct {
+		birth, country, now string
+		want                consent.AgeBand
+	}{
+		// 00:30 on 2 March in Paris: 15, France's age of consent.
+		{"2011-03-02", "FR", "2026-03-01T23:30:00Z", consent.MinorAtConsentAge},
+		{"2011-03-02", "FR", "2026-03-01T22:30:00Z", consent.MinorBelowConsentAge},
+		// London is on UTC in March: still 1 March at 23:30.
+		{"2008-03-02", "GB", "2026-03-01T23:30:00Z", consent.MinorAtConsentAge},
+		{"2008-03-02", "GB", "2026-03-02T00:30:00Z", consent.Adult},
+		// Nicosia is UTC+2: 18 from 22:00 UTC the day before.
+		{"2008-03-02", "CY", "2026-03-01T22:30:00Z", consent.Adult},
+		// Unknown country: the day that begins last, UTC-12.
+		{"2008-03-02", "ZZ", "2026-03-02T11:30:00Z", consent.MinorAtConsentAge},
+		{"2008-03-02", "ZZ", "2026-03-02T12:30:00Z", consent.Adult},
+	}
+	for _, tt := range tests {
+		for _, server := range servers {
+			now := at(tt.now).In(server)
+			if got := a.Band(date(tt.birth), tt.country, now); got != tt.want {
+				t.Errorf("Band(born %s in %s, at %s on a server in %s) = %s, want %s", tt.birth, tt.country, tt.now, server, got, tt.want)
+			}
+		}
+	}
+	for _, server := range servers {
+		m := a.FindComingOfAge([]consent.Person{{AccountID: "fr15", BirthDate: date("2011-03-02"), Country: "FR"}}, at("2026-03-01T23:30:00Z").In(server))
+		if len(m.ReachedConsentAge) != 1 {
+			t.Errorf("on a server in %s, 00:30 on her birthday in Paris: %+v, want fr15 reaching consent age", server, m)
+		}
+	}
+	for _, zone := range []string{`""`, `"Local"`, `"Mars/Olympus"`} {
+		table := `{"default": 16, "checked": "2026-01-01", "countries": {"FR": {"name": "France", "age": 15, "zone": ` + zone + `}}}`
+		if _, err := consent.ParseAges([]byte(table)); err == nil {
+			t.Errorf("ParseAges with zone %s: nil error, want one", zone)
+		}
+	}
+}

@@ -28,15 +28,16 @@ type Milestones struct {
 	TurnedAdult []Person
 }
 
-// FindComingOfAge returns who, on the calendar day of now, reached their
+// FindComingOfAge returns who, on the calendar day that now is in their
+// country (Ages.Today), reached their
 // country's age of consent or turned 18: their age today is the milestone
 // age and yesterday it was not (so 29 February births count on 1 March in
 // common years, as in AgeOn).
 func (a *Ages) FindComingOfAge(people []Person, now time.Time) Milestones {
 	var m Milestones
-	yesterday := now.AddDate(0, 0, -1)
 	for _, p := range people {
-		today, before := AgeOn(p.BirthDate, now), AgeOn(p.BirthDate, yesterday)
+		day := a.Today(p.Country, now)
+		today, before := AgeOn(p.BirthDate, day), AgeOn(p.BirthDate, day.AddDate(0, 0, -1))
 		consentAge, _, _ := a.ConsentAge(p.Country)
 		if today >= consentAge && before < consentAge && today < AdultAge {
 			m.ReachedConsentAge = append(m.ReachedConsentAge, p)

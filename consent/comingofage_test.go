@@ -37,10 +37,12 @@ func TestFindComingOfAge(t *testing.T) {
 		{"2028-02-29", "leap16", ""},
 		{"2028-03-01", "", ""},
 	}
+	berlin, _ := time.LoadLocation("Europe/Berlin") // the day in DE, FR and BE
 	for _, tt := range tests {
-		// Any hour of the day counts as that day.
-		for _, h := range []time.Duration{0, 23 * time.Hour} {
-			m := a.FindComingOfAge(ppl, date(tt.day).Add(h))
+		// Any hour of the day there counts as that day.
+		for _, h := range []time.Duration{0, 23*time.Hour + 59*time.Minute} {
+			d := date(tt.day)
+			m := a.FindComingOfAge(ppl, time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, berlin).Add(h))
 			if got := ids(m.ReachedConsentAge); got != tt.consentAge {
 				t.Errorf("%s: reached consent age = %q, want %q", tt.day, got, tt.consentAge)
 			}
@@ -55,7 +57,8 @@ func TestHandleComingOfAge(t *testing.T) {
 	e := newEnv(t)
 	// Born so that they turn 18 exactly 10 days after start.
 	d := start.AddDate(0, 0, 10)
-	turns18 := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC) // midnight of the 18th birthday
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	turns18 := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, berlin) // midnight of the 18th birthday, in Germany
 	kid := e.youth("de17", "DE", 17, "de")
 	kid.BirthDate = time.Date(turns18.Year()-18, turns18.Month(), turns18.Day(), 0, 0, 0, 0, time.UTC)
 	e.people.add(kid)

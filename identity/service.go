@@ -146,9 +146,15 @@ type Invitation struct {
 type Service struct {
 	Docs store.Documents
 	Now  func() time.Time
-	// Screener screens the names people give themselves (safeguarding rule
-	// 5: a name is text others read); nil means the built-in lists only.
-	Screener *screen.Screener
+	// Screeners gives each panel's screener, for the names people give
+	// themselves (safeguarding rule 5: a name is text others read); nil
+	// means the built-in lists only.
+	Screeners Screeners
+}
+
+// Screeners gives a panel's screener; *wordlist.Service satisfies it.
+type Screeners interface {
+	ScreenerFor(ctx context.Context, panelID string) (*screen.Screener, error)
 }
 
 // NewService returns a Service on docs with the real clock.
@@ -233,7 +239,7 @@ func (s *Service) CompleteSetup(ctx context.Context, in SetupInput) (Account, Or
 	if err != nil {
 		return Account{}, Organisation{}, err
 	}
-	acc, err := s.createAccount(ctx, Account{DisplayName: in.DisplayName, Email: in.Email, Language: in.Language, Country: in.Country}, in.PasswordHash)
+	acc, err := s.createAccount(ctx, Account{DisplayName: in.DisplayName, Email: in.Email, Language: in.Language, Country: in.Country}, in.PasswordHash, "")
 	if err != nil {
 		return Account{}, Organisation{}, err
 	}
@@ -383,7 +389,9 @@ func (s *Service) Groups(ctx context.Context, panelID string) ([]Group, error) {
 
 // --- accounts and memberships ---
 
-func (s *Service) createAccount(ctx context.Context, a Account, passwordHash string) (Account, error) {
+// createAccount creates a, whose name is screened with the screener of
+// panelID (the panel they join; empty: the built-in lists).
+func (s *Service) createAccount(ctx context.Context, a Account, passwordHash, panelID string) (Account, error) {
 	var err error
 	if a.DisplayName, err = cleanName("name", a.DisplayName); err != nil {
 		return Account{}, err
@@ -394,7 +402,7 @@ func (s *Service) createAccount(ctx context.Context, a Account, passwordHash str
 	if a.Language, err = cleanLanguage(a.Language); err != nil {
 		return Account{}, err
 	}
-	if err := s.screenName(a.DisplayName, a.Language); err != nil {
+	if err := s.screenName(ctx, panelID, a.DisplayName, a.Language); err != nil {
 		return Account{}, err
 	}
 	if passwordHash == "" {
@@ -413,10 +421,14 @@ func (s *Service) createAccount(ctx context.Context, a Account, passwordHash str
 
 // screenName refuses a name in which screening finds personal data or a
 // listed word: a name is shown to the group, and a first name to partners.
-func (s *Service) screenName(name, lang string) error {
+func (s *Service) screenName(ctx context.Context, panelID, name, lang string) error {
 	screenWith := screen.Screen
-	if s.Screener != nil {
-		screenWith = s.Screener.Screen
+	if s.Screeners != nil && panelID != "" {
+		sc, err := s.Screeners.ScreenerFor(ctx, panelID)
+		if err != nil {
+			return err
+		}
+		screenWith = sc.Screen
 	}
 	res, err := screenWith(name, lang)
 	if err != nil {
@@ -769,7 +781,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (Account
 		}
 		a.BirthDate, a.Country = in.BirthDate, strings.ToUpper(in.Country)
 	}
-	acc, err := s.createAccount(ctx, a, in.PasswordHash)
+	acc, err := s.createAccount(ctx, a, in.PasswordHash, v.PanelID)
 	if err != nil {
 		return s.unclaim(ctx, v, err)
 	}

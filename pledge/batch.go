@@ -275,7 +275,7 @@ func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], b
 	// Screen once per batch, what its last edit left, and keep the hits
 	// with the last revision, so that rolling forward finds them too.
 	last := merged[len(merged)-1]
-	err := s.rescreen(p.Language, &cur, d.Value)
+	err := s.rescreen(ctx, p, &cur, d.Value)
 	if err == nil {
 		revs[len(revs)-1], err = store.RecordOf(revisionID(cur.ID, cur.Version), withHits(s.revisionOf(cur, "edited", last.f), cur), time.Time{})
 	}

@@ -134,7 +134,7 @@ func (s *Service) screenComment(ctx context.Context, c *Comment) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.screen(c.Text, p.Language)
+	res, err := s.screen(ctx, p, c.Text)
 	if err != nil {
 		return err
 	}
@@ -340,16 +340,16 @@ func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
 	if err != nil {
 		return err
 	}
-	text, err := s.screen(a.Text, p.Language)
+	text, err := s.screen(ctx, p, a.Text)
 	if err != nil {
 		return err
 	}
-	reason, err := s.screen(a.Reason, p.Language)
+	reason, err := s.screen(ctx, p, a.Reason)
 	if err != nil {
 		return err
 	}
 	// Together too: what is split between the text and the reason.
-	both, err := s.screen(a.Text+" "+a.Reason, p.Language)
+	both, err := s.screen(ctx, p, a.Text+" "+a.Reason)
 	if err != nil {
 		return err
 	}

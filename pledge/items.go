@@ -58,7 +58,7 @@ func (s *Service) AddItem(ctx context.Context, actor, pledgeID string, in ItemIn
 	if err != nil {
 		return Item{}, err
 	}
-	if err := s.rescreen(p.Language, &it, Item{}); err != nil {
+	if err := s.rescreen(ctx, p, &it, Item{}); err != nil {
 		return Item{}, err
 	}
 	// The order names the item before it exists; readers skip an id they
@@ -188,7 +188,7 @@ func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind stri
 		if err != nil {
 			return Item{}, err
 		}
-		if err := s.rescreen(p.Language, &it, d.Value); err != nil {
+		if err := s.rescreen(ctx, p, &it, d.Value); err != nil {
 			return Item{}, err
 		}
 		it.Version = d.Value.Version + 1

@@ -108,7 +108,7 @@ func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (P
 		for _, it := range items {
 			snapshot.Items = append(snapshot.Items, VersionItem{ID: it.ID, Heading: it.Heading, Text: it.Text, Summary: it.Summary, ItemVersion: it.Version})
 		}
-		if err := s.CheckScreened(snapshot); err != nil {
+		if err := s.CheckScreened(ctx, cur.PanelID, snapshot); err != nil {
 			return Pledge{}, err
 		}
 		// A review asked for earlier and sent back leaves its copy: replace it.

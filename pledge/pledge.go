@@ -188,9 +188,10 @@ type Service struct {
 	// the constant MaxText.
 	MaxText int
 
-	// Screener screens what youth write before others see it (safeguarding
-	// rule 5); nil means the built-in lists only.
-	Screener *screen.Screener
+	// Screeners gives each panel's screener, which screens what youth
+	// write before others see it (safeguarding rule 5); nil means the
+	// built-in lists only.
+	Screeners Screeners
 
 	locks [64]sync.Mutex // serialise edits of one item within this process
 

@@ -19,22 +19,39 @@ import (
 
 var fields = [...]Field{Heading, Text, Summary}
 
-// screen screens text written in lang.
-func (s *Service) screen(text, lang string) (screen.Result, error) {
-	if s.Screener != nil {
-		return s.Screener.Screen(text, lang)
+// Screeners gives the screener of a panel: the word lists of every
+// language it works in and its coordinators' own words. Package
+// moderation/wordlist implements it.
+type Screeners interface {
+	ScreenerFor(ctx context.Context, panelID string) (*screen.Screener, error)
+}
+
+// screen screens text written in p's language, with p's panel's screener.
+func (s *Service) screen(ctx context.Context, p Pledge, text string) (screen.Result, error) {
+	return s.screenIn(ctx, p.PanelID, text, p.Language)
+}
+
+func (s *Service) screenIn(ctx context.Context, panelID, text, lang string) (screen.Result, error) {
+	if s.Screeners == nil {
+		return screen.Screen(text, lang)
 	}
-	return screen.Screen(text, lang)
+	sc, err := s.Screeners.ScreenerFor(ctx, panelID)
+	if err != nil {
+		return screen.Result{}, err
+	}
+	return sc.Screen(text, lang)
 }
 
 // rescreen sets it.Hits: the fields that differ from before are screened,
 // the others keep before's hits. It makes a new map (before's is shared).
-func (s *Service) rescreen(lang string, it *Item, before Item) error {
+// The whole text of a field is screened, not the edit: a phone number
+// typed over several edits is found once its last part is in.
+func (s *Service) rescreen(ctx context.Context, p Pledge, it *Item, before Item) error {
 	var out Hits
 	for _, f := range fields {
 		hs := before.Hits[f]
 		if it.field(f) != before.field(f) {
-			res, err := s.screen(it.field(f), lang)
+			res, err := s.screen(ctx, p, it.field(f))
 			if err != nil {
 				return err
 			}
@@ -79,14 +96,15 @@ func withHits(r Revision, it Item) Revision {
 }
 
 // CheckScreened returns fault.Conflict, naming the title or the items by
-// number, when screening finds personal data or listed words in v: such a
-// pledge may not go to review nor be published to partners. It screens the
-// texts themselves rather than trusting stored hits, so that items written
-// before screening, or under other word lists, are checked too. An item's
-// heading, text and summary are screened together, so that a phone number
-// split across them is found as well as one in a single field.
-func (s *Service) CheckScreened(v Version) error {
-	title, err := s.screen(v.Title, v.Language)
+// number, when screening (with the screener of panel panelID) finds
+// personal data or listed words in v: such a pledge may not go to review
+// nor be published to partners. It screens the texts themselves rather
+// than trusting stored hits, so that items written before screening, or
+// under other word lists, are checked too. An item's heading, text and
+// summary are screened together, so that a phone number split across them
+// is found as well as one in a single field.
+func (s *Service) CheckScreened(ctx context.Context, panelID string, v Version) error {
+	title, err := s.screenIn(ctx, panelID, v.Title, v.Language)
 	if err != nil {
 		return err
 	}
@@ -95,7 +113,7 @@ func (s *Service) CheckScreened(v Version) error {
 	}
 	var found []string
 	for i, it := range v.Items {
-		res, err := s.screen(strings.Join([]string{it.Heading, it.Text, it.Summary}, " "), v.Language)
+		res, err := s.screenIn(ctx, panelID, strings.Join([]string{it.Heading, it.Text, it.Summary}, " "), v.Language)
 		if err != nil {
 			return err
 		}
@@ -118,5 +136,5 @@ func (s *Service) checkReview(ctx context.Context, p Pledge) error {
 	if err != nil {
 		return err
 	}
-	return s.CheckScreened(v)
+	return s.CheckScreened(ctx, p.PanelID, v)
 }

@@ -342,3 +342,82 @@ func TestAmendmentTextAndReasonAreScreenedTogether(t *testing.T) {
 		t.Fatalf("a phone number split between text and reason: got %+v, want held", a)
 	}
 }
+
+// An item's whole field is screened after every edit, so personal data
+// typed in several edits, each harmless alone, is found once it is whole.
+func TestPersonalDataSplitAcrossEditsIsFound(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	p, it := newPledge(t, s)
+	for _, c := range []struct {
+		parts []string
+		kind  screen.Kind
+	}{
+		{[]string{" Call me on 06", " 12 34", " 56", " 78"}, screen.Phone},
+		{[]string{" Mail lena", " (at)", " exemple", " (dot)", " fr"}, screen.Email},
+		{[]string{" Phone: zero six", " douze trente-quatre", " cinquante-six", " soixante-dix-huit"}, screen.Phone},
+		{[]string{" My snapchat", " is", " tommy2011"}, screen.Handle},
+	} {
+		base := it.Text
+		cur := it
+		for i, part := range c.parts {
+			var err error
+			cur, err = s.EditItem(ctx, "y", p.ID, it.ID, pledge.Text, cur.Version, cur.Text+part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole := i == len(c.parts)-1
+			if got := kinds(cur.Hits)[pledge.Text]; whole != (len(got) == 1 && got[0] == c.kind) {
+				t.Errorf("after %q: hits %v, want a %s hit only once it is whole", cur.Text, got, c.kind)
+			}
+		}
+		if err := s.CheckScreened(ctx, p.PanelID, pledge.Version{Items: []pledge.VersionItem{{Text: cur.Text}}}); !fault.Is(err, fault.Conflict) {
+			t.Errorf("CheckScreened(%q) = %v, want a conflict", cur.Text, err)
+		}
+		var err error
+		it, err = s.EditItem(ctx, "y", p.ID, it.ID, pledge.Text, cur.Version, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// screeners is a Screeners with one screener per panel.
+type screeners map[string]*screen.Screener
+
+func (m screeners) ScreenerFor(_ context.Context, panelID string) (*screen.Screener, error) {
+	if sc, ok := m[panelID]; ok {
+		return sc, nil
+	}
+	return nil, fault.Errorf(fault.NotFound, "no panel %s", panelID)
+}
+
+// Rule 5: the word lists of every language the panel works in apply to
+// every text of the panel, whatever the pledge's language.
+func TestPanelLanguagesScreenEveryText(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	mixed, err := screen.New(screen.Lists{Languages: []string{"en", "fr", "de"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Screeners = screeners{"p1": mixed}
+	p, it := newPledge(t, s) // in English, in panel p1
+	c, err := s.AddComment(ctx, "y1", p.ID, it.ID, pledge.CommentInput{Text: "du bist ein Arschloch"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Held {
+		t.Errorf("German insult under an English pledge of an en/fr/de panel: comment %+v, want held", c)
+	}
+	it, err = s.EditItem(ctx, "y", p.ID, it.ID, pledge.Heading, it.Version, "Quel connard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(it.Hits[pledge.Heading]) != 1 {
+		t.Errorf("French insult in an English item: hits %+v, want one", it.Hits)
+	}
+	if _, err := s.Move(ctx, "amb", p.ID, pledge.InReview); !fault.Is(err, fault.Conflict) {
+		t.Errorf("review with a French insult in an English item: %v, want a conflict", err)
+	}
+}

@@ -24,6 +24,10 @@ const (
 	PanelCreate       Action = "panel.create"        // create a new panel in a centre (coordinators of that whole centre)
 	PanelView         Action = "panel.view"          // see a panel's name, country and languages
 	PanelSettingsEdit Action = "panel.settings.edit" // change a panel's settings (coordinators of that panel)
+	// The panel's own screening words (rule 5): read and changed by its
+	// coordinators only; youth never see the words that hold their texts.
+	PanelScreenWordsView Action = "panel.screen_words.view" // read a panel's own screening words and their history
+	PanelScreenWordsEdit Action = "panel.screen_words.edit" // change a panel's own screening words
 
 	GroupCreate         Action = "group.create"          // create a group inside a panel (coordinators of that panel)
 	GroupView           Action = "group.view"            // see that a group exists and its name
@@ -181,10 +185,12 @@ var rules = map[Action]rule{
 		{roles: coordinators, rel: sameCentre},
 		{roles: coordinators, rel: centrePanel},
 	}},
-	OrganisationCreate: {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelCreate:        {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelView:          {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
-	PanelSettingsEdit:  {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	OrganisationCreate:   {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelCreate:          {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelView:            {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	PanelSettingsEdit:    {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	PanelScreenWordsView: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	PanelScreenWordsEdit: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
 	GroupCreate: {kind: KindGroup, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	GroupView: {kind: KindGroup, grants: []grant{

@@ -163,18 +163,19 @@ func TestModerationJourney(t *testing.T) {
 	mod.do("POST", "/api/moderation/sanctions/"+sanctionID+"/lift", map[string]any{"reason": "Talked it through"}, 200)
 	comment(sam, "Sorry about that")
 
-	// Safeguarding: the reporter gets their country's helpline (116 111
-	// where there is none), the moderators a mail with a link, no content.
+	// Safeguarding: the reporter gets their country's helpline first, with
+	// 116 111 beside it in the EU, the moderators a mail with a link, no
+	// content.
 	worry := comment(kim, "I do not feel safe at home lately")
 	fr := report(sam, worry, "safeguarding", 201)
-	if h := fr["helpline"].(map[string]any); h["phone"] != "3018" || h["name"] == "" {
-		t.Fatalf("helpline for France: got %v", h)
+	if h := fr["helpline"].(map[string]any); h["phone"] != "3018" || h["name"] == "" || h["european"] != "116 111" {
+		t.Fatalf("helpline for France: got %v, want 3018 with 116 111 beside it", h)
 	}
 	pt := report(rui, worry, "safeguarding", 201)
-	if h := pt["helpline"].(map[string]any); h["phone"] != "116 111" {
-		t.Fatalf("helpline for a country without one: got %v", h)
+	if h := pt["helpline"].(map[string]any); h["phone"] != "800 21 90 90" || h["european"] != "116 111" {
+		t.Fatalf("helpline for Portugal: got %v, want Linha Internet Segura with 116 111 beside it", h)
 	}
-	if h := rui.do("GET", "/api/helpline", nil, 200)["helpline"].(map[string]any); h["phone"] != "116 111" {
+	if h := rui.do("GET", "/api/helpline", nil, 200)["helpline"].(map[string]any); h["phone"] != "800 21 90 90" || h["european"] != "116 111" {
 		t.Errorf("GET /api/helpline: got %v", h)
 	}
 	alerts := 0

@@ -58,7 +58,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
-	if err := loadSafeguardingData(cfg, p); err != nil {
+	if err := loadSafeguardingData(ctx, cfg, s.docs, p); err != nil {
 		return nil, err
 	}
 

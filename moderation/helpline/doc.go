@@ -8,6 +8,8 @@
 // of; a country we are not sure of is left out rather than guessed, and
 // gets 116 111, the number the EU reserves for child helplines in every
 // member state.
+// Each entry names in "source" the page it was checked on. The national
+// number comes first; in EU member states 116 111 is given beside it (For).
 // Numbers and addresses change, so a coordinator corrects or adds entries
 // with Load instead of waiting for a release.
 package helpline

@@ -17,10 +17,30 @@ type Helpline struct {
 	Name  string `json:"name"`
 	URL   string `json:"url,omitempty"`
 	Phone string `json:"phone,omitempty"` // as people dial it in the country
+	// European is 116 111 where the national helpline has another
+	// number and the EU reserves 116 111 for child helplines (its member
+	// states): shown beside the national number, so a child who knows
+	// only one of them still finds help. Set by For, never by the data.
+	European string `json:"european,omitempty"`
+	// Source says where the entry was checked, and when.
+	Source string `json:"source,omitempty"`
 }
 
+// EuropeanNumber is the child helpline number the EU reserves in every
+// member state (Commission Decision 2007/116/EC).
+const EuropeanNumber = "116 111"
+
 // european is the answer for a country without an entry.
-var european = Helpline{Name: "European child helpline", Phone: "116 111"}
+var european = Helpline{Name: "European child helpline", Phone: EuropeanNumber}
+
+// euMembers are the countries where 116 111 is reserved for child helplines.
+var euMembers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK") {
+		m[c] = true
+	}
+	return m
+}()
 
 //go:embed helplines.json
 var builtinJSON []byte
@@ -105,12 +125,20 @@ func normalize(country string) string {
 }
 
 // For returns the helpline of country (an ISO 3166-1 alpha-2 code, any
-// case), or the European child helpline, 116 111, for a country without one.
+// case), with 116 111 beside its own number in EU member states (see
+// Helpline.European), or the European child helpline, 116 111, for a
+// country without one.
 func (d *Directory) For(country string) Helpline {
-	if h, ok := d.byCountry[normalize(country)]; ok {
-		return h
+	c := normalize(country)
+	h, ok := d.byCountry[c]
+	if !ok {
+		return european
 	}
-	return european
+	h.European = ""
+	if euMembers[c] && strings.ReplaceAll(h.Phone, " ", "") != strings.ReplaceAll(EuropeanNumber, " ", "") {
+		h.European = EuropeanNumber
+	}
+	return h
 }
 
 // For returns the helpline of country from the built-in directory; see

@@ -12,12 +12,12 @@ func TestFor(t *testing.T) {
 		country string
 		want    Helpline
 	}{
-		{"FR", Helpline{Name: "3018 – e-Enfance", URL: "https://e-enfance.org/numero-3018/", Phone: "3018"}},
+		{"FR", Helpline{Name: "3018 – e-Enfance", URL: "https://e-enfance.org/numero-3018/", Phone: "3018", European: "116 111"}},
 		{"de", Helpline{Name: "Nummer gegen Kummer", URL: "https://www.nummergegenkummer.de", Phone: "116 111"}},
-		{"GB", Helpline{Name: "Childline", URL: "https://www.childline.org.uk", Phone: "0800 1111"}},
+		{"GB", Helpline{Name: "Childline", URL: "https://www.childline.org.uk", Phone: "0800 1111"}}, // not in the EU
 		{" uk ", Helpline{Name: "Childline", URL: "https://www.childline.org.uk", Phone: "0800 1111"}},
-		{"IE", Helpline{Name: "Childline", URL: "https://www.childline.ie", Phone: "1800 66 66 66"}},
-		{"BE", european}, // not in the directory
+		{"IE", Helpline{Name: "Childline", URL: "https://www.childline.ie", Phone: "1800 66 66 66", European: "116 111"}},
+		{"CH", european}, // not in the directory
 		{"", european},
 		{"nonsense", european},
 	}
@@ -28,6 +28,32 @@ func TestFor(t *testing.T) {
 	}
 	if european.Phone != "116 111" {
 		t.Errorf("fallback phone = %q, want the European child helpline 116 111", european.Phone)
+	}
+}
+
+// Issue 14: these countries have national helplines; each entry names the
+// page it was checked on, and the national number comes first, with
+// 116 111 beside it in EU member states.
+func TestNationalHelplinesFirst(t *testing.T) {
+	want := map[string]string{"PT": "800 21 90 90", "BE": "116 000", "BG": "124 123", "CY": "1480", "LU": "116 111", "MT": "179", "IS": "1717", "LI": "147"}
+	for c, phone := range want {
+		h := For(c)
+		if h == european || h.Phone != phone {
+			t.Errorf("For(%s) = %+v, want the national helpline on %s", c, h, phone)
+		}
+		if !strings.HasPrefix(h.Source, "https://") {
+			t.Errorf("For(%s): source %q, want the address of the page it was checked on", c, h.Source)
+		}
+		beside := ""
+		if c != "LU" && c != "IS" && c != "LI" { // LU's national line is 116 111; IS and LI are not in the EU
+			beside = "116 111"
+		}
+		if h.European != beside {
+			t.Errorf("For(%s).European = %q, want %q", c, h.European, beside)
+		}
+	}
+	if d, _ := Load([]byte(`{"BE": {"name": "X", "url": "https://x.example", "phone": "116 111", "european": "999"}}`)); d.For("BE").European != "" {
+		t.Errorf("a national line on 116 111 gets %q beside it, want nothing", d.For("BE").European)
 	}
 }
 

@@ -100,6 +100,13 @@ type Cases interface {
 	Act(ctx context.Context, in moderation.ActInput) (moderation.Case, error)
 }
 
+// Screeners gives the screener of a panel: the word lists of every
+// language it works in and its coordinators' own words. Package
+// moderation/wordlist implements it.
+type Screeners interface {
+	ScreenerFor(ctx context.Context, panelID string) (*screen.Screener, error)
+}
+
 // Presence returns the accounts connected to a topic now (in any order,
 // repeats allowed). The server passes the real-time hub's view.
 type Presence func(topic string) []string
@@ -113,9 +120,10 @@ type Service struct {
 	// Presence says who is connected; nil means nobody is (then every
 	// session is paused: without live connections nobody supervises).
 	Presence Presence
-	// Screener screens text (rule 5); nil means the built-in lists.
-	Screener *screen.Screener
-	Now      func() time.Time
+	// Screeners gives each panel's screener (rule 5); nil means the
+	// built-in lists.
+	Screeners Screeners
+	Now       func() time.Time
 
 	locks [64]sync.Mutex // serialise reconciling one session within this process
 }

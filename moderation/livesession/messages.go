@@ -170,7 +170,7 @@ func (s *Service) Post(ctx context.Context, in PostInput) (Message, error) {
 	if in.Kind != Answer {
 		m.QuestionID = ""
 	}
-	if err := s.hold(&m, a, sess); err != nil {
+	if err := s.hold(ctx, &m, a, sess); err != nil {
 		return Message{}, err
 	}
 	if err := store.InsertAs(ctx, s.Docs, MessagesCollection, m.ID, m, time.Time{}); err != nil {
@@ -182,23 +182,27 @@ func (s *Service) Post(ctx context.Context, in PostInput) (Message, error) {
 	return m, s.event(ctx, a.AccountID, "session.message_posted", sess.ID, notice(m))
 }
 
+// screener returns the screener of a panel.
+func (s *Service) screener(ctx context.Context, panelID string) (*screen.Screener, error) {
+	if s.Screeners == nil {
+		return screen.Builtin(), nil
+	}
+	return s.Screeners.ScreenerFor(ctx, panelID)
+}
+
 // hold decides who sees a new message: staff text goes to everyone; youth
 // and partner text is screened, a hit holds it; a minor's text waits for a
 // moderator before partners see it; partner text waits for one before
 // youth see it, unless the session is post-moderated.
-func (s *Service) hold(m *Message, a Author, sess Session) error {
+func (s *Service) hold(ctx context.Context, m *Message, a Author, sess Session) error {
 	if a.staff() {
 		return nil
 	}
-	var (
-		res screen.Result
-		err error
-	)
-	if s.Screener != nil {
-		res, err = s.Screener.Screen(m.Text, a.Language)
-	} else {
-		res, err = screen.Screen(m.Text, a.Language)
+	sc, err := s.screener(ctx, sess.PanelID)
+	if err != nil {
+		return err
 	}
+	res, err := sc.Screen(m.Text, a.Language)
 	if err != nil {
 		return err
 	}

@@ -106,18 +106,27 @@ func scanNumber(text string, i int) (n number, end int) {
 	}
 }
 
+// sepLen returns the length of the separator at the start of s: up to
+// three spaces and signs on one line ("06 12", "06.12", "06 - 12",
+// "06_12", "06*12"), or a comma alone ("06,12"). Colons, and commas with
+// a space, list things ("09:00, 10:30") and end a number.
 func sepLen(s string) int {
-	switch {
-	case s == "":
+	if strings.HasPrefix(s, ",") {
+		if len(s) > 1 && isDigit(s[1]) {
+			return 1
+		}
 		return 0
-	case strings.IndexByte(" .-/", s[0]) >= 0:
-		return 1
-	case strings.HasPrefix(s, "\u00a0"): // no-break space
-		return 2
-	case strings.HasPrefix(s, "\u202f"): // narrow no-break space, used in French
-		return 3
 	}
-	return 0
+	n, runes := 0, 0
+	for n < len(s) && runes < 3 {
+		r, w := utf8.DecodeRuneInString(s[n:])
+		if r != ' ' && r != '\u00a0' && r != '\u202f' && !strings.ContainsRune(".-/_*~|·•", r) {
+			break
+		}
+		n += w
+		runes++
+	}
+	return n
 }
 
 // maxPhoneDigits bounds a phone number: 00, a country code and at most 15
@@ -162,8 +171,15 @@ func (n *number) isPhone(s, e int) bool {
 		// Without a trunk 0: a mobile number written alone, first group
 		// of three or more digits; round numbers ("350 000 000") are counts.
 		return s == 0 && e == len(n.groups)-1 && (l == 9 || l == 10) && digits[0] >= '3' &&
-			n.groupLen(0) >= 3 && !bytes.HasSuffix(digits, []byte("00"))
+			n.groupLen(0) >= 3 && !bytes.HasSuffix(digits, []byte("00")) && !freephone(string(digits))
 	}
+}
+
+// freephone reports whether digits, written without a trunk 0, are a
+// free service number (Portugal's and Italy's 800, Spain's 900, as
+// helplines have them: 800 21 90 90): nobody's own phone.
+func freephone(digits string) bool {
+	return strings.HasPrefix(digits, "800") || strings.HasPrefix(digits, "900")
 }
 
 // isDate reports whether groups s... start with a date (01/05/2026 10 ...).
@@ -172,7 +188,7 @@ func (n *number) isDate(s int) bool {
 		return false
 	}
 	return n.groupLen(s) <= 2 && n.groupLen(s+1) <= 2 && n.groupLen(s+2) == 4 &&
-		n.seps[s] == n.seps[s+1] && strings.Contains("./-", n.seps[s])
+		n.seps[s] == n.seps[s+1] && len(strings.TrimSpace(n.seps[s])) == 1 && strings.Contains("./-", strings.TrimSpace(n.seps[s]))
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

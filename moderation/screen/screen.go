@@ -65,54 +65,90 @@ func (r Result) Held() bool { return len(r.Hits) > 0 }
 // Screener screens texts against the built-in word lists and a panel's own.
 // It is safe for concurrent use.
 type Screener struct {
-	// dicts holds, per language, the words checked in a text of that
-	// language: its own list and the English one. The key "" holds every
-	// list, for texts in a language without a list of its own.
-	dicts map[string]*dict
+	lists map[string][]entry // built-in and extra words, by language
+	langs []string           // the panel's languages
+	own   []string           // the panel's own words
+	// dicts holds, per language of a text, the words checked in it (see
+	// Screen); built on first use. The key "" is for texts in a language
+	// without a list of its own.
+	dicts sync.Map // string -> *dict
 }
 
-// New returns a Screener that checks the built-in lists plus extra, a
-// panel's own words or phrases per language code ("fr", "de", or any other
-// two- or three-letter code). It returns a fault.Invalid error when a code
-// is malformed, a word is empty, has no letter or is longer than MaxWordLen
-// characters, or a language has more than MaxExtraWords extra words.
-func New(extra map[string][]string) (*Screener, error) {
-	lists := map[string][]string{
+// Lists says which words a Screener checks besides personal data.
+type Lists struct {
+	// Languages are the languages a panel works in: the lists of each
+	// apply to every text of the panel, whatever language it is written
+	// in ("du bist ein Arschloch" under an English pledge is held).
+	Languages []string
+	// Extra adds words or phrases per language code ("fr", "de", or any
+	// other two- or three-letter code): SCREEN_WORDS_FILE.
+	Extra map[string][]string
+	// Own are a panel's own words or phrases, in any language, checked in
+	// every text of the panel.
+	Own []string
+}
+
+// New returns a Screener that checks the built-in lists plus those of l.
+// It returns a fault.Invalid error when a language code is malformed, a
+// word is empty, has no letter or is longer than MaxWordLen characters,
+// or a language (or Own) has more than MaxExtraWords words.
+func New(l Lists) (*Screener, error) {
+	s := &Screener{lists: map[string][]entry{
 		"en": parseList(listEN),
 		"fr": parseList(listFR),
 		"de": parseList(listDE),
-	}
-	for _, lang := range slices.Sorted(maps.Keys(extra)) {
+	}}
+	for _, lang := range slices.Sorted(maps.Keys(l.Extra)) {
 		code := strings.ToLower(strings.TrimSpace(lang))
 		if !isLangCode(code) {
 			return nil, fault.Errorf(fault.Invalid, "Extra words: %q is not a language code such as \"fr\".", lang)
 		}
-		words := extra[lang]
-		if len(words) > MaxExtraWords {
-			return nil, fault.Errorf(fault.Invalid, "Extra words (%s): at most %d words per language.", code, MaxExtraWords)
+		words, err := CheckWords(l.Extra[lang])
+		if err != nil {
+			return nil, err
 		}
 		for _, w := range words {
-			w = strings.TrimSpace(w)
-			switch {
-			case w == "":
-				return nil, fault.Errorf(fault.Invalid, "Extra words (%s): a word is empty.", code)
-			case utf8.RuneCountInString(w) > MaxWordLen:
-				return nil, fault.Errorf(fault.Invalid, "Extra words (%s): %q is longer than %d characters.", code, w, MaxWordLen)
-			case strings.IndexFunc(w, unicode.IsLetter) < 0:
-				return nil, fault.Errorf(fault.Invalid, "Extra words (%s): %q has no letter.", code, w)
-			}
-			lists[code] = append(lists[code], w)
+			s.lists[code] = append(s.lists[code], entry{text: w})
 		}
 	}
-	s := &Screener{dicts: map[string]*dict{"": newDict(slices.Collect(maps.Values(lists))...)}}
-	for code, list := range lists {
-		if code == "en" {
-			s.dicts[code] = newDict(list)
-		} else {
-			s.dicts[code] = newDict(list, lists["en"])
+	for _, lang := range l.Languages {
+		code := primary(lang)
+		if !isLangCode(code) {
+			return nil, fault.Errorf(fault.Invalid, "Extra words: %q is not a language code such as \"fr\".", lang)
+		}
+		if !slices.Contains(s.langs, code) {
+			s.langs = append(s.langs, code)
 		}
 	}
+	own, err := CheckWords(l.Own)
+	if err != nil {
+		return nil, err
+	}
+	s.own = own
 	return s, nil
+}
+
+// CheckWords returns words without surrounding spaces, or a fault.Invalid
+// error naming the first that New would refuse: empty, without a letter,
+// longer than MaxWordLen characters, or more than MaxExtraWords in all.
+func CheckWords(words []string) ([]string, error) {
+	if len(words) > MaxExtraWords {
+		return nil, fault.Errorf(fault.Invalid, "There can be at most %d words in one list.", MaxExtraWords)
+	}
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		w = strings.TrimSpace(w)
+		switch {
+		case w == "":
+			return nil, fault.Errorf(fault.Invalid, "A word of the list is empty.")
+		case utf8.RuneCountInString(w) > MaxWordLen:
+			return nil, fault.Errorf(fault.Invalid, "%q is longer than %d characters.", w, MaxWordLen)
+		case strings.IndexFunc(w, unicode.IsLetter) < 0:
+			return nil, fault.Errorf(fault.Invalid, "%q has no letter.", w)
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 func isLangCode(s string) bool {
@@ -127,45 +163,87 @@ func isLangCode(s string) bool {
 	return true
 }
 
+// primary is the primary language of a tag: "fr" for "fr-BE" or "FR_be".
+func primary(lang string) string {
+	p, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(lang)), "-")
+	p, _, _ = strings.Cut(p, "_")
+	return p
+}
+
 var builtin = sync.OnceValue(func() *Screener {
-	s, err := New(nil)
+	s, err := New(Lists{})
 	if err != nil {
 		panic("screen: built-in word lists: " + err.Error())
 	}
 	return s
 })
 
+// Builtin returns the Screener of the built-in word lists alone.
+func Builtin() *Screener { return builtin() }
+
 // Screen screens text with the built-in word lists; see Screener.Screen.
 func Screen(text, lang string) (Result, error) { return builtin().Screen(text, lang) }
 
 // Screen finds what in text, written in lang ("en", "fr-CA", ...), must be
-// held for a moderator. Words are checked against the list of lang and the
-// English list; a language without a list of its own gets every list. It
-// returns a fault.Invalid error for a text longer than MaxText bytes.
+// held for a moderator. Words are checked against the lists of lang, of
+// English and of every language of the panel, and the panel's own words;
+// a language without a list of its own gets every list. A word that a
+// list marks as ordinary in lang ("bite" in English) is not checked in a
+// text of lang. Screening reads the text normalised first (see reading):
+// look-alike letters, invisible characters and full-width forms do not
+// hide a word, an address or a number. It returns a fault.Invalid error
+// for a text longer than MaxText bytes.
 func (s *Screener) Screen(text, lang string) (Result, error) {
 	if len(text) > MaxText {
 		return Result{}, fault.Errorf(fault.Invalid, "The text is too long to check: at most %d KiB.", MaxText>>10)
 	}
-	toks := tokenize(text)
-	hits := emails(text)
-	hits = merge(hits, links(text))
-	hits = merge(hits, phones(text))
-	hits = merge(hits, handles(text))
-	hits = merge(hits, addresses(text, toks))
-	hits = merge(hits, s.dict(lang).find(toks))
+	rd := read(text)
+	t := rd.text
+	toks := tokenize(t)
+	hits := emails(t)
+	hits = merge(hits, spelledEmails(t, toks))
+	hits = merge(hits, links(t))
+	hits = merge(hits, spelledLinks(t, toks))
+	hits = merge(hits, phones(t))
+	hits = merge(hits, spokenPhones(t, toks))
+	hits = merge(hits, handles(t))
+	hits = merge(hits, namedHandles(t, toks))
+	hits = merge(hits, addresses(t, toks))
+	hits = merge(hits, s.dict(lang).find(t, toks))
+	hits = rd.restore(hits)
 	if hits == nil {
 		hits = []Hit{}
 	}
 	return Result{Hits: hits}, nil
 }
 
+// dict returns the words checked in a text of lang.
 func (s *Screener) dict(lang string) *dict {
-	primary, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(lang)), "-")
-	primary, _, _ = strings.Cut(primary, "_")
-	if d, ok := s.dicts[primary]; ok {
-		return d
+	code := primary(lang)
+	if _, ok := s.lists[code]; !ok && !slices.Contains(s.langs, code) {
+		code = ""
 	}
-	return s.dicts[""]
+	if d, ok := s.dicts.Load(code); ok {
+		return d.(*dict)
+	}
+	d, _ := s.dicts.LoadOrStore(code, newDict(s.words(code)))
+	return d.(*dict)
+}
+
+// words lists the entries checked in a text of lang ("": every list).
+func (s *Screener) words(lang string) []string {
+	var out []string
+	for _, code := range slices.Sorted(maps.Keys(s.lists)) {
+		if lang != "" && code != lang && code != "en" && !slices.Contains(s.langs, code) {
+			continue
+		}
+		for _, e := range s.lists[code] {
+			if !slices.Contains(e.except, lang) {
+				out = append(out, e.text)
+			}
+		}
+	}
+	return append(out, s.own...)
 }
 
 // merge adds to kept (in text order, without overlaps) the hits of next (in

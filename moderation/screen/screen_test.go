@@ -181,11 +181,11 @@ func TestOverlapsPreferPersonalData(t *testing.T) {
 }
 
 func TestExtraWords(t *testing.T) {
-	s, err := New(map[string][]string{
+	s, err := New(Lists{Extra: map[string][]string{
 		"fr": {"  tête de nœud ", "Boulet"},
 		"IT": {"stronzo"},
 		"de": {"Dödel"},
-	})
+	}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -223,7 +223,7 @@ func TestExtraWordsValidated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := New(tt.extra)
+			_, err := New(Lists{Extra: tt.extra})
 			if !fault.Is(err, fault.Invalid) {
 				t.Fatalf("New error = %v, want fault.Invalid", err)
 			}
@@ -236,7 +236,7 @@ func TestExtraWordsValidated(t *testing.T) {
 	for i := range limit {
 		limit[i] = fmt.Sprintf("w%d", i)
 	}
-	if _, err := New(map[string][]string{"en": limit, "fr": {strings.Repeat("a", MaxWordLen)}}); err != nil {
+	if _, err := New(Lists{Extra: map[string][]string{"en": limit, "fr": {strings.Repeat("a", MaxWordLen)}}}); err != nil {
 		t.Errorf("New at the limits: %v", err)
 	}
 }
@@ -248,8 +248,9 @@ func TestBuiltinListsAreValid(t *testing.T) {
 			t.Errorf("%s: %d words, want a starter list of at least 20", lang, len(words))
 		}
 		// Each entry must be found in a text of its language.
-		for _, w := range words {
-			if r, _ := Screen("« "+w+" »", lang); found("« "+w+" »", r)[0] != "word:"+w {
+		for _, e := range words {
+			w := e.text
+			if r, _ := Screen("« "+w+" »", lang); len(r.Hits) == 0 || found("« "+w+" »", r)[0] != "word:"+w {
 				t.Errorf("%s: %q is not found in its own language: %v", lang, w, found("« "+w+" »", r))
 			}
 		}
@@ -336,5 +337,81 @@ func BenchmarkScreen(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "texts/s")
 		})
+	}
+}
+
+// Screening reads the text normalised, and points at what was typed.
+func TestObfuscationPointsAtWhatWasTyped(t *testing.T) {
+	runCases(t, panelOf(t, "en", "fr", "de"), []screenCase{
+		{"cyrillic", "en", "you fu\u0441k", []string{"word:fu\u0441k"}},
+		{"full-width", "en", "a \uff46\uff55\uff43\uff4b!", []string{"word:\uff46\uff55\uff43\uff4b"}},
+		{"zero-width inside", "fr", "un con\u200bnard", []string{"word:con\u200bnard"}},
+		{"arabic-indic digits", "en", "call \u0660\u0667\u0667\u0660\u0660 \u0669\u0660\u0660\u0661\u0662\u0663", []string{"phone:\u0660\u0667\u0667\u0660\u0660 \u0669\u0660\u0660\u0661\u0662\u0663"}},
+		{"spaced", "en", "you f . u . c . k", []string{"word:f . u . c . k"}},
+		{"spaced among letters", "en", "a b f u c k", []string{"word:f u c k"}},
+		{"wildcard", "en", "f**k", []string{"word:f**k"}},
+		{"wildcard needs letters", "en", "a*** b**", nil},
+		{"one is l", "en", "s1ut", []string{"word:s1ut"}},
+		{"email spelled", "fr", "zoe arobase orange point fr !", []string{"email:zoe arobase orange point fr"}},
+		{"email spaced", "en", "lena.k @ gmail . com", []string{"email:lena.k @ gmail . com"}},
+		{"plain at and weak dot", "fr", "rendez-vous at Paris point de vue", nil},
+		{"link spelled", "de", "auf beispiel punkt de", []string{"link:beispiel punkt de"}},
+		{"link path", "en", "tiktok dot com slash lena_k", []string{"link:tiktok dot com slash lena_k"}},
+		{"sentence end is no dot", "en", "I said ok. Com is short for come.", nil},
+		{"spoken phone", "de", "null eins fünf eins zwei drei vier fünf sechs sieben acht", []string{"phone:null eins fünf eins zwei drei vier fünf sechs sieben acht"}},
+		{"spoken with plus", "en", "plus four four seven seven zero zero nine zero zero", []string{"phone:four four seven seven zero zero nine zero zero"}},
+		{"counting is no phone", "en", "three, four, five, six, seven, eight, nine, ten, eleven", nil},
+		{"phone any separator", "fr", "06_12_34_56_78", []string{"phone:06_12_34_56_78"}},
+		{"list of times", "de", "09:00, 10:30, 12:00", nil},
+		{"handle after platform", "en", "my snapchat is tommy2011", []string{"handle:snapchat is tommy2011"}},
+		{"handle before platform", "en", "add tommy2011 on snap", []string{"handle:tommy2011 on snap"}},
+		{"discord tag", "en", "discord: tommy#1234", []string{"handle:discord: tommy#1234"}},
+		{"product is no handle", "en", "Snapchat on iOS17 and PS5", nil},
+		{"another sentence", "en", "I left snapchat. Tommy2011 did not.", nil},
+	})
+}
+
+func panelOf(t *testing.T, langs ...string) *Screener {
+	t.Helper()
+	s, err := New(Lists{Languages: langs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Rule 5: every list of the panel's languages applies to every text of
+// the panel, whatever its own language, except a word a list marks as
+// ordinary in the text's language ("bite" is French slang, an English word).
+func TestPanelLanguages(t *testing.T) {
+	mixed := panelOf(t, "en", "fr", "DE-at")
+	runCases(t, mixed, []screenCase{
+		{"German under English", "en", "du bist ein Arschloch", []string{"word:Arschloch"}},
+		{"French under German", "de", "t'es un connard", []string{"word:connard"}},
+		{"ordinary English word", "en", "a bite of the cake", nil},
+		{"French slang in French", "fr", "une bite", []string{"word:bite"}},
+		{"French slang in German", "de", "eine bite", []string{"word:bite"}},
+	})
+	runCases(t, panelOf(t, "en"), []screenCase{
+		{"not a language of the panel", "en", "du bist ein Arschloch", nil},
+	})
+	if _, err := New(Lists{Languages: []string{"english"}}); !fault.Is(err, fault.Invalid) {
+		t.Errorf("New(Languages: english) error = %v, want fault.Invalid", err)
+	}
+}
+
+// A panel's own words apply to every text of the panel.
+func TestOwnWords(t *testing.T) {
+	s, err := New(Lists{Languages: []string{"fr"}, Own: []string{" Boulet ", "tête de nœud"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, s, []screenCase{
+		{"own word in French", "fr", "quel boulet", []string{"word:boulet"}},
+		{"own word in English", "en", "such a b0ul3t", []string{"word:b0ul3t"}},
+		{"own phrase", "de", "tete de noeud", []string{"word:tete de noeud"}},
+	})
+	if _, err := New(Lists{Own: []string{"ok", "123"}}); !fault.Is(err, fault.Invalid) {
+		t.Errorf("New(Own: 123) error = %v, want fault.Invalid", err)
 	}
 }

@@ -90,6 +90,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.readabilityRoutes()...)
 	rs = append(rs, a.moderationRoutes()...)
 	rs = append(rs, a.liveSessionRoutes()...)
+	rs = append(rs, a.screenWordsRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 

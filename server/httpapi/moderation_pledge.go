@@ -452,7 +452,7 @@ func (a *API) checkPledgeVersion(ctx context.Context, cl caller, ref, outcome st
 	if err != nil {
 		return err
 	}
-	return a.people.Pledges.CheckScreened(v)
+	return a.people.Pledges.CheckScreened(ctx, p.PanelID, v)
 }
 
 func (a *API) applyPledgeVersion(ctx context.Context, actor, ref, outcome string) error {

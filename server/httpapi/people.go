@@ -24,6 +24,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/moderation/livesession"
+	"chorus/moderation/wordlist"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -57,6 +58,9 @@ type People struct {
 	// LiveSessions runs supervised live sessions; nil: they are not
 	// available (503).
 	LiveSessions *livesession.Service
+	// ScreenWords keeps each panel's own screening words and gives every
+	// panel its screener; nil: the lists cannot be edited (503).
+	ScreenWords *wordlist.Service
 	// PublicURL is where people reach Chorus; links in mails start with it,
 	// and cookies are Secure when it is https.
 	PublicURL string
@@ -248,14 +252,17 @@ func allowed(cl caller, act policy.Action, r policy.Resource) error {
 
 // decode reads a JSON body into v, refusing unknown fields and trailing data
 // so that a typo in a client is a clear error, not a silent default.
-func decode(c *fiber.Ctx, v any) error {
+func decode(c *fiber.Ctx, v any) error { return decodeUpTo(c, v, maxJSONBytes) }
+
+// decodeUpTo is decode for a body of at most limit bytes.
+func decodeUpTo(c *fiber.Ctx, v any, limit int) error {
 	// Only JSON: a form on another site can post text/plain or
 	// form-encoded bodies without a preflight (login CSRF), never JSON.
 	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEApplicationJSON {
 		return fault.Errorf(fault.Invalid, "Send this as JSON, with the header Content-Type: application/json.")
 	}
 	body := c.Body()
-	if len(body) > maxJSONBytes {
+	if len(body) > limit {
 		return fault.Errorf(fault.TooLarge, "What you sent is too large.")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))

@@ -18,6 +18,7 @@ import { mySessionsPage, panelSessionsPage } from './pages/livesession/sessionsP
 import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
+import { screenWordsPage } from './pages/screenWordsPage';
 import type { Route, RouterOptions } from './router';
 
 /** Every page; pages that talk to the API get the app context. */
@@ -49,6 +50,7 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/panels', titleKey: 'panels.title', render: () => panelsPage(ctx) },
     { path: '/panels/:id', titleKey: 'panel.title', render: (p) => panelPage(ctx, p) },
     { path: '/panels/:id/sessions', titleKey: 'sessions.title', render: (p) => panelSessionsPage(ctx, p) },
+    { path: '/panels/:id/screen-words', titleKey: 'screenWords.title', render: (p) => screenWordsPage(ctx, p) },
     { path: '/groups/:id', titleKey: 'group.title', render: (p) => groupPage(ctx, p) },
     { path: '/pledges/:id', titleKey: 'pledge.title', render: (p) => pledgePage(ctx, p) },
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },

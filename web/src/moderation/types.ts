@@ -142,7 +142,10 @@ export interface AuditAnswer {
 export interface Helpline {
   name: string;
   url?: string;
+  /** The national number, shown first. */
   phone?: string;
+  /** 116 111, shown beside a national number that differs (EU member states). */
+  european?: string;
 }
 
 export interface ReportAnswer {

@@ -104,6 +104,20 @@ describe('report dialog', () => {
     expect(document.activeElement).toBe(opener);
   });
 
+  it('shows the national number first and 116 111 beside it', async () => {
+    answer = { status: 201, body: { report: { id: 'r1', category: 'safeguarding' }, hidden: false, helpline: { name: 'Linha Internet Segura (APAV)', phone: '800 21 90 90', european: '116 111' } } };
+    void open();
+    (dialog().querySelector('input[value=safeguarding]') as HTMLInputElement).checked = true;
+    submit();
+    await settle();
+    await settle();
+    const links = [...dialog().querySelectorAll('.helpline a')].map((a) => [a.className, a.getAttribute('href'), a.textContent]);
+    expect(links).toEqual([
+      ['helpline-phone', 'tel:800219090', 'Call 800 21 90 90'],
+      ['helpline-european', 'tel:116111', 'Or call 116 111, the free helpline for children all over Europe.'],
+    ]);
+  });
+
   it('shows no helpline when the server sends none, and says when the comment is hidden now', async () => {
     answer = { status: 201, body: { report: { id: 'r1', category: 'bullying' }, hidden: true } };
     void open();

@@ -159,13 +159,17 @@ function showDone(dialog: HTMLDialogElement, got: ReportAnswer, close: () => voi
   done.focus();
 }
 
-/** The helpline, prominent: its name, a number to call and its website. */
+/** The helpline, prominent: its name, its national number first, 116 111 beside it, and its website. */
 export function helplineBox(h: Helpline): HTMLElement {
   const dial = (h.phone ?? '').replace(/[^\d+]/g, '');
+  const euDial = (h.european ?? '').replace(/[^\d+]/g, '');
   return el('div', { className: 'helpline' }, [
     el('p', { className: 'helpline-lead', text: 'report.helplineLead' }),
     plain('p', h.name, { className: 'helpline-name' }),
     ...(h.phone && dial ? [el('p', {}, [el('a', { className: 'helpline-phone', text: 'report.helplineCall', params: { phone: h.phone }, attrs: { href: `tel:${dial}` } })])] : []),
+    ...(h.european && euDial
+      ? [el('p', {}, [el('a', { className: 'helpline-european', text: 'report.helplineEuropean', params: { phone: h.european }, attrs: { href: `tel:${euDial}` } })])]
+      : []),
     ...(h.url && /^https:\/\//.test(h.url)
       ? [el('p', {}, [el('a', { className: 'helpline-site', text: 'report.helplineSite', params: { name: h.name }, attrs: { href: h.url, rel: 'noopener noreferrer', target: '_blank' } })])]
       : []),
