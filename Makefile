@@ -7,6 +7,8 @@ export GOFLAGS := -mod=mod
 CACHE      ?= $(HOME)/.cache/chorus
 MINIO_BIN  := $(CACHE)/bin/minio
 MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+FERRETDB_BIN := $(CACHE)/bin/ferretdb
+FERRETDB_VERSION := v1.24.2
 APT_PACKAGES := chromium ffmpeg
 BIN        := bin/chorus
 
@@ -35,8 +37,8 @@ web/node_modules/.installed: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-## deps: Debian packages, npm packages and a MinIO server for the tests (idempotent)
-deps: web/node_modules/.installed $(MINIO_BIN)
+## deps: Debian packages, npm packages, MinIO and FerretDB servers for the tests (idempotent)
+deps: web/node_modules/.installed $(MINIO_BIN) $(FERRETDB_BIN)
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
@@ -48,8 +50,19 @@ $(MINIO_BIN):
 	mkdir -p $(dir $@)
 	GOBIN=$(dir $@) go install github.com/minio/minio@$(MINIO_VERSION)
 
+# FerretDB (a MongoDB-protocol server on SQLite) is built from its module's
+# source, once: `go install` alone gives a binary that panics at start, as
+# the module lacks the generated build/version/version.txt.
+$(FERRETDB_BIN):
+	mkdir -p $(dir $@)
+	set -e; src=$$(mktemp -d); trap 'chmod -R u+w $$src; rm -rf $$src' EXIT; \
+	dir=$$(cd $$src && GOFLAGS= go mod download -json github.com/FerretDB/FerretDB@$(FERRETDB_VERSION) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p'); \
+	cp -r "$$dir"/. $$src/ && chmod -R u+w $$src; \
+	echo $(FERRETDB_VERSION) > $$src/build/version/version.txt; \
+	cd $$src && GOFLAGS= go build -o $@.tmp ./cmd/ferretdb && mv $@.tmp $@
+
 test-go:
-	CHORUS_REQUIRE_SERVICES=1 CHORUS_MINIO_BIN=$(MINIO_BIN) go test -race -count=1 ./...
+	CHORUS_REQUIRE_SERVICES=1 CHORUS_MINIO_BIN=$(MINIO_BIN) CHORUS_FERRETDB_BIN=$(FERRETDB_BIN) go test -race -count=1 ./...
 
 test-web:
 	cd web && npm run typecheck && npm test
@@ -61,5 +74,10 @@ clean:
 	rm -rf bin web/dist/assets web/dist/index.html
 
 ## bench: stores and real-time against baselines, one table (BENCH_FLAGS="-scale 0.1" for a quick look)
-bench: $(MINIO_BIN)
-	CHORUS_MINIO_BIN=$(MINIO_BIN) go run ./bench $(BENCH_FLAGS)
+bench: $(MINIO_BIN) $(FERRETDB_BIN) bench/hocuspocus/node_modules/.installed
+	CHORUS_MINIO_BIN=$(MINIO_BIN) CHORUS_FERRETDB_BIN=$(FERRETDB_BIN) go run ./bench $(BENCH_FLAGS)
+
+# The Yjs peer of the co-editing rows (Hocuspocus), with its own lock file.
+bench/hocuspocus/node_modules/.installed: bench/hocuspocus/package-lock.json
+	cd bench/hocuspocus && npm ci --no-audit --no-fund
+	touch $@

@@ -3,7 +3,7 @@
 //
 //	go run ./bench                       (or: make bench) everything
 //	go run ./bench -scale 0.1            a quick look (a tenth of every count)
-//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit, moderation
+//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit, moderation, media
 //
 // Store rows compare the storage adapters with the bare libraries under
 // them (ops/s ratios). Real-time rows run a Chorus server as a child
@@ -19,6 +19,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -31,6 +32,7 @@ import (
 	"syscall"
 	"time"
 
+	"chorus/bench/media"
 	"chorus/bench/realtime"
 	"chorus/bench/screening"
 	"chorus/bench/table"
@@ -40,13 +42,13 @@ func main() {
 	realtime.MaybeRunRole() // a re-executed client process or baseline server never returns
 	var (
 		scale       = flag.Float64("scale", 1, "multiply every count and duration (0.1 for a quick look)")
-		only        = flag.String("only", "store,conns,fanout,coedit,moderation", "comma-separated parts to run: store, conns, fanout, coedit, moderation")
+		only        = flag.String("only", "store,conns,fanout,coedit,moderation,media", "comma-separated parts to run: store, conns, fanout, coedit, moderation, media")
 		conns       = flag.Int("conns", 15000, "idle websockets to open against one server")
 		perWorker   = flag.Int("conns-per-worker", 4000, "sockets per client process (at most 5000)")
 		topics      = flag.Int("topics", 300, "group topics the idle sockets spread over")
 		subscribers = flag.Int("subscribers", 1000, "fan-out: subscribers of the one topic")
 		events      = flag.Int("events", 50, "fan-out: messages measured per kind and side")
-		authors     = flag.String("authors", "200,400", "co-editing: comma-separated numbers of authors, one run each")
+		authors     = flag.String("authors", "50,200,400", "co-editing: comma-separated numbers of authors, one run each")
 		coeditTime  = flag.Duration("coedit-time", 20*time.Second, "co-editing: how long each run edits")
 		interval    = flag.Duration("edit-interval", 300*time.Millisecond, "co-editing: each author edits this often")
 		screenTexts = flag.Int("screen-texts", 200, "moderation: generated 1 KB texts per language for screening")
@@ -54,6 +56,8 @@ func main() {
 		modReports  = flag.Int("mod-reports", 300, "moderation: reports filed, each on its own comment (at most 1000)")
 		modFilers   = flag.Int("mod-reporters", 30, "moderation: youth filing the reports at the same time")
 		modInterval = flag.Duration("mod-interval", 500*time.Millisecond, "moderation: each reporter sends a report or a typing probe this often")
+		videoMiB    = flag.Int("video-mib", 1024, "media: MiB uploaded for throughput and memory")
+		clipSeconds = flag.Int("clip-seconds", 60, "media: length of the 720p clip processed")
 	)
 	cpuProfile := flag.String("cpuprofile", "", "write the load generator's CPU profile to this file (the server's own is not included)")
 	flag.Parse()
@@ -84,7 +88,7 @@ func main() {
 	if want("store") {
 		rows = append(rows, storeRows(runStore(dir, *scale))...)
 	}
-	if want("conns") || want("fanout") || want("coedit") || want("moderation") {
+	if want("conns") || want("fanout") || want("coedit") || want("moderation") || want("media") {
 		rt := runRealtime{ctx: ctx, dir: dir}
 		if err := rt.build(); err != nil {
 			fail(err)
@@ -123,6 +127,13 @@ func main() {
 			check(err, "moderation queue")
 			rows, notes = append(rows, r...), append(notes, ns...)
 		}
+		if want("media") {
+			res, err := media.Run(ctx, media.Config{Bin: rt.bin, Dir: filepath.Join(dir, "media"),
+				Bytes: int64(n(*videoMiB, 16)) << 20, ClipSeconds: n(*clipSeconds, 3)})
+			check(err, "media")
+			r, ns := media.Rows(res)
+			rows, notes = append(rows, r...), append(notes, ns...)
+		}
 	}
 	fmt.Printf("Measured %s on %d cores (GOMAXPROCS %s), scale %g.\n\n", time.Now().Format("2006-01-02"), numCPU(), gomaxprocs(), *scale)
 	table.Print(os.Stdout, rows, append([]string{
@@ -136,6 +147,11 @@ func runStore(dir string, scale float64) []row {
 	if err != nil {
 		fail(err)
 	}
+	mongoRows, err := mongoRows(dir, n)
+	if err != nil {
+		fail(err)
+	}
+	rows = append(rows, mongoRows...)
 	blobs, err := blobRows(dir, n)
 	if err != nil {
 		fail(err)
@@ -267,28 +283,64 @@ func (r *runRealtime) coedit(counts []int, d, interval time.Duration) ([]table.R
 		return nil, nil, err
 	}
 	defer srv.Stop()
+	root, _ := os.Getwd()
 	var rows []table.Row
 	var notes []string
+	markers := func(m realtime.Markers) string {
+		s := fmt.Sprintf("markers intact %d of %d", m.Intact, m.Kept)
+		if m.Back > 0 || m.Scrambled > 0 {
+			s += fmt.Sprintf(", %d deleted ones back, %d characters scrambled", m.Back, m.Scrambled)
+		}
+		if !m.Converged {
+			s += ", authors NOT converged"
+		}
+		return s
+	}
 	for _, n := range counts {
-		res, err := realtime.RunCoedit(r.ctx, srv, fix, realtime.CoeditConfig{Authors: n, Interval: interval, Duration: d, TextLen: 800})
+		cfg := realtime.CoeditConfig{Authors: n, Interval: interval, Duration: d, TextLen: 800}
+		cpu0, t0 := srvCPU(srv), time.Now()
+		res, err := realtime.RunCoedit(r.ctx, srv, fix, cfg)
 		if err != nil {
 			return nil, nil, err
 		}
-		aim, anchor := 100*time.Millisecond, "Etherpad ≈ 2 s p95 near 350–400 authors (anchor, 4 vCPU)"
-		if n <= 200 {
-			aim, anchor = 25*time.Millisecond, "Etherpad p95 ≈ 20–25 ms at 200 authors (anchor, 4 vCPU)"
-		}
-		got := fmt.Sprintf("p50 %s, p95 %s", ms(res.Latency.P50), ms(res.Latency.P95))
+		serverCores := (srvCPU(srv) - cpu0).Seconds() / time.Since(t0).Seconds()
+		hp, hpServer, hpErr := realtime.RunHocuspocus(r.ctx, root, cfg)
+		got := fmt.Sprintf("p50 %s, p95 %s, %s", ms(res.Latency.P50), ms(res.Latency.P95), markers(res.Markers))
 		clean := res.Incomplete == 0 && res.Dropped == 0 && res.Failed == 0
 		if !clean {
-			got += fmt.Sprintf(" (%d of %d edits not received by all, %d refused, %d sockets dropped)", res.Incomplete, res.Edits, res.Failed, res.Dropped)
+			got += fmt.Sprintf(" (%d of %d ops not received by all, %d refused, %d sockets dropped)", res.Incomplete, res.Edits, res.Failed, res.Dropped)
 		}
-		rows = append(rows, table.Row{Workload: fmt.Sprintf("co-editing: %d authors on one item, an edit every %s each, %s", n, interval, d),
-			Chorus: got, Baseline: anchor, Aim: table.Verdict(fmt.Sprintf("p95 <= %d ms", aim.Milliseconds()), clean && res.Latency.P95 <= aim)})
-		note := fmt.Sprintf("co-editing %d authors: %.0f edits/s accepted, edit POST round trip p50 %s; latency is per edit, until the last other author has its event.",
-			n, res.Rate, ms(res.RTT))
+		accepted := float64(res.Accepted) / float64(max(res.Asked, 1))
+		row := table.Row{Workload: fmt.Sprintf("co-editing: %d authors on one item, an edit every %s each, %s", n, interval, d), Chorus: got}
+		aim := "ratio >= 1.0, markers 100 %"
+		if n < 200 {
+			aim = "markers 100 %"
+		}
+		if n >= 400 {
+			aim += ", >= 99 % accepted"
+		}
+		met := res.Markers.Intact100() && res.Markers.Converged && clean && (n < 400 || accepted >= 0.99)
+		switch {
+		case errors.Is(hpErr, realtime.ErrNoHocuspocus):
+			row.Baseline = "Hocuspocus skipped: " + hpErr.Error()
+		case hpErr != nil:
+			return nil, nil, hpErr
+		default:
+			ratio := float64(hp.Latency.P95) / float64(res.Latency.P95)
+			row.Baseline = fmt.Sprintf("Hocuspocus p50 %s, p95 %s, %s", ms(hp.Latency.P50), ms(hp.Latency.P95), markers(hp.Markers))
+			row.Ratio = fmt.Sprintf("%.2f", ratio)
+			if n >= 200 {
+				met = met && ratio >= 1.0
+			}
+			notes = append(notes, fmt.Sprintf("co-editing %d authors, Hocuspocus: %.0f edits/s, %d of %d markers received by every author; its load generator used %.2f cores, its server %.2f.",
+				n, hp.Rate, hp.Complete, hp.Edits, hp.LoadCPU, hpServer))
+		}
+		row.Aim = table.Verdict(aim, met)
+		rows = append(rows, row)
+		note := fmt.Sprintf("co-editing %d authors, Chorus: %.0f edits/s accepted of %.0f asked (%.1f %%), every op stored as a revision; op round trip (socket, transform, store, ack) p50 %s; latency per op, until the last other author has it; load generator %.2f cores, server %.2f.",
+			n, res.Rate, res.AskedRate, 100*accepted, ms(res.RTT), res.LoadCPU, serverCores)
 		if res.FailWhy != "" {
-			note += fmt.Sprintf(" Refused edits, the first: %s.", res.FailWhy)
+			note += fmt.Sprintf(" Refused ops, the first: %.200s.", res.FailWhy)
 		}
 		if res.DropWhy != "" {
 			note += fmt.Sprintf(" Dropped sockets: %s (%d of %d while the authors were joining, before any edit).", res.DropWhy, res.DropsEarly, res.Dropped)
@@ -297,3 +349,6 @@ func (r *runRealtime) coedit(counts []int, d, interval time.Duration) ([]table.R
 	}
 	return rows, notes, nil
 }
+
+// srvCPU is the CPU time the Chorus server process used so far.
+func srvCPU(s *realtime.Server) time.Duration { return realtime.CPUTime(s.PID()) }

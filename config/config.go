@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the parsed configuration.
@@ -34,6 +35,17 @@ type Config struct {
 	// Safeguarding data a coordinator keeps up to date, read at start.
 	ScreenWordsFile string // JSON {"fr": ["mot", ...], ...}: words screening holds besides the built-in lists
 	HelplinesFile   string // JSON {"FR": {"name", "url", "phone"}, ...}: helplines replacing or adding to the built-in ones
+
+	Video Video
+}
+
+// Video holds the limits and tools of group videos.
+type Video struct {
+	MaxBytes     int64         // largest file uploaded
+	MaxDuration  time.Duration // longest video accepted
+	SignedURLTTL time.Duration // 0: Chorus sends video bytes itself; else S3 playback redirects to signed URLs valid this long
+	FFmpeg       string        // ffmpeg program (a name on PATH or a path)
+	FFprobe      string        // ffprobe program
 }
 
 // S3 holds the blob store settings; an empty Endpoint means local disk.
@@ -171,6 +183,37 @@ var Options = []Option{
 			c.MetricsToken = v
 			return nil
 		}},
+	{Name: "VIDEO_MAX_BYTES", Default: "2147483648", Description: "Largest video file a person may upload, in bytes (2 GiB).",
+		apply: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1<<20 || n > 50<<30 {
+				return errors.New("expected a number of bytes from 1048576 (1 MiB) to 53687091200 (50 GiB)")
+			}
+			c.Video.MaxBytes = n
+			return nil
+		}},
+	{Name: "VIDEO_MAX_DURATION", Default: "15m", Description: "Longest video accepted (checked when it is processed), as a Go duration: 15m, 1h30m.",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > 4*time.Hour {
+				return errors.New("expected a duration from 1s to 4h, such as 15m")
+			}
+			c.Video.MaxDuration = d
+			return nil
+		}},
+	{Name: "VIDEO_SIGNED_URL_TTL", Default: "0s", Description: "With S3 blobs, playback redirects (after the permission check) to a signed URL valid this long, e.g. 2m (allow the S3 origin in media-src then); 0s: Chorus sends the bytes itself.",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || (d > 0 && d < time.Second) || d > time.Hour {
+				return errors.New("expected 0s or a duration from 1s to 1h, such as 2m")
+			}
+			c.Video.SignedURLTTL = d
+			return nil
+		}},
+	{Name: "FFMPEG_BIN", Default: "ffmpeg", Description: "The ffmpeg program the worker processes videos with (a name on PATH or a path); without it videos upload but wait, marked unavailable.",
+		apply: func(c *Config, v string) error { c.Video.FFmpeg = v; return nil }},
+	{Name: "FFPROBE_BIN", Default: "ffprobe", Description: "The ffprobe program the worker checks videos with.",
+		apply: func(c *Config, v string) error { c.Video.FFprobe = v; return nil }},
 	{Name: "CHORUS_LOG_LEVEL", Default: "info", Description: "Log level: debug, info, warn or error.",
 		apply: func(c *Config, v string) error {
 			var l slog.Level

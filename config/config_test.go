@@ -32,17 +32,20 @@ func TestDefaultsNeedNoServices(t *testing.T) {
 
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	cases := map[string]string{
-		"PORT":             "eighty",
-		"PUBLIC_URL":       "chorus.example.org",
-		"MONGODB_URI":      "postgres://x",
-		"S3_ENDPOINT":      "https://minio:9000",
-		"S3_BUCKET":        "Bad_Bucket",
-		"S3_USE_SSL":       "perhaps",
-		"NATS_URL":         "http://nats",
-		"SMTP_URL":         "mail.example.org",
-		"CHORUS_LOG_LEVEL": "loud",
-		"CHORUS_DATA_DIR":  " ",
-		"METRICS_TOKEN":    "short",
+		"PORT":                 "eighty",
+		"PUBLIC_URL":           "chorus.example.org",
+		"MONGODB_URI":          "postgres://x",
+		"S3_ENDPOINT":          "https://minio:9000",
+		"S3_BUCKET":            "Bad_Bucket",
+		"S3_USE_SSL":           "perhaps",
+		"NATS_URL":             "http://nats",
+		"SMTP_URL":             "mail.example.org",
+		"CHORUS_LOG_LEVEL":     "loud",
+		"CHORUS_DATA_DIR":      " ",
+		"METRICS_TOKEN":        "short",
+		"VIDEO_MAX_BYTES":      "2GB",
+		"VIDEO_MAX_DURATION":   "forever",
+		"VIDEO_SIGNED_URL_TTL": "-1m",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {

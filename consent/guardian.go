@@ -159,7 +159,7 @@ func validateEmail(addr string) (string, error) {
 // explanation in lang that names the child by first name only.
 func (s *Service) RequestGuardian(ctx context.Context, accountID, guardianEmail, lang string) error {
 	if !ValidLanguage(lang) {
-		return fault.Errorf(fault.Invalid, "Choose a language for your guardian's e-mail: English, French or German.")
+		return fault.Errorf(fault.Invalid, "Choose a language for your guardian's e-mail: one of %s.", strings.Join(Languages, ", "))
 	}
 	addr, err := validateEmail(guardianEmail)
 	if err != nil {

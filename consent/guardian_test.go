@@ -210,7 +210,7 @@ func TestRequestGuardianBadInput(t *testing.T) {
 		"display name":    {"de14", "Anne <parent@family.example.org>", "de", fault.Invalid},
 		"no domain dot":   {"de14", "parent@localhost", "de", fault.Invalid},
 		"own address":     {"de14", strings.ToUpper(kid.Email), "de", fault.Invalid},
-		"language":        {"de14", "parent@family.example.org", "es", fault.Invalid},
+		"language":        {"de14", "parent@family.example.org", "nl", fault.Invalid},
 		"adult":           {"adult", "parent@family.example.org", "de", fault.Invalid},
 		"unknown account": {"ghost", "parent@family.example.org", "de", fault.NotFound},
 	} {

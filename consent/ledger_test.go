@@ -209,7 +209,7 @@ func TestEffectiveSelfManaged(t *testing.T) {
 
 	_, err = e.svc.Grant(e.ctx, "adult", "tracking", "fr")
 	wantCode(t, err, fault.Invalid, "unknown scope")
-	_, err = e.svc.Grant(e.ctx, "adult", consent.Participate, "es")
+	_, err = e.svc.Grant(e.ctx, "adult", consent.Participate, "nl")
 	wantCode(t, err, fault.Invalid, "unknown language")
 	_, err = e.svc.Grant(e.ctx, "nobody", consent.Participate, "fr")
 	wantCode(t, err, fault.NotFound, "unknown account")

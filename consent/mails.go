@@ -95,6 +95,8 @@ var monthNames = map[string][12]string{
 	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
 	"de": {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+	"it": {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
+	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
 }
 
 // formatDate writes a date the way people write it in lang. Times are shown
@@ -108,6 +110,8 @@ func formatDate(t time.Time, lang string) string {
 	switch lang {
 	case "de":
 		return fmt.Sprintf("%d. %s %d", t.Day(), m, t.Year())
+	case "es":
+		return fmt.Sprintf("%d de %s de %d", t.Day(), m, t.Year())
 	default:
 		return fmt.Sprintf("%d %s %d", t.Day(), m, t.Year())
 	}

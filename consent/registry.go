@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"chorus/fault"
+	"chorus/language"
 )
 
 // The scope registry is data (data/scopes.json) so that texts can be
@@ -84,8 +85,8 @@ func (m Method) Level() Level {
 	return LevelNone
 }
 
-// Languages are the languages every text exists in.
-var Languages = []string{"en", "fr", "de"}
+// Languages are the languages every text exists in: those Chorus speaks.
+var Languages = language.Codes
 
 // ValidLanguage reports whether Chorus has texts in lang.
 func ValidLanguage(lang string) bool { return slices.Contains(Languages, lang) }

@@ -118,7 +118,7 @@ func TestCatalogueComplete(t *testing.T) {
 			}
 		}
 	}
-	if _, err := r.Text(consent.Participate, consent.ForYouth, "es"); err == nil {
+	if _, err := r.Text(consent.Participate, consent.ForYouth, "nl"); err == nil {
 		t.Error("Text in an unsupported language must fail")
 	}
 }

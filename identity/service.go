@@ -17,6 +17,7 @@ import (
 
 	"chorus/fault"
 	"chorus/moderation/screen"
+	"chorus/language"
 	"chorus/store"
 )
 
@@ -483,6 +484,28 @@ func (s *Service) SetPasswordHash(ctx context.Context, id, hash string) error {
 	return s.event(ctx, id, "identity.password_changed", "account:"+id, nil)
 }
 
+// SetLanguage changes the language of account id (its e-mails, and what
+// Chorus opens in after sign-in); fault.Invalid for a language Chorus does
+// not speak.
+func (s *Service) SetLanguage(ctx context.Context, id, lang string) (Account, error) {
+	if !language.Valid(lang) {
+		return Account{}, fault.Errorf(fault.Invalid, "Choose one of the languages Chorus speaks: %s.", strings.Join(Languages, ", "))
+	}
+	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+	if err != nil {
+		return Account{}, err
+	}
+	if d.Value.Language == lang {
+		return d.Value.Account, nil
+	}
+	from := d.Value.Language
+	d.Value.Language = lang
+	if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+		return Account{}, err
+	}
+	return d.Value.Account, s.event(ctx, id, "identity.language_changed", "account:"+id, map[string]string{"from": from, "to": lang})
+}
+
 // EraseAccount removes a person: their memberships go, and the account keeps
 // only its id (so records that point at it stay readable) with no name,
 // e-mail, date of birth or password. Nobody can sign in to it again.
@@ -835,18 +858,16 @@ func cleanName(what, name string) (string, error) {
 }
 
 // Languages Chorus speaks.
-var Languages = []string{"en", "fr", "de"}
+var Languages = language.Codes
 
 func cleanLanguage(lang string) (string, error) {
 	if lang == "" {
-		return "en", nil
+		return language.Default, nil
 	}
-	for _, l := range Languages {
-		if lang == l {
-			return l, nil
-		}
+	if language.Valid(lang) {
+		return lang, nil
 	}
-	return "", fault.Errorf(fault.Invalid, "Choose a language: en, fr or de.")
+	return "", fault.Errorf(fault.Invalid, "Choose one of the languages Chorus speaks: %s.", strings.Join(Languages, ", "))
 }
 
 func cleanLanguages(langs []string) ([]string, error) {

@@ -128,7 +128,7 @@ func (s *Service) impose(ctx context.Context, x Sanction) (Sanction, error) {
 	if err := store.InsertAs(ctx, s.Docs, SanctionsCollection, x.ID, x, time.Time{}); err != nil {
 		return Sanction{}, err
 	}
-	extra := map[string]any{"sanctionId": x.ID, "groupId": x.GroupID, "startsAt": x.StartsAt, "endsAt": x.EndsAt}
+	extra := map[string]any{"sanctionId": x.ID, "accountId": x.AccountID, "groupId": x.GroupID, "startsAt": x.StartsAt, "endsAt": x.EndsAt}
 	_, err = s.record(ctx, auditForSanction(x, "moderation."+string(x.Kind), x.By, reason), extra)
 	return x, err
 }

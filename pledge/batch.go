@@ -7,6 +7,7 @@ import (
 
 	"chorus/fault"
 	"chorus/moderation/screen"
+	"chorus/ot"
 	"chorus/store"
 )
 
@@ -15,24 +16,24 @@ import (
 // again, the edit at the head of the queue (the leader) takes every edit
 // waiting for the item and applies them in arrival order under the item
 // lock: one read of the pledge and the item, then for each edit the same
-// merge as one at a time and its own revision, then a single update of the
+// transform as one at a time and its own revision, then a single update of the
 // item (revisions are the source of truth; a reader rolls the item forward
 // if that update is lost) and one event per field edited (editedEvent). The outcome is the one of
 // running the edits one after another in that order. The leader then hands
 // the queue to the first edit that arrived meanwhile, so no request serves
 // others for longer than one batch.
 
-// editReq is one EditItem call waiting in its item's queue.
+// editReq is one edit waiting in its item's queue.
 type editReq struct {
-	ctx         context.Context
-	actor       string
-	f           Field
-	baseVersion int64
-	text        string
+	ctx   context.Context
+	actor string
+	e     Edit
+	text  *string // a whole new text instead of e.Op (EditItem)
 
-	it   Item
+	res  Applied
 	err  error
 	ok   bool          // its revision was stored
+	dup  bool          // sent before and applied then: res says how
 	lead bool          // set before wake: this request leads the next batch
 	wake chan struct{} // receives once: the request is done, or leads
 }
@@ -52,7 +53,7 @@ const gatherEdits = 2 * time.Millisecond
 
 // queueEdit adds r to the queue of its item and returns its outcome once a
 // leader (possibly r itself) has applied it.
-func (s *Service) queueEdit(pledgeID, itemID string, r *editReq) (Item, error) {
+func (s *Service) queueEdit(pledgeID, itemID string, r *editReq) (Applied, error) {
 	r.wake = make(chan struct{}, 1)
 	s.editsMu.Lock()
 	if s.edits == nil {
@@ -72,16 +73,16 @@ func (s *Service) queueEdit(pledgeID, itemID string, r *editReq) (Item, error) {
 		// r must wait even if its context ends: it may be handed the queue.
 		<-r.wake
 		if !r.lead {
-			return r.it, r.err
+			return r.res, r.err
 		}
 	}
 	s.leadEdits(pledgeID, itemID, q)
-	return r.it, r.err
+	return r.res, r.err
 }
 
 // leadEdits applies the edits waiting in q (the leader's first), hands the
 // queue on, then appends the batch's events once those of the batch before
-// are out (so events stay in version order while the next batch is merged)
+// are out (so events stay in version order while the next batch is transformed)
 // and wakes the batch.
 func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 	s.editsMu.Lock()
@@ -148,13 +149,14 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 		<-prev
 	}
 	for _, ev := range editedEvents(batch) {
-		hits := ev.last.it.Hits[ev.last.f]
+		last := ev.reqs[len(ev.reqs)-1]
+		hits := last.res.Item.Hits[last.e.Field]
 		if hits == nil {
 			hits = []screen.Hit{} // the field is clean now: a warning shown goes
 		}
-		err := s.event(ctx, ev.last.actor, "pledge.item_edited", pledgeID, map[string]any{"itemId": ev.last.it.ID, "field": ev.last.f,
-			"text": ev.last.it.field(ev.last.f), "version": ev.last.it.Version, "baseVersion": ev.first.baseVersion,
-			"author": ev.last.actor, "authors": ev.authors, "edits": ev.edits, "hits": hits})
+		err := s.event(ctx, last.actor, "pledge.item_edited", pledgeID, map[string]any{"itemId": itemID, "field": last.e.Field,
+			"version": last.res.Version, "baseVersion": ev.reqs[0].e.Base, "ops": ev.ops,
+			"author": last.actor, "authors": ev.authors, "edits": len(ev.reqs), "hits": hits})
 		if err != nil {
 			for _, r := range ev.reqs {
 				r.err = err
@@ -165,33 +167,43 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 }
 
 // editedEvent is what one pledge.item_edited event says for a batch: the
-// field as its last edit left it, and who edited it. One event per field
-// and batch rather than per edit: under load a batch holds dozens of edits,
-// and every subscriber gets each event, so per-edit events multiplied the
-// fan-out (and the event log) by the batch size. Subscribers only ever
-// need the newest text and version; the revisions keep every edit.
+// operations of one field, in version order, each with its version and who
+// sent it, so that every client applies (or, for its own, acknowledges)
+// each one; and who edited. One event per field and batch rather than per
+// edit: under load a batch holds dozens of edits, and every subscriber gets
+// each event, so per-edit events multiplied the fan-out by the batch size.
 type editedEvent struct {
-	first, last *editReq
-	reqs        []*editReq
-	authors     []string
-	edits       int
+	reqs    []*editReq
+	ops     []EditedOp
+	authors []string
+}
+
+// EditedOp is one edit in a pledge.item_edited event: the operation as
+// applied to version Version-1, and the sender's Client and Seq.
+type EditedOp struct {
+	Version int64  `json:"v"`
+	Op      ot.Op  `json:"op"`
+	Client  string `json:"client,omitempty"`
+	Seq     int64  `json:"seq,omitempty"`
 }
 
 // editedEvents groups the stored edits of batch by field, in order of each
 // field's first edit.
 func editedEvents(batch []*editReq) []*editedEvent {
 	var evs []*editedEvent
+	var of []Field
 	for _, r := range batch {
 		if !r.ok {
 			continue
 		}
-		i := slices.IndexFunc(evs, func(e *editedEvent) bool { return e.last.f == r.f })
+		i := slices.Index(of, r.e.Field)
 		if i < 0 {
-			evs = append(evs, &editedEvent{first: r})
+			evs, of = append(evs, &editedEvent{}), append(of, r.e.Field)
 			i = len(evs) - 1
 		}
 		e := evs[i]
-		e.last, e.reqs, e.edits = r, append(e.reqs, r), e.edits+1
+		e.reqs = append(e.reqs, r)
+		e.ops = append(e.ops, EditedOp{Version: r.res.Version, Op: ot.StripInvertible(r.res.Op), Client: r.e.Client, Seq: r.e.Seq})
 		if !slices.Contains(e.authors, r.actor) {
 			e.authors = append(e.authors, r.actor)
 		}
@@ -199,10 +211,11 @@ func editedEvents(batch []*editReq) []*editedEvent {
 	return evs
 }
 
-// applyEdits merges the edits of batch in order and stores their revisions
-// in one write, under the item lock; each gets its item (r.it, r.ok) or its
-// error. When another process took one of the versions meanwhile, nothing
-// of the batch was stored: it is read and merged again.
+// applyEdits transforms the edits of batch in order and stores their
+// revisions in one write, under the item lock; each gets its outcome (r.res,
+// r.ok) or its error. When another process took one of the versions
+// meanwhile, nothing of the batch was stored: it is read and transformed
+// again.
 func (s *Service) applyEdits(ctx context.Context, pledgeID, itemID string, batch []*editReq) {
 	defer s.lock(itemID)()
 	h := s.hist.get(itemID) // guarded by the item lock
@@ -235,59 +248,66 @@ func (s *Service) applyEdits(ctx context.Context, pledgeID, itemID string, batch
 	}
 }
 
-// storeEdits merges the edits of batch into item d, one after the other,
+// storeEdits applies the edits of batch to item d, one after the other,
 // and stores their revisions at once; false means another writer took one
 // of the versions first and nothing was stored.
 func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], batch []*editReq, h *itemHist) bool {
 	first := d.Value.Version
-	h.add(d.Value) // the read rolled forward any revision stored so far
-	cur, written := d.Value, map[int64]Item{}
+	cur := d.Value
 	var (
-		merged []*editReq
-		revs   []store.Record
+		applied []*editReq
+		revs    []store.Record
 	)
 	for _, r := range batch {
-		r.err, r.ok = nil, false
+		r.err, r.ok, r.dup = nil, false, false
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
 			continue
 		}
-		it, err := s.mergeEdit(ctx, p, cur, r, written, h)
+		it, res, err := s.transformEdit(ctx, p, cur, r, h)
 		if err != nil {
 			r.err = err
+			continue
+		}
+		if r.dup {
+			r.res = res
 			continue
 		}
 		it.Version = cur.Version + 1
 		it.UpdatedBy, it.UpdatedAt = r.actor, s.now()
-		rec, err := store.RecordOf(revisionID(it.ID, it.Version), s.revisionOf(it, "edited", r.f), time.Time{})
+		rev := s.revisionOf(it, "edited", r.e.Field)
+		rev.Ops, rev.Client, rev.Seq = map[Field]ot.Op{r.e.Field: res.Op}, r.e.Client, r.e.Seq
+		rec, err := store.RecordOf(revisionID(it.ID, it.Version), rev, time.Time{})
 		if err != nil {
 			r.err = err
 			continue
 		}
-		cur, r.it = it, it
-		written[it.Version] = it
-		h.add(it) // merging the next edit of the batch follows this step
-		merged, revs = append(merged, r), append(revs, rec)
+		res.Item, res.Version = it, it.Version
+		cur, r.res = it, res
+		h.add(it.Version, stepOf(rev, nil)) // the next edit of the batch is transformed against this one
+		applied, revs = append(applied, r), append(revs, rec)
 	}
 	if len(revs) == 0 {
 		return true
 	}
 	// Screen once per batch, what its last edit left, and keep the hits
 	// with the last revision, so that rolling forward finds them too.
-	last := merged[len(merged)-1]
+	last := applied[len(applied)-1]
 	err := s.rescreen(ctx, p, &cur, d.Value)
 	if err == nil {
-		revs[len(revs)-1], err = store.RecordOf(revisionID(cur.ID, cur.Version), withHits(s.revisionOf(cur, "edited", last.f), cur), time.Time{})
+		rev := withHits(s.revisionOf(cur, "edited", last.e.Field), cur)
+		rev.Ops, rev.Client, rev.Seq = map[Field]ot.Op{last.e.Field: last.res.Op}, last.e.Client, last.e.Seq
+		revs[len(revs)-1], err = store.RecordOf(revisionID(cur.ID, cur.Version), rev, time.Time{})
 	}
 	if err != nil {
 		h.cut(first)
-		for _, r := range merged {
+		for _, r := range applied {
 			r.err = err
 		}
 		return true
 	}
-	for _, r := range merged {
-		r.it.Hits = hitsAlike(r.it, cur)
+	for _, r := range applied {
+		r.res.Item.Hits = hitsAlike(r.res.Item, cur)
 	}
 	err = s.Docs.InsertMany(ctx, colRevisions, revs)
 	if fault.Is(err, fault.Conflict) {
@@ -296,16 +316,16 @@ func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], b
 	}
 	if err != nil {
 		h.cut(first)
-		for _, r := range merged {
+		for _, r := range applied {
 			r.err = err
 		}
 		return true
 	}
-	for _, r := range merged {
+	for _, r := range applied {
 		r.ok = true
 	}
 	if _, err := store.UpdateAs(ctx, s.Docs, colItems, d.Value.ID, d.Version, cur, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
-		for _, r := range merged {
+		for _, r := range applied {
 			r.ok, r.err = false, err // as when edited one at a time: no event
 		}
 	} // a conflict here means another writer rolled our revisions forward

@@ -4,10 +4,10 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"chorus/fault"
 	"chorus/moderation/screen"
+	"chorus/ot"
 	"chorus/store"
 )
 
@@ -268,36 +268,49 @@ func (s *Service) Comments(ctx context.Context, v Viewer, pledgeID, itemID strin
 	return out, nil
 }
 
-// follow maps a comment's anchor to the item's current text.
+// follow maps a comment's anchor to the item's current text, through the
+// operations made on the text since the anchor's version: the same ones
+// every editor applied. Less than half of the anchored characters left
+// means the words are gone.
 func (s *Service) follow(ctx context.Context, c Comment, it Item) (Comment, error) {
 	if c.Anchor == nil {
 		return c, nil
 	}
-	r, err := s.revision(ctx, it.ID, c.Anchor.Version)
+	ops, err := s.fieldOps(ctx, it.ID, Text, c.Anchor.Version, it.Version)
 	if err != nil {
 		return Comment{}, err
 	}
-	start, end := byteOffset(r.Text, c.Anchor.Start), byteOffset(r.Text, c.Anchor.End)
-	ns, ne, ok := MapRange(r.Text, it.Text, start, end)
-	if !ok || it.Removed {
+	sp := span{start: c.Anchor.Start, end: c.Anchor.End, left: c.Anchor.End - c.Anchor.Start}
+	for _, op := range ops {
+		sp = sp.follow(op)
+	}
+	if it.Removed || sp.left == 0 || 2*sp.left < c.Anchor.End-c.Anchor.Start {
 		c.AnchorLost = true
 		c.Note = "The words this comment was about have been deleted."
 		return c, nil
 	}
-	cur := Anchor{Version: it.Version, Start: utf8.RuneCountInString(it.Text[:ns]), End: utf8.RuneCountInString(it.Text[:ne]), Quote: it.Text[ns:ne]}
+	rs := []rune(it.Text)
+	sp.end = min(sp.end, len(rs))
+	cur := Anchor{Version: it.Version, Start: sp.start, End: sp.end, Quote: string(rs[sp.start:sp.end])}
 	c.Current = &cur
 	return c, nil
 }
 
-func byteOffset(s string, runes int) int {
-	i := 0
-	for n := range s {
-		if i == runes {
-			return n
-		}
-		i++
+// fieldOps returns the operations that changed field f from version from
+// to version to, in order.
+func (s *Service) fieldOps(ctx context.Context, itemID string, f Field, from, to int64) ([]ot.Op, error) {
+	defer s.lock(itemID)()
+	steps, err := s.steps(ctx, s.hist.get(itemID), itemID, from, to)
+	if err != nil {
+		return nil, err
 	}
-	return len(s)
+	var ops []ot.Op
+	for _, st := range steps {
+		if op := st.ops[fieldIndex(f)]; len(op) > 0 {
+			ops = append(ops, op)
+		}
+	}
+	return ops, nil
 }
 
 // Amendment is a proposed replacement of one field of an item, which an
@@ -510,7 +523,7 @@ func (s *Service) Amendments(ctx context.Context, v Viewer, pledgeID, itemID str
 	return out, nil
 }
 
-// Decide accepts or declines an open amendment. Accepting merges it into the
+// Decide accepts or declines an open amendment. Accepting applies it to the
 // item like any edit (changes made since it was proposed stay); a held or
 // hidden amendment cannot be accepted (fault.Conflict).
 func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID string, accept bool) (Amendment, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"chorus/fault"
+	"chorus/ot"
 	"chorus/store"
 )
 
@@ -193,9 +194,11 @@ func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind stri
 		}
 		it.Version = d.Value.Version + 1
 		it.UpdatedBy, it.UpdatedAt = actor, s.now()
-		err = store.InsertAs(ctx, s.Docs, colRevisions, revisionID(itemID, it.Version), withHits(s.revisionOf(it, kind, f), it), time.Time{})
+		rev := withHits(s.revisionOf(it, kind, f), it)
+		rev.Ops = opsBetween(d.Value, it)
+		err = store.InsertAs(ctx, s.Docs, colRevisions, revisionID(itemID, it.Version), rev, time.Time{})
 		if fault.Is(err, fault.Conflict) {
-			continue // someone else took this version: merge again
+			continue // someone else took this version: change again
 		}
 		if err != nil {
 			return Item{}, err
@@ -208,58 +211,136 @@ func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind stri
 	return Item{}, busy()
 }
 
-// EditItem merges a client's change of one field into the item: the client
-// edited the text of version baseVersion into newText; the server applies
-// that change to the current text (see Merge), so concurrent edits all
-// survive, and stores the result as the next version with actor as author.
-// The item it returns carries its screening hits (see hitsAlike).
+// Edit is one change of one field of an item, made on version Base.
+type Edit struct {
+	Field Field
+	Base  int64
+	Op    ot.Op
+	// Client and Seq name the edit for its sender (an id per editor and a
+	// counter): an edit sent again, after its answer was lost, is applied
+	// once (the second time answers what the first did).
+	Client string
+	Seq    int64
+}
+
+// Applied is what became of an edit.
+type Applied struct {
+	Item    Item  // the item after it, with its screening hits (see hitsAlike)
+	Version int64 // the version it made
+	Op      ot.Op // the edit transformed to apply to version Version-1
+}
+
+// MaxClient bounds Edit.Client.
+const MaxClient = 64
+
+// ApplyEdit applies a client's operation on one field: the server
+// transforms it against the operations accepted since e.Base (so concurrent
+// edits all survive, in the same way on every client), applies it and
+// stores it as the next version with actor as author.
+func (s *Service) ApplyEdit(ctx context.Context, actor, pledgeID, itemID string, e Edit) (Applied, error) {
+	if err := s.checkEdit(e); err != nil {
+		return Applied{}, err
+	}
+	if err := ot.Check(e.Op); err != nil {
+		return Applied{}, fault.Errorf(fault.Invalid, "The change is not a valid list of steps (keep, insert, delete).")
+	}
+	return s.queueEdit(pledgeID, itemID, &editReq{ctx: ctx, actor: actor, e: e})
+}
+
+// opsBetween is the operation of each field that differs from before to
+// after (whole-text changes: a restore, a removal).
+func opsBetween(before, after Item) map[Field]ot.Op {
+	ops := map[Field]ot.Op{}
+	for _, f := range fields {
+		if before.field(f) != after.field(f) {
+			ops[f] = opFromTexts(before.field(f), after.field(f))
+		}
+	}
+	return ops
+}
+
+// EditItem applies a change that comes as the whole new text of one field,
+// edited from version baseVersion: the difference from that version's text
+// becomes the operation (see ApplyEdit). For clients that do not send
+// operations; the item it returns carries its screening hits.
 func (s *Service) EditItem(ctx context.Context, actor, pledgeID, itemID string, f Field, baseVersion int64, newText string) (Item, error) {
+	e := Edit{Field: f, Base: baseVersion}
+	if err := s.checkEdit(e); err != nil {
+		return Item{}, err
+	}
 	if err := s.checkField(f, newText); err != nil {
 		return Item{}, err
 	}
-	if baseVersion < 1 {
-		return Item{}, fault.Errorf(fault.Invalid, "Say which version of the item you changed (baseVersion, 1 or more).")
-	}
-	return s.queueEdit(pledgeID, itemID, &editReq{ctx: ctx, actor: actor, f: f, baseVersion: baseVersion, text: newText})
+	res, err := s.queueEdit(pledgeID, itemID, &editReq{ctx: ctx, actor: actor, e: e, text: &newText})
+	return res.Item, err
 }
 
-// mergeEdit computes the item after edit r on top of cur (the item as it is
-// now, in pledge p). written holds the versions stored earlier in the same
-// batch, so that their base texts need not be read back.
-func (s *Service) mergeEdit(ctx context.Context, p Pledge, cur Item, r *editReq, written map[int64]Item, h *itemHist) (Item, error) {
+func (s *Service) checkEdit(e Edit) error {
+	if err := s.checkField(e.Field, ""); err != nil {
+		return err
+	}
+	if e.Base < 1 {
+		return fault.Errorf(fault.Invalid, "Say which version of the item you changed (baseVersion, 1 or more).")
+	}
+	if len(e.Client) > MaxClient || e.Seq < 0 {
+		return fault.Errorf(fault.Invalid, "The edit's client id is too long (at most %d characters) or its number is below 0.", MaxClient)
+	}
+	return nil
+}
+
+// transformEdit computes the item after edit r on top of cur (the item as
+// it is now, in pledge p). r.dup is set when r was applied before.
+func (s *Service) transformEdit(ctx context.Context, p Pledge, cur Item, r *editReq, h *itemHist) (Item, Applied, error) {
 	if err := editable(p); err != nil {
-		return Item{}, err
+		return Item{}, Applied{}, err
 	}
 	if cur.Removed {
-		return Item{}, noItem()
+		return Item{}, Applied{}, noItem()
 	}
-	if r.baseVersion > cur.Version {
-		return Item{}, fault.Errorf(fault.Invalid, "Version %d of this item does not exist yet: the newest is %d. Please reload the item.", r.baseVersion, cur.Version)
+	if r.e.Base > cur.Version {
+		return Item{}, Applied{}, fault.Errorf(fault.Invalid, "Version %d of this item does not exist yet: the newest is %d. Please reload the item.", r.e.Base, cur.Version)
 	}
-	merged, ok := "", false
-	if h != nil && r.baseVersion < cur.Version {
-		merged, ok = h.merge(r.f, r.baseVersion, cur.Version, r.text)
+	steps, err := s.steps(ctx, h, cur.ID, r.e.Base, cur.Version)
+	if err != nil {
+		return Item{}, Applied{}, err
 	}
-	if !ok {
-		base := cur
-		if r.baseVersion < cur.Version {
-			if w, found := written[r.baseVersion]; found {
-				base = w
-			} else {
-				rev, err := s.revision(ctx, cur.ID, r.baseVersion)
-				if err != nil {
-					return Item{}, err
-				}
-				base = itemAt(cur, rev)
+	fi := fieldIndex(r.e.Field)
+	if r.e.Client != "" {
+		for i, st := range steps {
+			if st.client == r.e.Client && st.seq == r.e.Seq {
+				r.dup = true
+				return cur, Applied{Item: cur, Version: r.e.Base + 1 + int64(i), Op: st.ops[fi]}, nil
 			}
 		}
-		merged = Merge(base.field(r.f), cur.field(r.f), r.text)
 	}
-	if err := s.checkField(r.f, merged); err != nil {
-		return Item{}, err
+	op := r.e.Op
+	if r.text != nil {
+		base := cur.field(r.e.Field)
+		if r.e.Base < cur.Version {
+			rev, err := s.revision(ctx, cur.ID, r.e.Base)
+			if err != nil {
+				return Item{}, Applied{}, err
+			}
+			base = itemAt(cur, rev).field(r.e.Field)
+		}
+		op = opFromTexts(base, *r.text)
 	}
-	cur.set(r.f, merged)
-	return cur, nil
+	for _, st := range steps {
+		if o := st.ops[fi]; len(o) > 0 {
+			op = ot.Transform(op, o, ot.Left)
+		}
+	}
+	before := cur.field(r.e.Field)
+	op = ot.MakeInvertible(op, before)
+	after, err := ot.Apply(before, op)
+	if err != nil {
+		return Item{}, Applied{}, fault.Errorf(fault.Invalid, "The change does not fit version %d of the text. Please reload the item.", r.e.Base)
+	}
+	if err := s.checkField(r.e.Field, after); err != nil {
+		return Item{}, Applied{}, err
+	}
+	cur.set(r.e.Field, after)
+	return cur, Applied{Op: op}, nil
 }
 
 // MoveItem moves an item to position to (0 is first; past the end is last).

@@ -1,9 +1,9 @@
 // Package pledge is the drafting of pledges: short documents of items that
 // youth panels write together, live, before a moderator publishes them to
 // partners. It keeps pledges, items and every revision of every item in the
-// document store, merges concurrent edits so nobody's change is lost, and
-// appends an event for every change (the audit trail and the real-time feed,
-// on the topic "pledge:<id>").
+// document store, transforms concurrent edits (operations, see package ot)
+// so nobody's change is lost, and appends an event for every change (the
+// audit trail and the real-time feed, on the topic "pledge:<id>").
 //
 // The service decides nothing about who may do what: callers ask the policy
 // first (package policy). It does enforce the life cycle: what may happen in
@@ -22,7 +22,9 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
+	"chorus/language"
 	"chorus/moderation/screen"
+	"chorus/ot"
 	"chorus/store"
 )
 
@@ -60,8 +62,8 @@ const (
 	Summary Field = "summary"
 )
 
-// Languages a pledge may be written in.
-var Languages = []string{"en", "fr", "de"}
+// Languages a pledge may be written in: those Chorus speaks.
+var Languages = language.Codes
 
 // Pledge is a document of items that a group drafts together.
 type Pledge struct {
@@ -155,6 +157,13 @@ type Revision struct {
 	// it: every change but the edits of a batch before its last, which
 	// are screened once, with the last (see storeEdits). Nil: unchanged.
 	Hits *Hits `json:"hits,omitempty"`
+	// Ops are the operations that made this version's fields from the
+	// version before (a field left out was not changed); with Client and
+	// Seq of the edit that sent them. Revisions stored before operations
+	// have none: their change is the difference of the two texts.
+	Ops    map[Field]ot.Op `json:"ops,omitempty"`
+	Client string          `json:"client,omitempty"`
+	Seq    int64           `json:"seq,omitempty"`
 }
 
 // Collections.
@@ -283,10 +292,10 @@ func (s *Service) Create(ctx context.Context, actor string, in CreateInput) (Ple
 		return Pledge{}, err
 	}
 	if in.Language == "" {
-		in.Language = "en"
+		in.Language = language.Default
 	}
 	if !contains(Languages, in.Language) {
-		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge can be written in English (en), French (fr) or German (de).")
+		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge can be written in one of these languages: %s.", strings.Join(Languages, ", "))
 	}
 	if in.PanelID == "" || in.GroupID == "" {
 		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge belongs to a group.")

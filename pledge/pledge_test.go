@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"chorus/ot"
 	"chorus/pledge"
 	"chorus/store"
 	"chorus/store/sqlite"
@@ -29,7 +30,7 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
-func newService(t *testing.T) (*pledge.Service, store.Documents) {
+func newService(t testing.TB) (*pledge.Service, store.Documents) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	docs, err := sqlite.OpenWith(filepath.Join(t.TempDir(), "db"), sqlite.Options{Now: clk.Now})
@@ -139,17 +140,32 @@ func TestTwentyClientsFiftyEditsEachLoseNothing(t *testing.T) {
 	if err != nil || int64(len(hist)) != final.Version {
 		t.Fatalf("history: got %d revisions (%v), want %d", len(hist), err, final.Version)
 	}
-	// Edits that were merged together share one event per field; together
-	// the events cover every accepted edit, in version order, and the last
-	// one carries the final text.
-	covered, after, lastVersion, lastText := int64(0), int64(0), int64(0), ""
+	// Edits that were applied together share one event per field; together
+	// the events cover every accepted edit, in version order, and their
+	// operations, applied in order, make the final text.
+	text, covered := replayText(t, docs, p.ID, pledge.Text, it.Text)
+	if covered != accepted.Load() {
+		t.Errorf("events cover %d edits, want %d (every accepted edit)", covered, accepted.Load())
+	}
+	if text != final.Text {
+		t.Errorf("the events' operations make %q, want the final text %q", text, final.Text)
+	}
+}
+
+// replayText applies the operations of field f in the pledge's
+// item_edited events to text, checking that their versions only grow; it
+// returns the text and how many edits the events carried.
+func replayText(t *testing.T, docs store.Documents, pledgeID string, f pledge.Field, text string) (string, int64) {
+	t.Helper()
+	ctx := context.Background()
+	covered, after, lastVersion := int64(0), int64(0), int64(0)
 	for {
-		evs, err := docs.Events(ctx, store.EventQuery{After: after, Subject: pledge.Topic(p.ID), Limit: store.MaxLimit})
+		evs, err := docs.Events(ctx, store.EventQuery{After: after, Subject: pledge.Topic(pledgeID), Limit: store.MaxLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(evs) == 0 {
-			break
+			return text, covered
 		}
 		for _, e := range evs {
 			after = e.ID
@@ -157,24 +173,34 @@ func TestTwentyClientsFiftyEditsEachLoseNothing(t *testing.T) {
 				continue
 			}
 			var d struct {
-				Text    string   `json:"text"`
-				Version int64    `json:"version"`
-				Edits   int64    `json:"edits"`
-				Authors []string `json:"authors"`
+				Field   pledge.Field      `json:"field"`
+				Version int64             `json:"version"`
+				Edits   int64             `json:"edits"`
+				Authors []string          `json:"authors"`
+				Ops     []pledge.EditedOp `json:"ops"`
 			}
 			if err := json.Unmarshal(e.Data, &d); err != nil {
 				t.Fatal(err)
 			}
-			if d.Version <= lastVersion || d.Edits < 1 || len(d.Authors) < 1 || int64(len(d.Authors)) > d.Edits {
-				t.Fatalf("event %d: version %d after %d, %d edits by %v", e.ID, d.Version, lastVersion, d.Edits, d.Authors)
+			if d.Field != f {
+				continue
 			}
-			covered, lastVersion, lastText = covered+d.Edits, d.Version, d.Text
+			if d.Edits < 1 || int64(len(d.Ops)) != d.Edits || len(d.Authors) < 1 || int64(len(d.Authors)) > d.Edits {
+				t.Fatalf("event %d: %d edits by %v with %d ops", e.ID, d.Edits, d.Authors, len(d.Ops))
+			}
+			for _, o := range d.Ops {
+				if o.Version <= lastVersion {
+					t.Fatalf("event %d: version %d after %d", e.ID, o.Version, lastVersion)
+				}
+				lastVersion = o.Version
+				if text, err = ot.Apply(text, o.Op); err != nil {
+					t.Fatalf("event %d version %d: %v", e.ID, o.Version, err)
+				}
+			}
+			if d.Version != lastVersion {
+				t.Fatalf("event %d says version %d, its last op %d", e.ID, d.Version, lastVersion)
+			}
+			covered += d.Edits
 		}
-	}
-	if covered != accepted.Load() {
-		t.Errorf("events cover %d edits, want %d (every accepted edit)", covered, accepted.Load())
-	}
-	if lastVersion != final.Version || lastText != final.Text {
-		t.Errorf("last event: version %d, want %d; its text is the final text: %v", lastVersion, final.Version, lastText == final.Text)
 	}
 }

@@ -72,6 +72,7 @@ const (
 	KindSanction   Kind = "sanction"   // a mute or suspension of a person, or lifting one (OwnerID = the person, PanelID, GroupID for a mute)
 	KindSession    Kind = "session"    // a supervised live session of a panel, or one being scheduled (PanelID; OrgID = the asker's organisation when the session invited it)
 	KindCentre     Kind = "centre"     // a Safer Internet Centre as a whole: its organisations, its new panels (CentreID)
+	KindVideo      Kind = "video"      // a group's video, or one being started in a group (PanelID, GroupID)
 )
 
 // Resource is what a question is about: its kind and just the context the

@@ -52,6 +52,7 @@ const (
 
 	AccountExportOwn Action = "account.export_own" // export one's own data
 	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
+	AccountEditOwn   Action = "account.edit_own"   // change one's own settings (the account's language)
 
 	AuditView   Action = "audit.view"   // read and search a panel's audit trail (coordinators)
 	AuditExport Action = "audit.export" // download a panel's audit trail as CSV (coordinators)
@@ -94,6 +95,10 @@ const (
 	SessionAsk        Action = "session.ask"        // put a question on a live session's board (youth)
 	SessionAnswer     Action = "session.answer"     // answer a question on the board (partners of an invited organisation)
 	SessionTranscript Action = "session.transcript" // read and download a session's whole transcript, held and hidden messages included
+
+	VideoUpload  Action = "video.upload"  // start a video in a group, upload a new cut (version) of it, cancel one's own upload
+	VideoView    Action = "video.view"    // see a group's videos, their versions and processing, and play them
+	VideoCaption Action = "video.caption" // add or replace the captions of a version, in one language
 )
 
 // Actions lists every action the policy knows, sorted by name.
@@ -237,6 +242,7 @@ var rules = map[Action]rule{
 
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+	AccountEditOwn:   {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 
 	AuditView:   {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	AuditExport: {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
@@ -364,4 +370,22 @@ var rules = map[Action]rule{
 	SessionAsk:        {kind: KindSession, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
 	SessionAnswer:     {kind: KindSession, grants: []grant{{roles: partners, rel: orgInPanel}}},
 	SessionTranscript: {kind: KindSession, grants: []grant{{roles: supervisors, rel: inPanel}}},
+
+	// Group videos (issue 13). For now a video stays inside its group and
+	// with the panel's supervisors, like a pledge draft: who may upload a
+	// cut or write captions is who may edit a pledge of the group. Tagging,
+	// consent-gated review and sharing outside the group add their own
+	// actions later.
+	VideoUpload: {kind: KindVideo, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: inPanel},
+	}},
+	VideoView: {kind: KindVideo, reveals: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+	VideoCaption: {kind: KindVideo, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: inPanel},
+	}},
 }

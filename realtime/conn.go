@@ -59,7 +59,8 @@ type conn struct {
 	mu      sync.Mutex
 	subs    map[string]*subscription
 	why     error
-	strikes int // messages refused by the rate limit in a row
+	strikes int    // messages refused by the rate limit in a row
+	grants  uint32 // bumped by revokeEdits: an edit permission decided before does not count
 }
 
 // presSlot is a presence snapshot waiting for the writer; a newer one
@@ -76,9 +77,55 @@ type presSlot struct {
 type subscription struct {
 	topic     string
 	last      int64 // newest event id sent
+	floor     int64 // the client's resume point: it has every event up to here
+	recent    *sentIDs
 	item      string
 	replaying bool
+	mayEdit   bool // Config.AuthorizeEdit allowed edits here, and nothing revoked since
 	pending   []pendingEvent
+}
+
+// lateWindow is how many of the newest event ids sent on a subscription are
+// remembered, so that an event arriving after a newer one (appended or
+// published a moment later by another process) is still sent, once.
+const lateWindow = 64
+
+// sentIDs remembers the newest event ids sent on a subscription (a ring,
+// made on the first event, so quiet subscriptions cost nothing).
+type sentIDs struct {
+	ids  [lateWindow]int64
+	next int
+}
+
+// fresh reports whether id is to be sent: newer than every id sent, or
+// older but not among the remembered ones (a late event). Ids older than
+// every remembered one are taken as sent. It records the ids it admits.
+func (s *subscription) fresh(id int64) bool {
+	if id <= s.floor {
+		return false
+	}
+	if s.recent == nil {
+		s.recent = &sentIDs{}
+	}
+	r := s.recent
+	if id <= s.last {
+		oldest := s.last
+		for _, x := range r.ids {
+			if x == id {
+				return false
+			}
+			if x != 0 && x < oldest {
+				oldest = x
+			}
+		}
+		if r.ids[r.next] != 0 && id < oldest { // the window is full: too old to tell
+			return false
+		}
+	}
+	r.ids[r.next] = id
+	r.next = (r.next + 1) % lateWindow
+	s.last = max(s.last, id)
+	return true
 }
 
 type pendingEvent struct {
@@ -261,10 +308,9 @@ func (c *conn) deliver(topic string, id int64, msg []byte) bool {
 		s.pending = append(s.pending, pendingEvent{id, msg})
 		return true
 	}
-	if id <= s.last {
+	if !s.fresh(id) {
 		return true // already sent (replayed, or a duplicate)
 	}
-	s.last = id
 	return c.enqueue(msg)
 }
 
@@ -580,12 +626,80 @@ func (c *conn) handle(in Inbound) {
 			return
 		}
 		c.h.publishEphemeral(ephemeral{Op: opJoin, Topic: in.Topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: in.ItemID})
+	case MsgEdit:
+		c.edit(in)
 	case MsgTyping:
 		if _, ok := c.itemOf(in.Topic); !ok {
 			c.sendError(fault.Invalid, "Subscribe to this topic first.", in.Topic)
 			return
 		}
 		c.h.publishEphemeral(ephemeral{Op: opTyping, Topic: in.Topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: in.ItemID})
+	}
+}
+
+// Edit is an edit message, for Config.Edit.
+type Edit struct {
+	AccountID, Topic, ItemID, Field string
+	Base                            int64
+	Op                              []byte // JSON, as the client sent it
+	Client                          string
+	Seq                             int64
+}
+
+// edit carries out an edit message on a topic the connection follows and
+// answers it (ack or refused). Whether the account may edit there is
+// decided once (Config.AuthorizeEdit) and remembered with the subscription
+// until revokeEdits, so a busy editor's edits cost no identity or consent
+// reads while a withdrawal still counts from the very next edit.
+func (c *conn) edit(in Inbound) {
+	reply := outEdit{Type: MsgRefused, Topic: in.Topic, ItemID: in.ItemID, Field: in.Field, Client: in.Client, Seq: in.Seq}
+	refuse := func(err error) {
+		reply.Code, reply.Message = string(fault.CodeOf(err)), fault.MessageOf(err)
+		c.send(mustJSON(reply))
+	}
+	cfg := c.h.cfg
+	if cfg.Edit == nil || cfg.AuthorizeEdit == nil {
+		refuse(fault.Errorf(fault.Invalid, "Edits are not taken on this connection: use the HTTP API."))
+		return
+	}
+	c.mu.Lock()
+	s := c.subs[in.Topic]
+	allowed, gen := s != nil && s.mayEdit, c.grants
+	c.mu.Unlock()
+	if s == nil {
+		refuse(fault.Errorf(fault.Invalid, "Subscribe to this topic first."))
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, cfg.WriteWait)
+	defer cancel()
+	if !allowed {
+		if err := cfg.AuthorizeEdit(ctx, c.peer.AccountID, in.Topic); err != nil {
+			refuse(err)
+			return
+		}
+		c.mu.Lock()
+		if c.subs[in.Topic] == s && c.grants == gen {
+			s.mayEdit = true
+		}
+		c.mu.Unlock()
+	}
+	v, err := cfg.Edit(ctx, Edit{AccountID: c.peer.AccountID, Topic: in.Topic, ItemID: in.ItemID, Field: in.Field, Base: in.Base, Op: in.Op, Client: in.Client, Seq: in.Seq})
+	if err != nil {
+		refuse(err)
+		return
+	}
+	reply.Type, reply.Version = MsgAck, v
+	c.send(mustJSON(reply))
+}
+
+// revokeEdits forgets every edit permission of the connection (an event
+// may have taken rights away).
+func (c *conn) revokeEdits() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.grants++
+	for _, s := range c.subs {
+		s.mayEdit = false
 	}
 }
 
@@ -650,12 +764,11 @@ func (c *conn) catchUp(s *subscription, after *int64, ack bool) {
 	var batch [][]byte
 	if refetch {
 		batch = append(batch, mustJSON(outSimple{Type: MsgRefetch, Topic: s.topic}))
-	} else if after != nil && *after > s.last {
-		s.last = *after
+	} else if after != nil && *after > s.floor {
+		s.floor, s.last = *after, max(s.last, *after)
 	}
 	for _, ev := range replay {
-		if ev.ID > s.last {
-			s.last = ev.ID
+		if s.fresh(ev.ID) {
 			batch = append(batch, mustJSON(outEvent{Type: MsgEvent, Topic: s.topic, ID: ev.ID, Event: ev.Type, Actor: ev.Actor, Time: ev.Time, Data: validJSON(ev.Data)}))
 		}
 	}
@@ -663,8 +776,7 @@ func (c *conn) catchUp(s *subscription, after *int64, ack bool) {
 		batch = append(batch, mustJSON(outSubscribed{Type: MsgSubscribed, Topic: s.topic, Last: s.last}))
 	}
 	for _, p := range s.pending {
-		if p.id > s.last {
-			s.last = p.id
+		if s.fresh(p.id) {
 			batch = append(batch, p.msg)
 		}
 	}

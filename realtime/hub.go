@@ -90,6 +90,21 @@ type Config struct {
 	// calls.
 	OnPresence func(topic string, members []PresenceMember)
 
+	// Edit carries out an edit message (a change of a document that the
+	// topic names, e.g. an item of a pledge) for a connection subscribed
+	// to the topic, and returns the version it made; a fault error says
+	// why not. Nil: edits are refused.
+	Edit func(ctx context.Context, e Edit) (version int64, err error)
+	// AuthorizeEdit decides whether accountID may edit in topic. It reads
+	// the store, so it is asked once per subscription and the answer is
+	// remembered until an event that may take rights away arrives for the
+	// account (see Revokes): every edit after that one is decided again.
+	AuthorizeEdit func(ctx context.Context, accountID, topic string) error
+	// Revokes names the account whose rights an event may take away,
+	// besides the account:<id> events the hub knows (e.g. a moderator's
+	// suspension, on a moderation topic); "" for none.
+	Revokes func(eventType string, data json.RawMessage) string
+
 	QueueSize    int           // messages waiting per connection before it is dropped as too slow (256)
 	MaxReplay    int           // events replayed on resume before a refetch is asked instead (500)
 	MaxTopics    int           // subscriptions per connection (100)
@@ -431,8 +446,18 @@ func (h *Hub) fanOut(ev wireEvent) {
 		}
 	}
 	var affected []*conn
-	if account, ok := cutPrefix(ev.Subject, "account:"); ok && revoking[ev.Type] {
+	account, ok := cutPrefix(ev.Subject, "account:")
+	if !ok || !revoking[ev.Type] {
+		account = ""
+		if h.cfg.Revokes != nil {
+			account = h.cfg.Revokes(ev.Type, ev.Data)
+		}
+	}
+	if account != "" {
 		for c := range h.accounts[account] {
+			// At once, before the change's caller hears back: the next
+			// edit on the socket is decided again.
+			c.revokeEdits()
 			affected = append(affected, c)
 		}
 	}

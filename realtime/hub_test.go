@@ -840,3 +840,46 @@ func TestBusySocketGathersABurstIntoOneFrame(t *testing.T) {
 		t.Fatalf("the burst after a write: %d event(s) in the next frame, want them gathered", n)
 	}
 }
+
+// Two processes append and publish on their own, so a subscriber may hear
+// of an event after a newer one (A appended 1, B appended 2, B published
+// first). The late event is still delivered, once; a repeat is not.
+func TestLateEventIsDeliveredOnce(t *testing.T) {
+	raw := openStore(t)
+	b := realtime.NewLocalBroker()
+	e := newEnv(t, raw, b, nil)
+	e.perms.set("ana", "group:1", true)
+	c := e.dial("ana", "")
+	c.subscribe("group:1", nil)
+	c.until("subscribed", isType("subscribed", "group:1"))
+	var evs []store.Event
+	for range 2 {
+		ev, err := raw.AppendEvent(context.Background(), store.Event{Actor: "acc-x", Type: "x.changed", Subject: "group:1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+	}
+	publish := func(ev store.Event) {
+		t.Helper()
+		data, _ := json.Marshal(map[string]any{"id": ev.ID, "time": ev.Time, "actor": ev.Actor, "type": ev.Type, "subject": ev.Subject})
+		if err := b.Publish(context.Background(), realtime.SubjectEvents, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish(evs[1])
+	publish(evs[0])
+	publish(evs[1])
+	publish(evs[0])
+	last := e.append("group:1", "x.next")
+	var got []int64
+	c.until("the next event", func(m msg) bool {
+		if m.Type == "event" {
+			got = append(got, m.ID)
+		}
+		return m.ID == last.ID
+	})
+	if want := []int64{evs[1].ID, evs[0].ID, last.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("delivered %v, want %v (the late one once, no repeats)", got, want)
+	}
+}

@@ -14,6 +14,7 @@ const (
 	MsgUnsubscribe = "unsubscribe" // {topic}
 	MsgPresence    = "presence"    // {topic, itemId?}: which item I am on ("" for none)
 	MsgTyping      = "typing"      // {topic, itemId}: I am typing in an item
+	MsgEdit        = "edit"        // {topic, itemId, field, base, op, client, seq}: a change of a document the topic names (see Config.Edit)
 )
 
 // The server-to-client message types (besides presence and typing).
@@ -23,6 +24,8 @@ const (
 	MsgEvent        = "event"        // {topic, id, event, actor, time, data}: a domain event
 	MsgRefetch      = "refetch"      // {topic}: what was missed is too old to replay: reload over HTTP
 	MsgError        = "error"        // {code, message, topic?}
+	MsgAck          = "ack"          // {topic, itemId, field, client, seq, version}: an edit was applied (or had been, when sent again)
+	MsgRefused      = "refused"      // {topic, itemId, field, client, seq, code, message}: an edit was not applied, and why
 )
 
 // Messages splits a frame from the server into its messages. The server
@@ -45,6 +48,13 @@ type Inbound struct {
 	Topic  string `json:"topic,omitempty"`
 	After  *int64 `json:"after,omitempty"`
 	ItemID string `json:"itemId,omitempty"`
+
+	// An edit's, passed on to Config.Edit as they are.
+	Field  string          `json:"field,omitempty"`
+	Base   int64           `json:"base,omitempty"`
+	Op     json.RawMessage `json:"op,omitempty"`
+	Client string          `json:"client,omitempty"`
+	Seq    int64           `json:"seq,omitempty"`
 }
 
 // DecodeInbound parses and validates one client message. Errors are
@@ -60,11 +70,11 @@ func DecodeInbound(data []byte) (Inbound, error) {
 		return Inbound{}, errors.New("The message has extra data after the JSON.")
 	}
 	switch in.Type {
-	case MsgSubscribe, MsgUnsubscribe, MsgPresence, MsgTyping:
+	case MsgSubscribe, MsgUnsubscribe, MsgPresence, MsgTyping, MsgEdit:
 	case "":
 		return Inbound{}, errors.New("The message has no type.")
 	default:
-		return Inbound{}, errors.New("Unknown message type: expected subscribe, unsubscribe, presence or typing.")
+		return Inbound{}, errors.New("Unknown message type: expected subscribe, unsubscribe, presence, typing or edit.")
 	}
 	if in.Topic == "" || len(in.Topic) > MaxTopicLen || !strings.Contains(in.Topic, ":") || strings.ContainsAny(in.Topic, " \t\r\n*>") {
 		return Inbound{}, errors.New("The topic is missing or not valid (expected kind:id, e.g. group:123).")
@@ -77,6 +87,12 @@ func DecodeInbound(data []byte) (Inbound, error) {
 	}
 	if in.Type == MsgTyping && in.ItemID == "" {
 		return Inbound{}, errors.New("typing needs an itemId.")
+	}
+	if in.Type == MsgEdit && (in.ItemID == "" || in.Field == "" || len(in.Op) == 0) {
+		return Inbound{}, errors.New("edit needs an itemId, a field and an op.")
+	}
+	if in.Type != MsgEdit && (in.Field != "" || in.Base != 0 || len(in.Op) > 0 || in.Client != "" || in.Seq != 0) {
+		return Inbound{}, errors.New("field, base, op, client and seq belong to an edit.")
 	}
 	return in, nil
 }
@@ -97,6 +113,20 @@ type outSimple struct {
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 	Reason  string `json:"reason,omitempty"`
+}
+
+// outEdit answers an edit: type MsgAck with Version, or MsgRefused with
+// Code and Message.
+type outEdit struct {
+	Type    string `json:"type"`
+	Topic   string `json:"topic"`
+	ItemID  string `json:"itemId"`
+	Field   string `json:"field"`
+	Client  string `json:"client,omitempty"`
+	Seq     int64  `json:"seq"`
+	Version int64  `json:"version,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 type outSubscribed struct {

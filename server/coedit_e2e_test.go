@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"chorus/ot"
+	"chorus/pledge"
 )
 
 // view is what one client shows of an item: the newest text and version it
@@ -24,6 +27,28 @@ func (v *view) update(text string, version int64) {
 	defer v.mu.Unlock()
 	if version > v.version {
 		v.text, v.version = text, version
+	}
+}
+
+// apply applies the operations of a live event that are newer than the
+// view (an edit's answer may have brought the view past some of them).
+func (v *view) apply(t *testing.T, ops []pledge.EditedOp) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, o := range ops {
+		if o.Version <= v.version {
+			continue
+		}
+		if o.Version != v.version+1 {
+			t.Errorf("live feed: version %d after %d", o.Version, v.version)
+			return
+		}
+		text, err := ot.Apply(v.text, o.Op)
+		if err != nil {
+			t.Errorf("live feed: version %d does not apply: %v", o.Version, err)
+			return
+		}
+		v.text, v.version = text, o.Version
 	}
 }
 
@@ -78,12 +103,11 @@ func TestTwentyClientsConverge(t *testing.T) {
 					continue
 				}
 				var d struct {
-					ItemID  string `json:"itemId"`
-					Text    string `json:"text"`
-					Version int64  `json:"version"`
+					ItemID string            `json:"itemId"`
+					Ops    []pledge.EditedOp `json:"ops"`
 				}
 				if json.Unmarshal(m.Data, &d) == nil && d.ItemID == itemID {
-					v.update(d.Text, d.Version)
+					v.apply(t, d.Ops)
 				}
 			}
 		}(views[i])

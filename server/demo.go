@@ -69,6 +69,8 @@ func seedDemo(ctx context.Context, p *httpapi.People, now time.Time, out io.Writ
 	birth := func(years, months int) string { return now.AddDate(-years, -months, 0).Format("2006-01-02") }
 	people := []demoPerson{
 		{"Mo Moderator", "moderator@demo.chorus", "moderator", "", "", "en", "sees everything in the panel"},
+		// Live sessions need two moderators connected (the panel's default): the demo has two.
+		{"Max Moderator", "moderator2@demo.chorus", "moderator", "", "", "de", "the second moderator a live session needs"},
 		{"Léa Dubois", "lea@demo.chorus", "youth", birth(13, 3), "FR", "fr", "13, France (consent age 15): waiting for her guardian"},
 		{"Jonas Weber", "jonas@demo.chorus", "youth", birth(15, 4), "DE", "de", "15, Germany (consent age 16): guardian said yes to taking part"},
 		{"Giulia Rossi", "giulia@demo.chorus", "ambassador", birth(17, 1), "IT", "en", "17, Italy (consent age 14): agreed herself"},

@@ -11,6 +11,7 @@ import (
 
 	"chorus/config"
 	"chorus/consent"
+	"chorus/identity"
 )
 
 // The demo promises three young people in three consent states; a newcomer
@@ -75,13 +76,28 @@ func TestDemoSeedsWhatItPrints(t *testing.T) {
 		t.Fatalf("the demo group should have a pledge to work on: got %d, %v", len(pledges), err)
 	}
 
+	// A live session opens with two moderators connected: the demo panel has two.
+	members, err := p.Identity.PanelMembers(ctx, ms[0].PanelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moderators := 0
+	for _, m := range members {
+		if m.Membership.Role == identity.Moderator {
+			moderators++
+		}
+	}
+	if moderators < 2 {
+		t.Errorf("the demo panel has %d moderators, want 2 so that a live session can open", moderators)
+	}
+
 	// A second start on the same data seeds nothing more.
 	out.Reset()
 	if err := seedDemo(ctx, p, time.Now(), &out); err != nil || !strings.Contains(out.String(), "already set up") {
 		t.Fatalf("second seed: got %q, %v; want a reminder and no new data", out.String(), err)
 	}
-	if n, _ := p.Identity.Docs.Count(ctx, "accounts", nil); n != 6 {
-		t.Errorf("accounts after a second seed: got %d, want 6", n)
+	if n, _ := p.Identity.Docs.Count(ctx, "accounts", nil); n != 7 {
+		t.Errorf("accounts after a second seed: got %d, want 7", n)
 	}
 }
 

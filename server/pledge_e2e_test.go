@@ -103,7 +103,7 @@ func TestPledgeJourney(t *testing.T) {
 	amb.do("POST", items+"/edits", map[string]any{"field": "text", "baseVersion": 1, "text": "Apps should explain rules clearly."}, 200)
 	merged := youth.do("POST", items+"/edits", map[string]any{"field": "text", "baseVersion": 1, "text": "All apps should explain rules."}, 200)
 	live.until("the youth's edit, live", func(m wsMsg) bool {
-		return m.Type == "event" && m.Topic == topic && m.Event == "pledge.item_edited" && strings.Contains(string(m.Data), "All apps")
+		return m.Type == "event" && m.Topic == topic && m.Event == "pledge.item_edited" && strings.Contains(string(m.Data), `"version":3`)
 	})
 	if got := str(merged, "item", "text"); got != "All apps should explain rules clearly." {
 		t.Fatalf("merged text: got %q, want both edits", got)

@@ -96,6 +96,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
+	media, err := buildMedia(ctx, cfg, s, log)
+	if err != nil {
+		return err
+	}
 	var rt *httpapi.Realtime
 	if r.web {
 		if rt, err = buildRealtime(ctx, s.docs, broker, people, log); err != nil {
@@ -113,6 +117,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Realtime: rt,
 
 		MetricsToken: cfg.MetricsToken,
+		Videos:   media.api,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -129,7 +134,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	workerDone := make(chan struct{})
 	workerCtx, stopWorker := context.WithCancel(context.Background())
+	mediaDone := closedChan()
 	if r.worker {
+		mediaDone = runMediaWorker(workerCtx, media, s, log)
 		go func() {
 			defer close(workerDone)
 			runWorker(workerCtx, log, s.docs, people)
@@ -152,6 +159,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	<-workerDone
+	<-mediaDone
 	log.Info("stopped")
 	return err
 }
@@ -247,8 +255,8 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// expiryPurger is implemented by stores that do not drop expired documents
-// by themselves (MongoDB has TTL indexes; SQLite needs a sweep).
+// expiryPurger is implemented by stores that may not drop expired documents
+// by themselves (SQLite, and MongoDB-protocol servers without TTL indexes).
 type expiryPurger interface {
 	PurgeExpired(ctx context.Context) (int64, error)
 }
@@ -301,7 +309,8 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	}
 	topics := httpapi.NewTopicPolicy(people)
 	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log,
-		OnPresence: superviseLiveSessions(people, log)})
+		OnPresence: superviseLiveSessions(people, log),
+		Edit:       topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
 	if err != nil {
 		return nil, err
 	}

@@ -111,14 +111,19 @@ func StartMinIO(dataDir string) (MinIOServer, func(), error) {
 
 // minioBinary returns the path of the MinIO binary, and an error (with the
 // path it looked at) if there is no executable there.
-func minioBinary() (string, error) {
-	bin := os.Getenv("CHORUS_MINIO_BIN")
+func minioBinary() (string, error) { return cachedBinary("CHORUS_MINIO_BIN", "minio") }
+
+// cachedBinary returns $envVar, or else ~/.cache/chorus/bin/name (where
+// `make test` builds the services), and an error (with the path it looked
+// at) if there is no executable there.
+func cachedBinary(envVar, name string) (string, error) {
+	bin := os.Getenv(envVar)
 	if bin == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "~/.cache/chorus/bin/minio", err
+			return "~/.cache/chorus/bin/" + name, err
 		}
-		bin = filepath.Join(home, ".cache", "chorus", "bin", "minio")
+		bin = filepath.Join(home, ".cache", "chorus", "bin", name)
 	}
 	fi, err := os.Stat(bin)
 	if err != nil {

@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vitest/config';
 
 // The Go server embeds web/dist, which must never be empty: Vite empties it
@@ -14,10 +16,34 @@ function keepDist(): Plugin {
   };
 }
 
+// Every text file of the bundle also as .br (brotli at its best) and .gz, so
+// the server sends them compressed without compressing anything itself
+// (server/httpapi/webassets.go picks the variant the browser accepts).
+function precompress(): Plugin {
+  const compressible = /\.(js|css|html|svg|json|txt)$/;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+  return {
+    name: 'chorus-precompress',
+    apply: 'build',
+    closeBundle() {
+      const dist = fileURLToPath(new URL('./dist', import.meta.url));
+      for (const path of walk(dist).filter((p) => compressible.test(p))) {
+        const data = readFileSync(path);
+        writeFileSync(`${path}.br`, brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+        writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
+      }
+    },
+  };
+}
+
 // The server sends a strict Content-Security-Policy (script-src 'self';
 // style-src 'self'), so the build must contain no inline script or style.
 export default defineConfig({
-  plugins: [keepDist()],
+  plugins: [keepDist(), precompress()],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',

@@ -230,6 +230,16 @@ func (p Pledge) Topic() string { return "pledge:" + p.ID }
 // NewPledge starts a pledge in the group (as the first youth) with one item
 // whose text is about textLen characters.
 func (f *Fixture) NewPledge(ctx context.Context, textLen int) (Pledge, error) {
+	var sb strings.Builder
+	for sb.Len() < textLen {
+		sb.WriteString("Apps should explain their rules in words young people understand. ")
+	}
+	return f.NewPledgeText(ctx, sb.String()[:textLen])
+}
+
+// NewPledgeText starts a pledge in the group (as the first youth) with one
+// item of text.
+func (f *Fixture) NewPledgeText(ctx context.Context, text string) (Pledge, error) {
 	a := &api{base: f.srv.Base, hc: newHTTPClient(1), token: f.Youth[0].Token}
 	var p struct {
 		Pledge struct {
@@ -239,12 +249,8 @@ func (f *Fixture) NewPledge(ctx context.Context, textLen int) (Pledge, error) {
 	if err := a.call(ctx, "POST", "/api/groups/"+f.Group+"/pledges", map[string]any{"title": "Youth Pledge", "language": "en"}, &p, 201); err != nil {
 		return Pledge{}, err
 	}
-	var sb strings.Builder
-	for sb.Len() < textLen {
-		sb.WriteString("Apps should explain their rules in words young people understand. ")
-	}
 	var it itemReply
-	if err := a.call(ctx, "POST", "/api/pledges/"+p.Pledge.ID+"/items", map[string]any{"heading": "Plain words", "text": sb.String()[:textLen],
+	if err := a.call(ctx, "POST", "/api/pledges/"+p.Pledge.ID+"/items", map[string]any{"heading": "Plain words", "text": text,
 		"summary": "Say it simply"}, &it, 201); err != nil {
 		return Pledge{}, err
 	}
@@ -257,6 +263,26 @@ type itemReply struct {
 		Text    string `json:"text"`
 		Version int64  `json:"version"`
 	} `json:"item"`
+}
+
+// item reads the pledge's item as stored now.
+func (a *api) item(ctx context.Context, p Pledge) (string, int64, error) {
+	var d struct {
+		Items []struct {
+			ID      string `json:"id"`
+			Text    string `json:"text"`
+			Version int64  `json:"version"`
+		} `json:"items"`
+	}
+	if err := a.call(ctx, "GET", "/api/pledges/"+p.ID, nil, &d, 200); err != nil {
+		return "", 0, err
+	}
+	for _, it := range d.Items {
+		if it.ID == p.Item {
+			return it.Text, it.Version, nil
+		}
+	}
+	return "", 0, fmt.Errorf("item %s is gone", p.Item)
 }
 
 // edit sends one edit of the item's text made on version base.

@@ -1,16 +1,22 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
+	"chorus/ot"
 	protocol "chorus/realtime"
 )
 
@@ -23,33 +29,54 @@ type CoeditConfig struct {
 }
 
 // CoeditResult is what one co-editing run measured. Latency is per edit:
-// from the author sending it to the last other author receiving its event.
+// from the author sending it to the last other author receiving its op.
 type CoeditResult struct {
 	Authors    int
-	Edits      int // edits sent after the warm-up
-	Complete   int // edits every other author received
-	Failed     int // edits the API refused or that timed out
+	Asked      int // edits the authors made (several made while one is in flight go as one op)
+	Accepted   int // of which the server acknowledged
+	Edits      int // ops sent after the warm-up
+	Complete   int // ops every other author received
+	Failed     int // ops the server refused
 	FailWhy    string
-	Incomplete int // edits some other author never received
+	Incomplete int // ops some other author never received
 	Dropped    int // sockets the server closed
 	DropsEarly int // of which while everyone was joining, before the edits began
 	DropWhy    string
 	Latency    Latency
-	RTT        time.Duration // p50 of the edit's HTTP round trip
-	Rate       float64       // edits per second, all authors
+	RTT        time.Duration // p50 of the op's round trip (sent to ack)
+	Rate       float64       // edits per second accepted, all authors
+	AskedRate  float64       // edits per second made
+	Markers    Markers
+	LoadCPU    float64 // cores the load generator (this process) used while the authors edited
 }
+
+// Markers is what became of the markers the authors inserted, in the text
+// the server holds at the end.
+type Markers struct {
+	Kept      int  // inserted and never deleted
+	Intact    int  // of those, present exactly once
+	Back      int  // deleted, yet present
+	Scrambled int  // characters outside any marker
+	Converged bool // every author holds the server's text
+}
+
+// Intact100 says whether every kept marker is there exactly once, and nothing else.
+func (m Markers) Intact100() bool { return m.Kept == m.Intact && m.Back == 0 && m.Scrambled == 0 }
+
+// markerRE matches a marker "[<author>.<seq>]" (base 36).
+var markerRE = regexp.MustCompile(`\[[0-9a-z]+\.[0-9a-z]+\]`)
 
 type author struct {
 	i    int
 	conn *websocket.Conn
-	api  *api
+	c    *ot.Client
 
 	mu      sync.Mutex
-	version int64
-	text    string
-	raw     []byte // the newest event not yet decoded into text
+	sentAt  map[int64]int64 // seq -> ns since epoch, for ops in flight
+	edits   map[int64]int   // seq -> edits the op carries
+	pending int             // edits made since the last op went
+	recv    []int64         // recv[version]: ns since the run's epoch when its op arrived
 
-	recv      []int64 // recv[version]: ns since the run's epoch when the event arrived
 	dropped   error
 	droppedAt int64 // ns since epoch
 }
@@ -58,15 +85,26 @@ type sentEdit struct {
 	author  int
 	version int64
 	at      int64 // ns since epoch
+	rtt     int64
 }
 
 // RunCoedit has cfg.Authors authors, each with a socket subscribed to one
-// pledge, edit the same item over the HTTP API every cfg.Interval.
+// pledge, edit the same item every cfg.Interval with ops over the socket
+// (one in flight each, as the browser does): insert a unique marker, or,
+// while the text is longer than cfg.TextLen, delete one or two markers.
 func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig) (CoeditResult, error) {
 	res := CoeditResult{Authors: cfg.Authors}
-	pl, err := fix.NewPledge(ctx, cfg.TextLen)
+	var initial strings.Builder
+	for k := 0; initial.Len() < cfg.TextLen; k++ {
+		fmt.Fprintf(&initial, "[init.%s]", strconv.FormatInt(int64(k), 36))
+	}
+	pl, err := fix.NewPledgeText(ctx, initial.String())
 	if err != nil {
 		return res, err
+	}
+	inserted, deleted := map[string]bool{}, map[string]bool{}
+	for _, m := range markerRE.FindAllString(pl.Text, -1) {
+		inserted[m] = true
 	}
 	var tokens []string
 	for _, y := range fix.Youth {
@@ -76,16 +114,50 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	if err != nil {
 		return res, err
 	}
-	hc := newHTTPClient(cfg.Authors)
 	expect := int(float64(cfg.Authors)*cfg.Duration.Seconds()/cfg.Interval.Seconds()*1.3) + 64
 	authors := make([]*author, cfg.Authors)
 	epoch := time.Now()
-	var last atomic.Int64
-	var closing atomic.Bool
-	var readers sync.WaitGroup
+	var (
+		last     atomic.Int64
+		closing  atomic.Bool
+		readers  sync.WaitGroup
+		sentMu   sync.Mutex
+		sent     []sentEdit
+		accepted atomic.Int64
+		failed   atomic.Int64
+		failWhy  atomic.Value
+		badFeed  atomic.Value
+	)
+	// send sends the next op of a (its lock held).
+	send := func(a *author) {
+		if a.c.Awaiting() {
+			return
+		}
+		op, base, seq, ok := a.c.Next()
+		if !ok {
+			return
+		}
+		a.sentAt[seq], a.edits[seq], a.pending = int64(time.Since(epoch)), a.pending, 0
+		msg, _ := json.Marshal(map[string]any{"type": "edit", "topic": pl.Topic(), "itemId": pl.Item, "field": "text", "base": base, "op": op, "client": a.c.ID, "seq": seq})
+		_ = a.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+		_ = a.conn.WriteMessage(websocket.TextMessage, msg)
+	}
+	// done records that a's op seq made version (its lock held).
+	done := func(a *author, seq, version int64) {
+		at, ok := a.sentAt[seq]
+		if !ok {
+			return
+		}
+		delete(a.sentAt, seq)
+		accepted.Add(int64(a.edits[seq]))
+		delete(a.edits, seq)
+		sentMu.Lock()
+		sent = append(sent, sentEdit{author: a.i, version: version, at: at, rtt: int64(time.Since(epoch)) - at})
+		sentMu.Unlock()
+	}
 	for i, c := range conns {
-		a := &author{i: i, conn: c, api: &api{base: srv.Base, hc: hc, token: tokens[i%len(tokens)]},
-			version: pl.Version, text: pl.Text, recv: make([]int64, expect)}
+		a := &author{i: i, conn: c, c: ot.NewClient(strconv.FormatInt(int64(i), 36), pl.Text, pl.Version),
+			sentAt: map[int64]int64{}, edits: map[int64]int{}, recv: make([]int64, expect)}
 		authors[i] = a
 		readers.Add(1)
 		go func() {
@@ -101,19 +173,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 				now := int64(time.Since(epoch))
 				last.Store(now)
 				for _, msg := range protocol.Messages(frame) {
-					v := editedVersion(msg)
-					if v < 0 {
-						continue
-					}
-					if int(v) >= len(a.recv) {
-						a.recv = append(a.recv, make([]int64, int(v)-len(a.recv)+1024)...)
-					}
-					a.recv[v] = now
-					a.mu.Lock()
-					if v > a.version {
-						a.version, a.raw = v, msg
-					}
-					a.mu.Unlock()
+					a.receive(msg, now, done, send, &failed, &failWhy, &badFeed)
 				}
 			}
 		}()
@@ -140,12 +200,10 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	waitQuiet(ctx, &last, epoch, 500*time.Millisecond, 60*time.Second)
 
 	var (
-		sentMu  sync.Mutex
-		sent    []sentEdit
-		rtts    []time.Duration
-		failed  atomic.Int64
-		failWhy atomic.Value
+		asked  atomic.Int64
+		markMu sync.Mutex
 	)
+	cpu0 := cpuTime(os.Getpid())
 	start := time.Now()
 	began := int64(start.Sub(epoch))
 	warm := int64(start.Sub(epoch) + cfg.Duration/10)
@@ -157,43 +215,20 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 			defer editors.Done()
 			r := rand.New(rand.NewPCG(uint64(a.i), 7))
 			next := start.Add(time.Duration(r.Int64N(int64(cfg.Interval))))
-			for {
+			for n := 0; ; n++ {
 				if d := time.Until(next); d > 0 {
 					time.Sleep(d)
 				}
 				if time.Now().After(end) || ctx.Err() != nil {
 					return
 				}
+				next = time.Now().Add(time.Duration(float64(cfg.Interval) * (0.8 + 0.4*r.Float64())))
 				a.mu.Lock()
-				if a.raw != nil {
-					var ev struct {
-						Data struct {
-							Text string `json:"text"`
-						} `json:"data"`
-					}
-					if json.Unmarshal(a.raw, &ev) == nil {
-						a.text = ev.Data.Text
-					}
-					a.raw = nil
-				}
-				base, text := a.version, typeText(r, a.text, cfg.TextLen)
-				a.mu.Unlock()
-				t0 := time.Now()
-				it, err := a.api.edit(ctx, pl, base, text)
-				rtt := time.Since(t0)
-				next = t0.Add(time.Duration(float64(cfg.Interval) * (0.8 + 0.4*r.Float64())))
-				if err != nil {
-					failed.Add(1)
-					failWhy.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				sentMu.Lock()
-				sent = append(sent, sentEdit{author: a.i, version: it.Item.Version, at: int64(t0.Sub(epoch))})
-				rtts = append(rtts, rtt)
-				sentMu.Unlock()
-				a.mu.Lock()
-				if it.Item.Version > a.version {
-					a.version, a.text, a.raw = it.Item.Version, it.Item.Text, nil
+				op := markerEdit(r, a.c.Text(), cfg.TextLen, a.c.ID, n, &markMu, inserted, deleted)
+				if err := a.c.Edit(op); err == nil {
+					a.pending++
+					asked.Add(1)
+					send(a)
 				}
 				a.mu.Unlock()
 			}
@@ -201,24 +236,39 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	}
 	editors.Wait()
 	took := time.Since(start)
+	cpu := cpuTime(os.Getpid()) - cpu0
+	// Edits still buffered go once their op in flight is answered.
 	waitQuiet(ctx, &last, epoch, time.Second, 15*time.Second)
+	text, _, err := (&api{base: srv.Base, hc: newHTTPClient(1), token: tokens[0]}).item(ctx, pl)
+	if err != nil {
+		return res, err
+	}
 	closeAll()
+	res.Markers = markersIn(text, inserted, deleted)
+	res.Markers.Converged = true
+	for _, a := range authors {
+		if a.c.Text() != text || a.c.Pending() {
+			res.Markers.Converged = false
+		}
+	}
+	if why, ok := badFeed.Load().(string); ok {
+		return res, fmt.Errorf("an author's feed broke: %s", why)
+	}
 
-	// An author has an edit once it has any version from the edit's on:
-	// edits merged together arrive as one event carrying the newest version.
 	for _, a := range authors {
 		a.recv = firstFrom(a.recv)
 	}
-	var lat []time.Duration
+	var lat, rtts []time.Duration
 	for _, e := range sent {
 		if e.at < warm {
 			continue
 		}
 		res.Edits++
+		rtts = append(rtts, time.Duration(e.rtt))
 		worst, ok := int64(0), true
 		for _, a := range authors {
-			if a.i == e.author {
-				continue
+			if a.i == e.author || (a.dropped != nil && a.droppedAt < e.at+int64(5*time.Second)) {
+				continue // a socket the server closed is counted apart (Dropped)
 			}
 			if int(e.version) >= len(a.recv) || a.recv[e.version] == 0 {
 				ok = false
@@ -248,13 +298,160 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	if why, ok := failWhy.Load().(string); ok {
 		res.FailWhy = why
 	}
+	res.Asked, res.Accepted = int(asked.Load()), int(accepted.Load())
 	res.Latency = summarise(lat, res.Incomplete)
 	res.RTT = summarise(rtts, 0).P50
-	res.Rate = float64(len(sent)) / took.Seconds()
+	res.Rate = float64(res.Accepted) / took.Seconds()
+	res.AskedRate = float64(res.Asked) / took.Seconds()
+	res.LoadCPU = cpu.Seconds() / took.Seconds()
 	if res.Edits == 0 {
-		return res, fmt.Errorf("no edits were measured (%d refused)", res.Failed)
+		return res, fmt.Errorf("no edits were measured (%d refused: %s)", res.Failed, res.FailWhy)
 	}
 	return res, nil
+}
+
+// receive handles one server message for a.
+func (a *author) receive(msg []byte, now int64, done func(*author, int64, int64), send func(*author), failed *atomic.Int64, failWhy, badFeed *atomic.Value) {
+	switch {
+	case bytes.Contains(msg, editedKey):
+		ops, ok := decoded.get(msg)
+		if !ok {
+			return
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		for _, o := range ops {
+			if int(o.V) >= len(a.recv) {
+				a.recv = append(a.recv, make([]int64, int(o.V)-len(a.recv)+1024)...)
+			}
+			a.recv[o.V] = now
+			if o.Client == a.c.ID {
+				done(a, o.Seq, o.V)
+			}
+			if err := a.c.Applied(o.V, o.Op, o.Client, o.Seq); err != nil {
+				badFeed.CompareAndSwap(nil, err.Error())
+			}
+		}
+		send(a)
+	case bytes.Contains(msg, ackKey):
+		var m struct {
+			Seq     int64 `json:"seq"`
+			Version int64 `json:"version"`
+		}
+		if json.Unmarshal(msg, &m) != nil {
+			return
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		done(a, m.Seq, m.Version)
+		a.c.Ack(m.Seq, m.Version)
+		send(a)
+	case bytes.Contains(msg, refusedKey):
+		failed.Add(1)
+		failWhy.CompareAndSwap(nil, string(msg))
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.c.Drop() // as the browser does: what was refused is gone
+		send(a)
+	}
+}
+
+// editedOp is one op of a pledge.item_edited event.
+type editedOp struct {
+	V      int64  `json:"v"`
+	Op     ot.Op  `json:"op"`
+	Client string `json:"client"`
+	Seq    int64  `json:"seq"`
+}
+
+// opCache decodes each event once for all the authors: they all receive
+// the same bytes, and decoding them 400 times over would make the load
+// generator, not the server, what is measured. Each author still applies
+// every op to its own text.
+type opCache struct {
+	mu  sync.Mutex
+	ops map[int64][]editedOp
+}
+
+var decoded = &opCache{ops: map[int64][]editedOp{}}
+
+var eventIDKey = []byte(`"id":`)
+
+func (c *opCache) get(msg []byte) ([]editedOp, bool) {
+	id := intAfter(msg, eventIDKey, ',')
+	c.mu.Lock()
+	ops, ok := c.ops[id]
+	c.mu.Unlock()
+	if ok && id >= 0 {
+		return ops, true
+	}
+	var ev struct {
+		Data struct {
+			Ops []editedOp `json:"ops"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(msg, &ev) != nil {
+		return nil, false
+	}
+	if id >= 0 {
+		c.mu.Lock()
+		c.ops[id] = ev.Data.Ops
+		c.mu.Unlock()
+	}
+	return ev.Data.Ops, true
+}
+
+var (
+	ackKey     = []byte(`"type":"ack"`)
+	refusedKey = []byte(`"type":"refused"`)
+)
+
+// markerEdit is an author's next change of text: a unique marker inserted
+// at a marker boundary or, while the text is longer than maxLen, one or
+// two markers deleted. It notes what it inserts and deletes.
+func markerEdit(r *rand.Rand, text string, maxLen int, who string, n int, mu *sync.Mutex, inserted, deleted map[string]bool) ot.Op {
+	units := markerRE.FindAllStringIndex(text, -1)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(text) > maxLen && len(units) > 1 {
+		k := r.IntN(len(units) - 1)
+		to := min(len(units), k+1+r.IntN(2))
+		for _, u := range units[k:to] {
+			deleted[text[u[0]:u[1]]] = true
+		}
+		return ot.Delete(units[k][0], units[to-1][1]-units[k][0]) // markers are ASCII: bytes are code points
+	}
+	m := "[" + who + "." + strconv.FormatInt(int64(n), 36) + "]"
+	inserted[m] = true
+	at := len(text)
+	if k := r.IntN(len(units) + 1); k < len(units) {
+		at = units[k][0]
+	}
+	return ot.Insert(at, m)
+}
+
+// markersIn checks the markers of text against what was inserted and deleted.
+func markersIn(text string, inserted, deleted map[string]bool) Markers {
+	var m Markers
+	count := map[string]int{}
+	for _, s := range markerRE.FindAllString(text, -1) {
+		count[s]++
+	}
+	m.Scrambled = len(markerRE.ReplaceAllString(text, ""))
+	for s := range inserted {
+		switch {
+		case deleted[s]:
+			if count[s] > 0 {
+				m.Back++
+			}
+		default:
+			m.Kept++
+			if count[s] == 1 {
+				m.Intact++
+			}
+		}
+	}
+	return m
 }
 
 // firstFrom turns arrival times per version (0: never) into the first

@@ -408,8 +408,10 @@ func RunModeration(ctx context.Context, srv *Server, fix *Fixture, cfg Moderatio
 	return res, nil
 }
 
-// cpuTime is the CPU time (user and system) the process has used so far,
+// CPUTime is the CPU time (user and system) process pid has used so far,
 // or -1 when /proc cannot tell.
+func CPUTime(pid int) time.Duration { return cpuTime(pid) }
+
 func cpuTime(pid int) time.Duration {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {

@@ -77,8 +77,11 @@ func TestSmoke(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Complete == 0 || res.Incomplete != 0 || res.Failed != 0 || res.Dropped != 0 {
-			t.Fatalf("got %+v, want every edit received by every author", res)
+		if res.Complete == 0 || res.Incomplete != 0 || res.Failed != 0 || res.Dropped != 0 || res.Accepted != res.Asked {
+			t.Fatalf("got %+v, want every edit accepted and received by every author", res)
+		}
+		if !res.Markers.Intact100() || !res.Markers.Converged || res.Markers.Kept == 0 {
+			t.Fatalf("markers: got %+v, want every kept marker once and every author on the server's text", res.Markers)
 		}
 	})
 	t.Run("moderation queue", func(t *testing.T) {

@@ -83,7 +83,11 @@ const benchMetricsToken = "bench-metrics-token-0123456789"
 
 // StartServer runs `chorus serve` on a free loopback port with embedded
 // stores in dataDir, and waits until it answers.
-func StartServer(bin, dataDir string) (*Server, error) {
+func StartServer(bin, dataDir string) (*Server, error) { return StartServerWith(bin, dataDir) }
+
+// StartServerWith is StartServer with more environment variables
+// ("S3_ENDPOINT=...").
+func StartServerWith(bin, dataDir string, extraEnv ...string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -102,6 +106,7 @@ func StartServer(bin, dataDir string) (*Server, error) {
 		}
 		env = append(env, kv)
 	}
+	env = append(env, extraEnv...)
 	s := &Server{Base: "http://127.0.0.1:" + strconv.Itoa(port), Port: port, Mail: mail, errs: &lockedBuffer{}, ended: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve")
 	s.cmd.Env = env

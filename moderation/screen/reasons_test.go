@@ -45,7 +45,9 @@ func TestReason(t *testing.T) {
 		{"screen.reason.phone", "en", "It looks like a phone number."},
 		{"screen.reason.phone", "fr-CA", "On dirait un numéro de téléphone."},
 		{"screen.reason.phone", "de_AT", "Das sieht aus wie eine Telefonnummer."},
-		{"screen.reason.phone", "it", "It looks like a phone number."},
+		{"screen.reason.phone", "it", "Sembra un numero di telefono."},
+		{"screen.reason.phone", "es-ES", "Parece un número de teléfono."},
+		{"screen.reason.phone", "nl", "It looks like a phone number."},
 		{"screen.reason.phone", "", "It looks like a phone number."},
 		{"screen.reason.nope", "fr", "screen.reason.nope"},
 	}

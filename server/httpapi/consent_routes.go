@@ -78,13 +78,16 @@ func (a *API) getMyConsents(c *fiber.Ctx) error {
 		}
 	}
 	joint := cs.Ages.Joint(cl.Subject.Band, acc.Country)
+	// The texts follow the language the person reads Chorus in now, which
+	// may differ from their account's (that one is for e-mails).
+	lang := languageOf(c)
 	scopes := make([]scopeView, 0, len(consent.Scopes))
 	for _, sc := range consent.Scopes {
 		info, err := cs.Registry.Info(sc)
 		if err != nil {
 			return err
 		}
-		text, err := cs.Registry.Text(sc, consent.ForYouth, acc.Language)
+		text, err := cs.Registry.Text(sc, consent.ForYouth, lang)
 		if err != nil {
 			return err
 		}
@@ -92,7 +95,7 @@ func (a *API) getMyConsents(c *fiber.Ctx) error {
 		if st == "" {
 			st = consent.StateNotGranted
 		}
-		scopes = append(scopes, scopeView{Scope: sc, Name: pick(info.ShortName, acc.Language), YouthText: text,
+		scopes = append(scopes, scopeView{Scope: sc, Name: pick(info.ShortName, lang), YouthText: text,
 			ManagedBy: cs.Registry.WhoManages(sc, cl.Subject.Band, joint), State: st})
 	}
 	history, err := cs.History(ctx, acc.ID)
@@ -147,7 +150,8 @@ func (a *API) decideMyConsent(c *fiber.Ctx, act policy.Action, decide func(conte
 	if err := allowed(cl, act, policy.Resource{Kind: policy.KindConsent, OwnerID: cl.Account.ID}); err != nil {
 		return err
 	}
-	rec, err := decide(c.UserContext(), cl.Account.ID, sc, cl.Account.Language)
+	// The record names the language of the text the person read: the one they read Chorus in.
+	rec, err := decide(c.UserContext(), cl.Account.ID, sc, languageOf(c))
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,8 @@ type Deps struct {
 	// MetricsToken is the bearer token /metrics asks for (METRICS_TOKEN);
 	// empty: /metrics is not served, as if it did not exist.
 	MetricsToken string
+	// Videos serves group videos and their uploads; nil: unavailable (503).
+	Videos *Videos
 }
 
 // API holds the handlers' dependencies.
@@ -66,6 +68,7 @@ type API struct {
 	deps    Deps
 	people  *People
 	metrics *httpMetrics
+	assets  *compressedAssets
 }
 
 // route is one entry of the route table. The OpenAPI test walks the
@@ -91,12 +94,14 @@ func (a *API) routes() []route {
 	rs = append(rs, a.moderationRoutes()...)
 	rs = append(rs, a.liveSessionRoutes()...)
 	rs = append(rs, a.screenWordsRoutes()...)
+	rs = append(rs, a.videoRoutes()...)
+	rs = append(rs, a.accountRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 
 // New builds the Fiber app with every middleware and route.
 func New(d Deps) *fiber.App {
-	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics)}
+	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics), assets: newCompressedAssets(d.Web)}
 	app := fiber.New(fiber.Config{
 		AppName:               "chorus",
 		BodyLimit:             MaxBodyBytes,
@@ -113,8 +118,13 @@ func New(d Deps) *fiber.App {
 		// from the path, Locals and websocket handlers all keep such
 		// strings past the request, so they are copied once, here.
 		Immutable: true,
+		// Video uploads stream; limitBodies buffers every other body
+		// within BodyLimit (see tus.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
 	app.Use(requestid.New())
+	app.Use(a.limitBodies)
 	app.Use(a.observe)
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{
@@ -225,7 +235,7 @@ func (a *API) webApp(c *fiber.Ctx) error {
 			} else {
 				c.Set(fiber.HeaderCacheControl, "no-cache")
 			}
-			return filesystem.SendFile(c, http.FS(a.deps.Web), p)
+			return a.sendWebFile(c, p)
 		}
 		if path.Ext(p) != "" {
 			return fiber.ErrNotFound // a missing file, not a client-side route
@@ -235,7 +245,15 @@ func (a *API) webApp(c *fiber.Ctx) error {
 		return fault.Errorf(fault.Unavailable, "The web app has not been built yet. Start Chorus with `make run`, which builds it.")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return filesystem.SendFile(c, http.FS(a.deps.Web), "index.html")
+	return a.sendWebFile(c, "index.html")
+}
+
+// sendWebFile sends a file of the web app, compressed when the client takes it.
+func (a *API) sendWebFile(c *fiber.Ctx, name string) error {
+	if sent, err := a.assets.send(c, name); sent || err != nil {
+		return err
+	}
+	return filesystem.SendFile(c, http.FS(a.deps.Web), name)
 }
 
 // requestID returns the id the requestid middleware gave this request.

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -162,14 +164,16 @@ func TestErrorsAreProblems(t *testing.T) {
 		}
 		go app.Listener(ln)
 		t.Cleanup(func() { app.Shutdown() })
-		// The server answers as soon as it reads the declared length, so
-		// send only the headers and read the reply.
+		// The server answers once it has the declared length and the
+		// first few KiB (bodies stream, see tus.go), long before the
+		// whole body: send a little of it and read the reply.
 		conn, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Close()
 		fmt.Fprintf(conn, "POST /api/anything HTTP/1.1\r\nHost: chorus\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", httpapi.MaxBodyBytes+1)
+		conn.Write(make([]byte, 16<<10))
 		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			t.Fatal(err)
@@ -362,5 +366,96 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if !registered[k] {
 			t.Errorf("openapi.json documents %s, which the app does not serve", k)
 		}
+	}
+}
+
+func TestWebAppIsSentCompressed(t *testing.T) {
+	script := bytes.Repeat([]byte("console.log('a long script that compresses well');\n"), 200)
+	web := fstest.MapFS{
+		"index.html":           {Data: []byte("<!doctype html><title>Chorus</title>" + strings.Repeat(" ", 500))},
+		"assets/app-4f2a9c.js": {Data: script},
+		"assets/logo-1a2b.png": {Data: []byte("\x89PNG not compressed again")},
+	}
+	app := httpapi.New(httpapi.Deps{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(), Web: web})
+	for _, tc := range []struct {
+		accept, want string
+	}{
+		{"gzip, deflate, br, zstd", "br"},
+		{"gzip", "gzip"},
+		{"br;q=0, gzip", "gzip"},
+		{"", ""},
+		{"identity", ""},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/assets/app-4f2a9c.js", nil)
+		if tc.accept != "" {
+			req.Header.Set("Accept-Encoding", tc.accept)
+		}
+		resp, body := do(t, app, req)
+		if got := resp.Header.Get("Content-Encoding"); got != tc.want {
+			t.Errorf("Accept-Encoding %q: got Content-Encoding %q, want %q", tc.accept, got, tc.want)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+			t.Errorf("Accept-Encoding %q: hashed asset Cache-Control = %q, want immutable", tc.accept, got)
+		}
+		var plain []byte
+		switch tc.want {
+		case "br":
+			plain, _ = io.ReadAll(brotli.NewReader(bytes.NewReader(body)))
+		case "gzip":
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, _ = io.ReadAll(zr)
+		default:
+			plain = body
+		}
+		if !bytes.Equal(plain, script) {
+			t.Errorf("Accept-Encoding %q: the script does not come back whole (%d bytes, want %d)", tc.accept, len(plain), len(script))
+		}
+		if tc.want != "" {
+			if len(body) >= len(script)/4 {
+				t.Errorf("%s: %d bytes for a %d-byte script: not compressed", tc.want, len(body), len(script))
+			}
+			if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
+				t.Errorf("%s: Vary %q, Content-Type %q", tc.want, resp.Header.Get("Vary"), resp.Header.Get("Content-Type"))
+			}
+		}
+	}
+	// The page itself (and client-side routes) is compressed too; an image is not compressed again.
+	req := httptest.NewRequest(http.MethodGet, "/pledges/p1", nil)
+	req.Header.Set("Accept-Encoding", "br")
+	if resp, _ := do(t, app, req); resp.Header.Get("Content-Encoding") != "br" || resp.Header.Get("Cache-Control") != "no-cache" {
+		t.Errorf("a client-side route: Content-Encoding %q, Cache-Control %q; want br, no-cache", resp.Header.Get("Content-Encoding"), resp.Header.Get("Cache-Control"))
+	}
+	req = httptest.NewRequest(http.MethodGet, "/assets/logo-1a2b.png", nil)
+	req.Header.Set("Accept-Encoding", "br")
+	if resp, _ := do(t, app, req); resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("a PNG was sent with Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+}
+
+func TestWebAppSendsTheBuildsOwnCompressedFiles(t *testing.T) {
+	var br bytes.Buffer
+	w := brotli.NewWriter(&br)
+	_, _ = w.Write([]byte("console.log('built')"))
+	_ = w.Close()
+	web := fstest.MapFS{
+		"index.html":           {Data: []byte("<!doctype html>")},
+		"assets/app-4f2a9c.js": {Data: []byte("console.log('built')")},
+		// The build's best-compressed copies: sent as they are.
+		"assets/app-4f2a9c.js.br": {Data: br.Bytes()},
+		"assets/app-4f2a9c.js.gz": {Data: []byte("gzip from the build")},
+	}
+	app := httpapi.New(httpapi.Deps{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(), Web: web})
+	req := httptest.NewRequest(http.MethodGet, "/assets/app-4f2a9c.js", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	if resp, body := do(t, app, req); resp.Header.Get("Content-Encoding") != "gzip" || string(body) != "gzip from the build" {
+		t.Errorf("got %q with Content-Encoding %q, want the build's .gz file", body, resp.Header.Get("Content-Encoding"))
+	}
+	req = httptest.NewRequest(http.MethodGet, "/assets/app-4f2a9c.js", nil)
+	req.Header.Set("Accept-Encoding", "br")
+	if resp, body := do(t, app, req); !bytes.Equal(body, br.Bytes()) || resp.Header.Get("Content-Encoding") != "br" {
+		t.Errorf("got %d bytes with Content-Encoding %q, want the build's .br file", len(body), resp.Header.Get("Content-Encoding"))
 	}
 }

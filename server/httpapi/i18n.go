@@ -11,11 +11,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"chorus/fault"
+	"chorus/language"
 )
 
-// Languages the API answers in. English is the fallback and needs no
-// catalogue: the messages are written in English in the code.
-var apiLanguages = []string{"en", "fr", "de"}
+// Languages the API answers in: those Chorus speaks. English is the
+// fallback and needs no catalogue: the messages are written in English in
+// the code; every other language has messages/<code>.json.
+var apiLanguages = language.Codes
 
 // messages/<lang>.json maps an English message, as written in the code (a
 // fault.Errorf format, a constant passed as "%s", or a fixed text), to its
@@ -75,14 +77,7 @@ func matchLanguage(header string) string {
 	return best
 }
 
-func isAPILanguage(lang string) bool {
-	for _, l := range apiLanguages {
-		if l == lang {
-			return true
-		}
-	}
-	return false
-}
+func isAPILanguage(lang string) bool { return language.Valid(lang) }
 
 // translator looks an English text up in lang's catalogue; ok is false for
 // English and for texts the catalogue lacks (the English text is then shown).

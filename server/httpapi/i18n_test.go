@@ -22,6 +22,7 @@ import (
 
 	"chorus/consent"
 	"chorus/fault"
+	"chorus/language"
 	"chorus/policy"
 )
 
@@ -31,11 +32,29 @@ import (
 // errors that the domain layers prevent before a request reaches them, and
 // mail/smtp, whose errors are start-up configuration errors or are wrapped by
 // the domain with a message of its own.
-var messageDirs = []string{"auth", "consent", "identity", "policy", "mail", "moderation", "moderation/screen", "pledge", "readability", "realtime", "server", "server/httpapi", "moderation/livesession", "moderation/wordlist"}
+var messageDirs = []string{"auth", "consent", "identity", "policy", "mail", "moderation", "moderation/screen", "pledge", "readability", "realtime", "server", "server/httpapi", "moderation/livesession", "moderation/wordlist", "media/upload", "media/video", "media/vtt", "media/process"}
 
 const moduleRoot = "../.."
 
-var translated = []string{"fr", "de"}
+// translated are the languages with a catalogue: every language Chorus speaks but English.
+var translated = language.Codes[1:]
+
+func TestEveryCatalogueIsALanguageChorusSpeaks(t *testing.T) {
+	files, err := filepath.Glob("messages/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range files {
+		got = append(got, strings.TrimSuffix(filepath.Base(f), ".json"))
+	}
+	want := slices.Clone(translated)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("messages/ holds %v, want one file per language of language.Codes but English: %v", got, want)
+	}
+}
 
 // goPackage is one scanned package: its non-test files and the package-level
 // constants, functions and variables that messages are built from.
@@ -330,7 +349,9 @@ func TestProblemsSpeakTheReadersLanguage(t *testing.T) {
 	}{
 		{"/api/i18n/too-young", "fr-FR,fr;q=0.9", 400, "/problems/invalid", "fr", "Chorus est pour les jeunes de 12 à 25 ans. Tu pourras t’inscrire à 12 ans."},
 		{"/api/i18n/too-young", "de", 400, "/problems/invalid", "de", "Chorus ist für junge Menschen von 12 bis 25 Jahren. Du kannst mitmachen, wenn du 12 bist."},
-		{"/api/i18n/too-young", "es", 400, "/problems/invalid", "en", "Chorus is for young people aged 12 to 25. You can join when you are 12."},
+		{"/api/i18n/too-young", "nl", 400, "/problems/invalid", "en", "Chorus is for young people aged 12 to 25. You can join when you are 12."},
+		{"/api/i18n/too-young", "it-IT", 400, "/problems/invalid", "it", "Chorus è per i giovani dai 12 ai 25 anni. Potrai iscriverti quando avrai 12 anni."},
+		{"/api/i18n/signed-out", "es-ES,es;q=0.9", 401, "/problems/unauthorized", "es", "Primero inicia sesión."},
 		{"/api/i18n/too-young", "", 400, "/problems/invalid", "en", "Chorus is for young people aged 12 to 25. You can join when you are 12."},
 		{"/api/i18n/too-young", "en;q=0.5, de;q=0.8, fr;q=0.7", 400, "/problems/invalid", "de", "Chorus ist für junge Menschen von 12 bis 25 Jahren. Du kannst mitmachen, wenn du 12 bist."},
 		{"/api/i18n/too-young", "fr;q=0, de-AT;q=0.1", 400, "/problems/invalid", "de", "Chorus ist für junge Menschen von 12 bis 25 Jahren. Du kannst mitmachen, wenn du 12 bist."},
@@ -340,7 +361,7 @@ func TestProblemsSpeakTheReadersLanguage(t *testing.T) {
 		{"/api/i18n/guardian", "de", 400, "/problems/invalid", "de", "Dieser Link ist abgelaufen. Bitten Sie Ihr Kind, einen neuen zu senden."},
 		{"/api/nothing-here", "fr-FR,fr;q=0.9", 404, "/problems/not_found", "fr", "Il n’y a rien à cette adresse."},
 		{"/api/nothing-here", "de", 404, "/problems/not_found", "de", "Unter dieser Adresse gibt es nichts."},
-		{"/api/nothing-here", "es", 404, "/problems/not_found", "en", "There is nothing at this address."},
+		{"/api/nothing-here", "nl", 404, "/problems/not_found", "en", "There is nothing at this address."},
 	}
 	for _, c := range cases {
 		t.Run(c.path+" "+c.accept, func(t *testing.T) {

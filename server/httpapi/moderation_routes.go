@@ -99,6 +99,8 @@ var postingActions = map[policy.Action]bool{
 	policy.PledgeEdit:    true,
 	policy.PledgeComment: true,
 	policy.PledgeAmend:   true,
+	policy.VideoUpload:   true,
+	policy.VideoCaption:  true,
 }
 
 // notMuted refuses act in groupID's space when it is posting and a
@@ -486,6 +488,8 @@ func safeguardingMail(lang, panel, link string) mail.Message {
 		"en": {"Safeguarding report in %s", "Someone in the panel \"%s\" filed a safeguarding report: a young person may be at risk. Please look at it now:", "The report is at the top of the moderation queue."},
 		"fr": {"Signalement de protection dans %s", "Quelqu’un du panel « %s » a fait un signalement de protection : un ou une jeune est peut-être en danger. Merci de le consulter dès maintenant :", "Le signalement est en tête de la file de modération."},
 		"de": {"Kinderschutz-Meldung in %s", "Jemand im Panel „%s“ hat eine Kinderschutz-Meldung gemacht: Ein junger Mensch ist vielleicht in Gefahr. Bitte sehen Sie sie sich jetzt an:", "Die Meldung steht ganz oben in der Moderationsliste."},
+		"it": {"Segnalazione di tutela in %s", "Qualcuno nel panel «%s» ha fatto una segnalazione di tutela: un giovane potrebbe essere in pericolo. La guardi subito:", "La segnalazione è in cima alla coda di moderazione."},
+		"es": {"Aviso de protección en %s", "Alguien del panel «%s» ha hecho un aviso de protección: una persona joven puede estar en peligro. Mírelo ahora, por favor:", "El aviso está el primero en la cola de moderación."},
 	}
 	s, ok := t[lang]
 	if !ok {

@@ -283,7 +283,8 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"panel": p, "groups": groups, "members": views}
+	out := fiber.Map{"panel": p, "groups": groups, "members": views,
+		"can": fiber.Map{"editSettings": policy.Decide(cl.Subject, policy.PanelSettingsEdit, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID}).Allow}}
 	if policy.Decide(cl.Subject, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID}).Allow {
 		invs, err := a.people.Identity.Invitations(ctx, p.ID)
 		if err != nil {
@@ -483,7 +484,7 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator})})
+	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "panelLanguages": p.Languages, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator})})
 }
 
 // invitationView is an invitation as coordinators see it: never the hash of
@@ -520,6 +521,8 @@ func invitationMail(lang, panel, link string) mail.Message {
 		"en": {"You are invited to Chorus", "You are invited to join the panel \"%s\" on Chorus. Open this link within 14 days to create your account:", "Chorus is a safe space where young people and adults work together. Moderators are in every group."},
 		"fr": {"Tu es invité·e sur Chorus", "Tu es invité·e à rejoindre le panel « %s » sur Chorus. Ouvre ce lien dans les 14 jours pour créer ton compte :", "Chorus est un espace sûr où jeunes et adultes travaillent ensemble. Des modérateurs sont dans chaque groupe."},
 		"de": {"Du bist zu Chorus eingeladen", "Du bist eingeladen, beim Panel „%s“ auf Chorus mitzumachen. Öffne diesen Link innerhalb von 14 Tagen, um dein Konto anzulegen:", "Chorus ist ein sicherer Ort, an dem junge Menschen und Erwachsene zusammenarbeiten. In jeder Gruppe sind Moderatorinnen und Moderatoren."},
+		"it": {"Sei invitato su Chorus", "Sei invitato a entrare nel panel «%s» su Chorus. Apri questo link entro 14 giorni per creare il tuo account:", "Chorus è uno spazio sicuro dove giovani e adulti lavorano insieme. In ogni gruppo ci sono dei moderatori."},
+		"es": {"Te invitan a Chorus", "Te invitan a unirte al panel «%s» en Chorus. Abre este enlace en los próximos 14 días para crear tu cuenta:", "Chorus es un espacio seguro donde jóvenes y adultos trabajan juntos. En cada grupo hay moderadores."},
 	}
 	s, ok := t[lang]
 	if !ok {

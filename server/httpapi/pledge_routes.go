@@ -8,7 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"chorus/fault"
 	"chorus/identity"
+	"chorus/ot"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -78,22 +80,28 @@ func (a *API) pledgeFor(c *fiber.Ctx, act policy.Action) (caller, pledge.Pledge,
 	if err != nil {
 		return caller{}, pledge.Pledge{}, err
 	}
-	ctx := c.UserContext()
-	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
+	p, err := a.pledgeAllowed(c.UserContext(), cl, c.Params("id"), act)
+	return cl, p, err
+}
+
+// pledgeAllowed loads a pledge and asks the policy whether cl may do act
+// on it (and, for posting, whether a moderator muted them there).
+func (a *API) pledgeAllowed(ctx context.Context, cl caller, pledgeID string, act policy.Action) (pledge.Pledge, error) {
+	p, err := seen(a.people.Pledges.Pledge(ctx, pledgeID))
 	if err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
 	r, err := a.pledgeResource(ctx, p, act == policy.PledgeComment)
 	if err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
 	if err := allowed(cl, act, r); err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
 	if err := a.notMuted(ctx, cl, act, p.GroupID); err != nil {
-		return caller{}, pledge.Pledge{}, err
+		return pledge.Pledge{}, err
 	}
-	return cl, p, nil
+	return p, nil
 }
 
 // groupFor loads the group of the path and asks the policy about act on a
@@ -517,9 +525,12 @@ func (a *API) postPledgeItemEdit(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		Field       string `json:"field"`
-		BaseVersion int64  `json:"baseVersion"`
-		Text        string `json:"text"`
+		Field       string  `json:"field"`
+		BaseVersion int64   `json:"baseVersion"`
+		Text        *string `json:"text"`
+		Op          *ot.Op  `json:"op"`
+		Client      string  `json:"client"`
+		Seq         int64   `json:"seq"`
 	}
 	if err := decode(c, &in); err != nil {
 		return err
@@ -528,11 +539,22 @@ func (a *API) postPledgeItemEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	it, err := a.people.Pledges.EditItem(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"), f, in.BaseVersion, in.Text)
+	if (in.Text == nil) == (in.Op == nil) {
+		return fault.Errorf(fault.Invalid, "Send either the change (op) or the whole new text (text).")
+	}
+	if in.Text != nil {
+		it, err := a.people.Pledges.EditItem(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"), f, in.BaseVersion, *in.Text)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"item": it, "version": it.Version})
+	}
+	res, err := a.people.Pledges.ApplyEdit(c.UserContext(), cl.Account.ID, p.ID, c.Params("itemId"),
+		pledge.Edit{Field: f, Base: in.BaseVersion, Op: *in.Op, Client: in.Client, Seq: in.Seq})
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"item": it})
+	return c.JSON(fiber.Map{"item": res.Item, "version": res.Version, "op": ot.StripInvertible(res.Op)})
 }
 
 func (a *API) getPledgeItemHistory(c *fiber.Ctx) error {

@@ -398,6 +398,8 @@ func resetMail(lang, link string) mail.Message {
 		"en": {"Reset your Chorus password", "Someone asked to reset the password of your Chorus account. If it was you, open this link within one hour:", "If it was not you, ignore this mail. Your password stays the same."},
 		"fr": {"Réinitialiser ton mot de passe Chorus", "Quelqu'un a demandé à réinitialiser le mot de passe de ton compte Chorus. Si c'est toi, ouvre ce lien dans l'heure :", "Si ce n'est pas toi, ignore ce message. Ton mot de passe ne change pas."},
 		"de": {"Dein Chorus-Passwort zurücksetzen", "Jemand möchte das Passwort deines Chorus-Kontos zurücksetzen. Wenn du das warst, öffne diesen Link innerhalb einer Stunde:", "Wenn du es nicht warst, ignoriere diese Mail. Dein Passwort bleibt gleich."},
+		"it": {"Reimposta la tua password di Chorus", "Qualcuno ha chiesto di reimpostare la password del tuo account Chorus. Se sei stato tu, apri questo link entro un'ora:", "Se non sei stato tu, ignora questa e-mail. La tua password resta la stessa."},
+		"es": {"Restablece tu contraseña de Chorus", "Alguien pidió restablecer la contraseña de tu cuenta de Chorus. Si fuiste tú, abre este enlace en la próxima hora:", "Si no fuiste tú, ignora este correo. Tu contraseña sigue igual."},
 	}
 	s, ok := t[lang]
 	if !ok {

@@ -293,6 +293,10 @@ func (a *API) wsEndpoint() fiber.Handler {
 		// Most sockets sit idle between events: a shared pool lends a write
 		// buffer only while a message is being written.
 		WriteBufferPool: &sync.Pool{},
+		// The socket reads through the HTTP server's own buffered reader
+		// (4 KiB, kept for the connection's life), so a second buffer
+		// of its own needs to hold no more than a control frame.
+		ReadBufferSize: 128,
 	})
 	return func(c *fiber.Ctx) error {
 		if _, err := a.realtime(); err != nil {

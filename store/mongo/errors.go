@@ -26,6 +26,10 @@ var transientCodes = []int{
 	13436, // NotPrimaryOrSecondary
 }
 
+// namespaceNotFound is MongoDB's error code for a collection that does not
+// exist (NamespaceNotFound), which listIndexes answers for a new one.
+const namespaceNotFound = 26
+
 // translate gives a driver error its fault code. err already carries the
 // operation as context (it is kept for logs); the message is client-safe.
 func translate(err error) error {
@@ -34,7 +38,7 @@ func translate(err error) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return fault.Wrap(fault.NotFound, err, "record not found")
-	case mongo.IsDuplicateKeyError(err):
+	case isDuplicate(err):
 		return fault.Wrap(fault.Conflict, err, "a record with this id or unique value already exists")
 	case unavailable(err):
 		return fault.Wrap(fault.Unavailable, err, "the database is not reachable; try again later")
@@ -66,4 +70,15 @@ func unavailable(err error) bool {
 		}
 	}
 	return false
+}
+
+// duplicateKey marks an error the server did not report as a duplicate key
+// but that a second look showed to be one.
+type duplicateKey struct{ error }
+
+func (d duplicateKey) Unwrap() error { return d.error }
+
+// isDuplicate reports whether err is a refused duplicate id or unique value.
+func isDuplicate(err error) bool {
+	return mongo.IsDuplicateKeyError(err) || errors.As(err, new(duplicateKey))
 }

@@ -8,14 +8,22 @@
 // where d is the record's JSON object as BSON. Every declared field gets an
 // index on "d.<field>"; queries may use declared fields only, so every query
 // is backed by an index. The event log lives in the "events" collection, its
-// sequence in "counters"; these two names are reserved.
+// sequence in "counters"; these two names are reserved, and "_features" holds
+// what Open probes.
+//
+// A replica set offers everything the adapter uses. Open asks the server once
+// which of the optional features it has (see Features) and falls back where
+// a correct fallback exists, so the adapter also runs on MongoDB-protocol
+// servers such as FerretDB, on which every test run proves it.
 package mongo
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -32,6 +40,7 @@ const (
 	eventsCollection   = "events"
 	countersCollection = "counters"
 	eventsCounterID    = "events"
+	featuresCollection = "_features" // not a valid port name, so it never collides
 )
 
 // DefaultServerSelectionTimeout bounds how long an operation waits for a
@@ -55,9 +64,10 @@ type Options struct {
 
 // Store implements store.Documents on MongoDB. It is safe for concurrent use.
 type Store struct {
-	client *mongo.Client
-	db     *mongo.Database
-	now    func() time.Time
+	client   *mongo.Client
+	db       *mongo.Database
+	now      func() time.Time
+	features Features
 
 	mu sync.RWMutex
 	// fields holds the declared fields per declared collection. Queries are
@@ -65,6 +75,12 @@ type Store struct {
 	// index backs is rejected on every adapter alike. It is filled by
 	// Declare, which every process calls at start-up.
 	fields map[string]map[string]bool
+	// unique holds the unique fields per declared collection, for telling a
+	// refused update's cause where the server does not say (see Update).
+	unique map[string][]string
+	// lastEventID is the newest event id this process appended or saw taken,
+	// where event ids are claimed by inserting (see AppendEvent).
+	lastEventID atomic.Int64
 }
 
 var _ store.Documents = (*Store)(nil)
@@ -107,8 +123,13 @@ func OpenWith(ctx context.Context, uri, database string, o Options) (*Store, err
 		db:     client.Database(database),
 		now:    o.Now,
 		fields: map[string]map[string]bool{},
+		unique: map[string][]string{},
 	}
 	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if s.features, err = detectFeatures(ctx, s.db); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
@@ -125,32 +146,78 @@ func OpenWith(ctx context.Context, uri, database string, o Options) (*Store, err
 	return s, nil
 }
 
+// Features reports what Open found the server to offer.
+func (s *Store) Features() Features { return s.features }
+
 // Declare creates the collection's indexes if missing and records its
 // fields for query checks. Every declared field gets {"d.<field>": 1, _id: 1},
 // which backs equality, range, sort and the keyset tie-break on _id. A unique
 // field also gets a unique index on "d.<field>" that only covers documents
-// having the field, so documents without it are not constrained. A TTL index
-// on _exp lets MongoDB delete expired documents eventually.
+// having the field (partial, or sparse where partial indexes are missing), so
+// documents without it are not constrained. A TTL index on _exp lets MongoDB
+// delete expired documents eventually; without TTL indexes a plain index on
+// _exp serves PurgeExpired.
 //
 // Indexes are only ever added: a field that stops being unique keeps its
 // unique index until it is dropped by hand.
 func (s *Store) Declare(ctx context.Context, sc store.Schema) error {
-	models, fields, err := indexModels(sc)
+	models, fields, err := indexModels(sc, s.features)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.Collection(sc.Collection).Indexes().CreateMany(ctx, models); err != nil {
+	if err := createMissing(ctx, s.db.Collection(sc.Collection), models); err != nil {
 		return translate(fmt.Errorf("mongo: Declare(%s): %w", sc.Collection, err))
+	}
+	var unique []string
+	for _, ix := range sc.Indexes {
+		if ix.Unique && !slices.Contains(unique, ix.Field) {
+			unique = append(unique, ix.Field)
+		}
 	}
 	s.mu.Lock()
 	s.fields[sc.Collection] = fields
+	s.unique[sc.Collection] = unique
 	s.mu.Unlock()
+	return nil
+}
+
+// createMissing creates the indexes the collection lacks, by name, one per
+// command: every server then has only new indexes to build, and none sees a
+// mix of existing and new ones (which FerretDB v1 cannot take).
+func createMissing(ctx context.Context, coll *mongo.Collection, models []mongo.IndexModel) error {
+	var existing []struct {
+		Name string `bson:"name"`
+	}
+	cur, err := coll.Indexes().List(ctx)
+	var se mongo.ServerError
+	switch {
+	case errors.As(err, &se) && se.HasErrorCode(namespaceNotFound):
+		// MongoDB: the collection does not exist yet; it has no indexes.
+	case err != nil:
+		return err
+	default:
+		if err := cur.All(ctx, &existing); err != nil {
+			return err
+		}
+	}
+	names := make([]string, len(existing))
+	for i, e := range existing {
+		names[i] = e.Name
+	}
+	for _, m := range models {
+		if slices.Contains(names, *m.Options.Name) {
+			continue
+		}
+		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // indexModels validates a schema and returns the indexes it needs and its
 // declared fields.
-func indexModels(sc store.Schema) ([]mongo.IndexModel, map[string]bool, error) {
+func indexModels(sc store.Schema, f Features) ([]mongo.IndexModel, map[string]bool, error) {
 	if !validName(sc.Collection) {
 		return nil, nil, fault.Errorf(fault.Invalid, "collection name %q must be letters, digits and underscores, starting with a letter", sc.Collection)
 	}
@@ -158,10 +225,7 @@ func indexModels(sc store.Schema) ([]mongo.IndexModel, map[string]bool, error) {
 		return nil, nil, fault.Errorf(fault.Invalid, "collection name %q is reserved", sc.Collection)
 	}
 	fields := map[string]bool{}
-	models := []mongo.IndexModel{{
-		Keys:    bson.D{{Key: keyExpires, Value: 1}},
-		Options: options.Index().SetName("expiry").SetExpireAfterSeconds(0),
-	}}
+	models := []mongo.IndexModel{expiryIndex(f)}
 	seen := map[string]store.Index{}
 	for _, ix := range sc.Indexes {
 		// "id" is always queryable and unique (it is _id); declaring it is a
@@ -185,11 +249,7 @@ func indexModels(sc store.Schema) ([]mongo.IndexModel, map[string]bool, error) {
 			Options: options.Index().SetName("f_" + ix.Field),
 		})
 		if ix.Unique {
-			models = append(models, mongo.IndexModel{
-				Keys: bson.D{{Key: p, Value: 1}},
-				Options: options.Index().SetName("u_" + ix.Field).SetUnique(true).
-					SetPartialFilterExpression(bson.D{{Key: p, Value: bson.D{{Key: "$exists", Value: true}}}}),
-			})
+			models = append(models, uniqueIndex(p, "u_"+ix.Field, f))
 		}
 	}
 	return models, fields, nil
@@ -255,23 +315,42 @@ func (s *Store) Get(ctx context.Context, collection, id string) (store.Record, e
 	if err != nil {
 		return store.Record{}, err
 	}
+	// The filter is the _id alone, which every server answers from its
+	// primary key; the expiry is checked here against the same clock.
 	var d doc
-	err = coll.FindOne(ctx, bson.D{{Key: keyID, Value: id}, live(s.clock())}).Decode(&d)
+	err = coll.FindOne(ctx, bson.D{{Key: keyID, Value: id}}).Decode(&d)
 	if err != nil {
 		return store.Record{}, translate(fmt.Errorf("mongo: Get(%s/%s): %w", collection, id, err))
+	}
+	if d.Expires != nil && !d.Expires.After(s.clock()) {
+		return store.Record{}, fault.Errorf(fault.NotFound, "record not found")
 	}
 	return d.record()
 }
 
 // purgeExpired deletes the collection's expired documents now rather than
-// waiting for the TTL monitor, so that their ids and unique values can be
-// reused at once.
-func (s *Store) purgeExpired(ctx context.Context, coll *mongo.Collection, now time.Time) error {
-	_, err := coll.DeleteMany(ctx, bson.D{{Key: keyExpires, Value: bson.D{{Key: "$lte", Value: now}}}})
+// waiting for the TTL monitor (or the sweep), so that their ids and unique
+// values can be reused at once.
+func (s *Store) purgeExpired(ctx context.Context, coll *mongo.Collection, now time.Time) (int64, error) {
+	res, err := coll.DeleteMany(ctx, bson.D{{Key: keyExpires, Value: bson.D{{Key: "$lte", Value: now}}}})
 	if err != nil {
-		return translate(fmt.Errorf("mongo: purging expired documents of %s: %w", coll.Name(), err))
+		return 0, translate(fmt.Errorf("mongo: purging expired documents of %s: %w", coll.Name(), err))
 	}
-	return nil
+	return res.DeletedCount, nil
+}
+
+// retryAfterPurge runs write; when it hits a duplicate key, which an expired
+// document may still hold, it purges the collection's expired documents and
+// runs write once more. Purging only then keeps it off the common path.
+func (s *Store) retryAfterPurge(ctx context.Context, coll *mongo.Collection, now time.Time, write func() error) error {
+	err := write()
+	if !isDuplicate(err) {
+		return err
+	}
+	if _, err := s.purgeExpired(ctx, coll, now); err != nil {
+		return err
+	}
+	return write()
 }
 
 // Insert stores a new record at version 1. It returns fault.Conflict when the
@@ -289,18 +368,22 @@ func (s *Store) Insert(ctx context.Context, collection string, r store.Record) (
 	if err != nil {
 		return store.Record{}, err
 	}
-	if err := s.purgeExpired(ctx, coll, s.clock()); err != nil {
-		return store.Record{}, err
-	}
 	d := newDoc(r, 1, data)
-	if _, err := coll.InsertOne(ctx, d); err != nil {
+	err = s.retryAfterPurge(ctx, coll, s.clock(), func() error {
+		_, err := coll.InsertOne(ctx, d)
+		return err
+	})
+	if err != nil {
 		return store.Record{}, translate(fmt.Errorf("mongo: Insert(%s/%s): %w", collection, r.ID, err))
 	}
 	return d.record()
 }
 
-// InsertMany stores rs in one multi-document transaction (a replica set
-// provides them), so that a conflict leaves none of them stored.
+// InsertMany stores rs in one multi-document transaction where the server
+// has them, so that a conflict leaves none of them stored. Without
+// transactions it inserts them in order and, on a conflict, deletes the ones
+// it had inserted: afterwards all or none are stored, but a reader may see
+// part of the batch meanwhile, and a crash in between leaves that part.
 func (s *Store) InsertMany(ctx context.Context, collection string, rs []store.Record) error {
 	coll, _, err := s.collection(collection)
 	if err != nil {
@@ -320,22 +403,28 @@ func (s *Store) InsertMany(ctx context.Context, collection string, rs []store.Re
 		}
 		docs[i] = newDoc(r, 1, data)
 	}
-	if err := s.purgeExpired(ctx, coll, s.clock()); err != nil {
-		return err
+	insert := s.insertManyInTransaction
+	if !s.features.Transactions {
+		insert = s.insertManyThenUndo
 	}
+	err = s.retryAfterPurge(ctx, coll, s.clock(), func() error { return insert(ctx, coll, docs) })
+	if err != nil {
+		return translate(fmt.Errorf("mongo: InsertMany(%s, %d records): %w", collection, len(rs), err))
+	}
+	return nil
+}
+
+func (s *Store) insertManyInTransaction(ctx context.Context, coll *mongo.Collection, docs []any) error {
 	sess, err := s.client.StartSession()
 	if err != nil {
-		return translate(fmt.Errorf("mongo: InsertMany(%s): %w", collection, err))
+		return err
 	}
 	defer sess.EndSession(ctx)
 	_, err = sess.WithTransaction(ctx, func(tx mongo.SessionContext) (any, error) {
 		_, err := coll.InsertMany(tx, docs)
 		return nil, err
 	})
-	if err != nil {
-		return translate(fmt.Errorf("mongo: InsertMany(%s, %d records): %w", collection, len(rs), err))
-	}
-	return nil
+	return err
 }
 
 // Update replaces the live record whose id and version match r and returns
@@ -352,11 +441,25 @@ func (s *Store) Update(ctx context.Context, collection string, r store.Record) (
 		return store.Record{}, err
 	}
 	now := s.clock()
-	if err := s.purgeExpired(ctx, coll, now); err != nil {
-		return store.Record{}, err
-	}
 	d := newDoc(r, r.Version+1, data)
-	res, err := coll.ReplaceOne(ctx, bson.D{{Key: keyID, Value: r.ID}, {Key: keyVersion, Value: r.Version}, live(now)}, d)
+	if !s.features.AtomicUpdates {
+		release, err := s.claim(ctx, collection, r.ID, r.Version+1)
+		if err != nil {
+			return store.Record{}, err
+		}
+		defer release()
+	}
+	var res *mongo.UpdateResult
+	err = s.retryAfterPurge(ctx, coll, now, func() (err error) {
+		res, err = coll.ReplaceOne(ctx, bson.D{{Key: keyID, Value: r.ID}, {Key: keyVersion, Value: r.Version}, live(now)}, d)
+		if err != nil && !isDuplicate(err) && !unavailable(err) && s.uniqueValueHeld(ctx, coll, collection, r.ID, data) {
+			// Some servers (FerretDB v1) refuse an update into a taken
+			// unique value with an internal error rather than a duplicate
+			// key; the second look tells.
+			err = duplicateKey{err}
+		}
+		return err
+	})
 	if err != nil {
 		return store.Record{}, translate(fmt.Errorf("mongo: Update(%s/%s): %w", collection, r.ID, err))
 	}
@@ -551,11 +654,18 @@ func (s *Store) AppendEvent(ctx context.Context, e store.Event) (store.Event, er
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
+	d := eventDoc{Time: millis(e.Time), Actor: e.Actor, Type: e.Type, Subject: e.Subject, Data: data}
+	if !s.features.AtomicUpdates {
+		if err := s.insertEventClaimingID(ctx, &d); err != nil {
+			return store.Event{}, translate(fmt.Errorf("mongo: AppendEvent: %w", err))
+		}
+		return d.event()
+	}
 	id, err := s.nextEventID(ctx)
 	if err != nil {
 		return store.Event{}, err
 	}
-	d := eventDoc{ID: id, Time: millis(e.Time), Actor: e.Actor, Type: e.Type, Subject: e.Subject, Data: data}
+	d.ID = id
 	if _, err := s.db.Collection(eventsCollection).InsertOne(ctx, d); err != nil {
 		return store.Event{}, translate(fmt.Errorf("mongo: AppendEvent(%d): %w", id, err))
 	}
@@ -591,6 +701,33 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 		events = append(events, e)
 	}
 	return events, nil
+}
+
+// PurgeExpired deletes the expired documents of every declared collection
+// (and claims left by crashed processes) when the server has no TTL indexes
+// to do it; the worker calls it every minute. With TTL indexes it leaves
+// them to the server and returns 0. Reads never return expired documents
+// either way.
+func (s *Store) PurgeExpired(ctx context.Context) (int64, error) {
+	if s.features.TTLIndexes {
+		return 0, nil
+	}
+	s.mu.RLock()
+	names := []string{claimsCollection}
+	for name := range s.fields {
+		names = append(names, name)
+	}
+	s.mu.RUnlock()
+	var total int64
+	now := s.clock()
+	for _, name := range names {
+		n, err := s.purgeExpired(ctx, s.db.Collection(name), now)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // Ping reports whether the primary answers: writes need it, so a reachable

@@ -318,20 +318,30 @@ func TestFindFilter(t *testing.T) {
 		t.Errorf("no conditions:\n got %s\nwant %s", got, want)
 	}
 
-	// Two conditions on one field and a keyset position all land in $and,
-	// next to (not inside) the liveness $or.
+	// Two operators on one field share its key; the keyset position lands
+	// in $and, before (not inside) the liveness $or.
 	where := []store.Cond{{Field: "n", Op: store.Gte, Value: 3}, {Field: "n", Op: store.Lt, Value: 6}}
 	after := cursor{Order: "n", Desc: true, Value: int32(5), ID: "r05"}
 	f, err = findFilter(now, where, &after, "d.n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"$or":[` + liveJSON + `],"$and":[` +
-		`{"d.n":{"$gte":{"$numberLong":"3"}}},` +
-		`{"d.n":{"$lt":{"$numberLong":"6"}}},` +
-		`{"$or":[{"d.n":{"$lt":{"$numberInt":"5"}}},{"d.n":null},{"d.n":{"$numberInt":"5"},"_id":{"$lt":"r05"}}]}]}`
+	want := `{"d.n":{"$gte":{"$numberLong":"3"},"$lt":{"$numberLong":"6"}},"$and":[` +
+		`{"$or":[{"d.n":{"$lt":{"$numberInt":"5"}}},{"d.n":null},{"d.n":{"$numberInt":"5"},"_id":{"$lt":"r05"}}]}],` +
+		`"$or":[` + liveJSON + `]}`
 	if got := canonical(t, f); got != want {
 		t.Errorf("range with cursor:\n got %s\nwant %s", got, want)
+	}
+
+	// The same operator twice on one field cannot share a key: the second
+	// goes into $and.
+	twice := []store.Cond{{Field: "s", Op: store.Eq, Value: "a"}, {Field: "s", Op: store.Eq, Value: "b"}}
+	if f, err = findFilter(now, twice, nil, "_id"); err != nil {
+		t.Fatal(err)
+	}
+	want = `{"d.s":{"$eq":"a"},"$and":[{"d.s":{"$eq":"b"}}],"$or":[` + liveJSON + `]}`
+	if got := canonical(t, f); got != want {
+		t.Errorf("one operator twice:\n got %s\nwant %s", got, want)
 	}
 
 	_, err = findFilter(now, []store.Cond{{Field: "n", Op: "like", Value: 1}}, nil, "_id")
@@ -605,38 +615,59 @@ func TestValidationBeforeIO(t *testing.T) {
 	wantCode(t, "Ping with no server", s.Ping(ctx), fault.Unavailable)
 }
 
+// TestIndexModels checks the indexes on a replica set (every feature) and
+// on a server with none of the optional ones (the fallbacks).
 func TestIndexModels(t *testing.T) {
-	models, fields, err := indexModels(store.Schema{Collection: "accounts", Indexes: []store.Index{
+	schema := store.Schema{Collection: "accounts", Indexes: []store.Index{
 		{Field: "email", Unique: true}, {Field: "age"}, {Field: "age"},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, m := range models {
-		o := m.Options
-		line := fmt.Sprintf("%s %s", *o.Name, canonical(t, m.Keys.(bson.D)))
-		if o.Unique != nil && *o.Unique {
-			line += " unique"
-		}
-		if o.PartialFilterExpression != nil {
-			line += " partial=" + canonical(t, o.PartialFilterExpression.(bson.D))
-		}
-		if o.ExpireAfterSeconds != nil {
-			line += fmt.Sprintf(" ttl=%d", *o.ExpireAfterSeconds)
-		}
-		got = append(got, line)
-	}
-	want := []string{
-		`expiry {"_exp":{"$numberInt":"1"}} ttl=0`,
-		`f_email {"d.email":{"$numberInt":"1"},"_id":{"$numberInt":"1"}}`,
-		`u_email {"d.email":{"$numberInt":"1"}} unique partial={"d.email":{"$exists":true}}`,
-		`f_age {"d.age":{"$numberInt":"1"},"_id":{"$numberInt":"1"}}`,
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("indexModels:\n got %q\nwant %q", got, want)
-	}
-	if !reflect.DeepEqual(fields, map[string]bool{"email": true, "age": true}) {
-		t.Errorf("fields: got %v, want email and age", fields)
+	}}
+	for _, c := range []struct {
+		name     string
+		features Features
+		want     []string
+	}{
+		{"replica set", Features{TTLIndexes: true, PartialIndexes: true, Transactions: true}, []string{
+			`expiry {"_exp":{"$numberInt":"1"}} ttl=0`,
+			`f_email {"d.email":{"$numberInt":"1"},"_id":{"$numberInt":"1"}}`,
+			`u_email {"d.email":{"$numberInt":"1"}} unique partial={"d.email":{"$exists":true}}`,
+			`f_age {"d.age":{"$numberInt":"1"},"_id":{"$numberInt":"1"}}`,
+		}},
+		{"no optional features", Features{}, []string{
+			`expiry_sweep {"_exp":{"$numberInt":"1"}}`,
+			`f_email {"d.email":{"$numberInt":"1"},"_id":{"$numberInt":"1"}}`,
+			`u_email {"d.email":{"$numberInt":"1"}} unique sparse`,
+			`f_age {"d.age":{"$numberInt":"1"},"_id":{"$numberInt":"1"}}`,
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			models, fields, err := indexModels(schema, c.features)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range models {
+				o := m.Options
+				line := fmt.Sprintf("%s %s", *o.Name, canonical(t, m.Keys.(bson.D)))
+				if o.Unique != nil && *o.Unique {
+					line += " unique"
+				}
+				if o.Sparse != nil && *o.Sparse {
+					line += " sparse"
+				}
+				if o.PartialFilterExpression != nil {
+					line += " partial=" + canonical(t, o.PartialFilterExpression.(bson.D))
+				}
+				if o.ExpireAfterSeconds != nil {
+					line += fmt.Sprintf(" ttl=%d", *o.ExpireAfterSeconds)
+				}
+				got = append(got, line)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("indexModels:\n got %q\nwant %q", got, c.want)
+			}
+			if !reflect.DeepEqual(fields, map[string]bool{"email": true, "age": true}) {
+				t.Errorf("fields: got %v, want email and age", fields)
+			}
+		})
 	}
 }

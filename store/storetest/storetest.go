@@ -20,7 +20,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,35 +30,49 @@ import (
 	"chorus/store"
 )
 
+// Feature is something beyond the port's basic guarantees that a store's
+// server may lack, for which the adapter has no correct fallback.
+type Feature string
+
+// Transactions: writes of several records are atomic for readers too (no
+// reader ever sees part of an InsertMany).
+const Transactions Feature = "multi-document transactions"
+
 // Run runs the contract suite. open returns a ready store; it registers the
 // store's Close with t.Cleanup. The store may be fresh or shared with other
-// tests.
-func Run(t *testing.T, open func(t *testing.T) store.Documents) {
+// tests. The subtests that need a feature named in lacking skip, saying so.
+func Run(t *testing.T, open func(t *testing.T) store.Documents, lacking ...Feature) {
 	tests := []struct {
-		name string
-		fn   func(*testing.T, store.Documents)
+		name  string
+		fn    func(*testing.T, store.Documents)
+		needs Feature
 	}{
-		{"InsertGetRoundtrip", testInsertGet},
-		{"GetMissing", testGetMissing},
-		{"DuplicateID", testDuplicateID},
-		{"UniqueIndex", testUniqueIndex},
-		{"InsertMany", testInsertMany},
-		{"CompareAndSet", testCompareAndSet},
-		{"MissingUpdateDelete", testMissingUpdateDelete},
-		{"Delete", testDelete},
-		{"FindConditions", testFindConditions},
-		{"OrderBy", testOrderBy},
-		{"Pagination", testPagination},
-		{"PaginationWithInserts", testPaginationWithInserts},
-		{"Invalid", testInvalid},
-		{"Count", testCount},
-		{"Expiry", testExpiry},
-		{"DeclareIdempotent", testDeclareIdempotent},
-		{"Events", testEvents},
-		{"ConcurrentCompareAndSet", testConcurrentCAS},
+		{"InsertGetRoundtrip", testInsertGet, ""},
+		{"GetMissing", testGetMissing, ""},
+		{"DuplicateID", testDuplicateID, ""},
+		{"UniqueIndex", testUniqueIndex, ""},
+		{"InsertMany", testInsertMany, ""},
+		{"InsertManyAtomicForReaders", testInsertManyAtomicForReaders, Transactions},
+		{"CompareAndSet", testCompareAndSet, ""},
+		{"MissingUpdateDelete", testMissingUpdateDelete, ""},
+		{"Delete", testDelete, ""},
+		{"FindConditions", testFindConditions, ""},
+		{"OrderBy", testOrderBy, ""},
+		{"Pagination", testPagination, ""},
+		{"PaginationWithInserts", testPaginationWithInserts, ""},
+		{"Invalid", testInvalid, ""},
+		{"Count", testCount, ""},
+		{"Expiry", testExpiry, ""},
+		{"DeclareIdempotent", testDeclareIdempotent, ""},
+		{"Events", testEvents, ""},
+		{"ConcurrentCompareAndSet", testConcurrentCAS, ""},
+		{"ConcurrentEvents", testConcurrentEvents, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.needs != "" && slices.Contains(lacking, tt.needs) {
+				t.Skipf("needs %s, which this server lacks", tt.needs)
+			}
 			tt.fn(t, open(t))
 		})
 	}
@@ -258,6 +274,65 @@ func testInsertMany(t *testing.T, s store.Documents) {
 	wantCode(t, "InsertMany(undeclared)", s.InsertMany(ctx, "undeclared_"+randomHex(t, 4), recs("x")), fault.Invalid)
 }
 
+// testInsertManyAtomicForReaders checks what only a transaction gives: a
+// reader looking while batches are written, some refused for a taken unique
+// value, sees each batch whole or not at all, never a part of it.
+func testInsertManyAtomicForReaders(t *testing.T, s store.Documents) {
+	ctx := context.Background()
+	coll := collection(t, s, store.Index{Field: "batch"}, store.Index{Field: "key", Unique: true})
+	insert(t, s, coll, "taken", map[string]any{"key": "taken"})
+	const batches, size = 40, 10
+	var round atomic.Int64 // the batch being written
+	round.Store(-1)
+	var stop atomic.Bool // the reader saw enough
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := 0; b < batches && !stop.Load(); b++ {
+			round.Store(int64(b))
+			rs := make([]store.Record, size)
+			for i := range rs {
+				rs[i] = store.Record{ID: fmt.Sprintf("b%02d-%02d", b, i), Data: obj(t, map[string]any{"batch": b, "key": fmt.Sprintf("k%02d-%02d", b, i)})}
+			}
+			refused := b%2 == 1
+			if refused {
+				rs[size-1].Data = obj(t, map[string]any{"batch": b, "key": "taken"})
+			}
+			err := s.InsertMany(ctx, coll, rs)
+			if refused {
+				wantCode(t, fmt.Sprintf("InsertMany(batch %d, a unique value taken)", b), err, fault.Conflict)
+			} else if err != nil {
+				t.Errorf("InsertMany(batch %d): %v", b, err)
+			}
+		}
+	}()
+	defer func() { stop.Store(true); <-done }()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			if n, err := s.Count(ctx, coll, nil); err != nil || n != 1+batches/2*size {
+				t.Errorf("Count after the batches: %d, %v; want %d", n, err, 1+batches/2*size)
+			}
+			t.Logf("%d reads while writing", reads)
+			return
+		default:
+		}
+		b := round.Load()
+		n, err := s.Count(ctx, coll, []store.Cond{{Field: "batch", Op: store.Eq, Value: b}})
+		switch {
+		case err != nil:
+			t.Errorf("Count(batch %d): %v", b, err)
+			return
+		case b%2 == 1 && n != 0:
+			t.Errorf("a reader saw %d records of the refused batch %d, want none", n, b)
+			return
+		case n != 0 && n != size:
+			t.Errorf("a reader saw %d of the %d records of batch %d, want all or none", n, size, b)
+			return
+		}
+	}
+}
+
 func testUniqueIndex(t *testing.T, s store.Documents) {
 	ctx := context.Background()
 	coll := collection(t, s, store.Index{Field: "email", Unique: true}, store.Index{Field: "name"})
@@ -416,6 +491,8 @@ func testFindConditions(t *testing.T, s store.Documents) {
 		{"gte string", []store.Cond{{Field: "s", Op: store.Gte, Value: "i"}}, []string{"r08", "r09"}},
 		{"lt string", []store.Cond{{Field: "s", Op: store.Lt, Value: "b"}}, []string{"r00"}},
 		{"lte string", []store.Cond{{Field: "s", Op: store.Lte, Value: "b"}}, []string{"r00", "r01"}},
+		{"eq twice, same value", []store.Cond{{Field: "s", Op: store.Eq, Value: "c"}, {Field: "s", Op: store.Eq, Value: "c"}}, []string{"r02"}},
+		{"eq twice, two values", []store.Cond{{Field: "s", Op: store.Eq, Value: "c"}, {Field: "s", Op: store.Eq, Value: "d"}}, nil},
 		{"gt float on int field", []store.Cond{{Field: "n", Op: store.Gt, Value: 8.5}}, []string{"r09"}},
 		{"range", []store.Cond{
 			{Field: "n", Op: store.Gte, Value: 3},
@@ -952,5 +1029,56 @@ func testConcurrentCAS(t *testing.T, s store.Documents) {
 	}
 	if r.Version != workers*increments+1 {
 		t.Errorf("counter version: got %d, want %d", r.Version, workers*increments+1)
+	}
+}
+
+// testConcurrentEvents appends from many goroutines at once: every append
+// gets its own id, and the log holds each event once.
+func testConcurrentEvents(t *testing.T, s store.Documents) {
+	ctx := context.Background()
+	subject := "pledge:" + randomHex(t, 6)
+	const workers, appends = 8, 20
+	var mu sync.Mutex
+	got := map[int64]string{}
+	first := int64(-1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range appends {
+				e, err := s.AppendEvent(ctx, store.Event{Actor: "acc", Type: "t", Subject: subject, Data: obj(t, map[string]any{"w": w, "i": i})})
+				if err != nil {
+					t.Errorf("AppendEvent: %v", err)
+					return
+				}
+				mu.Lock()
+				if prev, dup := got[e.ID]; dup {
+					t.Errorf("event id %d given twice (%s and %s)", e.ID, prev, e.Data)
+				}
+				got[e.ID] = string(e.Data)
+				if first < 0 || e.ID < first {
+					first = e.ID
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	events, err := s.Events(ctx, store.EventQuery{After: first - 1, Subject: subject, Limit: store.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != workers*appends {
+		t.Fatalf("Events: got %d, want %d", len(events), workers*appends)
+	}
+	for i, e := range events {
+		if i > 0 && e.ID <= events[i-1].ID {
+			t.Errorf("Events: id %d after %d, want increasing", e.ID, events[i-1].ID)
+		}
+		if data, ok := got[e.ID]; !ok || !sameJSON(t, e.Data, json.RawMessage(data)) {
+			t.Errorf("Events: id %d holds %s, want what AppendEvent returned (%s)", e.ID, e.Data, data)
+		}
 	}
 }

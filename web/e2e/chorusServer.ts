@@ -58,29 +58,30 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts CHORUS_BIN and resolves once /healthz answers 200. A free port can
+ * Starts CHORUS_BIN (with args: ["demo"] seeds the sample workspace) and
+ * resolves once /healthz answers 200. A free port can
  * be taken by another process between probing and binding (test files run in
  * parallel), so a start that fails with "address already in use" is tried
  * again on a new port.
  */
-export async function startChorus(opts: { outbox?: boolean } = {}): Promise<ChorusServer> {
+export async function startChorus(args: readonly string[] = [], opts: { outbox?: boolean } = {}): Promise<ChorusServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(opts.outbox ?? false);
+      return await startOnce(args, opts.outbox ?? false);
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
     }
   }
 }
 
-async function startOnce(outbox: boolean): Promise<ChorusServer> {
+async function startOnce(args: readonly string[], outbox: boolean): Promise<ChorusServer> {
   const bin = chorusBinary();
   const port = await freePort();
   const mail = outbox ? null : await startMailSink();
   const dataDir = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   let log = '';
-  const child = spawn(bin, [], {
+  const child = spawn(bin, [...args], {
     env: { ...process.env, PORT: String(port), CHORUS_DATA_DIR: dataDir, SMTP_URL: mail?.url ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

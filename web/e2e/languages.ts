@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { axeViolations } from './browser';
-import { tr, type Lang } from './pledgeHarness';
+import { languages, tr, type Lang } from './catalogues';
 
 /** Picks lang in the language menu and waits until the page speaks it. */
 export async function switchLanguage(page: Page, lang: Lang): Promise<void> {
@@ -11,9 +11,9 @@ export async function switchLanguage(page: Page, lang: Lang): Promise<void> {
   await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
 }
 
-/** axe in en, fr and de on what page shows now (ending in English), with a check that the texts did switch. */
+/** axe in every language on what page shows now (ending in English), with a check that the texts did switch. */
 export async function axeInEveryLanguage(page: Page, what: string, probe: { selector: string; key: string }): Promise<void> {
-  for (const lang of ['en', 'fr', 'de'] as const) {
+  for (const lang of languages) {
     if (lang !== 'en') await switchLanguage(page, lang);
     await expect.poll(() => page.locator(probe.selector).first().textContent()).toBe(tr(lang, probe.key));
     expect(await axeViolations(page), `axe on ${what} in ${lang}`).toEqual([]);

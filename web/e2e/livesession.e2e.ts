@@ -4,6 +4,7 @@
 // for both the youth and the partner, and the banner (a live region) says
 // why; the moderator returns: posting resumes. axe runs on the paused page
 // in en, fr and de.
+import { languages } from './catalogues';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser';
@@ -91,7 +92,7 @@ describe('supervised live session (issue 5)', () => {
     await expect(h.api(partner.context, 'POST', `/api/sessions/${session.id}/messages`, { text: 'Still here' })).rejects.toThrow(/409/);
 
     // axe on the paused page, in every language, with the banner translated.
-    for (const lang of ['en', 'fr', 'de'] as const) {
+    for (const lang of languages) {
       if (lang !== 'en') await switchLanguage(y, lang);
       await expect.poll(() => y.locator('#session-state .session-state-text').textContent()).toBe(tr(lang, 'session.paused'));
       expect(await axeViolations(y), `axe on the paused session in ${lang}`).toEqual([]);

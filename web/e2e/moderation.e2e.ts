@@ -108,7 +108,7 @@ describe('moderation of held comments (issue 5)', () => {
     await message.waitFor({ timeout: 20_000 });
     expect(await message.textContent()).toContain('Please take out your phone number.');
     await shot(a, 'held-comment');
-    await axeInEveryLanguage(a, 'the held comment with the moderator’s message', { selector: '.side-panel .held-badge', key: 'heldComment.badge' });
+    await axeInEveryLanguage(a, 'the held comment with the moderator’s message', { selector: '.side-panel .held-badge', key: 'heldComment.badgeChangeMine' });
     const edit = a.getByLabel(en('heldComment.editLabel'));
     await edit.fill('Can we talk about it at the next meeting?');
     await a.getByRole('button', { name: en('heldComment.save') }).click();

@@ -17,7 +17,7 @@ let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  server = await startChorus({ outbox: true });
+  server = await startChorus([], { outbox: true });
   browser = await launchChromium();
   context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(8_000);

@@ -5,24 +5,15 @@
 // enters the group; the guardian withdraws and the youth is refused kindly;
 // a partner sees the youth as "First (FR)" and finds no way to message them.
 // axe runs on every page visited (en; fr and de on the guardian and /me pages).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { catalogue, languages, locales, type Lang } from './catalogues';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchChromium, watchPage, type PageProblems } from './browser';
 import { startChorus, type ChorusServer } from './chorusServer';
 import { switchLanguage } from './languages';
 
-type Lang = 'en' | 'fr' | 'de';
-const locales: Record<Lang, string> = { en: 'en-GB', fr: 'fr-FR', de: 'de-DE' };
-const text = Object.fromEntries(
-  (['en', 'fr', 'de'] as const).map((lang) => [
-    lang,
-    JSON.parse(readFileSync(fileURLToPath(new URL(`../src/i18n/${lang}.json`, import.meta.url)), 'utf8')) as Record<string, string>,
-  ]),
-) as Record<Lang, Record<string, string>>;
 const en = (key: string, params: Record<string, string> = {}) =>
-  (text.en[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+  (catalogue('en')[key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 
 let server: ChorusServer;
 let browser: Browser;
@@ -70,7 +61,7 @@ async function expectAxeClean(page: Page, where: string): Promise<void> {
 
 /** axe in fr, de and en on the page as it is (ready waits for the page in that language); ends in en. */
 async function expectAxeCleanInAllLanguages(page: Page, where: string, ready: (lang: Lang) => Promise<void>): Promise<void> {
-  for (const lang of ['fr', 'de', 'en'] as const) {
+  for (const lang of [...languages.filter((l) => l !== 'en'), 'en']) {
     await switchLanguage(page, lang);
     await ready(lang);
     await expectAxeClean(page, `${where} in ${lang}`);
@@ -167,6 +158,9 @@ describe('people journeys (issue 3)', () => {
     const youth = await person('youth');
     state.youth = youth;
     await youth.goto(url(invitePath));
+    // Panel France works in French, so its invitation does, and the page opens in it (issue 15); the youth reads on in English.
+    await expect.poll(() => h1(youth).textContent()).toBe(catalogue('fr')['invite.heading']);
+    await switchLanguage(youth, 'en');
     await expect.poll(() => h1(youth).textContent()).toBe(en('invite.heading'));
     const facts = await youth.locator('dl.facts').textContent();
     expect(facts).toContain('Panel France');
@@ -183,6 +177,7 @@ describe('people journeys (issue 3)', () => {
     expect(await youth.locator('#invite-birthDate').getAttribute('aria-invalid')).toBe('true');
     expect(await youth.evaluate(() => document.activeElement?.id)).toBe('invite-birthDate');
     await youth.fill('#invite-birthDate', birthDateYearsAgo(13, 40));
+    await youth.selectOption('#invite-language', 'en');
     await youth.getByRole('button', { name: en('invite.submit') }).click();
 
     // Not allowed in yet: /me says what is missing.
@@ -196,7 +191,7 @@ describe('people journeys (issue 3)', () => {
     await expect.poll(() => youth.locator('#guardian-status').textContent()).toBe(en('guardianStatus.waiting'));
     expect(await youth.locator('#missing').textContent()).toContain(en('missing.waitGuardian'));
     await expectAxeCleanInAllLanguages(youth, '/me', async (lang) => {
-      await expect.poll(() => youth.locator('#guardian-status').textContent()).toBe(text[lang]['guardianStatus.waiting']);
+      await expect.poll(() => youth.locator('#guardian-status').textContent()).toBe(catalogue(lang)['guardianStatus.waiting']);
     });
 
     // The group stays closed for now, kindly.
@@ -212,7 +207,7 @@ describe('people journeys (issue 3)', () => {
     expect(await guardian.locator('html').getAttribute('lang')).toBe('en');
     expect(await guardian.getByLabel('Take part in the panel').count()).toBe(1);
     await expectAxeCleanInAllLanguages(guardian, '/guardian/:token', async (lang) => {
-      await expect.poll(() => h1(guardian).textContent()).toBe(text[lang]['guardianPage.heading']?.replace('{child}', 'Léa'));
+      await expect.poll(() => h1(guardian).textContent()).toBe(catalogue(lang)['guardianPage.heading']?.replace('{child}', 'Léa'));
     });
     await guardian.getByLabel('Take part in the panel').check();
     expect(await guardian.getByLabel('Share videos outside the group').isChecked()).toBe(false);
@@ -248,7 +243,7 @@ describe('people journeys (issue 3)', () => {
     const card = guardian.locator('[data-scope="participate"]');
     await expect.poll(() => card.locator('.badge').textContent()).toBe(en('guardian.state.granted'));
     await expectAxeCleanInAllLanguages(guardian, '/guardian/manage/:token', async (lang) => {
-      await expect.poll(() => card.locator('.badge').textContent()).toBe(text[lang]['guardian.state.granted']);
+      await expect.poll(() => card.locator('.badge').textContent()).toBe(catalogue(lang)['guardian.state.granted']);
     });
 
     // Two clicks: the button, then the confirm dialog.
@@ -278,7 +273,10 @@ describe('people journeys (issue 3)', () => {
     const invitePath = await linkFromMail('pat@acme.example', '/invite/');
     const partner = await person('partner');
     await partner.goto(url(invitePath));
+    await expect.poll(() => h1(partner).textContent()).toBe(catalogue('fr')['invite.heading']);
+    await switchLanguage(partner, 'en');
     await expect.poll(() => h1(partner).textContent()).toBe(en('invite.heading'));
+    await partner.selectOption('#invite-language', 'en');
     expect(await partner.locator('#invite-birthDate').count()).toBe(0);
     await partner.fill('#invite-displayName', 'Pat Partner');
     await partner.fill('#invite-password', 'blue ocean waves');

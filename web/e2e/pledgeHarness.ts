@@ -3,24 +3,14 @@
 // API helper with the CSRF header, the catalogue texts, and a group with a
 // moderator member and two youth who take part (16 and 17, from Denmark,
 // where the digital age of consent is 13), all made over the API.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { launchChromium, watchPage, type PageProblems } from './browser';
 import { startChorus, type ChorusServer } from './chorusServer';
 
-export type Lang = 'en' | 'fr' | 'de';
-const catalogues = Object.fromEntries(
-  (['en', 'fr', 'de'] as const).map((lang) => [
-    lang,
-    JSON.parse(readFileSync(fileURLToPath(new URL(`../src/i18n/${lang}.json`, import.meta.url)), 'utf8')) as Record<string, string>,
-  ]),
-) as Record<Lang, Record<string, string>>;
+import { tr, type Lang } from './catalogues';
 
-/** A catalogue text with its {params} filled in. */
-export const tr = (lang: Lang, key: string, params: Record<string, string | number> = {}) =>
-  (catalogues[lang][key] ?? key).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+export { tr, type Lang };
 export const en = (key: string, params: Record<string, string | number> = {}) => tr('en', key, params);
 
 /** The text field of the first item on the pledge editor. */

@@ -7,6 +7,7 @@
 // see each other's presence and typing, and end with the same text holding
 // both contributions. A comments; B sees it appear live. axe runs on the
 // editor in en, fr and de.
+import { languages } from './catalogues';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser';
@@ -101,7 +102,7 @@ describe('live pledge co-drafting (issue 4)', () => {
     await expect.poll(() => b.locator('#status').textContent()).toContain(en('pledge.announceComment', { name: 'Ana Berg', n: 1 }));
 
     // --- axe on the editor: en, then fr and de.
-    for (const lang of ['en', 'fr', 'de'] as const) {
+    for (const lang of languages) {
       if (lang !== 'en') await switchLanguage(b, lang);
       await expect.poll(() => b.locator('#live-status').textContent()).toBe(tr(lang, 'live.live'));
       const found = await axeViolations(b);

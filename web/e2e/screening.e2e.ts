@@ -114,7 +114,9 @@ describe('screening in the pledge editor', () => {
     await message.waitFor({ timeout: 20_000 });
     expect(await message.textContent()).toContain('Please take out your phone number.');
     await shot(b, 'held-amendment');
-    await axeInEveryLanguage(b, 'the held amendment with the moderator’s message', { selector: '.side-panel .held-badge', key: 'heldComment.badge' });
+    // The badge no longer says it waits for a moderator: it waits for B.
+    expect(await b.locator('.side-panel .held-badge').textContent()).toBe(en('heldComment.badgeChangeMine'));
+    await axeInEveryLanguage(b, 'the held amendment with the moderator’s message', { selector: '.side-panel .held-badge', key: 'heldComment.badgeChangeMine' });
     await b.getByLabel(en('heldAmendment.editText')).fill(`${clean} Ask us in the group.`);
     await b.getByRole('button', { name: en('heldComment.save'), exact: true }).click();
     await expect.poll(() => b.locator('#status').textContent()).toContain(en('heldComment.sentBack'));
@@ -126,6 +128,15 @@ describe('screening in the pledge editor', () => {
     await m.getByRole('dialog').getByRole('button', { name: en('pledge.submitReview') }).click();
     await expect.poll(() => m.locator('.pledge-meta .badge').textContent(), { timeout: 8_000 }).toBe(en('pledgeState.inReview'));
     expect(await m.locator('#lifecycle-alert').textContent()).toBe('');
+
+    // B's screen, open all along, locks at once: no Add, Move or Remove, read-only fields, and why in plain words.
+    await expect.poll(() => b.locator('#lock-note').textContent(), { timeout: 8_000 }).toBe(en('pledge.lockedReview'));
+    expect(await b.locator('#lock-note').isVisible()).toBe(true);
+    expect(await b.locator('#add-item').isVisible()).toBe(false);
+    expect(await b.getByRole('button', { name: en('pledge.remove') }).count()).toBe(0);
+    expect(await b.getByRole('button', { name: en('pledge.moveDown') }).count()).toBe(0);
+    expect(await b.locator('.pledge-item textarea').first().getAttribute('readonly')).not.toBeNull();
+    await expect.poll(() => b.locator('#status').textContent()).toContain(en('pledge.lockedReview'));
 
     expect(h.unexpectedProblems(), `server output:\n${h.server.output().slice(-4000)}`).toEqual([]);
   }, 120_000);

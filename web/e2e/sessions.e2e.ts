@@ -4,6 +4,7 @@
 // organisation invited, sees it in the list with focus on the success
 // message, and opens it. The partner finds it from the menu; a youth sees
 // the list without the form. axe runs on the page in en, fr and de.
+import { languages } from './catalogues';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser';
@@ -98,7 +99,7 @@ describe('scheduling a live session', () => {
     expect(await link.getAttribute('href')).toBe(`/sessions/${created?.id}`);
 
     // axe on the page with the success message, in every language.
-    for (const lang of ['en', 'fr', 'de'] as const) {
+    for (const lang of languages) {
       if (lang !== 'en') await switchLanguage(m, lang);
       await expect.poll(() => m.locator('#schedule-session-heading').textContent()).toBe(tr(lang, 'sessions.scheduleHeading'));
       expect(await axeViolations(m), `axe on the live sessions page in ${lang}`).toEqual([]);
@@ -122,7 +123,7 @@ describe('scheduling a live session', () => {
     await y.locator('.session-list a', { hasText: 'Ask AppCo anything' }).waitFor();
     expect(await y.locator('#schedule-session-form').count()).toBe(0);
     expect(await y.locator('main .lead').textContent()).toBe(en('sessions.lead'));
-    for (const lang of ['en', 'fr', 'de'] as const) {
+    for (const lang of languages) {
       if (lang !== 'en') await switchLanguage(y, lang);
       expect(await axeViolations(y), `axe on the youth list in ${lang}`).toEqual([]);
     }

@@ -71,7 +71,7 @@ describe('app shell', () => {
     const select = root.querySelector('select');
     const label = root.querySelector(`label[for="${select?.id}"]`);
     expect(label?.textContent).toBe('Language');
-    expect([...(select?.options ?? [])].map((o) => o.value)).toEqual(['en', 'fr', 'de']);
+    expect([...(select?.options ?? [])].map((o) => o.value)).toEqual(['en', 'de', 'es', 'fr', 'it']);
   });
 
   it('skip link moves focus to main', () => {
@@ -124,7 +124,9 @@ describe('router', () => {
     expect(heading().textContent).toBe('Videos are coming soon');
   });
 
-  it('tells what Chorus is, for whom and how safety works on the home page', () => {
+  it('tells visitors what Chorus is, for whom and how safety works on the home page', async () => {
+    // Once the session says nobody is signed in, "/" is the public page.
+    await vi.waitFor(() => expect(root.querySelector('main')?.textContent ?? '').toContain(catalogues.en['home.who.youth.name']));
     const text = root.querySelector('main')?.textContent ?? '';
     for (const key of [
       'home.who.youth.name',

@@ -9,10 +9,11 @@ import { siteHeader } from './components/siteHeader';
 import { skipLink } from './components/skipLink';
 import type { AppContext } from './context';
 import { translateTree } from './dom';
-import { getLanguage, onLanguageChange } from './i18n';
+import { getLanguage, isLang, onLanguageChange, rememberedLanguage, setLanguage } from './i18n';
 import { Router } from './router';
 import { createRoutes, navItems, notFound } from './routes';
-import { Session } from './session';
+import { hasRole, Session } from './session';
+import type { QueueAnswer } from './moderation/types';
 import { statusRegion } from './ui/status';
 
 const mainId = 'main';
@@ -49,7 +50,8 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
   outlet.className = 'outlet';
   main.append(status.element, outlet);
 
-  root.replaceChildren(skipLink(mainId), siteHeader(nav, accountBar(ctx)), main, siteFooter());
+  const header = siteHeader(nav, accountBar(ctx));
+  root.replaceChildren(skipLink(mainId), header.element, main, siteFooter());
 
   router = new Router({
     routes: createRoutes(ctx),
@@ -57,7 +59,9 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
     outlet,
     onRender: (path) => {
       nav.setCurrent(path);
+      header.closeMenu();
       status.clear();
+      refreshCounts();
     },
     window: win,
   });
@@ -68,6 +72,21 @@ export function mountApp(root: HTMLElement, win: Window = window, options: Mount
   });
   nav.setPerson(session.me);
   session.onChange((state) => nav.setPerson(state.signedIn ? state.me : null));
+  // The moderation entry says how many cases wait, looked at again on every page.
+  const refreshCounts = () => {
+    if (!hasRole(session?.me ?? null, 'moderator', 'coordinator')) return;
+    api
+      .get<QueueAnswer>('/api/moderation/queue?limit=1')
+      .then((q) => nav.setCount('/moderation', q.summary?.waiting ?? 0))
+      .catch(() => undefined);
+  };
+  session.onChange(refreshCounts);
+  // Signed in, Chorus speaks the account's language unless this browser was told another one.
+  session.onChange((state) => {
+    if (state.signedIn && !rememberedLanguage() && isLang(state.me.account.language) && state.me.account.language !== getLanguage()) {
+      setLanguage(state.me.account.language, { remember: false });
+    }
+  });
   void session.load();
   router.start();
   return router;

@@ -2,6 +2,7 @@
 // elements carry their keys in data-i18n* attributes, so a language switch
 // re-translates the page in place (focus and state stay where they are).
 import { getLanguage, t, type MessageKey, type Params } from './i18n';
+import { formatTime, languageName, type TimeStyle } from './i18n/format';
 import { countryName } from './people/countries';
 
 /** Attributes that may carry translated text. */
@@ -20,6 +21,12 @@ export interface ElOptions {
   i18nAttrs?: Partial<Record<TranslatedAttr, MessageKey>>;
   /** A country code whose name (in the current language) is the element's text. */
   region?: string;
+  /** A language code whose name (in the current language: "French", "Französisch") is the element's text. */
+  languageOf?: string;
+  /** A time (ISO or unix ms) shown in the current language as the element's text. */
+  time?: string | number;
+  /** How time is shown (date and time by default). */
+  timeStyle?: TimeStyle;
 }
 
 /** Creates an element; its text and translated attributes follow the current language. */
@@ -28,7 +35,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   options: ElOptions = {},
   children: readonly Node[] = [],
 ): HTMLElementTagNameMap[K] {
-  if ((options.text || options.region) && children.length > 0) {
+  if ((options.text || options.region || options.languageOf || options.time !== undefined) && children.length > 0) {
     // A translated element is a leaf: re-translating sets its textContent.
     throw new Error(`el(${tag}): text and children cannot be combined`);
   }
@@ -40,6 +47,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(
     if (options.params) node.dataset.i18nParams = JSON.stringify(options.params);
   }
   if (options.region) node.dataset.region = options.region;
+  if (options.languageOf) node.dataset.languageOf = options.languageOf;
+  if (options.time !== undefined) {
+    node.dataset.time = String(options.time);
+    if (options.timeStyle) node.dataset.timeStyle = options.timeStyle;
+  }
   for (const [name, key] of Object.entries(options.i18nAttrs ?? {})) {
     node.setAttribute(`data-i18n-${name}`, key);
   }
@@ -50,6 +62,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 
 function translateElement(node: HTMLElement): void {
   if (node.dataset.region) node.textContent = countryName(node.dataset.region, getLanguage());
+  if (node.dataset.languageOf) node.textContent = languageName(node.dataset.languageOf, getLanguage());
+  if (node.dataset.time !== undefined) {
+    const raw = node.dataset.time;
+    node.textContent = formatTime(/^\d+$/.test(raw) ? Number(raw) : raw, getLanguage(), (node.dataset.timeStyle as TimeStyle | undefined) ?? 'datetime');
+  }
   const key = node.dataset.i18n as MessageKey | undefined;
   if (key) {
     const params = node.dataset.i18nParams ? (JSON.parse(node.dataset.i18nParams) as Params) : undefined;
@@ -63,7 +80,7 @@ function translateElement(node: HTMLElement): void {
 
 /** Re-translates root and every translated element inside it. */
 export function translateTree(root: ParentNode): void {
-  const selector = ['[data-i18n]', '[data-region]', ...translatedAttrs.map((name) => `[data-i18n-${name}]`)].join(',');
+  const selector = ['[data-i18n]', '[data-region]', '[data-language-of]', '[data-time]', ...translatedAttrs.map((name) => `[data-i18n-${name}]`)].join(',');
   if (root instanceof HTMLElement && root.matches(selector)) translateElement(root);
   root.querySelectorAll<HTMLElement>(selector).forEach(translateElement);
 }
@@ -80,7 +97,7 @@ export function setText(node: HTMLElement, key: MessageKey, params?: Params): vo
 export function plain<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   value: string,
-  options: Omit<ElOptions, 'text' | 'params' | 'region'> = {},
+  options: Omit<ElOptions, 'text' | 'params' | 'region' | 'languageOf' | 'time'> = {},
 ): HTMLElementTagNameMap[K] {
   const node = el(tag, options);
   node.textContent = value;

@@ -3,7 +3,7 @@ import type { NavItem } from './components/mainNav';
 import type { AppContext } from './context';
 import { aboutPage } from './pages/aboutPage';
 import { comingSoonPage } from './pages/comingSoonPage';
-import { homePage } from './pages/homePage';
+import { homeRoute } from './pages/home/homeRoute';
 import { notFoundPage } from './pages/notFoundPage';
 import { invitePage, resetConfirmPage, resetRequestPage, setupPage, signinPage } from './pages/people/authPages';
 import { groupPage } from './pages/people/groupPage';
@@ -24,7 +24,7 @@ import type { Route, RouterOptions } from './router';
 /** Every page; pages that talk to the API get the app context. */
 export function createRoutes(ctx: AppContext): Route[] {
   return [
-    { path: '/', titleKey: 'home.title', render: homePage },
+    { path: '/', titleKey: 'home.title', render: () => homeRoute(ctx) },
     {
       path: '/pledges',
       titleKey: 'pledges.title',
@@ -73,6 +73,6 @@ export const navItems: readonly NavItem[] = [
   { path: '/videos', label: 'nav.videos' },
   { path: '/rounds', label: 'nav.rounds' },
   { path: '/sessions', label: 'nav.sessions', roles: ['youth', 'ambassador', 'moderator', 'partner', 'coordinator'] },
-  { path: '/moderation', label: 'nav.moderation', roles: ['moderator', 'coordinator'] },
+  { path: '/moderation', label: 'nav.moderation', roles: ['moderator', 'coordinator'], count: 'nav.waiting' },
   { path: '/about', label: 'nav.about' },
 ];

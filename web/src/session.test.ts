@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiClient } from './api';
 import type { Me } from './people/types';
-import { isSafeNext, landingPath, Session } from './session';
+import { isSafeNext, landingPath, Session, signInPath } from './session';
 
 const me = (over: Partial<Me> = {}): Me => ({
   account: { id: 'a1', displayName: 'Léa Martin', email: 'lea@example.org', language: 'en' },
@@ -59,5 +59,23 @@ describe('Session', () => {
   it('counts an error as signed out', async () => {
     const session = new Session(api({ type: '/problems/not_found', status: 404 }, 404));
     expect(await session.ready()).toEqual({ signedIn: false, setupNeeded: false });
+  });
+});
+
+describe('signInPath', () => {
+  it('lands everyone at home, a youth who cannot take part yet on /me, and honours a safe ?next=', () => {
+    const youth = (canEnterWorkspace: boolean): Me => ({
+      account: { id: 'a', displayName: 'A', email: 'a@x', language: 'en' },
+      band: 'minor_below_consent_age',
+      memberships: [{ role: 'youth', panelId: 'p1', groupId: 'g1' }],
+      consents: {},
+      guardian: 'waiting',
+      canEnterWorkspace,
+    });
+    expect(signInPath(youth(true))).toBe('/');
+    expect(signInPath(youth(false))).toBe('/me');
+    expect(signInPath(youth(false), '/pledges/x')).toBe('/me');
+    expect(signInPath(youth(true), '/pledges/x')).toBe('/pledges/x');
+    expect(signInPath(youth(true), '//evil.example')).toBe('/');
   });
 });

@@ -113,6 +113,17 @@ export function landingPath(me: Me, next?: string | null): string {
   return '/me';
 }
 
+/**
+ * Where a person lands after signing in: ?next= when it is on this site;
+ * young people who cannot take part yet, /me (where they say yes or ask a
+ * guardian); everyone else their home, which says what to do next.
+ */
+export function signInPath(me: Me, next?: string | null): string {
+  if (next && isSafeNext(next) && !(hasRole(me, 'youth', 'ambassador') && !me.canEnterWorkspace)) return next;
+  if (hasRole(me, 'youth', 'ambassador') && !me.canEnterWorkspace) return '/me';
+  return '/';
+}
+
 /** Only paths on this site: "/x", never "//evil.example" or "https://…". */
 export function isSafeNext(next: string): boolean {
   return /^\/(?![/\\])/.test(next) && !/[\r\n]/.test(next);

@@ -35,3 +35,18 @@ describe('mainNav', () => {
     expect(current).toEqual(['/moderation']);
   });
 });
+
+describe('mainNav counts', () => {
+  it('shows how many cases wait beside Moderation, as part of the link text, and hides 0', () => {
+    const nav = mainNav(navItems);
+    nav.setPerson(me('moderator'));
+    const link = () => nav.element.querySelector('a[href="/moderation"]');
+    nav.setCount('/moderation', 3);
+    expect(link()?.textContent).toBe('Moderation3 waiting');
+    expect(link()?.querySelector('.nav-count')?.textContent).toBe('3 waiting');
+    nav.setCount('/moderation', 0);
+    expect(link()?.querySelector('.nav-count')).toBeNull();
+    nav.setCount('/pledges', 5); // an entry without a count stays as it is
+    expect(nav.element.querySelector('a[href="/pledges"] .nav-count')).toBeNull();
+  });
+});

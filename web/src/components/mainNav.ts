@@ -7,6 +7,8 @@ export interface NavItem {
   label: MessageKey;
   /** Shown only to people who hold one of these roles (the server checks again). */
   roles?: readonly Role[];
+  /** Catalogue key of "{n} waiting" beside the label, when setCount gives a number above 0. */
+  count?: MessageKey;
 }
 
 export interface MainNav {
@@ -15,13 +17,15 @@ export interface MainNav {
   setCurrent(path: string): void;
   /** Shows the entries the signed-in person (or nobody, null) may use. */
   setPerson(me: Me | null): void;
+  /** Shows how many things wait behind the entry for path (0 hides the count). */
+  setCount(path: string, n: number): void;
 }
 
 /** The main menu: Home, Pledges, Videos, Feedback rounds, About; Moderation for moderators and coordinators. */
 export function mainNav(items: readonly NavItem[]): MainNav {
   const entries = items.map((item) => ({
     item,
-    li: el('li', {}, [el('a', { text: item.label, attrs: { href: item.path, 'data-route': '' } })]),
+    li: el('li', {}, [el('a', { attrs: { href: item.path, 'data-route': '' } }, [el('span', { text: item.label })])]),
   }));
   const list = el('ul');
   const element = el('nav', { className: 'main-nav', i18nAttrs: { 'aria-label': 'nav.label' } }, [list]);
@@ -41,6 +45,14 @@ export function mainNav(items: readonly NavItem[]): MainNav {
     list.replaceChildren(...entries.filter(({ item }) => !item.roles || !!me?.memberships.some((m) => item.roles?.includes(m.role))).map((e) => e.li));
     setCurrent(current);
   };
+  const setCount = (path: string, n: number) => {
+    const entry = entries.find((e) => e.item.path === path);
+    const link = entry?.li.querySelector('a');
+    if (!entry?.item.count || !link) return;
+    link.querySelector('.nav-count')?.remove();
+    // Part of the link's text, so a screen reader hears "Moderation, 3 waiting".
+    if (n > 0) link.append(el('span', { className: 'nav-count', text: entry.item.count, params: { n } }));
+  };
   setPerson(null);
-  return { element, setCurrent, setPerson };
+  return { element, setCurrent, setPerson, setCount };
 }

@@ -69,12 +69,14 @@ describe('t', () => {
 describe('detectLanguage', () => {
   it('takes the first supported language from navigator.languages', () => {
     expect(detectLanguage(['de-AT', 'en'])).toBe('de');
-    expect(detectLanguage(['es-ES', 'FR-be', 'de'])).toBe('fr');
+    expect(detectLanguage(['nl-NL', 'FR-be', 'de'])).toBe('fr');
+    expect(detectLanguage(['es-ES', 'fr'])).toBe('es');
+    expect(detectLanguage(['it-CH'])).toBe('it');
     expect(detectLanguage(['fr'])).toBe('fr');
   });
 
   it('falls back to English', () => {
-    expect(detectLanguage(['es', 'it'])).toBe('en');
+    expect(detectLanguage(['nl', 'pl'])).toBe('en');
     expect(detectLanguage([])).toBe('en');
     expect(detectLanguage(undefined)).toBe('en');
   });

@@ -1,9 +1,9 @@
-// Translations: three catalogues of flat keys, a tiny t(key, params) with
-// {name} interpolation, and the current language (detected, switchable,
-// remembered in localStorage, reflected in <html lang>).
+// Translations: one catalogue of flat keys per language (<code>.json in this
+// folder: a new language is one new file), a tiny t(key, params) with {name}
+// interpolation, the current language (detected, switchable, remembered in
+// localStorage, reflected in <html lang>) and Intl formatting in it.
 import en from './en.json';
-import fr from './fr.json';
-import de from './de.json';
+import { formatNumber } from './format';
 
 /** A key of the English catalogue; the other catalogues must have the same keys. */
 export type MessageKey = keyof typeof en;
@@ -11,27 +11,47 @@ export type MessageKey = keyof typeof en;
 export type Params = Readonly<Record<string, string | number>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-/** The languages Chorus speaks, in the order the switcher shows them. */
-export const languages = ['en', 'fr', 'de'] as const;
-export type Lang = (typeof languages)[number];
+const files = import.meta.glob<Catalogue>('./*.json', { eager: true, import: 'default' });
+
+/** A language code Chorus has a catalogue for ("en", "fr", ...). */
+export type Lang = string;
 export const defaultLanguage: Lang = 'en';
+
+export const catalogues: Readonly<Record<Lang, Catalogue>> & { readonly en: Catalogue } = {
+  en,
+  ...Object.fromEntries(Object.entries(files).map(([path, catalogue]) => [path.replace(/^.*\/(\w+)\.json$/, '$1'), catalogue])),
+};
+
+/** The catalogue of lang (English for a language Chorus does not speak). */
+export function catalogueOf(lang: Lang): Catalogue {
+  return catalogues[lang] ?? catalogues.en;
+}
+
+/** The languages Chorus speaks, in the order the switcher shows them: English, then by their own names (Deutsch, Español, Français…). */
+export const languages: readonly Lang[] = Object.keys(catalogues).sort((a, b) => {
+  if (a === defaultLanguage || b === defaultLanguage) return a === defaultLanguage ? -1 : 1;
+  return (catalogueOf(a)['language.name'] ?? a).localeCompare(catalogueOf(b)['language.name'] ?? b);
+});
 
 /** Where the chosen language is remembered. */
 export const storageKey = 'chorus.lang';
 
-export const catalogues: Readonly<Record<Lang, Catalogue>> = { en, fr, de };
-
 /** Reports whether value is one of the supported language codes. */
 export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (languages as readonly string[]).includes(value);
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(catalogues, value);
 }
 
-/** Replaces each {name} in template by params[name]; unknown names stay as they are. */
-export function interpolate(template: string, params?: Params): string {
+/**
+ * Replaces each {name} in template by params[name]; unknown names stay as
+ * they are. Numbers are written the way lang writes them (1,234 / 1 234).
+ */
+export function interpolate(template: string, params?: Params, lang: Lang = defaultLanguage): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!Object.prototype.hasOwnProperty.call(params, name)) return whole;
+    const value = params[name];
+    return typeof value === 'number' ? formatNumber(value, lang) : String(value);
+  });
 }
 
 /**
@@ -40,8 +60,8 @@ export function interpolate(template: string, params?: Params): string {
  * (so a mistake shows up on screen rather than as an empty element).
  */
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  const text = catalogues[lang][key] ?? catalogues[defaultLanguage][key] ?? key;
-  return interpolate(text, params);
+  const text = catalogues[lang]?.[key] ?? catalogues[defaultLanguage]?.[key] ?? key;
+  return interpolate(text, params, lang);
 }
 
 /** The subset of Storage that Chorus uses; localStorage may be missing or throw. */
@@ -118,6 +138,11 @@ export function setLanguage(lang: Lang, { remember = true } = {}): void {
 export function onLanguageChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** The language the person chose in this browser (remembered), or null when they never chose. */
+export function rememberedLanguage(): Lang | null {
+  return readStored(browserStore());
 }
 
 /** Sets the language detected from the browser without remembering it. */

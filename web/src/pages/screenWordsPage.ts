@@ -5,7 +5,7 @@
 import { ApiError, apiPath } from '../api';
 import type { AppContext } from '../context';
 import { el } from '../dom';
-import { getLanguage, type MessageKey, type Params } from '../i18n';
+import { type MessageKey, type Params } from '../i18n';
 import type { Page } from '../router';
 import { button, errorParagraphs } from '../ui/form';
 import { asyncPage, fill, section, showProblem, signedInOrPrompt, timeEl } from './people/common';
@@ -53,7 +53,6 @@ export function screenWordsPage(ctx: AppContext, params: Record<string, string>)
 
   const history = el('div', { className: 'screen-words-history' });
   const showHistory = (list: ScreenWords) => {
-    const lang = getLanguage();
     history.replaceChildren(
       list.changes.length
         ? el(
@@ -62,7 +61,7 @@ export function screenWordsPage(ctx: AppContext, params: Record<string, string>)
             list.changes.map((c) =>
               el('li', { className: 'change' }, [
                 el('p', { className: 'change-who', text: 'screenWords.changedBy', params: { name: c.actorName || c.actor } }, []),
-                el('p', {}, [timeEl(c.at, lang)]),
+                el('p', {}, [timeEl(c.at)]),
                 ...(c.added.length ? [el('p', { text: 'screenWords.added', params: { words: c.added.join(', ') } })] : []),
                 ...(c.removed.length ? [el('p', { text: 'screenWords.removed', params: { words: c.removed.join(', ') } })] : []),
               ]),

@@ -86,12 +86,20 @@ export interface Organisation {
   country?: string;
 }
 
+export interface PanelSettings {
+  moderatorsRequired?: number;
+  safeguardingLeadId?: string;
+  partnerPostModeration?: boolean;
+  reportsToHide?: number;
+}
+
 export interface Panel {
   id: string;
   orgId?: string;
   name: string;
   country?: string;
   languages?: string[];
+  settings?: PanelSettings;
 }
 
 export interface Group {
@@ -120,6 +128,8 @@ export interface Invitation {
 
 export interface PanelDetail {
   panel: Panel;
+  /** What the caller may do here (the server's policy decides). */
+  can?: { editSettings?: boolean };
   groups: Group[];
   members: PanelMember[];
   invitations?: Invitation[];
@@ -135,6 +145,8 @@ export interface Watcher {
 export interface GroupDetail {
   group: Group;
   panelName: string;
+  /** The panel's working languages, first the main one. */
+  panelLanguages?: string[];
   members: PanelMember[];
   watchers: Watcher[];
 }

@@ -98,6 +98,28 @@ describe('LiveConnection', () => {
     live.stop();
   });
 
+  it('delivers an event that arrives after a newer one (two processes publish out of order), and each only once', () => {
+    const sockets: FakeSocket[] = [];
+    const events: number[] = [];
+    const live = new LiveConnection({
+      topic: 'pledge:p1',
+      open: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      handlers: { onEvent: (e) => events.push(e.id) },
+    });
+    live.start();
+    const s = sockets[0]!;
+    s.open();
+    const ev = (id: number) => ({ type: 'event', topic: 'pledge:p1', id, event: 'pledge.comment_added', actor: 'a', data: {} });
+    s.push({ type: 'subscribed', topic: 'pledge:p1', last: 0 }, ev(5), ev(4), ev(5), ev(4), ev(6));
+    expect(events).toEqual([5, 4, 6]);
+    expect(live.lastEventId).toBe(6);
+    live.stop();
+  });
+
   it('refreshes the session before reconnecting after close code 4001', async () => {
     const sockets: FakeSocket[] = [];
     let refreshed = 0;

@@ -1,8 +1,9 @@
 // The live connection of a page to one topic over /ws (realtime/messages.go):
 // subscribe (resuming after the last event seen), events, presence, typing,
-// refetch. It reconnects by itself with a growing wait, refreshes the
+// refetch, and edits (answered by ack or refused). It reconnects by itself with a growing wait, refreshes the
 // session when the server closes for an expired token, and says how it is
 // doing (connecting, live, reconnecting) so the page can show it.
+import { ApiError } from '../api';
 
 /** A domain event pushed on a topic. */
 export interface LiveEvent {
@@ -22,6 +23,16 @@ export interface PresenceMember {
 }
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'ended';
+
+/** An edit sent on the socket (realtime/messages.go `edit`). */
+export interface LiveEdit {
+  itemId: string;
+  field: string;
+  base: number;
+  op: unknown;
+  client: string;
+  seq: number;
+}
 
 export interface LiveHandlers {
   onEvent(event: LiveEvent): void;
@@ -58,20 +69,30 @@ export interface LiveOptions {
 }
 
 const closeSessionExpired = 4001;
+
+/** HTTP statuses of the fault codes a refused edit names (as server/httpapi/problem.go maps them). */
+const statusOf: Record<string, number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, too_large: 413, rate_limited: 429, unavailable: 503, internal: 500 };
 const openState = 1;
 
 export function wsUrl(loc: Pick<Location, 'protocol' | 'host'> = window.location): string {
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
 }
 
+/** How many delivered event ids a connection remembers to drop repeats (as the server hub does). */
+const recentIds = 64;
+
 export class LiveConnection {
   private socket: SocketLike | null = null;
   private lastId: number | null = null;
+  /** Ids of the newest events delivered: several processes may publish out of id order, so an older id can still be new. */
+  private recent: number[] = [];
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private status: LiveStatus = 'connecting';
   private presenceItem = '';
+  /** Edits sent, waiting for their ack or refusal, by client and seq. */
+  private readonly edits = new Map<string, { resolve(version: number): void; reject(error: unknown): void }>();
   private readonly opts: LiveOptions;
 
   constructor(opts: LiveOptions) {
@@ -95,6 +116,7 @@ export class LiveConnection {
       s.onclose = null;
       s.close(1000, 'page left');
     }
+    this.failEdits();
     this.setStatus('ended');
   }
 
@@ -116,6 +138,34 @@ export class LiveConnection {
   /** Says I am typing in an item (callers throttle). */
   typing(itemId: string): void {
     this.sendRaw({ type: 'typing', topic: this.opts.topic, itemId });
+  }
+
+  /**
+   * Sends an edit; resolves with the version the server made of it. Fails
+   * with a network error (status 0: send again later) when not live or
+   * when the socket closes first, and with the server's refusal otherwise.
+   */
+  edit(e: LiveEdit): Promise<number> {
+    if (this.status !== 'live' || !this.socket || this.socket.readyState !== openState) return Promise.reject(new ApiError(0, null));
+    const key = `${e.client}:${e.seq}`;
+    const answer = new Promise<number>((resolve, reject) => this.edits.set(key, { resolve, reject }));
+    this.socket.send(JSON.stringify({ type: 'edit', topic: this.opts.topic, ...e }));
+    return answer;
+  }
+
+  private settle(msg: Record<string, unknown>, error: unknown): void {
+    const key = `${String(msg.client ?? '')}:${String(msg.seq ?? '')}`;
+    const waiting = this.edits.get(key);
+    if (!waiting) return;
+    this.edits.delete(key);
+    if (error === null) waiting.resolve(typeof msg.version === 'number' ? msg.version : 0);
+    else waiting.reject(error);
+  }
+
+  /** Every edit still waiting fails as "no connection": it is sent again later. */
+  private failEdits(): void {
+    for (const w of this.edits.values()) w.reject(new ApiError(0, null));
+    this.edits.clear();
   }
 
   private sendRaw(message: object): void {
@@ -152,6 +202,7 @@ export class LiveConnection {
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.failEdits();
       if (this.stopped) return;
       this.retry(ev.code);
     };
@@ -203,8 +254,10 @@ export class LiveConnection {
       case 'event': {
         const ev = msg as unknown as LiveEvent;
         if (typeof ev.id === 'number') {
-          if (this.lastId !== null && ev.id <= this.lastId) return;
-          this.lastId = ev.id;
+          if (this.recent.includes(ev.id)) return;
+          this.recent.push(ev.id);
+          if (this.recent.length > recentIds) this.recent.shift();
+          if (this.lastId === null || ev.id > this.lastId) this.lastId = ev.id;
         }
         h.onEvent(ev);
         break;
@@ -218,6 +271,14 @@ export class LiveConnection {
       case 'refetch':
         h.onRefetch?.();
         break;
+      case 'ack':
+        this.settle(msg, null);
+        break;
+      case 'refused': {
+        const code = typeof msg.code === 'string' ? msg.code : 'invalid';
+        this.settle(msg, new ApiError(statusOf[code] ?? 400, { type: `/problems/${code}`, status: statusOf[code] ?? 400, detail: typeof msg.message === 'string' ? msg.message : undefined }));
+        break;
+      }
       case 'unsubscribed':
         this.stopped = true;
         this.socket?.close(1000, 'unsubscribed');

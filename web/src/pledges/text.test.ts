@@ -1,35 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { byteToUtf16, codePointToUtf16, diffOps, mapIndex, rebase, utf16ToByte, utf16ToCodePoint } from './text';
+import { type as textType, type TextOp } from 'ot-text-unicode';
+import { byteToUtf16, codePointToUtf16, diffOps, mapThrough, opBetween, utf16ToByte, utf16ToCodePoint } from './text';
 
-describe('rebase', () => {
-  it('keeps an unsent local edit and a remote edit of the same text', () => {
-    const base = 'Apps should explain privacy.';
-    const local = 'Clear: Apps should explain privacy.';
-    const remote = 'Apps should explain privacy in plain words.';
-    expect(rebase(base, local, remote)).toBe('Clear: Apps should explain privacy in plain words.');
-  });
-
-  it('takes the remote text when nothing was typed, and the local one when nothing came', () => {
-    expect(rebase('a', 'a', 'ab')).toBe('ab');
-    expect(rebase('a', 'ba', 'a')).toBe('ba');
-  });
-
-  it('keeps both when two people typed at the same place', () => {
-    const merged = rebase('Hello', 'Hello Léa', 'Hello Jonas');
-    expect(merged).toContain('Léa');
-    expect(merged).toContain('Jonas');
-  });
-
-  it('keeps text with emoji and accents whole', () => {
-    const merged = rebase('Été 🌞 ok', 'Été 🌞 ok!', '👋 Été 🌞 ok');
-    expect(merged).toBe('👋 Été 🌞 ok!');
+describe('opBetween', () => {
+  it('is the one change an input event makes, in code points, undoable', () => {
+    expect(opBetween('Apps explain.', 'Apps 🌞 explain.', 7)).toEqual([5, '🌞 ']);
+    expect(opBetween('Été 🌞 ok', 'Été ok', 4)).toEqual([4, { d: '🌞 ' }]);
+    expect(opBetween('abc', 'aXc')).toEqual([1, { d: 'b' }, 'X']);
+    expect(opBetween('same', 'same')).toEqual([]);
+    // Typing "[" before "[": the caret says which one is new.
+    expect(opBetween('a[b]', 'a[[b]')).toEqual([1, '[']);
+    expect(opBetween('a[b]', 'a[[b]', 3)).toEqual([2, '[']);
+    const op = opBetween('one two three', 'one three');
+    expect(textType.apply(textType.apply('one two three', op), textType.invert!(op))).toBe('one two three');
   });
 });
 
-describe('mapIndex', () => {
-  it('moves a caret on when text is inserted before it, not when after', () => {
-    expect(mapIndex('hello world', 'XX hello world', 5)).toBe(8);
-    expect(mapIndex('hello world', 'hello world!!', 5)).toBe(5);
+describe('mapThrough', () => {
+  it('moves a caret on when text is inserted before it, not at it or after it', () => {
+    const op: TextOp = ['XX '];
+    expect(mapThrough('hello world', 'XX hello world', op, 5)).toBe(8);
+    expect(mapThrough('hello world', 'hello world!!', [11, '!!'], 5)).toBe(5);
+    expect(mapThrough('hello world', 'hello, world', [5, ','], 5)).toBe(5);
+  });
+
+  it('counts an emoji as one character, as the server does', () => {
+    // "🌞" is two UTF-16 units: the caret after "a🌞b" (index 4) follows a deletion of "🌞".
+    expect(mapThrough('a🌞b!', 'ab!', [1, { d: 1 }], 4)).toBe(2);
   });
 });
 

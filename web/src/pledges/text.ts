@@ -1,38 +1,41 @@
-// Text helpers for live co-editing: rebasing unsent local changes onto a
-// text that changed on the server (diff-match-patch, as the server merges),
-// keeping a caret where it belongs, and converting offsets between the
+// Text helpers for live co-editing: the operation one edit of a field
+// makes, keeping a caret where it belongs when someone else's operation
+// arrives, diffs for people, and converting offsets between the
 // browser's UTF-16 indices, Unicode code points (comment anchors) and UTF-8
 // bytes (the readability report).
 import DiffMatchPatch from 'diff-match-patch';
+import { type as textType, type TextOp } from 'ot-text-unicode';
 
 const dmp = new DiffMatchPatch();
-// Small edits on short texts: be exact rather than fast.
-dmp.Match_Threshold = 0.5;
-dmp.Patch_DeleteThreshold = 0.5;
 
 /**
- * Applies the change that turned base into local onto remote: the local
- * person's unsent typing survives a remote edit of the same text, and so
- * does the remote one. When nothing was changed locally, remote wins as is.
+ * The operation that turns before into after: one change between their
+ * common start and end (what one input event in a text field does), in
+ * code points, deletes naming what they delete (so it can be undone).
+ * caret, the caret in after (code points) once the change was made, says
+ * where the change was when that is ambiguous: typing "a" next to an "a",
+ * or "[" before a "[", is an insert at the caret, not one character away.
  */
-export function rebase(base: string, local: string, remote: string): string {
-  if (local === base) return remote;
-  if (remote === base) return local;
-  if (remote === local) return remote;
-  const patches = dmp.patch_make(base, local);
-  const [merged] = dmp.patch_apply(patches, remote);
-  return merged;
+export function opBetween(before: string, after: string, caret?: number): TextOp {
+  const a = Array.from(before);
+  const b = Array.from(after);
+  const maxSuf = caret === undefined ? b.length : Math.max(0, b.length - caret);
+  let suf = 0;
+  while (suf < maxSuf && suf < a.length && suf < b.length && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  let pre = 0;
+  while (pre < a.length - suf && pre < b.length - suf && a[pre] === b[pre]) pre++;
+  const del = a.slice(pre, a.length - suf).join('');
+  const ins = b.slice(pre, b.length - suf).join('');
+  if (!del && !ins) return [];
+  const op: TextOp = pre > 0 ? [pre] : [];
+  if (del) op.push({ d: del });
+  if (ins) op.push(ins);
+  return op;
 }
 
-/**
- * Where a position in before is in after (after the text changed around
- * it): text inserted before the caret pushes it on, text deleted under it
- * pulls it back to where the deletion was.
- */
-export function mapIndex(before: string, after: string, index: number): number {
-  if (before === after) return index;
-  const diffs = dmp.diff_main(before, after);
-  return Math.min(after.length, Math.max(0, dmp.diff_xIndex(diffs, index)));
+/** Where UTF-16 index i of before is after op (a remote change) turned before into after. */
+export function mapThrough(before: string, after: string, op: TextOp, i: number): number {
+  return codePointToUtf16(after, textType.transformPosition(utf16ToCodePoint(before, i), op));
 }
 
 /** The UTF-16 index (JavaScript string index) of code point number cp in text. */

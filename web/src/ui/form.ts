@@ -14,6 +14,8 @@ export interface Option {
   text?: string;
   /** A country code: the option shows the country's name in the current language. */
   region?: string;
+  /** A language code: the option shows the language's name in the current language. */
+  languageOf?: string;
   lang?: string;
 }
 
@@ -28,7 +30,7 @@ export interface FieldOptions {
   hintText?: string;
   /** Language of labelText and hintText, when it may differ from the page's. */
   textLang?: string;
-  type?: 'text' | 'email' | 'password' | 'date' | 'datetime-local' | 'select' | 'checkbox';
+  type?: 'text' | 'number' | 'email' | 'password' | 'date' | 'datetime-local' | 'select' | 'checkbox';
   autocomplete?: string;
   required?: boolean;
   hint?: MessageKey;
@@ -60,6 +62,7 @@ export function options(list: readonly Option[]): HTMLOptionElement[] {
     if (o.lang) attrs.lang = o.lang;
     if (o.label) return el('option', { text: o.label, attrs });
     if (o.region) return el('option', { region: o.region, attrs });
+    if (o.languageOf) return el('option', { languageOf: o.languageOf, attrs });
     return plain('option', o.text ?? o.value, { attrs });
   });
 }

@@ -7,7 +7,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
-import { getLanguage, type MessageKey } from '../../i18n';
+import type { MessageKey } from '../../i18n';
 import { stateFromEvent, type SessionMessage, type SessionPage, type SessionQuestion, type SessionState } from '../../livesession/types';
 import { watcherLines } from '../../people/consentText';
 import { LiveConnection } from '../../pledges/live';
@@ -51,13 +51,15 @@ function composer(opts: {
   const box = el('textarea', { attrs: { id: `${opts.id}-text`, name: 'text', rows: '2', maxlength: String(opts.max), 'aria-describedby': `${opts.id}-hint session-state` } });
   const hint = el('p', { className: 'field-hint', text: 'session.limit', params: { n: opts.max }, attrs: { id: `${opts.id}-hint` } });
   const alert = el('div', { className: 'form-error', attrs: { role: 'alert', id: `${opts.id}-alert` } });
-  const submit = el('button', { className: 'button button-primary', text: opts.submit, attrs: { type: 'submit' } });
+  const submit = el('button', { className: 'button button-primary', text: opts.submit, attrs: { type: 'submit', 'aria-describedby': `${opts.id}-why` } });
+  // Beside a disabled button, why it is disabled (a paused session waits for moderators).
+  const why = el('p', { className: 'disabled-reason', text: 'session.sendPaused', attrs: { id: `${opts.id}-why`, hidden: '' } });
   const element = el('form', { className: 'form session-composer', attrs: { id: opts.id, novalidate: '' } }, [
     el('label', { text: opts.label, attrs: { for: box.id } }),
     box,
     hint,
     alert,
-    el('div', { className: 'form-actions' }, [submit]),
+    el('div', { className: 'form-actions' }, [submit, why]),
   ]);
   let busy = false;
   element.addEventListener('submit', (event) => {
@@ -88,6 +90,7 @@ function composer(opts: {
     element,
     setPaused(paused) {
       submit.disabled = paused;
+      why.hidden = !paused;
     },
   };
 }
@@ -98,7 +101,7 @@ function messageItem(m: SessionMessage, report?: (m: SessionMessage) => void): H
   if (m.author.organisation) who.push(plain('span', m.author.organisation, { className: 'session-org' }));
   else if (m.author.role === 'moderator' || m.author.role === 'coordinator') who.push(el('span', { className: 'session-role', text: `role.${m.author.role}` as MessageKey }));
   const item = el('li', { className: `session-message session-${m.status}`, attrs: { 'data-id': m.id } }, [
-    el('p', { className: 'session-meta' }, [...who, timeEl(m.at, getLanguage())]),
+    el('p', { className: 'session-meta' }, [...who, timeEl(m.at)]),
     plain('p', m.text, { className: 'session-text' }),
   ]);
   if (m.status === 'held') {
@@ -226,7 +229,7 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
       composers.push(c);
       boardParts.push(c.element);
     }
-    const starts = el('p', { className: 'session-starts' }, [el('span', { text: 'session.startsAt' }), document.createTextNode(' '), timeEl(data.session.startsAt, getLanguage())]);
+    const starts = el('p', { className: 'session-starts' }, [el('span', { text: 'session.startsAt' }), document.createTextNode(' '), timeEl(data.session.startsAt)]);
     fill(page.body, [
       banner.element,
       starts,

@@ -7,7 +7,7 @@
 import { ApiError, apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
-import { getLanguage, type MessageKey } from '../../i18n';
+import type { MessageKey } from '../../i18n';
 import { byStart, checkStart, checkTitle, maxTitle, scheduleRequest } from '../../livesession/schedule';
 import type { LiveSession, SessionState } from '../../livesession/types';
 import type { Me, Panel, PanelDetail } from '../../people/types';
@@ -35,7 +35,7 @@ const panelSessionsPath = (panelId: string) => `/panels/${encodeURIComponent(pan
 function sessionItem(s: ListedSession): HTMLLIElement {
   const parts: Node[] = [
     el('p', { className: 'entry-title' }, [plain('a', s.title, { attrs: { href: sessionPath(s.id), 'data-route': '' } })]),
-    el('p', {}, [el('span', { text: 'session.startsAt' }), document.createTextNode(' '), timeEl(s.startsAt, getLanguage())]),
+    el('p', {}, [el('span', { text: 'session.startsAt' }), document.createTextNode(' '), timeEl(s.startsAt)]),
   ];
   if (s.state) parts.push(el('p', { text: s.state.status === 'paused' ? 'sessions.statePaused' : 'sessions.stateLive' }));
   if (s.organisations.length) {

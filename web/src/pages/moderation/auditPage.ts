@@ -4,14 +4,13 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import { getLanguage } from '../../i18n';
 import { auditCsvPath, auditPagePath, auditPath, auditSearchFrom, type AuditSearch } from '../../moderation/audit';
 import { auditActionLabel, auditActions, categoryLabel } from '../../moderation/labels';
 import type { AuditAnswer, AuditEntry } from '../../moderation/types';
 import type { PanelDetail } from '../../people/types';
 import type { Page } from '../../router';
 import { button, errorParagraphs, field, type Field } from '../../ui/form';
-import { asyncPage, fill, formatTime, section, showProblem, signedInOrPrompt } from '../people/common';
+import { asyncPage, fill, timeEl, section, showProblem, signedInOrPrompt } from '../people/common';
 import { mayModerate, panelOptions, panelsToModerate, startPanel } from './panels';
 
 export function moderationAuditPage(ctx: AppContext): Page {
@@ -123,7 +122,7 @@ function entryRow(e: AuditEntry, names: ReadonlyMap<string, string>): HTMLTableR
     ...(e.caseId ? [document.createTextNode(' '), el('a', { text: 'audit.openCase', attrs: { href: `/moderation/cases/${encodeURIComponent(e.caseId)}`, 'data-route': '' } })] : []),
   ]);
   return el('tr', { attrs: { 'data-entry': e.id } }, [
-    el('th', { attrs: { scope: 'row', tabindex: '-1' } }, [plain('time', formatTime(iso, getLanguage()), { attrs: { datetime: iso } })]),
+    el('th', { attrs: { scope: 'row', tabindex: '-1' } }, [timeEl(iso)]),
     el('td', { text: action.key, params: action.params }),
     who(e.actor, e.actorName),
     who(e.person, e.personName),

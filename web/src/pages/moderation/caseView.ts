@@ -1,11 +1,10 @@
 // The read-only parts of a case: the facts, the content in its context,
 // the reports and the history (who, when, why).
 import { el, plain } from '../../dom';
-import { getLanguage } from '../../i18n';
 import { bandLabel, categoryLabel, entryLabel, kindLabel, statusLabel, type Label } from '../../moderation/labels';
 import { ageLabel } from '../../moderation/queue';
 import type { CaseContent, CaseReport, ModerationCase } from '../../moderation/types';
-import { formatTime } from '../people/common';
+import { timeEl } from '../people/common';
 
 const label = (tag: 'span' | 'dd' | 'li', l: Label, className?: string) => el(tag, { text: l.key, params: l.params, className });
 
@@ -14,7 +13,7 @@ export type NameOf = (accountId: string) => Node;
 
 function when(ms: number): HTMLTimeElement {
   const iso = new Date(ms).toISOString();
-  return plain('time', formatTime(iso, getLanguage()), { attrs: { datetime: iso } });
+  return timeEl(iso);
 }
 
 export function factsView(c: ModerationCase, content: CaseContent | null, now: number): HTMLElement {

@@ -6,7 +6,7 @@ import { isLang, setLanguage } from '../../i18n';
 import { roleKey } from '../../people/consentText';
 import type { InvitationInfo, Me } from '../../people/types';
 import * as v from '../../people/validation';
-import { landingPath } from '../../session';
+import { landingPath, signInPath } from '../../session';
 import type { Page, RouteParams } from '../../router';
 import { field, form } from '../../ui/form';
 import { asyncPage, fill, routeLink, showProblem } from './common';
@@ -32,7 +32,7 @@ export function signinPage(ctx: AppContext): Page {
       onSubmit: async () => {
         const { me } = await ctx.api.post<{ me: Me }>('/api/auth/login', { email: email.value.trim(), password: password.value });
         ctx.session.signedIn(me);
-        ctx.navigate(landingPath(me, nextParam()));
+        ctx.navigate(signInPath(me, nextParam()));
         ctx.announce('signin.done', { name: me.account.displayName });
       },
     });
@@ -80,7 +80,15 @@ export function setupPage(ctx: AppContext, params: RouteParams): Page {
       }
     },
   });
-  fill(page.body, [el('p', { className: 'lead', text: 'setup.lead' }), f.element]);
+  // A link used once (Chorus is set up) says so at once, instead of a form that can only fail.
+  void ctx.session.ready().then((state) => {
+    if (state.signedIn || !state.setupNeeded) {
+      setText(page.heading, 'setup.usedHeading');
+      fill(page.body, [el('p', { className: 'lead', text: 'setup.used' }), el('p', {}, [routeLink('/signin', 'signin.link', undefined, 'button button-primary')])]);
+      return;
+    }
+    fill(page.body, [el('p', { className: 'lead', text: 'setup.lead' }), f.element]);
+  });
   return page;
 }
 
@@ -153,6 +161,8 @@ export function invitePage(ctx: AppContext, params: RouteParams): Page {
 }
 
 function renderInvite(ctx: AppContext, page: ReturnType<typeof asyncPage>, token: string, info: InvitationInfo): void {
+  // The invitation was written in its language (so was its mail): the page opens in it too; the switcher still works.
+  if (isLang(info.language)) setLanguage(info.language, { remember: false });
   const facts = el('dl', { className: 'facts' }, [
     el('dt', { text: 'invite.panel' }),
     plain('dd', info.panelName),

@@ -4,6 +4,7 @@ import { ApiError } from '../../api';
 import type { AppContext } from '../../context';
 import { el, setText } from '../../dom';
 import type { MessageKey, Params } from '../../i18n';
+import type { TimeStyle } from '../../i18n/format';
 import type { Me } from '../../people/types';
 import type { Page } from '../../router';
 import { errorParagraphs } from '../../ui/form';
@@ -86,17 +87,8 @@ export function showProblem(page: AsyncPage, error: unknown, hints: ProblemHints
   ]);
 }
 
-/** Formats an ISO time for people, in the UI language. */
-export function formatTime(iso: string | undefined, lang: string): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
-}
-
-/** A time element (machine-readable datetime, readable text). */
-export function timeEl(iso: string | undefined, lang: string): HTMLTimeElement {
-  const node = el('time', { attrs: iso ? { datetime: iso } : {} });
-  node.textContent = formatTime(iso, lang);
-  return node;
+/** A time element (machine-readable datetime, readable text that follows the UI language). */
+export function timeEl(iso: string | undefined, style: TimeStyle = 'datetime'): HTMLTimeElement {
+  if (!iso) return el('time');
+  return el('time', { attrs: { datetime: iso }, time: iso, timeStyle: style });
 }

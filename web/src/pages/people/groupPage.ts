@@ -6,6 +6,7 @@ import { ApiError, apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
 import { roleKey, watcherLines } from '../../people/consentText';
+import { pledgeLanguage } from '../../people/languageDefaults';
 import type { GroupDetail } from '../../people/types';
 import { hasRole } from '../../session';
 import type { Page, RouteParams } from '../../router';
@@ -21,7 +22,7 @@ export function groupPage(ctx: AppContext, params: RouteParams): Page {
     if (!me) return;
     try {
       const detail = await ctx.api.get<GroupDetail>(apiPath`/api/groups/${id}`);
-      renderGroup(ctx, page, detail);
+      renderGroup(ctx, page, detail, pledgeLanguage(detail.panelLanguages, me.account.language));
     } catch (error) {
       if (error instanceof ApiError && error.kind === 'forbidden') {
         refused(page, error, hasRole(me, 'youth', 'ambassador') || me.band !== 'adult');
@@ -48,7 +49,7 @@ function refused(page: AsyncPage, error: ApiError, youth: boolean): void {
   ]);
 }
 
-function renderGroup(ctx: AppContext, page: AsyncPage, detail: GroupDetail): void {
+function renderGroup(ctx: AppContext, page: AsyncPage, detail: GroupDetail, startLanguage: string): void {
   setPlainText(page.heading, detail.group.name);
   const members = el(
     'ul',
@@ -63,6 +64,6 @@ function renderGroup(ctx: AppContext, page: AsyncPage, detail: GroupDetail): voi
       el('ul', { className: 'watcher-list' }, (watchers.length ? watchers : (['group.watchersOnlyGroup'] as const)).map((key) => el('li', { text: key }))),
     ]),
     section('group-members', 'group.membersHeading', [members]),
-    groupPledges(ctx, detail.group.id),
+    groupPledges(ctx, detail.group.id, startLanguage),
   ]);
 }

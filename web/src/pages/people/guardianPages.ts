@@ -117,7 +117,7 @@ function renderManage(ctx: AppContext, page: AsyncPage, base: string, view: Guar
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
       .map((r) =>
         el('li', {}, [
-          timeEl(r.time, getLanguage()),
+          timeEl(r.time),
           document.createTextNode(' '),
           el('span', {
             text: r.actor === 'guardian' ? (r.action === 'granted' ? 'manage.historyYouGranted' : 'manage.historyYouWithdrew') : r.action === 'granted' ? 'manage.historyChildGranted' : 'manage.historyChildWithdrew',

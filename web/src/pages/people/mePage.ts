@@ -5,7 +5,7 @@
 import { ApiError } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import { getLanguage, onLanguageChange } from '../../i18n';
+import { getLanguage, isLang, onLanguageChange, setLanguage } from '../../i18n';
 import {
   guardianStatusKey,
   managedByKey,
@@ -22,7 +22,7 @@ import { confirmDialog } from '../../ui/dialog';
 import { saveBlob } from '../../ui/download';
 import { button, errorParagraphs, field, form } from '../../ui/form';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt, timeEl, type AsyncPage } from './common';
-import { emailField } from './fields';
+import { emailField, languageOptions } from './fields';
 
 export function mePage(ctx: AppContext): Page {
   const page = asyncPage('me.heading', 'me-page');
@@ -69,8 +69,9 @@ function render(ctx: AppContext, page: AsyncPage, me: Me, consents: MyConsents |
   const youth = hasRole(me, 'youth', 'ambassador') || me.band !== 'adult';
   const parts: Node[] = [];
   if (youth) parts.push(entryBox(me, consents));
-  parts.push(aboutMe(me));
-  if (consents && consents.scopes.length > 0) parts.push(consentSection(ctx, page, consents, reload));
+  parts.push(aboutMe(me), languageSection(ctx));
+  // Consent cards speak to young people ("You join a youth panel…"): staff accounts have none to give.
+  if (youth && consents && consents.scopes.length > 0) parts.push(consentSection(ctx, page, consents, reload));
   if (needsGuardianSection(me) || (consents && consents.guardian !== 'none')) parts.push(guardianSection(ctx, consents?.guardian ?? me.guardian, reload));
   if (consents && consents.history.length > 0) parts.push(historySection(consents));
   parts.push(dataSection(ctx), signOutSection(ctx), eraseSection(ctx, page));
@@ -105,6 +106,27 @@ function aboutMe(me: Me): HTMLElement {
       ...(me.account.country ? [el('dt', { text: 'form.country' }), el('dd', { region: me.account.country })] : []),
     ]),
   ]);
+}
+
+/** The account's language: e-mails, and what Chorus opens in after sign-in. Saving switches the page too. */
+function languageSection(ctx: AppContext): HTMLElement {
+  const me = ctx.session.me;
+  const language = field(
+    { name: 'language', label: 'me.languageLabel', type: 'select', options: languageOptions(), value: me && isLang(me.account.language) ? me.account.language : getLanguage(), hint: 'me.languageHint' },
+    'me-',
+  );
+  const f = form({
+    id: 'language-form',
+    fields: [language],
+    submit: 'me.languageSave',
+    onSubmit: async () => {
+      const { me: updated } = await ctx.api.put<{ me: Me }>('/api/me/language', { language: language.value });
+      ctx.session.signedIn(updated);
+      if (isLang(language.value)) setLanguage(language.value);
+      ctx.announce('me.languageSaved');
+    },
+  });
+  return section('account-language', 'me.languageHeading', [f.element]);
 }
 
 function consentSection(ctx: AppContext, page: AsyncPage, consents: MyConsents, reload: Reload): HTMLElement {
@@ -180,12 +202,11 @@ function guardianSection(ctx: AppContext, status: string, reload: Reload): HTMLE
 
 function historySection(consents: MyConsents): HTMLElement {
   const names = new Map(consents.scopes.map((s) => [s.scope, s.name]));
-  const lang = getLanguage();
   const items = [...consents.history]
     .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
     .map((record) =>
       el('li', {}, [
-        timeEl(record.time, lang),
+        timeEl(record.time),
         document.createTextNode(' '),
         el('span', {
           text: historyKey(record),

@@ -5,7 +5,6 @@
 // itself with its links.
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import { getLanguage } from '../../i18n';
 import type { OutboxMessage } from '../../people/types';
 import type { Page } from '../../router';
 import { asyncPage, fill, showProblem, signedInOrPrompt, timeEl } from './common';
@@ -53,7 +52,7 @@ export function outboxPage(ctx: AppContext): Page {
             el('dd', {}, [plain('code', m.kind)]),
             ...(m.to ? [el('dt', { text: 'outbox.to' }), plain('dd', m.to)] : [el('dt', { text: 'outbox.toDomain' }), plain('dd', m.toDomain)]),
             el('dt', { text: 'outbox.time' }),
-            el('dd', {}, [timeEl(m.time, lang)]),
+            el('dd', {}, [timeEl(m.time)]),
           ]),
           ...(m.text ? [el('div', { className: 'mail-text' }, linkify(m.text))] : []),
         ]),

@@ -4,7 +4,9 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
-import { catalogues, getLanguage, languages } from '../../i18n';
+import { catalogueOf, getLanguage, languages } from '../../i18n';
+import { panelLanguage } from '../../people/languageDefaults';
+import { panelSettingsSection } from './panelSettings';
 import { roleKey } from '../../people/consentText';
 import { roles, type Group, type Invitation, type Organisation, type Panel, type PanelDetail } from '../../people/types';
 import * as v from '../../people/validation';
@@ -44,15 +46,21 @@ export function plainLink(path: string, text: string): HTMLAnchorElement {
   return plain('a', text, { attrs: { href: path, 'data-route': '' } });
 }
 
-function languageCheckboxes(prefix: string): { element: HTMLElement; values: () => string[]; error: HTMLElement } {
+/** The working-language boxes; startWith ticks one box until someone ticks or unticks any. */
+function languageCheckboxes(prefix: string, start: string): { element: HTMLElement; values: () => string[]; error: HTMLElement; startWith: (lang: string) => void } {
   const boxes = languages.map((lang) =>
-    field({ name: `lang-${lang}`, labelText: catalogues[lang]['language.name'] ?? lang, textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
+    field({ name: `lang-${lang}`, labelText: catalogueOf(lang)['language.name'] ?? lang, textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
   );
-  const current = boxes[languages.indexOf(getLanguage())];
-  if (current?.control instanceof HTMLInputElement) current.control.checked = true;
+  let touched = false;
+  const startWith = (lang: string) => {
+    if (touched) return;
+    for (const b of boxes) if (b.control instanceof HTMLInputElement) b.control.checked = b.control.value === lang;
+  };
+  for (const b of boxes) b.control.addEventListener('change', () => (touched = true));
+  startWith(start);
   const error = el('p', { className: 'field-error', attrs: { id: `${prefix}languages-error`, hidden: '' } });
   const element = el('fieldset', { className: 'field-group' }, [el('legend', { text: 'panels.languages' }), error, ...boxes.map((b) => b.element)]);
-  return { element, values: () => boxes.filter((b) => b.checked).map((b) => b.control.value), error };
+  return { element, values: () => boxes.filter((b) => b.checked).map((b) => b.control.value), error, startWith };
 }
 
 function newPanelSection(ctx: AppContext, orgs: Organisation[]): HTMLElement {
@@ -63,7 +71,9 @@ function newPanelSection(ctx: AppContext, orgs: Organisation[]): HTMLElement {
   );
   const name = field({ name: 'name', label: 'panels.name', check: v.name, attrs: { maxlength: String(v.maxNameLength) } }, 'panel-');
   const country = countryField('panel-', { value: sics[0]?.country ?? '' });
-  const langs = languageCheckboxes('panel-');
+  // A panel in France starts in French: the country's language, else the coordinator's.
+  const langs = languageCheckboxes('panel-', panelLanguage(country.value, getLanguage()));
+  country.control.addEventListener('change', () => langs.startWith(panelLanguage(country.value, getLanguage())));
   const f = form({
     id: 'panel-form',
     fields: [org, name, country],
@@ -164,6 +174,7 @@ function renderPanel(ctx: AppContext, page: AsyncPage, detail: PanelDetail, orgs
   parts.push(groupsSection(ctx, detail, coordinator, reload));
   parts.push(membersSection(detail, groupName));
   if (coordinator) parts.push(invitationsSection(ctx, page, detail, orgs, groupName, reload));
+  if (detail.can?.editSettings) parts.push(panelSettingsSection(ctx, detail, () => void reload('panel-settings-heading')));
   fill(page.body, parts);
 }
 
@@ -247,7 +258,7 @@ function invitationsSection(
       inv.groupId ? plain('td', groupName.get(inv.groupId) ?? '') : el('td', { text: 'panel.noGroup' }),
       inv.orgId ? plain('td', orgName.get(inv.orgId) ?? '') : el('td', { text: 'panel.noGroup' }),
       el('td', { text: invitationStateKey(inv.state) }),
-      el('td', {}, [timeEl(inv.expiresAt, getLanguage())]),
+      el('td', {}, [timeEl(inv.expiresAt)]),
       el('td', {}, open ? [el('div', { className: 'row-actions' }, [resend, revoke])] : []),
     ]);
   });

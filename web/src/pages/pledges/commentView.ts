@@ -2,9 +2,8 @@
 // under a held or hidden one, what moderation says about it (heldComment);
 // under someone else's, "Report".
 import { el, plain } from '../../dom';
-import { getLanguage } from '../../i18n';
 import type { PledgeComment } from '../../pledges/types';
-import { formatTime } from '../people/common';
+import { timeEl } from '../people/common';
 import { heldNote, needsNote } from './heldComment';
 
 export interface CommentViewOptions {
@@ -21,7 +20,7 @@ export interface CommentViewOptions {
 
 export function commentView(c: PledgeComment, opts: CommentViewOptions): HTMLElement {
   const mine = c.author === opts.me;
-  const meta: Node[] = [plain('strong', opts.nameOf(c.author)), document.createTextNode(' · '), plain('time', formatTime(c.at, getLanguage()), { attrs: { datetime: c.at } })];
+  const meta: Node[] = [plain('strong', opts.nameOf(c.author)), document.createTextNode(' · '), timeEl(c.at)];
   if (c.edited) meta.push(document.createTextNode(' '), el('span', { className: 'comment-edited', text: 'heldComment.edited' }));
   const parts: HTMLElement[] = [el('p', { className: 'comment-meta' }, meta)];
   if (c.anchorLost) parts.push(el('p', { className: 'anchor-lost', text: 'pledge.anchorLost' }));

@@ -2,12 +2,14 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
+import { languages } from '../../i18n';
 import type { PledgeSummary } from '../../pledges/types';
 import { field, form } from '../../ui/form';
 import { section } from '../people/common';
 import { stateKey } from './pledgePage';
 
-export function groupPledges(ctx: AppContext, groupId: string): HTMLElement {
+/** The group's pledges; a new one starts in startLanguage (see pledgeLanguage). */
+export function groupPledges(ctx: AppContext, groupId: string, startLanguage: string): HTMLElement {
   const list = el('div', { className: 'pledge-list', attrs: { 'aria-busy': 'true' } }, [el('p', { className: 'loading', text: 'common.loading' })]);
   const load = async () => {
     try {
@@ -30,7 +32,9 @@ export function groupPledges(ctx: AppContext, groupId: string): HTMLElement {
           : el('p', { className: 'empty', text: 'pledgeList.none' }),
       );
     } catch {
+      // The list and the form stand or fall together: no "New pledge" beside "cannot be shown".
       list.replaceChildren(el('p', { text: 'pledgeList.unavailable' }));
+      newPledge.hidden = true;
     } finally {
       list.removeAttribute('aria-busy');
     }
@@ -41,11 +45,8 @@ export function groupPledges(ctx: AppContext, groupId: string): HTMLElement {
       name: 'language',
       label: 'pledgeList.languageLabel',
       type: 'select',
-      options: [
-        { value: 'en', label: 'pledgeLang.en' },
-        { value: 'fr', label: 'pledgeLang.fr' },
-        { value: 'de', label: 'pledgeLang.de' },
-      ],
+      options: languages.map((lang) => ({ value: lang, languageOf: lang })),
+      value: startLanguage,
     },
     'new-pledge-',
   );
@@ -58,10 +59,7 @@ export function groupPledges(ctx: AppContext, groupId: string): HTMLElement {
       ctx.navigate(apiPath`/pledges/${pledge.id}`);
     },
   });
+  const newPledge = el('div', { className: 'new-pledge' }, [el('h3', { text: 'pledgeList.newHeading' }), create.element]);
   void load();
-  return section('group-pledges', 'pledgeList.heading', [
-    list,
-    el('h3', { text: 'pledgeList.newHeading' }),
-    create.element,
-  ]);
+  return section('group-pledges', 'pledgeList.heading', [list, newPledge]);
 }

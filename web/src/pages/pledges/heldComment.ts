@@ -56,7 +56,8 @@ export function moderationNote(
     return el('div', { className: 'held-note held-note-hidden' }, [el('p', { text: who.mine ? texts.hidden : texts.hiddenModerator })]);
   }
   const parts: HTMLElement[] = [
-    el('p', { className: 'badge badge-wait held-badge', text: 'heldComment.badge' }),
+    // After a moderator asked for a change it no longer waits for them: it waits for its author.
+    el('p', { className: 'badge badge-wait held-badge', text: !item.changesMessage ? 'heldComment.badge' : who.mine ? 'heldComment.badgeChangeMine' : 'caseStatus.changesRequested' }),
     el('p', { text: who.mine ? texts.explain : texts.explainModerator }),
   ];
   const reasons = item.reasons ?? [];

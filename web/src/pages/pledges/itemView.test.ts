@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiClient } from '../../api';
+import type { TextOp } from 'ot-text-unicode';
+import { ApiError, type ApiClient } from '../../api';
 import { setLanguage, translate } from '../../i18n';
 import { utf16ToByte } from '../../pledges/text';
 import type { PledgeItem, ScreeningHit } from '../../pledges/types';
@@ -12,10 +13,11 @@ const hitOn = (kind: string, text: string, part: string): ScreeningHit => {
 
 const item = (more: Partial<PledgeItem> = {}): PledgeItem => ({ id: 'i1', pledgeId: 'p1', heading: 'Clear words', text: 'Apps explain.', summary: '', version: 1, ...more });
 
-function view(start: PledgeItem, edit: (body: { field: string; text: string; baseVersion: number }) => PledgeItem) {
+function view(start: PledgeItem, edit: (body: { field: string; op: TextOp; baseVersion: number }) => PledgeItem) {
   const post = vi.fn(async (path: string, body: unknown) => {
     if (path === '/api/readability') return { score: 80, band: 'easy', longSentences: [], rareWords: [] };
-    return { item: edit(body as { field: string; text: string; baseVersion: number }) };
+    const it = edit(body as { field: string; op: TextOp; baseVersion: number });
+    return { item: it, version: it.version };
   });
   const api = { post } as unknown as ApiClient;
   const v = new ItemView({
@@ -24,6 +26,8 @@ function view(start: PledgeItem, edit: (body: { field: string; text: string; bas
     language: 'en',
     item: start,
     editable: true,
+    // Not live: edits go over HTTP.
+    edit: () => Promise.reject(new ApiError(0, null)),
     onFocus: () => undefined,
     onTyping: () => undefined,
     onMove: () => undefined,
@@ -58,27 +62,29 @@ describe('ItemView and screening', () => {
     v.stop();
   });
 
-  it('follows the answer to my own edit, and events from others, newest version first', async () => {
-    let version = 1;
-    const { v } = view(item(), (body) => {
-      version++;
-      const text = body.text;
-      const hits = text.includes('@') ? { [body.field]: [hitOn('email', text, text.slice(text.indexOf('@') - 3))] } : undefined;
-      return item({ [body.field]: text, version, hits });
-    });
-    const area = v.area('text') as HTMLTextAreaElement;
-    area.value = 'Apps explain. ana@ex.org';
-    area.dispatchEvent(new Event('input'));
-    await vi.advanceTimersByTimeAsync(3000);
+  it('follows the hits the live events bring, at the version their ops make', async () => {
+    const { v, post } = view(item(), () => item({ version: 2 }));
+    const text = 'Apps explain. ana@ex.org';
+    v.remote('text', [{ v: 2, op: [13, ' ana@ex.org'], client: 'someone', seq: 1 }], [hitOn('email', text, 'ana@ex.org')], 2);
+    expect(v.value('text')).toBe(text);
     expect(v.warnings('text')).toEqual(['email']);
-    // The pledge.item_edited event of the same version agrees; an older one changes nothing.
-    v.setHits('text', 'Apps explain.', [], 1);
+    // An event this field has seen already is not applied twice.
+    v.remote('text', [{ v: 2, op: [13, ' ana@ex.org'], client: 'someone', seq: 1 }], [hitOn('email', text, 'ana@ex.org')], 2);
+    expect(v.value('text')).toBe(text);
     expect(v.warnings('text')).toEqual(['email']);
     // Someone else took it out.
-    v.remote('text', 'Apps explain.', 3);
-    v.setHits('text', 'Apps explain.', [], 3);
+    v.remote('text', [{ v: 3, op: [13, { d: 11 }], client: 'someone', seq: 2 }], [], 3);
+    expect(v.value('text')).toBe('Apps explain.');
     expect(v.warnings('text')).toEqual([]);
     expect(v.element.querySelector('#item-i1-text-screen')?.textContent).toBe('');
+    // My own typing goes as an op on the version I know (over HTTP here: not live).
+    const area = v.area('text') as HTMLTextAreaElement;
+    area.value = 'Apps explain!';
+    area.setSelectionRange(13, 13);
+    area.dispatchEvent(new Event('input'));
+    await vi.advanceTimersByTimeAsync(1000);
+    const sent = post.mock.calls.find(([path]) => String(path).endsWith('/edits'))?.[1] as { op: TextOp; baseVersion: number; field: string } | undefined;
+    expect(sent).toMatchObject({ field: 'text', baseVersion: 3, op: [12, { d: '.' }, '!'] });
     v.stop();
   });
 

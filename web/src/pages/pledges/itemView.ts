@@ -2,14 +2,18 @@
 // summary as labelled text areas kept live with the server (FieldSync), who
 // else is on it or typing, the plain-language check, what screening found
 // (screenWarning), and its tools.
-import { apiPath, type ApiClient } from '../../api';
+import { ApiError, apiPath, type ApiClient } from '../../api';
 import { el, plain, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
-import { FieldSync, throttle } from '../../pledges/fieldSync';
-import { byteToUtf16, mapIndex } from '../../pledges/text';
+import type { TextOp } from 'ot-text-unicode';
+import { FieldSync, throttle, type AppliedOp } from '../../pledges/fieldSync';
+import { byteToUtf16, mapThrough, utf16ToCodePoint } from '../../pledges/text';
 import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport, type ScreeningHit } from '../../pledges/types';
 import { button } from '../../ui/form';
 import { ScreenWarning } from './screenWarning';
+
+/** Names this page's editors, so that each field's operations are told apart from everyone else's. */
+const editorId = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
 
 const fieldLabel: Record<ItemField, MessageKey> = {
   heading: 'pledge.fieldHeading',
@@ -34,6 +38,11 @@ export interface ItemViewOptions {
   language: string;
   item: PledgeItem;
   editable: boolean;
+  /**
+   * Sends an edit over the live socket; rejects with a network error when
+   * it is not live (then the edit goes over HTTP).
+   */
+  edit(e: { itemId: string; field: ItemField; base: number; op: TextOp; client: string; seq: number }): Promise<number>;
   /** The person moved into this item (focus). */
   onFocus(itemId: string): void;
   /** The person typed in this item. */
@@ -56,6 +65,8 @@ export class ItemView {
   readonly element: HTMLLIElement;
   readonly headingEl: HTMLHeadingElement;
   readonly moveUp: HTMLButtonElement;
+  /** Move up, Move down and Remove: only while the pledge may change. */
+  private readonly editTools: HTMLButtonElement[];
   readonly moveDown: HTMLButtonElement;
   private readonly fields = new Map<ItemField, FieldView>();
   private readonly presence: HTMLUListElement;
@@ -82,16 +93,21 @@ export class ItemView {
       });
       area.value = item[f];
       if (!opts.editable) area.readOnly = true;
+      const client = `${editorId}-${item.id}-${f}`;
       const sync = new FieldSync({
         initial: { text: item[f], version: item.version },
-        send: async (text, baseVersion) => {
-          const res = await opts.api.post<{ item: PledgeItem }>(apiPath`/api/pledges/${opts.pledgeId}/items/${item.id}/edits`, { field: f, baseVersion, text });
-          if (f === 'heading') this.setHeadingText(res.item.heading);
-          // An edit another one overtook has no hits here: the event that follows brings them (a newer version).
-          this.setHits(f, res.item[f], res.item.hits?.[f], res.item.version);
-          return { text: res.item[f], version: res.item.version };
+        client,
+        send: async (op, base, seq) => {
+          try {
+            return await opts.edit({ itemId: item.id, field: f, base, op, client, seq });
+          } catch (error) {
+            if (!(error instanceof ApiError) || error.status !== 0) throw error;
+          }
+          // No live socket: the same edit over HTTP (the server applies it once, by client and seq).
+          const res = await opts.api.post<{ item: PledgeItem; version: number }>(apiPath`/api/pledges/${opts.pledgeId}/items/${item.id}/edits`, { field: f, baseVersion: base, op, client, seq });
+          return res.version;
         },
-        onChange: (before, after) => this.show(area, before, after),
+        onChange: (before, after, op) => this.show(area, before, after, op),
         onError: (error) => opts.onError(error),
         onPendingChange: () => this.updateSaved(),
       });
@@ -107,8 +123,14 @@ export class ItemView {
         fv.check.run(item[f]);
       }
       area.setAttribute('aria-describedby', described.join(' '));
+      // Undo takes back my own last change, not someone else's (the browser's own undo knows nothing of them).
+      area.addEventListener('beforeinput', (event) => {
+        if (event.inputType !== 'historyUndo') return;
+        event.preventDefault();
+        sync.undo();
+      });
       area.addEventListener('input', () => {
-        sync.input(area.value);
+        sync.input(area.value, utf16ToCodePoint(area.value, area.selectionEnd));
         if (f === 'heading') this.setHeadingText(area.value);
         fv.check?.run(area.value);
         typing();
@@ -128,17 +150,28 @@ export class ItemView {
     }
     this.moveUp = button('pledge.moveUp', () => opts.onMove(this, -1));
     this.moveDown = button('pledge.moveDown', () => opts.onMove(this, 1));
+    this.editTools = [this.moveUp, this.moveDown, button('pledge.remove', () => opts.onRemove(this), { className: 'button button-danger' })];
     const tools = el('div', { className: 'item-tools' }, [
       button('pledge.comments', () => opts.onTool(this, 'comments')),
       button('pledge.amendments', () => opts.onTool(this, 'amendments')),
       button('pledge.history', () => opts.onTool(this, 'history')),
-      ...(opts.editable ? [this.moveUp, this.moveDown, button('pledge.remove', () => opts.onRemove(this), { className: 'button button-danger' })] : []),
+      ...this.editTools,
     ]);
+    for (const b of this.editTools) b.hidden = !opts.editable;
     this.element = el('li', { className: 'pledge-item', attrs: { 'data-item': item.id } }, [
       el('section', { attrs: { 'aria-labelledby': `${base}-title` } }, [this.headingEl, this.presence, ...parts, this.savedNote, tools]),
     ]);
     this.title = item.heading;
     this.updateHeading();
+  }
+
+  /**
+   * Locks or unlocks the item when the pledge changes stage (sent for
+   * review, sent back): the fields become read-only and Move and Remove go.
+   */
+  setEditable(editable: boolean): void {
+    for (const f of this.fields.values()) f.area.readOnly = !editable;
+    for (const b of this.editTools) b.hidden = !editable;
   }
 
   /** Position in the list (1-based) and whether it is first or last. */
@@ -187,15 +220,24 @@ export class ItemView {
     return this.fields.get(f)?.sync.value ?? '';
   }
 
-  /** Someone else's edit of a field (or the item as reloaded). */
-  remote(f: ItemField, text: string, version: number): void {
-    this.fields.get(f)?.sync.remote({ text, version });
+  /** Operations the server applied to a field (a live event), then what screening finds in it at version. */
+  remote(f: ItemField, ops: readonly AppliedOp[], hits?: readonly ScreeningHit[] | null, version?: number): void {
+    const fv = this.fields.get(f);
+    if (!fv) return;
+    fv.sync.remote(ops);
+    const now = fv.sync.confirmed;
+    if (hits !== undefined && version !== undefined && now.version === version) this.setHits(f, now.text, hits, version);
+  }
+
+  /** Undoes my own last change of a field; false when there is none. */
+  undo(f: ItemField): boolean {
+    return this.fields.get(f)?.sync.undo() ?? false;
   }
 
   /** Every field of an item as reloaded or restored, with what screening finds in it. */
   remoteItem(item: PledgeItem): void {
     for (const f of itemFields) {
-      this.remote(f, item[f], item.version);
+      this.fields.get(f)?.sync.reset({ text: item[f], version: item.version });
       this.setHits(f, item[f], item.hits?.[f], item.version);
     }
   }
@@ -237,13 +279,13 @@ export class ItemView {
     setText(this.savedNote, this.pending ? 'pledge.saving' : 'pledge.saved');
   }
 
-  /** Shows a text that changed because of someone else, keeping the caret where it belongs. */
-  private show(area: HTMLTextAreaElement, before: string, after: string): void {
+  /** Shows a text that changed because of someone else (op), keeping the caret where it belongs. */
+  private show(area: HTMLTextAreaElement, before: string, after: string, op: TextOp): void {
     const focused = document.activeElement === area;
     const start = area.selectionStart;
     const end = area.selectionEnd;
     area.value = after;
-    if (focused) area.setSelectionRange(mapIndex(before, after, start), mapIndex(before, after, end));
+    if (focused) area.setSelectionRange(mapThrough(before, after, op, start), mapThrough(before, after, op, end));
     if (area.dataset.field === 'heading') this.setHeadingText(after);
     const f = area.dataset.field as ItemField;
     this.fields.get(f)?.check?.run(after);

@@ -10,6 +10,7 @@ import { el, plain, setPlainText, setText } from '../../dom';
 import { t, type MessageKey } from '../../i18n';
 import { watcherLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
+import type { AppliedOp } from '../../pledges/fieldSync';
 import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../pledges/live';
 import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type ScreeningHit } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
@@ -89,6 +90,10 @@ class PledgeEditor {
   private readonly status: HTMLParagraphElement;
   private readonly hereNow: HTMLUListElement;
   private readonly stateEl: HTMLSpanElement;
+  /** "Add item", shown only while the pledge may change. */
+  private readonly addForm: HTMLElement;
+  /** Why nothing can change now (with a moderator, with partners). */
+  private readonly lockNote: HTMLElement;
   private readonly lifecycle: HTMLElement;
   private readonly panel: SidePanel;
   private readonly live: LiveConnection;
@@ -115,6 +120,9 @@ class PledgeEditor {
     this.status = el('p', { className: 'live-status', text: 'live.connecting', attrs: { role: 'status', id: 'live-status', 'data-status': 'connecting' } });
     this.hereNow = el('ul', { className: 'here-now' });
     this.stateEl = el('span', { className: 'badge', text: stateKey[p.state] });
+    this.addForm = this.addItemForm();
+    this.lockNote = el('p', { className: 'lock-note', attrs: { id: 'lock-note' } });
+    this.showLock();
     this.lifecycle = el('div', { className: 'lifecycle' });
     this.errorBox = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'editor-alert' } });
     this.lifecycleError = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'lifecycle-alert' } });
@@ -141,7 +149,7 @@ class PledgeEditor {
         document.createTextNode(' · '),
         el('span', { text: 'pledge.languageLabel' }),
         document.createTextNode(' '),
-        el('span', { text: languageKey(p.language) }),
+        el('span', { languageOf: p.language }),
         document.createTextNode(' · '),
         routeLink(apiPath`/groups/${p.groupId}`, 'pledge.backToGroup'),
       ]),
@@ -156,8 +164,9 @@ class PledgeEditor {
         el('section', { className: 'items-column', attrs: { 'aria-labelledby': 'items-heading' } }, [
           el('h2', { text: 'pledge.itemsHeading', attrs: { id: 'items-heading', tabindex: '-1' } }),
           el('p', { className: 'hint', text: 'pledge.itemsHint' }),
+          this.lockNote,
           this.list,
-          this.addItemForm(),
+          this.addForm,
         ]),
         this.panel.element,
       ]),
@@ -210,6 +219,7 @@ class PledgeEditor {
       language: this.detail.pledge.language,
       item,
       editable: this.editable,
+      edit: (e) => this.live.edit(e),
       onFocus: (itemId) => this.live.presence(itemId),
       onTyping: (itemId) => this.live.typing(itemId),
       onMove: (v, by) => void this.move(v, by),
@@ -266,10 +276,9 @@ class PledgeEditor {
       case 'pledge.item_edited': {
         const v = this.views.get(String(data.itemId));
         const f = data.field as ItemField;
-        if (v && itemFields.includes(f) && typeof data.text === 'string' && typeof data.version === 'number') {
-          v.remote(f, data.text, data.version);
-          // What screening finds in the field now (an empty list when it is clean again).
-          if (Array.isArray(data.hits)) v.setHits(f, data.text, data.hits as ScreeningHit[], data.version);
+        if (v && itemFields.includes(f) && Array.isArray(data.ops) && typeof data.version === 'number') {
+          // The operations, then what screening finds in the field at their newest version (an empty list when it is clean again).
+          v.remote(f, data.ops as AppliedOp[], Array.isArray(data.hits) ? (data.hits as ScreeningHit[]) : undefined, data.version);
           if (!mine) this.say(`edit:${v.id}:${ev.actor}`, 'pledge.announceEdited', { name: this.nameOf(ev.actor), n: v.position });
         }
         break;
@@ -402,10 +411,11 @@ class PledgeEditor {
       this.order(detail.pledge.itemIds);
       this.renderLifecycle();
       if (wasEditable !== this.editable) {
-        for (const v of this.views.values()) for (const f of itemFields) {
-          const area = v.area(f);
-          if (area) area.readOnly = !this.editable;
-        }
+        // Everything that changes the pledge locks together, live, on every open screen.
+        for (const v of this.views.values()) v.setEditable(this.editable);
+        this.addForm.hidden = !this.editable;
+        this.showLock();
+        if (!this.editable && detail.pledge.state === 'in_review') this.ctx.announce('pledge.lockedReview');
       }
     } catch {
       // The next event or reconnect tries again.
@@ -422,6 +432,14 @@ class PledgeEditor {
     this.panel.itemRemoved(v.id);
     this.renumber();
     if (hadFocus) document.getElementById('items-heading')?.focus();
+  }
+
+  /** Says in plain words why the pledge cannot change now, or nothing while it can. */
+  private showLock(): void {
+    const s = this.detail.pledge.state;
+    this.lockNote.hidden = this.editable || !this.detail.can.edit;
+    if (s === 'in_review') setText(this.lockNote, 'pledge.lockedReview');
+    else setText(this.lockNote, stateTextKey(s));
   }
 
   // --- item actions ---
@@ -555,10 +573,6 @@ function stateTextKey(s: PledgeState): MessageKey {
     default:
       return 'pledgeState.closedText';
   }
-}
-
-export function languageKey(lang: string): MessageKey {
-  return lang === 'fr' ? 'pledgeLang.fr' : lang === 'de' ? 'pledgeLang.de' : 'pledgeLang.en';
 }
 
 export type { Abilities };

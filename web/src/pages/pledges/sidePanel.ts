@@ -8,13 +8,13 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
-import { getLanguage, type MessageKey } from '../../i18n';
+import type { MessageKey } from '../../i18n';
 import { codePointToUtf16, utf16ToCodePoint, type DiffOp } from '../../pledges/text';
 import type { Abilities, Amendment, ItemField, PledgeComment, Revision } from '../../pledges/types';
 import { confirmDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
 import { reportDialog } from '../moderation/reportDialog';
-import { formatTime } from '../people/common';
+import { timeEl } from '../people/common';
 import { commentView } from './commentView';
 import { amendmentNeedsNote, heldAmendmentNote, mayAccept } from './heldAmendment';
 import { HeldWatch } from './heldWatch';
@@ -386,7 +386,6 @@ export class SidePanel {
 
   private async history(item: ItemView): Promise<HTMLElement[]> {
     const { revisions } = await this.opts.ctx.api.get<{ revisions: Revision[] }>(`${this.base(item)}/history`);
-    const lang = getLanguage();
     const versions = revisions.map((r) => r.version);
     const newest = versions.length ? Math.max(...versions) : 1;
     const pick = (id: string, label: MessageKey, value: number) => {
@@ -427,7 +426,7 @@ export class SidePanel {
           el('p', {}, [
             el('span', { text: 'pledge.versionLine', params: { v: r.version, who: this.opts.nameOf(r.author) } }),
             document.createTextNode(' · '),
-            plain('time', formatTime(r.at, lang), { attrs: { datetime: r.at } }),
+            timeEl(r.at),
           ]),
           ...(this.opts.can().edit && this.opts.editable() && r.version !== newest && !r.removed
             ? [button('pledge.restore', () => void this.restore(item, r), { params: { v: r.version } })]

@@ -1,0 +1,247 @@
+// The co-editing workload of make bench against a Hocuspocus server (Yjs),
+// as bench/realtime/coedit.go runs it against Chorus: N authors, each on
+// its own socket, on one shared text; every interval (±20 %) each author
+// inserts a unique marker at a marker boundary or, while the text is longer
+// than textLen, deletes one or two whole markers. Latency is per inserted
+// marker, from the author's change until the last other author has it;
+// the first 10 % of the run is warm-up. Afterwards: do all authors hold
+// the same text, is every marker nobody deleted there exactly once and
+// intact, did a deleted one come back. Prints one JSON line.
+//
+// One node thread cannot hold hundreds of Y.Docs and keep up, so the
+// authors are spread over worker processes of at most 50 each (this file
+// again, with a part number), which share the clock (performance.timeOrigin)
+// and report what they saw to this one.
+//
+//   node loadgen.mjs ws://127.0.0.1:PORT authors intervalMs durationMs textLen
+import { fork } from 'node:child_process';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+
+const [url, authorsArg, intervalArg, durationArg, textLenArg, partArg, partsArg] = process.argv.slice(2);
+const authors = Number(authorsArg);
+const interval = Number(intervalArg);
+const duration = Number(durationArg);
+const textLen = Number(textLenArg);
+const marker = /\[[0-9a-z]+\.[0-9a-z]+\]/g;
+const perWorker = 50;
+/** Milliseconds on a clock every process of the run shares. */
+const clock = () => performance.timeOrigin + performance.now();
+
+if (partArg === undefined) await coordinate();
+else await work(Number(partArg), Number(partsArg));
+
+async function coordinate() {
+  const parts = Math.max(1, Math.ceil(authors / perWorker));
+  const name = `pledge-${Date.now()}`;
+  const workers = Array.from({ length: parts }, (_, p) =>
+    fork(new URL(import.meta.url).pathname, [url, authorsArg, intervalArg, durationArg, textLenArg, String(p), String(parts)], { env: { ...process.env, DOC: name } }),
+  );
+  // Each worker says ready, inited and report, in that order.
+  const next = (w) => new Promise((resolve) => w.once('message', resolve));
+  await Promise.all(workers.map((w) => next(w)));
+  const initial = Array.from({ length: Math.ceil(textLen / 8) }, (_, k) => `[init.${k.toString(36)}]`).join('');
+  workers[0].send({ type: 'init', text: initial });
+  for (const w of workers) w.send({ type: 'expect', length: initial.length });
+  await Promise.all(workers.map((w) => next(w)));
+  const start = clock() + 200;
+  for (const w of workers) w.send({ type: 'start', start });
+  const reports = await Promise.all(workers.map((w) => next(w)));
+  for (const w of workers) w.send({ type: 'exit' });
+
+  const sentAt = new Map();
+  const seen = new Map();
+  const inserted = new Set(initial.match(marker));
+  const deleted = new Set();
+  let asked = 0;
+  let cpu = 0;
+  for (const r of reports) {
+    for (const [m, at] of r.sentAt) sentAt.set(m, at);
+    for (const [m, s] of r.seen) {
+      const t = seen.get(m) ?? { n: 0, last: 0 };
+      t.n += s.n;
+      t.last = Math.max(t.last, s.last);
+      seen.set(m, t);
+    }
+    for (const m of r.inserted) inserted.add(m);
+    for (const m of r.deleted) deleted.add(m);
+    asked += r.asked;
+    cpu += r.cpuCores;
+  }
+  const warm = start + duration / 10;
+  const lat = [];
+  let complete = 0;
+  let incomplete = 0;
+  for (const [m, at] of sentAt) {
+    if (at < warm) continue;
+    const s = seen.get(m);
+    if (s && s.n >= authors - 1) {
+      complete++;
+      lat.push(s.last - at);
+    } else if (!deleted.has(m)) incomplete++;
+  }
+  lat.sort((x, y) => x - y);
+  const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] : 0);
+  const final = reports[0].text;
+  const count = new Map();
+  for (const m of final.match(marker) ?? []) count.set(m, (count.get(m) ?? 0) + 1);
+  let kept = 0;
+  let intact = 0;
+  let back = 0;
+  for (const m of inserted) {
+    if (deleted.has(m)) {
+      if (count.has(m)) back++;
+    } else {
+      kept++;
+      if (count.get(m) === 1) intact++;
+    }
+  }
+  const result = {
+    authors,
+    workers: parts,
+    complete,
+    incomplete,
+    asked,
+    rate: asked / (duration / 1000),
+    p50: pct(50),
+    p95: pct(95),
+    converged: reports.every((r) => r.converged && r.text === final),
+    scrambled: final.replace(marker, '').length,
+    kept,
+    intact,
+    back,
+    cpuCores: cpu,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+async function work(part, parts) {
+  const name = process.env.DOC;
+  let seed = 7 + part;
+  const random = () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const sentAt = new Map();
+  const seen = new Map();
+  const inserted = new Set();
+  const deleted = new Set();
+  const inbox = [];
+  const waiters = [];
+  process.on('message', (m) => {
+    const w = waiters.findIndex((x) => x.type === m.type);
+    if (w >= 0) waiters.splice(w, 1)[0].resolve(m);
+    else inbox.push(m);
+  });
+  const message = (type) =>
+    new Promise((resolve) => {
+      const i = inbox.findIndex((m) => m.type === type);
+      if (i >= 0) resolve(inbox.splice(i, 1)[0]);
+      else waiters.push({ type, resolve });
+    });
+
+  const list = [];
+  for (let i = part; i < authors; i += parts) {
+    const doc = new Y.Doc();
+    const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
+    const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc });
+    const text = doc.getText('text');
+    text.observe((ev) => {
+      if (ev.transaction.local) return;
+      const at = clock();
+      for (const d of ev.delta) {
+        if (typeof d.insert !== 'string') continue;
+        for (const m of d.insert.match(marker) ?? []) {
+          const s = seen.get(m) ?? { n: 0, last: 0 };
+          s.n++;
+          s.last = at;
+          seen.set(m, s);
+        }
+      }
+    });
+    const synced = new Promise((resolve) => provider.on('synced', resolve));
+    provider.attach(); // a provider given its own socket joins it only when attached
+    list.push({ i, text, provider, socket, synced, next: 0 });
+  }
+  await Promise.all(list.map((a) => a.synced));
+  process.send({ type: 'ready' });
+  const expect = message('expect');
+  if (part === 0) list[0].text.insert(0, (await message('init')).text);
+  const { length } = await expect;
+  await waitFor(() => list.every((a) => a.text.length === length), 30_000);
+  process.send({ type: 'inited' });
+  const { start } = await message('start');
+  await sleep(start - clock());
+  const cpu0 = process.cpuUsage();
+  const end = start + duration;
+  let asked = 0;
+  await Promise.all(
+    list.map(async (a) => {
+      await sleep(random() * interval);
+      while (clock() < end) {
+        const t = a.text.toString();
+        const units = [...t.matchAll(marker)];
+        if (t.length > textLen && units.length > 1) {
+          const k = Math.floor(random() * (units.length - 1));
+          const n = 1 + Math.floor(random() * 2);
+          const from = units[k].index;
+          const last = units[Math.min(units.length - 1, k + n - 1)];
+          for (const u of units.slice(k, k + n)) deleted.add(u[0]);
+          a.text.delete(from, last.index + last[0].length - from);
+        } else {
+          const m = `[${a.i.toString(36)}.${(a.next++).toString(36)}]`;
+          const k = Math.floor(random() * (units.length + 1));
+          inserted.add(m);
+          sentAt.set(m, clock());
+          a.text.insert(k === units.length ? t.length : units[k].index, m);
+        }
+        asked++;
+        await sleep(interval * (0.8 + 0.4 * random()));
+      }
+    }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  const busy = clock() - start;
+  // Quiet: nothing changed for a second, every author of this worker on one text.
+  let last = list[0].text.toString();
+  let stableSince = clock();
+  const quiet = await waitFor(() => {
+    const t = list[0].text.toString();
+    if (t !== last) {
+      last = t;
+      stableSince = clock();
+    }
+    return clock() - stableSince > 1000 && list.every((a) => a.text.toString() === t);
+  }, 20_000);
+  process.send({
+    type: 'report',
+    sentAt: [...sentAt],
+    seen: [...seen],
+    inserted: [...inserted],
+    deleted: [...deleted],
+    asked,
+    cpuCores: (cpu.user + cpu.system) / 1000 / busy,
+    converged: quiet,
+    text: list[0].text.toString(),
+  });
+  await message('exit');
+  for (const a of list) {
+    a.provider.destroy();
+    a.socket.destroy();
+  }
+  process.exit(0);
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
+async function waitFor(cond, limit) {
+  const until = clock() + limit;
+  while (clock() < until) {
+    if (cond()) return true;
+    await sleep(50);
+  }
+  return cond();
+}

@@ -1,0 +1,104 @@
+// Issue 15: every role lands at its own home after sign-in and is told what
+// to do next, on the demo workspace. One journey per role: the home, then
+// its next step; axe on each home in every language.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tr } from './catalogues';
+import { demo, demoPassword, startDemo, type DemoHarness } from './demoHarness';
+import { axeInEveryLanguage, switchLanguage } from './languages';
+
+let h: DemoHarness;
+const en = (key: string, params: Record<string, string | number> = {}) => tr('en', key, params);
+
+beforeAll(async () => {
+  h = await startDemo();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Signs in through the form, as a person would, and waits for where Chorus takes them. */
+async function signIn(who: string, email: string): Promise<Page> {
+  const page = await h.open(who);
+  await page.goto(h.url('/signin'));
+  await page.fill('#signin-email', email);
+  await page.fill('#signin-password', demoPassword);
+  await page.getByRole('button', { name: en('signin.submit') }).click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
+  return page;
+}
+
+const h1 = (page: Page) => page.locator('main h1');
+
+describe('every role at home', () => {
+  it('a young person still waiting for her guardian: her home says what is missing, then her choices', async () => {
+    const lea = await signIn('Léa', demo.lea);
+    // She cannot take part yet: sign-in takes her to her choices; she reads Chorus in French, her account's language.
+    expect(new URL(lea.url()).pathname).toBe('/me');
+    await expect.poll(() => lea.locator('html').getAttribute('lang')).toBe('fr');
+    await lea.goto(h.url('/'));
+    await expect.poll(() => h1(lea).textContent()).toBe(tr('fr', 'roleHome.heading', { name: 'Léa Dubois' }));
+    await expect.poll(() => lea.locator('#next-step .lead').textContent()).toBe(tr('fr', 'youthHome.notYet'));
+    expect(await lea.locator('#next-step .steps li').allTextContents()).toContain(tr('fr', 'missing.waitGuardian'));
+    await switchLanguage(lea, 'en');
+    await axeInEveryLanguage(lea, 'Léa’s home', { selector: '#next-step .lead', key: 'youthHome.notYet' });
+    await lea.getByRole('link', { name: en('youthHome.toMe') }).click();
+    await expect.poll(() => h1(lea).textContent()).toBe(en('me.heading'));
+    await lea.locator('#missing').waitFor();
+  }, 90_000);
+
+  it('an ambassador: the group’s pledge, and asking a moderator to check it', async () => {
+    const giulia = await signIn('Giulia', demo.giulia);
+    await expect.poll(() => h1(giulia).textContent()).toBe(en('roleHome.heading', { name: 'Giulia Rossi' }));
+    const ask = giulia.getByRole('link', { name: en('youthHome.askReview', { title: 'Youth Pledge for clear terms' }) });
+    await ask.waitFor();
+    expect(await giulia.locator('#group-writing li').first().textContent()).toContain('Youth Pledge for clear terms');
+    await axeInEveryLanguage(giulia, 'the ambassador’s home', { selector: '#next-step-heading', key: 'youthHome.nextHeading' });
+    await ask.click();
+    await expect.poll(() => h1(giulia).textContent()).toBe('Youth Pledge for clear terms');
+    await giulia.getByRole('button', { name: en('pledge.submitReview') }).waitFor();
+  }, 90_000);
+
+  it('a moderator: the waiting cases, counted in the menu too, then the queue', async () => {
+    // Something to moderate: Jonas writes a comment with a phone number, and screening holds it.
+    const jonas = await h.open('Jonas', { email: demo.jonas });
+    const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(jonas, 'GET', '/api/session');
+    const groupId = me.memberships.find((m) => m.groupId)?.groupId ?? '';
+    const { pledges } = await h.api<{ pledges: { id: string }[] }>(jonas, 'GET', `/api/groups/${groupId}/pledges`);
+    const { pledge } = await h.api<{ pledge: { id: string; itemIds: string[] } }>(jonas, 'GET', `/api/pledges/${pledges[0]?.id ?? ''}`);
+    await h.api(jonas, 'POST', `/api/pledges/${pledge.id}/items/${pledge.itemIds[0] ?? ''}/comments`, { text: 'Ruf mich an: 0171 2345678' });
+
+    const mo = await signIn('Mo', demo.moderator);
+    await expect.poll(() => h1(mo).textContent()).toBe(en('roleHome.heading', { name: 'Mo Moderator' }));
+    await expect.poll(() => mo.locator('#queue-waiting .lead').textContent()).toBe(en('staffHome.queueWaiting', { n: 1 }));
+    await expect.poll(() => mo.locator('nav.main-nav a[href="/moderation"]').textContent()).toBe(en('nav.moderation') + en('nav.waiting', { n: 1 }));
+    await axeInEveryLanguage(mo, 'the moderator’s home', { selector: '#queue-waiting-heading', key: 'staffHome.queueHeading' });
+    await mo.getByRole('link', { name: en('staffHome.queueLink') }).click();
+    await expect.poll(() => h1(mo).textContent()).toBe(en('queue.heading'));
+  }, 90_000);
+
+  it('a coordinator: panels and waiting invitations, then the panel', async () => {
+    const camille = await signIn('Camille', demo.coordinator);
+    await expect.poll(() => h1(camille).textContent()).toBe(en('roleHome.heading', { name: 'Camille Coordinator' }));
+    await camille.locator('#my-panels a', { hasText: 'European Youth Panel' }).waitFor();
+    expect(await camille.locator('#my-panels p').last().textContent()).toBe(en('staffHome.noInvitationsWaiting'));
+    // My account shows a coordinator only what applies to her: no youth consent cards.
+    await axeInEveryLanguage(camille, 'the coordinator’s home', { selector: '#my-panels-heading', key: 'staffHome.panelsHeading' });
+    await camille.locator('#my-panels a', { hasText: 'European Youth Panel' }).click();
+    await expect.poll(() => h1(camille).textContent()).toBe('European Youth Panel');
+    await camille.goto(h.url('/me'));
+    await camille.locator('#account-language').waitFor();
+    expect(await camille.locator('#consents').count(), 'no youth consent cards for a coordinator').toBe(0);
+  }, 90_000);
+
+  it('a partner: a place for feedback rounds, and the live sessions', async () => {
+    const sam = await signIn('Sam', demo.partner);
+    await expect.poll(() => h1(sam).textContent()).toBe(en('roleHome.heading', { name: 'Sam Partner' }));
+    await expect.poll(() => sam.locator('#partner-rounds p').textContent()).toBe(en('partnerHome.roundsSoon'));
+    await axeInEveryLanguage(sam, 'the partner’s home', { selector: '#partner-rounds-heading', key: 'partnerHome.roundsHeading' });
+    await sam.getByRole('link', { name: en('staffHome.sessionsLink') }).click();
+    await expect.poll(() => h1(sam).textContent()).toBe(en('sessions.heading'));
+    expect(h.unexpectedProblems()).toEqual([]);
+  }, 90_000);
+});

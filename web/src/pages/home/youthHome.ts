@@ -1,0 +1,69 @@
+// A young person's home: before they may take part, what is still missing
+// (in plain words, with the way to /me); then their group, what the group
+// is writing, and for ambassadors which pledges can go to a moderator.
+import { apiPath } from '../../api';
+import type { AppContext } from '../../context';
+import { el, plain } from '../../dom';
+import { missingSteps } from '../../people/consentText';
+import type { Me, MyConsents } from '../../people/types';
+import type { PledgeSummary } from '../../pledges/types';
+import { hasRole } from '../../session';
+import { fill, routeLink, section, type AsyncPage } from '../people/common';
+import { stateKey } from '../pledges/pledgePage';
+
+export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
+  if (!me.canEnterWorkspace) {
+    void ctx.api
+      .get<MyConsents>('/api/me/consents')
+      .catch(() => null)
+      .then((consents) => {
+        fill(page.body, [
+          section('next-step', 'youthHome.nextHeading', [
+            el('p', { className: 'lead', text: 'youthHome.notYet' }),
+            el('ul', { className: 'steps' }, missingSteps(me, consents).map((key) => el('li', { text: key }))),
+            el('p', {}, [routeLink('/me', 'youthHome.toMe', undefined, 'button button-primary')]),
+          ]),
+        ]);
+      });
+    return;
+  }
+  const groups = me.memberships.filter((m) => m.groupId);
+  if (groups.length === 0) {
+    fill(page.body, [section('next-step', 'youthHome.nextHeading', [el('p', { text: 'pledges.noGroup' })])]);
+    return;
+  }
+  const ambassador = hasRole(me, 'ambassador');
+  void Promise.all(
+    groups.map(async (m) => {
+      const groupId = m.groupId ?? '';
+      const pledges = await ctx.api
+        .get<{ pledges: PledgeSummary[] }>(apiPath`/api/groups/${groupId}/pledges`)
+        .then((r) => r.pledges ?? [])
+        .catch(() => null);
+      return { m, groupId, pledges };
+    }),
+  ).then((all) => {
+    const next: HTMLElement[] = [];
+    const writing: HTMLElement[] = [];
+    for (const { m, groupId, pledges } of all) {
+      next.push(el('li', {}, [routeLink(apiPath`/groups/${groupId}`, 'me.goToGroup', { group: m.groupName ?? '' })]));
+      for (const p of pledges ?? []) {
+        const link = plain('a', p.title, { attrs: { href: apiPath`/pledges/${p.id}`, 'data-route': '', lang: p.language } });
+        writing.push(el('li', {}, [link, document.createTextNode(' · '), el('span', { className: 'badge', text: stateKey[p.state] })]));
+        // Ambassadors open a pledge for review: a draft with items is ready to ask.
+        if (ambassador && p.state === 'draft' && p.items > 0) {
+          next.push(el('li', {}, [routeLink(apiPath`/pledges/${p.id}`, 'youthHome.askReview', { title: p.title })]));
+        }
+        if (p.state === 'in_review') next.push(el('li', { text: 'youthHome.inReview', params: { title: p.title } }));
+      }
+    }
+    if (!all.some((g) => (g.pledges ?? []).length > 0)) next.push(el('li', { text: 'youthHome.startPledge' }));
+    fill(page.body, [
+      section('next-step', 'youthHome.nextHeading', [el('ul', { className: 'next-list' }, next)]),
+      section('group-writing', 'youthHome.writingHeading', [
+        writing.length ? el('ul', { className: 'pledge-summaries' }, writing) : el('p', { text: 'pledgeList.none' }),
+      ]),
+      section('live-sessions', 'youthHome.sessionsHeading', [el('p', {}, [routeLink('/sessions', 'youthHome.sessionsLink')])]),
+    ]);
+  });
+}
