@@ -41,7 +41,6 @@ export function outboxPage(ctx: AppContext): Page {
   const load = async () => {
     if (!(await signedInOrPrompt(ctx, page))) return;
     const { messages, revealed } = await ctx.api.get<{ messages: OutboxMessage[]; revealed: boolean }>('/api/outbox');
-    const lang = getLanguage();
     const items = [...messages]
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
       .map((m) =>
