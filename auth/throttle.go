@@ -22,9 +22,15 @@ const ThrottleCollection = "auth_throttle"
 
 // Throttle defaults.
 const (
-	// DefaultAccountLimit is how many failed sign-ins of one account are
-	// allowed without waiting; from then on each failure doubles the wait.
+	// DefaultAccountLimit is how many failed sign-ins of one account from
+	// one client address are allowed without waiting; from then on each
+	// failure doubles the wait for that address. The owner, signing in from
+	// elsewhere, is not held up by a stranger's guesses.
 	DefaultAccountLimit = 5
+	// DefaultAbuseLimit is how many failed sign-ins of one account, from
+	// all addresses together, prove a spread-out guessing attack: only
+	// then does the account itself wait, wherever the owner signs in from.
+	DefaultAbuseLimit = 100
 	// DefaultAddressLimit is higher than the account limit because a whole
 	// school class may sign in from one address, and 13-year-olds mistype.
 	DefaultAddressLimit = 20
@@ -58,15 +64,20 @@ func RetryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
-// Throttle slows down password guessing: once AccountLimit sign-ins of one
-// account, or AddressLimit from one client address, have failed within
-// Window, the next attempt must wait BaseDelay, and each further failure
-// doubles the wait, up to MaxDelay. The counters live in the store, so every web process sees
+// Throttle slows down password guessing per source: once AccountLimit
+// sign-ins of one account from one client address, or AddressLimit of any
+// accounts from one address, have failed within Window, the next attempt
+// from that address must wait BaseDelay, and each further failure doubles
+// the wait, up to MaxDelay. So a stranger's wrong passwords slow down the
+// stranger, never lock the owner out; only AbuseLimit failures of one
+// account from everywhere together (a spread-out attack) make the account
+// itself wait. The counters live in the store, so every web process sees
 // the same ones, and expire on their own. Set the fields before first use.
 type Throttle struct {
 	docs         store.Documents
 	Now          func() time.Time // nil means time.Now
 	AccountLimit int
+	AbuseLimit   int
 	AddressLimit int
 	Window       time.Duration
 	BaseDelay    time.Duration
@@ -82,6 +93,7 @@ func NewThrottle(ctx context.Context, docs store.Documents) (*Throttle, error) {
 	return &Throttle{
 		docs:         docs,
 		AccountLimit: DefaultAccountLimit,
+		AbuseLimit:   DefaultAbuseLimit,
 		AddressLimit: DefaultAddressLimit,
 		Window:       DefaultThrottleWindow,
 		BaseDelay:    DefaultBaseDelay,
@@ -102,13 +114,13 @@ type throttleKey struct {
 }
 
 // keys returns the counters an attempt touches: the account (an e-mail
-// address, compared without case) and the client address. An IPv6 address
-// counts as its /64, which is what one customer usually gets.
+// address, compared without case) from this client address, the account
+// from everywhere, and the client address. An IPv6 address counts as its
+// /64, which is what one customer usually gets. The first key is the one a
+// success clears.
 func (t *Throttle) keys(account, addr string) []throttleKey {
 	var keys []throttleKey
-	if account = strings.ToLower(strings.TrimSpace(account)); account != "" {
-		keys = append(keys, throttleKey{id: throttleID("account", account), limit: t.AccountLimit})
-	}
+	account = strings.ToLower(strings.TrimSpace(account))
 	if addr = strings.TrimSpace(addr); addr != "" {
 		if ip, err := netip.ParseAddr(addr); err == nil {
 			ip = ip.Unmap().WithZone("")
@@ -117,6 +129,13 @@ func (t *Throttle) keys(account, addr string) []throttleKey {
 			}
 			addr = ip.String()
 		}
+	}
+	if account != "" {
+		keys = append(keys,
+			throttleKey{id: throttleID("account_from", account+"\x00"+addr), limit: t.AccountLimit},
+			throttleKey{id: throttleID("account", account), limit: t.AbuseLimit})
+	}
+	if addr != "" {
 		keys = append(keys, throttleKey{id: throttleID("addr", addr), limit: t.AddressLimit})
 	}
 	return keys
@@ -166,11 +185,15 @@ func (t *Throttle) Failed(ctx context.Context, account, addr string) error {
 	return nil
 }
 
-// Succeeded records a successful sign-in: the account's counter starts
-// again. The address's counter does not, or one account the attacker owns
-// would let them keep guessing others' passwords from the same address.
+// Succeeded records a successful sign-in: the account's counter for this
+// address starts again. The address's counter does not, or one account the
+// attacker owns would let them keep guessing others' passwords from the
+// same address; nor does the account's from everywhere.
 func (t *Throttle) Succeeded(ctx context.Context, account, addr string) error {
-	keys := t.keys(account, "")
+	if strings.TrimSpace(account) == "" {
+		return nil
+	}
+	keys := t.keys(account, addr)
 	if len(keys) == 0 {
 		return nil
 	}

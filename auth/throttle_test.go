@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -63,9 +64,13 @@ func TestThrottleBackoffGrowsAndResets(t *testing.T) {
 		if got := wait(t, th, who, addr); got != want {
 			t.Fatalf("step %d: got wait %v, want %v", i, got, want)
 		}
-		// The account counts without regard to case or address.
-		if got := wait(t, th, "mia@example.org", "198.51.100.1"); got != want {
-			t.Fatalf("step %d, other address: got wait %v, want %v", i, got, want)
+		// The account counts without regard to case; the owner signing in
+		// from another address is not held up (issue 9).
+		if got := wait(t, th, "mia@example.org", addr); got != want {
+			t.Fatalf("step %d, other case: got wait %v, want %v", i, got, want)
+		}
+		if got := wait(t, th, "mia@example.org", "198.51.100.1"); got != 0 {
+			t.Fatalf("step %d, the owner elsewhere: got wait %v, want none", i, got)
 		}
 		clk.Advance(want)
 		if got := wait(t, th, who, addr); got != 0 {
@@ -134,6 +139,27 @@ func TestThrottlePerAddressIndependentOfAccount(t *testing.T) {
 	}
 	if d := wait(t, th, "", school); d != time.Second {
 		t.Errorf("address after a success: wait %v, want 1s", d)
+	}
+}
+
+// A stranger's wrong passwords slow the stranger down and never lock the
+// owner out; a guessing attack spread over many addresses does make the
+// account wait, wherever it is tried from (issue 9).
+func TestStrangersCannotLockTheOwnerOut(t *testing.T) {
+	th, _ := newTestThrottle(t)
+	const owner, stranger, home = "mia@example.org", "203.0.113.9", "198.51.100.20"
+	fail(t, th, owner, stranger, 3*DefaultAccountLimit)
+	if d := wait(t, th, owner, stranger); d == 0 {
+		t.Error("the stranger may keep guessing without waiting")
+	}
+	if d := wait(t, th, owner, home); d != 0 {
+		t.Errorf("the owner at home after a stranger's %d guesses: wait %v, want none", 3*DefaultAccountLimit, d)
+	}
+	for i := range DefaultAbuseLimit {
+		fail(t, th, owner, fmt.Sprintf("192.0.2.%d", i%250), 1)
+	}
+	if d := wait(t, th, owner, "198.51.100.77"); d == 0 {
+		t.Errorf("after %d failures from many addresses: no wait, want the account to wait", DefaultAbuseLimit)
 	}
 }
 

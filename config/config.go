@@ -28,6 +28,9 @@ type Config struct {
 	MailFrom  string
 	JWTKeys   []string // base64 Ed25519 seeds, newest first; empty: a key file in DataDir
 	LogLevel  slog.Level
+	// MetricsToken is the bearer token /metrics asks for; empty: /metrics
+	// is not served (the figures say how the service is used).
+	MetricsToken string
 
 	// Safeguarding data a coordinator keeps up to date, read at start.
 	ScreenWordsFile string // JSON {"fr": ["mot", ...], ...}: words screening holds besides the built-in lists
@@ -172,6 +175,14 @@ var Options = []Option{
 		apply: func(c *Config, v string) error { c.ScreenWordsFile = v; return nil }},
 	{Name: "HELPLINES_FILE", Default: "", Description: "JSON file of child helplines per country ({\"FR\": {\"name\": ..., \"url\": ..., \"phone\": ...}}) replacing or adding to the built-in ones; 116 111 stays the fallback.",
 		apply: func(c *Config, v string) error { c.HelplinesFile = v; return nil }},
+	{Name: "METRICS_TOKEN", Default: "", Secret: true, Description: "Bearer token a Prometheus scraper sends to read /metrics (Authorization: Bearer ...), at least 16 characters; empty: /metrics is not served.",
+		apply: func(c *Config, v string) error {
+			if v != "" && (len(v) < 16 || strings.ContainsAny(v, " \t\r\n")) {
+				return errors.New("expected at least 16 characters without spaces")
+			}
+			c.MetricsToken = v
+			return nil
+		}},
 	{Name: "VIDEO_MAX_BYTES", Default: "2147483648", Description: "Largest video file a person may upload, in bytes (2 GiB).",
 		apply: func(c *Config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)

@@ -42,6 +42,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"SMTP_URL":             "mail.example.org",
 		"CHORUS_LOG_LEVEL":     "loud",
 		"CHORUS_DATA_DIR":      " ",
+		"METRICS_TOKEN":        "short",
 		"VIDEO_MAX_BYTES":      "2GB",
 		"VIDEO_MAX_DURATION":   "forever",
 		"VIDEO_SIGNED_URL_TTL": "-1m",

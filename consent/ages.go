@@ -21,12 +21,12 @@ import (
 //go:embed data/consent-ages.json
 var agesJSON []byte
 
-// Chorus's youth roles are for people aged 12 to 25; DESIGN.md. Dates of
-// birth outside what a living person can have are typing mistakes.
+// Chorus's youth roles are for people aged 12 to 25 (DESIGN.md): a date of
+// birth outside that is refused at sign-up.
 const (
-	MinYouthAge     = 12  // youngest panellist a Safer Internet Centre invites
-	MaxPlausibleAge = 120 // older than this is a mistyped year
-	AdultAge        = 18  // guardian control ends; video_publish becomes self-managed
+	MinYouthAge = 12 // youngest panellist a Safer Internet Centre invites
+	MaxYouthAge = 25 // oldest panellist: the youth role is for people aged 12 to 25 (DESIGN.md)
+	AdultAge    = 18 // guardian control ends; video_publish becomes self-managed
 )
 
 // CountryAge is one row of the ages table.
@@ -191,7 +191,7 @@ func ParseBirthDate(s string) (time.Time, error) {
 
 // ValidateYouthBirthDate parses and checks the date of birth a youth gives at
 // sign-up: not in the future, at least MinYouthAge (Chorus is for young
-// people aged 12 to 25) and at most MaxPlausibleAge. The messages are meant
+// people aged 12 to 25) and at most MaxYouthAge. The messages are meant
 // for the young person.
 func ValidateYouthBirthDate(s string, now time.Time) (time.Time, error) {
 	birth, err := ParseBirthDate(s)
@@ -203,8 +203,8 @@ func ValidateYouthBirthDate(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, fault.Errorf(fault.Invalid, "Your date of birth cannot be in the future. Please check it.")
 	}
 	age := AgeOn(birth, now)
-	if age > MaxPlausibleAge {
-		return time.Time{}, fault.Errorf(fault.Invalid, "This date of birth is not plausible. Please check the year.")
+	if age > MaxYouthAge {
+		return time.Time{}, fault.Errorf(fault.Invalid, "This invitation is for a young person aged %d to %d. Please check the year, or ask the person who invited you for an invitation that fits you.", MinYouthAge, MaxYouthAge)
 	}
 	if age < MinYouthAge {
 		return time.Time{}, fault.Errorf(fault.Invalid, "Chorus is for young people aged %d to 25. You can join when you are %d.", MinYouthAge, MinYouthAge)

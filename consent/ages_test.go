@@ -125,8 +125,9 @@ func TestValidateYouthBirthDate(t *testing.T) {
 		{"2014-11-24", false}, // 11: too young for Chorus
 		{"2026-11-24", false}, // tomorrow
 		{"2030-01-01", false}, // future
-		{"1906-11-23", true},  // 120: odd but possible for an ambassador's record
-		{"1905-11-22", false}, // 121: a mistyped year
+		{"2000-11-24", true},  // 25, 26 tomorrow: still youth
+		{"2000-11-23", false}, // 26 today: the youth role is for 12 to 25 (issue 9)
+		{"1990-01-01", false}, // a 36-year-old joining as youth
 		{"2013-02-30", false}, // no such day
 		{"03/05/2012", false}, // wrong form
 		{"", false},

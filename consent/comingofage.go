@@ -115,7 +115,7 @@ func (s *Service) tellConsentAge(ctx context.Context, accountID string) error {
 		return err
 	}
 	if sub.Email != "" {
-		msg := renderMail(MailYouthConsentAge, sub.Language, sub.Email, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		msg := renderMail(MailYouthConsentAge, sub.Language, sub.Email, sub.AccountID, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
@@ -153,13 +153,13 @@ func (s *Service) endGuardianControl(ctx context.Context, accountID string) erro
 		}
 	}
 	for _, g := range told {
-		msg := renderMail(MailGuardianEnded, g.lang, g.email, mailVars{FirstName: sub.FirstName}, "")
+		msg := renderMail(MailGuardianEnded, g.lang, g.email, sub.AccountID, mailVars{FirstName: sub.FirstName}, "")
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
 	}
 	if sub.Email != "" {
-		msg := renderMail(MailYouthAdult, sub.Language, sub.Email, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		msg := renderMail(MailYouthAdult, sub.Language, sub.Email, sub.AccountID, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}

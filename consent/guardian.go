@@ -190,7 +190,7 @@ func (s *Service) RequestGuardian(ctx context.Context, accountID, guardianEmail,
 	if err := s.insertJSON(ctx, RequestsCollection, req.ID, req); err != nil {
 		return err
 	}
-	msg := renderMail(MailGuardianRequest, lang, addr, mailVars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS)}, s.link("/guardian/", token))
+	msg := renderMail(MailGuardianRequest, lang, addr, accountID, mailVars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS)}, s.link("/guardian/", token))
 	if err := s.Mail.Send(ctx, msg); err != nil {
 		return fault.Wrap(fault.Unavailable, err, "We could not send the e-mail to your guardian. Please try again in a few minutes.")
 	}
@@ -386,7 +386,7 @@ func (s *Service) ConfirmGuardian(ctx context.Context, token, guardianName strin
 		return err
 	}
 	s.event(ctx, actor, "consent.guardian_confirmed", "account:"+req.AccountID, map[string]any{"requestId": req.ID, "accessId": access.ID})
-	msg := renderMail(MailGuardianDone, req.Language, req.GuardianEmail,
+	msg := renderMail(MailGuardianDone, req.Language, req.GuardianEmail, req.AccountID,
 		mailVars{FirstName: sub.FirstName, GuardianName: name}, s.link("/guardian/manage/", accessToken))
 	if err := s.Mail.Send(ctx, msg); err != nil {
 		return fault.Wrap(fault.Unavailable, err, "Your choices are saved, but we could not send the confirmation e-mail.")
@@ -578,7 +578,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 			}
 			return sent, err
 		}
-		msg := renderMail(MailGuardianReminder, req.Language, req.GuardianEmail,
+		msg := renderMail(MailGuardianReminder, req.Language, req.GuardianEmail, req.AccountID,
 			mailVars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS)}, s.link("/guardian/", token))
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			// At most once: a reminder is a courtesy, and retrying could

@@ -62,7 +62,8 @@ type mailVars struct {
 
 // renderMail builds a localised multipart message; unknown languages fall
 // back to English so that a guardian always gets a readable mail.
-func renderMail(kind, lang, to string, v mailVars, link string) mail.Message {
+// accountID is the young person the mail is about (see mail.Message).
+func renderMail(kind, lang, to, accountID string, v mailVars, link string) mail.Message {
 	texts := mailTexts[kind]
 	t, ok := texts[lang]
 	if !ok {
@@ -87,7 +88,7 @@ func renderMail(kind, lang, to string, v mailVars, link string) mail.Message {
 	_ = mailHTML.Execute(&html, map[string]any{
 		"Lang": lang, "Subject": subject, "Paragraphs": paras, "Link": link, "LinkLabel": t.LinkLabel,
 	})
-	return mail.Message{To: to, Subject: subject, Text: text + "\n", HTML: html.String(), Kind: kind}
+	return mail.Message{To: to, Subject: subject, Text: text + "\n", HTML: html.String(), Kind: kind, AccountID: accountID}
 }
 
 var monthNames = map[string][12]string{

@@ -46,12 +46,20 @@ const (
 
 // Membership places an account in a panel (and optionally a group) with a
 // role. Partners belong to their organisation, and to the panels that
-// invited it.
+// invited it. A coordinator's membership without a panel, with the centre
+// as OrgID, is staff of the whole Safer Internet Centre (see package
+// policy for what that allows).
 type Membership struct {
-	PanelID string `json:"panelId"`
-	GroupID string `json:"groupId,omitempty"` // empty: the whole panel
-	OrgID   string `json:"orgId,omitempty"`   // the partner's organisation
-	Role    Role   `json:"role"`
+	PanelID  string `json:"panelId"`
+	GroupID  string `json:"groupId,omitempty"`  // empty: the whole panel
+	OrgID    string `json:"orgId,omitempty"`    // the partner's organisation; the centre, for centre-wide staff
+	CentreID string `json:"centreId,omitempty"` // the Safer Internet Centre that runs PanelID
+	Role     Role   `json:"role"`
+}
+
+// CentreWide reports whether m is a coordinator of a whole centre (OrgID).
+func (m Membership) CentreWide() bool {
+	return m.PanelID == "" && m.OrgID != "" && m.Role == Coordinator
 }
 
 // Account is a person who signs in. Youth accounts carry a date of birth

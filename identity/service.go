@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
+	"chorus/moderation/screen"
 	"chorus/language"
 	"chorus/store"
 )
@@ -33,7 +35,7 @@ const (
 // Schemas declares the collections and the fields they are queried by.
 var Schemas = []store.Schema{
 	{Collection: AccountsCollection, Indexes: []store.Index{{Field: "email", Unique: true}}},
-	{Collection: OrganisationsCollection, Indexes: []store.Index{{Field: "kind"}}},
+	{Collection: OrganisationsCollection, Indexes: []store.Index{{Field: "kind"}, {Field: "centreId"}}},
 	{Collection: PanelsCollection, Indexes: []store.Index{{Field: "orgId"}}},
 	{Collection: GroupsCollection, Indexes: []store.Index{{Field: "panelId"}}},
 	{Collection: MembershipsCollection, Indexes: []store.Index{{Field: "accountId"}, {Field: "panelId"}, {Field: "groupId"}, {Field: "key", Unique: true}}},
@@ -50,12 +52,15 @@ const (
 	maxListed      = 5000
 )
 
-// Organisation is a Safer Internet Centre or an industry partner.
+// Organisation is a Safer Internet Centre or an industry partner. A
+// partner is registered by one centre (CentreID), whose panels may invite
+// it; another centre that works with the same company registers its own.
 type Organisation struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
 	Kind      OrgKind   `json:"kind"`
 	Country   string    `json:"country,omitempty"`
+	CentreID  string    `json:"centreId,omitempty"` // partners: the centre that registered it
 	CreatedAt time.Time `json:"createdAt"`
 }
 
@@ -142,6 +147,15 @@ type Invitation struct {
 type Service struct {
 	Docs store.Documents
 	Now  func() time.Time
+	// Screeners gives each panel's screener, for the names people give
+	// themselves (safeguarding rule 5: a name is text others read); nil
+	// means the built-in lists only.
+	Screeners Screeners
+}
+
+// Screeners gives a panel's screener; *wordlist.Service satisfies it.
+type Screeners interface {
+	ScreenerFor(ctx context.Context, panelID string) (*screen.Screener, error)
 }
 
 // NewService returns a Service on docs with the real clock.
@@ -222,11 +236,11 @@ func (s *Service) CompleteSetup(ctx context.Context, in SetupInput) (Account, Or
 	if n, err := s.Docs.Count(ctx, AccountsCollection, nil); err != nil || n > 0 {
 		return Account{}, Organisation{}, fault.Errorf(fault.Conflict, "Chorus is already set up. Sign in instead.")
 	}
-	org, err := s.createOrganisation(ctx, "setup", in.OrgName, SaferInternetCentre, in.Country)
+	org, err := s.createOrganisation(ctx, "setup", in.OrgName, SaferInternetCentre, in.Country, "")
 	if err != nil {
 		return Account{}, Organisation{}, err
 	}
-	acc, err := s.createAccount(ctx, Account{DisplayName: in.DisplayName, Email: in.Email, Language: in.Language, Country: in.Country}, in.PasswordHash)
+	acc, err := s.createAccount(ctx, Account{DisplayName: in.DisplayName, Email: in.Email, Language: in.Language, Country: in.Country}, in.PasswordHash, "")
 	if err != nil {
 		return Account{}, Organisation{}, err
 	}
@@ -242,12 +256,29 @@ func (s *Service) CompleteSetup(ctx context.Context, in SetupInput) (Account, Or
 
 // --- organisations, panels, groups ---
 
-// CreateOrganisation adds a Safer Internet Centre or an industry partner.
-func (s *Service) CreateOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country string) (Organisation, error) {
-	return s.createOrganisation(ctx, actorID, name, kind, country)
+// CreateOrganisation adds an organisation on behalf of centreID, a Safer
+// Internet Centre whose coordinator actorID is (the caller asked the
+// policy): an industry partner registered with that centre, or a new
+// centre, which actorID then coordinates as a whole.
+func (s *Service) CreateOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country, centreID string) (Organisation, error) {
+	centre, err := s.Organisation(ctx, centreID)
+	if err != nil {
+		return Organisation{}, err
+	}
+	if centre.Kind != SaferInternetCentre {
+		return Organisation{}, fault.Errorf(fault.Invalid, "Panels belong to a Safer Internet Centre.")
+	}
+	if kind == SaferInternetCentre {
+		o, err := s.createOrganisation(ctx, actorID, name, kind, country, "")
+		if err != nil {
+			return Organisation{}, err
+		}
+		return o, s.addMembership(ctx, actorID, Membership{OrgID: o.ID, Role: Coordinator})
+	}
+	return s.createOrganisation(ctx, actorID, name, kind, country, centre.ID)
 }
 
-func (s *Service) createOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country string) (Organisation, error) {
+func (s *Service) createOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country, centreID string) (Organisation, error) {
 	name, err := cleanName("organisation name", name)
 	if err != nil {
 		return Organisation{}, err
@@ -255,7 +286,7 @@ func (s *Service) createOrganisation(ctx context.Context, actorID, name string, 
 	if kind != SaferInternetCentre && kind != IndustryPartner {
 		return Organisation{}, fault.Errorf(fault.Invalid, "An organisation is a Safer Internet Centre (sic) or an industry partner (partner).")
 	}
-	o := Organisation{ID: uuid.NewString(), Name: name, Kind: kind, Country: strings.ToUpper(country), CreatedAt: s.now()}
+	o := Organisation{ID: uuid.NewString(), Name: name, Kind: kind, Country: strings.ToUpper(country), CentreID: centreID, CreatedAt: s.now()}
 	if err := store.InsertAs(ctx, s.Docs, OrganisationsCollection, o.ID, o, time.Time{}); err != nil {
 		return Organisation{}, err
 	}
@@ -268,13 +299,19 @@ func (s *Service) Organisation(ctx context.Context, id string) (Organisation, er
 	return d.Value, err
 }
 
-// Organisations lists organisations of one kind ("" for all).
-func (s *Service) Organisations(ctx context.Context, kind OrgKind) ([]Organisation, error) {
-	q := store.Query{Limit: store.MaxLimit}
-	if kind != "" {
-		q.Where = []store.Cond{{Field: "kind", Op: store.Eq, Value: string(kind)}}
+// CentreOrganisations lists a Safer Internet Centre itself, first, and the
+// partner organisations it registered. Nothing of another centre is in it.
+func (s *Service) CentreOrganisations(ctx context.Context, centreID string) ([]Organisation, error) {
+	centre, err := s.Organisation(ctx, centreID)
+	if err != nil {
+		return nil, err
 	}
-	return values(store.FindAs[Organisation](ctx, s.Docs, OrganisationsCollection, q, maxListed))
+	partners, err := values(store.FindAs[Organisation](ctx, s.Docs, OrganisationsCollection, store.Query{
+		Where: []store.Cond{{Field: "centreId", Op: store.Eq, Value: centreID}}, Limit: store.MaxLimit}, maxListed))
+	if err != nil {
+		return nil, err
+	}
+	return append([]Organisation{centre}, partners...), nil
 }
 
 // PanelInput describes a new panel.
@@ -353,7 +390,9 @@ func (s *Service) Groups(ctx context.Context, panelID string) ([]Group, error) {
 
 // --- accounts and memberships ---
 
-func (s *Service) createAccount(ctx context.Context, a Account, passwordHash string) (Account, error) {
+// createAccount creates a, whose name is screened with the screener of
+// panelID (the panel they join; empty: the built-in lists).
+func (s *Service) createAccount(ctx context.Context, a Account, passwordHash, panelID string) (Account, error) {
 	var err error
 	if a.DisplayName, err = cleanName("name", a.DisplayName); err != nil {
 		return Account{}, err
@@ -362,6 +401,9 @@ func (s *Service) createAccount(ctx context.Context, a Account, passwordHash str
 		return Account{}, err
 	}
 	if a.Language, err = cleanLanguage(a.Language); err != nil {
+		return Account{}, err
+	}
+	if err := s.screenName(ctx, panelID, a.DisplayName, a.Language); err != nil {
 		return Account{}, err
 	}
 	if passwordHash == "" {
@@ -376,6 +418,27 @@ func (s *Service) createAccount(ctx context.Context, a Account, passwordHash str
 		return Account{}, err
 	}
 	return a, s.event(ctx, a.ID, "identity.account_created", "account:"+a.ID, map[string]string{"language": a.Language})
+}
+
+// screenName refuses a name in which screening finds personal data or a
+// listed word: a name is shown to the group, and a first name to partners.
+func (s *Service) screenName(ctx context.Context, panelID, name, lang string) error {
+	screenWith := screen.Screen
+	if s.Screeners != nil && panelID != "" {
+		sc, err := s.Screeners.ScreenerFor(ctx, panelID)
+		if err != nil {
+			return err
+		}
+		screenWith = sc.Screen
+	}
+	res, err := screenWith(name, lang)
+	if err != nil {
+		return err
+	}
+	if res.Held() {
+		return fault.Errorf(fault.Invalid, "A name cannot hold an e-mail address, a phone number, an address, a link or words that are not allowed. Please write just your name.")
+	}
+	return nil
 }
 
 // Account returns the account id.
@@ -500,16 +563,32 @@ func (s *Service) YouthAccounts(ctx context.Context) ([]Account, error) {
 	}
 }
 
-// Memberships returns everything account id is a member of.
+// Memberships returns everything account id is a member of, oldest first
+// (so a coordinator's own centre, from set-up, comes before the centres
+// they started later).
 func (s *Service) Memberships(ctx context.Context, accountID string) ([]Membership, error) {
 	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
 		Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, maxListed)
 	if err != nil {
 		return nil, err
 	}
+	slices.SortStableFunc(docs, func(a, b store.Doc[storedMembership]) int { return a.Value.CreatedAt.Compare(b.Value.CreatedAt) })
 	out := make([]Membership, len(docs))
+	centres := map[string]string{} // panel id -> centre id
 	for i, d := range docs {
-		out[i] = d.Value.Membership
+		m := d.Value.Membership
+		if m.PanelID != "" && m.CentreID == "" { // kept before memberships named their centre
+			c, ok := centres[m.PanelID]
+			if !ok {
+				p, err := s.Panel(ctx, m.PanelID)
+				if err != nil && !fault.Is(err, fault.NotFound) {
+					return nil, err
+				}
+				c, centres[m.PanelID] = p.OrgID, p.OrgID
+			}
+			m.CentreID = c
+		}
+		out[i] = m
 	}
 	return out, nil
 }
@@ -546,7 +625,7 @@ func (s *Service) AddCoordinator(ctx context.Context, accountID, panelID string)
 	if err != nil {
 		return err
 	}
-	return s.addMembership(ctx, accountID, Membership{PanelID: p.ID, Role: Coordinator})
+	return s.addMembership(ctx, accountID, Membership{PanelID: p.ID, CentreID: p.OrgID, Role: Coordinator})
 }
 
 func (s *Service) addMembership(ctx context.Context, accountID string, m Membership) error {
@@ -587,7 +666,8 @@ func (s *Service) Invite(ctx context.Context, actorID string, in InviteInput) (I
 	if err != nil {
 		return Invitation{}, "", err
 	}
-	if _, err := s.Panel(ctx, in.PanelID); err != nil {
+	panel, err := s.Panel(ctx, in.PanelID)
+	if err != nil {
 		return Invitation{}, "", err
 	}
 	if in.GroupID != "" {
@@ -600,8 +680,10 @@ func (s *Service) Invite(ctx context.Context, actorID string, in InviteInput) (I
 		}
 	}
 	if in.Role == Partner {
+		// Partner organisations are invited per panel, only by the centre
+		// that registered them: nothing crosses to another centre.
 		org, err := s.Organisation(ctx, in.OrgID)
-		if err != nil || org.Kind != IndustryPartner {
+		if err != nil || org.Kind != IndustryPartner || org.CentreID != panel.OrgID {
 			return Invitation{}, "", fault.Errorf(fault.Invalid, "Partners are invited for their industry partner organisation.")
 		}
 	} else {
@@ -722,11 +804,14 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (Account
 		}
 		a.BirthDate, a.Country = in.BirthDate, strings.ToUpper(in.Country)
 	}
-	acc, err := s.createAccount(ctx, a, in.PasswordHash)
+	acc, err := s.createAccount(ctx, a, in.PasswordHash, v.PanelID)
 	if err != nil {
 		return s.unclaim(ctx, v, err)
 	}
 	m := Membership{PanelID: v.PanelID, GroupID: v.GroupID, OrgID: v.OrgID, Role: v.Role}
+	if p, err := s.Panel(ctx, v.PanelID); err == nil {
+		m.CentreID = p.OrgID
+	}
 	if err := s.addMembership(ctx, acc.ID, m); err != nil {
 		return Account{}, Membership{}, err
 	}

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +91,12 @@ func TestInvitationLifecycle(t *testing.T) {
 	// A youth must give date of birth and country; a failed accept can be retried.
 	if _, _, err := s.AcceptInvitation(ctx, identity.AcceptInput{Token: token, DisplayName: "Léa", PasswordHash: "h", Language: "fr"}); !fault.Is(err, fault.Invalid) {
 		t.Fatalf("accept without birth date: got %v, want invalid", err)
+	}
+	// A name is screened like every text others read (issue 9).
+	for _, name := range []string{"Léa 06 12 34 56 78", "Léa lea@example.org", "Léa https://example.org/lea"} {
+		if _, _, err := s.AcceptInvitation(ctx, identity.AcceptInput{Token: token, DisplayName: name, PasswordHash: "h", BirthDate: "2013-05-01", Country: "fr", Language: "fr"}); !fault.Is(err, fault.Invalid) || !strings.Contains(fault.MessageOf(err), "name") {
+			t.Fatalf("accept as %q: got %v, want a clear refusal of the name", name, err)
+		}
 	}
 	acc, m, err := s.AcceptInvitation(ctx, identity.AcceptInput{Token: token, DisplayName: "Léa Dubois", PasswordHash: "h", BirthDate: "2013-05-01", Country: "fr", Language: "fr"})
 	if err != nil {

@@ -14,6 +14,18 @@ type Message struct {
 	Text    string // plain-text body
 	HTML    string // HTML body; the same content as Text
 	Kind    string // what it is for, e.g. "guardian.request", for the outbox list and logs
+
+	// PanelID and AccountID say whom the mail is about: a panel (an
+	// invitation into it, an alert), or a person (a guardian's link for a
+	// young person), whose panels count. Only the embedded outbox uses
+	// them: it shows the coordinators of those panels that the mail is
+	// waiting, never what it says. SMTP ignores them.
+	PanelID   string
+	AccountID string
+	// ForRecipientOnly marks a mail that holds a credential for its
+	// recipient alone (a password-reset link): the outbox never keeps it,
+	// so nobody but the recipient ever reads it.
+	ForRecipientOnly bool
 }
 
 // Sender sends messages. Send returns fault.Invalid for a bad address or an

@@ -18,7 +18,7 @@ const (
 	Approve        Action = "approve"         // the content may be shown (or published, or reach youth)
 	RequestChanges Action = "request_changes" // the author is asked to change it
 	Hide           Action = "hide"            // nobody but moderators sees it
-	Restore        Action = "restore"         // a hidden content item is shown again
+	Restore        Action = "restore"         // a hidden content item goes back to what it was before the hide: never an approval
 	Escalate       Action = "escalate"        // the safeguarding lead or a senior moderator must decide
 )
 
@@ -26,16 +26,31 @@ const (
 var Actions = []Action{Approve, RequestChanges, Hide, Restore, Escalate}
 
 // transitions says from which statuses each action may be taken and where
-// it leads. Restore additionally needs the content to be hidden.
+// it leads. Restore additionally needs the content to be hidden, and leads
+// back: a case a moderator hid returns to the status it had before the
+// hide (Case.BeforeHide), any other keeps its status. Restoring so never
+// approves anything (rule 2): content held for a moderator's approval
+// before the hide is held again after it.
 var transitions = map[Action]struct {
 	from []Status
-	to   Status
+	to   Status // "": see Restore above
 }{
 	Approve:        {[]Status{StatusOpen, StatusChangesRequested, StatusEscalated}, StatusApproved},
 	RequestChanges: {[]Status{StatusOpen, StatusEscalated, StatusHidden}, StatusChangesRequested},
 	Hide:           {[]Status{StatusOpen, StatusChangesRequested, StatusEscalated, StatusApproved}, StatusHidden},
-	Restore:        {[]Status{StatusOpen, StatusChangesRequested, StatusEscalated, StatusHidden}, StatusClosed},
+	Restore:        {[]Status{StatusOpen, StatusChangesRequested, StatusEscalated, StatusHidden}, ""},
 	Escalate:       {[]Status{StatusOpen, StatusChangesRequested, StatusHidden}, StatusEscalated},
+}
+
+// restored is where Restore takes a case.
+func restored(c Case) Status {
+	switch {
+	case c.Status != StatusHidden:
+		return c.Status // hidden by reports, or moved on after the hide: only the content shows again
+	case c.BeforeHide != "":
+		return c.BeforeHide
+	}
+	return StatusOpen // hidden before cases remembered: back to the queue, never approved
 }
 
 // ActInput is a moderator's decision on a case.
@@ -82,12 +97,18 @@ func (s *Service) Act(ctx context.Context, in ActInput) (Case, error) {
 		}
 		from = c.Status
 		now := s.now().UnixMilli()
-		c.Status = tr.to
+		to := tr.to
+		if in.Action == Restore {
+			to = restored(*c)
+		}
+		c.Status = to
 		switch in.Action {
-		case Approve, Restore:
-			c.HiddenByModerator, c.HiddenByReports = false, false
+		case Approve:
+			c.HiddenByModerator, c.HiddenByReports, c.BeforeHide = false, false, ""
+		case Restore:
+			c.HiddenByModerator, c.HiddenByReports, c.BeforeHide = false, false, ""
 		case Hide:
-			c.HiddenByModerator = true
+			c.HiddenByModerator, c.BeforeHide = true, from
 		case RequestChanges:
 			c.ChangesMessage = message
 		}

@@ -77,9 +77,8 @@ func TestIllegalTransitionsChangeNothing(t *testing.T) {
 		{"hide a hidden case", []step{moderation.Hide}, moderation.Hide, "already hidden"},
 		{"escalate twice", []step{moderation.Escalate}, moderation.Escalate, "already escalated"},
 		{"ask for changes twice", []step{moderation.RequestChanges}, moderation.RequestChanges, "already asked"},
-		{"approve a closed case", []step{moderation.Hide, moderation.Restore}, moderation.Approve, "closed"},
-		{"hide a closed case", []step{moderation.Hide, moderation.Restore}, moderation.Hide, "closed"},
-		{"escalate a closed case", []step{moderation.Hide, moderation.Restore}, moderation.Escalate, "closed"},
+		{"restore twice", []step{moderation.Hide, moderation.Restore}, moderation.Restore, "not hidden"},
+		{"restore an approved case hidden and restored", []step{moderation.Approve, moderation.Hide, moderation.Restore}, moderation.Restore, "not hidden"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -97,6 +96,39 @@ func TestIllegalTransitionsChangeNothing(t *testing.T) {
 			}
 			if again, _ := docs.Events(ctx, storeQuery(moderation.Topic("p1"))); len(again) != len(evs) {
 				t.Errorf("the refused action was recorded: %d events, want %d", len(again), len(evs))
+			}
+		})
+	}
+}
+
+// Hide then restore is no approval (issue 9): a restore returns a case to
+// the status it had before the hide, so content held for a moderator's
+// approval is held again, and approved content is approved again.
+func TestRestoreReturnsToTheStateBeforeTheHide(t *testing.T) {
+	type step = moderation.Action
+	cases := []struct {
+		name  string
+		steps []step
+		want  moderation.Status
+	}{
+		{"held by screening", []step{moderation.Hide, moderation.Restore}, moderation.StatusOpen},
+		{"escalated", []step{moderation.Escalate, moderation.Hide, moderation.Restore}, moderation.StatusEscalated},
+		{"waiting for changes", []step{moderation.RequestChanges, moderation.Hide, moderation.Restore}, moderation.StatusChangesRequested},
+		{"approved", []step{moderation.Approve, moderation.Hide, moderation.Restore}, moderation.StatusApproved},
+		{"escalated after the hide", []step{moderation.Hide, moderation.Escalate, moderation.Restore}, moderation.StatusEscalated},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, _, _ := newService(t)
+			k := mustOpen(t, s, screening(comment("c1", "author"), "phone"))
+			for _, a := range c.steps {
+				k = mustAct(t, s, k.ID, "mod", a)
+			}
+			if k.Status != c.want || k.ContentHidden() || k.BeforeHide != "" {
+				t.Errorf("after %v: got %s (hidden=%t, beforeHide %q), want %s and not hidden", c.steps, k.Status, k.ContentHidden(), k.BeforeHide, c.want)
+			}
+			if last := k.History[len(k.History)-1]; last.Action != "restore" || last.To != c.want {
+				t.Errorf("history: got %+v, want the restore leading to %s", last, c.want)
 			}
 		})
 	}
@@ -139,14 +171,14 @@ func TestActionsAreRecorded(t *testing.T) {
 	}
 
 	restored := mustAct(t, s, k.ID, "mod", moderation.Restore)
-	if restored.Status != moderation.StatusClosed || restored.ContentHidden() {
-		t.Errorf("after restore: got %s hidden=%t, want closed and visible", restored.Status, restored.ContentHidden())
+	if restored.Status != moderation.StatusOpen || restored.ContentHidden() {
+		t.Errorf("after restore: got %s hidden=%t, want open again (as before the hide) and not hidden", restored.Status, restored.ContentHidden())
 	}
 	if h, _ := s.Hidden(ctx, moderation.PledgeComment, "c1"); h {
-		t.Error("after restore: got hidden, want visible")
+		t.Error("after restore: got hidden, want not hidden")
 	}
-	if _, err := s.CaseFor(ctx, moderation.PledgeComment, "c1"); !fault.Is(err, fault.NotFound) {
-		t.Errorf("a closed case is still the content's open case: %v", err)
+	if c, err := s.CaseFor(ctx, moderation.PledgeComment, "c1"); err != nil || c.ID != k.ID {
+		t.Errorf("the restored case should still wait for a moderator: got %+v, %v", c, err)
 	}
 }
 

@@ -27,12 +27,12 @@ var Kinds = []Kind{KindScreening, KindReport, KindPublication, KindPartnerText}
 
 // Status is where a case is.
 //
-//	open -> approved | changes_requested | hidden | escalated | closed (restored)
+//	open -> approved | changes_requested | hidden | escalated
 //	changes_requested -> open (the author changed it) | approved | hidden | escalated
-//	escalated -> approved | changes_requested | hidden | closed (restored)
-//	hidden -> closed (restored) | changes_requested | escalated | open (the author changed it)
+//	escalated -> approved | changes_requested | hidden
+//	hidden -> what it was before the hide (restored) | changes_requested | escalated | open (the author changed it)
 //	approved -> hidden (a moderator changed their mind)
-//	closed: final
+//	closed: final (cases an earlier version closed on restore; nothing leads there now)
 //
 // See transitions in actions.go for the full table.
 type Status string
@@ -44,7 +44,7 @@ const (
 	StatusApproved         Status = "approved"          // a moderator let it through
 	StatusHidden           Status = "hidden"            // a moderator hid it; it may be restored
 	StatusEscalated        Status = "escalated"         // waits for the safeguarding lead or a senior moderator
-	StatusClosed           Status = "closed"            // it was restored after being hidden; nothing more to do
+	StatusClosed           Status = "closed"            // restored by an earlier version, which closed cases then; final
 )
 
 // Statuses lists every status, for validation and filters.
@@ -113,7 +113,10 @@ type Case struct {
 	Reporters         []string `json:"reporters,omitempty"` // distinct accounts that reported it
 	HiddenByReports   bool     `json:"hiddenByReports"`     // enough people reported it; hidden until a moderator decides
 	HiddenByModerator bool     `json:"hiddenByModerator"`
-	ChangesMessage    string   `json:"changesMessage,omitempty"` // the last request_changes message to the author
+	// BeforeHide is the status the case had when a moderator hid it:
+	// restoring returns to it, so a hide and a restore never approve.
+	BeforeHide     Status `json:"beforeHide,omitempty"`
+	ChangesMessage string `json:"changesMessage,omitempty"` // the last request_changes message to the author
 
 	History []Entry `json:"history"`
 }

@@ -16,7 +16,7 @@ type SanctionKind string
 // The sanctions.
 const (
 	Mute    SanctionKind = "mute"    // the person may read but not post in one group's space, for a while
-	Suspend SanctionKind = "suspend" // the person may not use their account, until an end or until lifted
+	Suspend SanctionKind = "suspend" // the person may not take part in one panel, until an end or until lifted
 )
 
 // Mute lengths. A minute is the shortest pause that means anything; a
@@ -210,15 +210,38 @@ func (s *Service) Muted(ctx context.Context, accountID, groupID string, now time
 	return active, until, nil
 }
 
-// Suspended reports whether accountID is suspended at now, and until when
-// (zero: until lifted).
-func (s *Service) Suspended(ctx context.Context, accountID string, now time.Time) (bool, time.Time, error) {
+// Suspended reports whether accountID is suspended in panelID at now, and
+// until when (zero: until lifted). A suspension holds within the scope of
+// whoever gave it, the one panel it names: the person keeps their other
+// panels (see SuspendedPanels).
+func (s *Service) Suspended(ctx context.Context, accountID, panelID string, now time.Time) (bool, time.Time, error) {
 	xs, err := s.sanctions(ctx, accountID, Suspend, "")
 	if err != nil {
 		return false, time.Time{}, err
 	}
+	xs = slices.DeleteFunc(xs, func(x Sanction) bool { return x.PanelID != panelID })
 	active, until := inForce(xs, now)
 	return active, until, nil
+}
+
+// SuspendedPanels returns the panels accountID is suspended in at now,
+// each with the end of its suspension (zero: until lifted).
+func (s *Service) SuspendedPanels(ctx context.Context, accountID string, now time.Time) (map[string]time.Time, error) {
+	xs, err := s.sanctions(ctx, accountID, Suspend, "")
+	if err != nil {
+		return nil, err
+	}
+	byPanel := map[string][]Sanction{}
+	for _, x := range xs {
+		byPanel[x.PanelID] = append(byPanel[x.PanelID], x)
+	}
+	out := map[string]time.Time{}
+	for panel, list := range byPanel {
+		if active, until := inForce(list, now); active {
+			out[panel] = until
+		}
+	}
+	return out, nil
 }
 
 // inForce is whether any of xs is active at now, and the latest end among

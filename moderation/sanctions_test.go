@@ -81,12 +81,12 @@ func TestSuspension(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if on, until, _ := s.Suspended(ctx, "p9", start.AddDate(5, 0, 0)); !on || !until.IsZero() {
+	if on, until, _ := s.Suspended(ctx, "p9", "p1", start.AddDate(5, 0, 0)); !on || !until.IsZero() {
 		t.Errorf("open-ended: got suspended=%t until %s, want suspended until lifted", on, until)
 	}
 	clk.Advance(time.Hour)
 	s.Lift(ctx, moderation.LiftInput{By: "coord", SanctionID: forever.ID, Reason: "cleared by the police"})
-	if on, _, _ := s.Suspended(ctx, "p9", clk.Now()); on {
+	if on, _, _ := s.Suspended(ctx, "p9", "p1", clk.Now()); on {
 		t.Error("after lifting: got suspended")
 	}
 
@@ -94,11 +94,17 @@ func TestSuspension(t *testing.T) {
 	if _, err := s.Suspend(ctx, moderation.SuspendInput{By: "coord", AccountID: "y2", PanelID: "p1", Until: end, Reason: "threats"}); err != nil {
 		t.Fatal(err)
 	}
-	if on, until, _ := s.Suspended(ctx, "y2", end.Add(-time.Second)); !on || !until.Equal(end) {
+	if on, until, _ := s.Suspended(ctx, "y2", "p1", end.Add(-time.Second)); !on || !until.Equal(end) {
 		t.Errorf("before the end: got %t until %s, want suspended until %s", on, until, end)
 	}
-	if on, _, _ := s.Suspended(ctx, "y2", end); on {
+	if on, _, _ := s.Suspended(ctx, "y2", "p1", end); on {
 		t.Error("at the end: got suspended, want it expired")
+	}
+	if on, _, _ := s.Suspended(ctx, "y2", "p2", end.Add(-time.Second)); on {
+		t.Error("in another panel: got suspended, want a suspension to hold only in the panel it was given in")
+	}
+	if panels, err := s.SuspendedPanels(ctx, "y2", end.Add(-time.Second)); err != nil || len(panels) != 1 || !panels["p1"].Equal(end) {
+		t.Errorf("SuspendedPanels: got %v, %v; want p1 until %s", panels, err, end)
 	}
 	if list, err := s.Sanctions(ctx, "p9"); err != nil || len(list) != 1 || list[0].LiftReason != "cleared by the police" {
 		t.Errorf("history: %+v %v", list, err)

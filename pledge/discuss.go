@@ -178,16 +178,18 @@ func (s *Service) EditComment(ctx context.Context, actor, commentID, text string
 }
 
 // ModerateComment carries out a moderator's decision on a comment: approve
-// or restore shows it to the group (live), hide takes it away from everyone
-// but moderators and its author, request_changes keeps it held for the
-// author to edit.
+// shows it to the group (live), hide takes it away from everyone but
+// moderators and its author, restore undoes a hide (a comment held before
+// stays held), request_changes keeps it held for the author to edit.
 func (s *Service) ModerateComment(ctx context.Context, actor, commentID, outcome string) (Comment, error) {
 	var wasVisible bool
 	c, err := s.updateComment(ctx, commentID, func(c *Comment) error {
 		wasVisible = !c.Held && !c.Hidden
 		switch outcome {
-		case OutcomeApprove, OutcomeRestore:
+		case OutcomeApprove:
 			c.Held, c.Hidden = false, false
+		case OutcomeRestore: // back to what it was before the hide: a held comment stays held
+			c.Hidden = false
 		case OutcomeHide:
 			c.Hidden = true
 		case OutcomeRequestChanges:
@@ -344,8 +346,8 @@ func (v Viewer) seesAmendment(a Amendment) bool {
 	return !(a.Held || a.Hidden) || v.Supervisor || a.Author == v.AccountID
 }
 
-// screenAmendment holds a when screening finds something in its text or
-// its reason, in the pledge's language.
+// screenAmendment holds a when screening finds something in its text, its
+// reason, or the two read together, in the pledge's language.
 func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
 	p, err := s.Pledge(ctx, a.PledgeID)
 	if err != nil {
@@ -359,8 +361,13 @@ func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
 	if err != nil {
 		return err
 	}
+	// Together too: what is split between the text and the reason.
+	both, err := s.screen(ctx, p, a.Text+" "+a.Reason)
+	if err != nil {
+		return err
+	}
 	a.Hits, a.ReasonHits = text.Hits, reason.Hits
-	if text.Held() || reason.Held() {
+	if text.Held() || reason.Held() || both.Held() {
 		a.Held = true
 	}
 	return nil
@@ -449,8 +456,10 @@ func (s *Service) ModerateAmendment(ctx context.Context, actor, amendmentID, out
 	a, err := s.updateAmendment(ctx, amendmentID, func(a *Amendment) error {
 		wasVisible = !a.Held && !a.Hidden
 		switch outcome {
-		case OutcomeApprove, OutcomeRestore:
+		case OutcomeApprove:
 			a.Held, a.Hidden = false, false
+		case OutcomeRestore: // back to what it was before the hide: a held amendment stays held
+			a.Hidden = false
 		case OutcomeHide:
 			a.Hidden = true
 		case OutcomeRequestChanges:

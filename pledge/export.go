@@ -7,7 +7,9 @@ import (
 	"strings"
 )
 
-// Markdown renders a version as a Markdown document.
+// Markdown renders a version as a Markdown document. Markdown lets raw HTML
+// through to whatever renders it (a script, an iframe, a tracking image),
+// so every text has its HTML escaped: it shows as the characters written.
 func Markdown(v Version) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", mdEscape(v.Title))
@@ -17,19 +19,24 @@ func Markdown(v Version) []byte {
 	for i, it := range v.Items {
 		fmt.Fprintf(&b, "## %d. %s\n\n", i+1, mdEscape(it.Heading))
 		if it.Text != "" {
-			b.WriteString(strings.TrimSpace(it.Text) + "\n\n")
+			b.WriteString(htmlEscape.Replace(strings.TrimSpace(it.Text)) + "\n\n")
 		}
 		if it.Summary != "" {
-			b.WriteString("> " + strings.ReplaceAll(strings.TrimSpace(it.Summary), "\n", "\n> ") + "\n\n")
+			b.WriteString("> " + strings.ReplaceAll(htmlEscape.Replace(strings.TrimSpace(it.Summary)), "\n", "\n> ") + "\n\n")
 		}
 	}
 	return []byte(b.String())
 }
 
-// mdEscape keeps a heading on one line and stops it from starting markup.
+// htmlEscape turns the characters that start HTML into entities, which a
+// Markdown renderer shows as the characters themselves.
+var htmlEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// mdEscape keeps a heading on one line and stops it from starting markup
+// or HTML.
 func mdEscape(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "#", `\#`, "[", `\[`, "]", `\]`, "<", "&lt;")
+	r := strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "#", `\#`, "[", `\[`, "]", `\]`, "&", "&amp;", "<", "&lt;", ">", "&gt;")
 	return r.Replace(s)
 }
 

@@ -127,3 +127,30 @@ func TestScreeningHoldsACommentUntilAModeratorApproves(t *testing.T) {
 		t.Errorf("unknown comment: got %v, want not found", err)
 	}
 }
+
+// Hide then restore is no approval (issue 9): a comment held by screening,
+// hidden and restored, is held again; nobody but its author and the
+// moderators sees it, and nothing went out live.
+func TestHideThenRestoreKeepsAHeldCommentHeld(t *testing.T) {
+	s, docs := newService(t)
+	ctx := context.Background()
+	p, it := newPledge(t, s)
+	held, err := s.AddComment(ctx, "y1", p.ID, it.ID, pledge.CommentInput{Text: "Text me on 06 12 34 56 78 about it"})
+	if err != nil || !held.Held {
+		t.Fatalf("got %+v, %v; want it held", held, err)
+	}
+	for _, outcome := range []string{pledge.OutcomeHide, pledge.OutcomeRestore} {
+		if held, err = s.ModerateComment(ctx, "coord", held.ID, outcome); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !held.Held || held.Hidden {
+		t.Fatalf("after hide and restore: held=%t hidden=%t, want held again, not hidden", held.Held, held.Hidden)
+	}
+	if cs, _ := s.Comments(ctx, pledge.Viewer{AccountID: "y2"}, p.ID, it.ID); len(cs) != 0 {
+		t.Errorf("another youth sees %v after hide and restore, want nothing", ids(cs))
+	}
+	if got := commentEvents(t, docs, p.ID); len(got) != 0 {
+		t.Errorf("events %v: the held comment must not go out live", got)
+	}
+}

@@ -95,23 +95,30 @@ func withHits(r Revision, it Item) Revision {
 	return r
 }
 
-// CheckScreened returns fault.Conflict, naming the items by number, when
-// screening (with the screener of panel panelID) finds personal data or listed words in items of v: such a
-// pledge may not go to review nor be published to partners. It screens the
-// texts themselves rather than trusting stored hits, so that items written
-// before screening, or under other word lists, are checked too.
+// CheckScreened returns fault.Conflict, naming the title or the items by
+// number, when screening (with the screener of panel panelID) finds
+// personal data or listed words in v: such a pledge may not go to review
+// nor be published to partners. It screens the texts themselves rather
+// than trusting stored hits, so that items written before screening, or
+// under other word lists, are checked too. An item's heading, text and
+// summary are screened together, so that a phone number split across them
+// is found as well as one in a single field.
 func (s *Service) CheckScreened(ctx context.Context, panelID string, v Version) error {
+	title, err := s.screenIn(ctx, panelID, v.Title, v.Language)
+	if err != nil {
+		return err
+	}
+	if title.Held() {
+		return fault.Errorf(fault.Conflict, "The title has something in it that cannot go to partners, like an e-mail address or a phone number. Please take it out first.")
+	}
 	var found []string
 	for i, it := range v.Items {
-		for _, text := range []string{it.Heading, it.Text, it.Summary} {
-			res, err := s.screenIn(ctx, panelID, text, v.Language)
-			if err != nil {
-				return err
-			}
-			if res.Held() {
-				found = append(found, strconv.Itoa(i+1))
-				break
-			}
+		res, err := s.screenIn(ctx, panelID, strings.Join([]string{it.Heading, it.Text, it.Summary}, " "), v.Language)
+		if err != nil {
+			return err
+		}
+		if res.Held() {
+			found = append(found, strconv.Itoa(i+1))
 		}
 	}
 	switch len(found) {

@@ -292,6 +292,57 @@ func fieldOf(it pledge.Item, f pledge.Field) string {
 	return it.Text
 }
 
+// Every text field is screened before review (issue 9): the title, and an
+// item's heading, text and summary together, so that a phone number split
+// across them is found though neither part is one.
+func TestReviewScreensTheTitleAndItemsAsAWhole(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	for _, part := range []string{"06 12", "34 56 78"} {
+		if res, _ := screen.Screen("Call me: "+part, "en"); res.Held() {
+			t.Fatalf("%q alone is held; the test needs parts that are not", part)
+		}
+	}
+	cases := []struct {
+		name, title string
+		item        pledge.ItemInput
+		words       string
+	}{
+		{"title", "Write to lea@example.org or call 06 12 34 56 78", pledge.ItemInput{Heading: "Plain words", Text: "Apps should explain."}, "The title"},
+		{"split over heading and text", "Youth Pledge", pledge.ItemInput{Heading: "Call me: 06 12", Text: "34 56 78"}, "Item 1"},
+		{"split over text and summary", "Youth Pledge", pledge.ItemInput{Heading: "Plain words", Text: "Call me: 06 12", Summary: "34 56 78"}, "Item 1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := s.Create(ctx, "amb", pledge.CreateInput{PanelID: "p1", GroupID: "g1", Title: c.title, Language: "en"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.AddItem(ctx, "amb", p.ID, c.item); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Move(ctx, "amb", p.ID, pledge.InReview)
+			if !fault.Is(err, fault.Conflict) || !strings.HasPrefix(fault.MessageOf(err), c.words) {
+				t.Fatalf("review: got %v, want a conflict naming %s", err, c.words)
+			}
+		})
+	}
+}
+
+// An amendment's text and reason are read together too.
+func TestAmendmentTextAndReasonAreScreenedTogether(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	p, it := newPledge(t, s)
+	a, err := s.Propose(ctx, "y1", p.ID, it.ID, pledge.Text, "Apps should call us: 06 12", "34 56 78")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Held {
+		t.Fatalf("a phone number split between text and reason: got %+v, want held", a)
+	}
+}
+
 // An item's whole field is screened after every edit, so personal data
 // typed in several edits, each harmless alone, is found once it is whole.
 func TestPersonalDataSplitAcrossEditsIsFound(t *testing.T) {

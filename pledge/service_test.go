@@ -216,4 +216,12 @@ func TestExportEscapes(t *testing.T) {
 	if !strings.Contains(md, `## 1. \# Safe \*defaults\*`) || !strings.Contains(md, "> Short") || !strings.Contains(md, "_Version 2_") {
 		t.Errorf("markdown:\n%s", md)
 	}
+	// Markdown passes raw HTML through to whatever renders it (issue 9):
+	// every field is escaped.
+	raw := pledge.Version{Title: "T", Language: "en", Items: []pledge.VersionItem{{Heading: "<img src=x onerror=alert(1)>",
+		Text: "Fine.\n\n<script>alert(1)</script> & <iframe src=//evil.example>", Summary: "<b>sum</b>"}}}
+	md = string(pledge.Markdown(raw))
+	if strings.ContainsAny(strings.ReplaceAll(md, "> ", ""), "<>") || !strings.Contains(md, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;iframe") || !strings.Contains(md, "&lt;b&gt;sum&lt;/b&gt;") {
+		t.Errorf("markdown with raw HTML:\n%s", md)
+	}
 }

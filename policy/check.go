@@ -8,22 +8,34 @@ import (
 )
 
 // Check is Decide for callers that want an error: nil when allowed,
-// fault.Unauthorized when the subject is not signed in, and fault.Forbidden
-// otherwise, with a plain-language message that is safe to show (including
+// fault.Unauthorized when the subject is not signed in, fault.NotFound when
+// they are not a member where the resource is, and fault.Forbidden otherwise, with a plain-language message that is safe to show (including
 // to a 12-year-old).
 func Check(s Subject, a Action, r Resource) error {
 	d := Decide(s, a, r)
 	if d.Allow {
 		return nil
 	}
-	switch {
-	case d.Reason == ReasonNotSignedIn:
+	switch d.Reason {
+	case ReasonNotSignedIn:
 		return fault.Errorf(fault.Unauthorized, "%s", Explain(d))
-	case d.Reason == ReasonNotAMember && r.GroupID == "":
-		return fault.Errorf(fault.Forbidden, "You need to be a member of this panel.")
+	case ReasonNotAMember:
+		// No place where the resource is (another panel, group or centre):
+		// the asker may not even know it exists, so the answer is the one
+		// for what does not exist.
+		return NotFound()
 	}
 	return fault.Errorf(fault.Forbidden, "%s", Explain(d))
 }
+
+// NotFound is the one answer for what does not exist or is not shared with
+// the asker: callers that load a resource before asking give it for a
+// missing one too, so the two cannot be told apart.
+func NotFound() error { return fault.Errorf(fault.NotFound, "%s", MsgNotFound) }
+
+// MsgNotFound is the answer for what does not exist or is not shared with
+// the asker: the two are not told apart.
+const MsgNotFound = "We could not find this. It does not exist, or it is not shared with you."
 
 // Explain turns a denied Decision into a short sentence in plain words.
 func Explain(d Decision) string {
@@ -56,6 +68,9 @@ var messages = map[string]string{
 	ReasonNotApproved:   "A moderator needs to approve this first.",
 	ReasonNotInvited:    "You can only join a group by accepting an invitation.",
 	ReasonNameNotShared: "This person's full name is not shared with you.",
+	ReasonOwnerAbove:    "This person coordinates your Safer Internet Centre: only another coordinator of the centre can do this.",
+	ReasonCentreStaffOnly: "Only coordinators of the whole Safer Internet Centre can do this. " +
+		"Ask one of them if you think it should be done.",
 }
 
 var consentMessages = map[consent.Scope]string{

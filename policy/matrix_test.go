@@ -24,14 +24,22 @@ import (
 // denied.
 
 // roleNone is a signed-in account with no membership yet (a new account
-// about to accept its first invitation).
-const roleNone identity.Role = "none"
+// about to accept its first invitation); roleCentre is a coordinator of the
+// whole Safer Internet Centre c1 (a membership without a panel).
+const (
+	roleNone   identity.Role = "none"
+	roleCentre identity.Role = "centre_coordinator"
+)
 
-var matrixRoles = append([]identity.Role{roleNone}, identity.Roles...)
+var matrixRoles = append([]identity.Role{roleNone, roleCentre}, identity.Roles...)
 
 // Relations of the test resource to the asker, whose one membership is
-// panel p1, group g1 (organisation o1 for partners).
-var matrixRelations = []string{"self", "same_group", "same_panel", "other_panel"}
+// panel p1, group g1 of centre c1 (organisation o1 for partners; the whole
+// centre c1 for centre coordinators). "same_centre" in matrix.txt stands
+// for the first four.
+var matrixRelations = []string{"self", "same_group", "same_panel", "other_panel", "other_centre"}
+
+var matrixSameCentre = []string{"self", "same_group", "same_panel", "other_panel"}
 
 // Organisation the test resource is published to: the asker's, another, none.
 var matrixOrgs = []string{"o1", "o2", ""}
@@ -48,6 +56,7 @@ type matrixLine struct {
 	orgSame    bool
 	ownerAdult bool
 	ownerHolds consent.Scope
+	ownerBelow bool
 }
 
 func loadMatrix(t *testing.T) []matrixLine {
@@ -82,7 +91,7 @@ func loadMatrix(t *testing.T) []matrixLine {
 			t.Fatalf("matrix.txt:%d: want action roles relations bands [conditions], got %q", n, text)
 		}
 		l.roles = splitChecked(t, n, fields[1], roleNames())
-		l.relations = splitChecked(t, n, fields[2], matrixRelations)
+		l.relations = splitChecked(t, n, strings.ReplaceAll(fields[2], "same_centre", strings.Join(matrixSameCentre, ",")), matrixRelations)
 		l.bands = splitChecked(t, n, fields[3], bandNames())
 		for _, c := range fields[4:] {
 			key, val, _ := strings.Cut(c, "=")
@@ -95,6 +104,8 @@ func loadMatrix(t *testing.T) []matrixLine {
 				l.orgSame = true
 			case c == "owner=adult":
 				l.ownerAdult = true
+			case c == "owner=not_centre_staff":
+				l.ownerBelow = true
 			case key == "owner_holds" && slices.Contains(consent.Scopes, consent.Scope(val)):
 				l.ownerHolds = consent.Scope(val)
 			default:
@@ -124,7 +135,7 @@ func splitChecked(t *testing.T, n int, field string, valid []string) []string {
 }
 
 func roleNames() []string {
-	var out []string
+	out := []string{string(roleCentre)}
 	for _, r := range identity.Roles {
 		out = append(out, string(r))
 	}
@@ -152,8 +163,8 @@ type matrixCase struct {
 }
 
 func (c matrixCase) String() string {
-	return fmt.Sprintf("role=%s band=%s consents=%v relation=%s org=%q moderator=%t approved=%t invited=%t owner_band=%s owner_consents=%v",
-		c.role, c.band, c.consents, c.relation, c.r.OrgID, c.r.GroupHasModerator, c.r.Approved, c.r.Invited, c.r.OwnerBand, c.r.OwnerConsents)
+	return fmt.Sprintf("role=%s band=%s consents=%v relation=%s org=%q moderator=%t approved=%t invited=%t owner_band=%s owner_consents=%v owner_centre_staff=%t",
+		c.role, c.band, c.consents, c.relation, c.r.OrgID, c.r.GroupHasModerator, c.r.Approved, c.r.Invited, c.r.OwnerBand, c.r.OwnerConsents, c.r.OwnerCentreStaff)
 }
 
 // want is what matrix.txt says about c: allowed, and if denied only for a
@@ -189,6 +200,9 @@ func want(lines []matrixLine, a Action, c matrixCase) (allow bool, missing conse
 		if l.ownerHolds != "" {
 			ok = ok && slices.Contains(c.r.OwnerConsents, l.ownerHolds)
 		}
+		if l.ownerBelow {
+			ok = ok && !c.r.OwnerCentreStaff
+		}
 		if !ok {
 			continue
 		}
@@ -216,6 +230,12 @@ func subsets() [][]consent.Scope {
 	return out
 }
 
+// owner is the band and consents of the person a resource is about.
+type owner struct {
+	band     consent.AgeBand
+	consents []consent.Scope
+}
+
 // forEachCase calls fn for every combination for action a.
 func forEachCase(a Action, fn func(matrixCase)) {
 	nameVisible := []consent.Scope{consent.NameVisibleToPartners}
@@ -223,15 +243,19 @@ func forEachCase(a Action, fn func(matrixCase)) {
 		for _, band := range consent.AgeBands {
 			for _, held := range subsets() {
 				s := Subject{AccountID: "me", Band: band, Consents: held}
-				if role != roleNone {
-					m := identity.Membership{PanelID: "p1", GroupID: "g1", Role: role}
+				switch role {
+				case roleNone:
+				case roleCentre:
+					s.Memberships = []identity.Membership{{OrgID: "c1", Role: identity.Coordinator}}
+				default:
+					m := identity.Membership{PanelID: "p1", GroupID: "g1", CentreID: "c1", Role: role}
 					if role == identity.Partner {
 						m.OrgID = "o1"
 					}
 					s.Memberships = []identity.Membership{m}
 				}
 				for _, rel := range matrixRelations {
-					base := Resource{Kind: a.Kind(), OwnerID: "other", PanelID: "p1", GroupID: "g1"}
+					base := Resource{Kind: a.Kind(), OwnerID: "other", CentreID: "c1", PanelID: "p1", GroupID: "g1"}
 					switch rel {
 					case "self":
 						base.OwnerID = "me"
@@ -239,20 +263,37 @@ func forEachCase(a Action, fn func(matrixCase)) {
 						base.GroupID = "g2"
 					case "other_panel":
 						base.PanelID, base.GroupID = "p2", "g3"
+					case "other_centre":
+						base.CentreID, base.PanelID, base.GroupID = "c2", "p3", "g4"
+					}
+					if base.Kind == KindCentre {
+						base.PanelID, base.GroupID = "", ""
+					}
+					nFlags := 8
+					if base.Kind == KindSanction {
+						nFlags = 16 // whether the person sanctioned coordinates the centre matters only here
+					}
+					// The owner's band and consents decide only about profiles
+					// (rule 4); elsewhere the two extremes show that they
+					// decide nothing, at a third of the cost.
+					owners := []owner{{consent.AgeBands[len(consent.AgeBands)-1], nil}, {consent.Adult, nameVisible}}
+					if base.Kind == KindProfile {
+						owners = owners[:0]
+						for _, b := range consent.AgeBands {
+							owners = append(owners, owner{b, nil}, owner{b, nameVisible})
+						}
 					}
 					for _, org := range matrixOrgs {
-						for flags := 0; flags < 8; flags++ {
-							for _, ownerBand := range consent.AgeBands {
-								for _, ownerConsents := range [][]consent.Scope{nil, nameVisible} {
-									r := base
-									r.OrgID = org
-									r.GroupHasModerator = flags&1 != 0
-									r.Approved = flags&2 != 0
-									r.Invited = flags&4 != 0
-									r.OwnerBand = ownerBand
-									r.OwnerConsents = ownerConsents
-									fn(matrixCase{role: role, band: band, consents: held, relation: rel, s: s, r: r})
-								}
+						for flags := 0; flags < nFlags; flags++ {
+							for _, o := range owners {
+								r := base
+								r.OrgID = org
+								r.GroupHasModerator = flags&1 != 0
+								r.Approved = flags&2 != 0
+								r.Invited = flags&4 != 0
+								r.OwnerCentreStaff = flags&8 != 0
+								r.OwnerBand, r.OwnerConsents = o.band, o.consents
+								fn(matrixCase{role: role, band: band, consents: held, relation: rel, s: s, r: r})
 							}
 						}
 					}

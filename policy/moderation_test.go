@@ -79,11 +79,44 @@ func TestYouthNeverModerate(t *testing.T) {
 }
 
 // Only coordinators sanction staff: no moderator may mute or suspend
-// another moderator or a coordinator.
+// another moderator or a coordinator; and no panel's coordinator may
+// sanction a coordinator of the whole centre, who is above them (issue 9).
 func TestOnlyCoordinatorsSanctionStaff(t *testing.T) {
 	forEachCase(ModerationSanctionStaff, func(c matrixCase) {
-		if d := Decide(c.s, ModerationSanctionStaff, c.r); d.Allow && c.role != identity.Coordinator {
+		d := Decide(c.s, ModerationSanctionStaff, c.r)
+		if d.Allow && c.role != identity.Coordinator && c.role != roleCentre {
 			t.Fatalf("got allow for %s, want coordinators only", c)
 		}
+		if d.Allow && c.r.OwnerCentreStaff && c.role != roleCentre {
+			t.Fatalf("got allow for %s, want only the centre's own coordinators to sanction its coordinators", c)
+		}
+	})
+}
+
+// Tenancy (issue 9): two centres, c1 and c2. What a coordinator of a panel
+// of c1 and a coordinator of the whole of c1 may do, and that nothing of
+// theirs reaches c2.
+func TestTenancyAcrossTwoCentres(t *testing.T) {
+	panelCoord := Subject{AccountID: "pc1", Band: consent.Adult, Memberships: []identity.Membership{{PanelID: "p1", CentreID: "c1", Role: identity.Coordinator}}}
+	centreCoord := Subject{AccountID: "cc1", Band: consent.Adult, Memberships: []identity.Membership{{OrgID: "c1", Role: identity.Coordinator}}}
+	centre := func(id string) Resource { return Resource{Kind: KindCentre, CentreID: id} }
+	sanction := func(centreID, panel, who string, above bool) Resource {
+		return Resource{Kind: KindSanction, CentreID: centreID, PanelID: panel, OwnerID: who, OwnerCentreStaff: above}
+	}
+	runRuleCases(t, []ruleCase{
+		{"panel coordinator lists own centre's organisations", panelCoord, OrganisationView, centre("c1"), true, ""},
+		{"panel coordinator lists another centre's", panelCoord, OrganisationView, centre("c2"), false, ReasonNotAMember},
+		{"panel coordinator registers an organisation", panelCoord, OrganisationCreate, centre("c1"), false, ReasonCentreStaffOnly},
+		{"panel coordinator creates a panel in own centre", panelCoord, PanelCreate, centre("c1"), false, ReasonCentreStaffOnly},
+		{"panel coordinator creates a panel in another centre", panelCoord, PanelCreate, centre("c2"), false, ReasonNotAMember},
+		{"centre coordinator creates a panel", centreCoord, PanelCreate, centre("c1"), true, ""},
+		{"centre coordinator creates a panel in another centre", centreCoord, PanelCreate, centre("c2"), false, ReasonNotAMember},
+		{"centre coordinator registers a partner", centreCoord, OrganisationCreate, centre("c1"), true, ""},
+		{"centre coordinator lists another centre's organisations", centreCoord, OrganisationView, centre("c2"), false, ReasonNotAMember},
+		{"panel coordinator suspends a moderator of the panel", panelCoord, ModerationSanctionStaff, sanction("c1", "p1", "mod", false), true, ""},
+		{"panel coordinator suspends the centre's coordinator", panelCoord, ModerationSanctionStaff, sanction("c1", "p1", "cc1", true), false, ReasonOwnerAbove},
+		{"centre coordinator suspends a panel coordinator", centreCoord, ModerationSanctionStaff, sanction("c1", "p1", "pc1", false), true, ""},
+		{"centre coordinator suspends in another centre", centreCoord, ModerationSanctionStaff, sanction("c2", "p3", "pc3", false), false, ReasonNotAMember},
+		{"centre coordinator mutes a youth of the centre", centreCoord, ModerationSanction, sanction("c1", "p2", "y", false), true, ""},
 	})
 }

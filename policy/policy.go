@@ -29,10 +29,17 @@ import (
 )
 
 // Subject is who asks. The zero Subject is someone who is not signed in.
+//
+// Tenancy: a Safer Internet Centre (an organisation) runs panels, a panel
+// has groups, and partner organisations are invited per panel. A
+// membership with a PanelID places the subject in that panel (its CentreID
+// names the panel's centre); a membership with no PanelID and the centre
+// as OrgID makes a centre coordinator, staff of the whole centre. Every
+// power is bounded by those places: nothing here reaches another centre.
 type Subject struct {
 	AccountID   string
 	Band        consent.AgeBand       // the zero band is treated as a minor below consent age: fail closed
-	Memberships []identity.Membership // a membership with an empty PanelID is centre-wide (the first coordinator)
+	Memberships []identity.Membership // in panels (PanelID set) or centre-wide (PanelID empty, OrgID the centre)
 	Consents    []consent.Scope       // scopes currently in effect, whoever granted them
 }
 
@@ -64,16 +71,18 @@ const (
 	KindCase       Kind = "case"       // a moderation case about a piece of content (PanelID, GroupID, OwnerID = the content's author)
 	KindSanction   Kind = "sanction"   // a mute or suspension of a person, or lifting one (OwnerID = the person, PanelID, GroupID for a mute)
 	KindSession    Kind = "session"    // a supervised live session of a panel, or one being scheduled (PanelID; OrgID = the asker's organisation when the session invited it)
+	KindCentre     Kind = "centre"     // a Safer Internet Centre as a whole: its organisations, its new panels (CentreID)
 	KindVideo      Kind = "video"      // a group's video, or one being started in a group (PanelID, GroupID)
 )
 
 // Resource is what a question is about: its kind and just the context the
 // rules need. Fill in what the kind's comment lists; the rest stays zero.
 type Resource struct {
-	Kind    Kind
-	PanelID string
-	GroupID string // empty: the panel as a whole
-	OrgID   string // partner organisation the content is published to; empty: not published
+	Kind     Kind
+	CentreID string // the Safer Internet Centre the panel belongs to (the panel's OrgID); KindCentre: the centre itself
+	PanelID  string
+	GroupID  string // empty: the panel as a whole
+	OrgID    string // partner organisation the content is published to; empty: not published
 
 	OwnerID       string          // the account the thing belongs to or is about
 	OwnerBand     consent.AgeBand // the owner's age band (rule 4); zero is treated as a minor
@@ -82,6 +91,9 @@ type Resource struct {
 	GroupHasModerator bool // the group space has at least one moderator member (rule 1)
 	Approved          bool // a moderator approved this content (rule 2)
 	Invited           bool // an open invitation for OwnerID to this panel or group exists (rule 7)
+	// OwnerCentreStaff: the person (OwnerID) coordinates the resource's
+	// centre, which puts them above the staff of each of its panels.
+	OwnerCentreStaff bool
 }
 
 // Decision is the answer to one question. Reason is a short, stable,
@@ -108,6 +120,8 @@ const (
 	ReasonNotApproved     = "not_approved"
 	ReasonNotInvited      = "not_invited"
 	ReasonNameNotShared   = "name_not_shared"
+	ReasonOwnerAbove      = "owner_above_you"   // the person is staff above the asker (a centre coordinator)
+	ReasonCentreStaffOnly = "centre_staff_only" // only coordinators of the whole centre may
 )
 
 // Decide answers whether s may do a on r. Unknown actions, a subject who is
@@ -190,12 +204,14 @@ func (g grant) checkConsentAndConditions(s Subject, r Resource) (Decision, stage
 type relation uint8
 
 const (
-	self       relation = 1 << iota // the resource is about the subject
-	sameGroup                       // a membership in the resource's group
-	samePanel                       // a membership anywhere in the resource's panel (includes same group)
-	sameOrg                         // a partner membership in the organisation the resource is published to
-	anywhere                        // the role is held in any membership
-	orgInPanel                      // a partner membership in the resource's panel, for the organisation it is published (or a session invited)
+	self        relation = 1 << iota // the resource is about the subject
+	sameGroup                        // a membership in the resource's group
+	samePanel                        // a membership anywhere in the resource's panel (includes same group)
+	sameOrg                          // a partner membership in the organisation the resource is published to
+	anywhere                         // the role is held in any membership
+	orgInPanel                       // a partner membership in the resource's panel, for the organisation it is published (or a session invited)
+	sameCentre                       // a centre-wide membership (no panel) in the resource's centre
+	centrePanel                      // a membership in a panel of the resource's centre
 )
 
 func isSelf(s Subject, r Resource) bool { return r.OwnerID != "" && r.OwnerID == s.AccountID }
@@ -219,11 +235,29 @@ func relationsOf(s Subject, m identity.Membership, r Resource) relation {
 			rel |= orgInPanel
 		}
 	}
+	if r.CentreID != "" {
+		if m.PanelID == "" && m.OrgID == r.CentreID {
+			rel |= sameCentre
+		}
+		if m.PanelID != "" && m.CentreID == r.CentreID {
+			rel |= centrePanel
+		}
+	}
 	return rel
 }
 
 // noRelationReason explains a denial where no grant applied to the subject at all.
 func noRelationReason(s Subject, r Resource, rl rule) string {
+	for _, m := range s.Memberships {
+		if relationsOf(s, m, r)&centrePanel == 0 {
+			continue
+		}
+		for _, g := range rl.grants {
+			if g.rel&sameCentre != 0 && slices.Contains(g.roles, m.Role) {
+				return ReasonCentreStaffOnly // a panel's coordinator asking for a power of the whole centre
+			}
+		}
+	}
 	selfOnly := true
 	for _, g := range rl.grants {
 		if g.rel != self {
@@ -241,7 +275,7 @@ func noRelationReason(s Subject, r Resource, rl rule) string {
 		}
 	}
 	for _, m := range s.Memberships {
-		if relationsOf(s, m, r)&(samePanel|sameOrg|orgInPanel) != 0 {
+		if relationsOf(s, m, r)&(samePanel|sameOrg|orgInPanel|sameCentre) != 0 {
 			return ReasonRoleNotAllowed
 		}
 	}

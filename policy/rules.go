@@ -18,7 +18,10 @@ type Action string
 
 // The actions. Each applies to one resource Kind (see Action.Kind).
 const (
-	PanelCreate       Action = "panel.create"        // create a new panel (coordinators)
+	OrganisationView   Action = "organisation.view"   // list a centre's organisations: itself and the partners it registered (its coordinators, and its panels' coordinators to invite partners)
+	OrganisationCreate Action = "organisation.create" // register a partner organisation with a centre, or start a new centre (coordinators of a whole centre)
+
+	PanelCreate       Action = "panel.create"        // create a new panel in a centre (coordinators of that whole centre)
 	PanelView         Action = "panel.view"          // see a panel's name, country and languages
 	PanelSettingsEdit Action = "panel.settings.edit" // change a panel's settings (coordinators of that panel)
 	// The panel's own screening words (rule 5): read and changed by its
@@ -64,10 +67,11 @@ const (
 
 	ModerationQueueView     Action = "moderation.queue_view"     // see a panel's moderation queue and its counts (moderators, coordinators)
 	ModerationCaseView      Action = "moderation.case_view"      // see a moderation case: the content, its reports and history
-	ModerationAct           Action = "moderation.act"            // hide, restore, escalate or ask for changes (moderators, coordinators)
+	ModerationAct           Action = "moderation.act"            // hide, escalate or ask for changes (moderators, coordinators)
+	ModerationRestore       Action = "moderation.restore"        // show hidden content again, only as it was before the hide: never an approval (moderators, coordinators)
 	ModerationApprove       Action = "moderation.approve"        // approve content, letting it reach partners or youth (moderators only: rule 2)
 	ModerationSanction      Action = "moderation.sanction"       // mute or suspend a youth or partner, or lift it (moderators, coordinators)
-	ModerationSanctionStaff Action = "moderation.sanction_staff" // mute or suspend a moderator or coordinator, or lift it (coordinators only)
+	ModerationSanctionStaff Action = "moderation.sanction_staff" // mute or suspend a moderator or coordinator, or lift it (coordinators only; a centre's coordinators only by that centre's)
 
 	PledgeCreate           Action = "pledge.create"            // start a pledge in a group
 	PledgeView             Action = "pledge.view"              // see a pledge as it is drafted: items, history, comments, amendments (never partners: rule 2)
@@ -107,6 +111,21 @@ func Actions() []Action {
 	return out
 }
 
+// ModerationDecision is the action the policy is asked about for a
+// moderator's decision on a case (a moderation.Action by name): approving
+// lets content cross between youth and partners, so only moderators may
+// (rule 2); restoring shows hidden content again, but only as it was before
+// the hide; every other decision protects.
+func ModerationDecision(decision string) Action {
+	switch decision {
+	case "approve":
+		return ModerationApprove
+	case "restore":
+		return ModerationRestore
+	}
+	return ModerationAct
+}
+
 // Kind returns the kind of resource a applies to, or "" for an unknown action.
 func (a Action) Kind() Kind { return rules[a].kind }
 
@@ -138,6 +157,7 @@ type condition struct {
 var (
 	hasModerator = condition{ReasonNoModerator, func(r Resource) bool { return r.GroupHasModerator }}
 	approved     = condition{ReasonNotApproved, func(r Resource) bool { return r.Approved }}
+	ownerBelow   = condition{ReasonOwnerAbove, func(r Resource) bool { return !r.OwnerCentreStaff }}
 	invited      = condition{ReasonNotInvited, func(r Resource) bool { return r.Invited }}
 	ownerAdult   = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
 	ownerShares  = condition{ReasonNameNotShared, func(r Resource) bool {
@@ -163,7 +183,15 @@ const inPanel = samePanel
 // The rule table. Staff roles (moderator, partner, coordinator) are only
 // honoured for adults; that is checked once in Decide, not per row.
 var rules = map[Action]rule{
-	PanelCreate:          {kind: KindPanel, grants: []grant{{roles: coordinators, rel: anywhere}}},
+	// Tenancy (issue 9): what concerns a whole Safer Internet Centre is for
+	// its own coordinators; a panel's coordinators see the centre's
+	// organisations, to invite its partners, and nothing of another centre.
+	OrganisationView: {kind: KindCentre, grants: []grant{
+		{roles: coordinators, rel: sameCentre},
+		{roles: coordinators, rel: centrePanel},
+	}},
+	OrganisationCreate:   {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelCreate:          {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
 	PanelView:            {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
 	PanelSettingsEdit:    {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	PanelScreenWordsView: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
@@ -248,16 +276,27 @@ var rules = map[Action]rule{
 	// queue and the cases and take protective steps (hide, restore,
 	// escalate, ask for changes). Only moderators approve, because approving
 	// is what lets youth content reach partners and partner text reach youth
-	// (rule 2). Sanctions on youth and partners: moderators and coordinators;
+	// (rule 2); restoring returns hidden content only to the state it had
+	// before the hide (package moderation), so it never approves. Sanctions on youth and partners: moderators and coordinators;
 	// on staff: coordinators only. Youth and partners never sanction. That
 	// nobody decides about their own content or sanctions themself is
 	// checked by package moderation, which knows the author.
-	ModerationQueueView:     {kind: KindPanel, grants: []grant{{roles: supervisors, rel: inPanel}}},
-	ModerationCaseView:      {kind: KindCase, reveals: true, grants: []grant{{roles: supervisors, rel: inPanel}}},
-	ModerationAct:           {kind: KindCase, grants: []grant{{roles: supervisors, rel: inPanel}}},
-	ModerationApprove:       {kind: KindCase, grants: []grant{{roles: moderators, rel: inPanel}}},
-	ModerationSanction:      {kind: KindSanction, grants: []grant{{roles: supervisors, rel: inPanel}}},
-	ModerationSanctionStaff: {kind: KindSanction, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	ModerationQueueView: {kind: KindPanel, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationCaseView:  {kind: KindCase, reveals: true, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationAct:       {kind: KindCase, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationRestore:   {kind: KindCase, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	ModerationApprove:   {kind: KindCase, grants: []grant{{roles: moderators, rel: inPanel}}},
+	// Sanctions stay within the scope of who gives them (package moderation
+	// applies them in that panel only), and never reach staff above the
+	// giver: a panel's coordinator cannot sanction the centre's.
+	ModerationSanction: {kind: KindSanction, grants: []grant{
+		{roles: supervisors, rel: inPanel},
+		{roles: coordinators, rel: sameCentre},
+	}},
+	ModerationSanctionStaff: {kind: KindSanction, grants: []grant{
+		{roles: coordinators, rel: inPanel, when: []condition{ownerBelow}},
+		{roles: coordinators, rel: sameCentre},
+	}},
 
 	// Pledges. Drafts stay in the group (and with the panel's supervisors);
 	// partners see only what a moderator published (rule 2).

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fasthttp/websocket"
 	"golang.org/x/time/rate"
@@ -581,6 +582,10 @@ func (c *conn) readOne(typ int, r io.Reader) error {
 	c.mu.Unlock()
 	if typ != websocket.TextMessage {
 		c.sendError(fault.Invalid, "Send JSON text messages.", "")
+		return nil
+	}
+	if !utf8.Valid(data) { // RFC 6455 8.1: the endpoint fails the connection
+		c.kill(CloseInvalidData, "text message is not UTF-8", ErrInvalidUTF8)
 		return nil
 	}
 	// Decoding (reflection) and handling (authorisation, the store, fan-out

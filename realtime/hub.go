@@ -22,11 +22,12 @@ import (
 // Chorus's own: a client reconnects after 4001 (once it refreshed its
 // session) and after 4008 (with backoff), never after 4003.
 const (
-	CloseGoingAway      = websocket.CloseGoingAway       // 1001: the server is shutting down; reconnect
-	ClosePolicy         = websocket.ClosePolicyViolation // 1008: too many messages
-	CloseTooBig         = websocket.CloseMessageTooBig   // 1009: a message beyond the hard limit
-	CloseSessionExpired = 4001                           // the access token expired or the session ended: refresh, reconnect
-	CloseTooSlow        = 4008                           // the client did not keep up with its messages
+	CloseGoingAway      = websocket.CloseGoingAway               // 1001: the server is shutting down; reconnect
+	CloseInvalidData    = websocket.CloseInvalidFramePayloadData // 1007: a text message that is not UTF-8 (RFC 6455 8.1)
+	ClosePolicy         = websocket.ClosePolicyViolation         // 1008: too many messages
+	CloseTooBig         = websocket.CloseMessageTooBig           // 1009: a message beyond the hard limit
+	CloseSessionExpired = 4001                                   // the access token expired or the session ended: refresh, reconnect
+	CloseTooSlow        = 4008                                   // the client did not keep up with its messages
 )
 
 // Why a connection ended, as Serve returns it.
@@ -35,6 +36,7 @@ var (
 	ErrSessionExpired  = errors.New("realtime: session expired or ended")
 	ErrShuttingDown    = errors.New("realtime: server shutting down")
 	ErrTooManyMessages = errors.New("realtime: too many messages")
+	ErrInvalidUTF8     = errors.New("realtime: a text message is not UTF-8")
 )
 
 // Socket is the websocket connection the hub drives; *websocket.Conn of

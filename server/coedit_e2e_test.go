@@ -71,7 +71,7 @@ func TestTwentyClientsConverge(t *testing.T) {
 		"email": "claire@example.org", "password": "violet-ferry-42-lantern", "language": "en"}, 201)
 	panel := str(coord.do("POST", "/api/panels", map[string]any{"name": "Panel", "country": "FR", "languages": []string{"en"}}, 201), "panel", "id")
 	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group"}, 201), "group", "id")
-	author := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", time.Now().AddDate(-17, 0, 0).Format("2006-01-02"))
+	author := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", time.Now().AddDate(-17, 0, 0).Format("2006-01-02"))
 	author.do("POST", "/api/me/consents/participate/grant", nil, 200)
 	id := str(author.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Pledge", "language": "en"}, 201), "pledge", "id")
 	item := author.do("POST", "/api/pledges/"+id+"/items", map[string]any{"heading": "Plain words", "text": "start|"}, 201)

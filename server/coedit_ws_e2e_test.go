@@ -144,7 +144,7 @@ func TestFiftyAuthorsOverTheSocketKeepEveryMarker(t *testing.T) {
 		"email": "claire@example.org", "password": "violet-ferry-42-lantern", "language": "en"}, 201)
 	panel := str(coord.do("POST", "/api/panels", map[string]any{"name": "Panel", "country": "FR", "languages": []string{"en"}}, 201), "panel", "id")
 	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group"}, 201), "group", "id")
-	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", time.Now().AddDate(-17, 0, 0).Format("2006-01-02"))
+	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", time.Now().AddDate(-17, 0, 0).Format("2006-01-02"))
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
 	id := str(amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Pledge", "language": "en"}, 201), "pledge", "id")
 	var initial strings.Builder

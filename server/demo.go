@@ -61,7 +61,7 @@ func seedDemo(ctx context.Context, p *httpapi.People, now time.Time, out io.Writ
 	if err != nil {
 		return err
 	}
-	partnerOrg, err := p.Identity.CreateOrganisation(ctx, coord.ID, "PixelApps (demo partner)", identity.IndustryPartner, "DE")
+	partnerOrg, err := p.Identity.CreateOrganisation(ctx, coord.ID, "PixelApps (demo partner)", identity.IndustryPartner, "DE", sic.ID)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -97,5 +98,21 @@ func TestDemoSeedsWhatItPrints(t *testing.T) {
 	}
 	if n, _ := p.Identity.Docs.Count(ctx, "accounts", nil); n != 7 {
 		t.Errorf("accounts after a second seed: got %d, want 7", n)
+	}
+}
+
+// Only the demo, whose people are made up, shows the held mail itself with
+// its links; nothing a deployment configures does (issue 9).
+func TestOnlyTheDemoRevealsHeldMail(t *testing.T) {
+	base, cancel, done, _, err := startCommand(t, "demo", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); <-done })
+	coord := newClient(t, base)
+	coord.do("POST", "/api/auth/login", map[string]any{"email": "coordinator@demo.chorus", "password": DemoPassword}, 200)
+	held := coord.do("GET", "/api/outbox", nil, 200)
+	if held["revealed"] != true || !strings.Contains(fmt.Sprint(held["messages"]), "/guardian/") {
+		t.Fatalf("the demo's outbox: got %v, want the mail itself, guardian links included", held)
 	}
 }

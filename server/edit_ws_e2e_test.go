@@ -79,10 +79,10 @@ func TestSocketEditsStopFromTheNextOneAfterRightsGo(t *testing.T) {
 		if name == "amb" {
 			role = "ambassador"
 		}
-		people[name] = joinByOutbox(t, coord, base, panel, group, "", name+"@example.org", role, birth16)
+		people[name] = joinByMail(t, coord, base, panel, group, "", name+"@example.org", role, birth16)
 		people[name].do("POST", "/api/me/consents/participate/grant", nil, 200)
 	}
-	mod := joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
 	id := str(people["amb"].do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Youth Pledge", "language": "en"}, 201), "pledge", "id")
 	itemID := str(people["amb"].do("POST", "/api/pledges/"+id+"/items", map[string]any{"heading": "Plain words", "text": "|"}, 201), "item", "id")
 	eds := map[string]*editor{}

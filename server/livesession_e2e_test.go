@@ -56,9 +56,9 @@ func TestLiveSessionPausesWithoutAModerator(t *testing.T) {
 	otherOrg := str(coord.do("POST", "/api/organisations", map[string]any{"name": "OtherCo", "kind": "partner", "country": "IE"}, 201), "organisation", "id")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
 	youth, _ := joinFrom(t, coord, base, panel, group, "lea@example.org", birth16, "FR")
-	mod := joinByOutbox(t, coord, base, panel, "", "", "max@example.org", "moderator", "")
-	partner := joinByOutbox(t, coord, base, panel, "", org, "pat@example.org", "partner", "")
-	outsider := joinByOutbox(t, coord, base, panel, "", otherOrg, "oli@example.org", "partner", "")
+	mod := joinByMail(t, coord, base, panel, "", "", "max@example.org", "moderator", "")
+	partner := joinByMail(t, coord, base, panel, "", org, "pat@example.org", "partner", "")
+	outsider := joinByMail(t, coord, base, panel, "", otherOrg, "oli@example.org", "partner", "")
 	problem(t, youth, "PATCH", "/api/panels/"+panel+"/settings", map[string]any{"moderatorsRequired": 1}, 403, "forbidden")
 
 	// A moderator schedules; youth may not.
@@ -89,7 +89,7 @@ func TestLiveSessionPausesWithoutAModerator(t *testing.T) {
 	if list := outsider.do("GET", "/api/panels/"+panel+"/sessions", nil, 200)["sessions"].([]any); len(list) != 0 {
 		t.Fatalf("a partner not invited lists: %v, want nothing", list)
 	}
-	problem(t, outsider, "GET", path, nil, 403, "forbidden")
+	problem(t, outsider, "GET", path, nil, 404, "not_found") // not invited: not told the session exists
 
 	// Nobody supervises yet: paused, and it says why. Rule 8: the youth
 	// sees who can see the session, the invited organisation included.
@@ -122,7 +122,7 @@ func TestLiveSessionPausesWithoutAModerator(t *testing.T) {
 		t.Fatal(err)
 	}
 	spy.send(map[string]any{"type": "subscribe", "topic": topic})
-	spy.until("a refusal", func(m wsMsg) bool { return m.Type == "error" && m.Topic == topic && m.Code == "forbidden" })
+	spy.until("a refusal", func(m wsMsg) bool { return m.Type == "error" && m.Topic == topic && m.Code == "not_found" })
 	modWS := connect(mod, "the moderator")
 	for who, ws := range map[string]*wsConn{"youth": youthWS, "partner": partnerWS} {
 		if st := stateOfEvent(t, ws.until(who+" hears the session resume", event(topic, "session.resumed"))); st.Present != 1 || st.Needed != 1 {

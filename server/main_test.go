@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"chorus/testenv"
 )
 
 // syncBuffer lets the test read logs while the server writes them.
@@ -48,6 +51,11 @@ func freePort(t *testing.T) int {
 // free port, and waits until it answers /healthz; err is what Run returned
 // when it stopped before serving.
 func startOnce(t *testing.T, env map[string]string) (base string, cancel context.CancelFunc, done chan error, stderr *syncBuffer, err error) {
+	return startCommand(t, "serve", env)
+}
+
+// startCommand is startOnce for another command (demo, web).
+func startCommand(t *testing.T, command string, env map[string]string) (base string, cancel context.CancelFunc, done chan error, stderr *syncBuffer, err error) {
 	t.Helper()
 	port := freePort(t)
 	vars := map[string]string{"PORT": strconv.Itoa(port), "CHORUS_DATA_DIR": t.TempDir()}
@@ -58,7 +66,7 @@ func startOnce(t *testing.T, env map[string]string) (base string, cancel context
 	done = make(chan error, 1)
 	stderr = &syncBuffer{}
 	go func() {
-		done <- Run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, io.Discard, stderr)
+		done <- Run(ctx, []string{command}, func(k string) string { return vars[k] }, io.Discard, stderr)
 	}()
 	base = "http://127.0.0.1:" + strconv.Itoa(port)
 	deadline := time.Now().Add(10 * time.Second)
@@ -82,9 +90,64 @@ func startOnce(t *testing.T, env map[string]string) (base string, cancel context
 	}
 }
 
-// start runs Chorus as `chorus serve` would, on embedded defaults.
+// mailboxes holds, by base URL, the in-process SMTP server each server
+// that start runs sends its mail to: the tests read invitation and guardian
+// links the way the recipient does, never from the outbox, which shows no
+// links (issue 9). A test that wants the outbox sets SMTP_URL to "".
+var mailboxes sync.Map
+
+// mailbox is the SMTP server that the server at base sends to.
+func mailbox(t *testing.T, base string) *testenv.SMTPServer {
+	t.Helper()
+	m, ok := mailboxes.Load(base)
+	if !ok {
+		t.Fatalf("%s sends no mail to a test SMTP server (started with SMTP_URL set)", base)
+	}
+	return m.(*testenv.SMTPServer)
+}
+
+// newestLink waits for mail to addr with a link whose path starts with
+// prefix, and returns the path of the newest such link.
+func newestLink(t *testing.T, base, addr, prefix string) string {
+	t.Helper()
+	smtp := mailbox(t, base)
+	found := ""
+	smtp.WaitFor(t, func(testenv.ReceivedMail) bool {
+		msgs := smtp.Messages()
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if !msgs[i].ToAddr(addr) {
+				continue
+			}
+			p, err := msgs[i].Parse()
+			if err != nil {
+				continue
+			}
+			for _, l := range linkRE.FindAllString(p.Text, -1) {
+				if u, err := url.Parse(l); err == nil && strings.HasPrefix(u.Path, prefix) {
+					found = u.Path
+					return true
+				}
+			}
+		}
+		return false
+	}, 10*time.Second)
+	return found
+}
+
+// start runs Chorus as `chorus serve` would, on embedded defaults, with its
+// mail going to an in-process SMTP server (see mailbox) unless env sets
+// SMTP_URL.
 func start(t *testing.T, env map[string]string) (base string, stop func() error, stderr *syncBuffer) {
 	t.Helper()
+	var smtp *testenv.SMTPServer
+	if _, set := env["SMTP_URL"]; !set {
+		smtp = testenv.SMTP(t)
+		withMail := map[string]string{"SMTP_URL": smtp.URL}
+		for k, v := range env {
+			withMail[k] = v
+		}
+		env = withMail
+	}
 	var cancel context.CancelFunc
 	var done chan error
 	// A free port can be taken between probing and binding: start again on
@@ -113,6 +176,10 @@ func start(t *testing.T, env map[string]string) (base string, stop func() error,
 		return runErr
 	}
 	t.Cleanup(func() { stop() })
+	if smtp != nil {
+		mailboxes.Store(base, smtp)
+		t.Cleanup(func() { mailboxes.Delete(base) })
+	}
 	return base, stop, stderr
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,18 +11,7 @@ import (
 func joinFrom(t *testing.T, coord *client, base, panel, group, email, birth, country string) (*client, string) {
 	t.Helper()
 	coord.do("POST", "/api/panels/"+panel+"/invitations", map[string]any{"email": email, "role": "youth", "groupId": group, "language": "en"}, 201)
-	token := ""
-	for _, m := range coord.do("GET", "/api/outbox", nil, 200)["messages"].([]any) {
-		m := m.(map[string]any)
-		if m["to"] == email {
-			if f := regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`).FindStringSubmatch(m["text"].(string)); f != nil {
-				token = f[1]
-			}
-		}
-	}
-	if token == "" {
-		t.Fatalf("no invitation held for %s", email)
-	}
+	token := strings.TrimPrefix(newestLink(t, base, email, "/invite/"), "/invite/")
 	c := newClient(t, base)
 	me := c.do("POST", "/api/invitations/by-token/"+token+"/accept", map[string]any{"displayName": strings.Split(email, "@")[0] + " Test",
 		"password": "violet-ferry-42-lantern", "language": "en", "birthDate": birth, "country": country}, 201)
@@ -55,13 +43,13 @@ func TestModerationJourney(t *testing.T) {
 	other := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group B"}, 201), "group", "id")
 
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
-	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
+	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
 	sam, samID := joinFrom(t, coord, base, panel, group, "sam@example.org", birth16, "FR")
 	kim, kimID := joinFrom(t, coord, base, panel, group, "kim@example.org", birth16, "FR")
 	rui, _ := joinFrom(t, coord, base, panel, group, "rui@example.org", birth16, "PT") // Portugal: no helpline of its own in the directory
 	outsider, _ := joinFrom(t, coord, base, panel, other, "ola@example.org", birth16, "FR")
-	mod := joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
 	modID := accountID(mod)
 
 	pledgeID := str(amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Youth Pledge", "language": "en"}, 201), "pledge", "id")
@@ -191,14 +179,14 @@ func TestModerationJourney(t *testing.T) {
 		t.Errorf("GET /api/helpline: got %v", h)
 	}
 	alerts := 0
-	for _, m := range coord.do("GET", "/api/outbox", nil, 200)["messages"].([]any) {
-		m := m.(map[string]any)
-		if m["to"] != "mod@example.org" || !strings.Contains(m["text"].(string), "/moderation/cases/") {
+	for _, m := range mailbox(t, base).Messages() {
+		p, err := m.Parse()
+		if err != nil || !m.ToAddr("mod@example.org") || !strings.Contains(p.Text, "/moderation/cases/") {
 			continue
 		}
 		alerts++
-		if strings.Contains(m["text"].(string), "safe at home") {
-			t.Errorf("an alert mail must not carry the content: %v", m["text"])
+		if strings.Contains(p.Text, "safe at home") {
+			t.Errorf("an alert mail must not carry the content: %v", p.Text)
 		}
 	}
 	if alerts != 2 {

@@ -22,22 +22,22 @@ import (
 // buildPeople wires sign-in, identity, consent and mail on the opened stores.
 func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*httpapi.People, error) {
 	p := &httpapi.People{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
+	p.Identity = identity.NewService(s.docs)
+	if err := p.Identity.Declare(ctx); err != nil {
+		return nil, err
+	}
 	var err error
 	if cfg.SMTPURL != "" {
 		if p.Mail, err = smtp.New(cfg.SMTPURL, cfg.MailFrom); err != nil {
 			return nil, fmt.Errorf("SMTP_URL: %w", err)
 		}
 	} else {
-		if p.Outbox, err = outbox.New(ctx, s.docs, log, time.Now); err != nil {
+		if p.Outbox, err = outbox.New(ctx, s.docs, log, time.Now, panelsOf(p.Identity)); err != nil {
 			return nil, err
 		}
 		p.Mail = p.Outbox
 	}
 
-	p.Identity = identity.NewService(s.docs)
-	if err := p.Identity.Declare(ctx); err != nil {
-		return nil, err
-	}
 	p.Consent = consent.NewService(s.docs, p.Mail, consent.SubjectsFunc(func(ctx context.Context, id string) (consent.Subject, error) {
 		return consentSubject(ctx, p.Identity, id)
 	}), cfg.PublicURL)
@@ -81,7 +81,29 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if p.Throttle, err = auth.NewThrottle(ctx, s.docs); err != nil {
 		return nil, err
 	}
+	if p.MailPerTarget, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerTarget, auth.MailWindow); err != nil {
+		return nil, err
+	}
+	if p.MailPerSource, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerSource, auth.MailWindow); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// panelsOf tells the outbox which panels a person belongs to, so that a
+// mail about them shows only to their own panels' coordinators.
+func panelsOf(ids *identity.Service) outbox.PanelsOf {
+	return func(ctx context.Context, accountID string) ([]string, error) {
+		ms, err := ids.Memberships(ctx, accountID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(ms))
+		for _, m := range ms {
+			out = append(out, m.PanelID)
+		}
+		return out, nil
+	}
 }
 
 // consentSubject tells the consent capability who a young person is.

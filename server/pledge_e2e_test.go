@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// joinByOutbox invites email into the panel (and group) with role, follows
-// the link held in the embedded outbox, and returns the new person's client.
-func joinByOutbox(t *testing.T, coord *client, base, panel, group, org, email, role, birth string) *client {
+// joinByMail invites email into the panel (and group) with role, follows
+// the link in the mail the invitee receives, and returns the new person's client.
+func joinByMail(t *testing.T, coord *client, base, panel, group, org, email, role, birth string) *client {
 	t.Helper()
 	body := map[string]any{"email": email, "role": role, "language": "en"}
 	if group != "" {
@@ -22,19 +22,7 @@ func joinByOutbox(t *testing.T, coord *client, base, panel, group, org, email, r
 		body["orgId"] = org
 	}
 	coord.do("POST", "/api/panels/"+panel+"/invitations", body, 201)
-	held := coord.do("GET", "/api/outbox", nil, 200)["messages"].([]any)
-	token := ""
-	for _, m := range held {
-		m := m.(map[string]any)
-		if m["to"] == email {
-			if f := regexp.MustCompile(`/invite/([A-Za-z0-9_-]+)`).FindStringSubmatch(m["text"].(string)); f != nil {
-				token = f[1]
-			}
-		}
-	}
-	if token == "" {
-		t.Fatalf("no invitation held for %s", email)
-	}
+	token := strings.TrimPrefix(newestLink(t, base, email, "/invite/"), "/invite/")
 	c := newClient(t, base)
 	accept := map[string]any{"displayName": strings.Split(email, "@")[0] + " Test", "password": "violet-ferry-42-lantern", "language": "en"}
 	if birth != "" {
@@ -80,13 +68,13 @@ func TestPledgeJourney(t *testing.T) {
 	org := str(coord.do("POST", "/api/organisations", map[string]any{"name": "AppCo", "kind": "partner", "country": "DE"}, 201), "organisation", "id")
 
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02") // France: consent age 15
-	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
+	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
-	youth := joinByOutbox(t, coord, base, panel, group, "", "sam@example.org", "youth", birth16)
+	youth := joinByMail(t, coord, base, panel, group, "", "sam@example.org", "youth", birth16)
 	youth.do("POST", "/api/me/consents/participate/grant", nil, 200)
-	noConsent := joinByOutbox(t, coord, base, panel, group, "", "kim@example.org", "youth", birth16)
-	mod := joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
-	partner := joinByOutbox(t, coord, base, panel, "", org, "pat@appco.example", "partner", "")
+	noConsent := joinByMail(t, coord, base, panel, group, "", "kim@example.org", "youth", birth16)
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	partner := joinByMail(t, coord, base, panel, "", org, "pat@appco.example", "partner", "")
 
 	created := amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Youth Pledge", "language": "en"}, 201)
 	id := str(created, "pledge", "id")

@@ -124,6 +124,10 @@ func tryProcess(t *testing.T, bin, role string, env map[string]string) (*chorusP
 		return p, nil
 	}
 	p.base = "http://127.0.0.1:" + strconv.Itoa(port)
+	if smtp, ok := deploymentMail.Load(env["SMTP_URL"]); ok {
+		mailboxes.Store(p.base, smtp)
+		t.Cleanup(func() { mailboxes.Delete(p.base) })
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		resp, err := http.Get(p.base + "/healthz")
@@ -184,8 +188,18 @@ func oneDeployment(t *testing.T, env map[string]string) map[string]string {
 	}
 	env["JWT_SIGNING_KEYS"] = base64.StdEncoding.EncodeToString(seed)
 	env["PUBLIC_URL"] = "http://127.0.0.1"
+	// Mail goes to one test SMTP server, where the tests read links the way
+	// the recipient does (the outbox shows none).
+	smtp := testenv.SMTP(t)
+	env["SMTP_URL"] = smtp.URL
+	deploymentMail.Store(smtp.URL, smtp)
 	return env
 }
+
+// deploymentMail holds, by SMTP_URL, the test SMTP server of a deployment
+// that oneDeployment set up; each web process started with it is entered
+// in mailboxes under its own address.
+var deploymentMail sync.Map
 
 // TestJourneyOnMongoDB runs the real binary with MONGODB_URI on FerretDB (a
 // MongoDB-protocol server) and goes through a short journey of each
@@ -208,7 +222,7 @@ func TestJourneyOnMongoDB(t *testing.T) {
 	// People: the first coordinator, a moderator, two youth who consent.
 	coord, _, panel, group := centreIn(t, base, srv.stderr, "FR")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
-	mod := joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
 	sam, _ := joinFrom(t, coord, base, panel, group, "sam@example.org", birth16, "FR")
 	kim, _ := joinFrom(t, coord, base, panel, group, "kim@example.org", birth16, "FR")
 	if scopes := kim.do("GET", "/api/me/consents", nil, 200); !strings.Contains(fmt.Sprint(scopes), "participate") {

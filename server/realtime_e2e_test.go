@@ -175,7 +175,8 @@ func centreIn(t *testing.T, base string, stderr *syncBuffer, country string) (co
 
 func TestRealtimeEndToEnd(t *testing.T) {
 	f := captureFeeds(t)
-	base, _, stderr := start(t, nil)
+	const metricsToken = "realtime-test-metrics-token"
+	base, _, stderr := start(t, map[string]string{"METRICS_TOKEN": metricsToken})
 	coord, me, panel, group := coordinatorWithGroup(t, base, stderr)
 
 	// Not signed in: refused before the upgrade, with a problem.
@@ -247,7 +248,9 @@ func TestRealtimeEndToEnd(t *testing.T) {
 	ws2.send(map[string]any{"type": "subscribe", "topic": "group:" + group})
 	ws2.until("subscribed", is("subscribed", "group:"+group))
 
-	resp, err := http.Get(base + "/metrics")
+	req, _ := http.NewRequest("GET", base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,6 +89,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if r.demo {
+		// The demo's people are made up: its coordinator may follow
+		// every held link. Nothing else sets this.
+		people.RevealHeldMail = true
 		if err := seedDemo(ctx, people, time.Now(), stderr); err != nil {
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
@@ -112,6 +115,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Checks:   s.checks,
 		People:   people,
 		Realtime: rt,
+
+		MetricsToken: cfg.MetricsToken,
 		Videos:   media.api,
 	})
 	if r.web {

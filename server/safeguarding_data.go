@@ -44,6 +44,7 @@ func loadSafeguardingData(ctx context.Context, cfg config.Config, docs store.Doc
 	p.ScreenWords = words
 	p.Pledges.Screeners = words
 	p.LiveSessions.Screeners = words
+	p.Identity.Screeners = words
 	if cfg.HelplinesFile != "" {
 		data, err := os.ReadFile(cfg.HelplinesFile)
 		if err != nil {

@@ -28,9 +28,9 @@ func TestSafeguardingDataFiles(t *testing.T) {
 	base, _, stderr := start(t, map[string]string{"SCREEN_WORDS_FILE": words, "HELPLINES_FILE": lines})
 	coord, _, panel, group := centreIn(t, base, stderr, "PT")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
-	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
+	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
-	joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
 	pledgeID := str(amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Pledge", "language": "en"}, 201), "pledge", "id")
 	itemID := str(amb.do("POST", "/api/pledges/"+pledgeID+"/items", map[string]any{"heading": "Words", "text": "Plain words."}, 201), "item", "id")
 

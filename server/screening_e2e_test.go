@@ -39,11 +39,11 @@ func TestScreeningJourney(t *testing.T) {
 	base, _, stderr := start(t, nil)
 	coord, _, panel, group := centreIn(t, base, stderr, "FR")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
-	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
+	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
 	sam, _ := joinFrom(t, coord, base, panel, group, "sam@example.org", birth16, "FR")
 	kim, _ := joinFrom(t, coord, base, panel, group, "kim@example.org", birth16, "FR")
-	mod := joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
 
 	id := str(amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Youth Pledge", "language": "en"}, 201), "pledge", "id")
 	itemID := str(amb.do("POST", "/api/pledges/"+id+"/items", map[string]any{"heading": "Plain words", "text": "Apps should explain their rules."}, 201), "item", "id")

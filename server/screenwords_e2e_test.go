@@ -19,9 +19,9 @@ func TestScreenWordsJourney(t *testing.T) {
 	panel := str(coord.do("POST", "/api/panels", map[string]any{"name": "Mixed panel", "country": "BE", "languages": []string{"en", "fr", "de"}}, 201), "panel", "id")
 	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group B"}, 201), "group", "id")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
-	amb := joinByOutbox(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
+	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
-	mod := joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
 	pledgeID := str(amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Pledge", "language": "en"}, 201), "pledge", "id")
 	itemID := str(amb.do("POST", "/api/pledges/"+pledgeID+"/items", map[string]any{"heading": "Words", "text": "Plain words."}, 201), "item", "id")
 	comments := "/api/pledges/" + pledgeID + "/items/" + itemID + "/comments"

@@ -148,11 +148,11 @@ func setUpVideoPeople(t *testing.T, base string, stderr *syncBuffer) videoPeople
 	other := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group B"}, 201), "group", "id")
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
 	p := videoPeople{coord: coord, panel: panel, group: group}
-	p.youth = joinByOutbox(t, coord, base, panel, group, "", "sam@example.org", "youth", birth16)
+	p.youth = joinByMail(t, coord, base, panel, group, "", "sam@example.org", "youth", birth16)
 	p.youth.do("POST", "/api/me/consents/participate/grant", nil, 200)
-	p.noConsent = joinByOutbox(t, coord, base, panel, group, "", "kim@example.org", "youth", birth16)
-	p.mod = joinByOutbox(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
-	p.outsider = joinByOutbox(t, coord, base, panel, other, "", "lea@example.org", "youth", birth16)
+	p.noConsent = joinByMail(t, coord, base, panel, group, "", "kim@example.org", "youth", birth16)
+	p.mod = joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	p.outsider = joinByMail(t, coord, base, panel, other, "", "lea@example.org", "youth", birth16)
 	p.outsider.do("POST", "/api/me/consents/participate/grant", nil, 200)
 	return p
 }

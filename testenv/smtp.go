@@ -34,6 +34,7 @@ type SMTPServer struct {
 	received []ReceivedMail
 	changed  chan struct{} // closed and replaced whenever a message arrives
 	reject   map[string]bool
+	close    func()
 }
 
 // ReceivedMail is one message as the server received it.
@@ -61,9 +62,20 @@ const smtpMaxNesting = 8
 // stops it when the test ends.
 func SMTP(t testing.TB) *SMTPServer {
 	t.Helper()
+	s, err := StartSMTP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// StartSMTP starts an SMTP server on 127.0.0.1 and a free port, for
+// programs other than tests (the benchmarks); Close stops it.
+func StartSMTP() (*SMTPServer, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("testenv: smtp listen: %v", err)
+		return nil, fmt.Errorf("testenv: smtp listen: %w", err)
 	}
 	s := &SMTPServer{
 		Addr:    l.Addr().String(),
@@ -85,15 +97,21 @@ func SMTP(t testing.TB) *SMTPServer {
 		defer close(done)
 		_ = srv.Serve(l) // returns once Close is called
 	}()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		// Close only closes the listeners Serve has registered; when the test
-		// ends before Serve got that far, closing l ends Serve.
-		_ = l.Close()
-		<-done
-	})
-	return s
+	var once sync.Once
+	s.close = func() {
+		once.Do(func() {
+			_ = srv.Close()
+			// Close only closes the listeners Serve has registered; when the
+			// caller stops before Serve got that far, closing l ends Serve.
+			_ = l.Close()
+			<-done
+		})
+	}
+	return s, nil
 }
+
+// Close stops the server.
+func (s *SMTPServer) Close() { s.close() }
 
 // RejectRecipient makes the server refuse addr at RCPT TO with a permanent
 // 550 error, as a real server does for a mailbox that does not exist.

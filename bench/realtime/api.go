@@ -172,23 +172,9 @@ func (f *Fixture) invite(ctx context.Context, email, name string) (Account, erro
 		map[string]any{"email": email, "role": "youth", "language": "en", "groupId": f.Group}, nil, 201); err != nil {
 		return Account{}, err
 	}
-	var outbox struct {
-		Messages []struct {
-			To   string `json:"to"`
-			Text string `json:"text"`
-		} `json:"messages"`
-	}
-	if err := f.coord.call(ctx, "GET", "/api/outbox", nil, &outbox, 200); err != nil {
+	token, err := f.srv.invitationToken(email)
+	if err != nil {
 		return Account{}, err
-	}
-	token := ""
-	for _, m := range outbox.Messages {
-		if sub := inviteRE.FindStringSubmatch(m.Text); m.To == email && sub != nil {
-			token = sub[1]
-		}
-	}
-	if token == "" {
-		return Account{}, fmt.Errorf("no invitation held for %s", email)
 	}
 	anon := &api{base: f.srv.Base, hc: newHTTPClient(1)}
 	var me struct {
@@ -204,7 +190,6 @@ func (f *Fixture) invite(ctx context.Context, email, name string) (Account, erro
 		return Account{}, err
 	}
 	acc := Account{ID: me.Me.Account.ID}
-	var err error
 	if acc.Token, err = accessToken(ctx, f.srv.Base, email); err != nil {
 		return Account{}, err
 	}

@@ -28,12 +28,17 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"chorus/testenv"
 )
 
 // Server is a Chorus server running as a child process.
 type Server struct {
-	Base  string // http://127.0.0.1:port
-	Port  int
+	Base string // http://127.0.0.1:port
+	Port int
+	// Mail receives what the server sends (invitations): the outbox shows
+	// no links, so the benchmark reads them as their recipients would.
+	Mail  *testenv.SMTPServer
 	cmd   *exec.Cmd
 	errs  *lockedBuffer
 	ended chan struct{}
@@ -73,6 +78,9 @@ func RaiseFileLimit() (uint64, error) {
 	return lim.Cur, nil
 }
 
+// benchMetricsToken lets the benchmark read the server's /metrics.
+const benchMetricsToken = "bench-metrics-token-0123456789"
+
 // StartServer runs `chorus serve` on a free loopback port with embedded
 // stores in dataDir, and waits until it answers.
 func StartServer(bin, dataDir string) (*Server, error) { return StartServerWith(bin, dataDir) }
@@ -84,24 +92,29 @@ func StartServerWith(bin, dataDir string, extraEnv ...string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	env := []string{"PORT=" + strconv.Itoa(port), "CHORUS_DATA_DIR=" + dataDir, "CHORUS_LOG_LEVEL=warn"}
+	mail, err := testenv.StartSMTP()
+	if err != nil {
+		return nil, err
+	}
+	env := []string{"PORT=" + strconv.Itoa(port), "CHORUS_DATA_DIR=" + dataDir, "CHORUS_LOG_LEVEL=warn", "METRICS_TOKEN=" + benchMetricsToken, "SMTP_URL=" + mail.URL}
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(name, "CHORUS_"), strings.HasPrefix(name, "S3_"), name == "PORT", name == "PUBLIC_URL",
-			name == "MONGODB_URI", name == "NATS_URL", name == "SMTP_URL", name == "JWT_SIGNING_KEYS", name == "GOMAXPROCS":
+			name == "MONGODB_URI", name == "NATS_URL", name == "SMTP_URL", name == "JWT_SIGNING_KEYS", name == "GOMAXPROCS", name == "METRICS_TOKEN":
 			continue // the benchmark decides these
 		}
 		env = append(env, kv)
 	}
 	env = append(env, extraEnv...)
-	s := &Server{Base: "http://127.0.0.1:" + strconv.Itoa(port), Port: port, errs: &lockedBuffer{}, ended: make(chan struct{})}
+	s := &Server{Base: "http://127.0.0.1:" + strconv.Itoa(port), Port: port, Mail: mail, errs: &lockedBuffer{}, ended: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve")
 	s.cmd.Env = env
 	s.cmd.Stdout = io.Discard
 	s.cmd.Stderr = s.errs
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlives the benchmark
 	if err := s.cmd.Start(); err != nil {
+		mail.Close()
 		return nil, err
 	}
 	go func() { _ = s.cmd.Wait(); close(s.ended) }()
@@ -153,6 +166,25 @@ func (s *Server) Stop() {
 		_ = s.cmd.Process.Kill()
 		<-s.ended
 	}
+	s.Mail.Close()
+}
+
+// invitationToken is the token of the newest invitation mailed to email.
+func (s *Server) invitationToken(email string) (string, error) {
+	msgs := s.Mail.Messages()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if !msgs[i].ToAddr(email) {
+			continue
+		}
+		p, err := msgs[i].Parse()
+		if err != nil {
+			return "", err
+		}
+		if sub := inviteRE.FindStringSubmatch(p.Text); sub != nil {
+			return sub[1], nil
+		}
+	}
+	return "", fmt.Errorf("no invitation mailed to %s", email)
 }
 
 // RSS is the server's resident memory in bytes (VmRSS).
@@ -177,7 +209,12 @@ func rssOf(pid int) (int64, error) {
 // Metrics reads the Go runtime gauges the server exports on /metrics
 // (go_goroutines, go_memstats_heap_inuse_bytes, ...).
 func (s *Server) Metrics() (map[string]float64, error) {
-	resp, err := http.Get(s.Base + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, s.Base+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchMetricsToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,14 @@
 // Package outbox is the embedded default mail.Sender: instead of delivering,
-// it keeps every message in the document store (collection "outbox") and
-// logs one line per message, so that a coordinator can read invitation and
-// guardian links in the UI when no SMTP server is configured.
+// it keeps messages in the document store (collection "outbox") and logs one
+// line per message. It is for trying Chorus without a mail server, never for
+// real minors: a held invitation or guardian link only works for whoever
+// reads it, so the HTTP layer shows a coordinator that mail is waiting (its
+// kind, the recipient's domain, the time), for the people of their own
+// panels only, and reveals the messages themselves only in the demo.
 //
-// The log line carries the kind and the recipient's domain only: never the
-// full address and never the body, which holds single-use links.
+// A mail ForRecipientOnly (a password reset) is never kept: it is logged
+// as not delivered. The log line carries the kind and the recipient's
+// domain only: never the full address and never the body.
 package outbox
 
 import (
@@ -12,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,29 +39,39 @@ var Schema = store.Schema{
 	Indexes:    []store.Index{{Field: "at"}, {Field: "kind"}},
 }
 
+// maxScanned bounds how many held messages one List reads to fill a page
+// for some panels only.
+const maxScanned = 20 * store.MaxLimit
+
 // Entry is one held message.
 type Entry struct {
 	ID      string
 	At      time.Time // when Send was called, by the outbox's clock (millisecond precision)
 	Message mail.Message
+	Panels  []string // the panels the mail is about (see mail.Message.PanelID and AccountID)
 }
 
 // doc is the stored form of an Entry. At is unix milliseconds so that it
 // sorts on every store adapter.
 type doc struct {
-	At      int64  `json:"at"`
-	Kind    string `json:"kind"`
-	To      string `json:"to"`
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
-	HTML    string `json:"html,omitempty"`
+	At        int64    `json:"at"`
+	Kind      string   `json:"kind"`
+	To        string   `json:"to"`
+	Subject   string   `json:"subject"`
+	Text      string   `json:"text"`
+	HTML      string   `json:"html,omitempty"`
+	AccountID string   `json:"accountId,omitempty"`
+	Panels    []string `json:"panels,omitempty"`
 }
 
 // Query selects held messages, newest first.
 type Query struct {
-	Kind  string // empty: every kind
-	Limit int    // 1..store.MaxLimit; 0 means store.DefaultLimit
-	After string // cursor from the previous Page.Next
+	Kind string // empty: every kind
+	// Panels keeps only the messages about one of these panels; nil keeps
+	// every message (for the operator's tools, never for a person).
+	Panels []string
+	Limit  int    // 1..store.MaxLimit; 0 means store.DefaultLimit
+	After  string // cursor from the previous Page.Next
 }
 
 // Page is one page of held messages. Next is empty on the last page.
@@ -65,17 +80,23 @@ type Page struct {
 	Next    string
 }
 
+// PanelsOf returns the panels a person belongs to.
+type PanelsOf func(ctx context.Context, accountID string) ([]string, error)
+
 // Outbox keeps messages in a store.Documents. It is safe for concurrent use.
 type Outbox struct {
-	docs store.Documents
-	log  *slog.Logger
-	now  func() time.Time
+	docs     store.Documents
+	log      *slog.Logger
+	now      func() time.Time
+	panelsOf PanelsOf
 }
 
 // New declares the outbox collection in docs and returns an Outbox that
-// logs to log (nil: slog.Default()) and stamps messages with now (nil:
-// time.Now). Declaring is idempotent, so New may run on every start.
-func New(ctx context.Context, docs store.Documents, log *slog.Logger, now func() time.Time) (*Outbox, error) {
+// logs to log (nil: slog.Default()), stamps messages with now (nil:
+// time.Now) and finds the panels of the person a mail is about with
+// panelsOf (nil: only a mail's own PanelID counts). Declaring is
+// idempotent, so New may run on every start.
+func New(ctx context.Context, docs store.Documents, log *slog.Logger, now func() time.Time, panelsOf PanelsOf) (*Outbox, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -85,14 +106,24 @@ func New(ctx context.Context, docs store.Documents, log *slog.Logger, now func()
 	if err := docs.Declare(ctx, Schema); err != nil {
 		return nil, fmt.Errorf("outbox: declare: %w", err)
 	}
-	return &Outbox{docs: docs, log: log, now: now}, nil
+	return &Outbox{docs: docs, log: log, now: now, panelsOf: panelsOf}, nil
 }
 
-// Send validates m (mail.Validate), keeps it and logs it. It returns
+// Send validates m (mail.Validate), keeps it and logs it; a mail
+// ForRecipientOnly is logged as not delivered and not kept. It returns
 // fault.Invalid for a bad message (nothing is stored) and the store's
 // fault codes (typically fault.Unavailable) when it cannot be kept.
 func (o *Outbox) Send(ctx context.Context, m mail.Message) error {
 	if err := mail.Validate(m); err != nil {
+		return err
+	}
+	if m.ForRecipientOnly {
+		o.log.WarnContext(ctx, "mail not delivered: only its recipient may read it, and without SMTP_URL there is no mail server to send it",
+			slog.String("kind", m.Kind), slog.String("to_domain", mail.Domain(m.To)))
+		return nil
+	}
+	panels, err := o.panels(ctx, m)
+	if err != nil {
 		return err
 	}
 	id, err := uuid.NewV7() // time-ordered: breaks ties between messages of the same millisecond
@@ -103,6 +134,7 @@ func (o *Outbox) Send(ctx context.Context, m mail.Message) error {
 	data, err := json.Marshal(doc{
 		At: at.UnixMilli(), Kind: m.Kind, To: m.To,
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML,
+		AccountID: m.AccountID, Panels: panels,
 	})
 	if err != nil {
 		return fault.Wrap(fault.Internal, err, "outbox: cannot encode the message")
@@ -117,26 +149,62 @@ func (o *Outbox) Send(ctx context.Context, m mail.Message) error {
 	return nil
 }
 
-// List returns held messages newest first, one page at a time. It returns
-// fault.Invalid for a bad limit or cursor.
+// panels is the mail's panel and those of the person it is about, as they
+// are when it is sent.
+func (o *Outbox) panels(ctx context.Context, m mail.Message) ([]string, error) {
+	var out []string
+	if m.PanelID != "" {
+		out = append(out, m.PanelID)
+	}
+	if m.AccountID != "" && o.panelsOf != nil {
+		ps, err := o.panelsOf(ctx, m.AccountID)
+		if err != nil && !fault.Is(err, fault.NotFound) {
+			return nil, fmt.Errorf("outbox: panels of the mail's person: %w", err)
+		}
+		for _, p := range ps {
+			if p != "" && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// List returns held messages newest first, one page at a time. With
+// q.Panels it keeps only the messages about those panels, reading at most
+// maxScanned messages for one page (Next then goes on from there). It
+// returns fault.Invalid for a bad limit or cursor.
 func (o *Outbox) List(ctx context.Context, q Query) (Page, error) {
 	sq := store.Query{OrderBy: "at", Desc: true, Limit: q.Limit, After: q.After}
 	if q.Kind != "" {
 		sq.Where = []store.Cond{{Field: "kind", Op: store.Eq, Value: q.Kind}}
 	}
-	p, err := o.docs.Find(ctx, Collection, sq)
-	if err != nil {
-		return Page{}, fmt.Errorf("outbox: list: %w", err)
+	want := q.Limit
+	if want == 0 {
+		want = store.DefaultLimit
 	}
-	out := Page{Entries: make([]Entry, 0, len(p.Records)), Next: p.Next}
-	for _, r := range p.Records {
-		e, err := decode(r)
+	out := Page{Entries: []Entry{}}
+	for scanned := 0; ; {
+		p, err := o.docs.Find(ctx, Collection, sq)
 		if err != nil {
-			return Page{}, err
+			return Page{}, fmt.Errorf("outbox: list: %w", err)
 		}
-		out.Entries = append(out.Entries, e)
+		scanned += len(p.Records)
+		for _, r := range p.Records {
+			e, err := decode(r)
+			if err != nil {
+				return Page{}, err
+			}
+			if q.Panels == nil || slices.ContainsFunc(e.Panels, func(id string) bool { return slices.Contains(q.Panels, id) }) {
+				out.Entries = append(out.Entries, e)
+			}
+		}
+		out.Next = p.Next
+		if q.Panels == nil || p.Next == "" || len(out.Entries) >= want || scanned >= maxScanned {
+			return out, nil
+		}
+		sq.After = p.Next
 	}
-	return out, nil
 }
 
 // Get returns the held message with id, or fault.NotFound.
@@ -154,10 +222,11 @@ func decode(r store.Record) (Entry, error) {
 		return Entry{}, fault.Wrap(fault.Internal, err, "outbox: a stored message is corrupt")
 	}
 	return Entry{
-		ID: r.ID,
-		At: time.UnixMilli(d.At),
+		ID:     r.ID,
+		At:     time.UnixMilli(d.At),
+		Panels: d.Panels,
 		Message: mail.Message{
-			To: d.To, Subject: d.Subject, Text: d.Text, HTML: d.HTML, Kind: d.Kind,
+			To: d.To, Subject: d.Subject, Text: d.Text, HTML: d.HTML, Kind: d.Kind, AccountID: d.AccountID,
 		},
 	}, nil
 }

@@ -57,7 +57,10 @@ func mustOpen(t *testing.T) fixture {
 	}
 	t.Cleanup(func() { _ = docs.Close() })
 	f := fixture{docs: docs, clock: &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}, log: &syncBuffer{}}
-	f.box, err = outbox.New(context.Background(), docs, slog.New(slog.NewJSONHandler(f.log, nil)), f.clock.Now)
+	panelsOf := func(_ context.Context, accountID string) ([]string, error) {
+		return map[string][]string{"youth-a": {"panel-a"}, "youth-b": {"panel-b"}}[accountID], nil
+	}
+	f.box, err = outbox.New(context.Background(), docs, slog.New(slog.NewJSONHandler(f.log, nil)), f.clock.Now, panelsOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +190,61 @@ func TestListNewestFirstWithPaging(t *testing.T) {
 	}
 	if _, err := f.box.List(ctx, outbox.Query{Limit: store.MaxLimit + 1}); fault.CodeOf(err) != fault.Invalid {
 		t.Errorf("List(limit too big): got %v, want %s", err, fault.Invalid)
+	}
+}
+
+// A password-reset link is for its recipient alone: the outbox, which
+// staff can read, never keeps it (issue 9).
+func TestMailForTheRecipientOnlyIsNeverKept(t *testing.T) {
+	ctx := context.Background()
+	f := mustOpen(t)
+	reset := mail.Message{To: "mod@example.org", Subject: "Reset your password", Text: "https://chorus.example/reset/secret-reset-token",
+		Kind: "auth.password_reset", ForRecipientOnly: true}
+	if err := f.box.Send(ctx, reset); err != nil {
+		t.Fatal(err)
+	}
+	page, err := f.box.List(ctx, outbox.Query{})
+	if err != nil || len(page.Entries) != 0 {
+		t.Fatalf("got %d held messages (%v), want none", len(page.Entries), err)
+	}
+	if logged := f.log.String(); !strings.Contains(logged, "not delivered") || strings.Contains(logged, "secret-reset-token") || strings.Contains(logged, "mod@") {
+		t.Errorf("log: got %s, want a line saying it was not delivered, without the link or the address", logged)
+	}
+}
+
+// Each held message knows the panels it is about: its own panel and the
+// panels of the person it is about; a listing for some panels shows only
+// theirs, however many others' came after.
+func TestListForPanelsShowsOnlyTheirMail(t *testing.T) {
+	ctx := context.Background()
+	f := mustOpen(t)
+	send := func(m mail.Message) {
+		t.Helper()
+		f.clock.Add(time.Millisecond)
+		if err := f.box.Send(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := message(1)
+	a.AccountID = "youth-a"
+	send(a)
+	inv := message(2)
+	inv.Kind, inv.PanelID = "identity.invitation", "panel-a"
+	send(inv)
+	for i := range 60 { // panel b's mail, newer than all of panel a's: pages of 10 hold none of a's
+		b := message(100 + i)
+		b.AccountID = "youth-b"
+		send(b)
+	}
+	page, err := f.box.List(ctx, outbox.Query{Panels: []string{"panel-a"}, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Entries) != 2 || page.Entries[0].Message.Kind != "identity.invitation" || page.Entries[1].Message.AccountID != "youth-a" {
+		t.Fatalf("panel a: got %+v, want its invitation and its youth's guardian mail", page.Entries)
+	}
+	if page, _ := f.box.List(ctx, outbox.Query{Panels: []string{"panel-c"}}); len(page.Entries) != 0 {
+		t.Errorf("a panel without mail: got %d messages", len(page.Entries))
 	}
 }
 

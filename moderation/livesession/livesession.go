@@ -205,7 +205,9 @@ func (s *Service) Schedule(ctx context.Context, actor string, in ScheduleInput) 
 			continue
 		}
 		org, err := s.Directory.Organisation(ctx, id)
-		if fault.Is(err, fault.NotFound) || (err == nil && org.Kind != identity.IndustryPartner) {
+		// Only partners the panel's centre registered: nothing crosses to
+		// another Safer Internet Centre.
+		if fault.Is(err, fault.NotFound) || (err == nil && (org.Kind != identity.IndustryPartner || org.CentreID != panel.OrgID)) {
 			return Session{}, fault.Errorf(fault.Invalid, "Only industry partner organisations can be invited to a session.")
 		}
 		if err != nil {

@@ -104,10 +104,10 @@ func newWorld(t *testing.T) *world {
 	if err := w.ids.AddCoordinator(ctx, w.coord.ID, w.panel.ID); err != nil {
 		t.Fatal(err)
 	}
-	if w.partners, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Appco", identity.IndustryPartner, "IE"); err != nil {
+	if w.partners, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Appco", identity.IndustryPartner, "IE", w.sic.ID); err != nil {
 		t.Fatal(err)
 	}
-	if w.other, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Othercorp", identity.IndustryPartner, "DE"); err != nil {
+	if w.other, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Othercorp", identity.IndustryPartner, "DE", w.sic.ID); err != nil {
 		t.Fatal(err)
 	}
 	w.mod1 = w.join("max@example.org", identity.Moderator, "", "")
@@ -543,6 +543,54 @@ func TestTranscriptCSVDefusesFormulas(t *testing.T) {
 	for _, want := range []string{"time,kind,author,role,status,for partners,question,text\n", "'=HYPERLINK", "name of a1", `"plain, with ""quotes"""`, "held,yes"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("CSV lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// Hide then restore is no approval (issue 9): a minor's message held for
+// a phone number, hidden and restored, is held again, and a minor's clean
+// message that partners may not read yet stays so; the cases wait for a
+// moderator again.
+func TestHideThenRestoreIsNoApproval(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.setModerators(1)
+	s := w.schedule(w.partners.ID)
+	w.here.set(livesession.Topic(s.ID), w.mod1, w.youth, w.partner)
+	partnerView := livesession.Viewer{AccountID: w.partner, Partner: true}
+
+	held := w.mustPost(s, w.asYouth(), livesession.Chat, "call me on 06 12 34 56 78")
+	clean := w.mustPost(s, w.asYouth(), livesession.Chat, "apps should explain things simply")
+	for _, m := range []livesession.Message{held, clean} {
+		for _, a := range []moderation.Action{moderation.Hide, moderation.Restore} {
+			if _, _, err := w.svc.Decide(ctx, livesession.DecideInput{SessionID: s.ID, MessageID: m.ID, Actor: w.mod1, Action: a, Reason: "checking"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range []struct {
+		m           livesession.Message
+		status      livesession.Status
+		forPartners bool
+	}{{held, livesession.Held, false}, {clean, livesession.Visible, false}} {
+		got, err := w.svc.Message(ctx, s.ID, c.m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != c.status || got.ForPartners != c.forPartners || (c.status == livesession.Held && got.HeldFor != livesession.HeldScreening) {
+			t.Errorf("%q after hide and restore: got %s (for %q, partners %t), want %s, partners %t", c.m.Text, got.Status, got.HeldFor, got.ForPartners, c.status, c.forPartners)
+		}
+		if cs, err := w.mod.CaseFor(ctx, moderation.SessionMessage, c.m.ID); err != nil || cs.Status != moderation.StatusOpen {
+			t.Errorf("%q: case %+v %v, want it open, waiting for a moderator", c.m.Text, cs, err)
+		}
+	}
+	b, err := w.svc.BoardFor(ctx, s.ID, partnerView)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range b.Chat {
+		if m.ID == held.ID || m.ID == clean.ID {
+			t.Errorf("the partner reads %q after a hide and a restore", m.Text)
 		}
 	}
 }

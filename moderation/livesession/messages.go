@@ -57,6 +57,7 @@ type Message struct {
 	Text        string        `json:"text"`
 	Status      Status        `json:"status"`
 	HeldFor     string        `json:"heldFor,omitempty"`
+	BeforeHide  Status        `json:"beforeHide,omitempty"` // Hidden: the status a restore returns to
 	// ForPartners: partners may see it (when Visible). A minor's text gets
 	// it only when a moderator approved it (rule 2).
 	ForPartners bool         `json:"forPartners"`

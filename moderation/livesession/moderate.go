@@ -22,9 +22,11 @@ const (
 )
 
 // Apply carries out on a message a decision a moderator took on its case
-// (recorded by package moderation): approve and restore show it to
-// everyone in the session, partners included; hide takes it away from all
-// but the panel's supervisors; request_changes holds it for its author.
+// (recorded by package moderation): approve shows it to everyone in the
+// session, partners included; hide takes it away from all but the panel's
+// supervisors; restore undoes a hide, back to what the message was before
+// (held stays held, and who may read it stays the same: a restore never
+// approves); request_changes holds it for its author.
 // Everyone connected hears of the change (without the text).
 //
 // Errors: fault.NotFound for an unknown message; fault.Invalid for an
@@ -40,9 +42,14 @@ func (s *Service) Apply(ctx context.Context, actor, messageID, outcome string) (
 		}
 		m := d.Value
 		switch outcome {
-		case OutcomeApprove, OutcomeRestore:
-			m.Status, m.HeldFor, m.ForPartners = Visible, "", true
+		case OutcomeApprove:
+			m.Status, m.HeldFor, m.ForPartners, m.BeforeHide = Visible, "", true, ""
+		case OutcomeRestore:
+			m.Status, m.BeforeHide = restoredStatus(m), ""
 		case OutcomeHide:
+			if m.Status != Hidden {
+				m.BeforeHide = m.Status
+			}
 			m.Status = Hidden
 		case OutcomeRequestChanges:
 			m.Status, m.HeldFor = Held, HeldChanges
@@ -57,6 +64,18 @@ func (s *Service) Apply(ctx context.Context, actor, messageID, outcome string) (
 		return m, s.event(ctx, actor, "session.message_moderated", m.SessionID, notice(m))
 	}
 	return Message{}, fault.Errorf(fault.Conflict, "Several people are changing this session at the same moment. Please try again.")
+}
+
+// restoredStatus is what a hidden message was before the hide. A message
+// hidden before messages remembered it is held: fail closed.
+func restoredStatus(m Message) Status {
+	switch {
+	case m.Status != Hidden:
+		return m.Status
+	case m.BeforeHide != "":
+		return m.BeforeHide
+	}
+	return Held
 }
 
 // DecideInput is a moderator's decision on a message, taken in the session.

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -172,6 +173,14 @@ func (a *API) postMyGuardian(c *fiber.Ctx) error {
 		Email string `json:"email"`
 	}
 	if err := decode(c, &in); err != nil {
+		return err
+	}
+	// A guardian's mailbox is not to be flooded, nor Chorus used to.
+	ctx := c.UserContext()
+	if err := limited(ctx, c, a.people.MailPerSource, "guardian_from", cl.Account.ID); err != nil {
+		return err
+	}
+	if err := limited(ctx, c, a.people.MailPerTarget, "guardian_to", strings.ToLower(strings.TrimSpace(in.Email))); err != nil {
 		return err
 	}
 	if err := a.people.Consent.RequestGuardian(c.UserContext(), cl.Account.ID, in.Email, cl.Account.Language); err != nil {
@@ -401,7 +410,7 @@ func (a *API) postGuardianDeletionRequest(c *fiber.Ctx) error {
 			if coord.Membership.Role != identity.Coordinator {
 				continue
 			}
-			msg := mail.Message{To: coord.Account.Email, Kind: "account.deletion_requested",
+			msg := mail.Message{To: coord.Account.Email, Kind: "account.deletion_requested", PanelID: m.PanelID,
 				Subject: "A guardian asked to delete a young person's account",
 				Text:    "A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.\n\nReference: " + accountID + "\n",
 				HTML:    "<p>A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.</p><p>Reference: " + accountID + "</p>"}
@@ -506,8 +515,24 @@ func (a *API) postConsentForm(c *fiber.Ctx) error {
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"record": rec})
 }
 
-// getOutbox lists held mail, for coordinators, when no SMTP server is set:
-// it is how a demo or a small deployment follows invitation and guardian links.
+// heldMail is a held message as the outbox page shows it: that it is
+// waiting, its kind, the recipient's domain and when. To, Subject and Text
+// are there only in the demo (RevealHeldMail): the links in a held mail
+// work for whoever reads them, so nobody but the recipient may see them.
+type heldMail struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	ToDomain string `json:"toDomain"`
+	Time     string `json:"time"`
+	To       string `json:"to,omitempty"`
+	Subject  string `json:"subject,omitempty"`
+	Text     string `json:"text,omitempty"`
+}
+
+// getOutbox lists the mail held when no SMTP server is set, for the
+// coordinators of the panels it is about (outbox.view): a demo or a trial
+// follows what was sent. Outbox mode is for trying Chorus, never for real
+// minors.
 func (a *API) getOutbox(c *fiber.Ctx) error {
 	cl, err := a.signedIn(c)
 	if err != nil {
@@ -516,31 +541,34 @@ func (a *API) getOutbox(c *fiber.Ctx) error {
 	if a.people.Outbox == nil {
 		return fault.Errorf(fault.NotFound, "Mail is sent by the mail server; nothing is held here.")
 	}
-	ok := false
+	panels := []string{}
 	for _, m := range cl.Subject.Memberships {
-		if m.PanelID != "" && policy.Decide(cl.Subject, policy.OutboxView, policy.Resource{Kind: policy.KindOutbox, PanelID: m.PanelID}).Allow {
-			ok = true
-			break
+		if m.PanelID != "" && !slices.Contains(panels, m.PanelID) &&
+			policy.Decide(cl.Subject, policy.OutboxView, policy.Resource{Kind: policy.KindOutbox, CentreID: m.CentreID, PanelID: m.PanelID}).Allow {
+			panels = append(panels, m.PanelID)
 		}
 	}
-	if !ok {
-		return policy.Check(cl.Subject, policy.OutboxView, policy.Resource{Kind: policy.KindOutbox})
+	if len(panels) == 0 { // explained with the caller's own panel ("your role doesn't let you")
+		r := policy.Resource{Kind: policy.KindOutbox}
+		for _, m := range cl.Subject.Memberships {
+			if m.PanelID != "" {
+				r.CentreID, r.PanelID = m.CentreID, m.PanelID
+				break
+			}
+		}
+		return policy.Check(cl.Subject, policy.OutboxView, r)
 	}
-	page, err := a.people.Outbox.List(c.UserContext(), outbox.Query{Limit: 100})
+	page, err := a.people.Outbox.List(c.UserContext(), outbox.Query{Panels: panels, Limit: 100})
 	if err != nil {
 		return err
 	}
-	type held struct {
-		ID      string `json:"id"`
-		To      string `json:"to"`
-		Subject string `json:"subject"`
-		Kind    string `json:"kind"`
-		Time    string `json:"time"`
-		Text    string `json:"text"`
-	}
-	out := make([]held, 0, len(page.Entries))
+	out := make([]heldMail, 0, len(page.Entries))
 	for _, e := range page.Entries {
-		out = append(out, held{ID: e.ID, To: e.Message.To, Subject: e.Message.Subject, Kind: e.Message.Kind, Time: e.At.UTC().Format("2006-01-02T15:04:05Z"), Text: strings.TrimSpace(e.Message.Text)})
+		h := heldMail{ID: e.ID, Kind: e.Message.Kind, ToDomain: mail.Domain(e.Message.To), Time: e.At.UTC().Format("2006-01-02T15:04:05Z")}
+		if a.people.RevealHeldMail {
+			h.To, h.Subject, h.Text = e.Message.To, e.Message.Subject, strings.TrimSpace(e.Message.Text)
+		}
+		out = append(out, h)
 	}
-	return c.JSON(fiber.Map{"messages": out})
+	return c.JSON(fiber.Map{"messages": out, "revealed": a.people.RevealHeldMail})
 }

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/subtle"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -55,6 +56,9 @@ type Deps struct {
 	People  *People              // sign-in, people and consent
 	// Realtime serves /ws; nil: live updates are unavailable (503).
 	Realtime *Realtime
+	// MetricsToken is the bearer token /metrics asks for (METRICS_TOKEN);
+	// empty: /metrics is not served, as if it did not exist.
+	MetricsToken string
 	// Videos serves group videos and their uploads; nil: unavailable (503).
 	Videos *Videos
 }
@@ -79,7 +83,7 @@ func (a *API) routes() []route {
 	rs := []route{
 		{fiber.MethodGet, "/healthz", a.healthz},
 		{fiber.MethodGet, "/readyz", a.readyz},
-		{fiber.MethodGet, "/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.deps.Metrics, promhttp.HandlerOpts{}))},
+		{fiber.MethodGet, "/metrics", a.metricsEndpoint()},
 		{fiber.MethodGet, "/api/openapi.json", a.openapi},
 	}
 	rs = append(rs, a.sessionRoutes()...)
@@ -106,6 +110,14 @@ func New(d Deps) *fiber.App {
 		IdleTimeout:           IdleTimeout,
 		ErrorHandler:          errorHandler(d.Logger),
 		DisableStartupMessage: true,
+		// Every string Fiber hands out (method, path, params, headers,
+		// cookies, body) is a copy. By default they point into fasthttp's
+		// request buffer, which the next request on the connection
+		// overwrites: a method kept as a metrics label became "GETT" or
+		// "POS" and /metrics failed. Metrics labels, caches keyed by ids
+		// from the path, Locals and websocket handlers all keep such
+		// strings past the request, so they are copied once, here.
+		Immutable: true,
 		// Video uploads stream; limitBodies buffers every other body
 		// within BodyLimit (see tus.go).
 		StreamRequestBody:            true,
@@ -125,7 +137,7 @@ func New(d Deps) *fiber.App {
 		// No location, camera or microphone for anyone (privacy by default).
 		PermissionPolicy: "geolocation=(), camera=(), microphone=(), interest-cohort=()",
 	}))
-	app.Use("/api", a.checkCSRF)
+	app.Use("/api", noStore, a.checkCSRF)
 	for _, r := range a.routes() {
 		app.Add(r.method, r.path, r.handler)
 	}
@@ -133,6 +145,33 @@ func New(d Deps) *fiber.App {
 	// make every path "exist", so unknown API paths would answer 405.
 	app.Use(a.webApp)
 	return app
+}
+
+// noStore keeps API answers out of every cache (the browser's, a proxy's):
+// they are personal (a session, consents, a youth's drafts) or for staff
+// only (the queue, the outbox, the audit trail). A handler that serves
+// something public may set its own Cache-Control after this.
+func noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+// metricsEndpoint serves Prometheus metrics to a scraper that sends the
+// configured bearer token, and to nobody when none is configured: the
+// figures tell how the service is used, which is nobody else's business.
+func (a *API) metricsEndpoint() fiber.Handler {
+	serve := adaptor.HTTPHandler(promhttp.HandlerFor(a.deps.Metrics, promhttp.HandlerOpts{}))
+	want := []byte(a.deps.MetricsToken)
+	return func(c *fiber.Ctx) error {
+		if len(want) == 0 {
+			return fiber.ErrNotFound
+		}
+		if subtle.ConstantTimeCompare([]byte(bearer(c)), want) != 1 {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return fiber.ErrUnauthorized
+		}
+		return serve(c)
+	}
 }
 
 func (a *API) healthz(c *fiber.Ctx) error {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -35,12 +36,23 @@ func newApp(t *testing.T, checks ...httpapi.Check) (*fiber.App, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	app := httpapi.New(httpapi.Deps{
-		Logger:  slog.New(slog.NewJSONHandler(&logs, nil)),
-		Metrics: prometheus.NewRegistry(),
-		Web:     webFS,
-		Checks:  checks,
+		Logger:       slog.New(slog.NewJSONHandler(&logs, nil)),
+		Metrics:      prometheus.NewRegistry(),
+		Web:          webFS,
+		Checks:       checks,
+		MetricsToken: metricsToken,
 	})
 	return app, &logs
+}
+
+const metricsToken = "test-metrics-token-0123456789"
+
+// scrape reads /metrics with the token.
+func scrape(t *testing.T, app *fiber.App) (*http.Response, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	return do(t, app, req)
 }
 
 func do(t *testing.T, app *fiber.App, req *http.Request) (*http.Response, []byte) {
@@ -230,13 +242,93 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		get(t, app, "/healthz")
 	}
-	_, body := get(t, app, "/metrics")
+	_, body := scrape(t, app)
 	want := regexp.MustCompile(`chorus_http_requests_total\{method="GET",route="/healthz",status="200"\} 3`)
 	if !want.Match(body) {
 		t.Fatalf("metrics lack 3 healthz requests:\n%s", body)
 	}
 	if !strings.Contains(string(body), "chorus_http_request_duration_seconds_bucket") {
 		t.Error("metrics lack the latency histogram")
+	}
+}
+
+// /metrics answers only the scraper holding the token, and nobody at all
+// when no token is configured.
+func TestMetricsNeedTheToken(t *testing.T) {
+	app, _ := newApp(t)
+	resp, body := get(t, app, "/metrics")
+	problemOf(t, resp, body, 401, "/problems/unauthorized")
+	req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+	req.Header.Set("Authorization", "Bearer wrong-token-0123456789")
+	resp, body = do(t, app, req)
+	problemOf(t, resp, body, 401, "/problems/unauthorized")
+	if resp, body := scrape(t, app); resp.StatusCode != 200 || !strings.Contains(string(body), "chorus_http_requests_total") {
+		t.Fatalf("with the token: got %d %s", resp.StatusCode, body)
+	}
+
+	closed := httpapi.New(httpapi.Deps{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry(), Web: webFS})
+	resp, body = scrape(t, closed)
+	problemOf(t, resp, body, 404, "/problems/not_found")
+}
+
+// Request bytes must not outlive their request: fasthttp reuses a
+// connection's buffer for the next request, and a method or path kept as a
+// metrics label turned into "GETT" or "POS", and /metrics answered 500.
+// Many keep-alive connections send requests of every method to many paths
+// at once; then /metrics must answer, with only the methods that were sent.
+func TestMetricsSurviveConcurrentTraffic(t *testing.T) {
+	app, _ := newApp(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	base := "http://" + ln.Addr().String()
+
+	methods := []string{"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"}
+	paths := []string{"/healthz", "/readyz", "/api/nothing-here", "/api/openapi.json", "/assets/app-4f2a9c.js", "/x/" + strings.Repeat("long", 40), "/"}
+	const workers, perWorker = 16, 60
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}} // one keep-alive connection each
+			defer client.CloseIdleConnections()
+			for i := range perWorker {
+				m, p := methods[(w+i)%len(methods)], paths[(w*7+i)%len(paths)]
+				req, _ := http.NewRequest(m, base+p+"?n="+strings.Repeat("q", (w*i)%50), strings.NewReader(`{"a":1}`))
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, body := scrape(t, app)
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics after concurrent traffic: got %d, want 200:\n%s", resp.StatusCode, body)
+	}
+	seen := map[string]bool{}
+	for _, m := range regexp.MustCompile(`chorus_http_requests_total\{method="([^"]*)"`).FindAllStringSubmatch(string(body), -1) {
+		seen[m[1]] = true
+	}
+	for m := range seen {
+		if !slices.Contains(methods, m) {
+			t.Errorf("metrics carry the method label %q, which no request sent", m)
+		}
+	}
+	if len(seen) < len(methods)-1 {
+		t.Errorf("got method labels %v, want every method sent", seen)
 	}
 }
 

@@ -107,7 +107,7 @@ func (a *API) sessionFor(c *fiber.Ctx, act policy.Action) (caller, livesession.S
 	if err != nil {
 		return caller{}, livesession.Session{}, err
 	}
-	sess, err := svc.Session(c.UserContext(), c.Params("id"))
+	sess, err := seen(svc.Session(c.UserContext(), c.Params("id")))
 	if err != nil {
 		return caller{}, livesession.Session{}, err
 	}
@@ -344,15 +344,17 @@ func (a *API) getLiveSessions(c *fiber.Ctx) error {
 	answer := fiber.Map{"sessions": out, "can": fiber.Map{"schedule": can}}
 	if can {
 		// Whoever schedules chooses whom to invite: every partner
-		// organisation, by name (the organisation list itself is for
-		// coordinators).
-		orgs, err := a.people.Identity.Organisations(ctx, identity.IndustryPartner)
+		// organisation the panel's centre registered, by name (the
+		// organisation list itself is for coordinators).
+		orgs, err := a.people.Identity.CentreOrganisations(ctx, p.OrgID)
 		if err != nil {
 			return err
 		}
 		invitable := []fiber.Map{}
 		for _, o := range orgs {
-			invitable = append(invitable, fiber.Map{"id": o.ID, "name": o.Name})
+			if o.Kind == identity.IndustryPartner {
+				invitable = append(invitable, fiber.Map{"id": o.ID, "name": o.Name})
+			}
 		}
 		answer["invitable"] = invitable
 	}
@@ -495,11 +497,7 @@ func (a *API) postLiveSessionDecision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	act := policy.ModerationAct
-	if in.Action == moderation.Approve {
-		act = policy.ModerationApprove // rule 2: only moderators let words cross
-	}
-	if err := allowed(cl, act, policy.Resource{Kind: policy.KindCase, PanelID: sess.PanelID, OwnerID: m.AuthorID}); err != nil {
+	if err := allowed(cl, policy.ModerationDecision(string(in.Action)), policy.Resource{Kind: policy.KindCase, PanelID: sess.PanelID, OwnerID: m.AuthorID}); err != nil {
 		return err
 	}
 	m, cs, err := svc.Decide(ctx, livesession.DecideInput{SessionID: sess.ID, MessageID: m.ID, Actor: cl.Account.ID, Action: in.Action, Reason: in.Reason})

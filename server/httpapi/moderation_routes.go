@@ -54,18 +54,39 @@ const (
 // every language, in UTC.
 func untilText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
-// notSuspended refuses an account a moderator suspended, saying until when.
-func (a *API) notSuspended(ctx context.Context, accountID string) error {
+// withoutSuspended takes away, for this request, the caller's memberships
+// of panels where they are suspended: a suspension holds within the scope
+// of whoever gave it, one panel, and the person keeps their other panels.
+// Someone suspended in every panel they belong to is told why nothing
+// works, and until when.
+func (a *API) withoutSuspended(ctx context.Context, cl *caller) error {
 	if a.people.Moderation == nil {
 		return nil
 	}
-	suspended, until, err := a.people.Moderation.Suspended(ctx, accountID, a.people.Now())
-	switch {
-	case err != nil:
+	suspended, err := a.people.Moderation.SuspendedPanels(ctx, cl.Account.ID, a.people.Now())
+	if err != nil || len(suspended) == 0 {
 		return err
-	case !suspended:
+	}
+	kept := cl.Subject.Memberships[:0:0]
+	var until time.Time
+	forever, dropped := false, false
+	for _, m := range cl.Subject.Memberships {
+		end, ok := suspended[m.PanelID]
+		if !ok || m.PanelID == "" {
+			kept = append(kept, m)
+			continue
+		}
+		dropped = true
+		forever = forever || end.IsZero()
+		if end.After(until) {
+			until = end
+		}
+	}
+	cl.Subject.Memberships = kept
+	switch {
+	case !dropped || len(kept) > 0:
 		return nil
-	case until.IsZero():
+	case forever:
 		return fault.Errorf(fault.Forbidden, "Your account is paused by a moderator. A coordinator of your panel can tell you more.")
 	}
 	return fault.Errorf(fault.Forbidden, "Your account is paused by a moderator until %s.", untilText(until))
@@ -103,7 +124,7 @@ func (t *TopicPolicy) moderationTopic(ctx context.Context, s policy.Subject, id 
 	if err != nil {
 		return err
 	}
-	return policy.Check(s, policy.ModerationQueueView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID})
+	return policy.Check(s, policy.ModerationQueueView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID})
 }
 
 // --- queue and cases ---
@@ -113,11 +134,11 @@ func (t *TopicPolicy) moderationTopic(ctx context.Context, s policy.Subject, id 
 // panel-wide resource (moderation.queue_view, audit.view, audit.export).
 func (a *API) panelsFor(ctx context.Context, cl caller, act policy.Action, panelID string) ([]string, error) {
 	if panelID != "" {
-		p, err := a.people.Identity.Panel(ctx, panelID)
+		p, err := seen(a.people.Identity.Panel(ctx, panelID))
 		if err != nil {
 			return nil, err
 		}
-		if err := allowed(cl, act, policy.Resource{Kind: act.Kind(), PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+		if err := allowed(cl, act, policy.Resource{Kind: act.Kind(), PanelID: p.ID, CentreID: p.OrgID}); err != nil {
 			return nil, err
 		}
 		return []string{p.ID}, nil
@@ -198,7 +219,7 @@ func (a *API) caseFor(c *fiber.Ctx, act policy.Action) (caller, moderation.Case,
 	if err != nil {
 		return caller{}, moderation.Case{}, err
 	}
-	cs, err := a.people.Moderation.Case(c.UserContext(), c.Params("id"))
+	cs, err := seen(a.people.Moderation.Case(c.UserContext(), c.Params("id")))
 	if err != nil {
 		return caller{}, moderation.Case{}, err
 	}
@@ -265,6 +286,7 @@ func (a *API) getModerationCase(c *fiber.Ctx) error {
 	can := map[string]bool{
 		"approve": policy.Decide(cl.Subject, policy.ModerationApprove, r).Allow,
 		"act":     policy.Decide(cl.Subject, policy.ModerationAct, r).Allow,
+		"restore": policy.Decide(cl.Subject, policy.ModerationRestore, r).Allow,
 	}
 	return c.JSON(fiber.Map{"case": cs, "reports": reports, "content": content, "can": can})
 }
@@ -282,11 +304,7 @@ func (a *API) postModerationAction(c *fiber.Ctx) error {
 		return err
 	}
 	action := moderation.Action(in.Action)
-	act := policy.ModerationAct
-	if action == moderation.Approve {
-		act = policy.ModerationApprove // approving lets content reach partners or youth (rule 2)
-	}
-	cl, cs, err := a.caseFor(c, act)
+	cl, cs, err := a.caseFor(c, policy.ModerationDecision(in.Action))
 	if err != nil {
 		return err
 	}
@@ -451,7 +469,7 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 	var errs []error
 	for _, acc := range to {
 		msg := safeguardingMail(acc.Language, p.Name, link)
-		msg.To = acc.Email
+		msg.To, msg.PanelID = acc.Email, p.ID
 		if err := a.people.Mail.Send(ctx, msg); err != nil {
 			errs = append(errs, err)
 		}
@@ -487,18 +505,20 @@ func safeguardingMail(lang, panel, link string) mail.Message {
 
 // sanctionCheck asks the policy whether cl may sanction accountID in a
 // panel (and group): moderation.sanction for youth and partners,
-// moderation.sanction_staff for moderators and coordinators. With
-// mustBeMember, someone who may sanction there learns that the person is
-// not in the panel; anyone else learns nothing about who is.
-func (a *API) sanctionCheck(ctx context.Context, cl caller, accountID, panelID, groupID string, mustBeMember bool) error {
-	r := policy.Resource{Kind: policy.KindSanction, OwnerID: accountID, PanelID: panelID, GroupID: groupID}
+// moderation.sanction_staff for moderators and coordinators, who include
+// the coordinators of the panel's whole centre (above the panel's own
+// staff). With mustBeMember, someone who may sanction there learns that
+// the person is not in the panel; anyone else learns nothing about who is.
+func (a *API) sanctionCheck(ctx context.Context, cl caller, accountID string, p identity.Panel, groupID string, mustBeMember bool) error {
 	ms, err := a.people.Identity.Memberships(ctx, accountID)
 	if err != nil {
 		return err
 	}
-	member, staff := staffIn(ms, panelID)
+	member, staff := staffIn(ms, p.ID)
+	above := slices.ContainsFunc(ms, func(m identity.Membership) bool { return m.CentreWide() && m.OrgID == p.OrgID })
+	r := policy.Resource{Kind: policy.KindSanction, OwnerID: accountID, CentreID: p.OrgID, PanelID: p.ID, GroupID: groupID, OwnerCentreStaff: above}
 	act := policy.ModerationSanction
-	if staff {
+	if staff || above {
 		act = policy.ModerationSanctionStaff
 	}
 	if err := allowed(cl, act, r); err != nil {
@@ -558,7 +578,7 @@ func (a *API) postSanction(c *fiber.Ctx) error {
 			return fault.Errorf(fault.Invalid, "This group is not part of this panel.")
 		}
 	}
-	if err := a.sanctionCheck(ctx, cl, in.AccountID, p.ID, in.GroupID, true); err != nil {
+	if err := a.sanctionCheck(ctx, cl, in.AccountID, p, in.GroupID, true); err != nil {
 		return err
 	}
 	until, err := parseTime("until", in.Until)
@@ -618,7 +638,11 @@ func (a *API) postSanctionLift(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.sanctionCheck(ctx, cl, x.AccountID, x.PanelID, x.GroupID, false); err != nil {
+	p, err := a.people.Identity.Panel(ctx, x.PanelID)
+	if err != nil {
+		return err
+	}
+	if err := a.sanctionCheck(ctx, cl, x.AccountID, p, x.GroupID, false); err != nil {
 		return err
 	}
 	x, err = a.people.Moderation.Lift(ctx, moderation.LiftInput{By: cl.Account.ID, SanctionID: x.ID, Reason: in.Reason})
@@ -640,11 +664,11 @@ func (a *API) getSanctions(c *fiber.Ctx) error {
 	if accountID == "" {
 		return fault.Errorf(fault.Invalid, "Say whose sanctions to look up.")
 	}
-	p, err := a.people.Identity.Panel(ctx, c.Query("panelId"))
+	p, err := seen(a.people.Identity.Panel(ctx, c.Query("panelId")))
 	if err != nil {
 		return err
 	}
-	if err := a.sanctionCheck(ctx, cl, accountID, p.ID, "", false); err != nil {
+	if err := a.sanctionCheck(ctx, cl, accountID, p, "", false); err != nil {
 		return err
 	}
 	all, err := a.people.Moderation.Sanctions(ctx, accountID)

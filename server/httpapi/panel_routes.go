@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,28 +36,68 @@ func (a *API) panelRoutes() []route {
 	}
 }
 
-// orgScope is where a coordinator of a Safer Internet Centre acts: panel
-// creation and organisation management are for staff of a centre.
-func orgOf(s policy.Subject) string {
+// homeCentre is the Safer Internet Centre a coordinator acts for when a
+// request names none: the centre they coordinate as a whole, else the
+// centre of their first panel (where the policy tells them what only the
+// centre's coordinators may do).
+func homeCentre(s policy.Subject) string {
 	for _, m := range s.Memberships {
-		if m.Role == identity.Coordinator && m.PanelID == "" && m.OrgID != "" {
+		if m.CentreWide() {
 			return m.OrgID
+		}
+	}
+	for _, m := range s.Memberships {
+		if m.CentreID != "" {
+			return m.CentreID
 		}
 	}
 	return ""
 }
 
+func centreResource(id string) policy.Resource {
+	return policy.Resource{Kind: policy.KindCentre, CentreID: id}
+}
+
+// getOrganisations lists the organisations of the centres the caller may
+// see organisations of (organisation.view): each centre and the partners
+// it registered. Another centre's are not there.
 func (a *API) getOrganisations(c *fiber.Ctx) error {
 	cl, err := a.signedIn(c)
 	if err != nil {
 		return err
 	}
-	if err := allowed(cl, policy.PanelCreate, policy.Resource{Kind: policy.KindPanel, OrgID: orgOf(cl.Subject)}); err != nil {
-		return err
+	ctx := c.UserContext()
+	var centres []string
+	for _, m := range cl.Subject.Memberships {
+		id := m.CentreID
+		if m.CentreWide() {
+			id = m.OrgID
+		}
+		if id != "" && !slices.Contains(centres, id) && policy.Decide(cl.Subject, policy.OrganisationView, centreResource(id)).Allow {
+			centres = append(centres, id)
+		}
 	}
-	orgs, err := a.people.Identity.Organisations(c.UserContext(), identity.OrgKind(c.Query("kind")))
-	if err != nil {
-		return err
+	if len(centres) == 0 {
+		return allowed(cl, policy.OrganisationView, centreResource(homeCentre(cl.Subject)))
+	}
+	kind := identity.OrgKind(c.Query("kind"))
+	var lists [][]identity.Organisation
+	for _, id := range centres {
+		list, err := a.people.Identity.CentreOrganisations(ctx, id)
+		if err != nil {
+			return err
+		}
+		lists = append(lists, list)
+	}
+	// Centres by name, each followed by its partners.
+	slices.SortFunc(lists, func(x, y []identity.Organisation) int { return strings.Compare(x[0].Name, y[0].Name) })
+	orgs := []identity.Organisation{}
+	for _, list := range lists {
+		for _, o := range list {
+			if kind == "" || o.Kind == kind {
+				orgs = append(orgs, o)
+			}
+		}
 	}
 	return c.JSON(fiber.Map{"organisations": orgs})
 }
@@ -65,21 +107,25 @@ func (a *API) postOrganisation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := allowed(cl, policy.PanelCreate, policy.Resource{Kind: policy.KindPanel, OrgID: orgOf(cl.Subject)}); err != nil {
-		return err
-	}
 	var in struct {
-		Name    string           `json:"name"`
-		Kind    identity.OrgKind `json:"kind"`
-		Country string           `json:"country"`
+		Name     string           `json:"name"`
+		Kind     identity.OrgKind `json:"kind"`
+		Country  string           `json:"country"`
+		CentreID string           `json:"centreId"`
 	}
 	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.CentreID == "" {
+		in.CentreID = homeCentre(cl.Subject)
+	}
+	if err := allowed(cl, policy.OrganisationCreate, centreResource(in.CentreID)); err != nil {
 		return err
 	}
 	if err := a.people.Consent.Ages.ValidateCountry(in.Country); err != nil {
 		return err
 	}
-	o, err := a.people.Identity.CreateOrganisation(c.UserContext(), cl.Account.ID, in.Name, in.Kind, in.Country)
+	o, err := a.people.Identity.CreateOrganisation(c.UserContext(), cl.Account.ID, in.Name, in.Kind, in.Country, in.CentreID)
 	if err != nil {
 		return err
 	}
@@ -97,12 +143,12 @@ func (a *API) getPanels(c *fiber.Ctx) error {
 	seen := map[string]bool{}
 	panels := []identity.Panel{}
 	add := func(p identity.Panel) {
-		if !seen[p.ID] && policy.Decide(cl.Subject, policy.PanelView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID}).Allow {
+		if !seen[p.ID] && policy.Decide(cl.Subject, policy.PanelView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID}).Allow {
 			seen[p.ID] = true
 			panels = append(panels, p)
 		}
 	}
-	if org := orgOf(cl.Subject); org != "" {
+	if org := homeCentre(cl.Subject); org != "" && policy.Decide(cl.Subject, policy.PanelCreate, centreResource(org)).Allow {
 		ps, err := a.people.Identity.Panels(ctx, org)
 		if err != nil {
 			return err
@@ -138,9 +184,9 @@ func (a *API) postPanel(c *fiber.Ctx) error {
 		return err
 	}
 	if in.OrgID == "" {
-		in.OrgID = orgOf(cl.Subject)
+		in.OrgID = homeCentre(cl.Subject)
 	}
-	if err := allowed(cl, policy.PanelCreate, policy.Resource{Kind: policy.KindPanel, OrgID: in.OrgID}); err != nil {
+	if err := allowed(cl, policy.PanelCreate, centreResource(in.OrgID)); err != nil {
 		return err
 	}
 	if err := a.people.Consent.Ages.ValidateCountry(in.Country); err != nil {
@@ -201,11 +247,11 @@ func (a *API) panelFor(c *fiber.Ctx, act policy.Action, kind policy.Kind) (calle
 	if err != nil {
 		return caller{}, identity.Panel{}, err
 	}
-	p, err := a.people.Identity.Panel(c.UserContext(), c.Params("panelId"))
+	p, err := seen(a.people.Identity.Panel(c.UserContext(), c.Params("panelId")))
 	if err != nil {
 		return caller{}, identity.Panel{}, err
 	}
-	if err := allowed(cl, act, policy.Resource{Kind: kind, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+	if err := allowed(cl, act, policy.Resource{Kind: kind, PanelID: p.ID, CentreID: p.OrgID}); err != nil {
 		return caller{}, identity.Panel{}, err
 	}
 	return cl, p, nil
@@ -229,7 +275,7 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 	// (partners list nobody: they meet youth only through moderated content).
 	visible := members[:0:0]
 	for _, m := range members {
-		if policy.Decide(cl.Subject, policy.MemberList, policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, GroupID: m.Membership.GroupID, OrgID: p.OrgID}).Allow {
+		if policy.Decide(cl.Subject, policy.MemberList, policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, GroupID: m.Membership.GroupID, CentreID: p.OrgID}).Allow {
 			visible = append(visible, m)
 		}
 	}
@@ -238,8 +284,8 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 		return err
 	}
 	out := fiber.Map{"panel": p, "groups": groups, "members": views,
-		"can": fiber.Map{"editSettings": policy.Decide(cl.Subject, policy.PanelSettingsEdit, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID}).Allow}}
-	if policy.Decide(cl.Subject, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, OrgID: p.OrgID}).Allow {
+		"can": fiber.Map{"editSettings": policy.Decide(cl.Subject, policy.PanelSettingsEdit, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID}).Allow}}
+	if policy.Decide(cl.Subject, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID}).Allow {
 		invs, err := a.people.Identity.Invitations(ctx, p.ID)
 		if err != nil {
 			return err
@@ -296,7 +342,7 @@ func (a *API) postInvitation(c *fiber.Ctx) error {
 
 func (a *API) sendInvitation(ctx context.Context, inv identity.Invitation, p identity.Panel, token string) error {
 	msg := invitationMail(inv.Language, p.Name, a.people.PublicURL+"/invite/"+token)
-	msg.To = inv.Email
+	msg.To, msg.PanelID = inv.Email, p.ID
 	return a.people.Mail.Send(ctx, msg)
 }
 
@@ -307,7 +353,7 @@ func (a *API) invitationFor(c *fiber.Ctx, act policy.Action) (caller, identity.I
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
 	ctx := c.UserContext()
-	inv, err := a.people.Identity.Invitation(ctx, c.Params("id"))
+	inv, err := seen(a.people.Identity.Invitation(ctx, c.Params("id")))
 	if err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
@@ -315,7 +361,7 @@ func (a *API) invitationFor(c *fiber.Ctx, act policy.Action) (caller, identity.I
 	if err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
-	if err := allowed(cl, act, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, OrgID: p.OrgID}); err != nil {
+	if err := allowed(cl, act, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID}); err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
 	return cl, inv, p, nil
@@ -408,7 +454,7 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	g, err := a.people.Identity.Group(ctx, c.Params("groupId"))
+	g, err := seen(a.people.Identity.Group(ctx, c.Params("groupId")))
 	if err != nil {
 		return err
 	}
@@ -430,7 +476,7 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 			hasModerator = true
 		}
 	}
-	res := policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID, GroupHasModerator: hasModerator}
+	res := policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator}
 	if err := allowed(cl, policy.GroupEnterWorkspace, res); err != nil {
 		return err
 	}
@@ -438,7 +484,7 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "panelLanguages": p.Languages, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID, GroupHasModerator: hasModerator})})
+	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "panelLanguages": p.Languages, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator})})
 }
 
 // invitationView is an invitation as coordinators see it: never the hash of

@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"mime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,10 +37,19 @@ type People struct {
 	Tokens   *auth.Tokens
 	Resets   *auth.Resets
 	Throttle *auth.Throttle
-	Mail     mail.Sender
-	Outbox   *outbox.Outbox // nil when mail goes out over SMTP
-	Blobs    media.Blobs
-	Pledges  *pledge.Service // pledge drafting
+	// MailPerTarget and MailPerSource limit the mail anyone can make
+	// Chorus send (password resets, guardian requests): per recipient and
+	// per client address or account. Nil: no limit.
+	MailPerTarget *auth.RateLimit
+	MailPerSource *auth.RateLimit
+	Mail          mail.Sender
+	Outbox        *outbox.Outbox // nil when mail goes out over SMTP
+	// RevealHeldMail shows coordinators the held mail itself, links
+	// included, instead of only that it waits. Only `chorus demo` sets it
+	// (there is no setting for it): a held link works for whoever reads it.
+	RevealHeldMail bool
+	Blobs          media.Blobs
+	Pledges        *pledge.Service // pledge drafting
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil
 	// leaves content unscreened by moderators (screening still holds it).
 	Moderation *moderation.Service
@@ -158,7 +169,7 @@ func (a *API) signedIn(c *fiber.Ctx) (caller, error) {
 		return caller{}, err
 	}
 	// A suspended account may sign in, but is told why nothing works.
-	if err := a.notSuspended(ctx, cl.Account.ID); err != nil {
+	if err := a.withoutSuspended(ctx, &cl); err != nil {
 		return caller{}, err
 	}
 	cl.Session = claims.SessionID
@@ -210,6 +221,29 @@ func (a *API) bandOf(acc identity.Account) (consent.AgeBand, error) {
 	return a.people.Consent.Ages.Band(birth, acc.Country, a.people.Now()), nil
 }
 
+// limited counts one event of kind for key on l; a refusal carries the
+// wait in Retry-After. A nil l allows everything.
+func limited(ctx context.Context, c *fiber.Ctx, l *auth.RateLimit, kind, key string) error {
+	if l == nil {
+		return nil
+	}
+	wait, err := l.Take(ctx, kind, key)
+	if wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(wait.Seconds()+0.999)))
+	}
+	return err
+}
+
+// seen passes on what a loader returned, except that "not found" becomes
+// the one answer for what does not exist or is not shared with the caller
+// (policy.MsgNotFound): a missing panel and another panel's answer alike.
+func seen[T any](v T, err error) (T, error) {
+	if fault.Is(err, fault.NotFound) {
+		return v, policy.NotFound()
+	}
+	return v, err
+}
+
 // allowed asks the policy; every permission decision of the HTTP layer goes
 // through here.
 func allowed(cl caller, act policy.Action, r policy.Resource) error {
@@ -222,6 +256,11 @@ func decode(c *fiber.Ctx, v any) error { return decodeUpTo(c, v, maxJSONBytes) }
 
 // decodeUpTo is decode for a body of at most limit bytes.
 func decodeUpTo(c *fiber.Ctx, v any, limit int) error {
+	// Only JSON: a form on another site can post text/plain or
+	// form-encoded bodies without a preflight (login CSRF), never JSON.
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEApplicationJSON {
+		return fault.Errorf(fault.Invalid, "Send this as JSON, with the header Content-Type: application/json.")
+	}
 	body := c.Body()
 	if len(body) > limit {
 		return fault.Errorf(fault.TooLarge, "What you sent is too large.")

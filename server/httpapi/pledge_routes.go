@@ -87,7 +87,7 @@ func (a *API) pledgeFor(c *fiber.Ctx, act policy.Action) (caller, pledge.Pledge,
 // pledgeAllowed loads a pledge and asks the policy whether cl may do act
 // on it (and, for posting, whether a moderator muted them there).
 func (a *API) pledgeAllowed(ctx context.Context, cl caller, pledgeID string, act policy.Action) (pledge.Pledge, error) {
-	p, err := a.people.Pledges.Pledge(ctx, pledgeID)
+	p, err := seen(a.people.Pledges.Pledge(ctx, pledgeID))
 	if err != nil {
 		return pledge.Pledge{}, err
 	}
@@ -111,7 +111,7 @@ func (a *API) groupFor(c *fiber.Ctx, act policy.Action) (caller, identity.Group,
 	if err != nil {
 		return caller{}, identity.Group{}, err
 	}
-	g, err := a.people.Identity.Group(c.UserContext(), c.Params("groupId"))
+	g, err := seen(a.people.Identity.Group(c.UserContext(), c.Params("groupId")))
 	if err != nil {
 		return caller{}, identity.Group{}, err
 	}
@@ -140,7 +140,7 @@ func (a *API) getPledges(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	g, err := a.people.Identity.Group(ctx, c.Params("groupId"))
+	g, err := seen(a.people.Identity.Group(ctx, c.Params("groupId")))
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (a *API) getPledge(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
 	if err != nil {
 		return err
 	}
@@ -352,7 +352,7 @@ func (a *API) versionFor(c *fiber.Ctx, act policy.Action, number string) (pledge
 		return pledge.Version{}, err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
 	if err != nil {
 		return pledge.Version{}, err
 	}
@@ -429,7 +429,7 @@ func (a *API) getEndorsements(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	p, err := a.people.Pledges.Pledge(ctx, c.Params("id"))
+	p, err := seen(a.people.Pledges.Pledge(ctx, c.Params("id")))
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (t *TopicPolicy) AuthorizeEdit(ctx context.Context, accountID, topic string
 		}
 		return err
 	}
-	if err := t.api.notSuspended(ctx, accountID); err != nil {
+	if err := t.api.withoutSuspended(ctx, &cl); err != nil {
 		return err
 	}
 	_, err = t.api.pledgeAllowed(ctx, cl, id, policy.PledgeEdit)

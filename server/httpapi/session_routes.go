@@ -312,7 +312,10 @@ func (a *API) postTokenRefresh(c *fiber.Ctx) error {
 }
 
 // postPasswordReset always answers 202, so the answer does not tell whether
-// an account exists; the mail goes only to a real account's address.
+// an account exists; the mail goes only to a real account's address. One
+// client address asking too often is told to wait; a person gets at most
+// auth.MailsPerTarget mails an hour, and beyond that nothing is sent
+// (the answer stays 202, so it tells nothing either).
 func (a *API) postPasswordReset(c *fiber.Ctx) error {
 	var in struct {
 		Email string `json:"email"`
@@ -321,15 +324,26 @@ func (a *API) postPasswordReset(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
+	if err := limited(ctx, c, a.people.MailPerSource, "reset_from", c.IP()); err != nil {
+		return err
+	}
 	acc, _, err := a.people.Identity.Credentials(ctx, in.Email)
 	if err == nil {
+		if l := a.people.MailPerTarget; l != nil {
+			if _, err := l.Take(ctx, "reset_to", acc.ID); fault.Is(err, fault.RateLimited) {
+				return c.SendStatus(http.StatusAccepted) // no Retry-After: it would tell that the account exists
+			} else if err != nil {
+				return err
+			}
+		}
 		token, err := a.people.Resets.Start(ctx, acc.ID)
 		if err != nil {
 			return err
 		}
 		link := a.people.PublicURL + "/reset/" + token
 		msg := resetMail(acc.Language, link)
-		msg.To = acc.Email
+		msg.To, msg.AccountID = acc.Email, acc.ID
+		msg.ForRecipientOnly = true // whoever reads the link owns the account
 		if err := a.people.Mail.Send(ctx, msg); err != nil {
 			return err
 		}

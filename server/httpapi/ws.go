@@ -94,7 +94,7 @@ func (t *TopicPolicy) Authorize(ctx context.Context, accountID, topic string) er
 		}
 		return err
 	}
-	if err := t.api.notSuspended(ctx, accountID); err != nil {
+	if err := t.api.withoutSuspended(ctx, &cl); err != nil {
 		return err
 	}
 	return rule(ctx, cl.Subject, topic[i+1:])
@@ -110,7 +110,7 @@ func (t *TopicPolicy) group(ctx context.Context, s policy.Subject, id string) er
 	if err != nil {
 		return err
 	}
-	return policy.Check(s, policy.SpaceView, policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, OrgID: p.OrgID})
+	return policy.Check(s, policy.SpaceView, policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID})
 }
 
 // pledge allows the live feed of a pledge only to those who may see its
@@ -133,7 +133,7 @@ func (t *TopicPolicy) panel(ctx context.Context, s policy.Subject, id string) er
 	if err != nil {
 		return err
 	}
-	return policy.Check(s, policy.PanelView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, OrgID: p.OrgID})
+	return policy.Check(s, policy.PanelView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID})
 }
 
 // account: a person's own feed (consent changes, memberships, sign-outs) is

@@ -1,16 +1,20 @@
 // Starts the real Chorus server binary for browser tests: CHORUS_BIN, a free
-// port, a fresh data directory, and a wait for GET /healthz = 200.
+// port, a fresh data directory, its mail going to a loopback SMTP sink (or
+// kept in the outbox, when asked), and a wait for GET /healthz = 200.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startMailSink, type MailSink } from './mailSink';
 
 export interface ChorusServer {
   /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
   /** What the server printed so far (for failure messages). */
   output(): string;
+  /** Where its mail goes; null when it keeps mail in its outbox. */
+  mail: MailSink | null;
   stop(): Promise<void>;
 }
 
@@ -60,24 +64,25 @@ function exited(child: ChildProcess): Promise<void> {
  * parallel), so a start that fails with "address already in use" is tried
  * again on a new port.
  */
-export async function startChorus(args: readonly string[] = []): Promise<ChorusServer> {
+export async function startChorus(args: readonly string[] = [], opts: { outbox?: boolean } = {}): Promise<ChorusServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(args);
+      return await startOnce(args, opts.outbox ?? false);
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
     }
   }
 }
 
-async function startOnce(args: readonly string[]): Promise<ChorusServer> {
+async function startOnce(args: readonly string[], outbox: boolean): Promise<ChorusServer> {
   const bin = chorusBinary();
   const port = await freePort();
+  const mail = outbox ? null : await startMailSink();
   const dataDir = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   let log = '';
   const child = spawn(bin, [...args], {
-    env: { ...process.env, PORT: String(port), CHORUS_DATA_DIR: dataDir },
+    env: { ...process.env, PORT: String(port), CHORUS_DATA_DIR: dataDir, SMTP_URL: mail?.url ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -92,6 +97,7 @@ async function startOnce(args: readonly string[]): Promise<ChorusServer> {
       clearTimeout(timer);
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await mail?.close();
   };
 
   const deadline = Date.now() + healthTimeoutMs;
@@ -103,7 +109,7 @@ async function startOnce(args: readonly string[]): Promise<ChorusServer> {
     }
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return { url, output: () => log, stop };
+      if (response.status === 200) return { url, output: () => log, mail, stop };
       last = `status ${response.status}`;
     } catch (error) {
       last = String(error);

@@ -33,6 +33,8 @@ export interface Harness {
   newContext(who: string): Promise<BrowserContext>;
   openPage(context: BrowserContext, who: string): Promise<Page>;
   api<T = unknown>(context: BrowserContext, method: string, path: string, body?: unknown): Promise<T>;
+  /** The newest link path starting with prefix in mail to `to`, as the recipient gets it. */
+  mailLink(to: string, prefix: string): Promise<string>;
   /** Coordinator, panel, group, a moderator member and two youth who take part: all over the API. */
   setUp(): Promise<PledgeSetup>;
   /** Console errors, page errors and CSP violations, except 4xx resource loads (and those matching also). */
@@ -86,6 +88,11 @@ export async function startHarness(): Promise<Harness> {
     return (raw ? JSON.parse(raw) : undefined) as T;
   };
 
+  const mailLink = (to: string, prefix: string): Promise<string> => {
+    if (!server.mail) throw new Error('this server keeps mail in its outbox');
+    return server.mail.linkTo(to, prefix);
+  };
+
   const setUp = async (): Promise<PledgeSetup> => {
     const logged = /"msg":"first-run set-up".*?"url":"([^"]+)"/.exec(server.output());
     expect(logged, `the server logs the first-run set-up link:\n${server.output()}`).not.toBeNull();
@@ -112,11 +119,9 @@ export async function startHarness(): Promise<Harness> {
     for (const p of people) {
       await api(coordinator, 'POST', `/api/panels/${panel.id}/invitations`, { email: p.email, role: p.role, groupId: group.id, language: 'en' });
     }
-    const { messages } = await api<{ messages: { to: string; text: string }[] }>(coordinator, 'GET', '/api/outbox');
     const contexts: BrowserContext[] = [];
     for (const p of people) {
-      const mail = messages.find((m) => m.to === p.email && /\/invite\//.test(m.text));
-      const invite = /\/invite\/([A-Za-z0-9_.-]+)/.exec(mail?.text ?? '')?.[1];
+      const invite = (await mailLink(p.email, '/invite/')).replace('/invite/', '');
       expect(invite, `an invitation mail to ${p.email}`).toBeTruthy();
       const context = await newContext(p.name);
       const info = await api<{ needsBirthDate: boolean }>(context, 'GET', `/api/invitations/by-token/${invite}`);
@@ -147,7 +152,7 @@ export async function startHarness(): Promise<Harness> {
     await server.stop();
   };
 
-  return { server, browser, url, newContext, openPage, api, setUp, unexpectedProblems, close };
+  return { server, browser, url, newContext, openPage, api, mailLink, setUp, unexpectedProblems, close };
 }
 
 /**

@@ -25,9 +25,7 @@ afterAll(async () => {
 async function partnerOf(coordinator: BrowserContext, panelId: string): Promise<{ context: BrowserContext; orgId: string }> {
   const { organisation } = await h.api<{ organisation: { id: string } }>(coordinator, 'POST', '/api/organisations', { name: 'AppCo', kind: 'partner', country: 'IE' });
   await h.api(coordinator, 'POST', `/api/panels/${panelId}/invitations`, { email: 'pat@example.org', role: 'partner', orgId: organisation.id, language: 'en' });
-  const { messages } = await h.api<{ messages: { to: string; text: string }[] }>(coordinator, 'GET', '/api/outbox');
-  const mail = messages.find((m) => m.to === 'pat@example.org' && /\/invite\//.test(m.text));
-  const invite = /\/invite\/([A-Za-z0-9_.-]+)/.exec(mail?.text ?? '')?.[1] ?? '';
+  const invite = (await h.mailLink('pat@example.org', '/invite/')).replace('/invite/', '');
   const context = await h.newContext('Pat Partner');
   await h.api(context, 'POST', `/api/invitations/by-token/${invite}/accept`, { displayName: 'Pat Partner', password: 'purple tiger runs', language: 'en' });
   return { context, orgId: organisation.id };

@@ -90,6 +90,11 @@ export function hasRole(me: Me | null, ...roles: Membership['role'][]): boolean 
   return !!me?.memberships.some((m) => roles.includes(m.role));
 }
 
+/** Whether me coordinates a whole Safer Internet Centre (a membership without a panel): only they create panels and organisations. */
+export function coordinatesCentre(me: Me | null): boolean {
+  return !!me?.memberships.some((m) => m.role === 'coordinator' && !m.panelId && !!m.orgId);
+}
+
 /**
  * Where a person lands after signing in: young people who cannot enter the
  * workspace yet see /me (which says what is missing); coordinators their

@@ -159,11 +159,13 @@ export interface InvitationInfo {
   needsBirthDate: boolean;
 }
 
+/** A held mail: that it waits, its kind, the recipient's domain and when; to, subject and text only in the demo. */
 export interface OutboxMessage {
   id: string;
-  to: string;
-  subject: string;
   kind: string;
+  toDomain: string;
   time: string;
-  text: string;
+  to?: string;
+  subject?: string;
+  text?: string;
 }

@@ -1,5 +1,8 @@
 // /outbox (coordinators): mail held by the embedded outbox when Chorus runs
-// without SMTP, so a demo can follow invitation and guardian links.
+// without SMTP, for the people of the coordinator's own panels. A held link
+// works for whoever reads it, so the page shows that a mail waits (its
+// kind, the recipient's domain, the time) and, only in the demo, the mail
+// itself with its links.
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
 import type { OutboxMessage } from '../../people/types';
@@ -37,23 +40,25 @@ export function outboxPage(ctx: AppContext): Page {
   const page = asyncPage('outbox.heading', 'outbox-page');
   const load = async () => {
     if (!(await signedInOrPrompt(ctx, page))) return;
-    const { messages } = await ctx.api.get<{ messages: OutboxMessage[] }>('/api/outbox');
+    const { messages, revealed } = await ctx.api.get<{ messages: OutboxMessage[]; revealed: boolean }>('/api/outbox');
     const items = [...messages]
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
       .map((m) =>
-        el('li', { className: 'mail', attrs: { 'data-to': m.to, 'data-kind': m.kind } }, [
-          plain('h2', m.subject, { className: 'mail-subject' }),
+        el('li', { className: 'mail', attrs: { 'data-kind': m.kind, 'data-domain': m.toDomain, ...(m.to ? { 'data-to': m.to } : {}) } }, [
+          ...(m.subject ? [plain('h2', m.subject, { className: 'mail-subject' })] : []),
           el('dl', { className: 'facts mail-meta' }, [
-            el('dt', { text: 'outbox.to' }),
-            plain('dd', m.to),
+            el('dt', { text: 'outbox.kind' }),
+            el('dd', {}, [plain('code', m.kind)]),
+            ...(m.to ? [el('dt', { text: 'outbox.to' }), plain('dd', m.to)] : [el('dt', { text: 'outbox.toDomain' }), plain('dd', m.toDomain)]),
             el('dt', { text: 'outbox.time' }),
             el('dd', {}, [timeEl(m.time)]),
           ]),
-          el('div', { className: 'mail-text' }, linkify(m.text)),
+          ...(m.text ? [el('div', { className: 'mail-text' }, linkify(m.text))] : []),
         ]),
       );
     fill(page.body, [
       el('p', { className: 'lead', text: 'outbox.lead' }),
+      ...(revealed ? [el('p', { text: 'outbox.leadRevealed' })] : []),
       messages.length ? el('ul', { className: 'mail-list' }, items) : el('p', { text: 'outbox.none' }),
     ]);
   };

@@ -10,7 +10,7 @@ import { panelSettingsSection } from './panelSettings';
 import { roleKey } from '../../people/consentText';
 import { roles, type Group, type Invitation, type Organisation, type Panel, type PanelDetail } from '../../people/types';
 import * as v from '../../people/validation';
-import { hasRole } from '../../session';
+import { coordinatesCentre, hasRole } from '../../session';
 import type { Page, RouteParams } from '../../router';
 import { confirmDialog } from '../../ui/dialog';
 import { button, errorParagraphs, field, form, type Option } from '../../ui/form';
@@ -32,10 +32,9 @@ export function panelsPage(ctx: AppContext): Page {
         ? el('p', { text: 'panels.none' })
         : el('ul', { className: 'link-list' }, panels.map((p) => el('li', {}, [plainLink(`/panels/${encodeURIComponent(p.id)}`, p.name)])));
     const parts: Node[] = [section('panel-list', 'panels.listHeading', [list])];
-    if (coordinator) {
-      parts.push(newPanelSection(ctx, orgs));
-      parts.push(organisationsSection(ctx, orgs, load));
-    }
+    // New panels and organisations are for the coordinators of a whole centre.
+    if (coordinatesCentre(me)) parts.push(newPanelSection(ctx, orgs));
+    if (coordinator) parts.push(organisationsSection(ctx, orgs, load, coordinatesCentre(me)));
     fill(page.body, parts);
   };
   void load().catch((error: unknown) => showProblem(page, error));
@@ -100,7 +99,7 @@ function newPanelSection(ctx: AppContext, orgs: Organisation[]): HTMLElement {
   return section('new-panel', 'panels.newHeading', [f.element]);
 }
 
-function organisationsSection(ctx: AppContext, orgs: Organisation[], reload: () => Promise<void>): HTMLElement {
+function organisationsSection(ctx: AppContext, orgs: Organisation[], reload: () => Promise<void>, canCreate: boolean): HTMLElement {
   const list = el(
     'ul',
     { className: 'org-list' },
@@ -141,7 +140,7 @@ function organisationsSection(ctx: AppContext, orgs: Organisation[], reload: () 
       ctx.announce('org.created', { name: organisation.name });
     },
   });
-  return section('organisations', 'org.heading', [list, el('h3', { text: 'org.newHeading' }), f.element]);
+  return section('organisations', 'org.heading', canCreate ? [list, el('h3', { text: 'org.newHeading' }), f.element] : [list]);
 }
 
 export function panelPage(ctx: AppContext, params: RouteParams): Page {
