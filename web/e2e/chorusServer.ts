@@ -58,8 +58,9 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts CHORUS_BIN (with args: ["demo"] seeds the sample workspace) and
- * resolves once /healthz answers 200. A free port can
+ * Starts CHORUS_BIN (with args: ["demo"] seeds the sample workspace, whose
+ * mail stays in the outbox) and resolves once /healthz answers 200. Other
+ * servers send their mail to a test SMTP sink, unless opts.outbox. A free port can
  * be taken by another process between probing and binding (test files run in
  * parallel), so a start that fails with "address already in use" is tried
  * again on a new port.
@@ -67,7 +68,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startChorus(args: readonly string[] = [], opts: { outbox?: boolean } = {}): Promise<ChorusServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(args, opts.outbox ?? false);
+      return await startOnce(args, opts.outbox ?? args[0] === 'demo');
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('address already in use')) throw error;
     }
