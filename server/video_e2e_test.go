@@ -184,7 +184,7 @@ func videoJourney(t *testing.T, env map[string]string, signed bool) {
 
 	vid := str(p.youth.do("POST", "/api/groups/"+p.group+"/videos", map[string]any{"title": "Apps and us"}, 201), "video", "id")
 	problem(t, p.noConsent, "POST", "/api/groups/"+p.group+"/videos", map[string]any{"title": "x"}, 403, "forbidden")
-	problem(t, p.outsider, "POST", "/api/groups/"+p.group+"/videos", map[string]any{"title": "x"}, 403, "forbidden")
+	problem(t, p.outsider, "POST", "/api/groups/"+p.group+"/videos", map[string]any{"title": "x"}, 404, "not_found") // another group: not even told it exists
 	problem(t, p.coord, "POST", "/api/groups/"+p.group+"/videos", map[string]any{"title": "x"}, 403, "forbidden")
 	problem(t, p.youth, "POST", "/api/groups/"+p.group+"/videos", map[string]any{"title": ""}, 400, "invalid")
 
@@ -233,7 +233,7 @@ func videoJourney(t *testing.T, env map[string]string, signed bool) {
 		t.Errorf("coordinator's list: %v, want the video", list)
 	}
 	problem(t, p.outsider, "GET", "/api/videos/"+vid, nil, 404, "not_found")
-	problem(t, p.outsider, "GET", "/api/groups/"+p.group+"/videos", nil, 403, "forbidden")
+	problem(t, p.outsider, "GET", "/api/groups/"+p.group+"/videos", nil, 404, "not_found")
 	problem(t, p.noConsent, "GET", "/api/videos/"+vid, nil, 403, "forbidden")
 	if resp, _ := fetch(t, p.outsider, "/api/videos/"+vid+"/versions/1/rendition", nil); resp.StatusCode != 404 {
 		t.Errorf("outsider playing: got %d, want 404", resp.StatusCode)

@@ -27,7 +27,8 @@ type serverProcess struct {
 func startBinary(t *testing.T, port int, env map[string]string) *serverProcess {
 	t.Helper()
 	cmd := exec.Command(chorusBinary(t), "serve")
-	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
+	smtp := testenv.SMTP(t) // the tests read links as the recipient does
+	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "SMTP_URL="+smtp.URL)
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -38,6 +39,8 @@ func startBinary(t *testing.T, port int, env map[string]string) *serverProcess {
 	}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { p.cmd.Process.Kill(); <-p.done })
+	mailboxes.Store(p.base, smtp)
+	t.Cleanup(func() { mailboxes.Delete(p.base) })
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if resp, err := http.Get(p.base + "/healthz"); err == nil {
 			resp.Body.Close()
