@@ -54,8 +54,20 @@ func startOnce(t *testing.T, env map[string]string) (base string, cancel context
 	return startCommand(t, "serve", env)
 }
 
-// startCommand is startOnce for another command (demo, web).
+// startCommand is startOnce for another command (demo, web). A free port
+// can be taken between probing and binding (packages test in parallel):
+// then it starts again on another.
 func startCommand(t *testing.T, command string, env map[string]string) (base string, cancel context.CancelFunc, done chan error, stderr *syncBuffer, err error) {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		base, cancel, done, stderr, err = startCommandOnce(t, command, env)
+		if err == nil || attempt >= 3 || !strings.Contains(err.Error(), "cannot listen") {
+			return base, cancel, done, stderr, err
+		}
+	}
+}
+
+func startCommandOnce(t *testing.T, command string, env map[string]string) (base string, cancel context.CancelFunc, done chan error, stderr *syncBuffer, err error) {
 	t.Helper()
 	port := freePort(t)
 	vars := map[string]string{"PORT": strconv.Itoa(port), "CHORUS_DATA_DIR": t.TempDir()}
