@@ -396,7 +396,8 @@ func (s *Store) Insert(ctx context.Context, collection string, r store.Record) (
 }
 
 // InsertMany stores rs in one multi-document transaction where the server
-// has them, so that a conflict leaves none of them stored. Without
+// has them (inside InTransaction: in the caller's), so that a conflict
+// leaves none of them stored. Without
 // transactions it inserts them in order and, on a conflict, deletes the ones
 // it had inserted: afterwards all or none are stored, but a reader may see
 // part of the batch meanwhile, and a crash in between leaves that part.

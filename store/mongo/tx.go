@@ -50,7 +50,7 @@ func (s *Store) txFailed(ctx context.Context) error {
 }
 
 // InTransaction runs f in a multi-document transaction (session.
-// WithTransaction: snapshot reads, majority commit; the driver runs f again
+// WithTransaction, majority commit; the driver runs f again
 // when the transaction collided with another, and retries a commit whose
 // outcome is unknown). See store.Documents.
 //
@@ -81,12 +81,20 @@ func (s *Store) InTransaction(ctx context.Context, f func(ctx context.Context) e
 		return translate(fmt.Errorf("mongo: starting a session: %w", err))
 	}
 	defer sess.EndSession(context.WithoutCancel(ctx))
-	opts := options.Transaction().SetReadConcern(readconcern.Snapshot()).SetWriteConcern(writeconcern.Majority())
+	// Reads inside a transaction come from one snapshot whatever the read
+	// concern; "local" (rather than "snapshot") lets a first write create
+	// its collection inside the transaction. The commit waits for a
+	// majority, so a committed transaction survives a failover.
+	opts := options.Transaction().SetReadConcern(readconcern.Local()).SetWriteConcern(writeconcern.Majority())
 	var last error // what the last attempt of f returned
 	_, err = sess.WithTransaction(ctx, func(sc mongo.SessionContext) (any, error) {
 		t := &txState{}
 		last = f(context.WithValue(sc, txKey{s}, t))
-		if last == nil {
+		var le mongo.LabeledError
+		if last == nil || (t.failed != nil && errors.As(t.failed, &le) && le.HasErrorLabel("TransientTransactionError")) {
+			// A write collided with another transaction: hand the driver
+			// the server's error, labelled for a retry, whatever f made
+			// of it.
 			last = t.failed
 		}
 		return nil, last
