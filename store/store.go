@@ -169,3 +169,23 @@ type Documents interface {
 	// Close flushes and releases the store.
 	Close() error
 }
+
+// txMark marks a context inside an InTransaction callback.
+type txMark struct{}
+
+// MarkTransaction returns ctx marked as inside a transaction; every adapter
+// hands InTransaction's callback a context marked so.
+func MarkTransaction(ctx context.Context) context.Context {
+	return context.WithValue(ctx, txMark{}, true)
+}
+
+// WithinTransaction reports whether ctx is inside a transaction (of any
+// store). Code that takes a lock of its own and then writes skips the lock
+// inside a transaction: the transaction already orders writers (SQLite's
+// one write lock; MongoDB's conflict detection), and waiting for a lock
+// held by someone who waits for the transaction's write lock would never
+// end.
+func WithinTransaction(ctx context.Context) bool {
+	v, _ := ctx.Value(txMark{}).(bool)
+	return v
+}

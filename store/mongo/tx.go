@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/writeconcern"
 
 	"chorus/fault"
+	"chorus/store"
 )
 
 // txKey finds this store's transaction in a context. The driver finds its
@@ -71,7 +72,7 @@ func (s *Store) InTransaction(ctx context.Context, f func(ctx context.Context) e
 	}
 	if !s.features.Transactions {
 		t := &txState{}
-		if err := f(context.WithValue(ctx, txKey{s}, t)); err != nil {
+		if err := f(store.MarkTransaction(context.WithValue(ctx, txKey{s}, t))); err != nil {
 			return err
 		}
 		return t.failed
@@ -89,7 +90,7 @@ func (s *Store) InTransaction(ctx context.Context, f func(ctx context.Context) e
 	var last error // what the last attempt of f returned
 	_, err = sess.WithTransaction(ctx, func(sc mongo.SessionContext) (any, error) {
 		t := &txState{}
-		last = f(context.WithValue(sc, txKey{s}, t))
+		last = f(store.MarkTransaction(context.WithValue(sc, txKey{s}, t)))
 		var le mongo.LabeledError
 		if last == nil || (t.failed != nil && errors.As(t.failed, &le) && le.HasErrorLabel("TransientTransactionError")) {
 			// A write collided with another transaction: hand the driver

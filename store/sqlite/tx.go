@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"chorus/fault"
+	"chorus/store"
 )
 
 // txKey finds a transaction of one store in a context; keyed by the store,
@@ -45,7 +46,7 @@ func (s *Store) InTransaction(ctx context.Context, f func(ctx context.Context) e
 	// Rolls back when f fails or panics; after a commit it does nothing.
 	defer tx.Rollback()
 	t := &txState{tx: tx}
-	if err := f(context.WithValue(ctx, txKey{s}, t)); err != nil {
+	if err := f(store.MarkTransaction(context.WithValue(ctx, txKey{s}, t))); err != nil {
 		return err
 	}
 	if t.failed != nil {

@@ -75,7 +75,13 @@ func wantUntouched(t *testing.T, s store.Documents, coll, subject, what string) 
 // inside see the transaction's own writes.
 func testTransactionCommits(t *testing.T, s store.Documents) {
 	coll, subject := txFixture(t, s)
+	if store.WithinTransaction(context.Background()) {
+		t.Error("WithinTransaction outside a transaction: true")
+	}
 	err := s.InTransaction(context.Background(), func(ctx context.Context) error {
+		if !store.WithinTransaction(ctx) {
+			t.Error("WithinTransaction inside the callback: false, want the context marked")
+		}
 		if err := writeAll(t, ctx, s, coll, subject); err != nil {
 			return err
 		}
