@@ -129,13 +129,24 @@ func ModerationDecision(decision string) Action {
 // Kind returns the kind of resource a applies to, or "" for an unknown action.
 func (a Action) Kind() Kind { return rules[a].kind }
 
+// WritesIntoGroupSpace reports whether a puts words or media into a group
+// space (a pledge and its items, comments, amendments, videos): such an
+// action is conversation between the group's members, so every grant of it
+// needs a moderator member in the group (rule 1), and the caller must say
+// whether there is one (Resource.GroupHasModerator).
+func (a Action) WritesIntoGroupSpace() bool { return rules[a].writes }
+
 // rule is everything the policy knows about one action: the resource kind it
 // applies to, whether it reveals the resource (what Watchers reports), and
 // the grants, any one of which allows.
 type rule struct {
 	kind    Kind
 	reveals bool
-	grants  []grant
+	// writes: the action writes into a group space; init adds the
+	// hasModerator condition to each of its grants (rule 1), so no row
+	// can forget it.
+	writes bool
+	grants []grant
 }
 
 // grant allows roles standing in one of rel towards the resource, when the
@@ -176,6 +187,20 @@ var (
 	moderators    = []identity.Role{identity.Moderator}
 	everyPanelist = []identity.Role{identity.Youth, identity.Ambassador, identity.Moderator, identity.Partner, identity.Coordinator}
 )
+
+// init gives every grant of an action that writes into a group space the
+// condition that the group has a moderator member (rule 1).
+func init() {
+	for a, rl := range rules {
+		if !rl.writes {
+			continue
+		}
+		for i := range rl.grants {
+			rl.grants[i].when = append(slices.Clip(rl.grants[i].when), hasModerator)
+		}
+		rules[a] = rl
+	}
+}
 
 // inPanel is "a member anywhere in the resource's panel" (same group included).
 const inPanel = samePanel
@@ -252,9 +277,9 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	SpacePost: {kind: KindSpace, grants: []grant{
-		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
-		{roles: supervisors, rel: sameGroup, when: []condition{hasModerator}},
+	SpacePost: {kind: KindSpace, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: sameGroup},
 	}},
 
 	ContentView: {kind: KindContent, reveals: true, grants: []grant{
@@ -300,7 +325,7 @@ var rules = map[Action]rule{
 
 	// Pledges. Drafts stay in the group (and with the panel's supervisors);
 	// partners see only what a moderator published (rule 2).
-	PledgeCreate: {kind: KindPledge, grants: []grant{
+	PledgeCreate: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
@@ -308,19 +333,19 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	PledgeEdit: {kind: KindPledge, grants: []grant{
+	PledgeEdit: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
-	PledgeComment: {kind: KindPledge, grants: []grant{
-		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
-		{roles: supervisors, rel: inPanel, when: []condition{hasModerator}},
+	PledgeComment: {kind: KindPledge, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
 	}},
-	PledgeAmend: {kind: KindPledge, grants: []grant{
+	PledgeAmend: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
-	PledgeAmendmentDecide: {kind: KindPledge, grants: []grant{
+	PledgeAmendmentDecide: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: ambassadors, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
@@ -376,7 +401,7 @@ var rules = map[Action]rule{
 	// cut or write captions is who may edit a pledge of the group. Tagging,
 	// consent-gated review and sharing outside the group add their own
 	// actions later.
-	VideoUpload: {kind: KindVideo, grants: []grant{
+	VideoUpload: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
@@ -384,7 +409,7 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	VideoCaption: {kind: KindVideo, grants: []grant{
+	VideoCaption: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
