@@ -28,6 +28,9 @@ const (
 	// coordinators only; youth never see the words that hold their texts.
 	PanelScreenWordsView Action = "panel.screen_words.view" // read a panel's own screening words and their history
 	PanelScreenWordsEdit Action = "panel.screen_words.edit" // change a panel's own screening words
+	// A panel's live feed (panel:<id>) carries its news (settings changed)
+	// to those who take part in it: youth only with participate (issue 10).
+	PanelFollowLive Action = "panel.follow_live" // follow a panel's live feed
 
 	GroupCreate         Action = "group.create"          // create a group inside a panel (coordinators of that panel)
 	GroupView           Action = "group.view"            // see that a group exists and its name
@@ -215,9 +218,13 @@ var rules = map[Action]rule{
 		{roles: coordinators, rel: sameCentre},
 		{roles: coordinators, rel: centrePanel},
 	}},
-	OrganisationCreate:   {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelCreate:          {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelView:            {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	OrganisationCreate: {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelCreate:        {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelView:          {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	PanelFollowLive: {kind: KindPanel, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
 	PanelSettingsEdit:    {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	PanelScreenWordsView: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	PanelScreenWordsEdit: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},

@@ -92,21 +92,11 @@ func (a *API) withoutSuspended(ctx context.Context, cl *caller) error {
 	return fault.Errorf(fault.Forbidden, "Your account is paused by a moderator until %s.", untilText(until))
 }
 
-// postingActions are the actions that put someone's words into a group's
-// space: a mute there stops them, reading goes on.
-var postingActions = map[policy.Action]bool{
-	policy.PledgeCreate:  true,
-	policy.PledgeEdit:    true,
-	policy.PledgeComment: true,
-	policy.PledgeAmend:   true,
-	policy.VideoUpload:   true,
-	policy.VideoCaption:  true,
-}
-
-// notMuted refuses act in groupID's space when it is posting and a
-// moderator muted the caller there.
+// notMuted refuses act in groupID's space when it writes there (the
+// policy says which actions do) and a moderator muted the caller there:
+// reading goes on.
 func (a *API) notMuted(ctx context.Context, cl caller, act policy.Action, groupID string) error {
-	if a.people.Moderation == nil || groupID == "" || !postingActions[act] {
+	if a.people.Moderation == nil || groupID == "" || !act.WritesIntoGroupSpace() {
 		return nil
 	}
 	muted, until, err := a.people.Moderation.Muted(ctx, cl.Account.ID, groupID, a.people.Now())
