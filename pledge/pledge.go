@@ -76,9 +76,20 @@ type Pledge struct {
 	ItemIDs   []string  `json:"itemIds"`           // the items, in order
 	Published []int     `json:"publishedVersions"` // numbers of the frozen versions, oldest first
 	Review    int       `json:"reviewVersion"`     // the version a moderator is looking at; 0: none
+	// ChangesRequested is what a moderator asked the group to change when
+	// they sent the pledge back to draft; nil once it goes to review again.
+	ChangesRequested *ChangeRequest `json:"changesRequested,omitempty"`
 	CreatedBy string    `json:"createdBy"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// ChangeRequest is a moderator's message to the group about a version they
+// sent back to draft.
+type ChangeRequest struct {
+	Message string    `json:"message"`
+	Version int       `json:"version"` // the version that was in review
+	At      time.Time `json:"at"`
 }
 
 // Approved reports whether a moderator has published at least one version

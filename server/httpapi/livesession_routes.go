@@ -606,7 +606,7 @@ func (a *API) mayReportSessionMessage(ctx context.Context, cl caller, id string,
 	return sessionViewer(cl, sess).Sees(m), nil
 }
 
-func (a *API) applySessionMessage(ctx context.Context, actor, id, outcome string) error {
+func (a *API) applySessionMessage(ctx context.Context, actor, id, outcome, message string) error {
 	_, err := a.people.LiveSessions.Apply(ctx, actor, id, outcome)
 	return err
 }

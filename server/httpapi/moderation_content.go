@@ -30,13 +30,14 @@ type contentInfo struct {
 // moderatedContent is one kind of content that can be reported and
 // moderated: resolve finds it (fault.NotFound when it does not exist) and
 // apply carries a moderator's decision out on it (outcome: approve, hide,
-// restore or request_changes), so that who sees it follows the case.
+// restore or request_changes, with the moderator's message to the author
+// or group), so that who sees it follows the case.
 // check, when set, runs before the decision is recorded and may refuse it
 // (the content is not in a state the outcome fits, or the policy says no
 // to what it would do). noReports: the content cannot be reported.
 type moderatedContent struct {
 	resolve   func(ctx context.Context, id string) (contentInfo, error)
-	apply     func(ctx context.Context, actor, id string, outcome string) error
+	apply     func(ctx context.Context, actor, id, outcome, message string) error
 	check     func(ctx context.Context, cl caller, id string, outcome string) error
 	noReports bool
 	// mayReport replaces the group-content rule (see mayReport) for
@@ -81,7 +82,7 @@ func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo,
 	return info, nil
 }
 
-func (a *API) applyPledgeComment(ctx context.Context, actor, id, outcome string) error {
+func (a *API) applyPledgeComment(ctx context.Context, actor, id, outcome, message string) error {
 	_, err := a.people.Pledges.ModerateComment(ctx, actor, id, outcome)
 	return err
 }

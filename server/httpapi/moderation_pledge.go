@@ -330,7 +330,7 @@ func (a *API) resolveAmendment(ctx context.Context, id string) (contentInfo, err
 		Link: "/pledges/" + p.ID, Language: p.Language, Hidden: am.Held || am.Hidden}, nil
 }
 
-func (a *API) applyAmendment(ctx context.Context, actor, id, outcome string) error {
+func (a *API) applyAmendment(ctx context.Context, actor, id, outcome, message string) error {
 	_, err := a.people.Pledges.ModerateAmendment(ctx, actor, id, outcome)
 	return err
 }
@@ -455,7 +455,7 @@ func (a *API) checkPledgeVersion(ctx context.Context, cl caller, ref, outcome st
 	return a.people.Pledges.CheckScreened(ctx, p.PanelID, v)
 }
 
-func (a *API) applyPledgeVersion(ctx context.Context, actor, ref, outcome string) error {
+func (a *API) applyPledgeVersion(ctx context.Context, actor, ref, outcome, message string) error {
 	to, moves := publicationMove(outcome)
 	if !moves {
 		return nil
@@ -464,7 +464,11 @@ func (a *API) applyPledgeVersion(ctx context.Context, actor, ref, outcome string
 	if err != nil || !inReview {
 		return err
 	}
-	_, err = a.people.Pledges.Move(ctx, actor, p.ID, to)
+	if to == pledge.Draft {
+		_, err = a.people.Pledges.SendBack(ctx, actor, p.ID, message) // the group sees what to change
+	} else {
+		_, err = a.people.Pledges.Move(ctx, actor, p.ID, to)
+	}
 	return err
 }
 

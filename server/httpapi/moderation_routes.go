@@ -324,7 +324,11 @@ func (a *API) decide(ctx context.Context, cl caller, cs moderation.Case, action 
 		return moderation.Case{}, err
 	}
 	if follows {
-		if err := kind.apply(ctx, cl.Account.ID, cs.Content.ID, outcome); err != nil && !fault.Is(err, fault.NotFound) {
+		toAuthor := ""
+		if action == moderation.RequestChanges {
+			toAuthor = cs.ChangesMessage
+		}
+		if err := kind.apply(ctx, cl.Account.ID, cs.Content.ID, outcome, toAuthor); err != nil && !fault.Is(err, fault.NotFound) {
 			return moderation.Case{}, err
 		}
 	}
@@ -385,7 +389,7 @@ func (a *API) postReport(c *fiber.Ctx) error {
 		return err
 	}
 	if hiddenNow(res) {
-		if err := kind.apply(ctx, moderation.System, in.ContentID, outcomeOf[moderation.Hide]); err != nil {
+		if err := kind.apply(ctx, moderation.System, in.ContentID, outcomeOf[moderation.Hide], ""); err != nil {
 			return err
 		}
 	}
