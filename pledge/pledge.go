@@ -67,21 +67,21 @@ var Languages = language.Codes
 
 // Pledge is a document of items that a group drafts together.
 type Pledge struct {
-	ID        string    `json:"id"`
-	PanelID   string    `json:"panelId"`
-	GroupID   string    `json:"groupId"`
-	Title     string    `json:"title"`
-	Language  string    `json:"language"`
-	State     State     `json:"state"`
-	ItemIDs   []string  `json:"itemIds"`           // the items, in order
-	Published []int     `json:"publishedVersions"` // numbers of the frozen versions, oldest first
-	Review    int       `json:"reviewVersion"`     // the version a moderator is looking at; 0: none
+	ID        string   `json:"id"`
+	PanelID   string   `json:"panelId"`
+	GroupID   string   `json:"groupId"`
+	Title     string   `json:"title"`
+	Language  string   `json:"language"`
+	State     State    `json:"state"`
+	ItemIDs   []string `json:"itemIds"`           // the items, in order
+	Published []int    `json:"publishedVersions"` // numbers of the frozen versions, oldest first
+	Review    int      `json:"reviewVersion"`     // the version a moderator is looking at; 0: none
 	// ChangesRequested is what a moderator asked the group to change when
 	// they sent the pledge back to draft; nil once it goes to review again.
 	ChangesRequested *ChangeRequest `json:"changesRequested,omitempty"`
-	CreatedBy string    `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	CreatedBy        string         `json:"createdBy"`
+	CreatedAt        time.Time      `json:"createdAt"`
+	UpdatedAt        time.Time      `json:"updatedAt"`
 }
 
 // ChangeRequest is a moderator's message to the group about a version they
