@@ -173,8 +173,11 @@ var (
 	approved     = condition{ReasonNotApproved, func(r Resource) bool { return r.Approved }}
 	ownerBelow   = condition{ReasonOwnerAbove, func(r Resource) bool { return !r.OwnerCentreStaff }}
 	invited      = condition{ReasonNotInvited, func(r Resource) bool { return r.Invited }}
-	ownerAdult   = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
-	ownerShares  = condition{ReasonNameNotShared, func(r Resource) bool {
+	// Partners meet youth only through moderated content and supervised
+	// sessions: they are members of a panel, never of a group (issue 10).
+	noPartnerInGroup = condition{ReasonPartnerNotInGroup, func(r Resource) bool { return r.Role != identity.Partner || r.GroupID == "" }}
+	ownerAdult       = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerShares      = condition{ReasonNameNotShared, func(r Resource) bool {
 		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
 	}}
 )
@@ -239,9 +242,9 @@ var rules = map[Action]rule{
 		{roles: supervisors, rel: inPanel},
 	}},
 
-	InvitationCreate: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationCreate: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel, when: []condition{noPartnerInGroup}}}},
 	InvitationRevoke: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
-	InvitationResend: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationResend: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel, when: []condition{noPartnerInGroup}}}},
 
 	MemberList: {kind: KindGroup, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
@@ -270,7 +273,7 @@ var rules = map[Action]rule{
 	ConsentRecordSignedForm: {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	ConsentViewSignedForm:   {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
-	MembershipAdd: {kind: KindMembership, grants: []grant{{roles: anyone, rel: self, when: []condition{invited}}}},
+	MembershipAdd: {kind: KindMembership, grants: []grant{{roles: anyone, rel: self, when: []condition{invited, noPartnerInGroup}}}},
 
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},

@@ -351,3 +351,26 @@ func TestCheckSpeaksPlainly(t *testing.T) {
 		}
 	}
 }
+
+// Partners are never members of a group (issue 10, hole 5): they meet youth
+// only through moderated content and supervised sessions, so no invitation
+// or membership places one in a group; in the panel, with their
+// organisation, they are invited as before.
+func TestPartnersAreNeverGroupMembers(t *testing.T) {
+	inGroup := func(k Kind, role identity.Role) Resource {
+		return Resource{Kind: k, PanelID: "p1", GroupID: "g1", OwnerID: "me", Role: role, Invited: true}
+	}
+	inPanel := func(k Kind, role identity.Role) Resource {
+		return Resource{Kind: k, PanelID: "p1", OwnerID: "me", Role: role, Invited: true}
+	}
+	me := Subject{AccountID: "me", Band: consent.Adult}
+	runRuleCases(t, []ruleCase{
+		{"partner invited into a group", coordinator, InvitationCreate, inGroup(KindInvitation, identity.Partner), false, ReasonPartnerNotInGroup},
+		{"partner invitation into a group sent again", coordinator, InvitationResend, inGroup(KindInvitation, identity.Partner), false, ReasonPartnerNotInGroup},
+		{"partner joins a group", me, MembershipAdd, inGroup(KindMembership, identity.Partner), false, ReasonPartnerNotInGroup},
+		{"partner invited into the panel", coordinator, InvitationCreate, inPanel(KindInvitation, identity.Partner), true, ""},
+		{"partner joins the panel", me, MembershipAdd, inPanel(KindMembership, identity.Partner), true, ""},
+		{"youth invited into a group", coordinator, InvitationCreate, inGroup(KindInvitation, identity.Youth), true, ""},
+		{"moderator joins a group", me, MembershipAdd, inGroup(KindMembership, identity.Moderator), true, ""},
+	})
+}
