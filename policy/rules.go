@@ -67,6 +67,11 @@ const (
 	ContentView          Action = "content.view"            // see group content inside the panel
 	ContentViewByPartner Action = "content.view_by_partner" // a partner sees youth content: approved and published to their organisation (rule 2)
 	ContentReport        Action = "content.report"          // report content one can see to the moderators (rule 6)
+	// ContentAppear is asked about the author, not a viewer: whether what
+	// they wrote may be shown in its space at all. Youth take part only
+	// with participate, so a withdrawal takes their content out of every
+	// audience and nobody approves it back in (issue 10).
+	ContentAppear Action = "content.appear" // the author's content may be shown where it was written
 
 	ModerationQueueView     Action = "moderation.queue_view"     // see a panel's moderation queue and its counts (moderators, coordinators)
 	ModerationCaseView      Action = "moderation.case_view"      // see a moderation case: the content, its reports and history
@@ -298,6 +303,11 @@ var rules = map[Action]rule{
 	}},
 	ContentViewByPartner: {kind: KindContent, reveals: true, grants: []grant{
 		{roles: partners, rel: sameOrg, when: []condition{approved}},
+	}},
+	ContentAppear: {kind: KindContent, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: inPanel},
 	}},
 	// Anyone who can see content may report it: the same grants as
 	// content.view and content.view_by_partner (rule 6).

@@ -48,7 +48,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Moderation = moderation.NewService(s.docs)
+	p.Moderation = moderation.NewService(s.docs, p.Subject)
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
