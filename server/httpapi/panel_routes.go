@@ -531,7 +531,7 @@ func invitationMail(lang, panel, link string) mail.Message {
 	intro := fmt.Sprintf(s[1], panel)
 	return mail.Message{Subject: s[0], Kind: "identity.invitation",
 		Text: intro + "\n\n" + link + "\n\n" + s[2] + "\n",
-		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + link + "\">" + link + "</a></p><p>" + s[2] + "</p>"}
+		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(link) + "</a></p><p>" + s[2] + "</p>"}
 }
 
 // patchPanelSettings changes a panel's safeguarding settings (coordinators).
