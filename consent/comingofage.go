@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"chorus/fault"
+	"chorus/mail/compose"
 	"chorus/store"
 )
 
@@ -115,7 +116,10 @@ func (s *Service) tellConsentAge(ctx context.Context, accountID string) error {
 		return err
 	}
 	if sub.Email != "" {
-		msg := renderMail(MailYouthConsentAge, sub.Language, sub.Email, sub.AccountID, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		msg, err := renderMail(MailYouthConsentAge, sub.Language, sub.Email, sub.AccountID, compose.Vars{FirstName: sub.FirstName, Link: s.link("/consent", "")})
+		if err != nil {
+			return err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
@@ -153,13 +157,19 @@ func (s *Service) endGuardianControl(ctx context.Context, accountID string) erro
 		}
 	}
 	for _, g := range told {
-		msg := renderMail(MailGuardianEnded, g.lang, g.email, sub.AccountID, mailVars{FirstName: sub.FirstName}, "")
+		msg, err := renderMail(MailGuardianEnded, g.lang, g.email, sub.AccountID, compose.Vars{FirstName: sub.FirstName})
+		if err != nil {
+			return err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
 	}
 	if sub.Email != "" {
-		msg := renderMail(MailYouthAdult, sub.Language, sub.Email, sub.AccountID, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		msg, err := renderMail(MailYouthAdult, sub.Language, sub.Email, sub.AccountID, compose.Vars{FirstName: sub.FirstName, Link: s.link("/consent", "")})
+		if err != nil {
+			return err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
