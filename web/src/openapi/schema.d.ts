@@ -8114,22 +8114,22 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Amendment: {
-            id?: string;
-            pledgeId?: string;
-            itemId?: string;
+            id: string;
+            pledgeId: string;
+            itemId: string;
             /** @enum {string} */
-            field?: "heading" | "text" | "summary";
-            baseVersion?: number;
-            baseText?: string;
-            text?: string;
+            field: "heading" | "text" | "summary";
+            baseVersion: number;
+            baseText: string;
+            text: string;
             reason?: string;
-            author?: string;
+            author: string;
             /** @enum {string} */
-            state?: "open" | "accepted" | "declined";
+            state: "open" | "accepted" | "declined";
             decidedBy?: string;
             resultVersion?: number;
-            at?: string;
-            diff?: components["schemas"]["DiffOp"][];
+            at: string;
+            diff: components["schemas"]["DiffOp"][];
             /** @description Screening found something in the text or reason, or a moderator asked for changes: seen only by its author and moderators, and it cannot be accepted */
             held?: boolean;
             /** @description A moderator hid it */
@@ -8143,23 +8143,28 @@ export interface components {
             reasons?: string[];
             /** @description What a moderator asked the author to change */
             changesMessage?: string;
+            /**
+             * Format: int64
+             * @description at, in unix milliseconds
+             */
+            atMs: number;
         };
         /** @description Characters [start,end) of the item text at version (code points) */
         Anchor: {
-            version?: number;
-            start?: number;
-            end?: number;
-            quote?: string;
+            version: number;
+            start: number;
+            end: number;
+            quote: string;
         };
         AuditEntry: {
-            id?: string;
-            eventId?: number;
+            id: string;
+            eventId: number;
             /** @description unix milliseconds */
-            at?: number;
-            panelId?: string;
+            at: number;
+            panelId: string;
             /** @enum {string} */
-            action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift";
-            actor?: string;
+            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift";
+            actor: string;
             person?: string;
             caseId?: string;
             sanctionId?: string;
@@ -8169,8 +8174,8 @@ export interface components {
             reason?: string;
         };
         ContentRef: {
-            type?: string;
-            id?: string;
+            type: string;
+            id: string;
             ownerId?: string;
             excerpt?: string;
         };
@@ -8180,7 +8185,7 @@ export interface components {
             text?: string;
         };
         Endorsements: {
-            endorsedByMe?: boolean;
+            endorsedByMe: boolean;
             count?: number;
         };
         Health: {
@@ -8188,7 +8193,7 @@ export interface components {
             status: "ok";
         };
         Helpline: {
-            name?: string;
+            name: string;
             url?: string;
             /** @description The national number, shown first */
             phone?: string;
@@ -8213,14 +8218,14 @@ export interface components {
             topic?: string;
         };
         LiveSessionMessage: {
-            id?: string;
+            id: string;
             /** @enum {string} */
-            kind?: "chat" | "question" | "answer";
+            kind: "chat" | "question" | "answer";
             questionId?: string;
-            text?: string;
+            text: string;
             /** Format: date-time */
-            at?: string;
-            author?: {
+            at: string;
+            author: {
                 /** @description moderators and coordinators only */
                 id?: string;
                 /** @description as the reader may see it (rule 4: partners see a minor as first name and country) */
@@ -8228,9 +8233,9 @@ export interface components {
                 role?: string;
                 organisation?: string;
             };
-            mine?: boolean;
+            mine: boolean;
             /** @enum {string} */
-            status?: "visible" | "held" | "hidden";
+            status: "visible" | "held" | "hidden";
             /** @enum {string} */
             heldFor?: "screening" | "approval" | "changes";
             /** @description why screening held it, for its author and moderators, in their language */
@@ -8269,15 +8274,15 @@ export interface components {
         };
         /** @description The signed-in person. */
         Me: {
-            account?: Record<string, never>;
+            account: Record<string, never>;
             /** @enum {string} */
-            band?: "adult" | "minor_at_consent_age" | "minor_below_consent_age";
-            memberships?: Record<string, never>[];
-            consents?: {
+            band: "adult" | "minor_at_consent_age" | "minor_below_consent_age";
+            memberships: Record<string, never>[];
+            consents: {
                 [key: string]: string;
             };
-            guardian?: string;
-            canEnterWorkspace?: boolean;
+            guardian: string;
+            canEnterWorkspace: boolean;
         };
         MeResponse: {
             me?: components["schemas"]["Me"];
@@ -8297,29 +8302,29 @@ export interface components {
             gone?: boolean;
         };
         ModerationCase: {
-            id?: string;
-            panelId?: string;
+            id: string;
+            panelId: string;
             groupId?: string;
             /** @enum {string} */
-            kind?: "screening" | "report" | "publication" | "partner_text";
-            content?: components["schemas"]["ContentRef"];
-            category?: string;
+            kind: "screening" | "report" | "publication" | "partner_text";
+            content: components["schemas"]["ContentRef"];
+            category: string;
             hits?: string[];
             /** @description 4 safeguarding, 3 report, 2 screening, 1 approval */
-            priority?: number;
+            priority: number;
             /** @enum {string} */
-            status?: "open" | "changes_requested" | "approved" | "hidden" | "escalated" | "closed";
+            status: "open" | "changes_requested" | "approved" | "hidden" | "escalated" | "closed";
             /** @description unix milliseconds */
-            openedAt?: number;
+            openedAt: number;
             /** @description unix milliseconds */
-            updatedAt?: number;
+            updatedAt: number;
             authorBand?: string;
             authorConsents?: string[];
             reporters?: string[];
-            hiddenByReports?: boolean;
-            hiddenByModerator?: boolean;
+            hiddenByReports: boolean;
+            hiddenByModerator: boolean;
             changesMessage?: string;
-            history?: {
+            history: {
                 action?: string;
                 actor?: string;
                 /** @description unix milliseconds */
@@ -8330,6 +8335,8 @@ export interface components {
                 from?: string;
                 to?: string;
             }[];
+            /** @description The status the case had when a moderator hid it: a restore returns to it */
+            beforeHide?: string;
         };
         ModerationReport: {
             id?: string;
@@ -8359,32 +8366,32 @@ export interface components {
             oldestAgeSeconds?: number;
         };
         Pledge: {
-            id?: string;
-            panelId?: string;
-            groupId?: string;
-            title?: string;
-            language?: string;
+            id: string;
+            panelId: string;
+            groupId: string;
+            title: string;
+            language: string;
             /** @enum {string} */
-            state?: "draft" | "in_review" | "published" | "in_round" | "closed";
-            itemIds?: string[];
-            publishedVersions?: number[];
-            reviewVersion?: number;
-            createdBy?: string;
-            createdAt?: string;
-            updatedAt?: string;
+            state: "draft" | "in_review" | "published" | "in_round" | "closed";
+            itemIds: string[];
+            publishedVersions: number[];
+            reviewVersion: number;
+            createdBy: string;
+            createdAt: string;
+            updatedAt: string;
         };
         PledgeComment: {
-            id?: string;
-            pledgeId?: string;
-            itemId?: string;
+            id: string;
+            pledgeId: string;
+            itemId: string;
             threadId?: string;
-            author?: string;
-            text?: string;
+            author: string;
+            text: string;
             anchor?: components["schemas"]["Anchor"];
             currentAnchor?: components["schemas"]["Anchor"];
             anchorLost?: boolean;
             note?: string;
-            at?: string;
+            at: string;
             /** @description Waiting for a moderator: seen only by its author and moderators */
             held?: boolean;
             /** @description A moderator hid it */
@@ -8395,17 +8402,22 @@ export interface components {
             reasons?: string[];
             /** @description What a moderator asked the author to change */
             changesMessage?: string;
+            /**
+             * Format: int64
+             * @description at, in unix milliseconds
+             */
+            atMs: number;
         };
         PledgeItem: {
-            id?: string;
-            pledgeId?: string;
-            heading?: string;
-            text?: string;
-            summary?: string;
-            version?: number;
+            id: string;
+            pledgeId: string;
+            heading: string;
+            text: string;
+            summary: string;
+            version: number;
             removed?: boolean;
-            updatedBy?: string;
-            updatedAt?: string;
+            updatedBy: string;
+            updatedAt: string;
             /** @description What screening finds in the item's texts now, by field (heading, text, summary); a field without hits is absent. Items are not held from the group, but a pledge whose items have hits cannot be sent for review or published. In the answer to an edit that another edit of the same moment overtook, a field changed again since has no hits here: the pledge.item_edited event that follows carries them */
             hits?: {
                 heading?: components["schemas"]["ScreeningHit"][];
@@ -8414,19 +8426,19 @@ export interface components {
             };
         };
         PledgeRevision: {
-            id?: string;
-            itemId?: string;
-            pledgeId?: string;
-            version?: number;
+            id: string;
+            itemId: string;
+            pledgeId: string;
+            version: number;
             /** @enum {string} */
-            kind?: "created" | "edited" | "restored" | "removed";
+            kind: "created" | "edited" | "restored" | "removed";
             field?: string;
-            heading?: string;
-            text?: string;
-            summary?: string;
+            heading: string;
+            text: string;
+            summary: string;
             removed?: boolean;
-            author?: string;
-            at?: string;
+            author: string;
+            at: string;
             /** @description The item's hits at this version, on revisions screened with it (all but the edits of a batch before its last) */
             hits?: {
                 heading?: components["schemas"]["ScreeningHit"][];
@@ -8441,6 +8453,11 @@ export interface components {
             client?: string;
             /** @description The edit's number for that editor */
             seq?: number;
+            /**
+             * Format: int64
+             * @description at, in unix milliseconds
+             */
+            atMs: number;
         };
         PledgeSummary: {
             id?: string;
