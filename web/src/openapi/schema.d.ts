@@ -8113,6 +8113,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An account as its owner and the staff of its panels see it. Never a password or its hash. */
+        Account: {
+            id: string;
+            email: string;
+            displayName: string;
+            /** @description YYYY-MM-DD, young people only */
+            birthDate?: string;
+            /** @description ISO 3166-1 alpha-2 */
+            country?: string;
+            language: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         Amendment: {
             id: string;
             pledgeId: string;
@@ -8181,8 +8194,8 @@ export interface components {
         };
         DiffOp: {
             /** @enum {string} */
-            op?: "equal" | "insert" | "delete";
-            text?: string;
+            op: "equal" | "insert" | "delete";
+            text: string;
         };
         Endorsements: {
             endorsedByMe: boolean;
@@ -8229,8 +8242,9 @@ export interface components {
                 /** @description moderators and coordinators only */
                 id?: string;
                 /** @description as the reader may see it (rule 4: partners see a minor as first name and country) */
-                name?: string;
-                role?: string;
+                name: string;
+                /** @enum {string} */
+                role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
                 organisation?: string;
             };
             mine: boolean;
@@ -8274,18 +8288,30 @@ export interface components {
         };
         /** @description The signed-in person. */
         Me: {
-            account: Record<string, never>;
+            account: components["schemas"]["Account"];
             /** @enum {string} */
             band: "adult" | "minor_at_consent_age" | "minor_below_consent_age";
-            memberships: Record<string, never>[];
+            memberships: components["schemas"]["Membership"][];
+            /** @description Each consent scope that applies, with its state */
             consents: {
-                [key: string]: string;
+                [key: string]: "granted" | "not_granted" | "withdrawn" | "partial" | "needs_verification" | "not_allowed";
             };
-            guardian: string;
+            /** @enum {string} */
+            guardian: "none" | "waiting" | "approved" | "declined" | "expired";
             canEnterWorkspace: boolean;
         };
         MeResponse: {
             me?: components["schemas"]["Me"];
+        };
+        /** @description A role in a panel (and group), or in a whole centre (orgId without panelId). */
+        Membership: {
+            panelId?: string;
+            panelName?: string;
+            groupId?: string;
+            groupName?: string;
+            orgId?: string;
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
         };
         ModeratedContent: {
             type?: string;
@@ -8325,10 +8351,10 @@ export interface components {
             hiddenByModerator: boolean;
             changesMessage?: string;
             history: {
-                action?: string;
-                actor?: string;
+                action: string;
+                actor: string;
                 /** @description unix milliseconds */
-                at?: number;
+                at: number;
                 reason?: string;
                 message?: string;
                 category?: string;
@@ -8460,13 +8486,13 @@ export interface components {
             atMs: number;
         };
         PledgeSummary: {
-            id?: string;
-            title?: string;
-            language?: string;
+            id: string;
+            title: string;
+            language: string;
             /** @enum {string} */
-            state?: "draft" | "in_review" | "published" | "in_round" | "closed";
-            publishedVersions?: number[];
-            items?: number;
+            state: "draft" | "in_review" | "published" | "in_round" | "closed";
+            publishedVersions: number[];
+            items: number;
         };
         PledgeVersion: {
             id?: string;
@@ -8501,22 +8527,22 @@ export interface components {
             type: string;
         };
         ReadabilityReport: {
-            language?: string;
-            scale?: string;
-            score?: number;
-            band?: string;
-            sentences?: number;
-            words?: number;
-            syllables?: number;
-            longSentences?: {
-                start?: number;
-                end?: number;
-                words?: number;
+            language: string;
+            scale: string;
+            score: number;
+            band: string;
+            sentences: number;
+            words: number;
+            syllables: number;
+            longSentences: {
+                start: number;
+                end: number;
+                words: number;
             }[];
-            rareWords?: {
-                start?: number;
-                end?: number;
-                text?: string;
+            rareWords: {
+                start: number;
+                end: number;
+                text: string;
             }[];
         };
         Readiness: {
@@ -8565,11 +8591,11 @@ export interface components {
         /** @description Something screening found (safeguarding rule 5): its kind, where it is (byte offsets into the text) and the key of the reason to show */
         ScreeningHit: {
             /** @enum {string} */
-            kind?: "email" | "link" | "phone" | "handle" | "address" | "word";
+            kind: "email" | "link" | "phone" | "handle" | "address" | "word";
             /** @description byte offset */
-            start?: number;
-            end?: number;
-            reason?: string;
+            start: number;
+            end: number;
+            reason: string;
         };
         /** @description An ot-text-unicode operation: numbers keep characters, strings insert, {"d": count or text} deletes (Unicode code points) */
         TextOp: (number | string | {
