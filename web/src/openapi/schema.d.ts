@@ -8350,6 +8350,8 @@ export interface components {
             hiddenByReports: boolean;
             hiddenByModerator: boolean;
             changesMessage?: string;
+            /** @description Why the author's content left its audiences since the case was opened (a consent withdrawn); authorConsents are then the ones in effect after it. */
+            consentWithdrawn?: string;
             history: {
                 action: string;
                 actor: string;
@@ -8402,6 +8404,12 @@ export interface components {
             itemIds: string[];
             publishedVersions: number[];
             reviewVersion: number;
+            /** @description What a moderator asked the group to change when they sent the pledge back to draft; absent once it is in review again. */
+            changesRequested?: {
+                message: string;
+                version: number;
+                at: string;
+            };
             createdBy: string;
             createdAt: string;
             updatedAt: string;
