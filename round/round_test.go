@@ -217,7 +217,9 @@ func TestBadAnswersAreRefusedAndChangeNothing(t *testing.T) {
 		"http link":         func(b *round.Body) { b.Evidence = []string{"http://appco.example/terms"} },
 		"link with user":    func(b *round.Body) { b.Evidence = []string{"https://user:pw@appco.example/"} },
 		"relative link":     func(b *round.Body) { b.Evidence = []string{"/terms"} },
-		"link too long":     func(b *round.Body) { b.Evidence = []string{"https://appco.example/" + strings.Repeat("x", round.MaxURL)} },
+		"link too long": func(b *round.Body) {
+			b.Evidence = []string{"https://appco.example/" + strings.Repeat("x", round.MaxURL)}
+		},
 		"too many links": func(b *round.Body) {
 			for len(b.Evidence) <= round.MaxEvidence {
 				b.Evidence = append(b.Evidence, "https://appco.example/")
