@@ -61,6 +61,7 @@ type Revision struct {
 	N          int       `json:"n"`
 	Body       Body      `json:"body"`
 	By         string    `json:"by"`
+	ByID       string    `json:"byId"`
 	At         time.Time `json:"at"`
 	Late       bool      `json:"late,omitempty"`
 	Status     Status    `json:"status"`
@@ -331,7 +332,7 @@ func (s *Service) Submit(ctx context.Context, roundID, itemID string, w Answerer
 	if err != nil {
 		return Answer{}, err
 	}
-	rev := Revision{Body: b, By: w.Name, At: now, Late: now.After(r.Deadline), Status: s.firstStatus(r, res)}
+	rev := Revision{Body: b, By: w.Name, ByID: w.AccountID, At: now, Late: now.After(r.Deadline), Status: s.firstStatus(r, res)}
 	a, err := s.changeAnswer(ctx, r, w.OrgID, itemID, func(a *Answer) error {
 		if len(a.Revisions) >= MaxRevisions {
 			return fault.Errorf(fault.Invalid, "This answer has been revised %d times, the most it can be.", MaxRevisions)
