@@ -502,3 +502,35 @@ func TestRemindersBeforeAndAtTheDeadlineToWhoHasItemsLeft(t *testing.T) {
 	must(t, err)
 	remind(1) // the extension starts them again: a day left is within the lead
 }
+
+func TestLimitsOnCountsAreExplicit(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	item := w.items[0].ID
+	for range round.MaxRevisions {
+		_, err := w.svc.Submit(w.ctx, r.ID, item, w.a(), commitBody())
+		must(t, err)
+	}
+	_, err := w.svc.Submit(w.ctx, r.ID, item, w.a(), commitBody())
+	wantCode(t, err, fault.Invalid, "one revision more than MaxRevisions")
+	a, err := w.svc.Answer(w.ctx, round.AnswerID(r.ID, w.orgA.ID, item))
+	must(t, err)
+	if len(a.Revisions) != round.MaxRevisions {
+		t.Fatalf("got %d revisions, want %d", len(a.Revisions), round.MaxRevisions)
+	}
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	f, err := w.svc.Ask(w.ctx, r.ID, a.ID, round.Youth{AccountID: "lea", Name: "Léa (FR)", Language: "fr"}, "Quand ?")
+	must(t, err)
+	w.approve(moderation.RoundFollowUp, f.ID)
+	_, err = w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.a(), strings.Repeat("r", round.MaxReply+1))
+	wantCode(t, err, fault.Invalid, "reply too long")
+	_, err = w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.a(), strings.Repeat("r", round.MaxReply))
+	must(t, err)
+
+	many := make([]string, round.MaxOrgs+1)
+	for i := range many {
+		many[i] = w.orgA.ID + strings.Repeat("x", i) // distinct ids: the count is checked first
+	}
+	_, err = w.svc.Open(w.ctx, w.coord.ID, round.OpenInput{PledgeID: w.pledge.ID, OrgIDs: many, Deadline: start.Add(time.Hour)})
+	wantCode(t, err, fault.Invalid, "more organisations than MaxOrgs")
+}

@@ -231,6 +231,13 @@ func TestRoundJourney(t *testing.T) {
 	problem(t, noConsent, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 403, "forbidden")
 	problem(t, pa, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 403, "forbidden")
 	problem(t, youth, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "love"}, 400, "invalid")
+	panel2 := str(coord.do("POST", "/api/panels", map[string]any{"name": "Other panel", "country": "FR", "languages": []string{"fr"}}, 201), "panel", "id")
+	group2 := str(coord.do("POST", "/api/panels/"+panel2+"/groups", map[string]any{"name": "Group B"}, 201), "group", "id")
+	elsewhere := joinByMail(t, coord, base, panel2, group2, "", "eli@example.org", "youth", birth16)
+	elsewhere.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	problem(t, elsewhere, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 404, "not_found")
+	problem(t, elsewhere, "GET", path+"/answers", nil, 404, "not_found")
+	problem(t, youth, "PUT", path+"/answers/"+a1+"x/reaction", map[string]any{"reaction": "clear"}, 404, "not_found")
 	youth.do("PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "want_more"}, 200)
 	ws.until("the reaction", event(topic, "round.reacted"))
 	if mine := answersOf(youth, path)[0][0]; mine["myReaction"] != "want_more" || mine["reactions"] != nil {

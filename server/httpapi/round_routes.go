@@ -153,13 +153,11 @@ func answerer(cl caller, org string) round.Answerer {
 	return round.Answerer{AccountID: cl.Account.ID, Name: cl.Account.DisplayName, OrgID: org, Language: cl.Account.Language}
 }
 
+// youthOf is a youth as the round names them to partners: first name and
+// country (rule 4), whatever consent they hold, so that a name shared once
+// never stays behind in a round after the consent is withdrawn.
 func youthOf(cl caller) round.Youth {
-	// Partners read follow-ups: the name rule 4 allows every partner.
-	name := policy.ShortName(cl.Account.DisplayName, cl.Account.Country)
-	if cl.Subject.Band == "adult" || cl.Subject.Holds("name_visible_to_partners") {
-		name = cl.Account.DisplayName
-	}
-	return round.Youth{AccountID: cl.Account.ID, Name: name, Language: cl.Account.Language}
+	return round.Youth{AccountID: cl.Account.ID, Name: policy.ShortName(cl.Account.DisplayName, cl.Account.Country), Language: cl.Account.Language}
 }
 
 // --- handlers ---
