@@ -60,6 +60,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 		return nil, err
 	}
 	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation)
+	p.Rounds.Sessions = p.LiveSessions
 	if err := p.Rounds.Declare(ctx); err != nil {
 		return nil, err
 	}

@@ -106,6 +106,16 @@ func TestRoundJourney(t *testing.T) {
 		t.Fatalf("opened round: %v", rnd)
 	}
 
+	// A supervised live session with the round's partners, linked from it.
+	problem(t, pa, "POST", path+"/sessions", map[string]any{"title": "Talk with the partners", "startsAt": time.Now().Add(time.Hour)}, 403, "forbidden")
+	linked := mod.do("POST", path+"/sessions", map[string]any{"title": "Talk with the partners", "startsAt": time.Now().Add(time.Hour)}, 201)
+	if s := linked["round"].(map[string]any)["sessions"].([]any); len(s) != 1 || len(linked["session"].(map[string]any)["organisations"].([]any)) != 2 {
+		t.Fatalf("linked session: %v", linked)
+	}
+	if list := pb.do("GET", "/api/panels/"+panel+"/sessions", nil, 200)["sessions"].([]any); len(list) != 1 {
+		t.Fatalf("B's sessions: %v, want the round's", list)
+	}
+
 	// Partner A's home shows the pledge and the round; CeeCorp was not invited.
 	home := pa.do("GET", "/api/partner/home", nil, 200)
 	if len(home["pledges"].([]any)) != 1 || len(home["rounds"].([]any)) != 1 || str(home["rounds"].([]any)[0].(map[string]any), "me", "role") != "partner" {

@@ -47,6 +47,7 @@ func (a *API) roundRoutes() []route {
 		{fiber.MethodGet, "/api/rounds/:id/scorecards", a.getScorecards},
 		{fiber.MethodPost, "/api/rounds/:id/scorecards/:orgId/publish", a.postScorecardPublish},
 		{fiber.MethodGet, "/api/public/scorecards/:roundId/:orgId", a.getPublicScorecard},
+		{fiber.MethodPost, "/api/rounds/:id/sessions", a.postRoundSession},
 	}
 }
 
@@ -663,4 +664,37 @@ func (a *API) getPartnerHome(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(fiber.Map{"pledges": pledges, "rounds": rounds, "commitments": commitments})
+}
+
+// postRoundSession schedules a supervised live session with the round's
+// partners: whoever may schedule sessions in the panel (session.schedule).
+func (a *API) postRoundSession(c *fiber.Ctx) error {
+	cl, r, err := a.roundFor(c, policy.RoundView)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.SessionSchedule, policy.Resource{Kind: policy.KindSession, PanelID: r.PanelID, CentreID: r.CentreID}); err != nil {
+		return err
+	}
+	var in struct {
+		Title    string    `json:"title"`
+		StartsAt time.Time `json:"startsAt"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	r, sess, err := a.people.Rounds.ScheduleSession(ctx, cl.Account.ID, r.ID, in.Title, in.StartsAt)
+	if err != nil {
+		return err
+	}
+	v, err := a.roundView(ctx, r, readerOf(cl, r))
+	if err != nil {
+		return err
+	}
+	sv, err := a.sessionView(ctx, sess)
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"round": v, "session": sv})
 }

@@ -39,21 +39,22 @@ type roundMe struct {
 }
 
 type roundView struct {
-	ID            string         `json:"id"`
-	PanelID       string         `json:"panelId"`
-	PledgeID      string         `json:"pledgeId"`
-	Version       int            `json:"version"`
-	Title         string         `json:"title"`
-	Language      string         `json:"language"`
-	State         round.State    `json:"state"`
-	Deadline      time.Time      `json:"deadline"`
-	Organisations []roundOrgView `json:"organisations"`
-	Items         []round.Item   `json:"items"`
-	CreatedAt     time.Time      `json:"createdAt"`
-	ClosedAt      *time.Time     `json:"closedAt,omitempty"`
-	Review        *reviewView    `json:"review,omitempty"`
-	Topic         string         `json:"topic"`
-	Me            roundMe        `json:"me"`
+	ID            string             `json:"id"`
+	PanelID       string             `json:"panelId"`
+	PledgeID      string             `json:"pledgeId"`
+	Version       int                `json:"version"`
+	Title         string             `json:"title"`
+	Language      string             `json:"language"`
+	State         round.State        `json:"state"`
+	Deadline      time.Time          `json:"deadline"`
+	Organisations []roundOrgView     `json:"organisations"`
+	Items         []round.Item       `json:"items"`
+	CreatedAt     time.Time          `json:"createdAt"`
+	ClosedAt      *time.Time         `json:"closedAt,omitempty"`
+	Review        *reviewView        `json:"review,omitempty"`
+	Sessions      []round.SessionRef `json:"sessions"`
+	Topic         string             `json:"topic"`
+	Me            roundMe            `json:"me"`
 }
 
 type reviewView struct {
@@ -64,7 +65,10 @@ type reviewView struct {
 func (a *API) roundView(ctx context.Context, r round.Round, rd roundReader) (roundView, error) {
 	v := roundView{ID: r.ID, PanelID: r.PanelID, PledgeID: r.PledgeID, Version: r.Version, Title: r.Title, Language: r.Language,
 		State: r.State, Deadline: r.Deadline, Organisations: []roundOrgView{}, Items: r.Items, CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt,
-		Topic: round.Topic(r.ID), Me: roundMe{Role: rd.role()}}
+		Sessions: r.Sessions, Topic: round.Topic(r.ID), Me: roundMe{Role: rd.role()}}
+	if v.Sessions == nil {
+		v.Sessions = []round.SessionRef{}
+	}
 	if v.Items == nil {
 		v.Items = []round.Item{}
 	}
