@@ -237,6 +237,13 @@ func TestRoundJourney(t *testing.T) {
 	approveCase(t, mod, panel, "partner_answer", a2+"_r1")
 	approveCase(t, mod, panel, "partner_answer", str(late, "id")+"_r1")
 
+	// Whoever reads an approved answer may report it; what they cannot read
+	// they cannot report.
+	if r := youth.do("POST", "/api/reports", map[string]any{"contentType": "partner_answer", "contentId": a2 + "_r1", "category": "inappropriate"}, 201); r["report"] == nil {
+		t.Fatalf("youth reports an approved answer: %v", r)
+	}
+	problem(t, pc, "POST", "/api/reports", map[string]any{"contentType": "partner_answer", "contentId": a2 + "_r1", "category": "other", "text": "?"}, 404, "not_found")
+
 	// Reactions: youth with participate only; counts never to youth.
 	problem(t, noConsent, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 403, "forbidden")
 	problem(t, pa, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 403, "forbidden")
