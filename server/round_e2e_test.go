@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -104,6 +105,10 @@ func TestRoundJourney(t *testing.T) {
 	path, topic := "/api/rounds/"+rid, "round:"+rid
 	if rnd["state"] != "open" || len(rnd["items"].([]any)) != 2 || str(rnd, "language") != "fr" {
 		t.Fatalf("opened round: %v", rnd)
+	}
+	// Rule 8: youth see who can see the round, the invited organisations included.
+	if w, _ := json.Marshal(youth.do("GET", path, nil, 200)["watchers"]); !strings.Contains(string(w), `{"orgId":"`+orgB+`","role":"partner"}`) || !strings.Contains(string(w), `"role":"moderator"`) || strings.Contains(string(w), orgC) {
+		t.Fatalf("watchers: %s, want the panel's moderators and both invited organisations, not CeeCorp", w)
 	}
 
 	// A supervised live session with the round's partners, linked from it.

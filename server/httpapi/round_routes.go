@@ -237,7 +237,23 @@ func (a *API) getRound(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"round": v})
+	return c.JSON(fiber.Map{"round": v, "watchers": roundWatchers(r)})
+}
+
+// roundWatchers answers rule 8 for a round: who can see it, the invited
+// organisations included.
+func roundWatchers(r round.Round) []policy.Watcher {
+	res := policy.Resource{Kind: policy.KindRound, PanelID: r.PanelID, CentreID: r.CentreID}
+	out := policy.Watchers(res)
+	for _, o := range r.Orgs {
+		res.OrgID = o.ID
+		for _, w := range policy.Watchers(res) {
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 func (a *API) getRoundAnswers(c *fiber.Ctx) error {
