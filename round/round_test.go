@@ -534,3 +534,40 @@ func TestLimitsOnCountsAreExplicit(t *testing.T) {
 	_, err = w.svc.Open(w.ctx, w.coord.ID, round.OpenInput{PledgeID: w.pledge.ID, OrgIDs: many, Deadline: start.Add(time.Hour)})
 	wantCode(t, err, fault.Invalid, "more organisations than MaxOrgs")
 }
+
+func TestHideAndRestoreNeverApprove(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	ref := round.RevisionRef(a.ID, 1)
+	shown := func() bool {
+		t.Helper()
+		a, err := w.svc.Answer(w.ctx, a.ID)
+		must(t, err)
+		_, ok := a.Shown()
+		return ok
+	}
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "hide"))
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "restore"))
+	if shown() {
+		t.Fatal("hiding then restoring a pending answer showed it: a restore approved")
+	}
+	c, err := w.svc.Content(w.ctx, moderation.PartnerAnswer, ref)
+	must(t, err)
+	if c.Status != round.Pending || c.OwnerID != "pat" || !strings.Contains(c.Text, "plain words") || c.Context != "Clear terms: Clear terms for everyone" {
+		t.Fatalf("content for the queue: %+v", c)
+	}
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "approve"))
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "hide"))
+	if shown() {
+		t.Fatal("a hidden answer is shown")
+	}
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "restore"))
+	if !shown() {
+		t.Fatal("restoring an approved answer did not show it again")
+	}
+	wantCode(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "publish"), fault.Invalid, "unknown outcome")
+	wantCode(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, a.ID+"_r9", "approve"), fault.NotFound, "unknown revision")
+	wantCode(t, w.svc.Apply(w.ctx, "mod", "video", ref, "approve"), fault.Invalid, "unknown type")
+}
