@@ -571,3 +571,34 @@ func TestHideAndRestoreNeverApprove(t *testing.T) {
 	wantCode(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, a.ID+"_r9", "approve"), fault.NotFound, "unknown revision")
 	wantCode(t, w.svc.Apply(w.ctx, "mod", "video", ref, "approve"), fault.Invalid, "unknown type")
 }
+
+func TestProgressReviewRemindsWhoHasNotUpdated(t *testing.T) {
+	w := newWorld(t)
+	w.partnerMember("pat@appco.example", w.orgA, "fr")
+	r := w.open(w.orgA.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	r, cs, err := w.svc.Close(w.ctx, w.coord.ID, r.ID)
+	must(t, err)
+	box := &outbox{}
+	if n, err := w.svc.Remind(w.ctx, box, "https://chorus.example"); err != nil || n != 0 {
+		t.Fatalf("before any review: %d reminders, %v", n, err)
+	}
+	_, err = w.svc.OpenReview(w.ctx, w.coord.ID, r.ID, w.clock.Now().Add(2*24*time.Hour))
+	must(t, err)
+	if n, err := w.svc.Remind(w.ctx, box, "https://chorus.example"); err != nil || n != 1 {
+		t.Fatalf("review due in 2 days: %d reminders, %v; want 1", n, err)
+	}
+	got := box.to("pat@appco.example")
+	if len(got) != 1 || got[0].Kind != round.MailReviewDue || !strings.Contains(got[0].Text, "1 engagements") || !strings.Contains(got[0].HTML, `lang="fr"`) {
+		t.Fatalf("review reminder: %+v", got)
+	}
+	w.clock.add(time.Hour)
+	_, err = w.svc.UpdateCommitment(w.ctx, r.ID, cs[0].ID, w.a(), round.UpdateInput{Status: round.InProgress, Note: "En cours."})
+	must(t, err)
+	w.clock.add(2 * 24 * time.Hour)
+	if n, err := w.svc.Remind(w.ctx, box, "https://chorus.example"); err != nil || n != 0 {
+		t.Fatalf("at the review date after updating: %d reminders, %v; want none", n, err)
+	}
+}
