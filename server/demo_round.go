@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"chorus/pledge"
+	"chorus/round"
+	"chorus/server/httpapi"
+)
+
+// seedRound gives the demo a feedback round to look at: a published pledge
+// in a round open to the demo partner, which has answered one item (waiting
+// for a moderator) and drafted the other.
+func seedRound(ctx context.Context, p *httpapi.People, now time.Time, moderator, coordinator, partner, orgID, panelID, groupID string) error {
+	pl, err := p.Pledges.Create(ctx, moderator, pledge.CreateInput{PanelID: panelID, GroupID: groupID, Title: "Youth Pledge for a Better Internet", Language: "en"})
+	if err != nil {
+		return err
+	}
+	var items []pledge.Item
+	for _, in := range []pledge.ItemInput{
+		{Heading: "Rules we understand", Text: "Explain your rules and privacy information in words a 13-year-old understands.", Summary: "Say it in our words."},
+		{Heading: "Private by default", Text: "Young people's accounts start private, and location is off until they turn it on.", Summary: "Private first."},
+	} {
+		it, err := p.Pledges.AddItem(ctx, moderator, pl.ID, in)
+		if err != nil {
+			return err
+		}
+		items = append(items, it)
+	}
+	for _, to := range []pledge.State{pledge.InReview, pledge.Published} {
+		if _, err := p.Pledges.Move(ctx, moderator, pl.ID, to); err != nil {
+			return err
+		}
+	}
+	r, err := p.Rounds.Open(ctx, coordinator, round.OpenInput{PledgeID: pl.ID, OrgIDs: []string{orgID}, Deadline: now.AddDate(0, 0, 14),
+		Questions: map[string]string{items[0].ID: "How will you test your texts with young people?"}})
+	if err != nil {
+		return err
+	}
+	w := round.Answerer{AccountID: partner, OrgID: orgID, Language: "en"}
+	if _, err := p.Rounds.Submit(ctx, r.ID, items[0].ID, w, round.Body{Stance: round.Commit,
+		Explanation: "We will rewrite our terms with a youth panel and publish a short version.",
+		Actions:     []round.Action{{Text: "Publish a one-page summary of our terms", DueDate: now.AddDate(0, 3, 0).Format(time.DateOnly)}}}); err != nil {
+		return err
+	}
+	_, err = p.Rounds.SaveDraft(ctx, r.ID, items[1].ID, w, round.Body{Stance: round.Partly, Explanation: "Accounts of under-16s start private; location"})
+	return err
+}
