@@ -120,7 +120,7 @@ func seedDemo(ctx context.Context, p *httpapi.People, now time.Time, out io.Writ
 		return err
 	}
 
-	// A feedback round open to the partner, one answer waiting for a moderator.
+	// A feedback round open to the partner, with its draft of an answer.
 	if err := seedRound(ctx, p, now, ids["moderator@demo.chorus"], coord.ID, ids["sam@demo.chorus"], partnerOrg.ID, panel.ID, group.ID); err != nil {
 		return err
 	}

@@ -10,8 +10,7 @@ import (
 )
 
 // seedRound gives the demo a feedback round to look at: a published pledge
-// in a round open to the demo partner, which has answered one item (waiting
-// for a moderator) and drafted the other.
+// in a round open to the demo partner, which has drafted an answer.
 func seedRound(ctx context.Context, p *httpapi.People, now time.Time, moderator, coordinator, partner, orgID, panelID, groupID string) error {
 	pl, err := p.Pledges.Create(ctx, moderator, pledge.CreateInput{PanelID: panelID, GroupID: groupID, Title: "Youth Pledge for a Better Internet", Language: "en"})
 	if err != nil {
@@ -38,12 +37,11 @@ func seedRound(ctx context.Context, p *httpapi.People, now time.Time, moderator,
 	if err != nil {
 		return err
 	}
+	// Only a draft: a submitted answer would wait in the moderators' queue,
+	// which the demo keeps empty for newcomers to see what arrives.
 	w := round.Answerer{AccountID: partner, OrgID: orgID, Language: "en"}
-	if _, err := p.Rounds.Submit(ctx, r.ID, items[0].ID, w, round.Body{Stance: round.Commit,
+	_, err = p.Rounds.SaveDraft(ctx, r.ID, items[0].ID, w, round.Body{Stance: round.Commit,
 		Explanation: "We will rewrite our terms with a youth panel and publish a short version.",
-		Actions:     []round.Action{{Text: "Publish a one-page summary of our terms", DueDate: now.AddDate(0, 3, 0).Format(time.DateOnly)}}}); err != nil {
-		return err
-	}
-	_, err = p.Rounds.SaveDraft(ctx, r.ID, items[1].ID, w, round.Body{Stance: round.Partly, Explanation: "Accounts of under-16s start private; location"})
+		Actions:     []round.Action{{Text: "Publish a one-page summary of our terms", DueDate: now.AddDate(0, 3, 0).Format(time.DateOnly)}}})
 	return err
 }
