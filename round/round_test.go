@@ -602,3 +602,74 @@ func TestProgressReviewRemindsWhoHasNotUpdated(t *testing.T) {
 		t.Fatalf("at the review date after updating: %d reminders, %v; want none", n, err)
 	}
 }
+
+// Several members of one organisation save and submit at once: every
+// submission is a revision of its own, numbered 1..n with none lost or
+// repeated, and reactions by many youth at once count once per person.
+func TestConcurrentSubmissionsAndReactionsLoseNothing(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	item := w.items[0].ID
+	const members, each = 4, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, members*each*2)
+	for m := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := w.a()
+			who.AccountID = "member" + string(rune('A'+m))
+			for k := range each {
+				b := commitBody()
+				b.Explanation = who.AccountID + " revision " + string(rune('0'+k))
+				if _, err := w.svc.SaveDraft(w.ctx, r.ID, item, who, b); err != nil {
+					errs <- err
+				}
+				if _, err := w.svc.Submit(w.ctx, r.ID, item, who, b); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	a, err := w.svc.Answer(w.ctx, round.AnswerID(r.ID, w.orgA.ID, item))
+	must(t, err)
+	seen := map[string]bool{}
+	for i, rev := range a.Revisions {
+		if rev.N != i+1 {
+			t.Fatalf("revision %d is numbered %d", i+1, rev.N)
+		}
+		if seen[rev.Body.Explanation] {
+			t.Fatalf("revision %q stored twice", rev.Body.Explanation)
+		}
+		seen[rev.Body.Explanation] = true
+	}
+	if len(a.Revisions) != members*each {
+		t.Fatalf("got %d revisions, want %d: submissions were lost", len(a.Revisions), members*each)
+	}
+
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	const youth = 12
+	for i := range youth {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, re := range []round.Reaction{round.Clear, round.NotClear, round.Reactions[i%3]} {
+				if err := w.svc.React(w.ctx, r.ID, a.ID, "youth"+string(rune('a'+i)), re); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rc, err := w.svc.Reactions(w.ctx, r.ID, "")
+	must(t, err)
+	got := rc.Counts[a.ID]
+	if got[round.Clear]+got[round.NotClear]+got[round.WantMore] != youth || got[round.WantMore] != youth/3 {
+		t.Fatalf("got %v, want %d reactions, one per person, each their last", got, youth)
+	}
+}
