@@ -4,14 +4,14 @@ import (
 	"context"
 	"time"
 
+	"chorus/app"
 	"chorus/pledge"
 	"chorus/round"
-	"chorus/server/httpapi"
 )
 
 // seedRound gives the demo a feedback round to look at: a published pledge
 // in a round open to the demo partner, which has drafted an answer.
-func seedRound(ctx context.Context, p *httpapi.People, now time.Time, moderator, coordinator, partner, orgID, panelID, groupID string) error {
+func seedRound(ctx context.Context, p *app.Services, now time.Time, moderator, coordinator, partner, orgID, panelID, groupID string) error {
 	pl, err := p.Pledges.Create(ctx, moderator, pledge.CreateInput{PanelID: panelID, GroupID: groupID, Title: "Youth Pledge for a Better Internet", Language: "en"})
 	if err != nil {
 		return err
