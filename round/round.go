@@ -264,7 +264,15 @@ func (s *Service) Declare(ctx context.Context) error {
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 
-func (s *Service) lock(id string) func() {
+// lock serialises changes of one document inside this process, so
+// concurrent writers queue instead of spinning on compare-and-set
+// conflicts. Inside a transaction it takes nothing: the transaction orders
+// the writers, and a lock holder waiting for the write lock would wait
+// forever (see store.WithinTransaction).
+func (s *Service) lock(ctx context.Context, id string) func() {
+	if store.WithinTransaction(ctx) {
+		return func() {}
+	}
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
@@ -382,15 +390,18 @@ func (s *Service) Open(ctx context.Context, actor string, in OpenInput) (Round, 
 	for _, it := range v.Items {
 		r.Items = append(r.Items, Item{ID: it.ID, Heading: it.Heading, Text: it.Text, Summary: it.Summary, Question: strings.TrimSpace(in.Questions[it.ID])})
 	}
-	if p.State == pledge.Published {
-		if _, err := s.Pledges.Move(ctx, actor, p.ID, pledge.InRound); err != nil {
-			return Round{}, err
+	// The pledge's move, the round and its event: together or not at all.
+	return r, s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if p.State == pledge.Published {
+			if _, err := s.Pledges.Move(ctx, actor, p.ID, pledge.InRound); err != nil {
+				return err
+			}
 		}
-	}
-	if err := store.InsertAs(ctx, s.Docs, colRounds, r.ID, r, time.Time{}); err != nil {
-		return Round{}, err
-	}
-	return r, s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "deadline": r.Deadline})
+		if err := store.InsertAs(ctx, s.Docs, colRounds, r.ID, r, time.Time{}); err != nil {
+			return err
+		}
+		return s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "deadline": r.Deadline})
+	})
 }
 
 // Round returns the round id.
@@ -461,6 +472,14 @@ func (s *Service) update(ctx context.Context, id string, change func(*Round) err
 // deadline not later than the current one; fault.Conflict for a closed round.
 func (s *Service) Extend(ctx context.Context, actor, roundID, orgID string, deadline time.Time) (Round, error) {
 	deadline = deadline.UTC()
+	var r Round
+	return r, s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		r, err = s.extend(ctx, actor, roundID, orgID, deadline)
+		return err
+	})
+}
+
+func (s *Service) extend(ctx context.Context, actor, roundID, orgID string, deadline time.Time) (Round, error) {
 	r, err := s.update(ctx, roundID, func(r *Round) error {
 		if r.State != Open {
 			return fault.Errorf(fault.Conflict, "This round is closed.")
@@ -510,16 +529,21 @@ func (s *Service) ScheduleSession(ctx context.Context, actor, roundID, title str
 	for _, o := range r.Orgs {
 		orgs = append(orgs, o.ID)
 	}
-	sess, err := s.Sessions.Schedule(ctx, actor, livesession.ScheduleInput{PanelID: r.PanelID, Title: title, StartsAt: startsAt, OrgIDs: orgs})
-	if err != nil {
-		return Round{}, livesession.Session{}, err
-	}
-	r, err = s.update(ctx, roundID, func(r *Round) error {
-		r.Sessions = append(r.Sessions, SessionRef{ID: sess.ID, Title: sess.Title, StartsAt: sess.StartsAt})
-		return nil
+	var sess livesession.Session
+	// The session and the round's link to it: together or not at all.
+	err = s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		sess, err = s.Sessions.Schedule(ctx, actor, livesession.ScheduleInput{PanelID: r.PanelID, Title: title, StartsAt: startsAt, OrgIDs: orgs})
+		if err != nil {
+			return err
+		}
+		r, err = s.update(ctx, roundID, func(r *Round) error {
+			r.Sessions = append(r.Sessions, SessionRef{ID: sess.ID, Title: sess.Title, StartsAt: sess.StartsAt})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "session": sess.ID})
 	})
-	if err != nil {
-		return Round{}, livesession.Session{}, err
-	}
-	return r, sess, s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "session": sess.ID})
+	return r, sess, err
 }
