@@ -49,6 +49,8 @@ const (
 	MaxURL         = 500  // characters in one evidence link
 	MaxRevisions   = 50   // submitted revisions of one answer
 	MaxFollowUp    = 500  // characters in a youth's follow-up question
+	MaxAsked       = 10   // follow-up questions one youth may ask about one answer
+	MaxThreads     = 5000 // follow-up questions, and replies, in one round
 	MaxReply       = 2000 // characters in a partner's reply
 	MaxNote        = 2000 // characters in a commitment update's note
 	MaxReason      = 500  // characters in a rating's reason

@@ -673,3 +673,25 @@ func TestConcurrentSubmissionsAndReactionsLoseNothing(t *testing.T) {
 		t.Fatalf("got %v, want %d reactions, one per person, each their last", got, youth)
 	}
 }
+
+func TestAYouthAsksAtMostMaxAskedAboutOneAnswer(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	lea := round.Youth{AccountID: "lea", Language: "fr"}
+	for range round.MaxAsked {
+		_, err := w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Et alors ?")
+		must(t, err)
+	}
+	_, err = w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Et encore ?")
+	wantCode(t, err, fault.Invalid, "one question more than MaxAsked")
+	_, err = w.svc.Ask(w.ctx, r.ID, a.ID, round.Youth{AccountID: "tom", Language: "fr"}, "Et moi ?")
+	must(t, err) // the limit is per person
+	fus, err := w.svc.FollowUps(w.ctx, r.ID)
+	must(t, err)
+	if len(fus) != round.MaxAsked+1 {
+		t.Fatalf("got %d questions, want %d", len(fus), round.MaxAsked+1)
+	}
+}

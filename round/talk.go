@@ -184,6 +184,22 @@ func (s *Service) Ask(ctx context.Context, roundID, answerID string, y Youth, te
 	if err != nil {
 		return FollowUp{}, err
 	}
+	fus, err := s.FollowUps(ctx, r.ID)
+	if err != nil {
+		return FollowUp{}, err
+	}
+	if len(fus) >= MaxThreads {
+		return FollowUp{}, fault.Errorf(fault.Invalid, "This round has %d questions, the most it can hold.", MaxThreads)
+	}
+	asked := 0
+	for _, f := range fus {
+		if f.AnswerID == a.ID && f.AuthorID == y.AccountID {
+			asked++
+		}
+	}
+	if asked >= MaxAsked {
+		return FollowUp{}, fault.Errorf(fault.Invalid, "You have asked %d questions about this answer, the most you can. Wait for the replies first.", MaxAsked)
+	}
 	res, err := s.screen(ctx, r.PanelID, y.Language, text)
 	if err != nil {
 		return FollowUp{}, err
@@ -224,6 +240,11 @@ func (s *Service) ReplyTo(ctx context.Context, roundID, followUpID string, w Ans
 	f, err := s.FollowUp(ctx, followUpID)
 	if err != nil || f.RoundID != r.ID || f.Status != Approved || f.OrgID != w.OrgID {
 		return Reply{}, fault.Errorf(fault.NotFound, "This question does not exist.")
+	}
+	if n, err := s.Docs.Count(ctx, colReplies, []store.Cond{{Field: "roundId", Op: store.Eq, Value: r.ID}}); err != nil {
+		return Reply{}, err
+	} else if n >= MaxThreads {
+		return Reply{}, fault.Errorf(fault.Invalid, "This round has %d replies, the most it can hold.", MaxThreads)
 	}
 	res, err := s.screen(ctx, r.PanelID, w.Language, text)
 	if err != nil {
