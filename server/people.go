@@ -16,6 +16,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
+	"chorus/round"
 	"chorus/server/httpapi"
 )
 
@@ -58,8 +59,15 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
+	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation)
+	if err := p.Rounds.Declare(ctx); err != nil {
+		return nil, err
+	}
 	if err := loadSafeguardingData(ctx, cfg, s.docs, p); err != nil {
 		return nil, err
+	}
+	if p.ScreenWords != nil {
+		p.Rounds.Screeners = p.ScreenWords
 	}
 
 	var keys *auth.KeySet

@@ -58,6 +58,7 @@ func (a *API) contentTypes() map[string]moderatedContent {
 		types[moderation.SessionMessage] = moderatedContent{resolve: a.resolveSessionMessage, apply: a.applySessionMessage,
 			mayReport: a.mayReportSessionMessage}
 	}
+	a.roundContentTypes(types)
 	return types
 }
 

@@ -27,6 +27,7 @@ import (
 	"chorus/moderation/wordlist"
 	"chorus/pledge"
 	"chorus/policy"
+	"chorus/round"
 )
 
 // People is what the sign-in, people and consent routes need.
@@ -58,6 +59,9 @@ type People struct {
 	// LiveSessions runs supervised live sessions; nil: they are not
 	// available (503).
 	LiveSessions *livesession.Service
+	// Rounds runs feedback rounds with partners; nil: they are not
+	// available (503).
+	Rounds *round.Service
 	// ScreenWords keeps each panel's own screening words and gives every
 	// panel its screener; nil: the lists cannot be edited (503).
 	ScreenWords *wordlist.Service

@@ -20,6 +20,7 @@ import (
 	"chorus/moderation/livesession"
 	"chorus/policy"
 	"chorus/realtime"
+	"chorus/round"
 	"chorus/store"
 )
 
@@ -61,6 +62,9 @@ func NewTopicPolicy(p *People) *TopicPolicy {
 	}
 	if p.LiveSessions != nil {
 		t.Handle(livesession.TopicPrefix, t.sessionTopic)
+	}
+	if p.Rounds != nil {
+		t.Handle(round.TopicPrefix, t.roundTopic)
 	}
 	return t
 }

@@ -1,0 +1,430 @@
+package round_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"chorus/fault"
+	"chorus/identity"
+	"chorus/moderation"
+	"chorus/pledge"
+	"chorus/round"
+	"chorus/store"
+	"chorus/store/sqlite"
+)
+
+var start = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// clock is the test's time: it moves only when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// world is a panel with a published pledge of two items, two partner
+// organisations, on a real SQLite store with the real services.
+type world struct {
+	t      *testing.T
+	ctx    context.Context
+	clock  *clock
+	docs   store.Documents
+	ids    *identity.Service
+	mod    *moderation.Service
+	pl     *pledge.Service
+	svc    *round.Service
+	coord  identity.Account
+	panel  identity.Panel
+	orgA   identity.Organisation
+	orgB   identity.Organisation
+	pledge pledge.Pledge
+	items  []pledge.Item
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	c := &clock{now: start}
+	docs, err := sqlite.OpenWith(filepath.Join(t.TempDir(), "db"), sqlite.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docs.Close() })
+	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs), mod: moderation.NewService(docs), pl: pledge.NewService(docs)}
+	w.ids.Now, w.mod.Now, w.pl.Now = c.Now, c.Now, c.Now
+	for _, d := range []func(context.Context) error{w.ids.Declare, w.mod.Declare, w.pl.Declare} {
+		if err := d(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.svc = round.NewService(docs, w.pl, w.ids, w.mod)
+	w.svc.Now = c.Now
+	if err := w.svc.Declare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := w.ids.NewSetupToken(ctx)
+	must(t, err)
+	var sic identity.Organisation
+	w.coord, sic, err = w.ids.CompleteSetup(ctx, identity.SetupInput{Token: token, OrgName: "Centre", Country: "FR", DisplayName: "Claire Martin",
+		Email: "claire@example.org", Language: "fr", PasswordHash: "h"})
+	must(t, err)
+	w.panel, err = w.ids.CreatePanel(ctx, w.coord.ID, identity.PanelInput{OrgID: sic.ID, Name: "Panel", Country: "FR", Languages: []string{"fr"}})
+	must(t, err)
+	must(t, w.ids.AddCoordinator(ctx, w.coord.ID, w.panel.ID))
+	w.orgA, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Appco", identity.IndustryPartner, "IE", sic.ID)
+	must(t, err)
+	w.orgB, err = w.ids.CreateOrganisation(ctx, w.coord.ID, "Othercorp", identity.IndustryPartner, "DE", sic.ID)
+	must(t, err)
+	g, err := w.ids.CreateGroup(ctx, w.coord.ID, w.panel.ID, "Group")
+	must(t, err)
+	w.pledge, err = w.pl.Create(ctx, w.coord.ID, pledge.CreateInput{PanelID: w.panel.ID, GroupID: g.ID, Title: "Youth Pledge", Language: "fr"})
+	must(t, err)
+	for _, h := range []string{"Clear terms", "Safe defaults"} {
+		it, err := w.pl.AddItem(ctx, w.coord.ID, w.pledge.ID, pledge.ItemInput{Heading: h, Text: h + " for everyone", Summary: h + "!"})
+		must(t, err)
+		w.items = append(w.items, it)
+	}
+	_, err = w.pl.Move(ctx, w.coord.ID, w.pledge.ID, pledge.InReview)
+	must(t, err)
+	w.pledge, err = w.pl.Move(ctx, w.coord.ID, w.pledge.ID, pledge.Published)
+	must(t, err)
+	return w
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantCode(t *testing.T, err error, code fault.Code, what string) {
+	t.Helper()
+	if !fault.Is(err, code) {
+		t.Fatalf("%s: got %v, want %s", what, err, code)
+	}
+}
+
+func (w *world) open(orgs ...string) round.Round {
+	w.t.Helper()
+	r, err := w.svc.Open(w.ctx, w.coord.ID, round.OpenInput{PledgeID: w.pledge.ID, OrgIDs: orgs, Deadline: start.Add(10 * 24 * time.Hour),
+		Questions: map[string]string{w.items[0].ID: "How will you explain your terms to a 13-year-old?"}})
+	must(w.t, err)
+	return r
+}
+
+var partnerA = round.Answerer{AccountID: "pat", Name: "Pat Doe", Language: "en"}
+
+func (w *world) a() round.Answerer { p := partnerA; p.OrgID = w.orgA.ID; return p }
+func (w *world) b() round.Answerer {
+	return round.Answerer{AccountID: "bob", Name: "Bob Roe", OrgID: w.orgB.ID, Language: "en"}
+}
+
+func commitBody() round.Body {
+	return round.Body{Stance: round.Commit, Explanation: "We will rewrite our terms in plain words.",
+		Actions:  []round.Action{{Text: "Publish a plain-language summary", DueDate: start.AddDate(0, 3, 0).Format(time.DateOnly)}},
+		Evidence: []string{"https://appco.example/terms"}}
+}
+
+// approve decides as a moderator on the open case of content.
+func (w *world) approve(contentType, id string) {
+	w.t.Helper()
+	c, err := w.mod.CaseFor(w.ctx, contentType, id)
+	must(w.t, err)
+	_, err = w.mod.Act(w.ctx, moderation.ActInput{CaseID: c.ID, Actor: "moderator", Action: moderation.Approve, Reason: "fine"})
+	must(w.t, err)
+	must(w.t, w.svc.Apply(w.ctx, "moderator", contentType, id, "approve"))
+}
+
+func TestOpenRefusesWhatIsNotARound(t *testing.T) {
+	w := newWorld(t)
+	in := round.OpenInput{PledgeID: w.pledge.ID, OrgIDs: []string{w.orgA.ID}, Deadline: start.Add(time.Hour)}
+	bad := map[string]func(round.OpenInput) round.OpenInput{
+		"no organisation":    func(in round.OpenInput) round.OpenInput { in.OrgIDs = nil; return in },
+		"not a partner":      func(in round.OpenInput) round.OpenInput { in.OrgIDs = []string{w.panel.OrgID}; return in },
+		"unknown org":        func(in round.OpenInput) round.OpenInput { in.OrgIDs = []string{"nope"}; return in },
+		"deadline past":      func(in round.OpenInput) round.OpenInput { in.Deadline = start.Add(-time.Minute); return in },
+		"deadline too far":   func(in round.OpenInput) round.OpenInput { in.Deadline = start.AddDate(6, 0, 0); return in },
+		"question elsewhere": func(in round.OpenInput) round.OpenInput { in.Questions = map[string]string{"other": "q"}; return in },
+		"question too long": func(in round.OpenInput) round.OpenInput {
+			in.Questions = map[string]string{w.items[0].ID: strings.Repeat("q", round.MaxQuestion+1)}
+			return in
+		},
+	}
+	for name, f := range bad {
+		t.Run(name, func(t *testing.T) {
+			_, err := w.svc.Open(w.ctx, w.coord.ID, f(in))
+			wantCode(t, err, fault.Invalid, name)
+		})
+	}
+	rs, err := w.svc.Rounds(w.ctx, w.panel.ID)
+	must(t, err)
+	if len(rs) != 0 {
+		t.Fatalf("got %d rounds after refusals, want 0", len(rs))
+	}
+	_, err = w.svc.Open(w.ctx, w.coord.ID, round.OpenInput{PledgeID: w.pledge.ID, Version: 7, OrgIDs: []string{w.orgA.ID}, Deadline: start.Add(time.Hour)})
+	wantCode(t, err, fault.NotFound, "unpublished version")
+}
+
+func TestOpenFreezesThePublishedVersion(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID, w.orgB.ID, w.orgA.ID)
+	if len(r.Orgs) != 2 || r.Orgs[0].Name != "Appco" || !r.Orgs[0].Deadline.Equal(r.Deadline) {
+		t.Fatalf("got orgs %+v, want Appco and Othercorp with the round's deadline", r.Orgs)
+	}
+	if len(r.Items) != 2 || r.Items[0].Heading != "Clear terms" || r.Items[0].Question == "" || r.Items[1].Question != "" || r.Language != "fr" {
+		t.Fatalf("got items %+v language %q, want the version's items with one question, in fr", r.Items, r.Language)
+	}
+	p, err := w.pl.Pledge(w.ctx, w.pledge.ID)
+	must(t, err)
+	if p.State != pledge.InRound {
+		t.Fatalf("pledge state %s, want in_round", p.State)
+	}
+}
+
+func TestBadAnswersAreRefusedAndChangeNothing(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	item := w.items[0].ID
+	day := func(d time.Time) string { return d.Format(time.DateOnly) }
+	cases := map[string]func(*round.Body){
+		"stance outside the list": func(b *round.Body) { b.Stance = "maybe" },
+		"no stance":               func(b *round.Body) { b.Stance = "" },
+		"no explanation":          func(b *round.Body) { b.Explanation = " " },
+		"explanation too long":    func(b *round.Body) { b.Explanation = strings.Repeat("é", round.MaxExplanation+1) },
+		"action too long":         func(b *round.Body) { b.Actions[0].Text = strings.Repeat("a", round.MaxActionText+1) },
+		"too many actions": func(b *round.Body) {
+			for len(b.Actions) <= round.MaxActions {
+				b.Actions = append(b.Actions, b.Actions[0])
+			}
+		},
+		"due today":         func(b *round.Body) { b.Actions[0].DueDate = day(start) },
+		"due yesterday":     func(b *round.Body) { b.Actions[0].DueDate = day(start.AddDate(0, 0, -1)) },
+		"due after 5 years": func(b *round.Body) { b.Actions[0].DueDate = day(start.AddDate(5, 0, 1)) },
+		"due not a date":    func(b *round.Body) { b.Actions[0].DueDate = "next year" },
+		"javascript link":   func(b *round.Body) { b.Evidence = []string{"javascript:alert(1)"} },
+		"data link":         func(b *round.Body) { b.Evidence = []string{"data:text/html,<script>alert(1)</script>"} },
+		"http link":         func(b *round.Body) { b.Evidence = []string{"http://appco.example/terms"} },
+		"link with user":    func(b *round.Body) { b.Evidence = []string{"https://user:pw@appco.example/"} },
+		"relative link":     func(b *round.Body) { b.Evidence = []string{"/terms"} },
+		"link too long": func(b *round.Body) {
+			b.Evidence = []string{"https://appco.example/" + strings.Repeat("x", round.MaxURL)}
+		},
+		"too many links": func(b *round.Body) {
+			for len(b.Evidence) <= round.MaxEvidence {
+				b.Evidence = append(b.Evidence, "https://appco.example/")
+			}
+		},
+	}
+	for name, change := range cases {
+		t.Run(name, func(t *testing.T) {
+			b := commitBody()
+			change(&b)
+			_, err := w.svc.Submit(w.ctx, r.ID, item, w.a(), b)
+			wantCode(t, err, fault.Invalid, name)
+		})
+	}
+	_, err := w.svc.Submit(w.ctx, r.ID, "not-an-item", w.a(), commitBody())
+	wantCode(t, err, fault.NotFound, "item not in the round")
+	_, err = w.svc.Submit(w.ctx, r.ID, item, w.b(), commitBody())
+	wantCode(t, err, fault.Forbidden, "organisation not invited")
+	_, err = w.svc.SaveDraft(w.ctx, r.ID, item, w.a(), round.Body{Stance: "maybe"})
+	wantCode(t, err, fault.Invalid, "draft stance outside the list")
+	_, err = w.svc.SaveDraft(w.ctx, r.ID, item, w.a(), round.Body{Evidence: []string{"javascript:alert(1)"}})
+	wantCode(t, err, fault.Invalid, "draft javascript link")
+	as, err := w.svc.Answers(w.ctx, r.ID)
+	must(t, err)
+	if len(as) != 0 {
+		t.Fatalf("got %d answers after refusals, want none", len(as))
+	}
+}
+
+func TestDraftsThenRevisionsAreAllKept(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	item := w.items[0].ID
+	a, err := w.svc.SaveDraft(w.ctx, r.ID, item, w.a(), round.Body{Explanation: "We are thin", Actions: []round.Action{{Text: "half", DueDate: "20"}}})
+	must(t, err)
+	if a.Draft == nil || a.Draft.Explanation != "We are thin" || a.Submitted() {
+		t.Fatalf("got %+v, want an unsubmitted draft as typed", a)
+	}
+	a, err = w.svc.Submit(w.ctx, r.ID, item, w.a(), commitBody())
+	must(t, err)
+	if a.Draft != nil || len(a.Revisions) != 1 || a.Revisions[0].Status != round.Pending || a.Revisions[0].Late {
+		t.Fatalf("after submit got %+v, want one pending revision on time, draft cleared", a)
+	}
+	if _, ok := a.Shown(); ok {
+		t.Fatal("a pending answer is shown; want it to wait for a moderator (rule 2)")
+	}
+	b := commitBody()
+	b.Stance, b.Explanation = round.Partly, "Only in some countries."
+	a, err = w.svc.Submit(w.ctx, r.ID, item, w.a(), b)
+	must(t, err)
+	if len(a.Revisions) != 2 || a.Revisions[0].Body.Stance != round.Commit || a.Revisions[1].Body.Stance != round.Partly {
+		t.Fatalf("got revisions %+v, want both kept in order", a.Revisions)
+	}
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	a, err = w.svc.Answer(w.ctx, a.ID)
+	must(t, err)
+	if rev, ok := a.Shown(); !ok || rev.N != 1 {
+		t.Fatalf("shown %+v %t, want revision 1 (the approved one) while 2 waits", rev, ok)
+	}
+	evs, err := w.docs.Events(w.ctx, store.EventQuery{Subject: round.Topic(r.ID)})
+	must(t, err)
+	for _, e := range evs {
+		if strings.Contains(string(e.Data), "Only in some countries") || strings.Contains(string(e.Data), "We are thin") {
+			t.Fatalf("round topic event %s carries unapproved or draft text: %s", e.Type, e.Data)
+		}
+	}
+	if last := evs[len(evs)-1]; last.Type != "round.answer_approved" || !strings.Contains(string(last.Data), "plain words") {
+		t.Fatalf("last round event %s %s, want answer_approved with the approved text", last.Type, last.Data)
+	}
+}
+
+func TestDeadlineExtensionAndLateAnswers(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID, w.orgB.ID)
+	w.clock.add(11 * 24 * time.Hour)
+	_, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.b(), commitBody())
+	wantCode(t, err, fault.Conflict, "after the deadline without extension")
+	as, err := w.svc.Answers(w.ctx, r.ID)
+	must(t, err)
+	if len(as) != 0 {
+		t.Fatalf("late refusal stored %d answers", len(as))
+	}
+	_, err = w.svc.Extend(w.ctx, w.coord.ID, r.ID, w.orgB.ID, r.Deadline.Add(-time.Hour))
+	wantCode(t, err, fault.Invalid, "extension to an earlier time")
+	_, err = w.svc.Extend(w.ctx, w.coord.ID, r.ID, "nope", start.AddDate(0, 1, 0))
+	wantCode(t, err, fault.Invalid, "extension for an organisation not invited")
+	r, err = w.svc.Extend(w.ctx, w.coord.ID, r.ID, w.orgB.ID, start.AddDate(0, 1, 0))
+	must(t, err)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.b(), commitBody())
+	must(t, err)
+	if !a.Revisions[0].Late {
+		t.Fatal("an answer after the round's deadline (extended) is not marked late")
+	}
+	_, err = w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	wantCode(t, err, fault.Conflict, "the other organisation keeps its deadline")
+}
+
+func TestReactionsFollowUpsAndReplies(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID, w.orgB.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	lea := round.Youth{AccountID: "lea", Name: "Léa (FR)", Language: "fr"}
+	wantCode(t, w.svc.React(w.ctx, r.ID, a.ID, "lea", round.Clear), fault.NotFound, "reaction to an unapproved answer")
+	_, err = w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Pourquoi ?")
+	wantCode(t, err, fault.NotFound, "question on an unapproved answer")
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	wantCode(t, w.svc.React(w.ctx, r.ID, a.ID, "lea", "love"), fault.Invalid, "reaction outside the list")
+	must(t, w.svc.React(w.ctx, r.ID, a.ID, "lea", round.Clear))
+	must(t, w.svc.React(w.ctx, r.ID, a.ID, "lea", round.WantMore))
+	must(t, w.svc.React(w.ctx, r.ID, a.ID, "tom", round.WantMore))
+	rc, err := w.svc.Reactions(w.ctx, r.ID, "lea")
+	must(t, err)
+	if got := rc.Counts[a.ID]; got[round.WantMore] != 2 || got[round.Clear] != 0 || rc.Mine[a.ID] != round.WantMore {
+		t.Fatalf("got counts %v mine %v, want want_more 2 (one per person, changed, not added)", got, rc.Mine)
+	}
+	_, err = w.svc.Ask(w.ctx, r.ID, a.ID, lea, strings.Repeat("q", round.MaxFollowUp+1))
+	wantCode(t, err, fault.Invalid, "question too long")
+	f, err := w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Quand exactement ?")
+	must(t, err)
+	if f.Status != round.Pending || f.AuthorName != "Léa (FR)" {
+		t.Fatalf("got %+v, want a pending question by first name and country", f)
+	}
+	_, err = w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.a(), "In March.")
+	wantCode(t, err, fault.NotFound, "reply to a question a moderator has not approved")
+	held, err := w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Écris-moi à lea@example.org")
+	must(t, err)
+	if held.Status != round.Held {
+		t.Fatalf("a question with an e-mail address is %s, want held by screening (rule 5)", held.Status)
+	}
+	w.approve(moderation.RoundFollowUp, f.ID)
+	_, err = w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.b(), "Not ours.")
+	wantCode(t, err, fault.NotFound, "reply by another organisation")
+	rp, err := w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.a(), "In March.")
+	must(t, err)
+	if rp.Status != round.Pending {
+		t.Fatalf("reply is %s, want pending (partner text waits for a moderator)", rp.Status)
+	}
+}
+
+func TestCloseMakesCommitmentsThatAreUpdatedAndRated(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID, w.orgB.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	decline := round.Body{Stance: round.Decline, Explanation: "Not for us."}
+	_, err = w.svc.Submit(w.ctx, r.ID, w.items[1].ID, w.a(), decline)
+	must(t, err)
+	_, err = w.svc.OpenReview(w.ctx, w.coord.ID, r.ID, start.AddDate(1, 0, 0))
+	wantCode(t, err, fault.Conflict, "review of an open round")
+	r, cs, err := w.svc.Close(w.ctx, w.coord.ID, r.ID)
+	must(t, err)
+	if r.State != round.Closed || len(cs) != 1 || cs[0].Text != "Publish a plain-language summary" || cs[0].Status() != round.Planned {
+		t.Fatalf("closed %s with %+v, want one planned commitment from the approved action", r.State, cs)
+	}
+	_, err = w.svc.Submit(w.ctx, r.ID, w.items[1].ID, w.a(), decline)
+	wantCode(t, err, fault.Conflict, "answer after close")
+	c := cs[0]
+	_, err = w.svc.UpdateCommitment(w.ctx, r.ID, c.ID, w.b(), round.UpdateInput{Status: round.Done, Note: "x"})
+	wantCode(t, err, fault.NotFound, "update by another organisation")
+	_, err = w.svc.UpdateCommitment(w.ctx, r.ID, c.ID, w.a(), round.UpdateInput{Status: "finished", Note: "x"})
+	wantCode(t, err, fault.Invalid, "status outside the list")
+	_, err = w.svc.UpdateCommitment(w.ctx, r.ID, c.ID, w.a(), round.UpdateInput{Status: round.Done, Note: "x", Evidence: []string{"http://a.example"}})
+	wantCode(t, err, fault.Invalid, "update with an http link")
+	_, err = w.svc.UpdateCommitment(w.ctx, r.ID, c.ID, w.a(), round.UpdateInput{Status: round.Done, Note: strings.Repeat("n", round.MaxNote+1)})
+	wantCode(t, err, fault.Invalid, "note too long")
+	r, err = w.svc.OpenReview(w.ctx, w.coord.ID, r.ID, start.AddDate(1, 0, 0))
+	must(t, err)
+	w.clock.add(time.Hour)
+	c, err = w.svc.UpdateCommitment(w.ctx, r.ID, c.ID, w.a(), round.UpdateInput{Status: round.Done, Note: "Summary is live.", Evidence: []string{"https://appco.example/summary"}})
+	must(t, err)
+	if c.Status() != round.Done || c.ShownStatus() != round.Planned || !c.UpdatedSince(r.Review.OpenedAt) {
+		t.Fatalf("got status %s shown %s, want done for the partner, planned for youth until approved", c.Status(), c.ShownStatus())
+	}
+	w.approve(moderation.CommitmentUpdate, round.UpdateRef(c.ID, 1))
+	c, err = w.svc.Commitment(w.ctx, c.ID)
+	must(t, err)
+	if c.ShownStatus() != round.Done {
+		t.Fatalf("after approval shown %s, want done", c.ShownStatus())
+	}
+	lea := round.Youth{AccountID: "lea", Name: "Léa (FR)", Language: "fr"}
+	_, err = w.svc.Rate(w.ctx, r.ID, c.ID, lea, "great", "")
+	wantCode(t, err, fault.Invalid, "rating outside the list")
+	_, err = w.svc.Rate(w.ctx, r.ID, c.ID, lea, round.Kept, strings.Repeat("r", round.MaxReason+1))
+	wantCode(t, err, fault.Invalid, "reason too long")
+	v, err := w.svc.Rate(w.ctx, r.ID, c.ID, lea, round.Kept, "Je l'ai lu, c'est clair.")
+	must(t, err)
+	_, err = w.svc.Rate(w.ctx, r.ID, c.ID, round.Youth{AccountID: "tom", Language: "fr"}, round.PartlyK, "")
+	must(t, err)
+	scs, err := w.svc.Scorecards(w.ctx, r)
+	must(t, err)
+	sc := scs[0]
+	if sc.Org.ID != w.orgA.ID || sc.Totals[round.Kept] != 1 || sc.Totals[round.PartlyK] != 1 || len(sc.Lines[0].Reasons) != 0 {
+		t.Fatalf("scorecard %+v, want kept 1 partly 1 and no reason before approval", sc)
+	}
+	w.approve(moderation.CommitmentRating, v.ID)
+	scs, err = w.svc.Scorecards(w.ctx, r)
+	must(t, err)
+	if got := scs[0].Lines[0].Reasons; len(got) != 1 || got[0] != "Je l'ai lu, c'est clair." {
+		t.Fatalf("reasons %v, want the approved reason", got)
+	}
+	r, err = w.svc.PublishScorecard(w.ctx, w.coord.ID, r.ID, w.orgA.ID, true)
+	must(t, err)
+	if st := r.Scorecard(w.orgA.ID); !st.Published || !st.Public || r.Scorecard(w.orgB.ID).Published {
+		t.Fatalf("scorecards %+v, want Appco's published and public, Othercorp's not", r.Scorecards)
+	}
+}

@@ -1,0 +1,37 @@
+package httpapi
+
+import (
+	"context"
+
+	"chorus/moderation"
+	"chorus/round"
+)
+
+// Round content in the moderation queue: partner answers, youth
+// follow-ups, partner replies, commitment updates and the reasons youth
+// give with their ratings. Package round opens their cases and carries out
+// the decisions; here the queue learns where each lives and what it says.
+
+func (a *API) roundContentTypes(types map[string]moderatedContent) {
+	if a.people.Rounds == nil {
+		return
+	}
+	for _, t := range []string{moderation.PartnerAnswer, moderation.RoundFollowUp, moderation.RoundReply, moderation.CommitmentUpdate, moderation.CommitmentRating} {
+		types[t] = moderatedContent{
+			resolve: func(ctx context.Context, id string) (contentInfo, error) { return a.resolveRoundContent(ctx, t, id) },
+			apply: func(ctx context.Context, actor, id, outcome string) error {
+				return a.people.Rounds.Apply(ctx, actor, t, id, outcome)
+			},
+			noReports: true,
+		}
+	}
+}
+
+func (a *API) resolveRoundContent(ctx context.Context, contentType, id string) (contentInfo, error) {
+	c, err := a.people.Rounds.Content(ctx, contentType, id)
+	if err != nil {
+		return contentInfo{}, err
+	}
+	return contentInfo{PanelID: c.PanelID, OwnerID: c.OwnerID, Text: c.Text, Context: c.Context, Link: "/rounds/" + c.RoundID,
+		Language: c.Language, Approved: c.Status == round.Approved, Hidden: c.Status != round.Approved}, nil
+}
