@@ -17,6 +17,9 @@ import { liveSessionPage } from './pages/livesession/sessionPage';
 import { mySessionsPage, panelSessionsPage } from './pages/livesession/sessionsPage';
 import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
+import { openRoundPage } from './pages/rounds/openRoundPage';
+import { roundPage } from './pages/rounds/roundPage';
+import { roundsPage } from './pages/rounds/roundsPage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
 import { screenWordsPage } from './pages/screenWordsPage';
 import type { Route, RouterOptions } from './router';
@@ -35,11 +38,9 @@ export function createRoutes(ctx: AppContext): Route[] {
       titleKey: 'videos.title',
       render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
     },
-    {
-      path: '/rounds',
-      titleKey: 'rounds.title',
-      render: () => comingSoonPage({ heading: 'rounds.heading', text: 'rounds.text' }),
-    },
+    { path: '/rounds', titleKey: 'rounds.title', render: () => roundsPage(ctx) },
+    { path: '/rounds/:id', titleKey: 'round.title', render: (p) => roundPage(ctx, p) },
+    { path: '/pledges/:id/rounds/new', titleKey: 'roundOpen.title', render: (p) => openRoundPage(ctx, p) },
     { path: '/about', titleKey: 'about.title', render: aboutPage },
     { path: '/signin', titleKey: 'signin.title', render: () => signinPage(ctx) },
     { path: '/setup/:token', titleKey: 'setup.title', render: (p) => setupPage(ctx, p) },
