@@ -10,6 +10,7 @@ import (
 
 	"chorus/fault"
 	"chorus/identity"
+	"chorus/mail"
 	"chorus/moderation"
 	"chorus/pledge"
 	"chorus/round"
@@ -427,4 +428,77 @@ func TestCloseMakesCommitmentsThatAreUpdatedAndRated(t *testing.T) {
 	if st := r.Scorecard(w.orgA.ID); !st.Published || !st.Public || r.Scorecard(w.orgB.ID).Published {
 		t.Fatalf("scorecards %+v, want Appco's published and public, Othercorp's not", r.Scorecards)
 	}
+}
+
+// outbox records the mail the service sends.
+type outbox struct {
+	mu   sync.Mutex
+	sent []mail.Message
+}
+
+func (o *outbox) Send(_ context.Context, m mail.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+func (o *outbox) to(addr string) []mail.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []mail.Message
+	for _, m := range o.sent {
+		if m.To == addr {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (w *world) partnerMember(email string, org identity.Organisation, lang string) {
+	w.t.Helper()
+	_, token, err := w.ids.Invite(w.ctx, w.coord.ID, identity.InviteInput{Email: email, Role: identity.Partner, PanelID: w.panel.ID, OrgID: org.ID, Language: lang})
+	must(w.t, err)
+	_, _, err = w.ids.AcceptInvitation(w.ctx, identity.AcceptInput{Token: token, DisplayName: "Pat Partner", PasswordHash: "h", Language: lang})
+	must(w.t, err)
+}
+
+func TestRemindersBeforeAndAtTheDeadlineToWhoHasItemsLeft(t *testing.T) {
+	w := newWorld(t)
+	w.partnerMember("pat@appco.example", w.orgA, "en")
+	w.partnerMember("bea@other.example", w.orgB, "de")
+	r := w.open(w.orgA.ID, w.orgB.ID)
+	for _, it := range w.items {
+		_, err := w.svc.Submit(w.ctx, r.ID, it.ID, w.a(), commitBody())
+		must(t, err)
+	}
+	box := &outbox{}
+	remind := func(want int) {
+		t.Helper()
+		n, err := w.svc.Remind(w.ctx, box, "https://chorus.example")
+		must(t, err)
+		if n != want {
+			t.Fatalf("at %s: sent %d reminders, want %d", w.clock.Now(), n, want)
+		}
+	}
+	remind(0) // ten days before: nothing due
+	w.clock.add(7*24*time.Hour + time.Minute)
+	remind(1) // three days before: Othercorp, which answered nothing
+	remind(0) // once
+	got := box.to("bea@other.example")
+	if len(got) != 1 || !strings.Contains(got[0].Subject, "Feedbackrunde „Youth Pledge“") || !strings.Contains(got[0].Text, "noch 2 Punkte") ||
+		!strings.Contains(got[0].Text, "https://chorus.example/rounds/"+r.ID) || got[0].Kind != round.MailAnswersDue {
+		t.Fatalf("reminder to Othercorp: %+v, want it in German, naming the 2 items left and the link", got)
+	}
+	if len(box.to("pat@appco.example")) != 0 {
+		t.Fatal("Appco answered everything and still got a reminder")
+	}
+	w.clock.add(3 * 24 * time.Hour)
+	remind(1) // at the deadline
+	if got := box.to("bea@other.example"); len(got) != 2 || !strings.Contains(got[1].Text, "Frist der Feedbackrunde") {
+		t.Fatalf("deadline reminder: %+v", got)
+	}
+	_, err := w.svc.Extend(w.ctx, w.coord.ID, r.ID, w.orgB.ID, w.clock.Now().Add(24*time.Hour))
+	must(t, err)
+	remind(1) // the extension starts them again: a day left is within the lead
 }

@@ -168,4 +168,17 @@ func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
 	}
 }
 
+// roundJobs sends the reminders of feedback rounds and progress reviews
+// that are due.
+func roundJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
+	if p.Rounds == nil {
+		return
+	}
+	if n, err := p.Rounds.Remind(ctx, p.Mail, p.PublicURL); err != nil {
+		log.Error("round reminders", "error", err)
+	} else if n > 0 {
+		log.Info("round reminders sent", "count", n)
+	}
+}
+
 var _ mail.Sender = (*outbox.Outbox)(nil)

@@ -139,7 +139,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		mediaDone = runMediaWorker(workerCtx, media, s, log)
 		go func() {
 			defer close(workerDone)
-			runWorker(workerCtx, log, s.docs, people)
+			runWorker(workerCtx, log, s.docs, people, cfg.WorkerInterval)
 		}()
 	} else {
 		close(workerDone)
@@ -263,8 +263,11 @@ type expiryPurger interface {
 
 // runWorker does the background work until ctx ends. Later capabilities add
 // their jobs here (media processing, mail, reminders).
-func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *httpapi.People) {
-	tick := time.NewTicker(time.Minute)
+func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *httpapi.People, every time.Duration) {
+	if every <= 0 {
+		every = time.Minute
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		if p, ok := docs.(expiryPurger); ok {
@@ -275,6 +278,7 @@ func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, peop
 			}
 		}
 		consentJobs(ctx, people, log)
+		roundJobs(ctx, people, log)
 		select {
 		case <-ctx.Done():
 			return

@@ -126,9 +126,10 @@ func (a *API) roundFor(c *fiber.Ctx, act policy.Action) (caller, round.Round, er
 		return caller{}, round.Round{}, err
 	}
 	if err := allowed(cl, act, roundResource(cl.Subject, r)); err != nil {
-		// Whoever may not even see the round is not told it exists.
-		if act != policy.RoundView && !policy.Decide(cl.Subject, policy.RoundView, roundResource(cl.Subject, r)).Allow {
-			return caller{}, round.Round{}, policy.NotFound()
+		// Whoever may not even see the round hears why not (404 for an
+		// organisation it did not invite: not told it exists).
+		if view := allowed(cl, policy.RoundView, roundResource(cl.Subject, r)); view != nil {
+			return caller{}, round.Round{}, view
 		}
 		return caller{}, round.Round{}, err
 	}

@@ -235,8 +235,16 @@ func (a *API) answersFor(ctx context.Context, r round.Round, rd roundReader) ([]
 	if err != nil {
 		return nil, err
 	}
-	byItem := map[string][]answerView{}
+	byID := map[string]round.Answer{}
 	for _, ans := range answers {
+		byID[ans.ID] = ans
+	}
+	byItem := map[string][]answerView{}
+	for _, key := range answerOrder(r) {
+		ans, found := byID[key]
+		if !found {
+			continue
+		}
 		v, ok := answerFor(r, ans, rd)
 		if !ok {
 			continue
@@ -266,6 +274,18 @@ func (a *API) answersFor(ctx context.Context, r round.Round, rd roundReader) ([]
 		out = append(out, itemAnswers{ItemID: it.ID, Answers: as})
 	}
 	return out, nil
+}
+
+// answerOrder is the ids of every possible answer of r: by item, then by
+// organisation in the order the round invited them.
+func answerOrder(r round.Round) []string {
+	out := make([]string, 0, len(r.Items)*len(r.Orgs))
+	for _, it := range r.Items {
+		for _, o := range r.Orgs {
+			out = append(out, round.AnswerID(r.ID, o.ID, it.ID))
+		}
+	}
+	return out
 }
 
 type workingCopyView struct {
