@@ -533,6 +533,8 @@ class PledgeEditor {
       );
     const parts: HTMLElement[] = [el('p', { text: stateTextKey(p.state) })];
     if (buttons.length) parts.push(el('div', { className: 'form-actions' }, buttons));
+    // Coordinators open a feedback round on the published version (issue 12).
+    if (can.open_round && p.publishedVersions.length > 0) parts.push(el('p', {}, [routeLink(apiPath`/pledges/${p.id}/rounds/new`, 'roundList.openHeading', undefined, 'button')]));
     if (can.endorse) {
       const mine = Boolean(this.detail.endorsements?.endorsedByMe);
       const toggle = button('pledge.endorse', () => {

@@ -90,8 +90,10 @@ function reactionBar(a: Answer, o: AnswerViewOptions, id: string): HTMLElement {
 
 function followUps(a: Answer, o: AnswerViewOptions, id: string): HTMLElement {
   const list = el('ul', { className: 'followup-list' }, (a.followUps ?? []).map((f) => followUpView(f, o)));
-  const children: Node[] = [el('h6', { text: 'roundYouth.followUpsHeading' }), (a.followUps ?? []).length ? list : el('p', { className: 'hint', text: 'roundYouth.noFollowUps' })];
-  if (o.youth) children.push(askForm(a, o, id, list));
+  const none = el('p', { className: 'hint', text: 'roundYouth.noFollowUps' });
+  none.hidden = (a.followUps ?? []).length > 0;
+  const children: Node[] = [el('h6', { text: 'roundYouth.followUpsHeading' }), none, list];
+  if (o.youth) children.push(askForm(a, o, id, list, none));
   return el('div', { className: 'followups' }, children);
 }
 
@@ -138,7 +140,7 @@ function textForm(opts: { label: MessageKey; params?: Params; submit: MessageKey
   return form;
 }
 
-function askForm(a: Answer, o: AnswerViewOptions, _id: string, list: HTMLUListElement): HTMLFormElement {
+function askForm(a: Answer, o: AnswerViewOptions, _id: string, list: HTMLUListElement, none: HTMLElement): HTMLFormElement {
   return textForm({
     label: 'roundYouth.askLabel',
     params: { org: a.organisation.name },
@@ -148,6 +150,7 @@ function askForm(a: Answer, o: AnswerViewOptions, _id: string, list: HTMLUListEl
     send: async (text) => {
       const r = await o.ctx.api.post<{ followUp: FollowUp }>(apiPath`/api/rounds/${o.roundId}/answers/${a.id}/followups`, { text });
       list.append(followUpView({ ...r.followUp, mine: true }, o));
+      none.hidden = true;
       o.ctx.announce('roundYouth.asked');
     },
   });

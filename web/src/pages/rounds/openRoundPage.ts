@@ -11,7 +11,7 @@ import type { PledgeVersion, PublishedPledge } from '../../pledges/types';
 import { limits } from '../../rounds/answer';
 import type { Round } from '../../rounds/types';
 import type { Page, RouteParams } from '../../router';
-import { field, form } from '../../ui/form';
+import { field, form, type Field } from '../../ui/form';
 import { asyncPage, fill, routeLink, showProblem, signedInOrPrompt } from '../people/common';
 
 export function openRoundPage(ctx: AppContext, params: RouteParams): Page {
@@ -62,17 +62,26 @@ export function openRoundPage(ctx: AppContext, params: RouteParams): Page {
       ]);
       return { item, box, element };
     });
-    const f = form({
-      id: 'open-round-form',
-      fields: [deadline],
-      submit: 'roundOpen.submit',
+    // The organisations are one field of the form: checked with the others, focused first when none is chosen.
+    const orgField: Field = {
+      element: orgs,
+      control: boxes[0]?.control ?? el('input', { attrs: { type: 'checkbox', hidden: '' } }),
+      value: '',
+      checked: false,
       validate: () => {
         const none = !boxes.some((b) => b.checked);
-        setText(orgError, 'roundOpen.partnersRequired');
-        orgError.hidden = !none;
-        if (none) boxes[0]?.control.focus();
+        orgField.showError(none ? 'roundOpen.partnersRequired' : null);
         return !none;
       },
+      showError: (key) => {
+        if (key) setText(orgError, key);
+        orgError.hidden = !key;
+      },
+    };
+    const f = form({
+      id: 'open-round-form',
+      fields: [orgField, deadline],
+      submit: 'roundOpen.submit',
       onSubmit: async () => {
         const q: Record<string, string> = {};
         for (const x of questions) if (x.box.value.trim()) q[x.item.id] = x.box.value.trim();
@@ -87,7 +96,6 @@ export function openRoundPage(ctx: AppContext, params: RouteParams): Page {
       },
     });
     const questionSet = el('fieldset', { className: 'field-group' }, [el('legend', { text: 'roundOpen.questionsLegend' }), el('p', { className: 'field-hint', text: 'roundOpen.questionsHint' }), ...questions.map((x) => x.element)]);
-    f.element.insertBefore(orgs, f.element.firstChild);
     f.element.insertBefore(questionSet, f.element.querySelector('.form-error'));
     fill(page.body, [
       el('p', { className: 'lead' }, [el('span', { text: 'roundOpen.lead', params: { n: version.number } }), document.createTextNode(' '), plain('span', version.title, { attrs: { lang: version.language } })]),

@@ -49,7 +49,7 @@ export function matrixTable(m: Matrix, language: string): HTMLTableElement {
 export function staffView(ctx: AppContext, round: Round, matrix: Matrix, coordinator: boolean, reload: () => void): HTMLElement[] {
   const late = matrix.organisations.filter((o) => o.late);
   const parts: HTMLElement[] = [
-    section('round-matrix', 'roundStaff.matrixHeading', [el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'region', 'aria-labelledby': 'round-matrix-heading' } }, [matrixTable(matrix, round.language)])]),
+    section('round-matrix', 'roundStaff.matrixHeading', [el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'group', 'aria-labelledby': 'round-matrix-heading' } }, [matrixTable(matrix, round.language)])]),
     section('round-counts', 'roundStaff.countsHeading', [
       el('ul', { className: 'stance-counts' }, [
         ...stances.map((s) =>
