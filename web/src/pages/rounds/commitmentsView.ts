@@ -135,7 +135,10 @@ function rateForm(c: Commitment, n: number, o: CommitmentsOptions): HTMLElement 
     }
     o.ctx.api
       .put(apiPath`/api/rounds/${o.round.id}/commitments/${c.id}/rating`, { rating: chosen, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) })
-      .then(() => setText(done, 'roundYouth.rated'))
+      .then(() => {
+        setText(done, 'roundYouth.rated');
+        o.ctx.announce('roundYouth.rated');
+      })
       .catch((error: unknown) => alert.replaceChildren(...errorParagraphs(error)));
   });
   return formEl;

@@ -18,7 +18,7 @@ import { asyncPage, fill, showProblem, signedInOrPrompt, timeEl, type AsyncPage 
 import { AnswerEditor } from './answerEditor';
 import { answerView } from './answerView';
 import { commitmentsSection, scorecardsSection } from './commitmentsView';
-import { staffView } from './staffView';
+import { staffForms, staffView } from './staffView';
 
 type View = 'partner' | 'youth' | 'staff';
 
@@ -69,6 +69,7 @@ class RoundView {
   readonly editors: AnswerEditor[] = [];
   private readonly answerHosts = new Map<string, HTMLElement>();
   private readonly staffHost = el('div', { className: 'round-staff' });
+  private readonly staffFormsHost = el('div', { className: 'round-staff-forms' });
   private readonly afterHost = el('div', { className: 'round-after' });
   private readonly status = el('p', { className: 'live-status', text: 'live.connecting', attrs: { role: 'status', id: 'live-status', 'data-status': 'connecting' } });
 
@@ -107,7 +108,10 @@ class RoundView {
     if (this.view === 'partner' && r.me?.unanswered !== undefined && r.state === 'open') {
       parts.push(el('p', { className: 'round-due', text: 'roundPartner.unanswered', params: { n: r.me.unanswered } }));
     }
-    if (this.view === 'staff') parts.push(this.staffHost);
+    if (this.view === 'staff') {
+      parts.push(this.staffHost, this.staffFormsHost);
+      this.showForms();
+    }
     parts.push(this.itemsSection());
     parts.push(this.afterHost);
     fill(this.page.body, parts);
@@ -138,7 +142,7 @@ class RoundView {
   }
 
   /** Reads everything shown again (after an event, or the first time). */
-  async refresh(): Promise<void> {
+  async refresh(force = false): Promise<void> {
     const r = this.round;
     const answers = this.ctx.api.get<{ items: { itemId: string; answers: Answer[] }[] }>(apiPath`/api/rounds/${r.id}/answers`).catch(() => ({ items: [] }));
     const matrix = this.view === 'staff' ? this.ctx.api.get<Matrix>(apiPath`/api/rounds/${r.id}/matrix`).catch(() => null) : Promise.resolve(null);
@@ -149,16 +153,24 @@ class RoundView {
         ])
       : Promise.resolve(null);
     const [a, m, c] = await Promise.all([answers, matrix, after]);
-    this.showAnswers(a.items);
-    if (m) this.staffHost.replaceChildren(...staffView(this.ctx, r, m, this.me.memberships.some((x) => x.role === 'coordinator'), () => void this.reloadRound()));
-    if (c) {
+    this.showAnswers(a.items, force);
+    if (m) this.staffHost.replaceChildren(...staffView(r, m));
+    if (c && (force || !typingIn(this.afterHost))) {
       const [commitments, cards] = c;
-      const reload = () => void this.refresh();
+      const reload = () => void this.refresh(true);
       this.afterHost.replaceChildren(
         commitmentsSection(commitments, { ctx: this.ctx, round: r, myOrg: this.view === 'partner' ? r.me?.organisationId : undefined, youth: this.view === 'youth', reload }),
-        scorecardsSection(cards, { ctx: this.ctx, round: r, coordinator: this.view === 'staff' && this.me.memberships.some((x) => x.role === 'coordinator'), reload }),
+        scorecardsSection(cards, { ctx: this.ctx, round: r, coordinator: this.view === 'staff' && this.coordinator, reload }),
       );
     }
+  }
+
+  private get coordinator(): boolean {
+    return this.me.memberships.some((x) => x.role === 'coordinator');
+  }
+
+  private showForms(): void {
+    this.staffFormsHost.replaceChildren(...(this.coordinator ? staffForms(this.ctx, this.round, () => void this.reloadRound()) : []));
   }
 
   private async reloadRound(): Promise<void> {
@@ -170,18 +182,20 @@ class RoundView {
       this.editors.length = 0;
       this.answerHosts.clear();
       await this.render();
-    } else await this.refresh();
+    } else {
+      if (this.view === 'staff') this.showForms();
+      await this.refresh();
+    }
   }
 
-  private showAnswers(items: { itemId: string; answers: Answer[] }[]): void {
+  private showAnswers(items: { itemId: string; answers: Answer[] }[], force: boolean): void {
     const myOrg = this.round.me?.organisationId;
     for (const [itemId, host] of this.answerHosts) {
       let answers = items.find((x) => x.itemId === itemId)?.answers ?? [];
       // Partners follow up on their own answer here; the editor shows the rest.
       if (this.view === 'partner') answers = answers.filter((a) => a.organisation.id === myOrg);
       const opts = { ctx: this.ctx, roundId: this.round.id, language: this.round.language, youth: this.view === 'youth', canReply: this.view === 'partner' && this.round.state === 'open' };
-      const active = document.activeElement;
-      if (active && host.contains(active) && active instanceof HTMLTextAreaElement && active.value) continue; // never drop what someone is typing
+      if (!force && typingIn(host)) continue; // never drop what someone is typing
       host.replaceChildren(
         ...(answers.length
           ? answers.map((a) => (this.view === 'partner' ? followUpsOnly(a, opts) : answerView(a, opts)))
@@ -201,6 +215,12 @@ class RoundView {
       this.ctx.announce('roundYouth.newAnswer', { org });
     }
   }
+}
+
+/** Whether host holds something typed and not sent yet (a live update then leaves it alone). */
+function typingIn(host: HTMLElement): boolean {
+  if (host.querySelector('details[open] form')) return true;
+  return [...host.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('textarea, input[type="text"], input[type="url"]')].some((f) => f.value.trim() !== '');
 }
 
 function followUpsOnly(a: Answer, opts: Parameters<typeof answerView>[1]): HTMLElement {

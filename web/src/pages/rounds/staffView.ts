@@ -46,7 +46,8 @@ export function matrixTable(m: Matrix, language: string): HTMLTableElement {
   ]);
 }
 
-export function staffView(ctx: AppContext, round: Round, matrix: Matrix, coordinator: boolean, reload: () => void): HTMLElement[] {
+/** What changes as answers arrive: the matrix, the counts, the downloads. */
+export function staffView(round: Round, matrix: Matrix): HTMLElement[] {
   const late = matrix.organisations.filter((o) => o.late);
   const parts: HTMLElement[] = [
     section('round-matrix', 'roundStaff.matrixHeading', [el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'group', 'aria-labelledby': 'round-matrix-heading' } }, [matrixTable(matrix, round.language)])]),
@@ -73,9 +74,14 @@ export function staffView(ctx: AppContext, round: Round, matrix: Matrix, coordin
       ]),
     ]),
   ];
-  if (coordinator && round.state === 'open') parts.push(extendSection(ctx, round, reload), closeSection(ctx, round, reload));
-  if (coordinator && round.state === 'closed' && !round.review) parts.push(reviewSection(ctx, round, reload));
   return parts;
+}
+
+/** What a coordinator does with the round (built once per state of the round, so live updates never reset a form). */
+export function staffForms(ctx: AppContext, round: Round, reload: () => void): HTMLElement[] {
+  if (round.state === 'open') return [extendSection(ctx, round, reload), closeSection(ctx, round, reload)];
+  if (!round.review) return [reviewSection(ctx, round, reload)];
+  return [];
 }
 
 function extendSection(ctx: AppContext, round: Round, reload: () => void): HTMLElement {
