@@ -60,8 +60,7 @@ type Body struct {
 type Revision struct {
 	N          int       `json:"n"`
 	Body       Body      `json:"body"`
-	By         string    `json:"by"`
-	ByID       string    `json:"byId"`
+	ByID       string    `json:"byId"` // the partner who submitted it (names are looked up when shown: an erased account leaves none behind)
 	At         time.Time `json:"at"`
 	Late       bool      `json:"late,omitempty"`
 	Status     Status    `json:"status"`
@@ -77,7 +76,7 @@ type Answer struct {
 	OrgID     string     `json:"orgId"`
 	ItemID    string     `json:"itemId"`
 	Draft     *Body      `json:"draft,omitempty"`
-	DraftBy   string     `json:"draftBy,omitempty"`
+	DraftByID string     `json:"draftById,omitempty"`
 	DraftAt   time.Time  `json:"draftAt,omitempty"`
 	Revisions []Revision `json:"revisions"`
 }
@@ -211,10 +210,9 @@ func CheckLink(s string) error {
 	return nil
 }
 
-// Answerer is the partner writing: their account, name and organisation.
+// Answerer is the partner writing: their account and organisation.
 type Answerer struct {
 	AccountID string
-	Name      string
 	OrgID     string
 	Language  string
 }
@@ -294,7 +292,7 @@ func (s *Service) SaveDraft(ctx context.Context, roundID, itemID string, w Answe
 		return Answer{}, err
 	}
 	a, err := s.changeAnswer(ctx, r, w.OrgID, itemID, func(a *Answer) error {
-		a.Draft, a.DraftBy, a.DraftAt = &b, w.Name, s.now()
+		a.Draft, a.DraftByID, a.DraftAt = &b, w.AccountID, s.now()
 		return nil
 	})
 	if err != nil {
@@ -332,14 +330,14 @@ func (s *Service) Submit(ctx context.Context, roundID, itemID string, w Answerer
 	if err != nil {
 		return Answer{}, err
 	}
-	rev := Revision{Body: b, By: w.Name, ByID: w.AccountID, At: now, Late: now.After(r.Deadline), Status: s.firstStatus(r, res)}
+	rev := Revision{Body: b, ByID: w.AccountID, At: now, Late: now.After(r.Deadline), Status: s.firstStatus(r, res)}
 	a, err := s.changeAnswer(ctx, r, w.OrgID, itemID, func(a *Answer) error {
 		if len(a.Revisions) >= MaxRevisions {
 			return fault.Errorf(fault.Invalid, "This answer has been revised %d times, the most it can be.", MaxRevisions)
 		}
 		rev.N = len(a.Revisions) + 1
 		a.Revisions = append(a.Revisions, rev)
-		a.Draft, a.DraftBy, a.DraftAt = nil, "", time.Time{}
+		a.Draft, a.DraftByID, a.DraftAt = nil, "", time.Time{}
 		return nil
 	})
 	if err != nil {

@@ -34,7 +34,6 @@ type Update struct {
 	Status     Progress  `json:"status"`
 	Note       string    `json:"note"`
 	Evidence   []string  `json:"evidence"`
-	By         string    `json:"by"`
 	ByID       string    `json:"byId"`
 	At         time.Time `json:"at"`
 	Moderation Status    `json:"moderation"`
@@ -208,7 +207,7 @@ func (s *Service) UpdateCommitment(ctx context.Context, roundID, commitmentID st
 	if err != nil {
 		return Commitment{}, err
 	}
-	u := Update{Status: in.Status, Note: note, Evidence: links, By: w.Name, ByID: w.AccountID, At: s.now(), Moderation: s.firstStatus(r, res)}
+	u := Update{Status: in.Status, Note: note, Evidence: links, ByID: w.AccountID, At: s.now(), Moderation: s.firstStatus(r, res)}
 	c, err = changeDoc(ctx, s, colCommitments, c.ID, func(c *Commitment) error {
 		if len(c.Updates) >= MaxUpdates {
 			return fault.Errorf(fault.Invalid, "This commitment has %d updates, the most it can have.", MaxUpdates)

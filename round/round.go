@@ -31,6 +31,7 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/moderation"
+	"chorus/moderation/livesession"
 	"chorus/moderation/screen"
 	"chorus/pledge"
 	"chorus/store"
@@ -106,6 +107,13 @@ type ScorecardState struct {
 	PublishedBy string    `json:"publishedBy"`
 }
 
+// SessionRef is a live session scheduled from a round, with its partners.
+type SessionRef struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	StartsAt time.Time `json:"startsAt"`
+}
+
 // Round is a feedback round on one published version of a pledge.
 type Round struct {
 	ID       string `json:"id"`
@@ -126,6 +134,7 @@ type Round struct {
 	// (the panel's setting when the round opened).
 	PostModeration bool                      `json:"postModeration,omitempty"`
 	Review         *Review                   `json:"review,omitempty"`
+	Sessions       []SessionRef              `json:"sessions,omitempty"` // supervised live sessions scheduled from the round
 	Scorecards     map[string]ScorecardState `json:"scorecards,omitempty"`
 	CreatedBy      string                    `json:"createdBy"`
 	CreatedAt      time.Time                 `json:"createdAt"`
@@ -220,6 +229,12 @@ type Screeners interface {
 	ScreenerFor(ctx context.Context, panelID string) (*screen.Screener, error)
 }
 
+// Sessions schedules supervised live sessions; *livesession.Service
+// satisfies it.
+type Sessions interface {
+	Schedule(ctx context.Context, actor string, in livesession.ScheduleInput) (livesession.Session, error)
+}
+
 // Service keeps feedback rounds. Create it with NewService and call
 // Declare once.
 type Service struct {
@@ -229,7 +244,10 @@ type Service struct {
 	Cases     Cases
 	// Screeners gives each panel's screener; nil means the built-in lists.
 	Screeners Screeners
-	Now       func() time.Time
+	// Sessions schedules the live sessions of rounds; nil: rounds cannot
+	// schedule one.
+	Sessions Sessions
+	Now      func() time.Time
 
 	locks [64]sync.Mutex // serialise changes of one document within this process
 }
@@ -472,4 +490,36 @@ func (s *Service) Extend(ctx context.Context, actor, roundID, orgID string, dead
 func (r Round) CanAnswer(orgID string, now time.Time) bool {
 	o, ok := r.Org(orgID)
 	return ok && r.State == Open && !now.After(o.Deadline)
+}
+
+// ScheduleSession schedules a supervised live session (package
+// livesession: moderators present, rule 3) with every partner organisation
+// of the round, and links it from the round.
+//
+// Errors: those of livesession's Schedule (title, start, organisations);
+// fault.Unavailable when live sessions are not available.
+func (s *Service) ScheduleSession(ctx context.Context, actor, roundID, title string, startsAt time.Time) (Round, livesession.Session, error) {
+	if s.Sessions == nil {
+		return Round{}, livesession.Session{}, fault.Errorf(fault.Unavailable, "Live sessions are not available on this server.")
+	}
+	r, err := s.Round(ctx, roundID)
+	if err != nil {
+		return Round{}, livesession.Session{}, err
+	}
+	orgs := make([]string, 0, len(r.Orgs))
+	for _, o := range r.Orgs {
+		orgs = append(orgs, o.ID)
+	}
+	sess, err := s.Sessions.Schedule(ctx, actor, livesession.ScheduleInput{PanelID: r.PanelID, Title: title, StartsAt: startsAt, OrgIDs: orgs})
+	if err != nil {
+		return Round{}, livesession.Session{}, err
+	}
+	r, err = s.update(ctx, roundID, func(r *Round) error {
+		r.Sessions = append(r.Sessions, SessionRef{ID: sess.ID, Title: sess.Title, StartsAt: sess.StartsAt})
+		return nil
+	})
+	if err != nil {
+		return Round{}, livesession.Session{}, err
+	}
+	return r, sess, s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "session": sess.ID})
 }

@@ -124,11 +124,11 @@ func (w *world) open(orgs ...string) round.Round {
 	return r
 }
 
-var partnerA = round.Answerer{AccountID: "pat", Name: "Pat Doe", Language: "en"}
+var partnerA = round.Answerer{AccountID: "pat", Language: "en"}
 
 func (w *world) a() round.Answerer { p := partnerA; p.OrgID = w.orgA.ID; return p }
 func (w *world) b() round.Answerer {
-	return round.Answerer{AccountID: "bob", Name: "Bob Roe", OrgID: w.orgB.ID, Language: "en"}
+	return round.Answerer{AccountID: "bob", OrgID: w.orgB.ID, Language: "en"}
 }
 
 func commitBody() round.Body {
@@ -323,7 +323,7 @@ func TestReactionsFollowUpsAndReplies(t *testing.T) {
 	r := w.open(w.orgA.ID, w.orgB.ID)
 	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
 	must(t, err)
-	lea := round.Youth{AccountID: "lea", Name: "Léa (FR)", Language: "fr"}
+	lea := round.Youth{AccountID: "lea", Language: "fr"}
 	wantCode(t, w.svc.React(w.ctx, r.ID, a.ID, "lea", round.Clear), fault.NotFound, "reaction to an unapproved answer")
 	_, err = w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Pourquoi ?")
 	wantCode(t, err, fault.NotFound, "question on an unapproved answer")
@@ -341,8 +341,8 @@ func TestReactionsFollowUpsAndReplies(t *testing.T) {
 	wantCode(t, err, fault.Invalid, "question too long")
 	f, err := w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Quand exactement ?")
 	must(t, err)
-	if f.Status != round.Pending || f.AuthorName != "Léa (FR)" {
-		t.Fatalf("got %+v, want a pending question by first name and country", f)
+	if f.Status != round.Pending || f.AuthorID != "lea" {
+		t.Fatalf("got %+v, want a pending question by lea", f)
 	}
 	_, err = w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.a(), "In March.")
 	wantCode(t, err, fault.NotFound, "reply to a question a moderator has not approved")
@@ -402,7 +402,7 @@ func TestCloseMakesCommitmentsThatAreUpdatedAndRated(t *testing.T) {
 	if c.ShownStatus() != round.Done {
 		t.Fatalf("after approval shown %s, want done", c.ShownStatus())
 	}
-	lea := round.Youth{AccountID: "lea", Name: "Léa (FR)", Language: "fr"}
+	lea := round.Youth{AccountID: "lea", Language: "fr"}
 	_, err = w.svc.Rate(w.ctx, r.ID, c.ID, lea, "great", "")
 	wantCode(t, err, fault.Invalid, "rating outside the list")
 	_, err = w.svc.Rate(w.ctx, r.ID, c.ID, lea, round.Kept, strings.Repeat("r", round.MaxReason+1))
@@ -501,4 +501,175 @@ func TestRemindersBeforeAndAtTheDeadlineToWhoHasItemsLeft(t *testing.T) {
 	_, err := w.svc.Extend(w.ctx, w.coord.ID, r.ID, w.orgB.ID, w.clock.Now().Add(24*time.Hour))
 	must(t, err)
 	remind(1) // the extension starts them again: a day left is within the lead
+}
+
+func TestLimitsOnCountsAreExplicit(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	item := w.items[0].ID
+	for range round.MaxRevisions {
+		_, err := w.svc.Submit(w.ctx, r.ID, item, w.a(), commitBody())
+		must(t, err)
+	}
+	_, err := w.svc.Submit(w.ctx, r.ID, item, w.a(), commitBody())
+	wantCode(t, err, fault.Invalid, "one revision more than MaxRevisions")
+	a, err := w.svc.Answer(w.ctx, round.AnswerID(r.ID, w.orgA.ID, item))
+	must(t, err)
+	if len(a.Revisions) != round.MaxRevisions {
+		t.Fatalf("got %d revisions, want %d", len(a.Revisions), round.MaxRevisions)
+	}
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	f, err := w.svc.Ask(w.ctx, r.ID, a.ID, round.Youth{AccountID: "lea", Language: "fr"}, "Quand ?")
+	must(t, err)
+	w.approve(moderation.RoundFollowUp, f.ID)
+	_, err = w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.a(), strings.Repeat("r", round.MaxReply+1))
+	wantCode(t, err, fault.Invalid, "reply too long")
+	_, err = w.svc.ReplyTo(w.ctx, r.ID, f.ID, w.a(), strings.Repeat("r", round.MaxReply))
+	must(t, err)
+
+	many := make([]string, round.MaxOrgs+1)
+	for i := range many {
+		many[i] = w.orgA.ID + strings.Repeat("x", i) // distinct ids: the count is checked first
+	}
+	_, err = w.svc.Open(w.ctx, w.coord.ID, round.OpenInput{PledgeID: w.pledge.ID, OrgIDs: many, Deadline: start.Add(time.Hour)})
+	wantCode(t, err, fault.Invalid, "more organisations than MaxOrgs")
+}
+
+func TestHideAndRestoreNeverApprove(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	ref := round.RevisionRef(a.ID, 1)
+	shown := func() bool {
+		t.Helper()
+		a, err := w.svc.Answer(w.ctx, a.ID)
+		must(t, err)
+		_, ok := a.Shown()
+		return ok
+	}
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "hide"))
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "restore"))
+	if shown() {
+		t.Fatal("hiding then restoring a pending answer showed it: a restore approved")
+	}
+	c, err := w.svc.Content(w.ctx, moderation.PartnerAnswer, ref)
+	must(t, err)
+	if c.Status != round.Pending || c.OwnerID != "pat" || !strings.Contains(c.Text, "plain words") || c.Context != "Clear terms: Clear terms for everyone" {
+		t.Fatalf("content for the queue: %+v", c)
+	}
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "approve"))
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "hide"))
+	if shown() {
+		t.Fatal("a hidden answer is shown")
+	}
+	must(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "restore"))
+	if !shown() {
+		t.Fatal("restoring an approved answer did not show it again")
+	}
+	wantCode(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, ref, "publish"), fault.Invalid, "unknown outcome")
+	wantCode(t, w.svc.Apply(w.ctx, "mod", moderation.PartnerAnswer, a.ID+"_r9", "approve"), fault.NotFound, "unknown revision")
+	wantCode(t, w.svc.Apply(w.ctx, "mod", "video", ref, "approve"), fault.Invalid, "unknown type")
+}
+
+func TestProgressReviewRemindsWhoHasNotUpdated(t *testing.T) {
+	w := newWorld(t)
+	w.partnerMember("pat@appco.example", w.orgA, "fr")
+	r := w.open(w.orgA.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	r, cs, err := w.svc.Close(w.ctx, w.coord.ID, r.ID)
+	must(t, err)
+	box := &outbox{}
+	if n, err := w.svc.Remind(w.ctx, box, "https://chorus.example"); err != nil || n != 0 {
+		t.Fatalf("before any review: %d reminders, %v", n, err)
+	}
+	_, err = w.svc.OpenReview(w.ctx, w.coord.ID, r.ID, w.clock.Now().Add(2*24*time.Hour))
+	must(t, err)
+	if n, err := w.svc.Remind(w.ctx, box, "https://chorus.example"); err != nil || n != 1 {
+		t.Fatalf("review due in 2 days: %d reminders, %v; want 1", n, err)
+	}
+	got := box.to("pat@appco.example")
+	if len(got) != 1 || got[0].Kind != round.MailReviewDue || !strings.Contains(got[0].Text, "1 engagements") || !strings.Contains(got[0].HTML, `lang="fr"`) {
+		t.Fatalf("review reminder: %+v", got)
+	}
+	w.clock.add(time.Hour)
+	_, err = w.svc.UpdateCommitment(w.ctx, r.ID, cs[0].ID, w.a(), round.UpdateInput{Status: round.InProgress, Note: "En cours."})
+	must(t, err)
+	w.clock.add(2 * 24 * time.Hour)
+	if n, err := w.svc.Remind(w.ctx, box, "https://chorus.example"); err != nil || n != 0 {
+		t.Fatalf("at the review date after updating: %d reminders, %v; want none", n, err)
+	}
+}
+
+// Several members of one organisation save and submit at once: every
+// submission is a revision of its own, numbered 1..n with none lost or
+// repeated, and reactions by many youth at once count once per person.
+func TestConcurrentSubmissionsAndReactionsLoseNothing(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	item := w.items[0].ID
+	const members, each = 4, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, members*each*2)
+	for m := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := w.a()
+			who.AccountID = "member" + string(rune('A'+m))
+			for k := range each {
+				b := commitBody()
+				b.Explanation = who.AccountID + " revision " + string(rune('0'+k))
+				if _, err := w.svc.SaveDraft(w.ctx, r.ID, item, who, b); err != nil {
+					errs <- err
+				}
+				if _, err := w.svc.Submit(w.ctx, r.ID, item, who, b); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	a, err := w.svc.Answer(w.ctx, round.AnswerID(r.ID, w.orgA.ID, item))
+	must(t, err)
+	seen := map[string]bool{}
+	for i, rev := range a.Revisions {
+		if rev.N != i+1 {
+			t.Fatalf("revision %d is numbered %d", i+1, rev.N)
+		}
+		if seen[rev.Body.Explanation] {
+			t.Fatalf("revision %q stored twice", rev.Body.Explanation)
+		}
+		seen[rev.Body.Explanation] = true
+	}
+	if len(a.Revisions) != members*each {
+		t.Fatalf("got %d revisions, want %d: submissions were lost", len(a.Revisions), members*each)
+	}
+
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	const youth = 12
+	for i := range youth {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, re := range []round.Reaction{round.Clear, round.NotClear, round.Reactions[i%3]} {
+				if err := w.svc.React(w.ctx, r.ID, a.ID, "youth"+string(rune('a'+i)), re); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rc, err := w.svc.Reactions(w.ctx, r.ID, "")
+	must(t, err)
+	got := rc.Counts[a.ID]
+	if got[round.Clear]+got[round.NotClear]+got[round.WantMore] != youth || got[round.WantMore] != youth/3 {
+		t.Fatalf("got %v, want %d reactions, one per person, each their last", got, youth)
+	}
 }

@@ -37,11 +37,11 @@ type storedReaction struct {
 	At        time.Time `json:"at"`
 }
 
-// Youth is a young person acting in a round, named as partners may see
-// them (first name and country unless they share their name, rule 4).
+// Youth is a young person acting in a round. Their name is not stored
+// with what they write: readers are shown the first name and country of
+// the account as it is then (rule 4), and an erased account leaves none.
 type Youth struct {
 	AccountID string
-	Name      string
 	Language  string
 }
 
@@ -144,7 +144,6 @@ type FollowUp struct {
 	ItemID     string    `json:"itemId"`
 	OrgID      string    `json:"orgId"`
 	AuthorID   string    `json:"authorId"`
-	AuthorName string    `json:"authorName"` // first name and country unless shared (rule 4)
 	Text       string    `json:"text"`
 	Status     Status    `json:"status"`
 	BeforeHide Status    `json:"beforeHide,omitempty"`
@@ -191,7 +190,7 @@ func (s *Service) Ask(ctx context.Context, roundID, answerID string, y Youth, te
 	}
 	now := s.now()
 	f := FollowUp{ID: uuid.NewString(), RoundID: r.ID, PanelID: r.PanelID, AnswerID: a.ID, ItemID: a.ItemID, OrgID: a.OrgID,
-		AuthorID: y.AccountID, AuthorName: y.Name, Text: text, Status: Pending, At: now, AtMs: now.UnixMilli()}
+		AuthorID: y.AccountID, Text: text, Status: Pending, At: now, AtMs: now.UnixMilli()}
 	if res.Held() {
 		f.Status = Held
 	}
@@ -252,8 +251,10 @@ func replyNotice(rp Reply) map[string]any {
 }
 
 func followUpNotice(f FollowUp) map[string]any {
-	return map[string]any{"followUp": map[string]any{"id": f.ID, "answerId": f.AnswerID, "itemId": f.ItemID, "organisationId": f.OrgID,
-		"text": f.Text, "author": f.AuthorName, "at": f.At, "status": f.Status}}
+	// No text, no author: the event log is append-only, and youth text
+	// must leave with an erased account or a hidden follow-up. Readers
+	// fetch the answers again.
+	return map[string]any{"followUpId": f.ID, "answerId": f.AnswerID, "itemId": f.ItemID, "organisationId": f.OrgID}
 }
 
 // FollowUp returns one follow-up.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/consent"
@@ -17,12 +18,11 @@ import (
 	"chorus/moderation/livesession"
 	"chorus/pledge"
 	"chorus/round"
-	"chorus/server/httpapi"
 )
 
 // buildPeople wires sign-in, identity, consent and mail on the opened stores.
-func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*httpapi.People, error) {
-	p := &httpapi.People{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
+func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*app.Services, error) {
+	p := &app.Services{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
 	p.Identity = identity.NewService(s.docs)
 	if err := p.Identity.Declare(ctx); err != nil {
 		return nil, err
@@ -60,6 +60,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 		return nil, err
 	}
 	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation)
+	p.Rounds.Sessions = p.LiveSessions
 	if err := p.Rounds.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -131,7 +132,7 @@ func consentSubject(ctx context.Context, ids *identity.Service, id string) (cons
 
 // announceSetup logs the one-time set-up link while no account exists: the
 // only way to create the first coordinator.
-func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say func(string)) error {
+func announceSetup(ctx context.Context, p *app.Services, log *slog.Logger, say func(string)) error {
 	token, ok, err := p.Identity.NewSetupToken(ctx)
 	if err != nil || !ok {
 		return err
@@ -144,7 +145,7 @@ func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say
 
 // consentJobs are the worker's consent duties: reminders before guardian
 // links expire, and people reaching their consent age or 18.
-func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
+func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	if n, err := p.Consent.SendReminders(ctx); err != nil {
 		log.Error("guardian reminders", "error", err)
 	} else if n > 0 {
@@ -170,7 +171,7 @@ func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
 
 // roundJobs sends the reminders of feedback rounds and progress reviews
 // that are due.
-func roundJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
+func roundJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	if p.Rounds == nil {
 		return
 	}

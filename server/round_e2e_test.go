@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -104,6 +105,20 @@ func TestRoundJourney(t *testing.T) {
 	path, topic := "/api/rounds/"+rid, "round:"+rid
 	if rnd["state"] != "open" || len(rnd["items"].([]any)) != 2 || str(rnd, "language") != "fr" {
 		t.Fatalf("opened round: %v", rnd)
+	}
+	// Rule 8: youth see who can see the round, the invited organisations included.
+	if w, _ := json.Marshal(youth.do("GET", path, nil, 200)["watchers"]); !strings.Contains(string(w), `{"orgId":"`+orgB+`","role":"partner"}`) || !strings.Contains(string(w), `"role":"moderator"`) || strings.Contains(string(w), orgC) {
+		t.Fatalf("watchers: %s, want the panel's moderators and both invited organisations, not CeeCorp", w)
+	}
+
+	// A supervised live session with the round's partners, linked from it.
+	problem(t, pa, "POST", path+"/sessions", map[string]any{"title": "Talk with the partners", "startsAt": time.Now().Add(time.Hour)}, 403, "forbidden")
+	linked := mod.do("POST", path+"/sessions", map[string]any{"title": "Talk with the partners", "startsAt": time.Now().Add(time.Hour)}, 201)
+	if s := linked["round"].(map[string]any)["sessions"].([]any); len(s) != 1 || len(linked["session"].(map[string]any)["organisations"].([]any)) != 2 {
+		t.Fatalf("linked session: %v", linked)
+	}
+	if list := pb.do("GET", "/api/panels/"+panel+"/sessions", nil, 200)["sessions"].([]any); len(list) != 1 {
+		t.Fatalf("B's sessions: %v, want the round's", list)
 	}
 
 	// Partner A's home shows the pledge and the round; CeeCorp was not invited.
@@ -227,10 +242,24 @@ func TestRoundJourney(t *testing.T) {
 	approveCase(t, mod, panel, "partner_answer", a2+"_r1")
 	approveCase(t, mod, panel, "partner_answer", str(late, "id")+"_r1")
 
+	// Whoever reads an approved answer may report it; what they cannot read
+	// they cannot report.
+	if r := youth.do("POST", "/api/reports", map[string]any{"contentType": "partner_answer", "contentId": a2 + "_r1", "category": "inappropriate"}, 201); r["report"] == nil {
+		t.Fatalf("youth reports an approved answer: %v", r)
+	}
+	problem(t, pc, "POST", "/api/reports", map[string]any{"contentType": "partner_answer", "contentId": a2 + "_r1", "category": "other", "text": "?"}, 404, "not_found")
+
 	// Reactions: youth with participate only; counts never to youth.
 	problem(t, noConsent, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 403, "forbidden")
 	problem(t, pa, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 403, "forbidden")
 	problem(t, youth, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "love"}, 400, "invalid")
+	panel2 := str(coord.do("POST", "/api/panels", map[string]any{"name": "Other panel", "country": "FR", "languages": []string{"fr"}}, 201), "panel", "id")
+	group2 := str(coord.do("POST", "/api/panels/"+panel2+"/groups", map[string]any{"name": "Group B"}, 201), "group", "id")
+	elsewhere := joinByMail(t, coord, base, panel2, group2, "", "eli@example.org", "youth", birth16)
+	elsewhere.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	problem(t, elsewhere, "PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "clear"}, 404, "not_found")
+	problem(t, elsewhere, "GET", path+"/answers", nil, 404, "not_found")
+	problem(t, youth, "PUT", path+"/answers/"+a1+"x/reaction", map[string]any{"reaction": "clear"}, 404, "not_found")
 	youth.do("PUT", path+"/answers/"+a1+"/reaction", map[string]any{"reaction": "want_more"}, 200)
 	ws.until("the reaction", event(topic, "round.reacted"))
 	if mine := answersOf(youth, path)[0][0]; mine["myReaction"] != "want_more" || mine["reactions"] != nil {

@@ -4,13 +4,15 @@ import (
 	"context"
 
 	"chorus/moderation"
+	"chorus/policy"
 	"chorus/round"
 )
 
 // Round content in the moderation queue: partner answers, youth
 // follow-ups, partner replies, commitment updates and the reasons youth
 // give with their ratings. Package round opens their cases and carries out
-// the decisions; here the queue learns where each lives and what it says.
+// the decisions; here the queue learns where each lives and what it says,
+// and who may report it.
 
 func (a *API) roundContentTypes(types map[string]moderatedContent) {
 	if a.people.Rounds == nil {
@@ -22,9 +24,28 @@ func (a *API) roundContentTypes(types map[string]moderatedContent) {
 			apply: func(ctx context.Context, actor, id, outcome string) error {
 				return a.people.Rounds.Apply(ctx, actor, t, id, outcome)
 			},
-			noReports: true,
+			mayReport: func(ctx context.Context, cl caller, id string, _ contentInfo) (bool, error) {
+				return a.mayReportRoundContent(ctx, cl, t, id)
+			},
 		}
 	}
+}
+
+// mayReportRoundContent: whoever follows the round and can read the text
+// may report it (rule 6): approved text, or one's own.
+func (a *API) mayReportRoundContent(ctx context.Context, cl caller, contentType, id string) (bool, error) {
+	c, err := a.people.Rounds.Content(ctx, contentType, id)
+	if err != nil {
+		return false, err
+	}
+	r, err := a.people.Rounds.Round(ctx, c.RoundID)
+	if err != nil {
+		return false, err
+	}
+	if !policy.Decide(cl.Subject, policy.RoundView, roundResource(cl.Subject, r)).Allow {
+		return false, nil
+	}
+	return c.Status == round.Approved || c.OwnerID == cl.Account.ID, nil
 }
 
 func (a *API) resolveRoundContent(ctx context.Context, contentType, id string) (contentInfo, error) {

@@ -47,6 +47,7 @@ func (a *API) roundRoutes() []route {
 		{fiber.MethodGet, "/api/rounds/:id/scorecards", a.getScorecards},
 		{fiber.MethodPost, "/api/rounds/:id/scorecards/:orgId/publish", a.postScorecardPublish},
 		{fiber.MethodGet, "/api/public/scorecards/:roundId/:orgId", a.getPublicScorecard},
+		{fiber.MethodPost, "/api/rounds/:id/sessions", a.postRoundSession},
 	}
 }
 
@@ -81,14 +82,15 @@ func roundResource(s policy.Subject, r round.Round) policy.Resource {
 // own answers in full, others' approved), or as youth (approved only).
 type roundReader struct {
 	cl         caller
+	names      *names
 	supervisor bool
 	org        string
 	youth      bool
 }
 
-func readerOf(cl caller, r round.Round) roundReader {
+func (a *API) readerOf(ctx context.Context, cl caller, r round.Round) roundReader {
 	res := roundResource(cl.Subject, r)
-	rd := roundReader{cl: cl, supervisor: policy.Decide(cl.Subject, policy.RoundReport, res).Allow, org: roundOrg(cl.Subject, r)}
+	rd := roundReader{cl: cl, names: &names{a: a, ctx: ctx, known: map[string]string{}}, supervisor: policy.Decide(cl.Subject, policy.RoundReport, res).Allow, org: roundOrg(cl.Subject, r)}
 	rd.youth = !rd.supervisor && rd.org == "" && policy.Decide(cl.Subject, policy.RoundReact, res).Allow
 	return rd
 }
@@ -150,16 +152,11 @@ func (t *TopicPolicy) roundTopic(ctx context.Context, s policy.Subject, id strin
 }
 
 func answerer(cl caller, org string) round.Answerer {
-	return round.Answerer{AccountID: cl.Account.ID, Name: cl.Account.DisplayName, OrgID: org, Language: cl.Account.Language}
+	return round.Answerer{AccountID: cl.Account.ID, OrgID: org, Language: cl.Account.Language}
 }
 
 func youthOf(cl caller) round.Youth {
-	// Partners read follow-ups: the name rule 4 allows every partner.
-	name := policy.ShortName(cl.Account.DisplayName, cl.Account.Country)
-	if cl.Subject.Band == "adult" || cl.Subject.Holds("name_visible_to_partners") {
-		name = cl.Account.DisplayName
-	}
-	return round.Youth{AccountID: cl.Account.ID, Name: name, Language: cl.Account.Language}
+	return round.Youth{AccountID: cl.Account.ID, Language: cl.Account.Language}
 }
 
 // --- handlers ---
@@ -190,7 +187,7 @@ func (a *API) getRounds(c *fiber.Ctx) error {
 		if !policy.Decide(cl.Subject, policy.RoundView, roundResource(cl.Subject, r)).Allow {
 			continue
 		}
-		v, err := a.roundView(ctx, r, readerOf(cl, r))
+		v, err := a.roundView(ctx, r, a.readerOf(c.UserContext(), cl, r))
 		if err != nil {
 			return err
 		}
@@ -222,7 +219,7 @@ func (a *API) postRound(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := a.roundView(c.UserContext(), r, readerOf(cl, r))
+	v, err := a.roundView(c.UserContext(), r, a.readerOf(c.UserContext(), cl, r))
 	if err != nil {
 		return err
 	}
@@ -234,11 +231,27 @@ func (a *API) getRound(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := a.roundView(c.UserContext(), r, readerOf(cl, r))
+	v, err := a.roundView(c.UserContext(), r, a.readerOf(c.UserContext(), cl, r))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"round": v})
+	return c.JSON(fiber.Map{"round": v, "watchers": roundWatchers(r)})
+}
+
+// roundWatchers answers rule 8 for a round: who can see it, the invited
+// organisations included.
+func roundWatchers(r round.Round) []policy.Watcher {
+	res := policy.Resource{Kind: policy.KindRound, PanelID: r.PanelID, CentreID: r.CentreID}
+	out := policy.Watchers(res)
+	for _, o := range r.Orgs {
+		res.OrgID = o.ID
+		for _, w := range policy.Watchers(res) {
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
 
 func (a *API) getRoundAnswers(c *fiber.Ctx) error {
@@ -246,7 +259,7 @@ func (a *API) getRoundAnswers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := a.answersFor(c.UserContext(), r, readerOf(cl, r))
+	items, err := a.answersFor(c.UserContext(), r, a.readerOf(c.UserContext(), cl, r))
 	if err != nil {
 		return err
 	}
@@ -270,7 +283,7 @@ func (a *API) getRoundMine(c *fiber.Ctx) error {
 	if _, ok := r.Item(c.Params("itemId")); !ok {
 		return fault.Errorf(fault.NotFound, "This item is not part of the round.")
 	}
-	v, err := a.workingCopy(c.UserContext(), r, readerOf(cl, r), org, c.Params("itemId"))
+	v, err := a.workingCopy(c.UserContext(), r, a.readerOf(c.UserContext(), cl, r), org, c.Params("itemId"))
 	if err != nil {
 		return err
 	}
@@ -290,7 +303,7 @@ func (a *API) putRoundDraft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"draft": bodyView(*ans.Draft), "draftBy": ans.DraftBy, "draftAt": ans.DraftAt})
+	return c.JSON(fiber.Map{"draft": bodyView(*ans.Draft), "draftBy": a.readerOf(c.UserContext(), cl, r).names.partner(ans.DraftByID), "draftAt": ans.DraftAt})
 }
 
 func (a *API) postRoundAnswer(c *fiber.Ctx) error {
@@ -307,7 +320,7 @@ func (a *API) postRoundAnswer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := a.workingCopy(ctx, r, readerOf(cl, r), org, ans.ItemID)
+	v, err := a.workingCopy(ctx, r, a.readerOf(c.UserContext(), cl, r), org, ans.ItemID)
 	if err != nil {
 		return err
 	}
@@ -334,7 +347,7 @@ func (a *API) postRoundExtension(c *fiber.Ctx) error {
 }
 
 func (a *API) sendRound(c *fiber.Ctx, cl caller, r round.Round) error {
-	v, err := a.roundView(c.UserContext(), r, readerOf(cl, r))
+	v, err := a.roundView(c.UserContext(), r, a.readerOf(c.UserContext(), cl, r))
 	if err != nil {
 		return err
 	}
@@ -351,7 +364,7 @@ func (a *API) postRoundClose(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rd := readerOf(cl, r)
+	rd := a.readerOf(c.UserContext(), cl, r)
 	v, err := a.roundView(ctx, r, rd)
 	if err != nil {
 		return err
@@ -402,7 +415,7 @@ func (a *API) postRoundFollowUp(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(http.StatusCreated).JSON(fiber.Map{"followUp": followUpView(r, f, readerOf(cl, r), nil)})
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"followUp": followUpView(r, f, a.readerOf(c.UserContext(), cl, r), nil)})
 }
 
 func (a *API) postRoundReply(c *fiber.Ctx) error {
@@ -433,7 +446,7 @@ func (a *API) getRoundCommitments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rd := readerOf(cl, r)
+	rd := a.readerOf(c.UserContext(), cl, r)
 	var mine map[string]round.StoredRating
 	if rd.youth {
 		mine, err = a.myRatings(ctx, r, cl.Account.ID)
@@ -476,7 +489,7 @@ func (a *API) postCommitmentUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(http.StatusCreated).JSON(fiber.Map{"commitment": commitmentViews(r, []round.Commitment{cm}, readerOf(cl, r), nil)[0]})
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"commitment": commitmentViews(r, []round.Commitment{cm}, a.readerOf(c.UserContext(), cl, r), nil)[0]})
 }
 
 func (a *API) postRoundReview(c *fiber.Ctx) error {
@@ -525,7 +538,7 @@ func (a *API) getScorecards(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rd := readerOf(cl, r)
+	rd := a.readerOf(c.UserContext(), cl, r)
 	out := []scorecardView{}
 	for _, sc := range scs {
 		if rd.org != "" && sc.Org.ID != rd.org {
@@ -644,7 +657,7 @@ func (a *API) getPartnerHome(c *fiber.Ctx) error {
 			if !r.Invites(m.OrgID) || !policy.Decide(cl.Subject, policy.RoundView, roundResource(cl.Subject, r)).Allow {
 				continue
 			}
-			rd := readerOf(cl, r)
+			rd := a.readerOf(c.UserContext(), cl, r)
 			v, err := a.roundView(ctx, r, rd)
 			if err != nil {
 				return err
@@ -665,4 +678,37 @@ func (a *API) getPartnerHome(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(fiber.Map{"pledges": pledges, "rounds": rounds, "commitments": commitments})
+}
+
+// postRoundSession schedules a supervised live session with the round's
+// partners: whoever may schedule sessions in the panel (session.schedule).
+func (a *API) postRoundSession(c *fiber.Ctx) error {
+	cl, r, err := a.roundFor(c, policy.RoundView)
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.SessionSchedule, policy.Resource{Kind: policy.KindSession, PanelID: r.PanelID, CentreID: r.CentreID}); err != nil {
+		return err
+	}
+	var in struct {
+		Title    string    `json:"title"`
+		StartsAt time.Time `json:"startsAt"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	r, sess, err := a.people.Rounds.ScheduleSession(ctx, cl.Account.ID, r.ID, in.Title, in.StartsAt)
+	if err != nil {
+		return err
+	}
+	v, err := a.roundView(ctx, r, a.readerOf(c.UserContext(), cl, r))
+	if err != nil {
+		return err
+	}
+	sv, err := a.sessionView(ctx, sess)
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"round": v, "session": sv})
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"chorus/fault"
+	"chorus/policy"
 
 	"chorus/round"
 )
@@ -17,6 +18,39 @@ import (
 //     and the supervisors' view of the others with their status;
 //   - reactions: counts for supervisors and the answering organisation,
 //     a youth's own reaction to them, never who reacted (rule 7).
+
+// names looks people up once per request: youth by first name and
+// country (rule 4), partners by their display name; an erased account by
+// nothing at all.
+type names struct {
+	a     *API
+	ctx   context.Context
+	known map[string]string
+}
+
+func (n *names) lookup(id string, short bool) string {
+	key := id
+	if short {
+		key = "y:" + id
+	}
+	if s, ok := n.known[key]; ok || id == "" {
+		return s
+	}
+	acc, err := n.a.people.Identity.Account(n.ctx, id)
+	s := ""
+	switch {
+	case err != nil: // erased, or not readable now: no name rather than a stale one
+	case short:
+		s = policy.ShortName(acc.DisplayName, acc.Country)
+	default:
+		s = acc.DisplayName
+	}
+	n.known[key] = s
+	return s
+}
+
+func (n *names) youth(id string) string   { return n.lookup(id, true) }
+func (n *names) partner(id string) string { return n.lookup(id, false) }
 
 type orgRef struct {
 	ID   string `json:"id"`
@@ -39,21 +73,22 @@ type roundMe struct {
 }
 
 type roundView struct {
-	ID            string         `json:"id"`
-	PanelID       string         `json:"panelId"`
-	PledgeID      string         `json:"pledgeId"`
-	Version       int            `json:"version"`
-	Title         string         `json:"title"`
-	Language      string         `json:"language"`
-	State         round.State    `json:"state"`
-	Deadline      time.Time      `json:"deadline"`
-	Organisations []roundOrgView `json:"organisations"`
-	Items         []round.Item   `json:"items"`
-	CreatedAt     time.Time      `json:"createdAt"`
-	ClosedAt      *time.Time     `json:"closedAt,omitempty"`
-	Review        *reviewView    `json:"review,omitempty"`
-	Topic         string         `json:"topic"`
-	Me            roundMe        `json:"me"`
+	ID            string             `json:"id"`
+	PanelID       string             `json:"panelId"`
+	PledgeID      string             `json:"pledgeId"`
+	Version       int                `json:"version"`
+	Title         string             `json:"title"`
+	Language      string             `json:"language"`
+	State         round.State        `json:"state"`
+	Deadline      time.Time          `json:"deadline"`
+	Organisations []roundOrgView     `json:"organisations"`
+	Items         []round.Item       `json:"items"`
+	CreatedAt     time.Time          `json:"createdAt"`
+	ClosedAt      *time.Time         `json:"closedAt,omitempty"`
+	Review        *reviewView        `json:"review,omitempty"`
+	Sessions      []round.SessionRef `json:"sessions"`
+	Topic         string             `json:"topic"`
+	Me            roundMe            `json:"me"`
 }
 
 type reviewView struct {
@@ -64,7 +99,10 @@ type reviewView struct {
 func (a *API) roundView(ctx context.Context, r round.Round, rd roundReader) (roundView, error) {
 	v := roundView{ID: r.ID, PanelID: r.PanelID, PledgeID: r.PledgeID, Version: r.Version, Title: r.Title, Language: r.Language,
 		State: r.State, Deadline: r.Deadline, Organisations: []roundOrgView{}, Items: r.Items, CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt,
-		Topic: round.Topic(r.ID), Me: roundMe{Role: rd.role()}}
+		Sessions: r.Sessions, Topic: round.Topic(r.ID), Me: roundMe{Role: rd.role()}}
+	if v.Sessions == nil {
+		v.Sessions = []round.SessionRef{}
+	}
 	if v.Items == nil {
 		v.Items = []round.Item{}
 	}
@@ -172,7 +210,7 @@ func replyView(rp round.Reply, r round.Round) replyJSON {
 
 // followUpView is a follow-up as rd may see it, with the replies rd may see.
 func followUpView(r round.Round, f round.FollowUp, rd roundReader, replies []round.Reply) followUpJSON {
-	v := followUpJSON{ID: f.ID, AnswerID: f.AnswerID, ItemID: f.ItemID, OrganisationID: f.OrgID, Text: f.Text, Author: f.AuthorName,
+	v := followUpJSON{ID: f.ID, AnswerID: f.AnswerID, ItemID: f.ItemID, OrganisationID: f.OrgID, Text: f.Text, Author: rd.names.youth(f.AuthorID),
 		At: f.At, Status: f.Status, Mine: f.AuthorID == rd.cl.Account.ID, Replies: []replyJSON{}}
 	for _, rp := range replies {
 		if rp.FollowUpID == f.ID && (rp.Status == round.Approved || rd.supervisor || rp.OrgID == rd.org) {
@@ -186,8 +224,8 @@ func (rd roundReader) seesFollowUp(f round.FollowUp) bool {
 	return f.Status == round.Approved || rd.supervisor || f.AuthorID == rd.cl.Account.ID
 }
 
-func revisionOf(rev round.Revision) revisionView {
-	return revisionView{bodyJSON: bodyView(rev.Body), Revision: rev.N, SubmittedAt: rev.At, Late: rev.Late, Status: rev.Status, By: rev.By}
+func revisionOf(rev round.Revision, rd roundReader) revisionView {
+	return revisionView{bodyJSON: bodyView(rev.Body), Revision: rev.N, SubmittedAt: rev.At, Late: rev.Late, Status: rev.Status, By: rd.names.partner(rev.ByID)}
 }
 
 // answerFor is ans as rd may see it; ok is false when rd may see none of it.
@@ -204,7 +242,7 @@ func answerFor(r round.Round, ans round.Answer, rd roundReader) (answerView, boo
 		Revision: rev.N, Late: rev.Late, SubmittedAt: rev.At, Status: rev.Status, History: []revisionView{}, FollowUps: []followUpJSON{}}
 	for _, h := range ans.Revisions {
 		if full || h.Status == round.Approved {
-			v.History = append(v.History, revisionOf(h))
+			v.History = append(v.History, revisionOf(h, rd))
 		}
 	}
 	return v, true
@@ -308,7 +346,7 @@ func (a *API) workingCopy(ctx context.Context, r round.Round, rd roundReader, or
 	}
 	if ans.Draft != nil {
 		b := bodyView(*ans.Draft)
-		v.Draft, v.DraftBy, v.DraftAt = &b, ans.DraftBy, &ans.DraftAt
+		v.Draft, v.DraftBy, v.DraftAt = &b, rd.names.partner(ans.DraftByID), &ans.DraftAt
 	}
 	if av, ok := answerFor(r, ans, rd); ok {
 		v.Answer = &av
