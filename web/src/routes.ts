@@ -4,6 +4,7 @@ import type { AppContext } from './context';
 import { aboutPage } from './pages/aboutPage';
 import { comingSoonPage } from './pages/comingSoonPage';
 import { homeRoute } from './pages/home/homeRoute';
+import { lazyPage } from './pages/lazyPage';
 import { notFoundPage } from './pages/notFoundPage';
 import { invitePage, resetConfirmPage, resetRequestPage, setupPage, signinPage } from './pages/people/authPages';
 import { groupPage } from './pages/people/groupPage';
@@ -17,9 +18,6 @@ import { liveSessionPage } from './pages/livesession/sessionPage';
 import { mySessionsPage, panelSessionsPage } from './pages/livesession/sessionsPage';
 import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
-import { openRoundPage } from './pages/rounds/openRoundPage';
-import { roundPage } from './pages/rounds/roundPage';
-import { roundsPage } from './pages/rounds/roundsPage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
 import { screenWordsPage } from './pages/screenWordsPage';
 import type { Route, RouterOptions } from './router';
@@ -38,9 +36,14 @@ export function createRoutes(ctx: AppContext): Route[] {
       titleKey: 'videos.title',
       render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
     },
-    { path: '/rounds', titleKey: 'rounds.title', render: () => roundsPage(ctx) },
-    { path: '/rounds/:id', titleKey: 'round.title', render: (p) => roundPage(ctx, p) },
-    { path: '/pledges/:id/rounds/new', titleKey: 'roundOpen.title', render: (p) => openRoundPage(ctx, p) },
+    // The feedback rounds load when first opened (the first script stays small).
+    { path: '/rounds', titleKey: 'rounds.title', render: () => lazyPage('roundList.heading', 'rounds-page', (page) => import('./pages/rounds/roundsPage').then((m) => m.roundsPage(ctx, page))) },
+    { path: '/rounds/:id', titleKey: 'round.title', render: (p) => lazyPage('round.heading', 'round-page', (page) => import('./pages/rounds/roundPage').then((m) => m.roundPage(ctx, p, page))) },
+    {
+      path: '/pledges/:id/rounds/new',
+      titleKey: 'roundOpen.title',
+      render: (p) => lazyPage('roundOpen.heading', 'open-round-page', (page) => import('./pages/rounds/openRoundPage').then((m) => m.openRoundPage(ctx, p, page))),
+    },
     { path: '/about', titleKey: 'about.title', render: aboutPage },
     { path: '/signin', titleKey: 'signin.title', render: () => signinPage(ctx) },
     { path: '/setup/:token', titleKey: 'setup.title', render: (p) => setupPage(ctx, p) },

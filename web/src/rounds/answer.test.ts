@@ -30,7 +30,7 @@ describe('a partner’s answer', () => {
   });
 
   it('keeps to the limits: long texts, too many actions or links, bad links', () => {
-    const b = body({ explanation: 'x'.repeat(4001), actions: Array.from({ length: 21 }, () => ({ text: 'a', dueDate: '2027-01-01' })), evidence: ['https://ok.example', 'http://no.example', ...Array.from({ length: 9 }, () => 'https://a.example')] });
+    const b = body({ explanation: 'x'.repeat(4001), actions: Array.from({ length: 11 }, () => ({ text: 'a', dueDate: '2027-01-01' })), evidence: ['https://ok.example', 'http://no.example', ...Array.from({ length: 9 }, () => 'https://a.example')] });
     const fields = answerProblems(b, false, now).map((p) => p.field);
     expect(fields).toEqual(['explanation', 'actions', 'evidence', 'evidence-1']);
   });

@@ -5,7 +5,7 @@
 import type { MessageKey, Params } from '../i18n';
 import type { AnswerBody, CommitmentStatus, Rating, Reaction, Stance } from './types';
 
-export const limits = { explanation: 4000, actions: 20, actionText: 500, evidence: 10, link: 500, followUp: 500, reply: 2000, note: 2000, reason: 500, question: 500 } as const;
+export const limits = { explanation: 4000, actions: 10, actionText: 500, evidence: 10, link: 500, followUp: 500, reply: 2000, note: 2000, reason: 500, question: 500 } as const;
 
 export const stanceKey: Record<Stance, MessageKey> = {
   commit: 'stance.commit',

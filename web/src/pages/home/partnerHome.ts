@@ -11,9 +11,7 @@ import type { PublishedPledge } from '../../pledges/types';
 import { errorParagraphs } from '../../ui/form';
 import type { Commitment, PartnerHome } from '../../rounds/types';
 import { fill, routeLink, section, timeEl, type AsyncPage } from '../people/common';
-import { dueEl } from '../rounds/answerEditor';
-import { statusBadge } from '../rounds/commitmentsView';
-import { roundLine } from '../rounds/roundsPage';
+import { dueEl, roundLine, statusBadge } from '../rounds/marks';
 
 export function partnerHome(ctx: AppContext, page: AsyncPage, _me: Me): void {
   const settle = <T>(p: Promise<T>) => p.then((value) => ({ value, error: null as unknown })).catch((error: unknown) => ({ value: null, error }));

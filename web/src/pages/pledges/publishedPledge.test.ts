@@ -59,7 +59,7 @@ describe('a published pledge, as a partner reads it', () => {
     expect(text).not.toContain("You can't open this page");
     expect(page.heading.textContent).toBe('Youth Pledge');
     expect(page.heading.getAttribute('lang')).toBe('en');
-    expect(text).toContain('Version 2');
+    expect(text).toContain('Published version 2');
     const items = [...page.element.querySelectorAll('.published-item')];
     expect(items.map((i) => i.querySelector('h3')?.textContent)).toEqual(['1. Plain words', '2. Safe defaults']);
     const first = items[0];

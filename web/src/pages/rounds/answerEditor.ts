@@ -6,34 +6,11 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
-import type { MessageKey } from '../../i18n';
-import { answerProblems, cleanBody, latestDue, limits, localDate, stanceIcon, stanceKey, type AnswerProblem } from '../../rounds/answer';
-import { stances, type Action, type Answer, type AnswerBody, type Mine, type Revision, type TextStatus } from '../../rounds/types';
+import { answerProblems, cleanBody, latestDue, limits, localDate, type AnswerProblem } from '../../rounds/answer';
+import { stances, type Action, type Answer, type AnswerBody, type Mine, type Revision } from '../../rounds/types';
 import { button, errorParagraphs } from '../../ui/form';
 import { timeEl } from '../people/common';
-
-export const textStatusKey: Record<TextStatus, MessageKey> = {
-  approved: 'roundPartner.statusApproved',
-  pending: 'roundPartner.statusPending',
-  held: 'roundPartner.statusHeld',
-  changes_requested: 'roundPartner.statusChanges',
-  hidden: 'roundPartner.statusHidden',
-};
-
-/** A stance as a word with its icon (never colour alone). */
-export function stanceBadge(stance: Answer['stance'] | ''): HTMLElement {
-  if (!stance) return el('span', { className: 'stance stance-none', text: 'stance.none' });
-  return el('span', { className: `stance stance-${stance}` }, [
-    plain('span', stanceIcon[stance], { className: 'stance-icon', attrs: { 'aria-hidden': 'true' } }),
-    document.createTextNode(' '),
-    el('span', { text: stanceKey[stance] }),
-  ]);
-}
-
-/** A due date (YYYY-MM-DD) shown as a date in the current language. */
-export function dueEl(date: string): HTMLTimeElement {
-  return el('time', { attrs: { datetime: date }, time: `${date}T12:00:00`, timeStyle: 'date' });
-}
+import { dueEl, stanceBadge, textStatusKey } from './marks';
 
 export interface EditorOptions {
   ctx: AppContext;

@@ -11,7 +11,7 @@ import { limits, reactionKey } from '../../rounds/answer';
 import { reactions, type Answer, type FollowUp, type Reaction } from '../../rounds/types';
 import { button, errorParagraphs } from '../../ui/form';
 import { timeEl } from '../people/common';
-import { dueEl, stanceBadge, textStatusKey } from './answerEditor';
+import { dueEl, stanceBadge, textStatusKey } from './marks';
 
 export interface AnswerViewOptions {
   ctx: AppContext;

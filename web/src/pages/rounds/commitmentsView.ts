@@ -6,19 +6,11 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
-import { isHttpsUrl, limits, ratingKey, statusIcon, statusKey } from '../../rounds/answer';
+import { isHttpsUrl, limits, ratingKey, statusKey } from '../../rounds/answer';
 import { commitmentStatuses, ratings, type Commitment, type Rating, type Round, type Scorecard } from '../../rounds/types';
 import { button, errorParagraphs, field, form } from '../../ui/form';
 import { section, timeEl } from '../people/common';
-import { dueEl, textStatusKey } from './answerEditor';
-
-export function statusBadge(s: Commitment['status']): HTMLElement {
-  return el('span', { className: `commitment-status status-${s}` }, [
-    plain('span', statusIcon[s], { className: 'stance-icon', attrs: { 'aria-hidden': 'true' } }),
-    document.createTextNode(' '),
-    el('span', { text: statusKey[s] }),
-  ]);
-}
+import { dueEl, statusBadge, textStatusKey } from './marks';
 
 export interface CommitmentsOptions {
   ctx: AppContext;

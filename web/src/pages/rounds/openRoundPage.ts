@@ -12,10 +12,9 @@ import { limits } from '../../rounds/answer';
 import type { Round } from '../../rounds/types';
 import type { Page, RouteParams } from '../../router';
 import { field, form, type Field } from '../../ui/form';
-import { asyncPage, fill, routeLink, showProblem, signedInOrPrompt } from '../people/common';
+import { asyncPage, fill, routeLink, showProblem, signedInOrPrompt, type AsyncPage } from '../people/common';
 
-export function openRoundPage(ctx: AppContext, params: RouteParams): Page {
-  const page = asyncPage('roundOpen.heading', 'open-round-page');
+export function openRoundPage(ctx: AppContext, params: RouteParams, page: AsyncPage = asyncPage('roundOpen.heading', 'open-round-page')): Page {
   const pledgeId = params.id ?? '';
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);

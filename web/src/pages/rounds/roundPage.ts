@@ -30,8 +30,7 @@ function viewOf(round: Round, me: Me): View {
   return me.memberships.some((m) => m.role === 'partner') ? 'partner' : me.memberships.some((m) => m.role === 'youth' || m.role === 'ambassador') ? 'youth' : 'staff';
 }
 
-export function roundPage(ctx: AppContext, params: RouteParams): Page {
-  const page = asyncPage('round.heading', 'round-page');
+export function roundPage(ctx: AppContext, params: RouteParams, page: AsyncPage = asyncPage('round.heading', 'round-page')): Page {
   const id = params.id ?? '';
   let live: LiveConnection | null = null;
   let editors: AnswerEditor[] = [];

@@ -4,29 +4,15 @@
 // round on a published pledge from here.
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
-import { el, plain } from '../../dom';
+import { el } from '../../dom';
+import { roundLine } from './marks';
 import type { PublishedPledge } from '../../pledges/types';
 import type { PartnerHome, Round } from '../../rounds/types';
 import type { Page } from '../../router';
 import { hasRole } from '../../session';
-import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt, timeEl } from '../people/common';
+import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt, type AsyncPage } from '../people/common';
 
-/** One round in a list: its title (a link), state, deadline, and for partners what is still to answer. */
-export function roundLine(r: Round, partner: boolean): HTMLLIElement {
-  const deadline = partner && r.me?.deadline ? r.me.deadline : r.deadline;
-  const parts: Node[] = [
-    plain('a', r.title, { attrs: { href: apiPath`/rounds/${r.id}`, 'data-route': '', lang: r.language } }),
-    document.createTextNode(' · '),
-    el('span', { className: 'badge', text: r.state === 'open' ? 'round.stateOpen' : 'round.stateClosed' }),
-  ];
-  if (r.state === 'open') parts.push(document.createTextNode(' · '), el('span', { text: 'round.deadline' }), document.createTextNode(' '), timeEl(deadline));
-  if (partner && r.state === 'open' && r.me?.unanswered !== undefined) parts.push(document.createTextNode(' · '), el('span', { text: 'roundPartner.unanswered', params: { n: r.me.unanswered } }));
-  if (r.review) parts.push(document.createTextNode(' · '), el('span', { text: 'roundCommon.reviewDue' }), document.createTextNode(' '), timeEl(r.review.dueAt));
-  return el('li', { className: 'round-line' }, parts);
-}
-
-export function roundsPage(ctx: AppContext): Page {
-  const page = asyncPage('roundList.heading', 'rounds-page');
+export function roundsPage(ctx: AppContext, page: AsyncPage = asyncPage('roundList.heading', 'rounds-page')): Page {
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;

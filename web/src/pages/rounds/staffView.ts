@@ -11,7 +11,7 @@ import { stances, type Matrix, type Round } from '../../rounds/types';
 import { confirmDialog } from '../../ui/dialog';
 import { button, field, form } from '../../ui/form';
 import { section, timeEl } from '../people/common';
-import { stanceBadge, textStatusKey } from './answerEditor';
+import { stanceBadge, textStatusKey } from './marks';
 import { localToRfc3339 } from '../../livesession/schedule';
 
 export function matrixTable(m: Matrix, language: string): HTMLTableElement {
@@ -38,7 +38,8 @@ export function matrixTable(m: Matrix, language: string): HTMLTableElement {
             if (c?.late) parts.push(el('span', { className: 'badge badge-late', text: 'roundStaff.late' }));
             if (c?.answered && c.status && c.status !== 'approved') parts.push(el('span', { className: 'cell-note', text: textStatusKey[c.status] }));
             if (c?.followUpsWaiting) parts.push(el('span', { className: 'cell-note', text: 'roundStaff.cellFollowUps', params: { n: c.followUpsWaiting } }));
-            return el('td', { attrs: { 'data-org': o.id, 'data-item': item.id } }, parts);
+            // Separate words for screen readers: "Commit, Late", not "CommitLate".
+            return el('td', { attrs: { 'data-org': o.id, 'data-item': item.id } }, parts.flatMap((n, i) => (i ? [document.createTextNode(' '), n] : [n])));
           }),
         ]),
       ),
