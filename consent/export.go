@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"chorus/fault"
@@ -95,7 +96,46 @@ type ExportVerify struct {
 // whom, on which text, and when. It returns fault.NotFound when the account
 // has no records.
 func (s *Service) ExportRecords(ctx context.Context, accountID string) ([]byte, error) {
+	return s.exportRecords(ctx, accountID, false)
+}
+
+// ExportPseudonymised is ExportRecords for an erased account, as its
+// controller keeps and shows it: the records stand as proof of lawful
+// processing (GDPR Art. 7(1), 17(3)(b) and (e)), but name nobody. The
+// person is their account id, which no longer leads to a name; a guardian
+// is their role and the domain of their address.
+func (s *Service) ExportPseudonymised(ctx context.Context, accountID string) ([]byte, error) {
+	return s.exportRecords(ctx, accountID, true)
+}
+
+// Pseudonymise returns the records of an erased account as coordinators
+// see them (see ExportPseudonymised).
+func Pseudonymise(hist []Record) []Record {
+	out := make([]Record, len(hist))
+	for i, r := range hist {
+		r.GuardianName = ""
+		r.GuardianEmail = MaskEmail(r.GuardianEmail)
+		out[i] = r
+	}
+	return out
+}
+
+// MaskEmail keeps only the domain of an address ("…@example.org").
+func MaskEmail(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return "…" + addr[i:]
+	}
+	return "…"
+}
+
+func (s *Service) exportRecords(ctx context.Context, accountID string, pseudonymise bool) ([]byte, error) {
 	hist, err := s.History(ctx, accountID)
+	if pseudonymise {
+		hist = Pseudonymise(hist)
+	}
 	if err != nil {
 		return nil, err
 	}

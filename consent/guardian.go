@@ -67,6 +67,7 @@ type guardianAccess struct {
 	CreatedMS     int64  `json:"createdMs"`
 	ValidUntilMS  int64  `json:"validUntilMs"`
 	RevokedMS     int64  `json:"revokedMs,omitempty"`
+	ErasedMS      int64  `json:"erasedMs,omitempty"` // the child's account was erased (EndForErasure)
 }
 
 // GuardianStatus is what the young person sees about their guardian.
@@ -248,6 +249,8 @@ func (s *Service) loadRequest(ctx context.Context, token string) (store.Record, 
 		return store.Record{}, req, fault.Wrap(fault.Internal, err, "consent: corrupt guardian request")
 	}
 	switch {
+	case req.State == requestErased:
+		return rec, req, fault.Errorf(fault.Invalid, MsgAccountErased)
 	case req.State == requestUsed:
 		return rec, req, fault.Errorf(fault.Invalid, MsgLinkUsed)
 	case req.State == requestSuperseded:
@@ -424,6 +427,9 @@ func (s *Service) loadAccess(ctx context.Context, token string) (store.Record, g
 	}
 	if err := json.Unmarshal(page.Records[0].Data, &a); err != nil {
 		return store.Record{}, a, fault.Wrap(fault.Internal, err, "consent: corrupt guardian access")
+	}
+	if a.ErasedMS != 0 {
+		return page.Records[0], a, fault.Errorf(fault.Invalid, MsgAccountErased)
 	}
 	if a.RevokedMS != 0 || s.now().UnixMilli() >= a.ValidUntilMS {
 		return page.Records[0], a, fault.Errorf(fault.Invalid, MsgAccessEnded)

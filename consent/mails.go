@@ -58,6 +58,7 @@ type mailVars struct {
 	FirstName    string
 	GuardianName string
 	Expires      time.Time
+	Due          time.Time // a deletion request is carried out by then
 }
 
 // renderMail builds a localised multipart message; unknown languages fall
@@ -74,6 +75,7 @@ func renderMail(kind, lang, to, accountID string, v mailVars, link string) mail.
 		"{firstName}", FirstName(v.FirstName),
 		"{guardianName}", v.GuardianName,
 		"{expires}", formatDate(v.Expires, lang),
+		"{due}", formatDate(v.Due, lang),
 	)
 	subject := r.Replace(t.Subject)
 	paras := make([]string, len(t.Paragraphs))

@@ -183,9 +183,9 @@ var Schemas = []store.Schema{
 	{Collection: colItems, Indexes: []store.Index{{Field: "pledgeId"}}},
 	{Collection: colRevisions, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "version"}}},
 	{Collection: colVersions, Indexes: []store.Index{{Field: "pledgeId"}}},
-	{Collection: colComments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}}},
-	{Collection: colAmendments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}}},
-	{Collection: colEndorsements, Indexes: []store.Index{{Field: "pledgeId"}}},
+	{Collection: colComments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
+	{Collection: colAmendments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
+	{Collection: colEndorsements, Indexes: []store.Index{{Field: "pledgeId"}, {Field: "accountId"}}},
 }
 
 // Service keeps pledges. Create it with NewService and call Declare once.

@@ -53,6 +53,11 @@ const (
 	AccountExportOwn Action = "account.export_own" // export one's own data
 	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
 	AccountEditOwn   Action = "account.edit_own"   // change one's own settings (the account's language)
+	// AccountEraseOnBehalf: erase someone else's account, carrying out a
+	// deletion request (coordinators of the person's panel; GDPR Art. 17).
+	AccountEraseOnBehalf Action = "account.erase_on_behalf"
+	// ErasureRequestsView: see a panel's open deletion requests and their due dates (coordinators).
+	ErasureRequestsView Action = "erasure.requests_view"
 
 	AuditView   Action = "audit.view"   // read and search a panel's audit trail (coordinators)
 	AuditExport Action = "audit.export" // download a panel's audit trail as CSV (coordinators)
@@ -243,6 +248,9 @@ var rules = map[Action]rule{
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEditOwn:   {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+
+	AccountEraseOnBehalf: {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	ErasureRequestsView:  {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
 	AuditView:   {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	AuditExport: {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},

@@ -9,6 +9,7 @@ import (
 	"chorus/auth"
 	"chorus/config"
 	"chorus/consent"
+	"chorus/erasure"
 	"chorus/identity"
 	"chorus/mail"
 	"chorus/mail/outbox"
@@ -87,7 +88,33 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if p.MailPerSource, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerSource, auth.MailWindow); err != nil {
 		return nil, err
 	}
+	parts := erasure.Parts{Directory: p.Identity, Sessions: p.Sessions, Consent: p.Consent, Cases: p.Moderation, Pledges: p.Pledges, Messages: p.LiveSessions}
+	if p.Outbox != nil {
+		parts.Mailbox = p.Outbox
+	}
+	p.Erasure = erasure.NewService(s.docs, parts, p.Mail, coordinatorsOf(p.Identity), cfg.PublicURL)
+	if err := p.Erasure.Declare(ctx); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// coordinatorsOf finds the coordinators of a panel, whom erasure tells of
+// deletion requests.
+func coordinatorsOf(ids *identity.Service) func(context.Context, string) ([]identity.Account, error) {
+	return func(ctx context.Context, panelID string) ([]identity.Account, error) {
+		members, err := ids.PanelMembers(ctx, panelID)
+		if err != nil {
+			return nil, err
+		}
+		var out []identity.Account
+		for _, m := range members {
+			if m.Membership.Role == identity.Coordinator {
+				out = append(out, m.Account)
+			}
+		}
+		return out, nil
+	}
 }
 
 // panelsOf tells the outbox which panels a person belongs to, so that a
@@ -135,12 +162,18 @@ func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say
 }
 
 // consentJobs are the worker's consent duties: reminders before guardian
-// links expire, and people reaching their consent age or 18.
+// links expire and before deletion requests are due, and people reaching
+// their consent age or 18.
 func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
 	if n, err := p.Consent.SendReminders(ctx); err != nil {
 		log.Error("guardian reminders", "error", err)
 	} else if n > 0 {
 		log.Info("guardian reminders sent", "count", n)
+	}
+	if n, err := p.Erasure.SendReminders(ctx); err != nil {
+		log.Error("deletion request reminders", "error", err)
+	} else if n > 0 {
+		log.Info("deletion request reminders sent", "count", n)
 	}
 	youth, err := p.Identity.YouthAccounts(ctx)
 	if err != nil {

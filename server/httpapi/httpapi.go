@@ -96,6 +96,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.screenWordsRoutes()...)
 	rs = append(rs, a.videoRoutes()...)
 	rs = append(rs, a.accountRoutes()...)
+	rs = append(rs, a.erasureRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"chorus/auth"
 	"chorus/consent"
+	"chorus/erasure"
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
@@ -61,6 +62,9 @@ type People struct {
 	// ScreenWords keeps each panel's own screening words and gives every
 	// panel its screener; nil: the lists cannot be edited (503).
 	ScreenWords *wordlist.Service
+	// Erasure erases accounts (the person's own, or on behalf of a
+	// guardian's deletion request) and keeps the deletion requests.
+	Erasure *erasure.Service
 	// PublicURL is where people reach Chorus; links in mails start with it,
 	// and cookies are Secure when it is https.
 	PublicURL string
