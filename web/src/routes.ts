@@ -10,6 +10,7 @@ import { groupPage } from './pages/people/groupPage';
 import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
 import { mePage } from './pages/people/mePage';
 import { outboxPage } from './pages/people/outboxPage';
+import { deletionRequestsPage } from './pages/people/deletionRequestsPage';
 import { moderationAuditPage } from './pages/moderation/auditPage';
 import { moderationCasePage } from './pages/moderation/casePage';
 import { moderationQueuePage } from './pages/moderation/queuePage';
@@ -56,6 +57,7 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
     { path: '/guardian/:token', titleKey: 'guardianPage.title', render: (p) => guardianPage(ctx, p) },
     { path: '/outbox', titleKey: 'outbox.title', render: () => outboxPage(ctx) },
+    { path: '/deletion-requests', titleKey: 'deletionRequests.title', render: () => deletionRequestsPage(ctx) },
     { path: '/moderation', titleKey: 'queue.title', render: () => moderationQueuePage(ctx) },
     { path: '/moderation/cases/:id', titleKey: 'case.title', render: (p) => moderationCasePage(ctx, p) },
     { path: '/moderation/audit', titleKey: 'audit.title', render: () => moderationAuditPage(ctx) },

@@ -33,6 +33,8 @@ export interface SessionMessage {
   heldFor?: 'screening' | 'approval' | 'changes';
   reasons?: string[];
   forPartners?: boolean;
+  /** Its author erased their account: the words are gone. */
+  erased?: boolean;
 }
 
 export interface SessionQuestion extends SessionMessage {

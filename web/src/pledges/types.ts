@@ -96,6 +96,8 @@ export interface PledgeComment {
   /** For its author: what a moderator asked to change. */
   changesMessage?: string;
   edited?: boolean;
+  /** Its author erased their account: the words are gone. */
+  erased?: boolean;
 }
 
 export interface ScreeningHit {
