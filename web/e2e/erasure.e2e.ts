@@ -31,7 +31,15 @@ describe('deletion requests (issue 14)', () => {
     const { pledge } = await h.api<{ pledge: { id: string } }>(youthB, 'POST', `/api/groups/${groupId}/pledges`, { title: 'Words', language: 'en' });
     const { item } = await h.api<{ item: { id: string } }>(youthB, 'POST', `/api/pledges/${pledge.id}/items`, { heading: 'Words', text: 'Plain words.' });
     await h.api(youthA, 'POST', `/api/pledges/${pledge.id}/items/${item.id}/comments`, { text: 'My little brother uses this app' });
-    const { dueAt } = await h.api<{ dueAt: string }>(guardian, 'POST', `/api/guardian/manage/${manage}/deletion-request`);
+    // The guardian asks on their page and is told by when it will be done.
+    const g = await h.openPage(guardian, 'guardian');
+    await g.goto(h.url(`/guardian/manage/${manage}`));
+    await g.getByRole('button', { name: en('manage.deletion') }).click();
+    await g.getByRole('dialog').getByRole('button', { name: en('manage.deletionConfirm') }).click();
+    const { requests } = await h.api<{ requests: { dueAt: string }[] }>(coordinator, 'GET', '/api/deletion-requests');
+    const dueAt = requests[0]?.dueAt ?? '';
+    const dueDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(dueAt)); // as the app writes dates
+    await expect.poll(() => g.locator('#status').textContent()).toContain(dueDay);
 
     const c = await h.openPage(coordinator, 'Claire Coordinator');
     await c.goto(h.url('/'));
