@@ -121,28 +121,28 @@ func (s *Service) EndForErasure(ctx context.Context, accountID, erasedBy string)
 	return nil
 }
 
-// DeletionContact is the guardian behind a manage link, for a deletion
-// request they make about the child.
-type DeletionContact struct {
+// Contact is the guardian behind a manage link, for what they ask about
+// the child (an export, a deletion).
+type Contact struct {
 	AccountID string
 	Email     string
 	Language  string
 }
 
-// GuardianDeletionContact returns who asks when a guardian asks, through
-// their manage link, to delete the child's data. Errors as OpenGuardianAccess.
-func (s *Service) GuardianDeletionContact(ctx context.Context, token string) (DeletionContact, error) {
+// GuardianContact returns who asks when a guardian asks something about
+// the child through their manage link. Errors as OpenGuardianAccess.
+func (s *Service) GuardianContact(ctx context.Context, token string) (Contact, error) {
 	_, a, err := s.loadAccess(ctx, token)
 	if err != nil {
-		return DeletionContact{}, err
+		return Contact{}, err
 	}
-	return DeletionContact{AccountID: a.AccountID, Email: a.GuardianEmail, Language: a.Language}, nil
+	return Contact{AccountID: a.AccountID, Email: a.GuardianEmail, Language: a.Language}, nil
 }
 
 // AcknowledgeDeletion mails the guardian that their request to delete the
 // child's data was received and will be carried out by due (GDPR Art.
 // 12(3): without undue delay, within one month).
-func (s *Service) AcknowledgeDeletion(ctx context.Context, c DeletionContact, due time.Time) error {
+func (s *Service) AcknowledgeDeletion(ctx context.Context, c Contact, due time.Time) error {
 	sub, err := s.Subjects.FindSubject(ctx, c.AccountID)
 	if err != nil {
 		return err

@@ -40,7 +40,7 @@ func TestErasureEndsGuardianLinksAndConsent(t *testing.T) {
 		"manage page":     func() error { _, err := e.svc.OpenGuardianAccess(e.ctx, manage); return err }(),
 		"manage export":   func() error { _, err := e.svc.GuardianExport(e.ctx, manage); return err }(),
 		"manage grant":    func() error { _, err := e.svc.GuardianGrant(e.ctx, manage, consent.Participate); return err }(),
-		"deletion":        func() error { _, err := e.svc.GuardianDeletionContact(e.ctx, manage); return err }(),
+		"deletion":        func() error { _, err := e.svc.GuardianContact(e.ctx, manage); return err }(),
 		"pending request": func() error { _, err := e.svc.OpenGuardianLink(e.ctx, pending); return err }(),
 	} {
 		if fault.CodeOf(err) != fault.Invalid || fault.MessageOf(err) != consent.MsgAccountErased {
@@ -66,7 +66,7 @@ func TestDeletionRequestIsAcknowledged(t *testing.T) {
 	e := newEnv(t)
 	e.youth("fr13", "FR", 13, "fr")
 	manage := e.confirm(t, "fr13", map[consent.Scope]bool{consent.Participate: true})
-	c, err := e.svc.GuardianDeletionContact(e.ctx, manage)
+	c, err := e.svc.GuardianContact(e.ctx, manage)
 	if err != nil || c.AccountID != "fr13" || c.Email != "parent@family.example.org" {
 		t.Fatalf("contact: got %+v %v", c, err)
 	}

@@ -485,16 +485,6 @@ func (s *Service) guardianDecide(ctx context.Context, token string, scope Scope,
 	}, "guardian:"+a.ID)
 }
 
-// GuardianAccount returns the child's account id behind a manage link, for
-// requests the guardian makes about the child (such as deletion).
-func (s *Service) GuardianAccount(ctx context.Context, token string) (string, error) {
-	_, a, err := s.loadAccess(ctx, token)
-	if err != nil {
-		return "", err
-	}
-	return a.AccountID, nil
-}
-
 // GuardianExport returns the child's consent records (ExportRecords) through
 // a manage link, so a guardian can take the record with them.
 func (s *Service) GuardianExport(ctx context.Context, token string) ([]byte, error) {

@@ -81,3 +81,42 @@ func (s *Service) EraseAuthor(ctx context.Context, accountID string) (Erased, er
 // maxErased bounds what one erasure reads of one kind; beyond it the
 // store answers an error rather than a silent partial erasure.
 const maxErased = 100000
+
+// Contributions is everything accountID wrote in pledges, for their export
+// (GDPR Art. 15 and 20): the revisions of items they made (with the text
+// each made), their comments and their amendments.
+type Contributions struct {
+	Revisions  []Revision  `json:"revisions"`
+	Comments   []Comment   `json:"comments"`
+	Amendments []Amendment `json:"amendments"`
+}
+
+// ContributionsOf returns what accountID wrote, oldest first per kind.
+func (s *Service) ContributionsOf(ctx context.Context, accountID string) (Contributions, error) {
+	out := Contributions{Revisions: []Revision{}, Comments: []Comment{}, Amendments: []Amendment{}}
+	by := []store.Cond{{Field: "author", Op: store.Eq, Value: accountID}}
+	revs, err := store.FindAs[Revision](ctx, s.Docs, colRevisions, store.Query{Where: by, Limit: store.MaxLimit}, maxErased)
+	if err != nil {
+		return out, err
+	}
+	for _, d := range revs {
+		r := d.Value
+		r.Ops, r.Client, r.Seq = nil, "", 0 // how the editor sent it; the text is what they wrote
+		out.Revisions = append(out.Revisions, r)
+	}
+	comments, err := store.FindAs[Comment](ctx, s.Docs, colComments, store.Query{Where: by, OrderBy: "atMs", Limit: store.MaxLimit}, maxErased)
+	if err != nil {
+		return out, err
+	}
+	for _, d := range comments {
+		out.Comments = append(out.Comments, d.Value)
+	}
+	amendments, err := store.FindAs[Amendment](ctx, s.Docs, colAmendments, store.Query{Where: by, OrderBy: "atMs", Limit: store.MaxLimit}, maxErased)
+	if err != nil {
+		return out, err
+	}
+	for _, d := range amendments {
+		out.Amendments = append(out.Amendments, d.Value)
+	}
+	return out, nil
+}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,24 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 	youth.do("POST", comments, map[string]any{"text": "My little brother uses this app"}, 201)
 	if q := queue(t, coord); !strings.Contains(q, "lea.dubois@example.org") {
 		t.Fatalf("the held comment should be in the queue with its excerpt: %s", q)
+	}
+
+	// Her export, and her guardian's, hold everything about her (Art. 15, 20).
+	for who, path := range map[*client]string{youth: "/api/me/export", guardian: manage + "/export"} {
+		files := unzip(t, who, path)
+		for name, want := range map[string][]string{
+			"summary.html":         {"little brother", "lea.dubois@example.org", "participate", `lang="en"`},
+			"contributions.json":   {"little brother", "Apps should talk to us simply"},
+			"moderation.json":      {"lea.dubois@example.org", `"kind": "screening"`},
+			"consent-records.json": {"ISO/IEC TS 27560", "parent@example.org"},
+			"account.json":         {"lea@example.org"},
+		} {
+			for _, w := range want {
+				if !strings.Contains(files[name], w) {
+					t.Errorf("%s: %s lacks %q:\n%s", path, name, w, files[name])
+				}
+			}
+		}
 	}
 
 	// The request: acknowledged to the guardian with the date, shown to the coordinator.
@@ -90,6 +110,27 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "ISO/IEC TS 27560") || strings.Contains(body, "parent@") || strings.Contains(body, "Marie") {
 		t.Errorf("ledger export after erasure: got %d %s", status, body)
 	}
+}
+
+// unzip downloads a zip and returns its files' contents by name.
+func unzip(t *testing.T, c *client, path string) map[string]string {
+	t.Helper()
+	status, _, body := download(t, c, path)
+	zr, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+	if status != 200 || err != nil {
+		t.Fatalf("%s: got %d %v", path, status, err)
+	}
+	out := map[string]string{}
+	for _, f := range zr.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r)
+		r.Close()
+		out[f.Name] = string(b)
+	}
+	return out
 }
 
 // queue is the moderation queue as the coordinator reads it.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"chorus/access"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/consent"
@@ -88,6 +89,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if p.MailPerSource, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerSource, auth.MailWindow); err != nil {
 		return nil, err
 	}
+	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation})
 	parts := erasure.Parts{Directory: p.Identity, Sessions: p.Sessions, Consent: p.Consent, Cases: p.Moderation, Pledges: p.Pledges, Messages: p.LiveSessions}
 	if p.Outbox != nil {
 		parts.Mailbox = p.Outbox

@@ -263,7 +263,7 @@ func TestPeopleJourneys(t *testing.T) {
 		zipped, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
-		if resp.StatusCode != 200 || err != nil || len(zr.File) != 2 {
+		if resp.StatusCode != 200 || err != nil || len(zr.File) != 5 {
 			t.Fatalf("%s: got %d, %v", export, resp.StatusCode, err)
 		}
 	}

@@ -50,3 +50,18 @@ func (s *Service) EraseAuthor(ctx context.Context, accountID string) (int, error
 
 // maxErased bounds what one erasure reads.
 const maxErased = 100000
+
+// MessagesOf returns every message accountID posted, oldest first, for
+// their export (GDPR Art. 15 and 20).
+func (s *Service) MessagesOf(ctx context.Context, accountID string) ([]Message, error) {
+	docs, err := store.FindAs[Message](ctx, s.Docs, MessagesCollection, store.Query{
+		Where: []store.Cond{{Field: "authorId", Op: store.Eq, Value: accountID}}, OrderBy: "atMs", Limit: store.MaxLimit}, maxErased)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Message, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.Value)
+	}
+	return out, nil
+}

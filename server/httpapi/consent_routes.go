@@ -1,10 +1,7 @@
 package httpapi
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
@@ -16,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"chorus/access"
 	"chorus/auth"
 	"chorus/consent"
 	"chorus/erasure"
@@ -219,7 +217,7 @@ func (a *API) getMyExport(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	zipped, err := a.exportZip(ctx, cl)
+	zipped, err := a.exportZip(ctx, cl, languageOf(c))
 	if err != nil {
 		return err
 	}
@@ -235,40 +233,16 @@ func sendZip(c *fiber.Ctx, name string, b []byte) error {
 	return c.Send(b)
 }
 
-// exportZip is a person's data, readable by people and programs: the account
-// as the app shows it (memberships, consents, guardian state) and the
-// consent records.
-func (a *API) exportZip(ctx context.Context, cl caller) ([]byte, error) {
-	records, err := a.people.Consent.ExportRecords(ctx, cl.Account.ID)
-	if err != nil {
-		return nil, err
-	}
+// exportZip is everything about a person (package access): the account as
+// the app shows it, their consent records, contributions and the
+// moderation records about them, in JSON and an HTML summary in lang.
+func (a *API) exportZip(ctx context.Context, cl caller, lang string) ([]byte, error) {
 	me, err := a.me(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	account, err := json.MarshalIndent(me, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"account.json", account}, {"consent-records.json", records}} {
-		w, err := zw.Create(f.name)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(f.data); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return a.people.Access.Zip(ctx, access.Person{AccountID: cl.Account.ID, Name: cl.Account.DisplayName, Email: cl.Account.Email,
+		Country: cl.Account.Country, Account: me}, lang)
 }
 
 // postMyErase erases the account after the password is confirmed, as the
@@ -365,15 +339,16 @@ func (a *API) guardianDecides(c *fiber.Ctx, decide func(context.Context, string,
 // export does; it is recorded in the audit trail.
 func (a *API) getGuardianExport(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	accountID, err := a.people.Consent.GuardianAccount(ctx, c.Params("token"))
+	who, err := a.people.Consent.GuardianContact(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
+	accountID := who.AccountID
 	child, err := a.callerFor(ctx, accountID)
 	if err != nil {
 		return err
 	}
-	zipped, err := a.exportZip(ctx, child)
+	zipped, err := a.exportZip(ctx, child, who.Language)
 	if err != nil {
 		return err
 	}
@@ -390,7 +365,7 @@ func (a *API) getGuardianExport(c *fiber.Ctx) error {
 // nothing and acknowledges nothing again.
 func (a *API) postGuardianDeletionRequest(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	who, err := a.people.Consent.GuardianDeletionContact(ctx, c.Params("token"))
+	who, err := a.people.Consent.GuardianContact(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}

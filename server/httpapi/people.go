@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"chorus/access"
 	"chorus/auth"
 	"chorus/consent"
 	"chorus/erasure"
@@ -62,6 +63,8 @@ type People struct {
 	// ScreenWords keeps each panel's own screening words and gives every
 	// panel its screener; nil: the lists cannot be edited (503).
 	ScreenWords *wordlist.Service
+	// Access writes a person's complete export (GDPR Art. 15 and 20).
+	Access *access.Service
 	// Erasure erases accounts (the person's own, or on behalf of a
 	// guardian's deletion request) and keeps the deletion requests.
 	Erasure *erasure.Service
