@@ -18,7 +18,7 @@ import (
 // self-erasure does; the guardian link then ends, saying so; and the
 // coordinator still reaches and exports the consent ledger, naming nobody.
 func TestGuardianDeletionRequestJourney(t *testing.T) {
-	base, _, stderr := start(t, nil)
+	base, _, stderr := start(t, map[string]string{"CONTROLLER_NAME": "Centre pour un internet plus sûr", "CONTROLLER_CONTACT": "dpo@example.org"})
 	smtp := mailbox(t, base)
 	coord, _, panel, group := centreIn(t, base, stderr, "FR")
 	joinByMail(t, coord, base, panel, group, "", "max@example.org", "moderator", "")
@@ -46,7 +46,7 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 			"summary.html":         {"little brother", "lea.dubois@example.org", "participate", `lang="en"`},
 			"contributions.json":   {"little brother", "Apps should talk to us simply"},
 			"moderation.json":      {"lea.dubois@example.org", `"kind": "screening"`},
-			"consent-records.json": {"ISO/IEC TS 27560", "parent@example.org"},
+			"consent-records.json": {"ISO/IEC TS 27560", "parent@example.org", "Centre pour un internet plus sûr", "dpo@example.org", "pii_categories", "retention"},
 			"account.json":         {"lea@example.org"},
 		} {
 			for _, w := range want {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"chorus/access"
@@ -43,6 +44,8 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	p.Consent = consent.NewService(s.docs, p.Mail, consent.SubjectsFunc(func(ctx context.Context, id string) (consent.Subject, error) {
 		return consentSubject(ctx, p.Identity, id)
 	}), cfg.PublicURL)
+	p.Consent.Controller = consent.Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact, URL: cfg.Controller.NoticeURL}
+	p.Consent.Partners = partnersOf(p.Identity)
 	if err := p.Consent.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -99,6 +102,39 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 		return nil, err
 	}
 	return p, nil
+}
+
+// partnersOf names the partner organisations invited to a person's panels:
+// the recipients consent records name (GDPR Art. 13(1)(e)).
+func partnersOf(ids *identity.Service) func(context.Context, string) ([]string, error) {
+	return func(ctx context.Context, accountID string) ([]string, error) {
+		ms, err := ids.Memberships(ctx, accountID)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		var out []string
+		for _, m := range ms {
+			if m.PanelID == "" {
+				continue
+			}
+			members, err := ids.PanelMembers(ctx, m.PanelID)
+			if err != nil {
+				return nil, err
+			}
+			for _, pm := range members {
+				if pm.Membership.Role != identity.Partner || pm.Membership.OrgID == "" || seen[pm.Membership.OrgID] {
+					continue
+				}
+				seen[pm.Membership.OrgID] = true
+				if org, err := ids.Organisation(ctx, pm.Membership.OrgID); err == nil {
+					out = append(out, org.Name)
+				}
+			}
+		}
+		slices.Sort(out)
+		return out, nil
+	}
 }
 
 // coordinatorsOf finds the coordinators of a panel, whom erasure tells of
