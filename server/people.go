@@ -19,6 +19,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
+	"chorus/pseudonym"
 	"chorus/server/httpapi"
 )
 
@@ -90,6 +91,9 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 		return nil, err
 	}
 	if p.MailPerSource, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerSource, auth.MailWindow); err != nil {
+		return nil, err
+	}
+	if p.Pseudonyms, err = pseudonym.Load(ctx, s.docs); err != nil {
 		return nil, err
 	}
 	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation})

@@ -223,6 +223,9 @@ func TestPeopleJourneys(t *testing.T) {
 	if strings.Contains(string(raw), "Dubois") {
 		t.Fatalf("a partner must not see a minor's full name: %s", raw)
 	}
+	if strings.Contains(string(raw), youthID) {
+		t.Fatalf("a partner must not receive a minor's account id: %s", raw)
+	}
 	partner.do("GET", "/api/accounts/"+youthID+"/consents", nil, 403)
 	partner.do("GET", "/api/groups/"+group, nil, 403)
 	for _, p := range []string{"/api/messages", "/api/accounts/" + youthID + "/messages", "/api/direct/" + youthID} {

@@ -29,6 +29,7 @@ import (
 	"chorus/moderation/wordlist"
 	"chorus/pledge"
 	"chorus/policy"
+	"chorus/pseudonym"
 )
 
 // People is what the sign-in, people and consent routes need.
@@ -63,6 +64,9 @@ type People struct {
 	// ScreenWords keeps each panel's own screening words and gives every
 	// panel its screener; nil: the lists cannot be edited (503).
 	ScreenWords *wordlist.Service
+	// Pseudonyms name people for partners, who never get account ids;
+	// nil: partners get the ids (tests of other things).
+	Pseudonyms *pseudonym.Namer
 	// Access writes a person's complete export (GDPR Art. 15 and 20).
 	Access *access.Service
 	// Erasure erases accounts (the person's own, or on behalf of a
@@ -295,4 +299,33 @@ func jsonProblem(err error) string {
 		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
 	}
 	return "it is empty or malformed"
+}
+
+// audienceOf is whose pseudonyms cl sees others under: a partner's
+// organisation ("org:<id>"), or "" for everyone who may know account ids
+// (youth, staff). Someone with a partner membership and another role is
+// not a partner-only reader and keeps seeing ids where that role may.
+func audienceOf(s policy.Subject) string {
+	org := ""
+	for _, m := range s.Memberships {
+		if m.Role != identity.Partner {
+			return ""
+		}
+		if org == "" {
+			org = m.OrgID
+		}
+	}
+	if org == "" {
+		return ""
+	}
+	return "org:" + org
+}
+
+// pseudonymFor names accountID as cl may see it.
+func (a *API) pseudonymFor(cl caller, accountID string) string {
+	aud := audienceOf(cl.Subject)
+	if aud == "" || a.people.Pseudonyms == nil || accountID == cl.Account.ID {
+		return accountID
+	}
+	return a.people.Pseudonyms.For(aud, accountID)
 }
