@@ -160,12 +160,13 @@ type condition struct {
 }
 
 var (
-	hasModerator = condition{ReasonNoModerator, func(r Resource) bool { return r.GroupHasModerator }}
-	approved     = condition{ReasonNotApproved, func(r Resource) bool { return r.Approved }}
-	ownerBelow   = condition{ReasonOwnerAbove, func(r Resource) bool { return !r.OwnerCentreStaff }}
-	invited      = condition{ReasonNotInvited, func(r Resource) bool { return r.Invited }}
-	ownerAdult   = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
-	ownerShares  = condition{ReasonNameNotShared, func(r Resource) bool {
+	hasModerator   = condition{ReasonNoModerator, func(r Resource) bool { return r.GroupHasModerator }}
+	approved       = condition{ReasonNotApproved, func(r Resource) bool { return r.Approved }}
+	ownerBelow     = condition{ReasonOwnerAbove, func(r Resource) bool { return !r.OwnerCentreStaff }}
+	invited        = condition{ReasonNotInvited, func(r Resource) bool { return r.Invited }}
+	ownerAdult     = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerTakesPart = condition{ReasonNameNotShared, func(r Resource) bool { return slices.Contains(r.OwnerConsents, consent.Participate) }}
+	ownerShares    = condition{ReasonNameNotShared, func(r Resource) bool {
 		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
 	}}
 )
@@ -228,7 +229,10 @@ var rules = map[Action]rule{
 	}},
 	ProfileViewFullName: {kind: KindProfile, grants: []grant{
 		{roles: anyone, rel: self},
-		{roles: youth, rel: inPanel},
+		// A minor's group sees their full name only once they take part
+		// (participate holds): before, the first name (issue 14).
+		{roles: youth, rel: inPanel, when: []condition{ownerAdult}},
+		{roles: youth, rel: inPanel, when: []condition{ownerTakesPart}},
 		{roles: supervisors, rel: inPanel},
 		{roles: partners, rel: inPanel, when: []condition{ownerAdult}},
 		{roles: partners, rel: inPanel, when: []condition{ownerShares}},
