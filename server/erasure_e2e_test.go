@@ -21,9 +21,22 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 	base, _, stderr := start(t, map[string]string{"CONTROLLER_NAME": "Centre pour un internet plus sûr", "CONTROLLER_CONTACT": "dpo@example.org"})
 	smtp := mailbox(t, base)
 	coord, _, panel, group := centreIn(t, base, stderr, "FR")
-	joinByMail(t, coord, base, panel, group, "", "max@example.org", "moderator", "")
 	youth, youthID := joinFrom(t, coord, base, panel, group, "lea@example.org", time.Now().AddDate(-13, -2, 0).Format(time.DateOnly), "FR")
 	youth.do("POST", "/api/me/guardian", map[string]any{"email": "parent@example.org"}, 202)
+	// Staff see what her consent waits for: the guardian, asked just now.
+	mods := joinedStaff(t, base, coord, panel, group)
+	for _, staff := range []*client{coord, mods} {
+		people := staff.do("GET", "/api/panels/"+panel+"/consents", nil, 200)["members"].([]any)
+		lea := people[0].(map[string]any)
+		if len(people) != 1 || str(lea, "accountId") != youthID || str(lea, "guardian", "status") != "waiting" || str(lea, "guardian", "requestedAt") == "" ||
+			scopeMissing(lea, "participate") != "guardian" {
+			t.Fatalf("panel consents for staff: got %v, want Léa waiting for her guardian", people)
+		}
+		if (staff == coord) != (lea["canRecordForms"] == true) {
+			t.Errorf("canRecordForms: got %v for %v", lea["canRecordForms"], staff == coord)
+		}
+	}
+	youth.do("GET", "/api/panels/"+panel+"/consents", nil, 403)
 	gtoken := strings.TrimPrefix(newestLink(t, base, "parent@example.org", "/guardian/"), "/guardian/")
 	guardian := newClient(t, base)
 	guardian.do("POST", "/api/guardian/"+gtoken+"/confirm", map[string]any{"guardianName": "Marie Dubois", "grants": map[string]bool{"participate": true}}, 200)
@@ -110,6 +123,23 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "ISO/IEC TS 27560") || strings.Contains(body, "parent@") || strings.Contains(body, "Marie") {
 		t.Errorf("ledger export after erasure: got %d %s", status, body)
 	}
+}
+
+// joinedStaff adds the group's moderator (a group needs one for comments) and returns them.
+func joinedStaff(t *testing.T, base string, coord *client, panel, group string) *client {
+	t.Helper()
+	return joinByMail(t, coord, base, panel, group, "", "max@example.org", "moderator", "")
+}
+
+// scopeMissing is what one scope of a member's consent waits for.
+func scopeMissing(member map[string]any, scope string) string {
+	for _, s := range member["scopes"].([]any) {
+		if m := s.(map[string]any); m["scope"] == scope {
+			v, _ := m["missing"].(string)
+			return v
+		}
+	}
+	return "?"
 }
 
 // unzip downloads a zip and returns its files' contents by name.
