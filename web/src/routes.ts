@@ -11,6 +11,7 @@ import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
 import { mePage } from './pages/people/mePage';
 import { outboxPage } from './pages/people/outboxPage';
 import { deletionRequestsPage } from './pages/people/deletionRequestsPage';
+import { memberConsentsPage } from './pages/people/memberConsentsPage';
 import { moderationAuditPage } from './pages/moderation/auditPage';
 import { moderationCasePage } from './pages/moderation/casePage';
 import { moderationQueuePage } from './pages/moderation/queuePage';
@@ -52,6 +53,7 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/panels/:id', titleKey: 'panel.title', render: (p) => panelPage(ctx, p) },
     { path: '/panels/:id/sessions', titleKey: 'sessions.title', render: (p) => panelSessionsPage(ctx, p) },
     { path: '/panels/:id/screen-words', titleKey: 'screenWords.title', render: (p) => screenWordsPage(ctx, p) },
+    { path: '/panels/:id/consents', titleKey: 'memberConsents.title', render: (p) => memberConsentsPage(ctx, p) },
     { path: '/groups/:id', titleKey: 'group.title', render: (p) => groupPage(ctx, p) },
     { path: '/pledges/:id', titleKey: 'pledge.title', render: (p) => pledgePage(ctx, p) },
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
