@@ -66,5 +66,5 @@ describe('deletion requests (issue 14)', () => {
     const { comments } = await h.api<{ comments: { erased?: boolean; text: string }[] }>(youthB, 'GET', `/api/pledges/${pledge.id}/items/${item.id}/comments`);
     expect(comments.map((x) => [x.erased, x.text])).toEqual([[true, '']]);
     expect(h.unexpectedProblems()).toEqual([]);
-  });
+  }, 60_000);
 });
