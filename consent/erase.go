@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"chorus/fault"
+	"chorus/mail/compose"
 	"chorus/store"
 )
 
@@ -15,12 +16,6 @@ import (
 // is erased: plainly, that there is nothing left to manage and why the
 // record of decisions stays.
 const MsgAccountErased = "This link no longer works: the Chorus account it was for has been erased, so there is nothing left to see or manage. The record of consent decisions is kept as proof, as the law asks."
-
-// Mail kinds of erasure.
-const (
-	MailGuardianErased       = "guardian.account_erased"    // to each guardian: the child's account was erased, the link ended
-	MailDeletionAcknowledged = "guardian.deletion_received" // to the guardian who asked: received, carried out by {due}
-)
 
 // ByErasure is the actor of the withdrawals that close the ledger of an
 // erased account: nobody changed their mind, the account ended. It counts
@@ -112,7 +107,10 @@ func (s *Service) EndForErasure(ctx context.Context, accountID, erasedBy string)
 		}
 	}
 	for _, g := range told {
-		msg := renderMail(MailGuardianErased, g.lang, g.email, "", mailVars{FirstName: sub.FirstName}, "")
+		msg, err := renderMail(MailGuardianErased, g.lang, g.email, "", compose.Vars{FirstName: sub.FirstName})
+		if err != nil {
+			return err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: erasure mail not sent")
 		}
@@ -147,7 +145,10 @@ func (s *Service) AcknowledgeDeletion(ctx context.Context, c Contact, due time.T
 	if err != nil {
 		return err
 	}
-	msg := renderMail(MailDeletionAcknowledged, c.Language, c.Email, c.AccountID, mailVars{FirstName: sub.FirstName, Due: due}, "")
+	msg, err := renderMail(MailDeletionAcknowledged, c.Language, c.Email, c.AccountID, compose.Vars{FirstName: sub.FirstName, Due: due})
+	if err != nil {
+		return err
+	}
 	if err := s.Mail.Send(ctx, msg); err != nil {
 		return fault.Wrap(fault.Unavailable, err, "consent: acknowledgement not sent")
 	}

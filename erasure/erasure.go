@@ -241,22 +241,27 @@ func (s *Service) start(ctx context.Context, in Input, onBehalf bool) (Erasure, 
 	return rec, nil
 }
 
+// finish marks the record done, closes the account's deletion requests
+// and appends the erasure's event, in one transaction: the audit trail
+// says it was done exactly when it was.
 func (s *Service) finish(ctx context.Context, rec Erasure) (Erasure, error) {
-	d, err := store.GetAs[Erasure](ctx, s.Docs, ErasuresCollection, rec.AccountID)
-	if err != nil {
-		return Erasure{}, err
-	}
-	rec = d.Value
-	rec.DoneMS = s.now().UnixMilli()
-	if _, err := store.UpdateAs(ctx, s.Docs, ErasuresCollection, rec.AccountID, d.Version, rec, time.Time{}); err != nil {
-		return Erasure{}, err
-	}
-	if err := s.closeRequests(ctx, rec); err != nil {
-		return Erasure{}, err
-	}
-	data, _ := json.Marshal(map[string]any{"onBehalf": rec.OnBehalf, "reason": rec.Reason, "requestId": rec.RequestID})
-	_, err = s.Docs.AppendEvent(ctx, store.Event{Actor: rec.By, Type: EventErased, Subject: "account:" + rec.AccountID, Data: data})
-	return rec, err
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Erasure, error) {
+		d, err := store.GetAs[Erasure](ctx, s.Docs, ErasuresCollection, rec.AccountID)
+		if err != nil {
+			return Erasure{}, err
+		}
+		rec := d.Value
+		rec.DoneMS = s.now().UnixMilli()
+		if _, err := store.UpdateAs(ctx, s.Docs, ErasuresCollection, rec.AccountID, d.Version, rec, time.Time{}); err != nil {
+			return Erasure{}, err
+		}
+		if err := s.closeRequests(ctx, rec); err != nil {
+			return Erasure{}, err
+		}
+		data, _ := json.Marshal(map[string]any{"onBehalf": rec.OnBehalf, "reason": rec.Reason, "requestId": rec.RequestID})
+		_, err = s.Docs.AppendEvent(ctx, store.Event{Actor: rec.By, Type: EventErased, Subject: "account:" + rec.AccountID, Data: data})
+		return rec, err
+	})
 }
 
 // EventErased is the event an erasure ends with: the audit trail's record

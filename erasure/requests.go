@@ -63,10 +63,14 @@ func (s *Service) RequestDeletion(ctx context.Context, accountID, by string) (Re
 			req.PanelIDs = append(req.PanelIDs, m.PanelID)
 		}
 	}
-	if err := store.InsertAs(ctx, s.Docs, RequestsCollection, req.ID, req, time.Time{}); err != nil {
-		return Request{}, false, err
-	}
-	if _, err := s.Docs.AppendEvent(ctx, store.Event{Actor: by, Type: "erasure.requested", Subject: "account:" + accountID}); err != nil {
+	// The request and its event together; the mail after the commit.
+	if err := s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := store.InsertAs(ctx, s.Docs, RequestsCollection, req.ID, req, time.Time{}); err != nil {
+			return err
+		}
+		_, err := s.Docs.AppendEvent(ctx, store.Event{Actor: by, Type: "erasure.requested", Subject: "account:" + accountID})
+		return err
+	}); err != nil {
 		return Request{}, false, err
 	}
 	return req, true, s.tellCoordinators(ctx, req, MailRequested)

@@ -35,7 +35,7 @@ var AuditActions = func() []string {
 	for _, a := range Actions {
 		out = append(out, "moderation."+string(a))
 	}
-	return append(out, AuditMuted, AuditSuspended, AuditLifted, AuditErased)
+	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted, AuditErased)
 }()
 
 // AuditEntry is one line of the audit trail.

@@ -67,18 +67,29 @@ var Languages = language.Codes
 
 // Pledge is a document of items that a group drafts together.
 type Pledge struct {
-	ID        string    `json:"id"`
-	PanelID   string    `json:"panelId"`
-	GroupID   string    `json:"groupId"`
-	Title     string    `json:"title"`
-	Language  string    `json:"language"`
-	State     State     `json:"state"`
-	ItemIDs   []string  `json:"itemIds"`           // the items, in order
-	Published []int     `json:"publishedVersions"` // numbers of the frozen versions, oldest first
-	Review    int       `json:"reviewVersion"`     // the version a moderator is looking at; 0: none
-	CreatedBy string    `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	ID        string   `json:"id"`
+	PanelID   string   `json:"panelId"`
+	GroupID   string   `json:"groupId"`
+	Title     string   `json:"title"`
+	Language  string   `json:"language"`
+	State     State    `json:"state"`
+	ItemIDs   []string `json:"itemIds"`           // the items, in order
+	Published []int    `json:"publishedVersions"` // numbers of the frozen versions, oldest first
+	Review    int      `json:"reviewVersion"`     // the version a moderator is looking at; 0: none
+	// ChangesRequested is what a moderator asked the group to change when
+	// they sent the pledge back to draft; nil once it goes to review again.
+	ChangesRequested *ChangeRequest `json:"changesRequested,omitempty"`
+	CreatedBy        string         `json:"createdBy"`
+	CreatedAt        time.Time      `json:"createdAt"`
+	UpdatedAt        time.Time      `json:"updatedAt"`
+}
+
+// ChangeRequest is a moderator's message to the group about a version they
+// sent back to draft.
+type ChangeRequest struct {
+	Message string    `json:"message"`
+	Version int       `json:"version"` // the version that was in review
+	At      time.Time `json:"at"`
 }
 
 // Approved reports whether a moderator has published at least one version
@@ -223,8 +234,14 @@ func (s *Service) now() time.Time { return s.Now().UTC() }
 
 // lock serialises changes of one item inside this process, so concurrent
 // editors queue instead of spinning on compare-and-set conflicts. The
-// compare-and-set stays the guarantee across processes.
-func (s *Service) lock(id string) func() {
+// compare-and-set stays the guarantee across processes. Inside a
+// transaction it takes nothing (see store.WithinTransaction): the
+// transaction orders the writers, and a lock holder waiting for its write
+// lock would wait forever.
+func (s *Service) lock(ctx context.Context, id string) func() {
+	if store.WithinTransaction(ctx) {
+		return func() {}
+	}
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
@@ -287,6 +304,11 @@ type CreateInput struct {
 
 // Create starts a new pledge in draft.
 func (s *Service) Create(ctx context.Context, actor string, in CreateInput) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.create(ctx, actor, in) })
+}
+
+// create is Create, inside its transaction.
+func (s *Service) create(ctx context.Context, actor string, in CreateInput) (Pledge, error) {
 	title, err := cleanTitle(in.Title)
 	if err != nil {
 		return Pledge{}, err
@@ -363,6 +385,11 @@ func busy() error {
 
 // Rename changes the title of a pledge that is still being drafted.
 func (s *Service) Rename(ctx context.Context, actor, id, title string) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.rename(ctx, actor, id, title) })
+}
+
+// rename is Rename, inside its transaction.
+func (s *Service) rename(ctx context.Context, actor, id, title string) (Pledge, error) {
 	title, err := cleanTitle(title)
 	if err != nil {
 		return Pledge{}, err

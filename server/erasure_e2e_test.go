@@ -77,7 +77,7 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 		t.Fatalf("deletion request: got %v, want due in one month", ack)
 	}
 	waitMail(t, smtp, "parent@example.org", "will be erased by "+due.Format("2 January 2006"))
-	waitMail(t, smtp, "claire@example.org", "done by "+due.Format(time.DateOnly))
+	waitMail(t, smtp, "claire@example.org", "done by "+due.Format("2 January 2006"))
 	guardian.do("POST", manage+"/deletion-request", nil, 202) // asking again: still the one request
 	reqs := coord.do("GET", "/api/deletion-requests", nil, 200)["requests"].([]any)
 	if len(reqs) != 1 || str(reqs[0].(map[string]any), "accountId") != youthID || str(reqs[0].(map[string]any), "dueAt") == "" {

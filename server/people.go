@@ -1,6 +1,7 @@
 package main
 
 import (
+	"chorus/server/httpapi"
 	"context"
 	"fmt"
 	"log/slog"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"chorus/access"
+	"chorus/app"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/consent"
@@ -20,12 +22,11 @@ import (
 	"chorus/moderation/livesession"
 	"chorus/pledge"
 	"chorus/pseudonym"
-	"chorus/server/httpapi"
 )
 
 // buildPeople wires sign-in, identity, consent and mail on the opened stores.
-func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*httpapi.People, error) {
-	p := &httpapi.People{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
+func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*app.Services, error) {
+	p := &app.Services{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
 	p.Identity = identity.NewService(s.docs)
 	if err := p.Identity.Declare(ctx); err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Moderation = moderation.NewService(s.docs)
+	p.Moderation = moderation.NewService(s.docs, httpapi.Subjects(p))
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -192,7 +193,7 @@ func consentSubject(ctx context.Context, ids *identity.Service, id string) (cons
 
 // announceSetup logs the one-time set-up link while no account exists: the
 // only way to create the first coordinator.
-func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say func(string)) error {
+func announceSetup(ctx context.Context, p *app.Services, log *slog.Logger, say func(string)) error {
 	token, ok, err := p.Identity.NewSetupToken(ctx)
 	if err != nil || !ok {
 		return err
@@ -206,7 +207,7 @@ func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say
 // consentJobs are the worker's consent duties: reminders before guardian
 // links expire and before deletion requests are due, and people reaching
 // their consent age or 18.
-func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
+func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	if n, err := p.Consent.SendReminders(ctx); err != nil {
 		log.Error("guardian reminders", "error", err)
 	} else if n > 0 {
