@@ -117,7 +117,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Realtime: rt,
 
 		MetricsToken: cfg.MetricsToken,
-		Videos:   media.api,
+		Videos:       media.api,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -275,6 +275,9 @@ func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, peop
 			}
 		}
 		consentJobs(ctx, people, log)
+		if _, err := people.FollowAudit(ctx, 100_000); err != nil && ctx.Err() == nil {
+			log.Error("copying consent changes and invitations into the audit trail", "error", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -20,6 +20,7 @@ type contentInfo struct {
 	Text     string
 	Context  string // what the content is about, e.g. the pledge item a comment is on
 	Link     string // where the app shows it, e.g. /pledges/<id>
+	Title    string // what it belongs to, by name: the pledge's title, the session's
 	Language string
 	Approved bool // a moderator approved it for partners (rule 2)
 	// Hidden says that only its author and the panel's supervisors see it
@@ -71,7 +72,7 @@ func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo,
 	if err != nil {
 		return contentInfo{}, err
 	}
-	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID,
+	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID, Title: p.Title,
 		Language: p.Language, Hidden: cm.Held || cm.Hidden}
 	if it, err := ps.Item(ctx, p.ID, cm.ItemID); err == nil {
 		info.Context = it.Text

@@ -239,6 +239,11 @@ type caseContentView struct {
 	Language   string          `json:"language,omitempty"`
 	AuthorName string          `json:"authorName,omitempty"`
 	AuthorBand consent.AgeBand `json:"authorBand,omitempty"`
+	// Title names what the content belongs to (a pledge, a session);
+	// GroupName is the group whose space it is in, which is all there is
+	// to say of the author of group content such as a pledge version.
+	Title     string `json:"title,omitempty"`
+	GroupName string `json:"groupName,omitempty"`
 	// Gone says the content no longer exists (deleted or erased with its
 	// author); Text is then what the case kept of it.
 	Gone bool `json:"gone,omitempty"`
@@ -250,7 +255,7 @@ func (a *API) caseContent(ctx context.Context, cl caller, cs moderation.Case) (c
 		info, err := kind.resolve(ctx, cs.Content.ID)
 		switch {
 		case err == nil:
-			v.Text, v.Context, v.Link, v.Language = info.Text, info.Context, info.Link, info.Language
+			v.Text, v.Context, v.Link, v.Language, v.Title = info.Text, info.Context, info.Link, info.Language, info.Title
 		case fault.Is(err, fault.NotFound):
 			v.Gone = true
 		default:
@@ -260,6 +265,13 @@ func (a *API) caseContent(ctx context.Context, cl caller, cs moderation.Case) (c
 	who, err := a.authorOf(ctx, cl, cs.Content.OwnerID, cs.PanelID, cs.GroupID)
 	if err != nil {
 		return caseContentView{}, err
+	}
+	if cs.GroupID != "" {
+		g, err := a.people.Identity.Group(ctx, cs.GroupID)
+		if err != nil && !fault.Is(err, fault.NotFound) {
+			return caseContentView{}, err
+		}
+		v.GroupName = g.Name
 	}
 	v.AuthorName, v.AuthorBand = who.name, who.band
 	if v.AuthorBand == "" {
@@ -709,7 +721,11 @@ func (a *API) auditQuery(c *fiber.Ctx, act policy.Action) (moderation.AuditQuery
 	if err != nil {
 		return moderation.AuditQuery{}, err
 	}
-	return moderation.AuditQuery{PanelIDs: panels, Person: c.Query("person"), ContentID: c.Query("contentId"), Action: c.Query("action"),
+	people, err := a.auditPeople(c.UserContext(), panels, c.Query("person"))
+	if err != nil {
+		return moderation.AuditQuery{}, err
+	}
+	return moderation.AuditQuery{PanelIDs: panels, People: people, ContentID: c.Query("contentId"), Action: c.Query("action"),
 		From: from, To: to, Limit: int(min(limit, moderation.MaxAuditLimit+1)), After: c.Query("after")}, nil
 }
 
@@ -718,11 +734,11 @@ func (a *API) getAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.people.Moderation.SearchAudit(c.UserContext(), q)
+	entries, next, err := a.auditSearch(c.UserContext(), q, c.Query("content"), maxAuditTitleScan)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"entries": page.Entries, "next": page.Next})
+	return c.JSON(fiber.Map{"entries": entries, "next": next})
 }
 
 // getAuditCSV downloads every entry matching the filters (up to
@@ -735,15 +751,17 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 	q.Limit = moderation.MaxAuditLimit
 	var entries []moderation.AuditEntry
 	for len(entries) < maxAuditExport {
-		page, err := a.people.Moderation.SearchAudit(c.UserContext(), q)
+		page, next, err := a.auditSearch(c.UserContext(), q, c.Query("content"), maxAuditExport)
 		if err != nil {
 			return err
 		}
-		entries = append(entries, page.Entries...)
-		if page.Next == "" {
+		for _, v := range page {
+			entries = append(entries, v.AuditEntry)
+		}
+		if next == "" {
 			break
 		}
-		q.After = page.Next
+		q.After = next
 	}
 	var buf bytes.Buffer
 	if err := moderation.AuditCSV(&buf, entries); err != nil {

@@ -98,6 +98,10 @@ export interface CaseContent {
   authorName?: string;
   authorBand?: Band | string;
   language?: string;
+  /** What it belongs to: the pledge's or the session's title. */
+  title?: string;
+  /** The group whose space it is in. */
+  groupName?: string;
   /** The content no longer exists; text is what the case kept of it. */
   gone?: boolean;
 }
@@ -130,6 +134,10 @@ export interface AuditEntry {
   sanctionId?: string;
   contentType?: string;
   contentId?: string;
+  /** What the content belongs to, by name (a pledge's or a session's title); absent once it is erased. */
+  contentTitle?: string;
+  /** Where the app shows the content. */
+  contentLink?: string;
   category?: string;
   reason?: string;
 }

@@ -1,0 +1,185 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"chorus/consent"
+	"chorus/fault"
+	"chorus/moderation"
+	"chorus/store"
+)
+
+// auditEntryView is an audit entry as the trail shows it: the content
+// named by what it belongs to (a pledge's or a session's title). The name
+// is looked up when the trail is read, never copied into the append-only
+// trail, so it leaves with the content when that is erased.
+type auditEntryView struct {
+	moderation.AuditEntry
+	ContentTitle string `json:"contentTitle,omitempty"`
+	ContentLink  string `json:"contentLink,omitempty"`
+}
+
+// Reading the trail: how much of the event log one request copies in
+// before it answers, and how many entries a title search looks through.
+const (
+	auditFollowPerRequest = 5000
+	maxAuditTitleScan     = 5000
+)
+
+// FollowAudit copies consent changes and invitations from the event log
+// into the audit trail (the worker calls it; reading the trail does too,
+// so that what just happened is there).
+func (p *People) FollowAudit(ctx context.Context, max int) (int, error) {
+	if p.Moderation == nil {
+		return 0, nil
+	}
+	return p.Moderation.FollowEvents(ctx, p.placeAuditEvent, max)
+}
+
+// placeAuditEvent is where an event of consent or identity shows in the
+// trail: a consent change in every panel of the young person, an
+// invitation in its panel.
+func (p *People) placeAuditEvent(ctx context.Context, ev store.Event) ([]moderation.AuditEntry, error) {
+	var action string
+	switch ev.Type {
+	case consent.EventGranted:
+		action = moderation.AuditConsentGranted
+	case consent.EventWithdrawn:
+		action = moderation.AuditConsentWithdrawn
+	case "identity.invitation_created":
+		action = moderation.AuditInvitationSent
+	case "identity.invitation_renewed":
+		action = moderation.AuditInvitationRenewed
+	case "identity.invitation_revoked":
+		action = moderation.AuditInvitationRevoked
+	case "identity.invitation_accepted":
+		action = moderation.AuditInvitationAccepted
+	default:
+		return nil, nil
+	}
+	kind, id, _ := strings.Cut(ev.Subject, ":")
+	actor := ev.Actor
+	if strings.HasPrefix(actor, "guardian") { // "guardian:<link id>": a guardian through their link
+		actor = moderation.Guardian
+	}
+	if kind == "invitation" {
+		inv, err := p.Identity.Invitation(ctx, id)
+		if fault.Is(err, fault.NotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		e := moderation.AuditEntry{PanelID: inv.PanelID, Action: action, Actor: actor, Category: string(inv.Role)}
+		if action == moderation.AuditInvitationAccepted {
+			e.Person = ev.Actor
+		}
+		return []moderation.AuditEntry{e}, nil
+	}
+	var data struct {
+		Scope string `json:"scope"`
+	}
+	_ = json.Unmarshal(ev.Data, &data)
+	ms, err := p.Identity.Memberships(ctx, id)
+	if fault.Is(err, fault.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []moderation.AuditEntry
+	var panels []string
+	for _, m := range ms {
+		if m.PanelID == "" || slices.Contains(panels, m.PanelID) {
+			continue
+		}
+		panels = append(panels, m.PanelID)
+		out = append(out, moderation.AuditEntry{PanelID: m.PanelID, Action: action, Actor: actor, Person: id, Category: data.Scope})
+	}
+	return out, nil
+}
+
+// auditPeople is whom a person search means: the members of the searched
+// panels whose name contains the words (any case), and the words
+// themselves as an account id.
+func (a *API) auditPeople(ctx context.Context, panels []string, words string) ([]string, error) {
+	words = strings.TrimSpace(words)
+	if words == "" {
+		return nil, nil
+	}
+	out := []string{words}
+	want := strings.ToLower(words)
+	for _, panel := range panels {
+		members, err := a.people.Identity.PanelMembers(ctx, panel)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range members {
+			if strings.Contains(strings.ToLower(m.Account.DisplayName), want) && !slices.Contains(out, m.Account.ID) {
+				out = append(out, m.Account.ID)
+			}
+		}
+	}
+	return out, nil
+}
+
+// auditSearch is one page of the trail for q, each entry with its
+// content's name, and only entries whose content's name contains title
+// when it is set (looking through at most maxAuditTitleScan entries per
+// page; next goes on from where it stopped).
+func (a *API) auditSearch(ctx context.Context, q moderation.AuditQuery, title string, scan int) ([]auditEntryView, string, error) {
+	if _, err := a.people.FollowAudit(ctx, auditFollowPerRequest); err != nil {
+		return nil, "", err
+	}
+	if q.Limit == 0 {
+		q.Limit = moderation.DefaultAuditLimit
+	}
+	want := strings.ToLower(strings.TrimSpace(title))
+	names := map[string]contentInfo{}
+	out := []auditEntryView{}
+	for scanned := 0; ; {
+		page, err := a.people.Moderation.SearchAudit(ctx, q)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, e := range page.Entries {
+			v, err := a.auditEntryView(ctx, e, names)
+			if err != nil {
+				return nil, "", err
+			}
+			if want == "" || strings.Contains(strings.ToLower(v.ContentTitle), want) {
+				out = append(out, v)
+			}
+		}
+		scanned += len(page.Entries)
+		if want == "" || page.Next == "" || len(out) >= q.Limit || scanned >= scan {
+			return out, page.Next, nil
+		}
+		q.After = page.Next
+	}
+}
+
+// auditEntryView names e's content; names caches what was looked up.
+func (a *API) auditEntryView(ctx context.Context, e moderation.AuditEntry, names map[string]contentInfo) (auditEntryView, error) {
+	v := auditEntryView{AuditEntry: e}
+	if e.ContentType == "" {
+		return v, nil
+	}
+	key := e.ContentType + ":" + e.ContentID
+	info, ok := names[key]
+	if !ok {
+		if kind, known := a.contentTypes()[e.ContentType]; known {
+			got, err := kind.resolve(ctx, e.ContentID)
+			if err != nil && !fault.Is(err, fault.NotFound) {
+				return v, err
+			}
+			info = got
+		}
+		names[key] = info
+	}
+	v.ContentTitle, v.ContentLink = info.Title, info.Link
+	return v, nil
+}
