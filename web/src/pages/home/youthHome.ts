@@ -4,9 +4,10 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import { missingSteps } from '../../people/consentText';
+import { missingSteps, openChoices } from '../../people/consentText';
 import type { Me, MyConsents } from '../../people/types';
 import type { PledgeSummary } from '../../pledges/types';
+import { onLanguageChange } from '../../i18n';
 import { hasRole } from '../../session';
 import { fill, routeLink, section, type AsyncPage } from '../people/common';
 import { stateKey } from '../pledges/pledgePage';
@@ -33,6 +34,7 @@ export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
     return;
   }
   const ambassador = hasRole(me, 'ambassador');
+  const consents = ctx.api.get<MyConsents>('/api/me/consents').catch(() => null);
   void Promise.all(
     groups.map(async (m) => {
       const groupId = m.groupId ?? '';
@@ -42,7 +44,8 @@ export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
         .catch(() => null);
       return { m, groupId, pledges };
     }),
-  ).then((all) => {
+  ).then(async (all) => {
+    const open = openChoices(await consents);
     const next: HTMLElement[] = [];
     const writing: HTMLElement[] = [];
     for (const { m, groupId, pledges } of all) {
@@ -60,10 +63,34 @@ export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
     if (!all.some((g) => (g.pledges ?? []).length > 0)) next.push(el('li', { text: 'youthHome.startPledge' }));
     fill(page.body, [
       section('next-step', 'youthHome.nextHeading', [el('ul', { className: 'next-list' }, next)]),
+      ...(open.length
+        ? [
+            section('open-choices', 'youthHome.choicesHeading', [
+              el('ul', { className: 'steps' }, openChoiceItems(open)),
+              el('p', {}, [routeLink('/me', 'youthHome.toMe')]),
+            ]),
+          ]
+        : []),
       section('group-writing', 'youthHome.writingHeading', [
         writing.length ? el('ul', { className: 'pledge-summaries' }, writing) : el('p', { text: 'pledgeList.none' }),
       ]),
       section('live-sessions', 'youthHome.sessionsHeading', [el('p', {}, [routeLink('/sessions', 'youthHome.sessionsLink')])]),
     ]);
+    // Scope names come from the server in the UI language: fetch them again after a switch.
+    const stop = onLanguageChange(() => {
+      const list = page.body.querySelector('#open-choices ul');
+      if (!page.element.isConnected || !list) {
+        stop();
+        return;
+      }
+      void ctx.api
+        .get<MyConsents>('/api/me/consents')
+        .then((c) => list.replaceChildren(...openChoiceItems(openChoices(c))))
+        .catch(() => undefined);
+    });
   });
+}
+
+function openChoiceItems(open: ReturnType<typeof openChoices>): HTMLElement[] {
+  return open.map((o) => el('li', { text: o.key, params: o.params }));
 }
