@@ -54,6 +54,10 @@ describe('every role at home', () => {
     const ask = giulia.getByRole('link', { name: en('youthHome.askReview', { title: 'Youth Pledge for clear terms' }) });
     await ask.waitFor();
     expect(await giulia.locator('#group-writing li').first().textContent()).toContain('Youth Pledge for clear terms');
+    // What she has not said yes to yet, and who decides it, in plain words: publishing videos of a minor is her guardian's to decide.
+    const open = await giulia.locator('#open-choices li').allTextContents();
+    expect(open.length, 'open choices').toBeGreaterThan(0);
+    expect(open.some((t) => t.endsWith(en('youthHome.openGuardian', { scope: '' }).replace(/^“”/, '')))).toBe(true);
     await axeInEveryLanguage(giulia, 'the ambassador’s home', { selector: '#next-step-heading', key: 'youthHome.nextHeading' });
     await ask.click();
     await expect.poll(() => h1(giulia).textContent()).toBe('Youth Pledge for clear terms');
@@ -83,6 +87,9 @@ describe('every role at home', () => {
     await expect.poll(() => h1(camille).textContent()).toBe(en('roleHome.heading', { name: 'Camille Coordinator' }));
     await camille.locator('#my-panels a', { hasText: 'European Youth Panel' }).waitFor();
     expect(await camille.locator('#my-panels p').last().textContent()).toBe(en('staffHome.noInvitationsWaiting'));
+    // Léa (13) waits for her guardian: the coordinator reads it in words; deletion requests have their place.
+    await expect.poll(() => camille.locator('#consent-waiting li').allTextContents()).toEqual([`Léa Dubois · ${en('staffHome.consentGuardianWaiting')}`]);
+    expect(await camille.locator('#deletion-requests p').textContent()).toBe(en('staffHome.deletionPlace'));
     // My account shows a coordinator only what applies to her: no youth consent cards.
     await axeInEveryLanguage(camille, 'the coordinator’s home', { selector: '#my-panels-heading', key: 'staffHome.panelsHeading' });
     await camille.locator('#my-panels a', { hasText: 'European Youth Panel' }).click();
