@@ -4,6 +4,7 @@ import {
   guardianStatusKey,
   managedByKey,
   consentWaitingKey,
+  homeSteps,
   missingSteps,
   openChoices,
   needsGuardianSection,
@@ -201,5 +202,17 @@ describe('consent waiting, for the coordinator', () => {
     expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'expired' })).toBe('staffHome.consentGuardianExpired');
     expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'declined' })).toBe('staffHome.consentGuardianDeclined');
     expect(consentWaitingKey({ scopes: { video_publish: 'needs_verification' }, guardian: 'approved' })).toBe('staffHome.consentToCheck');
+  });
+});
+
+describe('missing steps on the home page', () => {
+  it('point to the choices page instead of "below"', () => {
+    expect(homeSteps(['missing.sayYes', 'missing.askGuardian', 'missing.guardianExpired', 'missing.waitGuardian'])).toEqual([
+      'youthHome.sayYes',
+      'youthHome.askGuardian',
+      'youthHome.guardianExpired',
+      'missing.waitGuardian',
+    ]);
+    for (const key of homeSteps(['missing.sayYes', 'missing.askGuardian', 'missing.guardianExpired'])) expect(en[key]).not.toMatch(/below/);
   });
 });

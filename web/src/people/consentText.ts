@@ -221,3 +221,14 @@ export function consentWaitingKey(w: Pick<ConsentWaiting, 'scopes' | 'guardian'>
       return 'staffHome.consentNotYet';
   }
 }
+
+/** The /me steps that say "below" (where the form is there), as the home page says them: in your choices. */
+const homeStepKeys: Readonly<Partial<Record<MessageKey, MessageKey>>> = {
+  'missing.sayYes': 'youthHome.sayYes',
+  'missing.askGuardian': 'youthHome.askGuardian',
+  'missing.guardianExpired': 'youthHome.guardianExpired',
+};
+
+export function homeSteps(steps: readonly MessageKey[]): MessageKey[] {
+  return steps.map((k) => homeStepKeys[k] ?? k);
+}

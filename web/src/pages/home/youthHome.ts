@@ -4,7 +4,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import { missingSteps, openChoices } from '../../people/consentText';
+import { homeSteps, missingSteps, openChoices } from '../../people/consentText';
 import type { Me, MyConsents } from '../../people/types';
 import type { PledgeSummary } from '../../pledges/types';
 import { onLanguageChange } from '../../i18n';
@@ -21,7 +21,7 @@ export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
         fill(page.body, [
           section('next-step', 'youthHome.nextHeading', [
             el('p', { className: 'lead', text: 'youthHome.notYet' }),
-            el('ul', { className: 'steps' }, missingSteps(me, consents).map((key) => el('li', { text: key }))),
+            el('ul', { className: 'steps' }, homeSteps(missingSteps(me, consents)).map((key) => el('li', { text: key }))),
             el('p', {}, [routeLink('/me', 'youthHome.toMe', undefined, 'button button-primary')]),
           ]),
         ]);
