@@ -120,3 +120,36 @@ func TestPanelConsentsWaiting(t *testing.T) {
 		t.Errorf("Sam's list: got %v, want nobody (he may not read Lou's consent)", w)
 	}
 }
+
+// TestMyWaiting: a young person's home learns that a moderator asked them
+// to change their comment, with the message and where it is; nobody else's.
+func TestMyWaiting(t *testing.T) {
+	base, _, stderr := start(t, nil)
+	coord, _, panel, group := centreIn(t, base, stderr, "FR")
+	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", birth16)
+	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	sam, _ := joinFrom(t, coord, base, panel, group, "sam@example.org", birth16, "FR")
+	pledgeID := str(amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Clear Terms Pledge", "language": "en"}, 201), "pledge", "id")
+	itemID := str(amb.do("POST", "/api/pledges/"+pledgeID+"/items", map[string]any{"heading": "Plain words", "text": "Apps should explain their rules."}, 201), "item", "id")
+	held := str(sam.do("POST", "/api/pledges/"+pledgeID+"/items/"+itemID+"/comments", map[string]any{"text": "Call me on 06 12 34 56 78"}, 201), "comment", "id")
+
+	if w := sam.do("GET", "/api/me/waiting", nil, 200)["waiting"].([]any); len(w) != 0 {
+		t.Fatalf("before the moderator answered: got %v, want nothing waiting for Sam", w)
+	}
+	cases := mod.do("GET", "/api/moderation/queue?panelId="+panel, nil, 200)["cases"].([]any)
+	caseID := str(cases[0].(map[string]any), "id")
+	mod.do("POST", "/api/moderation/cases/"+caseID+"/actions", map[string]any{"action": "request_changes", "reason": "A phone number", "message": "Please take out your number."}, 200)
+	w := sam.do("GET", "/api/me/waiting", nil, 200)["waiting"].([]any)
+	if len(w) != 1 {
+		t.Fatalf("after the change request: got %v, want Sam's comment", w)
+	}
+	got := w[0].(map[string]any)
+	if got["contentId"] != held || got["title"] != "Clear Terms Pledge" || got["link"] != "/pledges/"+pledgeID || got["message"] != "Please take out your number." {
+		t.Errorf("waiting: got %v", got)
+	}
+	if w := amb.do("GET", "/api/me/waiting", nil, 200)["waiting"].([]any); len(w) != 0 {
+		t.Errorf("the ambassador: got %v, want nothing (it is Sam's)", w)
+	}
+}

@@ -39,7 +39,58 @@ func (a *API) moderationRoutes() []route {
 		{fiber.MethodPost, "/api/moderation/sanctions/:id/lift", a.postSanctionLift},
 		{fiber.MethodGet, "/api/moderation/audit", a.getAudit},
 		{fiber.MethodGet, "/api/moderation/audit.csv", a.getAuditCSV},
+		{fiber.MethodGet, "/api/me/waiting", a.getMyWaiting},
 	}
+}
+
+// waitingView is something of the caller's that waits for them: content a
+// moderator sent back with a message, named by what it belongs to.
+type waitingView struct {
+	ContentType string `json:"contentType"`
+	ContentID   string `json:"contentId"`
+	Title       string `json:"title"`
+	Link        string `json:"link,omitempty"`
+	Message     string `json:"message,omitempty"`
+}
+
+// getMyWaiting lists the caller's own content that a moderator asked them
+// to change, in their panels (their home's "what waits for me"). Content
+// that is gone meanwhile waits for nobody.
+func (a *API) getMyWaiting(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	out := []waitingView{}
+	if a.people.Moderation == nil {
+		return c.JSON(fiber.Map{"waiting": out})
+	}
+	ctx := c.UserContext()
+	var panels []string
+	for _, m := range cl.Subject.Memberships {
+		if m.PanelID != "" && !slices.Contains(panels, m.PanelID) {
+			panels = append(panels, m.PanelID)
+		}
+	}
+	cases, err := a.people.Moderation.WaitingForAuthor(ctx, panels, cl.Account.ID)
+	if err != nil {
+		return err
+	}
+	for _, cs := range cases {
+		kind, ok := a.contentTypes()[cs.Content.Type]
+		if !ok {
+			continue
+		}
+		info, err := kind.resolve(ctx, cs.Content.ID)
+		if fault.Is(err, fault.NotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, waitingView{ContentType: cs.Content.Type, ContentID: cs.Content.ID, Title: info.Title, Link: info.Link, Message: cs.ChangesMessage})
+	}
+	return c.JSON(fiber.Map{"waiting": out})
 }
 
 // Limits of this transport.

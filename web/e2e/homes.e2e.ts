@@ -82,6 +82,19 @@ describe('every role at home', () => {
     await expect.poll(() => h1(mo).textContent()).toBe(en('queue.heading'));
   }, 90_000);
 
+  it('a young person whose comment a moderator sent back: his home says so first, and leads to it', async () => {
+    const mo = await h.open('Mo (asks for a change)', { email: demo.moderator });
+    const { cases } = await h.api<{ cases: { id: string; content: { type: string } }[] }>(mo, 'GET', '/api/moderation/queue');
+    const held = cases.find((c) => c.content.type === 'pledge_comment');
+    await h.api(mo, 'POST', `/api/moderation/cases/${held?.id ?? ''}/actions`, { action: 'request_changes', reason: 'A phone number', message: 'Bitte nimm deine Nummer heraus.' });
+    const jonas = await signIn('Jonas', demo.jonas);
+    await switchLanguage(jonas, 'en');
+    const first = jonas.locator('#next-step li').first();
+    await expect.poll(() => first.textContent()).toBe(en('youthHome.waitComment', { title: 'Youth Pledge for clear terms' }));
+    await first.getByRole('link').click();
+    await expect.poll(() => h1(jonas).textContent()).toBe('Youth Pledge for clear terms');
+  }, 90_000);
+
   it('a coordinator: panels and waiting invitations, then the panel', async () => {
     const camille = await signIn('Camille', demo.coordinator);
     await expect.poll(() => h1(camille).textContent()).toBe(en('roleHome.heading', { name: 'Camille Coordinator' }));

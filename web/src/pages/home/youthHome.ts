@@ -1,6 +1,8 @@
 // A young person's home: before they may take part, what is still missing
-// (in plain words, with the way to /me); then their group, what the group
-// is writing, and for ambassadors which pledges can go to a moderator.
+// (in plain words, with the way to /me); then what waits for them (what a
+// moderator asked them to change, their pledges with a moderator, for
+// ambassadors which pledges can go to one), their group, what the group is
+// writing, and what is still open in their choices.
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
@@ -11,6 +13,7 @@ import { onLanguageChange } from '../../i18n';
 import { hasRole } from '../../session';
 import { fill, routeLink, section, type AsyncPage } from '../people/common';
 import { stateKey } from '../pledges/pledgePage';
+import { waitingKey, type Waiting } from './waiting';
 
 export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
   if (!me.canEnterWorkspace) {
@@ -35,6 +38,10 @@ export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
   }
   const ambassador = hasRole(me, 'ambassador');
   const consents = ctx.api.get<MyConsents>('/api/me/consents').catch(() => null);
+  const waiting = ctx.api
+    .get<{ waiting: Waiting[] | null }>('/api/me/waiting')
+    .then((r) => r.waiting ?? [])
+    .catch(() => [] as Waiting[]);
   void Promise.all(
     groups.map(async (m) => {
       const groupId = m.groupId ?? '';
@@ -46,7 +53,14 @@ export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
     }),
   ).then(async (all) => {
     const open = openChoices(await consents);
-    const next: HTMLElement[] = [];
+    // First what a moderator sent back: it waits for them alone.
+    const next: HTMLElement[] = (await waiting).map((w) =>
+      el('li', {}, [
+        w.link?.startsWith('/')
+          ? el('a', { text: waitingKey(w.contentType), params: { title: w.title }, attrs: { href: w.link, 'data-route': '' } })
+          : el('span', { text: waitingKey(w.contentType), params: { title: w.title } }),
+      ]),
+    );
     const writing: HTMLElement[] = [];
     for (const { m, groupId, pledges } of all) {
       next.push(el('li', {}, [routeLink(apiPath`/groups/${groupId}`, 'me.goToGroup', { group: m.groupName ?? '' })]));
