@@ -29,9 +29,9 @@ func (p *Services) placeAuditEvent(ctx context.Context, ev store.Event) ([]moder
 	var action string
 	switch ev.Type {
 	case consent.EventGranted:
-		action = moderation.AuditConsentGranted
+		action = moderation.AuditConsentGrant
 	case consent.EventWithdrawn:
-		action = moderation.AuditConsentWithdrawn
+		action = moderation.AuditConsentWithdrawal
 	case "identity.invitation_created":
 		action = moderation.AuditInvitationSent
 	case "identity.invitation_renewed":

@@ -34,8 +34,8 @@ var AuditActions = func() []string {
 	for _, a := range Actions {
 		out = append(out, "moderation."+string(a))
 	}
-	return append(out, AuditMuted, AuditSuspended, AuditLifted,
-		AuditConsentGranted, AuditConsentWithdrawn, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted)
+	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted,
+		AuditConsentGrant, AuditConsentWithdrawal, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted)
 }()
 
 // AuditEntry is one line of the audit trail.

@@ -13,8 +13,8 @@ import (
 // trail shows beside moderation's own (consent changes and invitations):
 // FollowEvents copies them in.
 const (
-	AuditConsentGranted     = "consent.granted"
-	AuditConsentWithdrawn   = "consent.withdrawn"
+	AuditConsentGrant       = "consent.granted"
+	AuditConsentWithdrawal  = "consent.withdrawn"
 	AuditInvitationSent     = "invitation.sent"
 	AuditInvitationRenewed  = "invitation.renewed"
 	AuditInvitationRevoked  = "invitation.revoked"

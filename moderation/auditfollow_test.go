@@ -21,8 +21,8 @@ func TestFollowEventsCopiesOtherCapabilitiesIntoTheTrail(t *testing.T) {
 		switch ev.Type {
 		case "consent.granted": // y1 is in two panels
 			return []moderation.AuditEntry{
-				{PanelID: "p1", Action: moderation.AuditConsentGranted, Actor: ev.Actor, Person: "y1", Category: "participate"},
-				{PanelID: "p2", Action: moderation.AuditConsentGranted, Actor: ev.Actor, Person: "y1", Category: "participate"},
+				{PanelID: "p1", Action: moderation.AuditConsentGrant, Actor: ev.Actor, Person: "y1", Category: "participate"},
+				{PanelID: "p2", Action: moderation.AuditConsentGrant, Actor: ev.Actor, Person: "y1", Category: "participate"},
 			}, nil
 		case "identity.invitation_created":
 			return []moderation.AuditEntry{{PanelID: "p1", Action: moderation.AuditInvitationSent, Actor: ev.Actor, Category: "youth"}}, nil
@@ -84,7 +84,7 @@ func TestFollowEventsCopiesOtherCapabilitiesIntoTheTrail(t *testing.T) {
 	if got := actions("p1"); !slices.Equal(got, want1) {
 		t.Errorf("after following again: got %v, want %v", got, want1)
 	}
-	if !slices.Contains(moderation.AuditActions, moderation.AuditInvitationAccepted) || !strings.HasPrefix(moderation.AuditConsentWithdrawn, "consent.") {
+	if !slices.Contains(moderation.AuditActions, moderation.AuditInvitationAccepted) || !strings.HasPrefix(moderation.AuditConsentWithdrawal, "consent.") {
 		t.Error("the copied actions must be searchable")
 	}
 }

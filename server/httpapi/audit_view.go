@@ -95,8 +95,8 @@ func (a *API) auditEntryView(ctx context.Context, e moderation.AuditEntry, names
 	key := e.ContentType + ":" + e.ContentID
 	info, ok := names[key]
 	if !ok {
-		if kind, known := a.contentTypes()[e.ContentType]; known {
-			got, err := kind.resolve(ctx, e.ContentID)
+		if kind, known := a.people.Moderation.Kind(e.ContentType); known {
+			got, err := kind.Resolve(ctx, e.ContentID)
 			if err != nil && !fault.Is(err, fault.NotFound) {
 				return v, err
 			}

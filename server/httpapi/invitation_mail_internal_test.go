@@ -24,7 +24,10 @@ func TestInvitationMailRegisterByRole(t *testing.T) {
 	}
 	for lang := range informal {
 		for _, role := range []identity.Role{identity.Youth, identity.Ambassador, identity.Moderator, identity.Partner, identity.Coordinator} {
-			m := invitationMail(lang, role, "Panel", "http://localhost/invite/x")
+			m, err := invitationMail(lang, role, "Panel", "http://localhost/invite/x")
+			if err != nil {
+				t.Fatal(err)
+			}
 			text := m.Subject + "\n" + m.Text
 			youth := role == identity.Youth || role == identity.Ambassador
 			if youth && (!informal[lang].MatchString(text) || formal[lang].MatchString(text)) {
