@@ -259,7 +259,9 @@ func TestSharingWaitsForEveryonesConsentCaptionsAndAReviewer(t *testing.T) {
 	}
 	evs := eventsAfter(t, f.docs, before)
 	for _, subject := range []string{"video:" + f.video.ID, "group:g1", "moderation:p1"} {
-		if !slices.ContainsFunc(evs, func(e store.Event) bool { return e.Subject == subject && (e.Type == "video.withdrawn" || e.Type == "video.share_ended") }) {
+		if !slices.ContainsFunc(evs, func(e store.Event) bool {
+			return e.Subject == subject && (e.Type == "video.withdrawn" || e.Type == "video.share_ended")
+		}) {
 			t.Errorf("no withdrawal event on %s: %v", subject, evs)
 		}
 	}

@@ -174,7 +174,6 @@ func (s *Service) RequestShare(ctx context.Context, actor string, v video.Video,
 	return r, s.event(ctx, actor, "video.share_requested", videoTopic(v.ID), map[string]any{"version": ver.Number, "panel": in.Panel, "partners": r.Partners})
 }
 
-
 // putRequest stores r, replacing a request that was sent back; a request
 // waiting or approved stays.
 func (s *Service) putRequest(ctx context.Context, r Request) error {
