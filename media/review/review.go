@@ -159,3 +159,13 @@ func update[T any](ctx context.Context, s *Service, col, id string, change func(
 }
 
 const maxListed = 2000
+
+// WorkingLanguage is the panel's working language (see Directory).
+func (s *Service) WorkingLanguage(ctx context.Context, panelID string) (string, error) {
+	return s.dir.WorkingLanguage(ctx, panelID)
+}
+
+// PartnerOrgs lists the partner organisations of a panel (see Directory).
+func (s *Service) PartnerOrgs(ctx context.Context, panelID string) ([]Org, error) {
+	return s.dir.PartnerOrgs(ctx, panelID)
+}

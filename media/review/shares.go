@@ -505,3 +505,15 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// ShareByID returns share id if it still shows its version (see check).
+func (s *Service) ShareByID(ctx context.Context, id string) (Share, error) {
+	d, err := store.GetAs[Share](ctx, s.docs, colShares, id)
+	if fault.Is(err, fault.NotFound) {
+		return Share{}, fault.Errorf(fault.NotFound, "This video is not shared with you, or not any more.")
+	}
+	if err != nil {
+		return Share{}, err
+	}
+	return s.check(ctx, d.Value)
+}

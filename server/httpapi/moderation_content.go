@@ -6,6 +6,7 @@ import (
 	"chorus/consent"
 	"chorus/fault"
 	"chorus/identity"
+	"chorus/media/review"
 	"chorus/moderation"
 	"chorus/policy"
 )
@@ -53,6 +54,11 @@ func (a *API) contentTypes() map[string]moderatedContent {
 		types[moderation.Amendment] = moderatedContent{resolve: a.resolveAmendment, apply: a.applyAmendment}
 		types[moderation.PledgeVersion] = moderatedContent{resolve: a.resolvePledgeVersion, apply: a.applyPledgeVersion,
 			check: a.checkPledgeVersion, noReports: true}
+	}
+	if a.deps.Videos != nil && a.deps.Videos.Review != nil {
+		types[review.ContentVersion] = moderatedContent{resolve: a.resolveVideoVersion, apply: a.applyVideoVersion,
+			check: a.checkVideoVersion, noReports: true}
+		types[review.ContentComment] = moderatedContent{resolve: a.resolveVideoComment, apply: a.applyVideoComment}
 	}
 	if a.people.LiveSessions != nil {
 		types[moderation.SessionMessage] = moderatedContent{resolve: a.resolveSessionMessage, apply: a.applySessionMessage,

@@ -101,6 +101,8 @@ var postingActions = map[policy.Action]bool{
 	policy.PledgeAmend:   true,
 	policy.VideoUpload:   true,
 	policy.VideoCaption:  true,
+	policy.VideoComment:  true,
+	policy.VideoTag:      true,
 }
 
 // notMuted refuses act in groupID's space when it is posting and a

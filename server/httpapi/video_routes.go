@@ -13,6 +13,7 @@ import (
 
 	"chorus/fault"
 	"chorus/media"
+	"chorus/media/review"
 	"chorus/media/upload"
 	"chorus/media/video"
 	"chorus/policy"
@@ -21,6 +22,7 @@ import (
 // Videos is what the group video routes need.
 type Videos struct {
 	Videos  *video.Service
+	Review  *review.Service
 	Uploads *upload.Store
 	Blobs   media.Blobs
 	// SignedURLTTL > 0 lets playback from a store with signed URLs (S3)
@@ -34,12 +36,12 @@ type Videos struct {
 const uploadsPath = "/api/uploads/"
 
 // NewVideos prepares the video routes' dependencies.
-func NewVideos(videos *video.Service, uploads *upload.Store, blobs media.Blobs, signedURLTTL time.Duration, log *slog.Logger) (*Videos, error) {
+func NewVideos(videos *video.Service, rev *review.Service, uploads *upload.Store, blobs media.Blobs, signedURLTTL time.Duration, log *slog.Logger) (*Videos, error) {
 	tus, err := uploads.Handler(uploadsPath, log)
 	if err != nil {
 		return nil, fmt.Errorf("tus handler: %w", err)
 	}
-	return &Videos{Videos: videos, Uploads: uploads, Blobs: blobs, SignedURLTTL: signedURLTTL, tus: tus}, nil
+	return &Videos{Videos: videos, Review: rev, Uploads: uploads, Blobs: blobs, SignedURLTTL: signedURLTTL, tus: tus}, nil
 }
 
 func (a *API) videoRoutes() []route {
@@ -60,6 +62,8 @@ func (a *API) videoRoutes() []route {
 		{fiber.MethodPut, "/api/videos/:id/versions/:number/captions/:language", a.putCaption},
 	}
 }
+
+func (a *API) videoRoutesAll() []route { return append(a.videoRoutes(), a.reviewRoutes()...) }
 
 func (a *API) videos() (*Videos, error) {
 	if a.deps.Videos == nil {
@@ -88,7 +92,17 @@ func (a *API) videoFor(c *fiber.Ctx, act policy.Action) (caller, *Videos, video.
 	if err != nil {
 		return caller{}, nil, video.Video{}, err
 	}
-	if err := allowed(cl, act, videoResource(v.PanelID, v.GroupID)); err != nil {
+	r := videoResource(v.PanelID, v.GroupID)
+	if act == policy.VideoComment { // conversation: only where a moderator is a member (rule 1)
+		g, err := a.people.Identity.Group(ctx, v.GroupID)
+		if err != nil {
+			return caller{}, nil, video.Video{}, err
+		}
+		if r.GroupHasModerator, err = a.groupHasModerator(ctx, g); err != nil {
+			return caller{}, nil, video.Video{}, err
+		}
+	}
+	if err := allowed(cl, act, r); err != nil {
 		// Who may see the video, or is in its group but lacks a consent,
 		// is told why; for anyone else it does not exist: not even its
 		// existence leaves the group.
