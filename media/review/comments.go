@@ -123,26 +123,40 @@ type Viewer struct {
 	Supervisor bool
 }
 
-// Comments lists the comments on a version that viewer may see, by moment
-// then time written.
+// Comments lists the comments on a version that viewer may see: threads
+// by their moment, each followed by its replies (a reply to a comment the
+// viewer may not see is not shown either).
 func (s *Service) Comments(ctx context.Context, viewer Viewer, versionID string) ([]Comment, error) {
 	all, err := find[Comment](ctx, s, colComments, "versionId", versionID, "")
 	if err != nil {
 		return nil, err
 	}
-	out := all[:0]
+	var tops []Comment
+	replies := map[string][]Comment{}
 	for _, c := range all {
 		if (c.Held || c.Hidden) && c.Author != viewer.AccountID && !viewer.Supervisor {
 			continue
 		}
-		out = append(out, c)
+		if c.ThreadID == "" {
+			tops = append(tops, c)
+		} else {
+			replies[c.ThreadID] = append(replies[c.ThreadID], c)
+		}
 	}
-	slices.SortFunc(out, func(a, b Comment) int {
+	byTime := func(a, b Comment) int {
 		if a.AtMS != b.AtMS {
 			return int(a.AtMS - b.AtMS)
 		}
 		return a.CreatedAt.Compare(b.CreatedAt)
-	})
+	}
+	slices.SortStableFunc(tops, byTime)
+	out := make([]Comment, 0, len(all))
+	for _, c := range tops {
+		out = append(out, c)
+		rs := replies[c.ID]
+		slices.SortStableFunc(rs, func(a, b Comment) int { return a.CreatedAt.Compare(b.CreatedAt) })
+		out = append(out, rs...)
+	}
 	return out, nil
 }
 
