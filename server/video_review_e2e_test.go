@@ -63,6 +63,24 @@ func TestVideoReviewAndConsentGatedSharing(t *testing.T) {
 	path := "/api/videos/" + vid
 	adaID, samID := accountID(ada), accountID(p.youth)
 
+	// The script: a document of scenes co-written like a pledge's items,
+	// never listed with the pledges nor sent for review.
+	script := str(p.youth.do("POST", path+"/script", nil, 201), "scriptId")
+	if again := str(p.youth.do("POST", path+"/script", nil, 200), "scriptId"); again != script {
+		t.Errorf("starting the script twice: %q then %q", script, again)
+	}
+	for _, scene := range []map[string]any{{"heading": "Sam", "text": "We open on a phone screen."}, {"heading": "Ada", "text": "Who reads the terms?"}} {
+		ada.do("POST", "/api/pledges/"+script+"/items", scene, 201)
+	}
+	if items := p.youth.do("GET", "/api/pledges/"+script, nil, 200)["items"].([]any); len(items) != 2 {
+		t.Errorf("script scenes: %v", items)
+	}
+	if ps := p.youth.do("GET", "/api/groups/"+p.group+"/pledges", nil, 200)["pledges"].([]any); len(ps) != 0 {
+		t.Errorf("the group's pledges list the script: %v", ps)
+	}
+	problem(t, p.mod, "POST", "/api/pledges/"+script+"/transitions", map[string]any{"to": "in_review"}, 400, "invalid")
+	problem(t, p.outsider, "POST", path+"/script", nil, 404, "not_found")
+
 	// Tags: oneself at once; someone else only from the group, waiting for them.
 	p.youth.do("POST", path+"/tags", map[string]any{}, 201)
 	tags := p.youth.do("POST", path+"/tags", map[string]any{"accountId": adaID}, 201)["tags"].([]any)

@@ -26,6 +26,7 @@ import (
 
 func (a *API) reviewRoutes() []route {
 	return []route{
+		{fiber.MethodPost, "/api/videos/:id/script", a.postVideoScript},
 		{fiber.MethodGet, "/api/videos/:id/tags", a.getVideoTags},
 		{fiber.MethodPost, "/api/videos/:id/tags", a.postVideoTag},
 		{fiber.MethodPost, "/api/videos/:id/tags/me/confirm", a.postVideoTagConfirm},
@@ -57,6 +58,33 @@ func (a *API) nameOf(ctx context.Context, viewer caller, accountID, panelID, gro
 		return ""
 	}
 	return au.name
+}
+
+// postVideoScript starts the video's script (once): a document of kind
+// script, co-written with the pledge editor's merge, presence and history
+// (/api/pledges/{scriptId}...), in the panel's working language.
+func (a *API) postVideoScript(c *fiber.Ctx) error {
+	cl, vs, v, err := a.videoFor(c, policy.VideoUpload)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	if v.ScriptID != "" {
+		return c.JSON(fiber.Map{"scriptId": v.ScriptID})
+	}
+	lang, err := vs.Review.WorkingLanguage(ctx, v.PanelID)
+	if err != nil {
+		return err
+	}
+	p, err := a.people.Pledges.Create(ctx, cl.Account.ID, pledge.CreateInput{PanelID: v.PanelID, GroupID: v.GroupID, Title: v.Title, Language: lang, Kind: pledge.KindScript})
+	if err != nil {
+		return err
+	}
+	id, err := vs.Videos.AttachScript(ctx, cl.Account.ID, v.ID, p.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(fiber.Map{"scriptId": id})
 }
 
 // --- tags ---

@@ -123,6 +123,7 @@ type videoView struct {
 	ID        string        `json:"id"`
 	GroupID   string        `json:"groupId"`
 	Title     string        `json:"title"`
+	ScriptID  string        `json:"scriptId,omitempty"`
 	Versions  int           `json:"versions"`
 	CreatedBy string        `json:"createdBy"`
 	CreatedAt time.Time     `json:"createdAt"`
@@ -131,7 +132,7 @@ type videoView struct {
 }
 
 func viewOfVideo(v video.Video) videoView {
-	return videoView{ID: v.ID, GroupID: v.GroupID, Title: v.Title, Versions: v.Versions, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt}
+	return videoView{ID: v.ID, GroupID: v.GroupID, Title: v.Title, ScriptID: v.ScriptID, Versions: v.Versions, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt}
 }
 
 func (a *API) getGroupVideos(c *fiber.Ctx) error {
