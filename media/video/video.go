@@ -45,7 +45,7 @@ type Video struct {
 	PanelID   string    `json:"panelId"`
 	GroupID   string    `json:"groupId"`
 	Title     string    `json:"title"`
-	Versions  int       `json:"versions"` // numbers given so far
+	Versions  int       `json:"versions"`           // numbers given so far
 	ScriptID  string    `json:"scriptId,omitempty"` // the script the group co-writes (a pledge document of kind script)
 	CreatedBy string    `json:"createdBy"`
 	CreatedAt time.Time `json:"createdAt"`
