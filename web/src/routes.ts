@@ -19,6 +19,9 @@ import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
 import { screenWordsPage } from './pages/screenWordsPage';
+import { sharedVideoPage, watchPage } from './pages/videos/sharedPage';
+import { videoPage } from './pages/videos/videoPage';
+import { videosPage } from './pages/videos/videosPage';
 import type { Route, RouterOptions } from './router';
 
 /** Every page; pages that talk to the API get the app context. */
@@ -33,8 +36,11 @@ export function createRoutes(ctx: AppContext): Route[] {
     {
       path: '/videos',
       titleKey: 'videos.title',
-      render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
+      render: () => videosPage(ctx),
     },
+    { path: '/videos/:id', titleKey: 'videos.videoTitle', render: (p) => videoPage(ctx, p) },
+    { path: '/shared/:id', titleKey: 'shared.title', render: (p) => sharedVideoPage(ctx, p) },
+    { path: '/watch/:token', titleKey: 'shared.title', render: (p) => watchPage(ctx, p) },
     {
       path: '/rounds',
       titleKey: 'rounds.title',

@@ -17,6 +17,8 @@ export interface Pledge {
   publishedVersions: number[];
   reviewVersion?: number;
   createdBy: string;
+  /** 'script': a group video's script, its items the scenes; it is never reviewed or published. */
+  kind?: string;
 }
 
 export interface PledgeSummary {
