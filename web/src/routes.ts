@@ -19,9 +19,7 @@ import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
 import { screenWordsPage } from './pages/screenWordsPage';
-import { sharedVideoPage, watchPage } from './pages/videos/sharedPage';
-import { videoPage } from './pages/videos/videoPage';
-import { videosPage } from './pages/videos/videosPage';
+import { lazyPage } from './pages/lazyPage';
 import type { Route, RouterOptions } from './router';
 
 /** Every page; pages that talk to the API get the app context. */
@@ -36,11 +34,23 @@ export function createRoutes(ctx: AppContext): Route[] {
     {
       path: '/videos',
       titleKey: 'videos.title',
-      render: () => videosPage(ctx),
+      render: () => lazyPage('videos.pageHeading', () => import('./pages/videos/videosPage').then((m) => m.videosPage(ctx))),
     },
-    { path: '/videos/:id', titleKey: 'videos.videoTitle', render: (p) => videoPage(ctx, p) },
-    { path: '/shared/:id', titleKey: 'shared.title', render: (p) => sharedVideoPage(ctx, p) },
-    { path: '/watch/:token', titleKey: 'shared.title', render: (p) => watchPage(ctx, p) },
+    {
+      path: '/videos/:id',
+      titleKey: 'videos.videoTitle',
+      render: (p) => lazyPage('videos.videoHeading', () => import('./pages/videos/videoPage').then((m) => m.videoPage(ctx, p))),
+    },
+    {
+      path: '/shared/:id',
+      titleKey: 'shared.title',
+      render: (p) => lazyPage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.sharedVideoPage(ctx, p))),
+    },
+    {
+      path: '/watch/:token',
+      titleKey: 'shared.title',
+      render: (p) => lazyPage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.watchPage(ctx, p))),
+    },
     {
       path: '/rounds',
       titleKey: 'rounds.title',

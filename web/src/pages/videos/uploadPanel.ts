@@ -2,7 +2,7 @@
 // dropped connection, a reload or a server restart resumes from the last
 // stored byte; a progress bar with speed and time left; pause, resume and
 // cancel (which removes the parts on the server).
-import { Upload, type DetailedError } from 'tus-js-client';
+import type { DetailedError, Upload } from 'tus-js-client';
 import { apiPath, csrfCookie, csrfHeader, readCookie } from '../../api';
 import type { AppContext } from '../../context';
 import { el, setText } from '../../dom';
@@ -74,7 +74,9 @@ export function uploadPanel(ctx: AppContext, videoId: string, onDone: () => void
       return;
     }
     meter.reset();
-    upload = new Upload(file, {
+    // tus-js-client loads when the first upload starts: no page pays for it before.
+    void import('tus-js-client')
+      .then(({ Upload }) => begin(new Upload(file, {
       endpoint: apiPath`/api/videos/${videoId}/uploads`,
       chunkSize,
       retryDelays: [0, 1000, 3000, 5000, 10000],
@@ -110,20 +112,19 @@ export function uploadPanel(ctx: AppContext, videoId: string, onDone: () => void
         ctx.announce('videos.uploadDone');
         onDone();
       },
-    });
-    const u = upload;
-    // After a reload, the same file continues where it stopped.
-    void u
-      .findPreviousUploads()
-      .then((previous) => {
-        const last = previous[0];
-        if (last) u.resumeFromPreviousUpload(last);
-        show('running');
-        setText(status, last ? 'videos.uploadResuming' : 'videos.uploadRunning');
-        u.start();
-      })
+    })))
       .catch(fail);
   });
+  const begin = async (u: Upload) => {
+    upload = u;
+    // After a reload, the same file continues where it stopped.
+    const previous = await u.findPreviousUploads();
+    const last = previous[0];
+    if (last) u.resumeFromPreviousUpload(last);
+    show('running');
+    setText(status, last ? 'videos.uploadResuming' : 'videos.uploadRunning');
+    u.start();
+  };
   pause.addEventListener('click', () => {
     void upload?.abort(false);
     meter.reset();
