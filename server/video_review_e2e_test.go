@@ -97,9 +97,25 @@ func TestVideoReviewAndConsentGatedSharing(t *testing.T) {
 	}
 	ada.do("POST", path+"/tags/me/confirm", nil, 200)
 
-	// Review: the uploader's own approval is not enough; captions in the panel's language.
 	v1 := path + "/versions/1"
 	request := map[string]any{"partners": []string{org}}
+	// Consent: the refusal names who and what.
+	if d := problem(t, p.youth, "POST", v1+"/share-request", request, 403, "forbidden"); !strings.Contains(d, "sam does not have permission") || !strings.Contains(d, "video_appear") {
+		t.Errorf("Sam without video_appear: %q", d)
+	}
+	p.youth.do("POST", "/api/me/consents/video_appear/grant", nil, 200)
+	if d := problem(t, p.youth, "POST", v1+"/share-request", request, 403, "forbidden"); !strings.Contains(d, "sam does not have permission") || !strings.Contains(d, "video_publish") {
+		t.Errorf("Sam without video_publish: %q", d)
+	}
+	p.youth.do("POST", "/api/me/guardian", map[string]any{"email": "parent@example.org"}, 202)
+	gtoken := strings.TrimPrefix(newestLink(t, base, "parent@example.org", "/guardian/"), "/guardian/")
+	guardian := newClient(t, base)
+	guardian.do("POST", "/api/guardian/"+gtoken+"/confirm", map[string]any{"guardianName": "Marie Martin", "grants": map[string]bool{"video_publish": true}}, 200)
+	mtoken := strings.TrimPrefix(newestLink(t, base, "parent@example.org", "/guardian/manage/"), "/guardian/manage/")
+	if status := upload(t, p.coord, "/api/accounts/"+samID+"/consent-forms", "video_publish", "form.pdf", "application/pdf"); status != 201 {
+		t.Fatalf("signed form: %d", status)
+	}
+	// Review: the uploader's own approval is not enough; captions in the panel's language.
 	p.youth.do("POST", v1+"/approval", nil, 200)
 	if d := problem(t, p.youth, "POST", v1+"/share-request", request, 409, "conflict"); !strings.Contains(d, "other than the person who uploaded") {
 		t.Errorf("only the uploader approved: %q", d)
@@ -120,22 +136,6 @@ func TestVideoReviewAndConsentGatedSharing(t *testing.T) {
 	problem(t, p.youth, "POST", v1+"/share-request", map[string]any{"partners": []string{"no-such-org"}}, 400, "invalid")
 	problem(t, p.youth, "POST", v1+"/share-request", map[string]any{}, 400, "invalid")
 
-	// Consent: the refusal names who and what.
-	if d := problem(t, p.youth, "POST", v1+"/share-request", request, 403, "forbidden"); !strings.Contains(d, "sam does not have permission") || !strings.Contains(d, "video_appear") {
-		t.Errorf("Sam without video_appear: %q", d)
-	}
-	p.youth.do("POST", "/api/me/consents/video_appear/grant", nil, 200)
-	if d := problem(t, p.youth, "POST", v1+"/share-request", request, 403, "forbidden"); !strings.Contains(d, "sam does not have permission") || !strings.Contains(d, "video_publish") {
-		t.Errorf("Sam without video_publish: %q", d)
-	}
-	p.youth.do("POST", "/api/me/guardian", map[string]any{"email": "parent@example.org"}, 202)
-	gtoken := strings.TrimPrefix(newestLink(t, base, "parent@example.org", "/guardian/"), "/guardian/")
-	guardian := newClient(t, base)
-	guardian.do("POST", "/api/guardian/"+gtoken+"/confirm", map[string]any{"guardianName": "Marie Martin", "grants": map[string]bool{"video_publish": true}}, 200)
-	mtoken := strings.TrimPrefix(newestLink(t, base, "parent@example.org", "/guardian/manage/"), "/guardian/manage/")
-	if status := upload(t, p.coord, "/api/accounts/"+samID+"/consent-forms", "video_publish", "form.pdf", "application/pdf"); status != 201 {
-		t.Fatalf("signed form: %d", status)
-	}
 	if r := p.youth.do("POST", v1+"/share-request", request, 201)["request"].(map[string]any); r["state"] != "waiting" {
 		t.Fatalf("request: %v", r)
 	}

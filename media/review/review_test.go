@@ -180,6 +180,18 @@ func TestSharingWaitsForEveryonesConsentCaptionsAndAReviewer(t *testing.T) {
 	wantCode(t, "no audience", share(review.ShareInput{}), fault.Invalid, "Choose who")
 	wantCode(t, "an organisation of no partner", share(review.ShareInput{Partners: []string{"o9"}}), fault.Invalid, "not a partner of this panel")
 	partners := review.ShareInput{Panel: true, Partners: []string{"o1"}}
+	// Who appears comes first.
+	wantCode(t, "nobody tagged", share(partners), fault.Forbidden, "tag everyone who appears")
+	f.rev.Tag(ctx, "sam", f.video, "")
+	f.rev.Tag(ctx, "noa", f.video, "")
+	wantCode(t, "Noa lacks video_appear", share(partners), fault.Forbidden, "Noa does not have permission to appear in videos")
+	f.dir.set("noa", consent.Participate, consent.VideoAppear)
+	wantCode(t, "Noa lacks video_publish", share(partners), fault.Forbidden, "Noa does not have permission to share videos (video_publish)")
+	if _, err := f.rev.Request(ctx, f.ver.ID); !fault.Is(err, fault.NotFound) {
+		t.Errorf("refused requests leave no request: %v", err)
+	}
+	f.dir.set("noa", all...) // the guardian grants video_publish
+	// Then a reviewer other than the uploader, and captions in the working language.
 	wantCode(t, "nobody approved", share(partners), fault.Conflict, "other than the person who uploaded")
 	f.rev.Approve(ctx, "sam", f.ver)
 	wantCode(t, "only the uploader approved", share(partners), fault.Conflict, "other than the person who uploaded")
@@ -194,16 +206,6 @@ func TestSharingWaitsForEveryonesConsentCaptionsAndAReviewer(t *testing.T) {
 	if _, err := f.videos.PutCaption(ctx, "sam", f.ver, "fr", []byte("WEBVTT\n\n00:01.000 --> 00:02.000\nSalut\n")); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, "nobody tagged", share(partners), fault.Forbidden, "tag everyone who appears")
-	f.rev.Tag(ctx, "sam", f.video, "")
-	f.rev.Tag(ctx, "noa", f.video, "")
-	wantCode(t, "Noa lacks video_appear", share(partners), fault.Forbidden, "Noa does not have permission to appear in videos")
-	f.dir.set("noa", consent.Participate, consent.VideoAppear)
-	wantCode(t, "Noa lacks video_publish", share(partners), fault.Forbidden, "Noa does not have permission to share videos (video_publish)")
-	if _, err := f.rev.Request(ctx, f.ver.ID); !fault.Is(err, fault.NotFound) {
-		t.Errorf("refused requests leave no request: %v", err)
-	}
-	f.dir.set("noa", all...) // the guardian grants video_publish
 	r, err := f.rev.RequestShare(ctx, "sam", f.video, f.ver, partners)
 	if err != nil || r.State != review.Waiting || !r.Panel || !slices.Equal(r.Partners, []string{"o1"}) {
 		t.Fatalf("request: %+v, %v", r, err)

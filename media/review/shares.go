@@ -98,12 +98,16 @@ type ShareInput struct {
 }
 
 // Ready checks what a version needs before it leaves its group for aud:
-// it is processed, someone other than its uploader approved it, it has
-// captions in the panel's working language, and everyone who appears
-// allows aud (policy.VideoBlockers).
+// it is processed, everyone who appears allows aud (policy.VideoBlockers;
+// asked first, as it is what matters most and may take longest to
+// change), someone other than its uploader approved it, and it has
+// captions in the panel's working language.
 func (s *Service) Ready(ctx context.Context, ver video.Version, aud policy.Audience) error {
 	if ver.State != video.Ready {
 		return fault.Errorf(fault.Conflict, "This version is not ready to watch yet.")
+	}
+	if err := s.MayReach(ctx, ver.VideoID, aud); err != nil {
+		return err
 	}
 	approvals, err := s.Approvals(ctx, ver.ID)
 	if err != nil {
@@ -121,7 +125,7 @@ func (s *Service) Ready(ctx context.Context, ver video.Version, aud policy.Audie
 	} else if err != nil {
 		return err
 	}
-	return s.MayReach(ctx, ver.VideoID, aud)
+	return nil
 }
 
 // RequestShare asks the moderators to share ver with the audiences of in,
