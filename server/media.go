@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"chorus/app"
 	"chorus/config"
 	"chorus/consent"
 	"chorus/identity"
@@ -34,7 +35,7 @@ type mediaParts struct {
 
 // buildMedia wires videos, uploads and the processing queue on the
 // opened stores.
-func buildMedia(ctx context.Context, cfg config.Config, s *stores, people *httpapi.People, log *slog.Logger) (*mediaParts, error) {
+func buildMedia(ctx context.Context, cfg config.Config, s *stores, people *app.Services, log *slog.Logger) (*mediaParts, error) {
 	m := &mediaParts{cfg: cfg.Video, workDir: filepath.Join(cfg.DataDir, "work")}
 	m.queue = jobs.NewQueue(s.docs)
 	m.videos = video.NewService(s.docs, s.blobs, m.queue)
@@ -126,7 +127,7 @@ func (m *mediaParts) sweepShares(ctx context.Context, log *slog.Logger) {
 // videoDirectory tells review about people and panels, from identity and
 // the consent ledger (read afresh on every call: a withdrawal counts at
 // once).
-type videoDirectory struct{ p *httpapi.People }
+type videoDirectory struct{ p *app.Services }
 
 func (d videoDirectory) Person(ctx context.Context, id string) (review.Person, error) {
 	a, err := d.p.Identity.Account(ctx, id)
