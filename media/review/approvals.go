@@ -21,6 +21,11 @@ type Approval struct {
 
 // Approve records that actor approves ver (again: no change).
 func (s *Service) Approve(ctx context.Context, actor string, ver video.Version) (Approval, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Approval, error) { return s.approveTx(ctx, actor, ver) })
+}
+
+// approveTx is Approve inside its transaction.
+func (s *Service) approveTx(ctx context.Context, actor string, ver video.Version) (Approval, error) {
 	if ver.State != video.Ready {
 		return Approval{}, fault.Errorf(fault.Conflict, "This version is not ready to watch yet.")
 	}
@@ -36,6 +41,11 @@ func (s *Service) Approve(ctx context.Context, actor string, ver video.Version) 
 
 // Unapprove takes actor's approval of ver back.
 func (s *Service) Unapprove(ctx context.Context, actor string, ver video.Version) error {
+	return s.docs.InTransaction(ctx, func(ctx context.Context) error { return s.unapproveTx(ctx, actor, ver) })
+}
+
+// unapproveTx is Unapprove inside its transaction.
+func (s *Service) unapproveTx(ctx context.Context, actor string, ver video.Version) error {
 	err := s.docs.Delete(ctx, colApprovals, ver.ID+":"+actor)
 	if fault.Is(err, fault.NotFound) {
 		return nil

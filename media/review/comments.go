@@ -52,6 +52,11 @@ type CommentInput struct {
 // panel's working language: personal data or listed words hold it for a
 // moderator (rule 5), and the caller opens the case (Held).
 func (s *Service) AddComment(ctx context.Context, actor string, ver video.Version, in CommentInput) (Comment, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Comment, error) { return s.addCommentTx(ctx, actor, ver, in) })
+}
+
+// addCommentTx is AddComment inside its transaction.
+func (s *Service) addCommentTx(ctx context.Context, actor string, ver video.Version, in CommentInput) (Comment, error) {
 	text := strings.TrimSpace(in.Text)
 	if text == "" {
 		return Comment{}, fault.Errorf(fault.Invalid, "Please write something in your comment.")
@@ -162,6 +167,11 @@ func (s *Service) Comments(ctx context.Context, viewer Viewer, versionID string)
 
 // Resolve marks a top-level comment resolved (or open again).
 func (s *Service) Resolve(ctx context.Context, actor, commentID string, resolved bool) (Comment, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Comment, error) { return s.resolveTx(ctx, actor, commentID, resolved) })
+}
+
+// resolveTx is Resolve inside its transaction.
+func (s *Service) resolveTx(ctx context.Context, actor, commentID string, resolved bool) (Comment, error) {
 	c, err := update(ctx, s, colComments, commentID, func(c *Comment) error {
 		if c.ThreadID != "" {
 			return fault.Errorf(fault.Invalid, "Resolve the first comment of the thread, not a reply.")
@@ -196,6 +206,11 @@ const (
 // shows it to the group, hide takes it away from all but its author and
 // supervisors, restore undoes a hide, request_changes keeps it held.
 func (s *Service) ModerateComment(ctx context.Context, actor, commentID, outcome string) (Comment, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Comment, error) { return s.moderateCommentTx(ctx, actor, commentID, outcome) })
+}
+
+// moderateCommentTx is ModerateComment inside its transaction.
+func (s *Service) moderateCommentTx(ctx context.Context, actor, commentID, outcome string) (Comment, error) {
 	c, err := update(ctx, s, colComments, commentID, func(c *Comment) error {
 		switch outcome {
 		case OutcomeApprove:

@@ -132,6 +132,10 @@ func (s *Service) Ready(ctx context.Context, ver video.Version, aud policy.Audie
 // after checking everything Ready checks for each, and opens the
 // moderation case.
 func (s *Service) RequestShare(ctx context.Context, actor string, v video.Video, ver video.Version, in ShareInput) (Request, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Request, error) { return s.requestShare(ctx, actor, v, ver, in) })
+}
+
+func (s *Service) requestShare(ctx context.Context, actor string, v video.Video, ver video.Version, in ShareInput) (Request, error) {
 	partners := slices.Compact(slices.Sorted(slices.Values(in.Partners)))
 	if !in.Panel && len(partners) == 0 {
 		return Request{}, fault.Errorf(fault.Invalid, "Choose who to share the video with: the panel or partner organisations.")
@@ -242,6 +246,10 @@ func (s *Service) CheckDecision(ctx context.Context, versionID, outcome string) 
 // makes its shares; request_changes and hide send it back, and hide also
 // ends every share of the version.
 func (s *Service) Decide(ctx context.Context, actor, versionID, outcome string) error {
+	return s.docs.InTransaction(ctx, func(ctx context.Context) error { return s.decide(ctx, actor, versionID, outcome) })
+}
+
+func (s *Service) decide(ctx context.Context, actor, versionID, outcome string) error {
 	var before RequestState
 	r, err := update(ctx, s, colRequests, versionID, func(r *Request) error {
 		before = r.State
@@ -320,6 +328,22 @@ func (s *Service) Shares(ctx context.Context, videoID string) ([]Share, error) {
 // only while everyone who appears allows an event audience. The token is
 // returned once and never kept.
 func (s *Service) CreateLink(ctx context.Context, actor string, ver video.Version, label string, expires time.Time) (Share, string, error) {
+	var token string
+	sh, err := store.Atomically(ctx, s.docs, func(ctx context.Context) (Share, error) {
+		var (
+			sh  Share
+			err error
+		)
+		sh, token, err = s.createLink(ctx, actor, ver, label, expires)
+		return sh, err
+	})
+	if err != nil {
+		return Share{}, "", err
+	}
+	return sh, token, nil
+}
+
+func (s *Service) createLink(ctx context.Context, actor string, ver video.Version, label string, expires time.Time) (Share, string, error) {
 	label = strings.TrimSpace(label)
 	if label == "" || utf8.RuneCountInString(label) > MaxLinkLabel {
 		return Share{}, "", fault.Errorf(fault.Invalid, "Name the event in 1 to %d characters.", MaxLinkLabel)
@@ -370,6 +394,10 @@ func (s *Service) Revoke(ctx context.Context, actor, videoID, shareID string) (S
 // names: who withdrew is theirs to say) and the panel's moderators (with
 // first names and reasons).
 func (s *Service) end(ctx context.Context, actor, shareID string, state ShareState, blockers []Blocker) (Share, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Share, error) { return s.endTx(ctx, actor, shareID, state, blockers) })
+}
+
+func (s *Service) endTx(ctx context.Context, actor, shareID string, state ShareState, blockers []Blocker) (Share, error) {
 	ended := false
 	sh, err := update(ctx, s, colShares, shareID, func(sh *Share) error {
 		if sh.State != Active {

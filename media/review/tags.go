@@ -31,6 +31,11 @@ func tagID(videoID, accountID string) string { return videoID + ":" + accountID 
 // for their confirmation. Tagging a person already tagged changes nothing,
 // except that tagging oneself confirms a waiting tag.
 func (s *Service) Tag(ctx context.Context, actor string, v video.Video, accountID string) (Tag, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Tag, error) { return s.tagTx(ctx, actor, v, accountID) })
+}
+
+// tagTx is Tag inside its transaction.
+func (s *Service) tagTx(ctx context.Context, actor string, v video.Video, accountID string) (Tag, error) {
 	if accountID == "" {
 		accountID = actor
 	}
@@ -67,6 +72,11 @@ func (s *Service) Tag(ctx context.Context, actor string, v video.Video, accountI
 
 // Confirm confirms actor's own waiting tag in v.
 func (s *Service) Confirm(ctx context.Context, actor string, v video.Video) (Tag, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Tag, error) { return s.confirmTx(ctx, actor, v) })
+}
+
+// confirmTx is Confirm inside its transaction.
+func (s *Service) confirmTx(ctx context.Context, actor string, v video.Video) (Tag, error) {
 	t, err := update(ctx, s, colTags, tagID(v.ID, actor), func(t *Tag) error {
 		if !t.Confirmed {
 			t.Confirmed, t.ConfirmedAt = true, s.now()
@@ -88,6 +98,11 @@ func (s *Service) Confirm(ctx context.Context, actor string, v video.Video) (Tag
 // moderator (moderator true), so nobody can take a person out of the list
 // to get a video past their consent.
 func (s *Service) Untag(ctx context.Context, actor string, moderator bool, v video.Video, accountID string) error {
+	return s.docs.InTransaction(ctx, func(ctx context.Context) error { return s.untagTx(ctx, actor, moderator, v, accountID) })
+}
+
+// untagTx is Untag inside its transaction.
+func (s *Service) untagTx(ctx context.Context, actor string, moderator bool, v video.Video, accountID string) error {
 	d, err := store.GetAs[Tag](ctx, s.docs, colTags, tagID(v.ID, accountID))
 	if fault.Is(err, fault.NotFound) {
 		return fault.Errorf(fault.NotFound, "This person is not tagged in this video.")

@@ -315,6 +315,10 @@ func (s *Service) Received(ctx context.Context, u upload.Upload) error {
 // AttachScript makes scriptID the script of video id, unless it has one
 // already; it returns the video's script id either way.
 func (s *Service) AttachScript(ctx context.Context, actorID, id, scriptID string) (string, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (string, error) { return s.attachScript(ctx, actorID, id, scriptID) })
+}
+
+func (s *Service) attachScript(ctx context.Context, actorID, id, scriptID string) (string, error) {
 	var got string
 	err := s.updateVideo(ctx, id, func(v *Video) error {
 		if v.ScriptID == "" {
