@@ -98,7 +98,7 @@ func TestVideoReviewAndConsentGatedSharing(t *testing.T) {
 	ada.do("POST", path+"/tags/me/confirm", nil, 200)
 
 	v1 := path + "/versions/1"
-	request := map[string]any{"partners": []string{org}}
+	request := map[string]any{"partners": []string{org}, "panel": true}
 	// Consent: the refusal names who and what.
 	if d := problem(t, p.youth, "POST", v1+"/share-request", request, 403, "forbidden"); !strings.Contains(d, "sam does not have permission") || !strings.Contains(d, "video_appear") {
 		t.Errorf("Sam without video_appear: %q", d)
@@ -179,6 +179,19 @@ func TestVideoReviewAndConsentGatedSharing(t *testing.T) {
 			t.Errorf("someone else opening the partner's share: %d, want 404", resp.StatusCode)
 		}
 	}
+	// The panel's youth (another group) see it through the panel's share; without participate, nobody does.
+	inPanel := p.outsider.do("GET", "/api/shared/videos", nil, 200)["videos"].([]any)
+	if len(inPanel) != 1 || str(inPanel[0].(map[string]any), "audience") != "panel" {
+		t.Fatalf("a youth of the panel: %v, want the panel's share", inPanel)
+	}
+	panelPath := "/api/shared/videos/" + str(inPanel[0].(map[string]any), "id")
+	p.outsider.do("GET", panelPath, nil, 200)
+	if got := p.noConsent.do("GET", "/api/shared/videos", nil, 200)["videos"].([]any); len(got) != 0 {
+		t.Errorf("a youth without participate sees %v", got)
+	}
+	if resp, _ := fetch(t, partner, panelPath, nil); resp.StatusCode != 404 {
+		t.Errorf("the partner opening the panel's share: %d, want 404", resp.StatusCode)
+	}
 	if resp, _ := fetch(t, partner, sharePath+"/thumbnails", nil); resp.StatusCode != 404 {
 		t.Errorf("partner asking for other files: %d, want 404", resp.StatusCode)
 	}
@@ -226,6 +239,7 @@ func TestVideoReviewAndConsentGatedSharing(t *testing.T) {
 	if got := partner.do("GET", "/api/shared/videos", nil, 200)["videos"].([]any); len(got) != 0 {
 		t.Errorf("partner's list after the withdrawal: %v", got)
 	}
+	p.outsider.do("GET", panelPath, nil, 200) // video_appear still holds: the panel keeps it
 	// The event link goes too (each request checks; the worker sweeps what nobody opens).
 	deadline := time.Now().Add(time.Minute)
 	for {
