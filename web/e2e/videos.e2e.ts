@@ -196,7 +196,14 @@ describe('group videos (issue 13)', () => {
     const queue = await h.api<{ cases: { id: string; content: { type: string } }[] }>(moderator, 'GET', `/api/moderation/queue?panelId=${panelId}`);
     const c = queue.cases.find((x) => x.content.type === 'video_version');
     expect(c, 'a publication case for the version').toBeTruthy();
-    await h.api(moderator, 'POST', `/api/moderation/cases/${c?.id}/actions`, { action: 'approve', reason: 'Consents, captions and review in order' });
+    const m = await h.openPage(moderator, 'Mona Moderator');
+    await m.goto(h.url(`/moderation/cases/${c?.id ?? ''}`));
+    await expect.poll(() => m.locator('.case-status').textContent()).toBe(en('caseStatus.open'));
+    await m.getByRole('button', { name: en('action.approve') }).click();
+    await m.fill('#case-reason', 'Consents, captions and review in order.');
+    await m.getByRole('button', { name: en('case.confirm') }).click();
+    await expect.poll(() => m.locator('.case-status').textContent()).toBe(en('caseStatus.approved'));
+    expect(await axeViolations(m), 'axe on the video case').toEqual([]);
 
     // --- The partner finds it, plays it with captions, and nothing served carries the location.
     const p = await h.openPage(partner, 'Pat Partner');
