@@ -96,10 +96,11 @@ class VideoScreen {
 
   render(): void {
     setPlainText(this.page.heading, this.video.title);
-    const scriptButton = button(this.video.scriptId ? 'videos.scriptOpen' : 'videos.scriptStart', () => void this.openScript());
+    const scriptAlert = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'script-alert' } });
+    const scriptButton = button(this.video.scriptId ? 'videos.scriptOpen' : 'videos.scriptStart', () => void this.openScript(scriptAlert));
     fill(this.page.body, [
       el('p', { className: 'lead' }, [routeLink('/videos', 'videos.backToList')]),
-      section('video-script', 'videos.scriptHeading', [el('p', { text: 'videos.scriptLead' }), el('p', {}, [scriptButton])]),
+      section('video-script', 'videos.scriptHeading', [el('p', { text: 'videos.scriptLead' }), el('p', {}, [scriptButton]), scriptAlert]),
       section('video-upload', 'videos.uploadHeading', [
         el('p', { className: 'hint', text: 'videos.uploadLead' }),
         uploadPanel(this.ctx, this.video.id, () => void this.reload(true)).element,
@@ -124,13 +125,13 @@ class VideoScreen {
     watch.observe(document.body, { childList: true, subtree: true });
   }
 
-  private async openScript(): Promise<void> {
+  private async openScript(alert: HTMLElement): Promise<void> {
+    alert.replaceChildren();
     try {
       const { scriptId } = await this.ctx.api.post<{ scriptId: string }>(`${this.base}/script`);
       this.ctx.navigate(apiPath`/pledges/${scriptId}`);
     } catch (error) {
-      this.ctx.announce('videos.scriptFailed');
-      console.warn(error);
+      alert.replaceChildren(el('p', { text: 'videos.scriptFailed' }), ...errorParagraphs(error));
     }
   }
 
@@ -260,9 +261,7 @@ class VideoScreen {
       }
       void send({ at: video?.currentTime ?? 0, text: text.value }, alert);
     });
-    const list = el('ol', { className: 'comment-threads', attrs: { 'aria-label': 'comments' } });
-    list.setAttribute('aria-labelledby', 'video-comments-section-heading');
-    list.removeAttribute('aria-label');
+    const list = el('ol', { className: 'comment-threads', attrs: { 'aria-labelledby': 'video-comments-section-heading' } });
     for (const c of comments.filter((x) => !x.threadId)) {
       const replies = comments.filter((x) => x.threadId === c.id);
       const jump = el('button', { className: 'button button-small', attrs: { type: 'button' } });
