@@ -28,6 +28,9 @@ const (
 	// coordinators only; youth never see the words that hold their texts.
 	PanelScreenWordsView Action = "panel.screen_words.view" // read a panel's own screening words and their history
 	PanelScreenWordsEdit Action = "panel.screen_words.edit" // change a panel's own screening words
+	// A panel's live feed (panel:<id>) carries its news (settings changed)
+	// to those who take part in it: youth only with participate (issue 10).
+	PanelFollowLive Action = "panel.follow_live" // follow a panel's live feed
 
 	GroupCreate         Action = "group.create"          // create a group inside a panel (coordinators of that panel)
 	GroupView           Action = "group.view"            // see that a group exists and its name
@@ -64,6 +67,11 @@ const (
 	ContentView          Action = "content.view"            // see group content inside the panel
 	ContentViewByPartner Action = "content.view_by_partner" // a partner sees youth content: approved and published to their organisation (rule 2)
 	ContentReport        Action = "content.report"          // report content one can see to the moderators (rule 6)
+	// ContentAppear is asked about the author, not a viewer: whether what
+	// they wrote may be shown in its space at all. Youth take part only
+	// with participate, so a withdrawal takes their content out of every
+	// audience and nobody approves it back in (issue 10).
+	ContentAppear Action = "content.appear" // the author's content may be shown where it was written
 
 	ModerationQueueView     Action = "moderation.queue_view"     // see a panel's moderation queue and its counts (moderators, coordinators)
 	ModerationCaseView      Action = "moderation.case_view"      // see a moderation case: the content, its reports and history
@@ -95,6 +103,20 @@ const (
 	SessionAsk        Action = "session.ask"        // put a question on a live session's board (youth)
 	SessionAnswer     Action = "session.answer"     // answer a question on the board (partners of an invited organisation)
 	SessionTranscript Action = "session.transcript" // read and download a session's whole transcript, held and hidden messages included
+
+	// Feedback rounds (issue 12). A round is panel-wide, like a live
+	// session: partners take part only for an organisation the round
+	// invited. Opening one is pledge.open_round.
+	RoundView      Action = "round.view"      // see a round, its items and the answers the reader may see, and follow it live
+	RoundAnswer    Action = "round.answer"    // draft, submit and revise the organisation's answers; read its drafts (partners of an invited organisation)
+	RoundManage    Action = "round.manage"    // extend a deadline, close the round, open a progress review, publish scorecards (coordinators)
+	RoundReport    Action = "round.report"    // the item x partner matrix, the CSV export and the printable report (moderators, coordinators)
+	RoundReact     Action = "round.react"     // react to an answer: clear, not clear, want more (youth)
+	RoundFollowUp  Action = "round.follow_up" // ask a follow-up question on an answer (youth)
+	RoundReply     Action = "round.reply"     // reply to a follow-up question (partners of an invited organisation)
+	RoundUpdate    Action = "round.update"    // report progress on the organisation's commitments (partners of an invited organisation)
+	RoundRate      Action = "round.rate"      // rate a commitment's progress (youth: child-led evaluation)
+	RoundScorecard Action = "round.scorecard" // see the scorecards (partners: their own, once published)
 
 	VideoUpload  Action = "video.upload"  // start a video in a group, upload a new cut (version) of it, cancel one's own upload
 	VideoView    Action = "video.view"    // see a group's videos, their versions and processing, and play them
@@ -138,13 +160,24 @@ func ModerationDecision(decision string) Action {
 // Kind returns the kind of resource a applies to, or "" for an unknown action.
 func (a Action) Kind() Kind { return rules[a].kind }
 
+// WritesIntoGroupSpace reports whether a puts words or media into a group
+// space (a pledge and its items, comments, amendments, videos): such an
+// action is conversation between the group's members, so every grant of it
+// needs a moderator member in the group (rule 1), and the caller must say
+// whether there is one (Resource.GroupHasModerator).
+func (a Action) WritesIntoGroupSpace() bool { return rules[a].writes }
+
 // rule is everything the policy knows about one action: the resource kind it
 // applies to, whether it reveals the resource (what Watchers reports), and
 // the grants, any one of which allows.
 type rule struct {
 	kind    Kind
 	reveals bool
-	grants  []grant
+	// writes: the action writes into a group space; init adds the
+	// hasModerator condition to each of its grants (rule 1), so no row
+	// can forget it.
+	writes bool
+	grants []grant
 }
 
 // grant allows roles standing in one of rel towards the resource, when the
@@ -168,8 +201,11 @@ var (
 	approved     = condition{ReasonNotApproved, func(r Resource) bool { return r.Approved }}
 	ownerBelow   = condition{ReasonOwnerAbove, func(r Resource) bool { return !r.OwnerCentreStaff }}
 	invited      = condition{ReasonNotInvited, func(r Resource) bool { return r.Invited }}
-	ownerAdult   = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
-	ownerShares  = condition{ReasonNameNotShared, func(r Resource) bool {
+	// Partners meet youth only through moderated content and supervised
+	// sessions: they are members of a panel, never of a group (issue 10).
+	noPartnerInGroup = condition{ReasonPartnerNotInGroup, func(r Resource) bool { return r.Role != identity.Partner || r.GroupID == "" }}
+	ownerAdult       = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerShares      = condition{ReasonNameNotShared, func(r Resource) bool {
 		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
 	}}
 )
@@ -186,6 +222,20 @@ var (
 	everyPanelist = []identity.Role{identity.Youth, identity.Ambassador, identity.Moderator, identity.Partner, identity.Coordinator}
 )
 
+// init gives every grant of an action that writes into a group space the
+// condition that the group has a moderator member (rule 1).
+func init() {
+	for a, rl := range rules {
+		if !rl.writes {
+			continue
+		}
+		for i := range rl.grants {
+			rl.grants[i].when = append(slices.Clip(rl.grants[i].when), hasModerator)
+		}
+		rules[a] = rl
+	}
+}
+
 // inPanel is "a member anywhere in the resource's panel" (same group included).
 const inPanel = samePanel
 
@@ -199,9 +249,13 @@ var rules = map[Action]rule{
 		{roles: coordinators, rel: sameCentre},
 		{roles: coordinators, rel: centrePanel},
 	}},
-	OrganisationCreate:   {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelCreate:          {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelView:            {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	OrganisationCreate: {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelCreate:        {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelView:          {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	PanelFollowLive: {kind: KindPanel, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
 	PanelSettingsEdit:    {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	PanelScreenWordsView: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	PanelScreenWordsEdit: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
@@ -216,9 +270,9 @@ var rules = map[Action]rule{
 		{roles: supervisors, rel: inPanel},
 	}},
 
-	InvitationCreate: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationCreate: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel, when: []condition{noPartnerInGroup}}}},
 	InvitationRevoke: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
-	InvitationResend: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationResend: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel, when: []condition{noPartnerInGroup}}}},
 
 	MemberList: {kind: KindGroup, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
@@ -247,7 +301,7 @@ var rules = map[Action]rule{
 	ConsentRecordSignedForm: {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	ConsentViewSignedForm:   {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
-	MembershipAdd: {kind: KindMembership, grants: []grant{{roles: anyone, rel: self, when: []condition{invited}}}},
+	MembershipAdd: {kind: KindMembership, grants: []grant{{roles: anyone, rel: self, when: []condition{invited, noPartnerInGroup}}}},
 
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
@@ -261,9 +315,9 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	SpacePost: {kind: KindSpace, grants: []grant{
-		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
-		{roles: supervisors, rel: sameGroup, when: []condition{hasModerator}},
+	SpacePost: {kind: KindSpace, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: sameGroup},
 	}},
 
 	ContentView: {kind: KindContent, reveals: true, grants: []grant{
@@ -272,6 +326,11 @@ var rules = map[Action]rule{
 	}},
 	ContentViewByPartner: {kind: KindContent, reveals: true, grants: []grant{
 		{roles: partners, rel: sameOrg, when: []condition{approved}},
+	}},
+	ContentAppear: {kind: KindContent, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: inPanel},
 	}},
 	// Anyone who can see content may report it: the same grants as
 	// content.view and content.view_by_partner (rule 6).
@@ -309,7 +368,7 @@ var rules = map[Action]rule{
 
 	// Pledges. Drafts stay in the group (and with the panel's supervisors);
 	// partners see only what a moderator published (rule 2).
-	PledgeCreate: {kind: KindPledge, grants: []grant{
+	PledgeCreate: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
@@ -317,19 +376,19 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	PledgeEdit: {kind: KindPledge, grants: []grant{
+	PledgeEdit: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
-	PledgeComment: {kind: KindPledge, grants: []grant{
-		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
-		{roles: supervisors, rel: inPanel, when: []condition{hasModerator}},
+	PledgeComment: {kind: KindPledge, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
 	}},
-	PledgeAmend: {kind: KindPledge, grants: []grant{
+	PledgeAmend: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
-	PledgeAmendmentDecide: {kind: KindPledge, grants: []grant{
+	PledgeAmendmentDecide: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: ambassadors, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
@@ -380,10 +439,35 @@ var rules = map[Action]rule{
 	SessionAnswer:     {kind: KindSession, grants: []grant{{roles: partners, rel: orgInPanel}}},
 	SessionTranscript: {kind: KindSession, grants: []grant{{roles: supervisors, rel: inPanel}}},
 
+	// Feedback rounds (issue 12). Everyone in the panel follows a round
+	// (youth with participate); partners only for an organisation it
+	// invited. What each reads of it is filtered by package round and the
+	// API (rule 2: partner text after approval, youth text after approval;
+	// rule 4: youth by first name and country; rule 7: reactions never
+	// counted per person, never counted to youth).
+	RoundView: {kind: KindRound, reveals: true, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel},
+	}},
+	RoundAnswer:   {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundManage:   {kind: KindRound, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	RoundReport:   {kind: KindRound, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	RoundReact:    {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundFollowUp: {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundReply:    {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundUpdate:   {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundRate:     {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundScorecard: {kind: KindRound, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel, when: []condition{approved}},
+	}},
+
 	// Group videos (issue 13). A video is made inside its group and with
 	// the panel's supervisors, like a pledge draft: who may upload a cut or
 	// write captions is who may edit a pledge of the group.
-	VideoUpload: {kind: KindVideo, grants: []grant{
+	VideoUpload: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
@@ -391,27 +475,28 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	VideoCaption: {kind: KindVideo, grants: []grant{
+	VideoCaption: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
-	// Review and sharing. Comments are conversation, so they need a
-	// moderator in the group (rule 1). Peer approval is the group's; a
-	// version reaches partners only through a moderator's approval (a
-	// moderation case, rule 2) and only while every tagged person may be
-	// shown there (VideoBlockers, read again on every request).
-	VideoTag: {kind: KindVideo, grants: []grant{
+	// Review and sharing: tags, comments, approvals and requests are the
+	// group's work in its space, so they need a moderator member (rule 1,
+	// writes). A version reaches the panel or partners only through a
+	// moderator's approval (a moderation case, rule 2) and only while every
+	// tagged person may be shown there (VideoBlockers, read again on every
+	// request).
+	VideoTag: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: sameGroup},
 	}},
-	VideoComment: {kind: KindVideo, grants: []grant{
-		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
-		{roles: supervisors, rel: inPanel, when: []condition{hasModerator}},
+	VideoComment: {kind: KindVideo, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
 	}},
-	VideoApprove: {kind: KindVideo, grants: []grant{
+	VideoApprove: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 	}},
-	VideoRequestShare: {kind: KindVideo, grants: []grant{
+	VideoRequestShare: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"chorus/server/httpapi"
 	"context"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
+	"chorus/round"
 )
 
 // buildPeople wires sign-in, identity, consent and mail on the opened stores.
@@ -48,7 +50,7 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Moderation = moderation.NewService(s.docs)
+	p.Moderation = moderation.NewService(s.docs, httpapi.Subjects(p))
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -58,8 +60,16 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
+	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation)
+	p.Rounds.Sessions = p.LiveSessions
+	if err := p.Rounds.Declare(ctx); err != nil {
+		return nil, err
+	}
 	if err := loadSafeguardingData(ctx, cfg, s.docs, p); err != nil {
 		return nil, err
+	}
+	if p.ScreenWords != nil {
+		p.Rounds.Screeners = p.ScreenWords
 	}
 
 	var keys *auth.KeySet
@@ -157,6 +167,19 @@ func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	}
 	if _, err := p.Consent.HandleComingOfAge(ctx, people); err != nil {
 		log.Error("coming of age", "error", err)
+	}
+}
+
+// roundJobs sends the reminders of feedback rounds and progress reviews
+// that are due.
+func roundJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
+	if p.Rounds == nil {
+		return
+	}
+	if n, err := p.Rounds.Remind(ctx, p.Mail, p.PublicURL); err != nil {
+		log.Error("round reminders", "error", err)
+	} else if n > 0 {
+		log.Info("round reminders sent", "count", n)
 	}
 }
 

@@ -121,6 +121,17 @@ func (s *Service) Comment(ctx context.Context, id string) (Comment, error) {
 	return d.Value, err
 }
 
+// CommentsBy lists the ids of the comments accountID wrote, so that a
+// withdrawal of their consent reaches every one (moderation.ContentKind).
+func (s *Service) CommentsBy(ctx context.Context, accountID string) ([]string, error) {
+	cs, err := find[Comment](ctx, s, colComments, "author", accountID, "")
+	ids := make([]string, 0, len(cs))
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	return ids, err
+}
+
 // Viewer is who reads comments: held and hidden ones are shown only to
 // their author and to supervisors.
 type Viewer struct {

@@ -82,7 +82,7 @@ const (
 // Schemas are the collections of this package.
 var Schemas = []store.Schema{
 	{Collection: colTags, Indexes: []store.Index{{Field: "videoId"}, {Field: "accountId"}}},
-	{Collection: colComments, Indexes: []store.Index{{Field: "versionId"}, {Field: "atMs"}}},
+	{Collection: colComments, Indexes: []store.Index{{Field: "versionId"}, {Field: "atMs"}, {Field: "author"}}},
 	{Collection: colApprovals, Indexes: []store.Index{{Field: "versionId"}}},
 	{Collection: colRequests, Indexes: []store.Index{{Field: "videoId"}}},
 	{Collection: colShares, Indexes: []store.Index{{Field: "versionId"}, {Field: "videoId"}, {Field: "state"}, {Field: "tokenHash", Unique: true}}},

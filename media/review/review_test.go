@@ -93,7 +93,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	q := jobs.NewQueue(docs)
-	f := &fixture{docs: docs, videos: video.NewService(docs, blobs, q), cases: moderation.NewService(docs), now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	f := &fixture{docs: docs, videos: video.NewService(docs, blobs, q), cases: moderation.NewService(docs, nil), now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 	f.dir = &directory{people: map[string]review.Person{
 		"sam": {AccountID: "sam", FirstName: "Sam", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
 		"kim": {AccountID: "kim", FirstName: "Kim", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},

@@ -98,12 +98,14 @@ func (a *API) routes() []route {
 	rs = append(rs, a.screenWordsRoutes()...)
 	rs = append(rs, a.videoRoutesAll()...)
 	rs = append(rs, a.accountRoutes()...)
+	rs = append(rs, a.roundRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 
 // New builds the Fiber app with every middleware and route.
 func New(d Deps) *fiber.App {
 	a := &API{deps: d, people: d.Services, metrics: newHTTPMetrics(d.Metrics), assets: newCompressedAssets(d.Web)}
+	a.registerKinds()
 	app := fiber.New(fiber.Config{
 		AppName:               "chorus",
 		BodyLimit:             MaxBodyBytes,

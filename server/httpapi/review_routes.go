@@ -709,20 +709,20 @@ func (a *API) resolveVideoVersion(ctx context.Context, id string) (contentInfo, 
 		Link: "/videos/" + v.ID, Approved: approved, Hidden: !approved}, nil
 }
 
-func (a *API) checkVideoVersion(ctx context.Context, _ caller, id, outcome string) error {
+func (a *API) checkVideoVersion(ctx context.Context, id string, _ policy.Subject, o moderation.Outcome) error {
 	vs, err := a.videos()
 	if err != nil {
 		return err
 	}
-	return vs.Review.CheckDecision(ctx, id, outcome)
+	return vs.Review.CheckDecision(ctx, id, shownAs(o))
 }
 
-func (a *API) applyVideoVersion(ctx context.Context, actor, id, outcome string) error {
+func (a *API) applyVideoVersion(ctx context.Context, id string, ch moderation.Change) error {
 	vs, err := a.videos()
 	if err != nil {
 		return err
 	}
-	return vs.Review.Decide(ctx, actor, id, outcome)
+	return vs.Review.Decide(ctx, ch.Actor, id, shownAs(ch.Outcome))
 }
 
 func (a *API) resolveVideoComment(ctx context.Context, id string) (contentInfo, error) {
@@ -742,11 +742,11 @@ func (a *API) resolveVideoComment(ctx context.Context, id string) (contentInfo, 
 		Language: lang, Hidden: cm.Held || cm.Hidden}, nil
 }
 
-func (a *API) applyVideoComment(ctx context.Context, actor, id, outcome string) error {
+func (a *API) applyVideoComment(ctx context.Context, id string, ch moderation.Change) error {
 	vs, err := a.videos()
 	if err != nil {
 		return err
 	}
-	_, err = vs.Review.ModerateComment(ctx, actor, id, outcome)
+	_, err = vs.Review.ModerateComment(ctx, ch.Actor, id, shownAs(ch.Outcome))
 	return err
 }

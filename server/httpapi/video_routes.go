@@ -93,12 +93,8 @@ func (a *API) videoFor(c *fiber.Ctx, act policy.Action) (caller, *Videos, video.
 		return caller{}, nil, video.Video{}, err
 	}
 	r := videoResource(v.PanelID, v.GroupID)
-	if act == policy.VideoComment { // conversation: only where a moderator is a member (rule 1)
-		g, err := a.people.Identity.Group(ctx, v.GroupID)
-		if err != nil {
-			return caller{}, nil, video.Video{}, err
-		}
-		if r.GroupHasModerator, err = a.groupHasModerator(ctx, g); err != nil {
+	if act.WritesIntoGroupSpace() {
+		if r, err = a.withModerator(ctx, r); err != nil {
 			return caller{}, nil, video.Video{}, err
 		}
 	}
@@ -176,7 +172,11 @@ func (a *API) postGroupVideo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := allowed(cl, policy.VideoUpload, videoResource(grp.PanelID, grp.ID)); err != nil {
+	r, err := a.withModerator(c.UserContext(), videoResource(grp.PanelID, grp.ID))
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.VideoUpload, r); err != nil {
 		return err
 	}
 	if err := a.notMuted(c.UserContext(), cl, policy.VideoUpload, grp.ID); err != nil {
@@ -465,7 +465,11 @@ func (a *API) uploadFor(c *fiber.Ctx) (*Videos, upload.Upload, error) {
 	if u.Uploader != cl.Account.ID {
 		return nil, upload.Upload{}, fault.Errorf(fault.NotFound, "There is no such upload. Start the upload again.")
 	}
-	if err := allowed(cl, policy.VideoUpload, videoResource(u.PanelID, u.GroupID)); err != nil {
+	r, err := a.withModerator(c.UserContext(), videoResource(u.PanelID, u.GroupID))
+	if err != nil {
+		return nil, upload.Upload{}, err
+	}
+	if err := allowed(cl, policy.VideoUpload, r); err != nil {
 		return nil, upload.Upload{}, err
 	}
 	if err := a.notMuted(c.UserContext(), cl, policy.VideoUpload, u.GroupID); err != nil {
