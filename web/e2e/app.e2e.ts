@@ -113,7 +113,7 @@ describe('accessibility (axe-core)', () => {
   const pages: readonly [string, string][] = [
     ['/', 'home.heading'],
     ['/about', 'about.heading'],
-    ['/videos', 'videos.heading'],
+    ['/videos', 'videos.pageHeading'],
   ];
   const viewports = [
     { name: 'desktop', size: { width: 1280, height: 900 } },
