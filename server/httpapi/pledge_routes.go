@@ -224,7 +224,12 @@ func (a *API) getPledge(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"pledge": p, "items": items, "endorsements": end, "watchers": policy.Watchers(r), "can": a.pledgeAbilities(cl, r)})
+	watchers, err := a.namedWatchers(ctx, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"pledge": p, "items": items, "endorsements": end, "watchers": watchers, "can": a.pledgeAbilities(cl, r),
+		"hasModerator": r.GroupHasModerator})
 }
 
 // pledgeAbilities tells the app which controls to show; the server checks

@@ -16,6 +16,8 @@ export interface Pledge {
   itemIds: string[];
   publishedVersions: number[];
   reviewVersion?: number;
+  /** What a moderator asked the group to change when they sent it back to draft. */
+  changesRequested?: { message: string; version: number; at: string };
   createdBy: string;
 }
 
@@ -66,6 +68,8 @@ export interface PledgeDetail {
   endorsements?: { endorsedByMe?: boolean };
   watchers: Watcher[];
   can: Abilities;
+  /** Whether the group has a moderator member: only then can anyone write here (rule 1). */
+  hasModerator?: boolean;
 }
 
 export interface Anchor {
