@@ -216,3 +216,36 @@ func (s *Service) noteWithdrawal(ctx context.Context, typ, id string, content Co
 // historyConsentWithdrawn is the history entry of a case whose author's
 // consent was withdrawn.
 const historyConsentWithdrawn = "consent_withdrawn"
+
+// HoldInput is content that screening held, for a moderator to look at.
+type HoldInput struct {
+	Content ContentRef // with OwnerID: the author
+	PanelID string
+	GroupID string
+	Hits    []string       // the kinds of hit screening found (at least one)
+	Author  policy.Subject // the author as they are now (band and consents, for the moderator)
+}
+
+// Hold puts held content before a moderator: when the author rewrote
+// content whose case waited for them, the case goes back to the queue
+// (Resubmit); otherwise a screening case is opened. Hits are recorded once
+// each.
+func (s *Service) Hold(ctx context.Context, in HoldInput) (Case, error) {
+	c, err := s.Resubmit(ctx, in.Content, in.Author.AccountID)
+	if !fault.Is(err, fault.NotFound) {
+		return c, err
+	}
+	var hits []string
+	for _, h := range in.Hits {
+		if !slices.Contains(hits, h) {
+			hits = append(hits, h)
+		}
+	}
+	open := OpenInput{Kind: KindScreening, Content: in.Content, PanelID: in.PanelID, GroupID: in.GroupID,
+		Hits: hits, AuthorBand: string(in.Author.Band), Actor: in.Author.AccountID}
+	for _, sc := range in.Author.Consents {
+		open.AuthorConsents = append(open.AuthorConsents, string(sc))
+	}
+	c, _, err = s.Open(ctx, open)
+	return c, err
+}

@@ -23,10 +23,7 @@ func (a *API) registerKinds() {
 	}
 	m := a.people.Moderation
 	if ps := a.people.Pledges; ps != nil {
-		m.Register(moderation.PledgeComment, moderation.ContentKind{Resolve: a.resolvePledgeComment, Apply: a.applyPledgeComment, ByAuthor: ps.CommentsBy})
-		m.Register(moderation.Amendment, moderation.ContentKind{Resolve: a.resolveAmendment, Apply: a.applyAmendment, ByAuthor: ps.AmendmentsBy})
-		m.Register(moderation.PledgeVersion, moderation.ContentKind{Resolve: a.resolvePledgeVersion, Apply: a.applyPledgeVersion,
-			Check: a.checkPledgeVersion, NoReports: true})
+		ps.Register(m)
 	}
 	if ls := a.people.LiveSessions; ls != nil {
 		m.Register(moderation.SessionMessage, moderation.ContentKind{Resolve: a.resolveSessionMessage, Apply: a.applySessionMessage,
@@ -41,31 +38,6 @@ func shownAs(o moderation.Outcome) string {
 		return string(moderation.OutcomeHide)
 	}
 	return string(o)
-}
-
-func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo, error) {
-	ps := a.people.Pledges
-	cm, err := ps.Comment(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	p, err := ps.Pledge(ctx, cm.PledgeID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID,
-		Language: p.Language, Hidden: cm.Held || cm.Hidden}
-	if it, err := ps.Item(ctx, p.ID, cm.ItemID); err == nil {
-		info.Context = it.Text
-	} else if !fault.Is(err, fault.NotFound) {
-		return contentInfo{}, err
-	}
-	return info, nil
-}
-
-func (a *API) applyPledgeComment(ctx context.Context, id string, ch moderation.Change) error {
-	_, err := a.people.Pledges.ModerateComment(ctx, ch.Actor, id, shownAs(ch.Outcome))
-	return err
 }
 
 // noContent is the one answer for content that does not exist, that the
