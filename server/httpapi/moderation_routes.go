@@ -411,27 +411,7 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 	if err != nil {
 		return err
 	}
-	byRole := map[identity.Role][]identity.Account{}
-	var lead []identity.Account
-	for _, m := range members {
-		r := m.Membership.Role
-		if r != identity.Moderator && r != identity.Coordinator {
-			continue
-		}
-		if m.Account.ID == p.Settings.SafeguardingLeadID && len(lead) == 0 {
-			lead = append(lead, m.Account)
-		}
-		if !slices.ContainsFunc(byRole[r], func(x identity.Account) bool { return x.ID == m.Account.ID }) {
-			byRole[r] = append(byRole[r], m.Account)
-		}
-	}
-	to := lead
-	if len(to) == 0 {
-		to = byRole[identity.Moderator]
-	}
-	if len(to) == 0 {
-		to = byRole[identity.Coordinator]
-	}
+	to := moderation.AlertRecipients(p.Settings.SafeguardingLeadID, members)
 	link := a.people.PublicURL + "/moderation/cases/" + cs.ID
 	var errs []error
 	for _, acc := range to {
