@@ -295,3 +295,54 @@ func (s *Service) sanctions(ctx context.Context, accountID string, kind Sanction
 	}
 	return out, nil
 }
+
+// MaxSanctionMinutes bounds a length given in minutes (ten years); a mute
+// is further limited to MaxMute.
+const MaxSanctionMinutes = 10 * 365 * 24 * 60
+
+// SanctionInput is a sanction as a moderator or coordinator asks for it:
+// mute (in one group) or suspend (the whole account), for a length in
+// minutes or until a time (a suspension may have neither: until lifted).
+type SanctionInput struct {
+	Kind      SanctionKind
+	By        string // already authorised
+	AccountID string
+	PanelID   string
+	GroupID   string // mute: the group's space; suspend: none
+	Minutes   int
+	Until     time.Time
+	Reason    string
+}
+
+// Impose checks a request and mutes or suspends.
+//
+// Errors: fault.Invalid for an unknown kind, a group with a suspension, a
+// length out of range, a length and an end time together, or a mute
+// without either; then those of Mute and Suspend.
+func (s *Service) Impose(ctx context.Context, in SanctionInput) (Sanction, error) {
+	switch {
+	case in.Kind != Mute && in.Kind != Suspend:
+		return Sanction{}, fault.Errorf(fault.Invalid, "Choose mute or suspend.")
+	case in.Kind == Suspend && in.GroupID != "":
+		return Sanction{}, fault.Errorf(fault.Invalid, "A suspension covers the whole account: leave out the group.")
+	case in.Minutes < 0 || in.Minutes > MaxSanctionMinutes:
+		return Sanction{}, fault.Errorf(fault.Invalid, "Give the length in minutes, between 1 and %d.", MaxSanctionMinutes)
+	case in.Minutes > 0 && !in.Until.IsZero():
+		return Sanction{}, fault.Errorf(fault.Invalid, "Give either a length in minutes or an end time, not both.")
+	}
+	length := time.Duration(in.Minutes) * time.Minute
+	if in.Kind == Mute {
+		if !in.Until.IsZero() {
+			length = in.Until.Sub(s.now())
+		}
+		if length == 0 {
+			return Sanction{}, fault.Errorf(fault.Invalid, "Say how long the mute lasts: a length in minutes or an end time.")
+		}
+		return s.Mute(ctx, MuteInput{By: in.By, AccountID: in.AccountID, PanelID: in.PanelID, GroupID: in.GroupID, For: length, Reason: in.Reason})
+	}
+	until := in.Until
+	if length > 0 {
+		until = s.now().Add(length)
+	}
+	return s.Suspend(ctx, SuspendInput{By: in.By, AccountID: in.AccountID, PanelID: in.PanelID, Until: until, Reason: in.Reason})
+}

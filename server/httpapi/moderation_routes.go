@@ -44,8 +44,7 @@ func (a *API) moderationRoutes() []route {
 
 // Limits of this transport.
 const (
-	maxAuditExport     = 100_000            // audit rows in one CSV download
-	maxSanctionMinutes = 10 * 365 * 24 * 60 // a length given in minutes; a mute is further limited to moderation.MaxMute
+	maxAuditExport = 100_000 // audit rows in one CSV download
 )
 
 // --- sanctions enforced on every request ---
@@ -508,19 +507,12 @@ func (a *API) postSanction(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	kind := moderation.SanctionKind(in.Kind)
-	if kind != moderation.Mute && kind != moderation.Suspend {
-		return fault.Errorf(fault.Invalid, "Choose mute or suspend.")
-	}
 	ctx := c.UserContext()
 	p, err := a.people.Identity.Panel(ctx, in.PanelID)
 	if err != nil {
 		return err
 	}
-	switch {
-	case kind == moderation.Suspend && in.GroupID != "":
-		return fault.Errorf(fault.Invalid, "A suspension covers the whole account: leave out the group.")
-	case in.GroupID != "":
+	if in.GroupID != "" {
 		if g, err := a.people.Identity.Group(ctx, in.GroupID); err != nil || g.PanelID != p.ID {
 			return fault.Errorf(fault.Invalid, "This group is not part of this panel.")
 		}
@@ -532,35 +524,14 @@ func (a *API) postSanction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case in.Minutes < 0 || in.Minutes > maxSanctionMinutes:
-		return fault.Errorf(fault.Invalid, "Give the length in minutes, between 1 and %d.", maxSanctionMinutes)
-	case in.Minutes > 0 && !until.IsZero():
-		return fault.Errorf(fault.Invalid, "Give either a length in minutes or an end time, not both.")
-	}
-	length := time.Duration(in.Minutes) * time.Minute
-	var x moderation.Sanction
-	if kind == moderation.Mute {
-		if !until.IsZero() {
-			length = until.Sub(a.people.Now())
-		}
-		if length == 0 {
-			return fault.Errorf(fault.Invalid, "Say how long the mute lasts: a length in minutes or an end time.")
-		}
-		x, err = a.people.Moderation.Mute(ctx, moderation.MuteInput{By: cl.Account.ID, AccountID: in.AccountID, PanelID: p.ID, GroupID: in.GroupID,
-			For: length, Reason: in.Reason})
-	} else {
-		if length > 0 {
-			until = a.people.Now().Add(length)
-		}
-		x, err = a.people.Moderation.Suspend(ctx, moderation.SuspendInput{By: cl.Account.ID, AccountID: in.AccountID, PanelID: p.ID, Until: until, Reason: in.Reason})
-		if err == nil {
-			// Open pages and sockets of the person end now, not when their
-			// token expires. The suspension holds either way (signedIn
-			// checks it), so a failure here is logged, not returned.
-			if serr := a.people.Sessions.SignOutEverywhere(ctx, in.AccountID); serr != nil && a.deps.Logger != nil {
-				a.deps.Logger.Error("suspended account not signed out", "account", in.AccountID, "error", serr)
-			}
+	x, err := a.people.Moderation.Impose(ctx, moderation.SanctionInput{Kind: moderation.SanctionKind(in.Kind), By: cl.Account.ID, AccountID: in.AccountID,
+		PanelID: p.ID, GroupID: in.GroupID, Minutes: in.Minutes, Until: until, Reason: in.Reason})
+	if err == nil && x.Kind == moderation.Suspend {
+		// Open pages and sockets of the person end now, not when their
+		// token expires. The suspension holds either way (signedIn
+		// checks it), so a failure here is logged, not returned.
+		if serr := a.people.Sessions.SignOutEverywhere(ctx, in.AccountID); serr != nil && a.deps.Logger != nil {
+			a.deps.Logger.Error("suspended account not signed out", "account", in.AccountID, "error", serr)
 		}
 	}
 	if err != nil {
