@@ -40,33 +40,6 @@ func shownAs(o moderation.Outcome) string {
 	return string(o)
 }
 
-// noContent is the one answer for content that does not exist, that the
-// caller may not see, or of a type nobody can report: it never says which.
-func noContent() error {
-	return fault.Errorf(fault.NotFound, "This content does not exist.")
-}
-
-// contentResource is what the policy needs to know about content.
-func contentResource(info contentInfo) policy.Resource { return info.Resource() }
-
-// canSee reports whether cl may see the content now: the policy lets them
-// see content there, and content that is held or hidden only by its author
-// and the panel's supervisors (who may open its moderation case).
-func (a *API) canSee(ctx context.Context, cl caller, contentType, id string, info contentInfo) (bool, error) {
-	r := contentResource(info)
-	if !policy.Decide(cl.Subject, policy.ContentView, r).Allow && !policy.Decide(cl.Subject, policy.ContentViewByPartner, r).Allow {
-		return false, nil
-	}
-	if info.OwnerID == cl.Account.ID || moderatesPanel(cl, info.PanelID) {
-		return true, nil
-	}
-	if info.Hidden {
-		return false, nil
-	}
-	hidden, err := a.people.Moderation.Hidden(ctx, contentType, id)
-	return !hidden, err
-}
-
 // author is what a moderator is told about the author of content: the name
 // the policy lets them see, the age band and the consents in effect.
 type author struct {

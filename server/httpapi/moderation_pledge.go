@@ -30,9 +30,7 @@ type commentView struct {
 
 // moderatesPanel reports whether the caller moderates the panel: moderators
 // and coordinators see held and hidden content.
-func moderatesPanel(cl caller, panelID string) bool {
-	return policy.Decide(cl.Subject, policy.ModerationQueueView, policy.Resource{Kind: policy.KindPanel, PanelID: panelID}).Allow
-}
+func moderatesPanel(cl caller, panelID string) bool { return moderation.Supervises(cl.Subject, panelID) }
 
 func (a *API) commentViews(ctx context.Context, lang string, cs []pledge.Comment) []commentView {
 	out := make([]commentView, 0, len(cs))

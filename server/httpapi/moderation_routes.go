@@ -323,47 +323,14 @@ func (a *API) postReport(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.ContentID == "" {
-		return fault.Errorf(fault.Invalid, "Say which content this is about.")
-	}
 	ctx := c.UserContext()
-	kind, ok := a.people.Moderation.Kind(in.ContentType)
-	if !ok || kind.NoReports {
-		return noContent()
-	}
-	info, err := kind.Resolve(ctx, in.ContentID)
-	if fault.Is(err, fault.NotFound) {
-		return noContent()
-	} else if err != nil {
-		return err
-	}
-	if ok, err := a.mayReport(ctx, cl, kind, in.ContentType, in.ContentID, info); err != nil {
-		return err
-	} else if !ok {
-		return noContent()
-	}
-	panel, err := a.people.Identity.Panel(ctx, info.PanelID)
+	res, err := a.people.Moderation.ReportContent(ctx, moderation.ContentReport{By: cl.Subject, Type: in.ContentType, ID: in.ContentID,
+		Category: in.Category, Text: in.Text, HideAfter: func(ctx context.Context, panelID string) (int, error) {
+			p, err := a.people.Identity.Panel(ctx, panelID)
+			return p.Settings.ReportsToHide, err
+		}})
 	if err != nil {
 		return err
-	}
-	who, err := a.authorOf(ctx, cl, info.OwnerID, info.PanelID, info.GroupID)
-	if err != nil {
-		return err
-	}
-	res, err := a.people.Moderation.Report(ctx, moderation.ReportInput{
-		Reporter: cl.Account.ID,
-		Content:  moderation.ContentRef{Type: in.ContentType, ID: in.ContentID, OwnerID: info.OwnerID, Excerpt: info.Text},
-		PanelID:  info.PanelID, GroupID: info.GroupID, Category: in.Category, Text: in.Text,
-		HideAfter:  panel.Settings.ReportsToHide,
-		AuthorBand: string(who.band), AuthorConsents: who.consents,
-	})
-	if err != nil {
-		return err
-	}
-	if hiddenNow(res) {
-		if err := kind.Apply(ctx, in.ContentID, moderation.Change{Actor: moderation.System, Outcome: moderation.OutcomeHide}); err != nil {
-			return err
-		}
 	}
 	out := fiber.Map{"report": res.Report, "hidden": res.ContentHidden}
 	if res.AlertSafeguardingLead {
@@ -374,12 +341,6 @@ func (a *API) postReport(c *fiber.Ctx) error {
 		a.alertSafeguarding(ctx, res.Case)
 	}
 	return c.Status(http.StatusCreated).JSON(out)
-}
-
-// hiddenNow reports whether this very report hid the content.
-func hiddenNow(res moderation.ReportResult) bool {
-	h := res.Case.History
-	return res.ContentHidden && len(h) > 0 && h[len(h)-1].Action == "hidden_by_reports" && h[len(h)-1].At == res.Report.At
 }
 
 func (a *API) getHelpline(c *fiber.Ctx) error {
@@ -671,20 +632,6 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="moderation-audit.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
-}
-
-// mayReport reports whether cl may report the content. Content the
-// reporter cannot see does not exist for them (no answer says otherwise);
-// group content also needs content.report.
-func (a *API) mayReport(ctx context.Context, cl caller, kind moderation.ContentKind, contentType, id string, info contentInfo) (bool, error) {
-	if kind.MayReport != nil {
-		return kind.MayReport(ctx, cl.Subject, id, info)
-	}
-	visible, err := a.canSee(ctx, cl, contentType, id, info)
-	if err != nil || !visible {
-		return false, err
-	}
-	return policy.Decide(cl.Subject, policy.ContentReport, contentResource(info)).Allow, nil
 }
 
 // helplineFor is the child helpline of a country: the coordinators' file
