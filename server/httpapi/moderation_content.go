@@ -26,18 +26,8 @@ func (a *API) registerKinds() {
 		ps.Register(m)
 	}
 	if ls := a.people.LiveSessions; ls != nil {
-		m.Register(moderation.SessionMessage, moderation.ContentKind{Resolve: a.resolveSessionMessage, Apply: a.applySessionMessage,
-			MayReport: a.mayReportSessionMessage, ByAuthor: ls.MessagesBy})
+		ls.Register(m)
 	}
-}
-
-// shownAs is what the content's own package calls an outcome: a withdrawal
-// of consent takes content out of view as a hide does.
-func shownAs(o moderation.Outcome) string {
-	if o == moderation.OutcomeWithdraw {
-		return string(moderation.OutcomeHide)
-	}
-	return string(o)
 }
 
 // author is what a moderator is told about the author of content: the name
