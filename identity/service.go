@@ -16,8 +16,8 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
-	"chorus/moderation/screen"
 	"chorus/language"
+	"chorus/moderation/screen"
 	"chorus/store"
 )
 

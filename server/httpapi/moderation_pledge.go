@@ -30,7 +30,9 @@ type commentView struct {
 
 // moderatesPanel reports whether the caller moderates the panel: moderators
 // and coordinators see held and hidden content.
-func moderatesPanel(cl caller, panelID string) bool { return moderation.Supervises(cl.Subject, panelID) }
+func moderatesPanel(cl caller, panelID string) bool {
+	return moderation.Supervises(cl.Subject, panelID)
+}
 
 func (a *API) commentViews(ctx context.Context, lang string, cs []pledge.Comment) []commentView {
 	out := make([]commentView, 0, len(cs))
