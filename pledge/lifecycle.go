@@ -80,7 +80,7 @@ func Allowed(from, to State) bool { return contains(Transitions, Transition{from
 // Neither happens while screening finds something in the items: that is a
 // fault.Conflict naming them (CheckScreened).
 func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (Pledge, error) {
-	return s.move(ctx, actor, pledgeID, to, "")
+	return s.moveAtomically(ctx, actor, pledgeID, to, "")
 }
 
 // SendBack moves a pledge in review back to draft with a moderator's
@@ -88,9 +88,15 @@ func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (P
 // live) until the group asks for a review again. An empty message sends it
 // back without one.
 func (s *Service) SendBack(ctx context.Context, actor, pledgeID, message string) (Pledge, error) {
-	return s.move(ctx, actor, pledgeID, Draft, strings.TrimSpace(message))
+	return s.moveAtomically(ctx, actor, pledgeID, Draft, strings.TrimSpace(message))
 }
 
+// moveAtomically is move inside one transaction.
+func (s *Service) moveAtomically(ctx context.Context, actor, pledgeID string, to State, message string) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.move(ctx, actor, pledgeID, to, message) })
+}
+
+// move is Move, inside its transaction.
 func (s *Service) move(ctx context.Context, actor, pledgeID string, to State, message string) (Pledge, error) {
 	cur, err := s.Pledge(ctx, pledgeID)
 	if err != nil {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"chorus/server/httpapi"
 	"context"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/consent"
@@ -16,12 +18,12 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
-	"chorus/server/httpapi"
+	"chorus/round"
 )
 
 // buildPeople wires sign-in, identity, consent and mail on the opened stores.
-func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*httpapi.People, error) {
-	p := &httpapi.People{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
+func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*app.Services, error) {
+	p := &app.Services{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
 	p.Identity = identity.NewService(s.docs)
 	if err := p.Identity.Declare(ctx); err != nil {
 		return nil, err
@@ -48,7 +50,7 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Moderation = moderation.NewService(s.docs, p.Subject)
+	p.Moderation = moderation.NewService(s.docs, httpapi.Subjects(p))
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -58,8 +60,16 @@ func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Lo
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
+	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation)
+	p.Rounds.Sessions = p.LiveSessions
+	if err := p.Rounds.Declare(ctx); err != nil {
+		return nil, err
+	}
 	if err := loadSafeguardingData(ctx, cfg, s.docs, p); err != nil {
 		return nil, err
+	}
+	if p.ScreenWords != nil {
+		p.Rounds.Screeners = p.ScreenWords
 	}
 
 	var keys *auth.KeySet
@@ -123,7 +133,7 @@ func consentSubject(ctx context.Context, ids *identity.Service, id string) (cons
 
 // announceSetup logs the one-time set-up link while no account exists: the
 // only way to create the first coordinator.
-func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say func(string)) error {
+func announceSetup(ctx context.Context, p *app.Services, log *slog.Logger, say func(string)) error {
 	token, ok, err := p.Identity.NewSetupToken(ctx)
 	if err != nil || !ok {
 		return err
@@ -136,7 +146,7 @@ func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say
 
 // consentJobs are the worker's consent duties: reminders before guardian
 // links expire, and people reaching their consent age or 18.
-func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
+func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	if n, err := p.Consent.SendReminders(ctx); err != nil {
 		log.Error("guardian reminders", "error", err)
 	} else if n > 0 {
@@ -157,6 +167,19 @@ func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
 	}
 	if _, err := p.Consent.HandleComingOfAge(ctx, people); err != nil {
 		log.Error("coming of age", "error", err)
+	}
+}
+
+// roundJobs sends the reminders of feedback rounds and progress reviews
+// that are due.
+func roundJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
+	if p.Rounds == nil {
+		return
+	}
+	if n, err := p.Rounds.Remind(ctx, p.Mail, p.PublicURL); err != nil {
+		log.Error("round reminders", "error", err)
+	} else if n > 0 {
+		log.Info("round reminders sent", "count", n)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/media"
@@ -84,7 +85,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		storesOpened(cfg, s.docs)
 	}
 
-	people, err := buildPeople(ctx, cfg, s, log)
+	people, err := buildServices(ctx, cfg, s, log)
 	if err != nil {
 		return err
 	}
@@ -113,11 +114,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Metrics:  newRegistry(),
 		Web:      web.Dist(),
 		Checks:   s.checks,
-		People:   people,
+		Services: people,
 		Realtime: rt,
 
 		MetricsToken: cfg.MetricsToken,
-		Videos:   media.api,
+		Videos:       media.api,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -139,7 +140,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		mediaDone = runMediaWorker(workerCtx, media, s, log)
 		go func() {
 			defer close(workerDone)
-			runWorker(workerCtx, log, s.docs, people)
+			runWorker(workerCtx, log, s.docs, people, cfg.WorkerInterval)
 		}()
 	} else {
 		close(workerDone)
@@ -263,8 +264,11 @@ type expiryPurger interface {
 
 // runWorker does the background work until ctx ends. Later capabilities add
 // their jobs here (media processing, mail, reminders).
-func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *httpapi.People) {
-	tick := time.NewTicker(time.Minute)
+func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *app.Services, every time.Duration) {
+	if every <= 0 {
+		every = time.Minute
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		if p, ok := docs.(expiryPurger); ok {
@@ -275,6 +279,7 @@ func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, peop
 			}
 		}
 		consentJobs(ctx, people, log)
+		roundJobs(ctx, people, log)
 		select {
 		case <-ctx.Done():
 			return
@@ -302,7 +307,7 @@ func openBroker(cfg config.Config, log *slog.Logger) (realtime.Broker, error) {
 
 // buildRealtime starts this process's websocket hub, authorising every
 // subscription with the people capability's policy.
-func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *httpapi.People, log *slog.Logger) (*httpapi.Realtime, error) {
+func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *app.Services, log *slog.Logger) (*httpapi.Realtime, error) {
 	tickets, err := httpapi.NewTickets(ctx, docs, people.Now)
 	if err != nil {
 		return nil, err
@@ -310,7 +315,7 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	topics := httpapi.NewTopicPolicy(people)
 	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log,
 		OnPresence: superviseLiveSessions(people, log),
-		Signal: topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
+		Signal:     topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
 	if err != nil {
 		return nil, err
 	}

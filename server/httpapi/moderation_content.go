@@ -28,6 +28,7 @@ func (a *API) registerKinds() {
 	if ls := a.people.LiveSessions; ls != nil {
 		ls.Register(m)
 	}
+	a.registerRoundKinds(m)
 }
 
 // author is what a moderator is told about the author of content: the name
@@ -74,4 +75,14 @@ func staffIn(ms []identity.Membership, panelID string) (member, staff bool) {
 		}
 	}
 	return member, staff
+}
+
+// shownAs is what a content's own package calls an outcome (for the kinds
+// registered here): a withdrawal of consent takes content out of view as a
+// hide does.
+func shownAs(o moderation.Outcome) string {
+	if o == moderation.OutcomeWithdraw {
+		return string(moderation.OutcomeHide)
+	}
+	return string(o)
 }

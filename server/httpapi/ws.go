@@ -16,11 +16,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/websocket/v2"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/fault"
 	"chorus/moderation/livesession"
 	"chorus/policy"
 	"chorus/realtime"
+	"chorus/round"
 	"chorus/store"
 )
 
@@ -48,8 +50,8 @@ type TopicPolicy struct {
 	rules map[string]TopicRule
 }
 
-// NewTopicPolicy returns the policy for the topics of the people capability.
-func NewTopicPolicy(p *People) *TopicPolicy {
+// NewTopicPolicy returns the policy for the topics of the services.
+func NewTopicPolicy(p *app.Services) *TopicPolicy {
 	t := &TopicPolicy{api: &API{people: p}, rules: map[string]TopicRule{}}
 	t.Handle("group:", t.group)
 	t.Handle("panel:", t.panel)
@@ -62,6 +64,9 @@ func NewTopicPolicy(p *People) *TopicPolicy {
 	}
 	if p.LiveSessions != nil {
 		t.Handle(livesession.TopicPrefix, t.sessionTopic)
+	}
+	if p.Rounds != nil {
+		t.Handle(round.TopicPrefix, t.roundTopic)
 	}
 	return t
 }
