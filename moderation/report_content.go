@@ -5,6 +5,7 @@ import (
 
 	"chorus/fault"
 	"chorus/policy"
+	"chorus/store"
 )
 
 // MsgNoContent is the one answer for content that does not exist, that the
@@ -106,16 +107,19 @@ func (s *Service) ReportContent(ctx context.Context, in ContentReport) (ReportRe
 			return ReportResult{}, err
 		}
 	}
-	res, err := s.Report(ctx, rep)
-	if err != nil {
-		return ReportResult{}, err
-	}
-	if hiddenNow(res) {
-		if err := kind.Apply(ctx, in.ID, Change{Actor: System, Outcome: OutcomeHide}); err != nil {
+	// The report and the content hidden by it are one change.
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (ReportResult, error) {
+		res, err := s.Report(ctx, rep)
+		if err != nil {
 			return ReportResult{}, err
 		}
-	}
-	return res, nil
+		if hiddenNow(res) {
+			if err := kind.Apply(ctx, in.ID, Change{Actor: System, Outcome: OutcomeHide}); err != nil {
+				return ReportResult{}, err
+			}
+		}
+		return res, nil
+	})
 }
 
 // hiddenNow reports whether this very report hid the content.

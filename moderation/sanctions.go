@@ -74,6 +74,10 @@ type MuteInput struct {
 // Errors: fault.Invalid for a missing field, a length outside
 // MinMute..MaxMute, a missing or too long reason, or muting oneself.
 func (s *Service) Mute(ctx context.Context, in MuteInput) (Sanction, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Sanction, error) { return s.mute(ctx, in) })
+}
+
+func (s *Service) mute(ctx context.Context, in MuteInput) (Sanction, error) {
 	if in.GroupID == "" {
 		return Sanction{}, fault.Errorf(fault.Invalid, "Say in which group's space the person is muted.")
 	}
@@ -99,6 +103,10 @@ type SuspendInput struct {
 // Errors: fault.Invalid for a missing field, an end less than a minute
 // away, a missing or too long reason, or suspending oneself.
 func (s *Service) Suspend(ctx context.Context, in SuspendInput) (Sanction, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Sanction, error) { return s.suspend(ctx, in) })
+}
+
+func (s *Service) suspend(ctx context.Context, in SuspendInput) (Sanction, error) {
 	now := s.now()
 	x := Sanction{Kind: Suspend, AccountID: in.AccountID, PanelID: in.PanelID, By: in.By, Reason: in.Reason, StartsAt: now.UnixMilli()}
 	if !in.Until.IsZero() {
@@ -157,6 +165,10 @@ func noSanction() error { return fault.Errorf(fault.NotFound, "This sanction doe
 // for an unknown sanction; fault.Conflict when it was already lifted or has
 // ended on its own.
 func (s *Service) Lift(ctx context.Context, in LiftInput) (Sanction, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Sanction, error) { return s.lift(ctx, in) })
+}
+
+func (s *Service) lift(ctx context.Context, in LiftInput) (Sanction, error) {
 	reason, err := cleanReason(in.Reason)
 	if err != nil {
 		return Sanction{}, err

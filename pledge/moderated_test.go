@@ -10,6 +10,8 @@ import (
 	"chorus/moderation"
 	"chorus/pledge"
 	"chorus/policy"
+	"chorus/store"
+	"chorus/store/storetest"
 )
 
 // The moderation of a pledge without HTTP: the pledge's kinds registered
@@ -88,5 +90,71 @@ func TestPledgeModerationWithoutHTTP(t *testing.T) {
 	got, err := ps.Comments(ctx, pledge.Viewer{AccountID: "someone"}, p.ID, it.ID)
 	if err != nil || len(got) != 0 {
 		t.Fatalf("the group's comments after the withdrawal: got %v %v, want none", got, err)
+	}
+}
+
+// A moderator's decision is one change (rule 6): the case, its audit rows
+// and events, and what the pledge does are all there, or none of them,
+// whichever write fails. So is a withdrawal reaching a comment.
+func TestPledgeDecisionsAreAllOrNone(t *testing.T) {
+	ps, docs := newService(t)
+	ctx := context.Background()
+	f := &storetest.Faulty{Documents: docs}
+	youth := identity.Membership{PanelID: "p1", GroupID: "g1", Role: identity.Ambassador}
+	amb := policy.Subject{AccountID: "amb", Band: consent.MinorAtConsentAge, Memberships: []identity.Membership{youth}, Consents: []consent.Scope{consent.Participate}}
+	mod := policy.Subject{AccountID: "mod", Band: consent.Adult, Memberships: []identity.Membership{{PanelID: "p1", GroupID: "g1", Role: identity.Moderator}}}
+	current := amb
+	cases := moderation.NewService(f, func(context.Context, string) (policy.Subject, error) { return current, nil })
+	if err := cases.Declare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ps.Docs = f
+	ps.Register(cases)
+	pub := pledge.Publication{Pledges: ps, Cases: cases}
+	var cols []string
+	for _, ss := range [][]store.Schema{pledge.Schemas, moderation.Schemas} {
+		for _, sc := range ss {
+			cols = append(cols, sc.Collection)
+		}
+	}
+	p, err := ps.Create(ctx, "amb", pledge.CreateInput{PanelID: "p1", GroupID: "g1", Title: "Pledge", Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := ps.AddItem(ctx, "amb", p.ID, pledge.ItemInput{Heading: "Plain words", Text: "Apps should explain."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = pub.Move(ctx, amb, p, pledge.InReview, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := cases.CaseFor(ctx, moderation.PledgeVersion, pledge.VersionRef(p.ID, p.Review))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := storetest.EveryWriteFails(t, f, cols, func() error {
+		_, err := cases.Decide(ctx, moderation.DecideInput{CaseID: cs.ID, By: mod, Action: moderation.RequestChanges, Reason: "vague", Message: "Say who it is for."})
+		return err
+	}); n < 4 {
+		t.Errorf("sending back made %d writes, want the case, its audit, the pledge and its event at least", n)
+	}
+	if p, err = pub.Move(ctx, amb, p, pledge.InReview, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	storetest.EveryWriteFails(t, f, cols, func() error {
+		_, err := pub.Move(ctx, mod, p, pledge.Published, "", "")
+		return err
+	})
+	cm, err := ps.AddComment(ctx, "amb", p.ID, it.ID, pledge.CommentInput{Text: "Short words please."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current.Consents = nil
+	storetest.EveryWriteFails(t, f, cols, func() error {
+		_, err := cases.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: "amb", Scope: consent.Participate, By: "self"})
+		return err
+	})
+	if got, _ := ps.Comment(ctx, cm.ID); !got.Hidden {
+		t.Errorf("after the withdrawal: got %+v, want the comment hidden", got)
 	}
 }
