@@ -54,7 +54,7 @@ func (s *Service) resolveComment(ctx context.Context, id string) (moderation.Con
 	if err != nil {
 		return moderation.Content{}, err
 	}
-	c := moderation.Content{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID,
+	c := moderation.Content{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID, Title: p.Title,
 		Language: p.Language, Hidden: cm.Held || cm.Hidden}
 	if it, err := s.Item(ctx, p.ID, cm.ItemID); err == nil {
 		c.Context = it.Text
@@ -88,7 +88,7 @@ func (s *Service) resolveAmendment(ctx context.Context, id string) (moderation.C
 		return moderation.Content{}, err
 	}
 	return moderation.Content{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: am.Author, Text: AmendmentText(am), Context: am.BaseText,
-		Link: "/pledges/" + p.ID, Language: p.Language, Hidden: am.Held || am.Hidden}, nil
+		Link: "/pledges/" + p.ID, Title: p.Title, Language: p.Language, Hidden: am.Held || am.Hidden}, nil
 }
 
 func (s *Service) applyAmendment(ctx context.Context, id string, ch moderation.Change) error {
@@ -126,7 +126,7 @@ func (s *Service) resolveVersion(ctx context.Context, ref string) (moderation.Co
 		return moderation.Content{}, err
 	}
 	published := v.Status == string(Published)
-	return moderation.Content{PanelID: p.PanelID, GroupID: p.GroupID, Text: VersionText(v), Link: "/pledges/" + p.ID, Language: p.Language,
+	return moderation.Content{PanelID: p.PanelID, GroupID: p.GroupID, Text: VersionText(v), Link: "/pledges/" + p.ID, Title: p.Title, Language: p.Language,
 		Approved: published, Hidden: !published}, nil
 }
 

@@ -74,7 +74,7 @@ func (s *Service) resolve(ctx context.Context, id string) (moderation.Content, e
 	c := moderation.Content{PanelID: msg.PanelID, OwnerID: msg.AuthorID, Text: msg.Text, Link: "/sessions/" + msg.SessionID,
 		Approved: msg.ForPartners, Hidden: msg.Status != Visible}
 	if sess, err := s.Session(ctx, msg.SessionID); err == nil {
-		c.Context = sess.Title
+		c.Context, c.Title = sess.Title, sess.Title
 	}
 	return c, nil
 }
