@@ -3,6 +3,8 @@ package consent
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -60,7 +62,10 @@ func (s *Service) HandleComingOfAge(ctx context.Context, people []Person) (Miles
 	m := s.Ages.FindComingOfAge(people, s.now())
 	var done Milestones
 	for _, p := range m.ReachedConsentAge {
-		first, err := s.claimMilestone(ctx, "consent_age:"+p.AccountID)
+		id := "consent_age:" + p.AccountID
+		first, err := s.claimMilestone(ctx, id, func(ctx context.Context) error {
+			return s.event(ctx, "system", "consent.consent_age_reached", "account:"+p.AccountID, nil)
+		})
 		if err != nil {
 			return done, err
 		}
@@ -68,46 +73,66 @@ func (s *Service) HandleComingOfAge(ctx context.Context, people []Person) (Miles
 			continue
 		}
 		if err := s.tellConsentAge(ctx, p.AccountID); err != nil {
-			s.releaseMilestone(ctx, "consent_age:"+p.AccountID)
-			return done, err
+			return done, errors.Join(err, s.releaseMilestone(ctx, id))
 		}
-		s.event(ctx, "system", "consent.consent_age_reached", "account:"+p.AccountID, nil)
 		done.ReachedConsentAge = append(done.ReachedConsentAge, p)
 	}
 	for _, p := range m.TurnedAdult {
-		first, err := s.claimMilestone(ctx, "adult:"+p.AccountID)
+		id := "adult:" + p.AccountID
+		var told []guardianToTell
+		first, err := s.claimMilestone(ctx, id, func(ctx context.Context) (err error) {
+			told, err = s.endGuardianControl(ctx, p.AccountID)
+			return err
+		})
 		if err != nil {
 			return done, err
 		}
 		if !first {
 			continue
 		}
-		if err := s.endGuardianControl(ctx, p.AccountID); err != nil {
+		if err := s.tellAdult(ctx, p.AccountID, told); err != nil {
 			// Let the next run try again; revoking is idempotent.
-			s.releaseMilestone(ctx, "adult:"+p.AccountID)
-			return done, err
+			return done, errors.Join(err, s.releaseMilestone(ctx, id))
 		}
 		done.TurnedAdult = append(done.TurnedAdult, p)
 	}
 	return done, nil
 }
 
-// claimMilestone inserts a marker; false means it was handled before.
-func (s *Service) claimMilestone(ctx context.Context, id string) (bool, error) {
-	_, err := s.Docs.Insert(ctx, MilestoneCollection, store.Record{ID: id, Data: json.RawMessage(`{"at":` + jsonInt(s.now().UnixMilli()) + `}`)})
+// claimMilestone records, in one transaction, the marker that milestone id
+// is handled and what handling it writes (record); false means it was
+// handled before. The mails follow the commit.
+func (s *Service) claimMilestone(ctx context.Context, id string, record func(ctx context.Context) error) (bool, error) {
+	first := false
+	err := s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		first = false
+		_, err := s.Docs.Get(ctx, MilestoneCollection, id)
+		if err == nil {
+			return nil
+		}
+		if !fault.Is(err, fault.NotFound) {
+			return err
+		}
+		if _, err := s.Docs.Insert(ctx, MilestoneCollection, store.Record{ID: id, Data: json.RawMessage(`{"at":` + jsonInt(s.now().UnixMilli()) + `}`)}); err != nil {
+			return err
+		}
+		first = true
+		return record(ctx)
+	})
 	if fault.Is(err, fault.Conflict) {
+		// Another worker claimed it at the same moment.
 		return false, nil
 	}
-	if err != nil {
-		return false, err
-	}
-	return true, nil
+	return first, err
 }
 
 // releaseMilestone forgets a claimed milestone whose notices failed, so the
 // next run retries them. Markers are bookkeeping, not consent records.
-func (s *Service) releaseMilestone(ctx context.Context, id string) {
-	_ = s.Docs.Delete(ctx, MilestoneCollection, id)
+func (s *Service) releaseMilestone(ctx context.Context, id string) error {
+	if err := s.Docs.Delete(ctx, MilestoneCollection, id); err != nil && !fault.Is(err, fault.NotFound) {
+		return fmt.Errorf("consent: release milestone %s: %w", id, err)
+	}
+	return nil
 }
 
 func (s *Service) tellConsentAge(ctx context.Context, accountID string) error {
@@ -129,32 +154,42 @@ func (s *Service) tellConsentAge(ctx context.Context, accountID string) error {
 
 func jsonInt(i int64) string { b, _ := json.Marshal(i); return string(b) }
 
-func (s *Service) endGuardianControl(ctx context.Context, accountID string) error {
-	sub, err := s.Subjects.FindSubject(ctx, accountID)
-	if err != nil {
-		return err
-	}
+// guardianToTell is a guardian whose manage link ended at 18.
+type guardianToTell struct{ email, lang string }
+
+// endGuardianControl revokes every guardian manage link of the account and
+// records it, inside claimMilestone's transaction; it returns whom to tell.
+func (s *Service) endGuardianControl(ctx context.Context, accountID string) ([]guardianToTell, error) {
 	recs, err := s.findAll(ctx, AccessCollection, []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := s.now().UnixMilli()
-	type guardian struct{ email, lang string }
-	var told []guardian
+	var told []guardianToTell
 	for _, r := range recs {
 		var a guardianAccess
 		if err := json.Unmarshal(r.Data, &a); err != nil {
-			return fault.Wrap(fault.Internal, err, "consent: corrupt guardian access")
+			return nil, fault.Wrap(fault.Internal, err, "consent: corrupt guardian access")
 		}
 		if a.RevokedMS == 0 {
 			a.RevokedMS = now
 			if err := s.updateJSON(ctx, AccessCollection, r, a); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		if !slices.ContainsFunc(told, func(g guardian) bool { return strings.EqualFold(g.email, a.GuardianEmail) }) {
-			told = append(told, guardian{a.GuardianEmail, a.Language})
+		if !slices.ContainsFunc(told, func(g guardianToTell) bool { return strings.EqualFold(g.email, a.GuardianEmail) }) {
+			told = append(told, guardianToTell{a.GuardianEmail, a.Language})
 		}
+	}
+	return told, s.event(ctx, "system", "consent.guardian_control_ended", "account:"+accountID, map[string]any{"guardiansTold": len(told)})
+}
+
+// tellAdult tells each guardian and the young person that guardian control
+// ended.
+func (s *Service) tellAdult(ctx context.Context, accountID string, told []guardianToTell) error {
+	sub, err := s.Subjects.FindSubject(ctx, accountID)
+	if err != nil {
+		return err
 	}
 	for _, g := range told {
 		msg, err := renderMail(MailGuardianEnded, g.lang, g.email, sub.AccountID, compose.Vars{FirstName: sub.FirstName})
@@ -174,6 +209,5 @@ func (s *Service) endGuardianControl(ctx context.Context, accountID string) erro
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
 	}
-	s.event(ctx, "system", "consent.guardian_control_ended", "account:"+accountID, map[string]any{"guardiansTold": len(told)})
 	return nil
 }

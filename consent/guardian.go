@@ -177,9 +177,6 @@ func (s *Service) RequestGuardian(ctx context.Context, accountID, guardianEmail,
 		return fault.Errorf(fault.Invalid, "This is your own e-mail address. Enter the address of your parent or carer.")
 	}
 	now := s.now()
-	if err := s.supersedePending(ctx, accountID); err != nil {
-		return err
-	}
 	token, hash, err := s.newToken()
 	if err != nil {
 		return err
@@ -188,7 +185,18 @@ func (s *Service) RequestGuardian(ctx context.Context, accountID, guardianEmail,
 		ID: "gr_" + uuid.NewString(), AccountID: accountID, TokenHash: hash, GuardianEmail: addr, Language: lang,
 		State: requestPending, CreatedMS: now.UnixMilli(), ExpiresMS: now.Add(RequestTTL).UnixMilli(),
 	}
-	if err := s.insertJSON(ctx, RequestsCollection, req.ID, req); err != nil {
+	// The new link replaces the unanswered ones in the same transaction,
+	// so there is never a moment with two working links, or none.
+	err = s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := s.supersedePending(ctx, accountID); err != nil {
+			return err
+		}
+		if err := s.insertJSON(ctx, RequestsCollection, req.ID, req); err != nil {
+			return err
+		}
+		return s.event(ctx, accountID, "consent.guardian_requested", "account:"+accountID, map[string]any{"requestId": req.ID})
+	})
+	if err != nil {
 		return err
 	}
 	msg, err := renderMail(MailGuardianRequest, lang, addr, accountID, compose.Vars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS), Link: s.link("/guardian/", token)})
@@ -198,7 +206,6 @@ func (s *Service) RequestGuardian(ctx context.Context, accountID, guardianEmail,
 	if err := s.Mail.Send(ctx, msg); err != nil {
 		return fault.Wrap(fault.Unavailable, err, "We could not send the e-mail to your guardian. Please try again in a few minutes.")
 	}
-	s.event(ctx, accountID, "consent.guardian_requested", "account:"+accountID, map[string]any{"requestId": req.ID})
 	return nil
 }
 
@@ -348,18 +355,49 @@ func (s *Service) ConfirmGuardian(ctx context.Context, token, guardianName strin
 		return err
 	}
 
-	// Use the link up first: compare-and-set on the version makes it single
-	// use even when two confirms race.
-	now := s.now()
-	req.State, req.UsedMS = requestUsed, now.UnixMilli()
-	if err := s.updateJSON(ctx, RequestsCollection, rec, req); err != nil {
-		if fault.Is(err, fault.Conflict) {
-			return fault.Errorf(fault.Invalid, MsgLinkUsed)
+	// Using the link up, the guardian's records, the manage link and the
+	// event are one transaction: a failure leaves the link usable and
+	// nothing recorded, so the guardian can simply confirm again.
+	var access guardianAccess
+	var accessToken string
+	actor := "guardian:" + req.ID
+	err = s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		// Compare-and-set on the version makes the link single use even
+		// when two confirms race.
+		used := req
+		used.State, used.UsedMS = requestUsed, s.now().UnixMilli()
+		if err := s.updateJSON(ctx, RequestsCollection, rec, used); err != nil {
+			if fault.Is(err, fault.Conflict) {
+				return fault.Errorf(fault.Invalid, MsgLinkUsed)
+			}
+			return err
 		}
+		if err := s.guardianRecords(ctx, req, name, sub, band, hist, grants, actor); err != nil {
+			return err
+		}
+		var err error
+		if access, accessToken, err = s.newAccess(ctx, req, name, sub); err != nil {
+			return err
+		}
+		return s.event(ctx, actor, "consent.guardian_confirmed", "account:"+req.AccountID, map[string]any{"requestId": req.ID, "accessId": access.ID})
+	})
+	if err != nil {
 		return err
 	}
+	msg, err := renderMail(MailGuardianDone, req.Language, req.GuardianEmail, req.AccountID,
+		compose.Vars{FirstName: sub.FirstName, GuardianName: name, Link: s.link("/guardian/manage/", accessToken)})
+	if err != nil {
+		return err
+	}
+	if err := s.Mail.Send(ctx, msg); err != nil {
+		return fault.Wrap(fault.Unavailable, err, "Your choices are saved, but we could not send the confirmation e-mail.")
+	}
+	return nil
+}
 
-	actor := "guardian:" + req.ID
+// guardianRecords appends the guardian's decisions of a confirm, in scope
+// order, inside ConfirmGuardian's transaction.
+func (s *Service) guardianRecords(ctx context.Context, req guardianRequest, name string, sub Subject, band AgeBand, hist []Record, grants map[Scope]bool, actor string) error {
 	for _, scope := range Scopes {
 		grant, ok := grants[scope]
 		if !ok {
@@ -374,29 +412,18 @@ func (s *Service) ConfirmGuardian(ctx context.Context, token, guardianName strin
 			action = Withdrawn
 		}
 		hash, _ := s.Registry.TextHash(scope, ForGuardian, req.Language)
-		if _, err := s.appendRecord(ctx, Record{
+		rec := Record{
 			AccountID: req.AccountID, Scope: scope, Action: action, Actor: ByGuardian,
 			GuardianEmail: req.GuardianEmail, GuardianName: name,
 			Method: MethodEmailConfirmed, Level: MethodEmailConfirmed.Level(),
 			TextHash: hash, Audience: ForGuardian, Language: req.Language,
 			Country: normCountry(sub.Country), Band: band,
-		}, actor); err != nil {
+		}
+		now := s.now()
+		rec.Time, rec.TimeMS = now.UTC(), now.UnixMilli()
+		if err := s.insertRecord(ctx, &rec, actor); err != nil {
 			return err
 		}
-	}
-
-	access, accessToken, err := s.newAccess(ctx, req, name, sub)
-	if err != nil {
-		return err
-	}
-	s.event(ctx, actor, "consent.guardian_confirmed", "account:"+req.AccountID, map[string]any{"requestId": req.ID, "accessId": access.ID})
-	msg, err := renderMail(MailGuardianDone, req.Language, req.GuardianEmail, req.AccountID,
-		compose.Vars{FirstName: sub.FirstName, GuardianName: name, Link: s.link("/guardian/manage/", accessToken)})
-	if err != nil {
-		return err
-	}
-	if err := s.Mail.Send(ctx, msg); err != nil {
-		return fault.Wrap(fault.Unavailable, err, "Your choices are saved, but we could not send the confirmation e-mail.")
 	}
 	return nil
 }
@@ -637,15 +664,21 @@ func (s *Service) verifyGuardianGrant(ctx context.Context, accountID string, sco
 	return s.appendRecord(ctx, v, eventActor)
 }
 
-// event appends a domain event for the audit trail. A failure here does not
-// undo the change it reports; the trail is best effort for these
-// notifications (consent records themselves carry their own events).
-func (s *Service) event(ctx context.Context, actor, typ, subject string, data map[string]any) {
+// event appends a domain event for the audit trail. Callers write it in
+// the transaction of the change it reports, so neither stands without the
+// other.
+func (s *Service) event(ctx context.Context, actor, typ, subject string, data map[string]any) error {
 	var payload json.RawMessage
 	if data != nil {
-		payload, _ = json.Marshal(data)
+		var err error
+		if payload, err = json.Marshal(data); err != nil {
+			return fault.Wrap(fault.Internal, err, "consent: encode event")
+		}
 	}
-	_, _ = s.Docs.AppendEvent(ctx, store.Event{Time: s.now(), Actor: actor, Type: typ, Subject: subject, Data: payload})
+	if _, err := s.Docs.AppendEvent(ctx, store.Event{Time: s.now(), Actor: actor, Type: typ, Subject: subject, Data: payload}); err != nil {
+		return fmt.Errorf("consent: append %s: %w", typ, err)
+	}
+	return nil
 }
 
 func (s *Service) insertJSON(ctx context.Context, collection, id string, v any) error {

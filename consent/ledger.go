@@ -77,58 +77,62 @@ const (
 func (st State) Held() bool { return st == StateGranted }
 
 // appendRecord gives rec the next sequence number of its account and
-// inserts it, then appends the matching store event. Two writers racing for
-// the same number collide on the record id (fault.Conflict) and the loser
-// retries, so the sequence has no gaps or duplicates on any adapter.
+// inserts it together with the matching store event, in one transaction:
+// a grant or withdrawal is never on record without its event, nor the
+// other way round. Two writers racing for the same number collide on the
+// record id (fault.Conflict) and the loser tries again, so the sequence has
+// no gaps or duplicates on any adapter.
 func (s *Service) appendRecord(ctx context.Context, rec Record, eventActor string) (Record, error) {
 	now := s.now()
 	rec.Time = now.UTC()
 	rec.TimeMS = now.UnixMilli()
 	for attempt := 0; ; attempt++ {
-		page, err := s.Docs.Find(ctx, RecordsCollection, store.Query{
-			Where:   []store.Cond{{Field: "accountId", Op: store.Eq, Value: rec.AccountID}},
-			OrderBy: "seq", Desc: true, Limit: 1,
+		err := s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+			return s.insertRecord(ctx, &rec, eventActor)
 		})
-		if err != nil {
-			return Record{}, fmt.Errorf("consent: read ledger: %w", err)
-		}
-		rec.Seq = 1
-		if len(page.Records) == 1 {
-			var last Record
-			if err := json.Unmarshal(page.Records[0].Data, &last); err != nil {
-				return Record{}, fault.Wrap(fault.Internal, err, "consent: corrupt ledger record")
-			}
-			rec.Seq = last.Seq + 1
-		}
-		rec.ID = fmt.Sprintf("%s.%09d", rec.AccountID, rec.Seq)
-		data, err := json.Marshal(rec)
-		if err != nil {
-			return Record{}, fault.Wrap(fault.Internal, err, "consent: encode record")
-		}
-		_, err = s.Docs.Insert(ctx, RecordsCollection, store.Record{ID: rec.ID, Data: data})
 		if fault.Is(err, fault.Conflict) && attempt < 10 {
 			continue
 		}
 		if err != nil {
-			return Record{}, fmt.Errorf("consent: append record: %w", err)
+			return Record{}, err
 		}
-		break
+		return rec, nil
+	}
+}
+
+// insertRecord numbers rec after the account's newest record and writes it
+// and its event; appendRecord runs it in a transaction.
+func (s *Service) insertRecord(ctx context.Context, rec *Record, eventActor string) error {
+	page, err := s.Docs.Find(ctx, RecordsCollection, store.Query{
+		Where:   []store.Cond{{Field: "accountId", Op: store.Eq, Value: rec.AccountID}},
+		OrderBy: "seq", Desc: true, Limit: 1,
+	})
+	if err != nil {
+		return fmt.Errorf("consent: read ledger: %w", err)
+	}
+	rec.Seq = 1
+	if len(page.Records) == 1 {
+		var last Record
+		if err := json.Unmarshal(page.Records[0].Data, &last); err != nil {
+			return fault.Wrap(fault.Internal, err, "consent: corrupt ledger record")
+		}
+		rec.Seq = last.Seq + 1
+	}
+	rec.ID = fmt.Sprintf("%s.%09d", rec.AccountID, rec.Seq)
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return fault.Wrap(fault.Internal, err, "consent: encode record")
+	}
+	if _, err := s.Docs.Insert(ctx, RecordsCollection, store.Record{ID: rec.ID, Data: data}); err != nil {
+		return fmt.Errorf("consent: append record: %w", err)
 	}
 	typ := EventGranted
 	if rec.Action == Withdrawn {
 		typ = EventWithdrawn
 	}
-	payload, _ := json.Marshal(map[string]any{
+	return s.event(ctx, eventActor, typ, "account:"+rec.AccountID, map[string]any{
 		"recordId": rec.ID, "scope": rec.Scope, "actor": rec.Actor, "method": rec.Method, "level": rec.Level,
 	})
-	if _, err := s.Docs.AppendEvent(ctx, store.Event{
-		Time: now, Actor: eventActor, Type: typ, Subject: "account:" + rec.AccountID, Data: payload,
-	}); err != nil {
-		// The record stands (it is the source of truth); the caller learns
-		// that the notification to other capabilities failed.
-		return rec, fmt.Errorf("consent: record %s saved but its event was not: %w", rec.ID, err)
-	}
-	return rec, nil
 }
 
 // History returns every ledger record of the account, oldest first.

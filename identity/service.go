@@ -16,8 +16,8 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
-	"chorus/moderation/screen"
 	"chorus/language"
+	"chorus/moderation/screen"
 	"chorus/store"
 )
 
@@ -229,29 +229,35 @@ type SetupInput struct {
 // CompleteSetup creates the Safer Internet Centre and its first coordinator.
 // It works once: the token is consumed and accounts then exist.
 func (s *Service) CompleteSetup(ctx context.Context, in SetupInput) (Account, Organisation, error) {
-	cur, err := store.GetAs[setupDoc](ctx, s.Docs, SetupCollection, "first-run")
-	if err != nil || !equalHash(cur.Value.TokenHash, in.Token) {
-		return Account{}, Organisation{}, fault.Errorf(fault.NotFound, "This set-up link is not valid. Restart Chorus to get a new one.")
-	}
-	if n, err := s.Docs.Count(ctx, AccountsCollection, nil); err != nil || n > 0 {
-		return Account{}, Organisation{}, fault.Errorf(fault.Conflict, "Chorus is already set up. Sign in instead.")
-	}
-	org, err := s.createOrganisation(ctx, "setup", in.OrgName, SaferInternetCentre, in.Country, "")
+	var acc Account
+	var org Organisation
+	err := s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		cur, err := store.GetAs[setupDoc](ctx, s.Docs, SetupCollection, "first-run")
+		if err != nil || !equalHash(cur.Value.TokenHash, in.Token) {
+			return fault.Errorf(fault.NotFound, "This set-up link is not valid. Restart Chorus to get a new one.")
+		}
+		if n, err := s.Docs.Count(ctx, AccountsCollection, nil); err != nil || n > 0 {
+			return fault.Errorf(fault.Conflict, "Chorus is already set up. Sign in instead.")
+		}
+		if org, err = s.createOrganisation(ctx, "setup", in.OrgName, SaferInternetCentre, in.Country, ""); err != nil {
+			return err
+		}
+		if acc, err = s.createAccount(ctx, Account{DisplayName: in.DisplayName, Email: in.Email, Language: in.Language, Country: in.Country}, in.PasswordHash, ""); err != nil {
+			return err
+		}
+		// The first coordinator belongs to their centre; panels come next.
+		if err := s.addMembership(ctx, acc.ID, Membership{OrgID: org.ID, Role: Coordinator}); err != nil {
+			return err
+		}
+		if err := s.Docs.Delete(ctx, SetupCollection, "first-run"); err != nil {
+			return err
+		}
+		return s.event(ctx, acc.ID, "identity.setup_completed", "account:"+acc.ID, map[string]string{"orgId": org.ID})
+	})
 	if err != nil {
 		return Account{}, Organisation{}, err
 	}
-	acc, err := s.createAccount(ctx, Account{DisplayName: in.DisplayName, Email: in.Email, Language: in.Language, Country: in.Country}, in.PasswordHash, "")
-	if err != nil {
-		return Account{}, Organisation{}, err
-	}
-	// The first coordinator belongs to their centre; panels come next.
-	if err := s.addMembership(ctx, acc.ID, Membership{OrgID: org.ID, Role: Coordinator}); err != nil {
-		return Account{}, Organisation{}, err
-	}
-	if err := s.Docs.Delete(ctx, SetupCollection, "first-run"); err != nil {
-		return Account{}, Organisation{}, err
-	}
-	return acc, org, s.event(ctx, acc.ID, "identity.setup_completed", "account:"+acc.ID, map[string]string{"orgId": org.ID})
+	return acc, org, nil
 }
 
 // --- organisations, panels, groups ---
@@ -261,21 +267,23 @@ func (s *Service) CompleteSetup(ctx context.Context, in SetupInput) (Account, Or
 // policy): an industry partner registered with that centre, or a new
 // centre, which actorID then coordinates as a whole.
 func (s *Service) CreateOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country, centreID string) (Organisation, error) {
-	centre, err := s.Organisation(ctx, centreID)
-	if err != nil {
-		return Organisation{}, err
-	}
-	if centre.Kind != SaferInternetCentre {
-		return Organisation{}, fault.Errorf(fault.Invalid, "Panels belong to a Safer Internet Centre.")
-	}
-	if kind == SaferInternetCentre {
-		o, err := s.createOrganisation(ctx, actorID, name, kind, country, "")
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Organisation, error) {
+		centre, err := s.Organisation(ctx, centreID)
 		if err != nil {
 			return Organisation{}, err
 		}
-		return o, s.addMembership(ctx, actorID, Membership{OrgID: o.ID, Role: Coordinator})
-	}
-	return s.createOrganisation(ctx, actorID, name, kind, country, centre.ID)
+		if centre.Kind != SaferInternetCentre {
+			return Organisation{}, fault.Errorf(fault.Invalid, "Panels belong to a Safer Internet Centre.")
+		}
+		if kind == SaferInternetCentre {
+			o, err := s.createOrganisation(ctx, actorID, name, kind, country, "")
+			if err != nil {
+				return Organisation{}, err
+			}
+			return o, s.addMembership(ctx, actorID, Membership{OrgID: o.ID, Role: Coordinator})
+		}
+		return s.createOrganisation(ctx, actorID, name, kind, country, centre.ID)
+	})
 }
 
 func (s *Service) createOrganisation(ctx context.Context, actorID, name string, kind OrgKind, country, centreID string) (Organisation, error) {
@@ -325,27 +333,29 @@ type PanelInput struct {
 // CreatePanel adds a panel to a Safer Internet Centre, with safe defaults
 // (two moderators for live sessions).
 func (s *Service) CreatePanel(ctx context.Context, actorID string, in PanelInput) (Panel, error) {
-	name, err := cleanName("panel name", in.Name)
-	if err != nil {
-		return Panel{}, err
-	}
-	org, err := s.Organisation(ctx, in.OrgID)
-	if err != nil {
-		return Panel{}, err
-	}
-	if org.Kind != SaferInternetCentre {
-		return Panel{}, fault.Errorf(fault.Invalid, "Panels belong to a Safer Internet Centre.")
-	}
-	langs, err := cleanLanguages(in.Languages)
-	if err != nil {
-		return Panel{}, err
-	}
-	p := Panel{ID: uuid.NewString(), OrgID: org.ID, Name: name, Country: strings.ToUpper(in.Country), Languages: langs,
-		Settings: Settings{ModeratorsRequired: 2}, CreatedAt: s.now()}
-	if err := store.InsertAs(ctx, s.Docs, PanelsCollection, p.ID, p, time.Time{}); err != nil {
-		return Panel{}, err
-	}
-	return p, s.event(ctx, actorID, "identity.panel_created", "panel:"+p.ID, p)
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Panel, error) {
+		name, err := cleanName("panel name", in.Name)
+		if err != nil {
+			return Panel{}, err
+		}
+		org, err := s.Organisation(ctx, in.OrgID)
+		if err != nil {
+			return Panel{}, err
+		}
+		if org.Kind != SaferInternetCentre {
+			return Panel{}, fault.Errorf(fault.Invalid, "Panels belong to a Safer Internet Centre.")
+		}
+		langs, err := cleanLanguages(in.Languages)
+		if err != nil {
+			return Panel{}, err
+		}
+		p := Panel{ID: uuid.NewString(), OrgID: org.ID, Name: name, Country: strings.ToUpper(in.Country), Languages: langs,
+			Settings: Settings{ModeratorsRequired: 2}, CreatedAt: s.now()}
+		if err := store.InsertAs(ctx, s.Docs, PanelsCollection, p.ID, p, time.Time{}); err != nil {
+			return Panel{}, err
+		}
+		return p, s.event(ctx, actorID, "identity.panel_created", "panel:"+p.ID, p)
+	})
 }
 
 // Panel returns the panel id.
@@ -362,18 +372,20 @@ func (s *Service) Panels(ctx context.Context, orgID string) ([]Panel, error) {
 
 // CreateGroup adds a working group to a panel.
 func (s *Service) CreateGroup(ctx context.Context, actorID, panelID, name string) (Group, error) {
-	name, err := cleanName("group name", name)
-	if err != nil {
-		return Group{}, err
-	}
-	if _, err := s.Panel(ctx, panelID); err != nil {
-		return Group{}, err
-	}
-	g := Group{ID: uuid.NewString(), PanelID: panelID, Name: name, CreatedAt: s.now()}
-	if err := store.InsertAs(ctx, s.Docs, GroupsCollection, g.ID, g, time.Time{}); err != nil {
-		return Group{}, err
-	}
-	return g, s.event(ctx, actorID, "identity.group_created", "group:"+g.ID, g)
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Group, error) {
+		name, err := cleanName("group name", name)
+		if err != nil {
+			return Group{}, err
+		}
+		if _, err := s.Panel(ctx, panelID); err != nil {
+			return Group{}, err
+		}
+		g := Group{ID: uuid.NewString(), PanelID: panelID, Name: name, CreatedAt: s.now()}
+		if err := store.InsertAs(ctx, s.Docs, GroupsCollection, g.ID, g, time.Time{}); err != nil {
+			return Group{}, err
+		}
+		return g, s.event(ctx, actorID, "identity.group_created", "group:"+g.ID, g)
+	})
 }
 
 // Group returns the group id.
@@ -473,65 +485,71 @@ func (s *Service) PasswordHash(ctx context.Context, id string) (string, error) {
 
 // SetPasswordHash replaces the account's password hash.
 func (s *Service) SetPasswordHash(ctx context.Context, id, hash string) error {
-	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
-	if err != nil {
-		return err
-	}
-	d.Value.PasswordHash = hash
-	if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
-		return err
-	}
-	return s.event(ctx, id, "identity.password_changed", "account:"+id, nil)
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+		if err != nil {
+			return err
+		}
+		d.Value.PasswordHash = hash
+		if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+			return err
+		}
+		return s.event(ctx, id, "identity.password_changed", "account:"+id, nil)
+	})
 }
 
 // SetLanguage changes the language of account id (its e-mails, and what
 // Chorus opens in after sign-in); fault.Invalid for a language Chorus does
 // not speak.
 func (s *Service) SetLanguage(ctx context.Context, id, lang string) (Account, error) {
-	if !language.Valid(lang) {
-		return Account{}, fault.Errorf(fault.Invalid, "Choose one of the languages Chorus speaks: %s.", strings.Join(Languages, ", "))
-	}
-	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
-	if err != nil {
-		return Account{}, err
-	}
-	if d.Value.Language == lang {
-		return d.Value.Account, nil
-	}
-	from := d.Value.Language
-	d.Value.Language = lang
-	if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
-		return Account{}, err
-	}
-	return d.Value.Account, s.event(ctx, id, "identity.language_changed", "account:"+id, map[string]string{"from": from, "to": lang})
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Account, error) {
+		if !language.Valid(lang) {
+			return Account{}, fault.Errorf(fault.Invalid, "Choose one of the languages Chorus speaks: %s.", strings.Join(Languages, ", "))
+		}
+		d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+		if err != nil {
+			return Account{}, err
+		}
+		if d.Value.Language == lang {
+			return d.Value.Account, nil
+		}
+		from := d.Value.Language
+		d.Value.Language = lang
+		if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+			return Account{}, err
+		}
+		return d.Value.Account, s.event(ctx, id, "identity.language_changed", "account:"+id, map[string]string{"from": from, "to": lang})
+	})
 }
 
 // EraseAccount removes a person: their memberships go, and the account keeps
 // only its id (so records that point at it stay readable) with no name,
 // e-mail, date of birth or password. Nobody can sign in to it again.
 func (s *Service) EraseAccount(ctx context.Context, id string) error {
-	d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
-	if err != nil {
-		return err
-	}
-	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
-		Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: id}}, Limit: store.MaxLimit}, maxListed)
-	if err != nil {
-		return err
-	}
-	for _, m := range docs {
-		if err := s.Docs.Delete(ctx, MembershipsCollection, m.Value.ID); err != nil && !fault.Is(err, fault.NotFound) {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
+		if err != nil {
 			return err
 		}
-	}
-	// The e-mail is unique, so each erased account gets its own
-	// undeliverable placeholder (.invalid is reserved, RFC 2606).
-	erased := storedAccount{Account: Account{ID: id, DisplayName: ErasedName, Email: "erased-" + id + "@erased.invalid",
-		Language: d.Value.Language, CreatedAt: d.Value.CreatedAt}}
-	if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, erased, time.Time{}); err != nil {
-		return err
-	}
-	return s.event(ctx, id, "identity.account_erased", "account:"+id, nil)
+		docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
+			Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: id}}, Limit: store.MaxLimit}, maxListed)
+		if err != nil {
+			return err
+		}
+		for _, m := range docs {
+			if err := s.Docs.Delete(ctx, MembershipsCollection, m.Value.ID); err != nil && !fault.Is(err, fault.NotFound) {
+				return err
+			}
+		}
+		// The e-mail is unique, so each erased account gets its own
+		// undeliverable placeholder (.invalid is reserved, RFC 2606).
+		erased := storedAccount{Account: Account{ID: id, DisplayName: ErasedName, Email: "erased-" + id + "@erased.invalid",
+			Language: d.Value.Language, CreatedAt: d.Value.CreatedAt}}
+		if _, err := store.UpdateAs(ctx, s.Docs, AccountsCollection, id, d.Version, erased, time.Time{}); err != nil {
+			return err
+		}
+		return s.event(ctx, id, "identity.account_erased", "account:"+id, nil)
+	})
 }
 
 // ErasedName is shown where an erased person's name used to be.
@@ -621,11 +639,13 @@ func (s *Service) PanelMembers(ctx context.Context, panelID string) ([]Member, e
 // it. Coordinators are staff of the centre that runs the panel, not
 // youth, so rule 7 (a minor's agreement) does not apply.
 func (s *Service) AddCoordinator(ctx context.Context, accountID, panelID string) error {
-	p, err := s.Panel(ctx, panelID)
-	if err != nil {
-		return err
-	}
-	return s.addMembership(ctx, accountID, Membership{PanelID: p.ID, CentreID: p.OrgID, Role: Coordinator})
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		p, err := s.Panel(ctx, panelID)
+		if err != nil {
+			return err
+		}
+		return s.addMembership(ctx, accountID, Membership{PanelID: p.ID, CentreID: p.OrgID, Role: Coordinator})
+	})
 }
 
 func (s *Service) addMembership(ctx context.Context, accountID string, m Membership) error {
@@ -693,11 +713,17 @@ func (s *Service) Invite(ctx context.Context, actorID string, in InviteInput) (I
 	now := s.now()
 	inv := Invitation{ID: uuid.NewString(), Email: email, Role: in.Role, PanelID: in.PanelID, GroupID: in.GroupID, OrgID: in.OrgID,
 		Language: lang, InvitedBy: actorID, State: InvitationPending, TokenHash: hash, ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}
-	if err := store.InsertAs(ctx, s.Docs, InvitationsCollection, inv.ID, inv, time.Time{}); err != nil {
+	err = s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := store.InsertAs(ctx, s.Docs, InvitationsCollection, inv.ID, inv, time.Time{}); err != nil {
+			return err
+		}
+		return s.event(ctx, actorID, "identity.invitation_created", "invitation:"+inv.ID,
+			map[string]string{"role": string(inv.Role), "panelId": inv.PanelID, "groupId": inv.GroupID})
+	})
+	if err != nil {
 		return Invitation{}, "", err
 	}
-	return inv, token, s.event(ctx, actorID, "identity.invitation_created", "invitation:"+inv.ID,
-		map[string]string{"role": string(inv.Role), "panelId": inv.PanelID, "groupId": inv.GroupID})
+	return inv, token, nil
 }
 
 // Invitation returns the invitation id (for coordinators).
@@ -714,37 +740,45 @@ func (s *Service) Invitations(ctx context.Context, panelID string) ([]Invitation
 
 // RevokeInvitation makes a pending invitation unusable.
 func (s *Service) RevokeInvitation(ctx context.Context, actorID, id string) error {
-	d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, id)
-	if err != nil {
-		return err
-	}
-	if d.Value.State != InvitationPending {
-		return fault.Errorf(fault.Conflict, "This invitation was already %s.", d.Value.State)
-	}
-	d.Value.State = InvitationRevoked
-	if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
-		return err
-	}
-	return s.event(ctx, actorID, "identity.invitation_revoked", "invitation:"+id, nil)
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, id)
+		if err != nil {
+			return err
+		}
+		if d.Value.State != InvitationPending {
+			return fault.Errorf(fault.Conflict, "This invitation was already %s.", d.Value.State)
+		}
+		d.Value.State = InvitationRevoked
+		if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+			return err
+		}
+		return s.event(ctx, actorID, "identity.invitation_revoked", "invitation:"+id, nil)
+	})
 }
 
 // RenewInvitation gives a pending (or expired) invitation a new token and
 // 14 more days, for resending; the old link stops working.
 func (s *Service) RenewInvitation(ctx context.Context, actorID, id string) (Invitation, string, error) {
-	d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, id)
+	token, hash := newToken()
+	inv, err := store.Atomically(ctx, s.Docs, func(ctx context.Context) (Invitation, error) {
+		d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, id)
+		if err != nil {
+			return Invitation{}, err
+		}
+		if d.Value.State != InvitationPending {
+			return Invitation{}, fault.Errorf(fault.Conflict, "This invitation was already %s.", d.Value.State)
+		}
+		d.Value.TokenHash = hash
+		d.Value.ExpiresAt = s.now().Add(InvitationTTL)
+		if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
+			return Invitation{}, err
+		}
+		return d.Value, s.event(ctx, actorID, "identity.invitation_renewed", "invitation:"+id, nil)
+	})
 	if err != nil {
 		return Invitation{}, "", err
 	}
-	if d.Value.State != InvitationPending {
-		return Invitation{}, "", fault.Errorf(fault.Conflict, "This invitation was already %s.", d.Value.State)
-	}
-	token, hash := newToken()
-	d.Value.TokenHash = hash
-	d.Value.ExpiresAt = s.now().Add(InvitationTTL)
-	if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, id, d.Version, d.Value, time.Time{}); err != nil {
-		return Invitation{}, "", err
-	}
-	return d.Value, token, s.event(ctx, actorID, "identity.invitation_renewed", "invitation:"+id, nil)
+	return inv, token, nil
 }
 
 // OpenInvitation returns the pending invitation behind token. Unknown,
@@ -782,50 +816,50 @@ type AcceptInput struct {
 
 // AcceptInvitation creates the account and its membership. Joining is the
 // invited person's own act (safeguarding rule 7: nobody adds a minor to a
-// group without the minor's agreement).
+// group without the minor's agreement). Using the invitation up, the
+// account, the membership and their events are one transaction: when any
+// fails, the invitation stays pending and the person can correct their
+// input and try again.
 func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (Account, Membership, error) {
-	inv, err := s.OpenInvitation(ctx, in.Token)
+	var acc Account
+	var m Membership
+	err := s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		inv, err := s.OpenInvitation(ctx, in.Token)
+		if err != nil {
+			return err
+		}
+		// Claim the invitation (compare and set), so two tabs cannot use it twice.
+		v := inv.Value
+		v.State = InvitationAccepted
+		if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, v.ID, inv.Version, v, time.Time{}); err != nil {
+			if fault.Is(err, fault.Conflict) {
+				return fault.Errorf(fault.Conflict, "This invitation was already used. Sign in instead.")
+			}
+			return err
+		}
+		a := Account{DisplayName: in.DisplayName, Email: v.Email, Language: in.Language}
+		if v.Role.IsYouth() {
+			if in.BirthDate == "" || in.Country == "" {
+				return fault.Errorf(fault.Invalid, "Tell us your date of birth and your country.")
+			}
+			a.BirthDate, a.Country = in.BirthDate, strings.ToUpper(in.Country)
+		}
+		if acc, err = s.createAccount(ctx, a, in.PasswordHash, v.PanelID); err != nil {
+			return err
+		}
+		m = Membership{PanelID: v.PanelID, GroupID: v.GroupID, OrgID: v.OrgID, Role: v.Role}
+		if p, err := s.Panel(ctx, v.PanelID); err == nil {
+			m.CentreID = p.OrgID
+		}
+		if err := s.addMembership(ctx, acc.ID, m); err != nil {
+			return err
+		}
+		return s.event(ctx, acc.ID, "identity.invitation_accepted", "invitation:"+v.ID, nil)
+	})
 	if err != nil {
 		return Account{}, Membership{}, err
 	}
-	// Claim the invitation first (compare and set), so two tabs cannot use it twice.
-	v := inv.Value
-	v.State = InvitationAccepted
-	if _, err := store.UpdateAs(ctx, s.Docs, InvitationsCollection, v.ID, inv.Version, v, time.Time{}); err != nil {
-		if fault.Is(err, fault.Conflict) {
-			return Account{}, Membership{}, fault.Errorf(fault.Conflict, "This invitation was already used. Sign in instead.")
-		}
-		return Account{}, Membership{}, err
-	}
-	a := Account{DisplayName: in.DisplayName, Email: v.Email, Language: in.Language}
-	if v.Role.IsYouth() {
-		if in.BirthDate == "" || in.Country == "" {
-			return s.unclaim(ctx, v, fault.Errorf(fault.Invalid, "Tell us your date of birth and your country."))
-		}
-		a.BirthDate, a.Country = in.BirthDate, strings.ToUpper(in.Country)
-	}
-	acc, err := s.createAccount(ctx, a, in.PasswordHash, v.PanelID)
-	if err != nil {
-		return s.unclaim(ctx, v, err)
-	}
-	m := Membership{PanelID: v.PanelID, GroupID: v.GroupID, OrgID: v.OrgID, Role: v.Role}
-	if p, err := s.Panel(ctx, v.PanelID); err == nil {
-		m.CentreID = p.OrgID
-	}
-	if err := s.addMembership(ctx, acc.ID, m); err != nil {
-		return Account{}, Membership{}, err
-	}
-	return acc, m, s.event(ctx, acc.ID, "identity.invitation_accepted", "invitation:"+v.ID, nil)
-}
-
-// unclaim puts an invitation back to pending when the account could not be
-// created, so that the person can correct their input and try again.
-func (s *Service) unclaim(ctx context.Context, inv Invitation, cause error) (Account, Membership, error) {
-	if d, err := store.GetAs[Invitation](ctx, s.Docs, InvitationsCollection, inv.ID); err == nil {
-		d.Value.State = InvitationPending
-		_, _ = store.UpdateAs(ctx, s.Docs, InvitationsCollection, inv.ID, d.Version, d.Value, time.Time{})
-	}
-	return Account{}, Membership{}, cause
+	return acc, m, nil
 }
 
 // --- validation and tokens ---

@@ -69,11 +69,24 @@ func (s *Service) UpdateSettings(ctx context.Context, actorID, panelID string, i
 		}
 	}
 	for range 20 {
+		p, changed, err := s.changeSettings(ctx, actorID, panelID, in)
+		if err != nil || changed {
+			return p, err
+		}
+	}
+	return Panel{}, fault.Errorf(fault.Conflict, "Several people are changing this panel at the same moment. Please try again.")
+}
+
+// changeSettings makes one attempt at changing the settings and recording
+// it, in one transaction; changed is false when someone else changed the
+// panel since it was read (try again).
+func (s *Service) changeSettings(ctx context.Context, actorID, panelID string, in SettingsInput) (p Panel, changed bool, err error) {
+	err = s.Docs.InTransaction(ctx, func(ctx context.Context) error {
 		d, err := store.GetAs[Panel](ctx, s.Docs, PanelsCollection, panelID)
 		if err != nil {
-			return Panel{}, err
+			return err
 		}
-		p := d.Value
+		p = d.Value
 		before := p.Settings
 		if in.ModeratorsRequired != nil {
 			p.Settings.ModeratorsRequired = *in.ModeratorsRequired
@@ -88,14 +101,19 @@ func (s *Service) UpdateSettings(ctx context.Context, actorID, panelID string, i
 			p.Settings.SafeguardingLeadID = *in.SafeguardingLeadID
 		}
 		if p.Settings == before {
-			return p, nil
+			changed = true
+			return nil
 		}
 		if _, err := store.UpdateAs(ctx, s.Docs, PanelsCollection, p.ID, d.Version, p, time.Time{}); fault.Is(err, fault.Conflict) {
-			continue
+			return nil
 		} else if err != nil {
-			return Panel{}, err
+			return err
 		}
-		return p, s.event(ctx, actorID, "identity.panel_settings_changed", "panel:"+p.ID, map[string]any{"before": before, "after": p.Settings})
+		changed = true
+		return s.event(ctx, actorID, "identity.panel_settings_changed", "panel:"+p.ID, map[string]any{"before": before, "after": p.Settings})
+	})
+	if err != nil {
+		return Panel{}, false, err
 	}
-	return Panel{}, fault.Errorf(fault.Conflict, "Several people are changing this panel at the same moment. Please try again.")
+	return p, changed, nil
 }

@@ -54,6 +54,16 @@ const gatherEdits = 2 * time.Millisecond
 // queueEdit adds r to the queue of its item and returns its outcome once a
 // leader (possibly r itself) has applied it.
 func (s *Service) queueEdit(pledgeID, itemID string, r *editReq) (Applied, error) {
+	if store.WithinTransaction(r.ctx) {
+		// Inside a caller's transaction (a decision applying an
+		// amendment) the edit is applied alone, in that transaction: a
+		// batch led from here would write other people's edits into it,
+		// and a leader elsewhere would wait for the write lock it holds.
+		batch := []*editReq{r}
+		s.applyEdits(r.ctx, pledgeID, itemID, batch)
+		s.editedEvents(r.ctx, pledgeID, itemID, batch)
+		return r.res, r.err
+	}
 	r.wake = make(chan struct{}, 1)
 	s.editsMu.Lock()
 	if s.edits == nil {
@@ -148,6 +158,13 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 	if prev != nil {
 		<-prev
 	}
+	s.editedEvents(ctx, pledgeID, itemID, batch)
+	finished = true
+}
+
+// editedEvents appends the events of a stored batch, one per field; an
+// edit whose event fails gets its error.
+func (s *Service) editedEvents(ctx context.Context, pledgeID, itemID string, batch []*editReq) {
 	for _, ev := range editedEvents(batch) {
 		last := ev.reqs[len(ev.reqs)-1]
 		hits := last.res.Item.Hits[last.e.Field]
@@ -163,7 +180,6 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 			}
 		}
 	}
-	finished = true
 }
 
 // editedEvent is what one pledge.item_edited event says for a batch: the
@@ -217,7 +233,7 @@ func editedEvents(batch []*editReq) []*editedEvent {
 // meanwhile, nothing of the batch was stored: it is read and transformed
 // again.
 func (s *Service) applyEdits(ctx context.Context, pledgeID, itemID string, batch []*editReq) {
-	defer s.lock(itemID)()
+	defer s.lock(ctx, itemID)()
 	h := s.hist.get(itemID) // guarded by the item lock
 	for attempt := 0; ; attempt++ {
 		if attempt == maxAttempts {

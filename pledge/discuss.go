@@ -73,6 +73,11 @@ type CommentInput struct {
 
 // AddComment adds a comment to an item.
 func (s *Service) AddComment(ctx context.Context, actor, pledgeID, itemID string, in CommentInput) (Comment, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Comment, error) { return s.addComment(ctx, actor, pledgeID, itemID, in) })
+}
+
+// addComment is AddComment, inside its transaction.
+func (s *Service) addComment(ctx context.Context, actor, pledgeID, itemID string, in CommentInput) (Comment, error) {
 	text := strings.TrimSpace(in.Text)
 	if text == "" {
 		return Comment{}, fault.Errorf(fault.Invalid, "Please write something in your comment.")
@@ -182,6 +187,11 @@ func (s *Service) EditComment(ctx context.Context, actor, commentID, text string
 // moderators and its author, restore undoes a hide (a comment held before
 // stays held), request_changes keeps it held for the author to edit.
 func (s *Service) ModerateComment(ctx context.Context, actor, commentID, outcome string) (Comment, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Comment, error) { return s.moderateComment(ctx, actor, commentID, outcome) })
+}
+
+// moderateComment is ModerateComment, inside its transaction.
+func (s *Service) moderateComment(ctx context.Context, actor, commentID, outcome string) (Comment, error) {
 	var wasVisible bool
 	c, err := s.updateComment(ctx, commentID, func(c *Comment) error {
 		wasVisible = !c.Held && !c.Hidden
@@ -299,7 +309,7 @@ func (s *Service) follow(ctx context.Context, c Comment, it Item) (Comment, erro
 // fieldOps returns the operations that changed field f from version from
 // to version to, in order.
 func (s *Service) fieldOps(ctx context.Context, itemID string, f Field, from, to int64) ([]ot.Op, error) {
-	defer s.lock(itemID)()
+	defer s.lock(ctx, itemID)()
 	steps, err := s.steps(ctx, s.hist.get(itemID), itemID, from, to)
 	if err != nil {
 		return nil, err
@@ -376,6 +386,13 @@ func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
 // Propose records an amendment to one field of an item, based on its
 // current version.
 func (s *Service) Propose(ctx context.Context, actor, pledgeID, itemID string, f Field, text, reason string) (Amendment, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Amendment, error) {
+		return s.propose(ctx, actor, pledgeID, itemID, f, text, reason)
+	})
+}
+
+// propose is Propose, inside its transaction.
+func (s *Service) propose(ctx context.Context, actor, pledgeID, itemID string, f Field, text, reason string) (Amendment, error) {
 	if f == "" {
 		f = Text
 	}
@@ -452,6 +469,13 @@ func (s *Service) EditAmendment(ctx context.Context, actor, amendmentID, text, r
 // ModerateAmendment carries out a moderator's decision on an amendment,
 // as ModerateComment does on a comment.
 func (s *Service) ModerateAmendment(ctx context.Context, actor, amendmentID, outcome string) (Amendment, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Amendment, error) {
+		return s.moderateAmendment(ctx, actor, amendmentID, outcome)
+	})
+}
+
+// moderateAmendment is ModerateAmendment, inside its transaction.
+func (s *Service) moderateAmendment(ctx context.Context, actor, amendmentID, outcome string) (Amendment, error) {
 	var wasVisible bool
 	a, err := s.updateAmendment(ctx, amendmentID, func(a *Amendment) error {
 		wasVisible = !a.Held && !a.Hidden
@@ -527,6 +551,13 @@ func (s *Service) Amendments(ctx context.Context, v Viewer, pledgeID, itemID str
 // item like any edit (changes made since it was proposed stay); a held or
 // hidden amendment cannot be accepted (fault.Conflict).
 func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID string, accept bool) (Amendment, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Amendment, error) {
+		return s.decide(ctx, actor, pledgeID, amendmentID, accept)
+	})
+}
+
+// decide is Decide, inside its transaction.
+func (s *Service) decide(ctx context.Context, actor, pledgeID, amendmentID string, accept bool) (Amendment, error) {
 	d, err := store.GetAs[Amendment](ctx, s.Docs, colAmendments, amendmentID)
 	if fault.Is(err, fault.NotFound) || (err == nil && d.Value.PledgeID != pledgeID) {
 		return Amendment{}, noAmendment()
@@ -552,13 +583,10 @@ func (s *Service) Decide(ctx context.Context, actor, pledgeID, amendmentID strin
 		return Amendment{}, err
 	}
 	if accept {
+		// Inside Decide's transaction: when the edit fails, the claim is
+		// rolled back with it, and the amendment can be decided again.
 		it, err := s.EditItem(ctx, a.Author, pledgeID, a.ItemID, a.Field, a.BaseVersion, a.Text)
 		if err != nil {
-			// Give the amendment back so it can be decided again.
-			a.State, a.DecidedBy = "open", ""
-			if cur, gerr := store.GetAs[Amendment](ctx, s.Docs, colAmendments, a.ID); gerr == nil {
-				_, _ = store.UpdateAs(ctx, s.Docs, colAmendments, a.ID, cur.Version, a, time.Time{})
-			}
 			return Amendment{}, err
 		}
 		a.Version = it.Version
@@ -592,13 +620,22 @@ func endorsementID(pledgeID, accountID string) string { return pledgeID + ":" + 
 
 // Endorse records that actor endorses a pledge (once; again is a no-op).
 func (s *Service) Endorse(ctx context.Context, actor, pledgeID string) error {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error { return s.endorse(ctx, actor, pledgeID) })
+}
+
+// endorse is Endorse, inside its transaction.
+func (s *Service) endorse(ctx context.Context, actor, pledgeID string) error {
 	if _, err := s.Pledge(ctx, pledgeID); err != nil {
 		return err
 	}
-	err := store.InsertAs(ctx, s.Docs, colEndorsements, endorsementID(pledgeID, actor), endorsement{PledgeID: pledgeID, AccountID: actor, At: s.now()}, time.Time{})
-	if fault.Is(err, fault.Conflict) {
+	// Looked up rather than inserted blindly: inside a transaction a
+	// refused insert fails the whole transaction.
+	if _, err := s.Docs.Get(ctx, colEndorsements, endorsementID(pledgeID, actor)); err == nil {
 		return nil
+	} else if !fault.Is(err, fault.NotFound) {
+		return err
 	}
+	err := store.InsertAs(ctx, s.Docs, colEndorsements, endorsementID(pledgeID, actor), endorsement{PledgeID: pledgeID, AccountID: actor, At: s.now()}, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -607,6 +644,11 @@ func (s *Service) Endorse(ctx context.Context, actor, pledgeID string) error {
 
 // Withdraw takes actor's endorsement back (no-op when there is none).
 func (s *Service) Withdraw(ctx context.Context, actor, pledgeID string) error {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error { return s.withdraw(ctx, actor, pledgeID) })
+}
+
+// withdraw is Withdraw, inside its transaction.
+func (s *Service) withdraw(ctx context.Context, actor, pledgeID string) error {
 	err := s.Docs.Delete(ctx, colEndorsements, endorsementID(pledgeID, actor))
 	if fault.Is(err, fault.NotFound) {
 		return nil

@@ -41,6 +41,11 @@ func (s *Service) revisionOf(it Item, kind string, f Field) Revision {
 
 // AddItem appends a new item to a pledge (at most MaxItems).
 func (s *Service) AddItem(ctx context.Context, actor, pledgeID string, in ItemInput) (Item, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Item, error) { return s.addItem(ctx, actor, pledgeID, in) })
+}
+
+// addItem is AddItem, inside its transaction.
+func (s *Service) addItem(ctx context.Context, actor, pledgeID string, in ItemInput) (Item, error) {
 	if err := s.checkItem(in); err != nil {
 		return Item{}, err
 	}
@@ -172,7 +177,7 @@ func itemAt(it Item, r Revision) Item {
 // version, is unique, so of two writers only one gets a version), then the
 // item; on a conflict everything is read again and next runs again.
 func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind string, f Field, next func(p Pledge, cur Item) (Item, error)) (Item, error) {
-	defer s.lock(itemID)()
+	defer s.lock(ctx, itemID)()
 	for range maxAttempts {
 		p, err := s.Pledge(ctx, pledgeID)
 		if err != nil {
@@ -345,6 +350,11 @@ func (s *Service) transformEdit(ctx context.Context, p Pledge, cur Item, r *edit
 
 // MoveItem moves an item to position to (0 is first; past the end is last).
 func (s *Service) MoveItem(ctx context.Context, actor, pledgeID, itemID string, to int) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.moveItem(ctx, actor, pledgeID, itemID, to) })
+}
+
+// moveItem is MoveItem, inside its transaction.
+func (s *Service) moveItem(ctx context.Context, actor, pledgeID, itemID string, to int) (Pledge, error) {
 	if to < 0 {
 		return Pledge{}, fault.Errorf(fault.Invalid, "The new position must be 0 or more.")
 	}
@@ -369,6 +379,11 @@ func (s *Service) MoveItem(ctx context.Context, actor, pledgeID, itemID string, 
 // RemoveItem takes an item out of the pledge. The removal is a revision like
 // any other, so RestoreItem brings the item back.
 func (s *Service) RemoveItem(ctx context.Context, actor, pledgeID, itemID string) (Item, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Item, error) { return s.removeItem(ctx, actor, pledgeID, itemID) })
+}
+
+// removeItem is RemoveItem, inside its transaction.
+func (s *Service) removeItem(ctx context.Context, actor, pledgeID, itemID string) (Item, error) {
 	var position int
 	it, err := s.change(ctx, actor, pledgeID, itemID, "removed", "", func(p Pledge, cur Item) (Item, error) {
 		if err := editable(p); err != nil {
@@ -396,6 +411,11 @@ func (s *Service) RemoveItem(ctx context.Context, actor, pledgeID, itemID string
 // RestoreItem makes a new version of an item with the content it had at
 // version; a removed item comes back at the end of the pledge.
 func (s *Service) RestoreItem(ctx context.Context, actor, pledgeID, itemID string, version int64) (Item, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Item, error) { return s.restoreItem(ctx, actor, pledgeID, itemID, version) })
+}
+
+// restoreItem is RestoreItem, inside its transaction.
+func (s *Service) restoreItem(ctx context.Context, actor, pledgeID, itemID string, version int64) (Item, error) {
 	wasRemoved := false
 	it, err := s.change(ctx, actor, pledgeID, itemID, "restored", "", func(p Pledge, cur Item) (Item, error) {
 		if err := editable(p); err != nil {

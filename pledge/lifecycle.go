@@ -80,6 +80,11 @@ func Allowed(from, to State) bool { return contains(Transitions, Transition{from
 // Neither happens while screening finds something in the items: that is a
 // fault.Conflict naming them (CheckScreened).
 func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.move(ctx, actor, pledgeID, to) })
+}
+
+// move is Move, inside its transaction.
+func (s *Service) move(ctx context.Context, actor, pledgeID string, to State) (Pledge, error) {
 	cur, err := s.Pledge(ctx, pledgeID)
 	if err != nil {
 		return Pledge{}, err

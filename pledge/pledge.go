@@ -223,8 +223,14 @@ func (s *Service) now() time.Time { return s.Now().UTC() }
 
 // lock serialises changes of one item inside this process, so concurrent
 // editors queue instead of spinning on compare-and-set conflicts. The
-// compare-and-set stays the guarantee across processes.
-func (s *Service) lock(id string) func() {
+// compare-and-set stays the guarantee across processes. Inside a
+// transaction it takes nothing (see store.WithinTransaction): the
+// transaction orders the writers, and a lock holder waiting for its write
+// lock would wait forever.
+func (s *Service) lock(ctx context.Context, id string) func() {
+	if store.WithinTransaction(ctx) {
+		return func() {}
+	}
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
@@ -287,6 +293,11 @@ type CreateInput struct {
 
 // Create starts a new pledge in draft.
 func (s *Service) Create(ctx context.Context, actor string, in CreateInput) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.create(ctx, actor, in) })
+}
+
+// create is Create, inside its transaction.
+func (s *Service) create(ctx context.Context, actor string, in CreateInput) (Pledge, error) {
 	title, err := cleanTitle(in.Title)
 	if err != nil {
 		return Pledge{}, err
@@ -363,6 +374,11 @@ func busy() error {
 
 // Rename changes the title of a pledge that is still being drafted.
 func (s *Service) Rename(ctx context.Context, actor, id, title string) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.rename(ctx, actor, id, title) })
+}
+
+// rename is Rename, inside its transaction.
+func (s *Service) rename(ctx context.Context, actor, id, title string) (Pledge, error) {
 	title, err := cleanTitle(title)
 	if err != nil {
 		return Pledge{}, err

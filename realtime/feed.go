@@ -40,14 +40,58 @@ func Publishing(docs store.Documents, b Broker) store.Documents {
 	return &Feed{Documents: docs, Broker: b}
 }
 
-// AppendEvent stores e and then publishes it.
+// feedTxKey finds, in a context inside a transaction, the events appended
+// in it so far.
+type feedTxKey struct{ f *Feed }
+
+// pendingEvents are the events appended in one attempt of a transaction.
+type pendingEvents struct{ events []store.Event }
+
+// InTransaction runs fn in a transaction of the wrapped store and publishes
+// the events fn appended once it committed: an event of a rolled-back
+// transaction (or of an attempt the store ran again) is never published.
+func (f *Feed) InTransaction(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, in := ctx.Value(feedTxKey{f}).(*pendingEvents); in {
+		return f.Documents.InTransaction(ctx, fn)
+	}
+	var pending *pendingEvents
+	err := f.Documents.InTransaction(ctx, func(ctx context.Context) error {
+		pending = &pendingEvents{}
+		return fn(context.WithValue(ctx, feedTxKey{f}, pending))
+	})
+	if err != nil || pending == nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, ev := range pending.events {
+		f.publish(ctx, ev)
+	}
+	return nil
+}
+
+// AppendEvent stores e and then publishes it (inside a transaction: once
+// the transaction committed).
 func (f *Feed) AppendEvent(ctx context.Context, e store.Event) (store.Event, error) {
+	if pending, in := ctx.Value(feedTxKey{f}).(*pendingEvents); in {
+		ev, err := f.Documents.AppendEvent(ctx, e)
+		if err == nil {
+			pending.events = append(pending.events, ev)
+		}
+		return ev, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ev, err := f.Documents.AppendEvent(ctx, e)
 	if err != nil {
 		return ev, err
 	}
+	f.publish(ctx, ev)
+	return ev, nil
+}
+
+// publish sends a stored event to the broker; callers hold f.mu.
+func (f *Feed) publish(ctx context.Context, ev store.Event) {
 	data, err := json.Marshal(wireEvent{ID: ev.ID, Time: ev.Time, Actor: ev.Actor, Type: ev.Type, Subject: ev.Subject, Data: validJSON(ev.Data)})
 	if err == nil {
 		// The publish must not be cancelled with the request that caused it.
@@ -56,7 +100,6 @@ func (f *Feed) AppendEvent(ctx context.Context, e store.Event) (store.Event, err
 	if err != nil && f.OnError != nil {
 		f.OnError(err)
 	}
-	return ev, nil
 }
 
 func validJSON(b json.RawMessage) json.RawMessage {

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/consent"
 	"chorus/identity"
 	"chorus/mail/outbox"
 	"chorus/pledge"
-	"chorus/server/httpapi"
 )
 
 // DemoPassword is the password of every seeded demo account.
@@ -29,7 +29,7 @@ type demoPerson struct {
 // consents stand in different states, and a partner. It goes through the
 // same services as real people do; guardians answer by following the link
 // in the mail held in the outbox. It does nothing when accounts exist.
-func seedDemo(ctx context.Context, p *httpapi.People, now time.Time, out io.Writer) error {
+func seedDemo(ctx context.Context, p *app.Services, now time.Time, out io.Writer) error {
 	if p.Outbox == nil {
 		return fmt.Errorf("the demo keeps mail in the outbox: unset SMTP_URL")
 	}
@@ -132,7 +132,7 @@ func seedDemo(ctx context.Context, p *httpapi.People, now time.Time, out io.Writ
 
 // seedPledge starts the group's first pledge, in the words young people
 // used in the Youth Pledge for a Better Internet.
-func seedPledge(ctx context.Context, p *httpapi.People, author, panelID, groupID string) error {
+func seedPledge(ctx context.Context, p *app.Services, author, panelID, groupID string) error {
 	pl, err := p.Pledges.Create(ctx, author, pledge.CreateInput{PanelID: panelID, GroupID: groupID, Title: "Youth Pledge for clear terms", Language: "en"})
 	if err != nil {
 		return err

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"chorus/app"
 	"chorus/moderation/livesession"
 	"chorus/realtime"
-	"chorus/server/httpapi"
 )
 
 // superviseLiveSessions is the hub's presence hook: whenever who is
@@ -17,7 +17,7 @@ import (
 // must not block the hub, so each change is handled on its own goroutine;
 // Refresh counts afresh each time, so the last one to run leaves the state
 // that matches who is there.
-func superviseLiveSessions(people *httpapi.People, log *slog.Logger) func(string, []realtime.PresenceMember) {
+func superviseLiveSessions(people *app.Services, log *slog.Logger) func(string, []realtime.PresenceMember) {
 	return func(topic string, _ []realtime.PresenceMember) {
 		id, ok := strings.CutPrefix(topic, livesession.TopicPrefix)
 		if !ok || people.LiveSessions == nil {

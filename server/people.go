@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/consent"
@@ -16,12 +17,11 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
-	"chorus/server/httpapi"
 )
 
 // buildPeople wires sign-in, identity, consent and mail on the opened stores.
-func buildPeople(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*httpapi.People, error) {
-	p := &httpapi.People{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
+func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*app.Services, error) {
+	p := &app.Services{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
 	p.Identity = identity.NewService(s.docs)
 	if err := p.Identity.Declare(ctx); err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func consentSubject(ctx context.Context, ids *identity.Service, id string) (cons
 
 // announceSetup logs the one-time set-up link while no account exists: the
 // only way to create the first coordinator.
-func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say func(string)) error {
+func announceSetup(ctx context.Context, p *app.Services, log *slog.Logger, say func(string)) error {
 	token, ok, err := p.Identity.NewSetupToken(ctx)
 	if err != nil || !ok {
 		return err
@@ -136,7 +136,7 @@ func announceSetup(ctx context.Context, p *httpapi.People, log *slog.Logger, say
 
 // consentJobs are the worker's consent duties: reminders before guardian
 // links expire, and people reaching their consent age or 18.
-func consentJobs(ctx context.Context, p *httpapi.People, log *slog.Logger) {
+func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	if n, err := p.Consent.SendReminders(ctx); err != nil {
 		log.Error("guardian reminders", "error", err)
 	} else if n > 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/media"
@@ -84,7 +85,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		storesOpened(cfg, s.docs)
 	}
 
-	people, err := buildPeople(ctx, cfg, s, log)
+	people, err := buildServices(ctx, cfg, s, log)
 	if err != nil {
 		return err
 	}
@@ -113,11 +114,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Metrics:  newRegistry(),
 		Web:      web.Dist(),
 		Checks:   s.checks,
-		People:   people,
+		Services: people,
 		Realtime: rt,
 
 		MetricsToken: cfg.MetricsToken,
-		Videos:   media.api,
+		Videos:       media.api,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -263,7 +264,7 @@ type expiryPurger interface {
 
 // runWorker does the background work until ctx ends. Later capabilities add
 // their jobs here (media processing, mail, reminders).
-func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *httpapi.People) {
+func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *app.Services) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -302,7 +303,7 @@ func openBroker(cfg config.Config, log *slog.Logger) (realtime.Broker, error) {
 
 // buildRealtime starts this process's websocket hub, authorising every
 // subscription with the people capability's policy.
-func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *httpapi.People, log *slog.Logger) (*httpapi.Realtime, error) {
+func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *app.Services, log *slog.Logger) (*httpapi.Realtime, error) {
 	tickets, err := httpapi.NewTickets(ctx, docs, people.Now)
 	if err != nil {
 		return nil, err

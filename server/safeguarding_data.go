@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"os"
 
+	"chorus/app"
 	"chorus/config"
 	"chorus/moderation/helpline"
 	"chorus/moderation/wordlist"
-	"chorus/server/httpapi"
 	"chorus/store"
 )
 
@@ -18,7 +18,7 @@ import (
 // keep in the app, and hands them to the services. A file
 // that is set but unreadable or invalid stops the start: running without a
 // coordinator's words would let through what they meant to hold.
-func loadSafeguardingData(ctx context.Context, cfg config.Config, docs store.Documents, p *httpapi.People) error {
+func loadSafeguardingData(ctx context.Context, cfg config.Config, docs store.Documents, p *app.Services) error {
 	var extra map[string][]string
 	if cfg.ScreenWordsFile != "" {
 		data, err := os.ReadFile(cfg.ScreenWordsFile)

@@ -127,6 +127,35 @@ type Documents interface {
 	Update(ctx context.Context, collection string, r Record) (Record, error)
 	// Delete removes the record with id.
 	Delete(ctx context.Context, collection, id string) error
+	// InTransaction runs f as one transaction: every call f makes on this
+	// store with the ctx it is given (or a context derived from it) takes
+	// effect together when f returns nil, or not at all when f returns an
+	// error (returned unchanged) or panics. Reads inside f see f's own
+	// writes; nobody else sees any of them before the commit. Events
+	// appended inside f are part of it too.
+	//
+	// A write the database itself refuses (a taken id or unique value, a
+	// lost connection) fails the whole transaction even when f goes on and
+	// returns nil: MongoDB aborts a transaction on such an error, and every
+	// adapter does the same so that code tested on one behaves alike on
+	// the other. A stale version or a missing record, which Update and
+	// Delete find without the database refusing anything, is f's to handle.
+	//
+	// f may run more than once (MongoDB retries a transaction that
+	// collided with another), so it must do nothing but store calls and
+	// computing: mail, publishing and the like go after InTransaction
+	// returns. Inside f, use only the ctx given: on SQLite a write with
+	// another context waits for the transaction to end, so it would wait
+	// forever. Calling InTransaction with a ctx already inside one joins
+	// that transaction (an error of the inner f fails the outer one too).
+	// Keep transactions short: they hold SQLite's one write lock, and
+	// MongoDB aborts a transaction after a minute.
+	//
+	// It returns fault.Invalid for Declare inside f, and what f or the
+	// commit returned otherwise. On a MongoDB-protocol server without
+	// multi-document transactions (FerretDB; see store/mongo) f runs
+	// without one: its writes are applied one by one.
+	InTransaction(ctx context.Context, f func(ctx context.Context) error) error
 	// Find returns one page of records matching q.
 	Find(ctx context.Context, collection string, q Query) (Page, error)
 	// Count returns how many records match the conditions.
@@ -139,4 +168,24 @@ type Documents interface {
 	Ping(ctx context.Context) error
 	// Close flushes and releases the store.
 	Close() error
+}
+
+// txMark marks a context inside an InTransaction callback.
+type txMark struct{}
+
+// MarkTransaction returns ctx marked as inside a transaction; every adapter
+// hands InTransaction's callback a context marked so.
+func MarkTransaction(ctx context.Context) context.Context {
+	return context.WithValue(ctx, txMark{}, true)
+}
+
+// WithinTransaction reports whether ctx is inside a transaction (of any
+// store). Code that takes a lock of its own and then writes skips the lock
+// inside a transaction: the transaction already orders writers (SQLite's
+// one write lock; MongoDB's conflict detection), and waiting for a lock
+// held by someone who waits for the transaction's write lock would never
+// end.
+func WithinTransaction(ctx context.Context) bool {
+	v, _ := ctx.Value(txMark{}).(bool)
+	return v
 }

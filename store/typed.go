@@ -95,3 +95,19 @@ func DeclareAll(ctx context.Context, d Documents, pkg string, schemas []Schema) 
 	}
 	return nil
 }
+
+// Atomically runs f in one transaction of d (Documents.InTransaction) and
+// returns what its committed run returned.
+func Atomically[T any](ctx context.Context, d Documents, f func(ctx context.Context) (T, error)) (T, error) {
+	var v T
+	err := d.InTransaction(ctx, func(ctx context.Context) error {
+		var err error
+		v, err = f(ctx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
+}

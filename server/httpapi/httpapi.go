@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"chorus/app"
 	"chorus/fault"
 )
 
@@ -53,7 +54,8 @@ type Deps struct {
 	Metrics *prometheus.Registry // the app registers its collectors here
 	Web     fs.FS                // the built web app; index.html at its root
 	Checks  []Check              // run by /readyz
-	People  *People              // sign-in, people and consent
+	// Services are the domain services every route calls.
+	Services *app.Services
 	// Realtime serves /ws; nil: live updates are unavailable (503).
 	Realtime *Realtime
 	// MetricsToken is the bearer token /metrics asks for (METRICS_TOKEN);
@@ -66,7 +68,7 @@ type Deps struct {
 // API holds the handlers' dependencies.
 type API struct {
 	deps    Deps
-	people  *People
+	people  *app.Services
 	metrics *httpMetrics
 	assets  *compressedAssets
 }
@@ -101,7 +103,7 @@ func (a *API) routes() []route {
 
 // New builds the Fiber app with every middleware and route.
 func New(d Deps) *fiber.App {
-	a := &API{deps: d, people: d.People, metrics: newHTTPMetrics(d.Metrics), assets: newCompressedAssets(d.Web)}
+	a := &API{deps: d, people: d.Services, metrics: newHTTPMetrics(d.Metrics), assets: newCompressedAssets(d.Web)}
 	app := fiber.New(fiber.Config{
 		AppName:               "chorus",
 		BodyLimit:             MaxBodyBytes,

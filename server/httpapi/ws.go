@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/websocket/v2"
 
+	"chorus/app"
 	"chorus/auth"
 	"chorus/fault"
 	"chorus/moderation/livesession"
@@ -47,8 +48,8 @@ type TopicPolicy struct {
 	rules map[string]TopicRule
 }
 
-// NewTopicPolicy returns the policy for the topics of the people capability.
-func NewTopicPolicy(p *People) *TopicPolicy {
+// NewTopicPolicy returns the policy for the topics of the services.
+func NewTopicPolicy(p *app.Services) *TopicPolicy {
 	t := &TopicPolicy{api: &API{people: p}, rules: map[string]TopicRule{}}
 	t.Handle("group:", t.group)
 	t.Handle("panel:", t.panel)

@@ -161,6 +161,11 @@ func (s *Store) Features() Features { return s.features }
 // Indexes are only ever added: a field that stops being unique keeps its
 // unique index until it is dropped by hand.
 func (s *Store) Declare(ctx context.Context, sc store.Schema) error {
+	if s.txOf(ctx) != nil {
+		// MongoDB builds no index inside a transaction, and the declared
+		// fields would outlive an abort.
+		return fault.Errorf(fault.Invalid, "cannot declare %s inside a transaction", sc.Collection)
+	}
 	models, fields, err := indexModels(sc, s.features)
 	if err != nil {
 		return err
@@ -342,7 +347,15 @@ func (s *Store) purgeExpired(ctx context.Context, coll *mongo.Collection, now ti
 // retryAfterPurge runs write; when it hits a duplicate key, which an expired
 // document may still hold, it purges the collection's expired documents and
 // runs write once more. Purging only then keeps it off the common path.
+// Inside a transaction a refused write aborts it, so there the purge comes
+// first and write runs once.
 func (s *Store) retryAfterPurge(ctx context.Context, coll *mongo.Collection, now time.Time, write func() error) error {
+	if s.txOf(ctx) != nil {
+		if _, err := s.purgeExpired(ctx, coll, now); err != nil {
+			return err
+		}
+		return write()
+	}
 	err := write()
 	if !isDuplicate(err) {
 		return err
@@ -368,19 +381,23 @@ func (s *Store) Insert(ctx context.Context, collection string, r store.Record) (
 	if err != nil {
 		return store.Record{}, err
 	}
+	if err := s.txFailed(ctx); err != nil {
+		return store.Record{}, err
+	}
 	d := newDoc(r, 1, data)
 	err = s.retryAfterPurge(ctx, coll, s.clock(), func() error {
 		_, err := coll.InsertOne(ctx, d)
 		return err
 	})
 	if err != nil {
-		return store.Record{}, translate(fmt.Errorf("mongo: Insert(%s/%s): %w", collection, r.ID, err))
+		return store.Record{}, s.refused(ctx, translate(fmt.Errorf("mongo: Insert(%s/%s): %w", collection, r.ID, err)))
 	}
 	return d.record()
 }
 
 // InsertMany stores rs in one multi-document transaction where the server
-// has them, so that a conflict leaves none of them stored. Without
+// has them (inside InTransaction: in the caller's), so that a conflict
+// leaves none of them stored. Without
 // transactions it inserts them in order and, on a conflict, deletes the ones
 // it had inserted: afterwards all or none are stored, but a reader may see
 // part of the batch meanwhile, and a crash in between leaves that part.
@@ -403,13 +420,23 @@ func (s *Store) InsertMany(ctx context.Context, collection string, rs []store.Re
 		}
 		docs[i] = newDoc(r, 1, data)
 	}
+	if err := s.txFailed(ctx); err != nil {
+		return err
+	}
 	insert := s.insertManyInTransaction
-	if !s.features.Transactions {
+	switch {
+	case s.txOf(ctx) != nil && s.features.Transactions:
+		// Part of the caller's transaction, which a refusal aborts whole.
+		insert = func(ctx context.Context, coll *mongo.Collection, docs []any) error {
+			_, err := coll.InsertMany(ctx, docs)
+			return err
+		}
+	case !s.features.Transactions:
 		insert = s.insertManyThenUndo
 	}
 	err = s.retryAfterPurge(ctx, coll, s.clock(), func() error { return insert(ctx, coll, docs) })
 	if err != nil {
-		return translate(fmt.Errorf("mongo: InsertMany(%s, %d records): %w", collection, len(rs), err))
+		return s.refused(ctx, translate(fmt.Errorf("mongo: InsertMany(%s, %d records): %w", collection, len(rs), err)))
 	}
 	return nil
 }
@@ -440,6 +467,9 @@ func (s *Store) Update(ctx context.Context, collection string, r store.Record) (
 	if err != nil {
 		return store.Record{}, err
 	}
+	if err := s.txFailed(ctx); err != nil {
+		return store.Record{}, err
+	}
 	now := s.clock()
 	d := newDoc(r, r.Version+1, data)
 	if !s.features.AtomicUpdates {
@@ -461,14 +491,14 @@ func (s *Store) Update(ctx context.Context, collection string, r store.Record) (
 		return err
 	})
 	if err != nil {
-		return store.Record{}, translate(fmt.Errorf("mongo: Update(%s/%s): %w", collection, r.ID, err))
+		return store.Record{}, s.refused(ctx, translate(fmt.Errorf("mongo: Update(%s/%s): %w", collection, r.ID, err)))
 	}
 	if res.MatchedCount == 0 {
 		// Either the record is gone or someone else updated it first; only a
 		// second look can tell the caller whether to reload or give up.
 		n, err := coll.CountDocuments(ctx, bson.D{{Key: keyID, Value: r.ID}, live(now)}, options.Count().SetLimit(1))
 		if err != nil {
-			return store.Record{}, translate(fmt.Errorf("mongo: Update(%s/%s): %w", collection, r.ID, err))
+			return store.Record{}, s.refused(ctx, translate(fmt.Errorf("mongo: Update(%s/%s): %w", collection, r.ID, err)))
 		}
 		if n > 0 {
 			return store.Record{}, fault.Errorf(fault.Conflict, "the record was changed by someone else; reload and try again")
@@ -484,9 +514,12 @@ func (s *Store) Delete(ctx context.Context, collection, id string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.txFailed(ctx); err != nil {
+		return err
+	}
 	res, err := coll.DeleteOne(ctx, bson.D{{Key: keyID, Value: id}, live(s.clock())})
 	if err != nil {
-		return translate(fmt.Errorf("mongo: Delete(%s/%s): %w", collection, id, err))
+		return s.refused(ctx, translate(fmt.Errorf("mongo: Delete(%s/%s): %w", collection, id, err)))
 	}
 	if res.DeletedCount == 0 {
 		return fault.Errorf(fault.NotFound, "record not found")
@@ -651,23 +684,26 @@ func (s *Store) AppendEvent(ctx context.Context, e store.Event) (store.Event, er
 			return store.Event{}, err
 		}
 	}
+	if err := s.txFailed(ctx); err != nil {
+		return store.Event{}, err
+	}
 	if e.Time.IsZero() {
 		e.Time = s.now()
 	}
 	d := eventDoc{Time: millis(e.Time), Actor: e.Actor, Type: e.Type, Subject: e.Subject, Data: data}
 	if !s.features.AtomicUpdates {
 		if err := s.insertEventClaimingID(ctx, &d); err != nil {
-			return store.Event{}, translate(fmt.Errorf("mongo: AppendEvent: %w", err))
+			return store.Event{}, s.refused(ctx, translate(fmt.Errorf("mongo: AppendEvent: %w", err)))
 		}
 		return d.event()
 	}
 	id, err := s.nextEventID(ctx)
 	if err != nil {
-		return store.Event{}, err
+		return store.Event{}, s.refused(ctx, err)
 	}
 	d.ID = id
 	if _, err := s.db.Collection(eventsCollection).InsertOne(ctx, d); err != nil {
-		return store.Event{}, translate(fmt.Errorf("mongo: AppendEvent(%d): %w", id, err))
+		return store.Event{}, s.refused(ctx, translate(fmt.Errorf("mongo: AppendEvent(%d): %w", id, err)))
 	}
 	return d.event()
 }

@@ -59,7 +59,7 @@ func (s *Store) Find(ctx context.Context, collection string, q store.Query) (sto
 		` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + orderBy + ` LIMIT ?`
 	args = append(args, limit+1)
 
-	rows, err := s.reads.query(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return store.Page{}, translate(err, "cannot query "+collection)
 	}
@@ -105,7 +105,7 @@ func (s *Store) Count(ctx context.Context, collection string, where []store.Cond
 		return 0, err
 	}
 	var n int64
-	err = s.reads.queryRow(ctx,
+	err = s.queryRow(ctx,
 		`SELECT count(*) FROM `+table(collection)+` WHERE `+strings.Join(conds, " AND "), args...).Scan(&n)
 	if err != nil {
 		return 0, translate(err, "cannot count "+collection)

@@ -195,6 +195,10 @@ func (s *Store) loadSchema(ctx context.Context) error {
 // are only ever added: a field once declared unique stays unique, because
 // silently dropping a constraint could let duplicates in.
 func (s *Store) Declare(ctx context.Context, sc store.Schema) error {
+	if s.txOf(ctx) != nil {
+		// The schema map would outlive a rollback.
+		return fault.Errorf(fault.Invalid, "cannot declare %s inside a transaction", sc.Collection)
+	}
 	if !validName(sc.Collection) {
 		return fault.Errorf(fault.Invalid, "invalid collection name %q", sc.Collection)
 	}
@@ -310,7 +314,7 @@ func (s *Store) Get(ctx context.Context, collection, id string) (store.Record, e
 		expires sql.NullInt64
 		data    string
 	)
-	err := s.reads.queryRow(ctx,
+	err := s.queryRow(ctx,
 		`SELECT version, expires_at, data FROM `+table(collection)+` WHERE id = ? AND `+alive,
 		id, s.nowMS()).Scan(&version, &expires, &data)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -337,16 +341,23 @@ func (s *Store) Insert(ctx context.Context, collection string, r store.Record) (
 	// Most inserts collide with nothing: one statement, one commit. Only a
 	// collision needs the expired rows gone (an expired record's id and
 	// unique values are free again), so the purge runs then, and the insert
-	// is tried once more in the same transaction.
-	_, err = s.write.ExecContext(ctx, insert, r.ID, toMS(r.ExpiresAt), data)
-	if err != nil && fault.Is(translate(err, ""), fault.Conflict) {
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			if err := purge(ctx, tx, collection, s.nowMS()); err != nil {
-				return err
-			}
+	// is tried once more in the same transaction. (A refused statement
+	// undoes only itself, so inside a caller's transaction too.)
+	if s.txOf(ctx) != nil {
+		err = s.writeTx(ctx, func(tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, insert, r.ID, toMS(r.ExpiresAt), data)
+			if isConflict(err) {
+				err = purgeThen(ctx, tx, collection, s.nowMS(), insert, r.ID, toMS(r.ExpiresAt), data)
+			}
 			return err
 		})
+	} else {
+		_, err = s.write.ExecContext(ctx, insert, r.ID, toMS(r.ExpiresAt), data)
+		if isConflict(err) {
+			err = s.inTx(ctx, func(tx *sql.Tx) error {
+				return purgeThen(ctx, tx, collection, s.nowMS(), insert, r.ID, toMS(r.ExpiresAt), data)
+			})
+		}
 	}
 	if err != nil {
 		return store.Record{}, translate(err, "cannot insert "+what)
@@ -371,26 +382,27 @@ func (s *Store) InsertMany(ctx context.Context, collection string, rs []store.Re
 		data[i] = d
 	}
 	insert := `INSERT INTO ` + table(collection) + `(id, version, expires_at, data) VALUES (?, 1, ?, ?)`
-	// As in Insert, expired rows are purged only when something collides.
-	write := func(purgeFirst bool) error {
-		return s.inTx(ctx, func(tx *sql.Tx) error {
-			if purgeFirst {
-				if err := purge(ctx, tx, collection, s.nowMS()); err != nil {
-					return err
-				}
-			}
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		all := func() error {
 			for i, r := range rs {
 				if _, err := tx.ExecContext(ctx, insert, r.ID, toMS(r.ExpiresAt), data[i]); err != nil {
 					return err
 				}
 			}
 			return nil
-		})
-	}
-	err := write(false)
-	if err != nil && fault.Is(translate(err, ""), fault.Conflict) {
-		err = write(true)
-	}
+		}
+		// As in Insert, expired rows are purged only when something
+		// collides; the savepoint undoes the part of the batch written
+		// before the collision.
+		err := undoable(ctx, tx, all)
+		if isConflict(err) {
+			if err := purge(ctx, tx, collection, s.nowMS()); err != nil {
+				return err
+			}
+			err = undoable(ctx, tx, all)
+		}
+		return err
+	})
 	if err != nil {
 		return translate(err, fmt.Sprintf("cannot insert %d records into %s", len(rs), collection))
 	}
@@ -422,37 +434,31 @@ func (s *Store) Update(ctx context.Context, collection string, r store.Record) (
 		return store.Record{}, err
 	}
 	what := collection + "/" + r.ID
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return store.Record{}, translate(err, "cannot update "+what)
-	}
-	defer tx.Rollback()
-	now := s.nowMS()
-	// Purging first frees unique values held by expired records and makes an
-	// expired target simply absent (NotFound).
-	if err := purge(ctx, tx, collection, now); err != nil {
-		return store.Record{}, translate(err, "cannot update "+what)
-	}
 	var version int64
-	err = tx.QueryRowContext(ctx,
-		`UPDATE `+table(collection)+` SET version = version + 1, expires_at = ?, data = ?
-		WHERE id = ? AND version = ? RETURNING version`,
-		toMS(r.ExpiresAt), data, r.ID, r.Version).Scan(&version)
-	if errors.Is(err, sql.ErrNoRows) {
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		// Purging first frees unique values held by expired records and
+		// makes an expired target simply absent (NotFound).
+		if err := purge(ctx, tx, collection, s.nowMS()); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx,
+			`UPDATE `+table(collection)+` SET version = version + 1, expires_at = ?, data = ?
+			WHERE id = ? AND version = ? RETURNING version`,
+			toMS(r.ExpiresAt), data, r.ID, r.Version).Scan(&version)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table(collection)+` WHERE id = ?`, r.ID).Scan(&one)
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM `+table(collection)+` WHERE id = ?`, r.ID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return store.Record{}, fault.Errorf(fault.NotFound, "%s not found", what)
+			return fault.Errorf(fault.NotFound, "%s not found", what)
 		}
 		if err != nil {
-			return store.Record{}, translate(err, "cannot update "+what)
+			return err
 		}
-		return store.Record{}, fault.Errorf(fault.Conflict, "%s was changed by someone else (version %d is stale)", what, r.Version)
-	}
+		return fault.Errorf(fault.Conflict, "%s was changed by someone else (version %d is stale)", what, r.Version)
+	})
 	if err != nil {
-		return store.Record{}, translate(err, "cannot update "+what)
-	}
-	if err := tx.Commit(); err != nil {
 		return store.Record{}, translate(err, "cannot update "+what)
 	}
 	return store.Record{ID: r.ID, Version: version, ExpiresAt: roundMS(r.ExpiresAt), Data: json.RawMessage(data)}, nil
@@ -463,11 +469,14 @@ func (s *Store) Delete(ctx context.Context, collection, id string) error {
 	if _, err := s.fields(collection); err != nil {
 		return err
 	}
-	res, err := s.write.ExecContext(ctx, `DELETE FROM `+table(collection)+` WHERE id = ? AND `+alive, id, s.nowMS())
-	if err != nil {
-		return translate(err, "cannot delete "+collection+"/"+id)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := s.writeOne(ctx, func(x execer) (err error) {
+		res, err := x.ExecContext(ctx, `DELETE FROM `+table(collection)+` WHERE id = ? AND `+alive, id, s.nowMS())
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
 	if err != nil {
 		return translate(err, "cannot delete "+collection+"/"+id)
 	}
@@ -489,12 +498,17 @@ func (s *Store) PurgeExpired(ctx context.Context) (int64, error) {
 	s.mu.RUnlock()
 	var total int64
 	for _, name := range names {
-		res, err := s.write.ExecContext(ctx, `DELETE FROM `+table(name)+` WHERE expires_at <= ?`, s.nowMS())
+		err := s.writeOne(ctx, func(x execer) error {
+			res, err := x.ExecContext(ctx, `DELETE FROM `+table(name)+` WHERE expires_at <= ?`, s.nowMS())
+			if err == nil {
+				n, _ := res.RowsAffected()
+				total += n
+			}
+			return err
+		})
 		if err != nil {
 			return total, translate(err, "cannot purge "+name)
 		}
-		n, _ := res.RowsAffected()
-		total += n
 	}
 	return total, nil
 }
@@ -515,9 +529,11 @@ func (s *Store) AppendEvent(ctx context.Context, e store.Event) (store.Event, er
 		e.Time = s.now()
 	}
 	e.Time = roundMS(e.Time)
-	err := s.write.QueryRowContext(ctx,
-		`INSERT INTO events(time, actor, type, subject, data) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		e.Time.UnixMilli(), e.Actor, e.Type, e.Subject, data).Scan(&e.ID)
+	err := s.writeOne(ctx, func(x execer) error {
+		return x.QueryRowContext(ctx,
+			`INSERT INTO events(time, actor, type, subject, data) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			e.Time.UnixMilli(), e.Actor, e.Type, e.Subject, data).Scan(&e.ID)
+	})
 	if err != nil {
 		return store.Event{}, translate(err, "cannot append the event")
 	}
@@ -539,7 +555,7 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 	}
 	query += ` ORDER BY id LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.reads.query(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, translate(err, "cannot read events")
 	}
@@ -629,6 +645,20 @@ const alive = `(expires_at IS NULL OR expires_at > ?)`
 func purge(ctx context.Context, tx *sql.Tx, collection string, now int64) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM `+table(collection)+` WHERE expires_at <= ?`, now)
 	return err
+}
+
+// purgeThen purges the collection's expired rows and runs the insert again.
+func purgeThen(ctx context.Context, tx *sql.Tx, collection string, now int64, insert string, args ...any) error {
+	if err := purge(ctx, tx, collection, now); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, insert, args...)
+	return err
+}
+
+// isConflict reports whether a driver error is a taken id or unique value.
+func isConflict(err error) bool {
+	return err != nil && fault.Is(translate(err, ""), fault.Conflict)
 }
 
 func (s *Store) nowMS() int64 { return s.now().UnixMilli() }

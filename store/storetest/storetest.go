@@ -35,7 +35,8 @@ import (
 type Feature string
 
 // Transactions: writes of several records are atomic for readers too (no
-// reader ever sees part of an InsertMany).
+// reader ever sees part of an InsertMany or of an InTransaction), and a
+// failed InTransaction leaves none of its writes.
 const Transactions Feature = "multi-document transactions"
 
 // Run runs the contract suite. open returns a ready store; it registers the
@@ -67,6 +68,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Documents, lacking ...Featu
 		{"Events", testEvents, ""},
 		{"ConcurrentCompareAndSet", testConcurrentCAS, ""},
 		{"ConcurrentEvents", testConcurrentEvents, ""},
+		{"TransactionCommits", testTransactionCommits, ""},
+		{"TransactionAllOrNone", testTransactionAllOrNone, Transactions},
+		{"TransactionIsolated", testTransactionIsolated, Transactions},
+		{"TransactionHandledConflict", testTransactionHandledConflict, ""},
+		{"ConcurrentTransactions", testConcurrentTransactions, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
