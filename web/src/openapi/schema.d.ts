@@ -8363,6 +8363,8 @@ export interface components {
             }[];
             /** @description The status the case had when a moderator hid it: a restore returns to it */
             beforeHide?: string;
+            /** @description Why the author's content left its audiences since the case was opened (a consent withdrawal); authorConsents are then the ones in effect after it */
+            consentWithdrawn?: string;
         };
         ModerationReport: {
             id?: string;
@@ -8402,6 +8404,12 @@ export interface components {
             itemIds: string[];
             publishedVersions: number[];
             reviewVersion: number;
+            /** @description What a moderator asked the group to change when they sent the pledge back to draft; absent once it is in review again. */
+            changesRequested?: {
+                message: string;
+                version: number;
+                at: string;
+            };
             createdBy: string;
             createdAt: string;
             updatedAt: string;
