@@ -14,6 +14,7 @@ import (
 	"chorus/moderation/helpline"
 	"chorus/moderation/screen"
 	"chorus/pledge"
+	"chorus/policy"
 	"chorus/readability"
 )
 
@@ -38,6 +39,12 @@ var schemaTypes = map[string]any{
 	"Me":                 Me{},
 	"Account":            identity.Account{},
 	"Membership":         MembershipView{},
+	"Organisation":       identity.Organisation{},
+	"Panel":              identity.Panel{},
+	"Group":              identity.Group{},
+	"PanelMember":        memberView{},
+	"Watcher":            policy.Watcher{},
+	"Invitation":         invitationViewT{},
 	"DiffOp":             pledge.DiffOp{},
 	"ScreeningHit":       screen.Hit{},
 	"ReadabilityReport":  readability.Report{},

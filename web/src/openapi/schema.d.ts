@@ -1688,7 +1688,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            invitation?: Record<string, never>;
+                            invitation?: components["schemas"]["Invitation"];
                         };
                     };
                 };
@@ -3084,17 +3084,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            organisations?: {
-                                id?: string;
-                                name?: string;
-                                /** @enum {string} */
-                                kind?: "sic" | "partner";
-                                country?: string;
-                                /** @description Partners: the centre that registered it. */
-                                centreId?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                            }[];
+                            organisations?: components["schemas"]["Organisation"][];
                         };
                     };
                 };
@@ -3165,17 +3155,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            organisation?: {
-                                id?: string;
-                                name?: string;
-                                /** @enum {string} */
-                                kind?: "sic" | "partner";
-                                country?: string;
-                                /** @description Partners: the centre that registered it. */
-                                centreId?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                            };
+                            organisation?: components["schemas"]["Organisation"];
                         };
                     };
                 };
@@ -3335,7 +3315,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            panels?: Record<string, never>[];
+                            panels?: components["schemas"]["Panel"][];
                         };
                     };
                 };
@@ -3404,7 +3384,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            panel?: Record<string, never>;
+                            panel?: components["schemas"]["Panel"];
                         };
                     };
                 };
@@ -3560,7 +3540,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            group?: Record<string, never>;
+                            group?: components["schemas"]["Group"];
                         };
                     };
                 };
@@ -3646,7 +3626,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            invitation?: Record<string, never>;
+                            invitation?: components["schemas"]["Invitation"];
                         };
                     };
                 };
@@ -8201,6 +8181,14 @@ export interface components {
             endorsedByMe: boolean;
             count?: number;
         };
+        /** @description A group of a panel: where its members work together. */
+        Group: {
+            id: string;
+            panelId: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -8214,6 +8202,23 @@ export interface components {
             european?: string;
             /** @description Where the entry was checked */
             source?: string;
+        };
+        /** @description An invitation as coordinators see it: never its token or hash. */
+        Invitation: {
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            panelId: string;
+            groupId?: string;
+            orgId?: string;
+            language: string;
+            /** @enum {string} */
+            state: "pending" | "accepted" | "revoked";
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
         };
         LiveSession: {
             id?: string;
@@ -8392,6 +8397,49 @@ export interface components {
             /** @description unix milliseconds; absent when nothing waits */
             oldestOpenedAt?: number;
             oldestAgeSeconds?: number;
+        };
+        /** @description A Safer Internet Centre (sic) or an industry partner registered by one. */
+        Organisation: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "sic" | "partner";
+            country?: string;
+            /** @description Partners: the centre that registered it. */
+            centreId?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A youth panel run by a Safer Internet Centre. */
+        Panel: {
+            id: string;
+            /** @description The Safer Internet Centre */
+            orgId: string;
+            name: string;
+            country: string;
+            /** @description Working languages, the main one first */
+            languages: string[];
+            /** @description The panel's safeguarding settings */
+            settings: {
+                /** @description Moderators present for a live session with partners to accept posts (at least 1) */
+                moderatorsRequired: number;
+                /** @description The account alerted on safeguarding reports */
+                safeguardingLeadId?: string;
+                /** @description Partner text in live sessions reaches youth after screening alone */
+                partnerPostModeration?: boolean;
+                /** @description How many reports of the same content hide it until a moderator decides (0: the default) */
+                reportsToHide?: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A member as the caller may see them (rule 4 for partners). */
+        PanelMember: {
+            accountId: string;
+            name: string;
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            groupId?: string;
         };
         Pledge: {
             id: string;
@@ -8680,6 +8728,14 @@ export interface components {
             ticket: string;
             /** @description Seconds the ticket stays valid */
             expiresIn: number;
+        };
+        /** @description Who can see a space or a piece of content (rule 8): a role, in a panel, group or organisation. */
+        Watcher: {
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            panelId?: string;
+            groupId?: string;
+            orgId?: string;
         };
     };
     responses: never;

@@ -60,52 +60,17 @@ export interface GuardianView {
   history: ConsentRecord[];
 }
 
-export interface Organisation {
-  id: string;
-  name: string;
-  kind: 'sic' | 'partner';
-  country?: string;
-}
+export type Organisation = Schemas['Organisation'];
 
-export interface PanelSettings {
-  moderatorsRequired?: number;
-  safeguardingLeadId?: string;
-  partnerPostModeration?: boolean;
-  reportsToHide?: number;
-}
+export type PanelSettings = Panel['settings'];
 
-export interface Panel {
-  id: string;
-  orgId?: string;
-  name: string;
-  country?: string;
-  languages?: string[];
-  settings?: PanelSettings;
-}
+export type Panel = Schemas['Panel'];
 
-export interface Group {
-  id: string;
-  panelId?: string;
-  name: string;
-}
+export type Group = Schemas['Group'];
 
-export interface PanelMember {
-  accountId: string;
-  name: string;
-  role: Role;
-  groupId?: string;
-}
+export type PanelMember = Schemas['PanelMember'];
 
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  groupId?: string;
-  orgId?: string;
-  language?: string;
-  state?: string;
-  expiresAt?: string;
-}
+export type Invitation = Schemas['Invitation'];
 
 export interface PanelDetail {
   panel: Panel;
@@ -116,12 +81,8 @@ export interface PanelDetail {
   invitations?: Invitation[];
 }
 
-export interface Watcher {
-  role: Role;
-  panelId?: string;
-  groupId?: string;
-  orgId?: string;
-}
+/** Who can see a space or a piece of content (rule 8). */
+export type Watcher = Schemas['Watcher'];
 
 export interface GroupDetail {
   group: Group;
