@@ -8221,19 +8221,19 @@ export interface components {
             createdAt: string;
         };
         LiveSession: {
-            id?: string;
-            panelId?: string;
-            title?: string;
+            id: string;
+            panelId: string;
+            title: string;
             /** Format: date-time */
-            startsAt?: string;
-            organisations?: {
-                id?: string;
-                name?: string;
+            startsAt: string;
+            organisations: {
+                id: string;
+                name: string;
             }[];
-            minModerators?: number;
-            partnerPostModeration?: boolean;
+            minModerators: number;
+            partnerPostModeration: boolean;
             /** @description websocket topic: session:<id>; being subscribed is being present. Events: session.paused {reason, present, needed}, session.resumed {present, needed}, session.message_posted and session.message_moderated {id, kind, status} (no text: fetch the session again) */
-            topic?: string;
+            topic: string;
         };
         LiveSessionMessage: {
             id: string;
@@ -8264,15 +8264,7 @@ export interface components {
         };
         LiveSessionPage: {
             session?: components["schemas"]["LiveSession"];
-            state?: {
-                /** @enum {string} */
-                status?: "live" | "paused";
-                present?: number;
-                needed?: number;
-                /** @enum {string} */
-                reason?: "not_enough_moderators";
-                message?: string;
-            };
+            state?: components["schemas"]["LiveSessionState"];
             chat?: components["schemas"]["LiveSessionMessage"][];
             questions?: (components["schemas"]["LiveSessionMessage"] & {
                 answers?: components["schemas"]["LiveSessionMessage"][];
@@ -8290,6 +8282,16 @@ export interface components {
                 moderate?: boolean;
                 transcript?: boolean;
             };
+        };
+        /** @description Whether the session accepts posts now, and why not (rule 3) */
+        LiveSessionState: {
+            /** @enum {string} */
+            status: "live" | "paused";
+            present: number;
+            needed: number;
+            /** @enum {string} */
+            reason?: "not_enough_moderators";
+            message?: string;
         };
         /** @description The signed-in person. */
         Me: {
@@ -8372,16 +8374,16 @@ export interface components {
             consentWithdrawn?: string;
         };
         ModerationReport: {
-            id?: string;
-            caseId?: string;
-            panelId?: string;
-            content?: components["schemas"]["ContentRef"];
-            reporter?: string;
+            id: string;
+            caseId: string;
+            panelId: string;
+            content: components["schemas"]["ContentRef"];
+            reporter: string;
             /** @enum {string} */
-            category?: "bullying" | "personal_data" | "inappropriate" | "safeguarding" | "other";
+            category: "bullying" | "personal_data" | "inappropriate" | "safeguarding" | "other";
             text?: string;
             /** @description unix milliseconds */
-            at?: number;
+            at: number;
         };
         ModerationSummary: {
             /** @description Cases waiting for a moderator (open or escalated) */
