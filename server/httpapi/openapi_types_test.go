@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"chorus/consent"
 	"chorus/identity"
 	"chorus/moderation"
 	"chorus/moderation/helpline"
@@ -48,6 +49,8 @@ var schemaTypes = map[string]any{
 	"LiveSession":        liveSessionView{},
 	"LiveSessionState":   stateView{},
 	"ModerationReport":   moderation.Report{},
+	"ConsentRecord":      consent.Record{},
+	"YouthScope":         scopeView{},
 	"DiffOp":             pledge.DiffOp{},
 	"ScreeningHit":       screen.Hit{},
 	"ReadabilityReport":  readability.Report{},

@@ -1759,7 +1759,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["MyConsents"];
                     };
                 };
                 /** @description Problem */
@@ -8166,6 +8166,38 @@ export interface components {
             category?: string;
             reason?: string;
         };
+        /** @description One decision in the consent ledger (append-only): who granted or withdrew which scope, how, with which text. */
+        ConsentRecord: {
+            id: string;
+            accountId: string;
+            /** @description 1, 2, 3... per account: the order of decisions */
+            seq: number;
+            scope: string;
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            /** @enum {string} */
+            actor: "self" | "guardian";
+            guardianEmail?: string;
+            guardianName?: string;
+            method: string;
+            level?: string;
+            /** @description sha256 of the exact text shown */
+            textHash: string;
+            /** @description whose text it was */
+            audience: string;
+            language: string;
+            country: string;
+            /** @description the person's age band when it was recorded */
+            band: string;
+            /** @description blob key of a signed form, or an assurance reference */
+            evidence?: string;
+            /** @description the coordinator who checked the evidence */
+            recordedBy?: string;
+            /** Format: date-time */
+            time: string;
+            /** Format: int64 */
+            timeMs: number;
+        };
         ContentRef: {
             type: string;
             id: string;
@@ -8399,6 +8431,13 @@ export interface components {
             /** @description unix milliseconds; absent when nothing waits */
             oldestOpenedAt?: number;
             oldestAgeSeconds?: number;
+        };
+        /** @description What /me shows about consent: every scope, the guardian link, the ledger. */
+        MyConsents: {
+            scopes: components["schemas"]["YouthScope"][];
+            /** @enum {string} */
+            guardian: "none" | "waiting" | "approved" | "declined" | "expired";
+            history: components["schemas"]["ConsentRecord"][];
         };
         /** @description A Safer Internet Centre (sic) or an industry partner registered by one. */
         Organisation: {
@@ -8738,6 +8777,16 @@ export interface components {
             panelId?: string;
             groupId?: string;
             orgId?: string;
+        };
+        /** @description A consent scope as the young person reads it, in the language of the request. */
+        YouthScope: {
+            scope: string;
+            name: string;
+            youthText: string;
+            /** @enum {string} */
+            managedBy: "youth" | "guardian" | "joint" | "not_allowed";
+            /** @enum {string} */
+            state: "granted" | "not_granted" | "withdrawn" | "partial" | "needs_verification" | "not_allowed";
         };
     };
     responses: never;
