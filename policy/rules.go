@@ -56,6 +56,11 @@ const (
 	AccountExportOwn Action = "account.export_own" // export one's own data
 	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
 	AccountEditOwn   Action = "account.edit_own"   // change one's own settings (the account's language)
+	// AccountEraseOnBehalf: erase someone else's account, carrying out a
+	// deletion request (coordinators of the person's panel; GDPR Art. 17).
+	AccountEraseOnBehalf Action = "account.erase_on_behalf"
+	// ErasureRequestsView: see a panel's open deletion requests and their due dates (coordinators).
+	ErasureRequestsView Action = "erasure.requests_view"
 
 	AuditView   Action = "audit.view"   // read and search a panel's audit trail (coordinators)
 	AuditExport Action = "audit.export" // download a panel's audit trail as CSV (coordinators)
@@ -103,6 +108,20 @@ const (
 	SessionAsk        Action = "session.ask"        // put a question on a live session's board (youth)
 	SessionAnswer     Action = "session.answer"     // answer a question on the board (partners of an invited organisation)
 	SessionTranscript Action = "session.transcript" // read and download a session's whole transcript, held and hidden messages included
+
+	// Feedback rounds (issue 12). A round is panel-wide, like a live
+	// session: partners take part only for an organisation the round
+	// invited. Opening one is pledge.open_round.
+	RoundView      Action = "round.view"      // see a round, its items and the answers the reader may see, and follow it live
+	RoundAnswer    Action = "round.answer"    // draft, submit and revise the organisation's answers; read its drafts (partners of an invited organisation)
+	RoundManage    Action = "round.manage"    // extend a deadline, close the round, open a progress review, publish scorecards (coordinators)
+	RoundReport    Action = "round.report"    // the item x partner matrix, the CSV export and the printable report (moderators, coordinators)
+	RoundReact     Action = "round.react"     // react to an answer: clear, not clear, want more (youth)
+	RoundFollowUp  Action = "round.follow_up" // ask a follow-up question on an answer (youth)
+	RoundReply     Action = "round.reply"     // reply to a follow-up question (partners of an invited organisation)
+	RoundUpdate    Action = "round.update"    // report progress on the organisation's commitments (partners of an invited organisation)
+	RoundRate      Action = "round.rate"      // rate a commitment's progress (youth: child-led evaluation)
+	RoundScorecard Action = "round.scorecard" // see the scorecards (partners: their own, once published)
 
 	VideoUpload  Action = "video.upload"  // start a video in a group, upload a new cut (version) of it, cancel one's own upload
 	VideoView    Action = "video.view"    // see a group's videos, their versions and processing, and play them
@@ -182,6 +201,7 @@ var (
 	// sessions: they are members of a panel, never of a group (issue 10).
 	noPartnerInGroup = condition{ReasonPartnerNotInGroup, func(r Resource) bool { return r.Role != identity.Partner || r.GroupID == "" }}
 	ownerAdult       = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerTakesPart   = condition{ReasonNameNotShared, func(r Resource) bool { return slices.Contains(r.OwnerConsents, consent.Participate) }}
 	ownerShares      = condition{ReasonNameNotShared, func(r Resource) bool {
 		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
 	}}
@@ -263,7 +283,10 @@ var rules = map[Action]rule{
 	}},
 	ProfileViewFullName: {kind: KindProfile, grants: []grant{
 		{roles: anyone, rel: self},
-		{roles: youth, rel: inPanel},
+		// A minor's group sees their full name only once they take part
+		// (participate holds): before, the first name (issue 14).
+		{roles: youth, rel: inPanel, when: []condition{ownerAdult}},
+		{roles: youth, rel: inPanel, when: []condition{ownerTakesPart}},
 		{roles: supervisors, rel: inPanel},
 		{roles: partners, rel: inPanel, when: []condition{ownerAdult}},
 		{roles: partners, rel: inPanel, when: []condition{ownerShares}},
@@ -283,6 +306,9 @@ var rules = map[Action]rule{
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEditOwn:   {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+
+	AccountEraseOnBehalf: {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	ErasureRequestsView:  {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
 	AuditView:   {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	AuditExport: {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
@@ -415,6 +441,31 @@ var rules = map[Action]rule{
 	SessionAsk:        {kind: KindSession, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
 	SessionAnswer:     {kind: KindSession, grants: []grant{{roles: partners, rel: orgInPanel}}},
 	SessionTranscript: {kind: KindSession, grants: []grant{{roles: supervisors, rel: inPanel}}},
+
+	// Feedback rounds (issue 12). Everyone in the panel follows a round
+	// (youth with participate); partners only for an organisation it
+	// invited. What each reads of it is filtered by package round and the
+	// API (rule 2: partner text after approval, youth text after approval;
+	// rule 4: youth by first name and country; rule 7: reactions never
+	// counted per person, never counted to youth).
+	RoundView: {kind: KindRound, reveals: true, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel},
+	}},
+	RoundAnswer:   {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundManage:   {kind: KindRound, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	RoundReport:   {kind: KindRound, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	RoundReact:    {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundFollowUp: {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundReply:    {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundUpdate:   {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundRate:     {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundScorecard: {kind: KindRound, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel, when: []condition{approved}},
+	}},
 
 	// Group videos (issue 13). For now a video stays inside its group and
 	// with the panel's supervisors, like a pledge draft: who may upload a

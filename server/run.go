@@ -140,7 +140,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		mediaDone = runMediaWorker(workerCtx, media, s, log)
 		go func() {
 			defer close(workerDone)
-			runWorker(workerCtx, log, s.docs, people)
+			runWorker(workerCtx, log, s.docs, people, cfg.WorkerInterval)
 		}()
 	} else {
 		close(workerDone)
@@ -264,8 +264,11 @@ type expiryPurger interface {
 
 // runWorker does the background work until ctx ends. Later capabilities add
 // their jobs here (media processing, mail, reminders).
-func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *app.Services) {
-	tick := time.NewTicker(time.Minute)
+func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *app.Services, every time.Duration) {
+	if every <= 0 {
+		every = time.Minute
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		if p, ok := docs.(expiryPurger); ok {
@@ -276,6 +279,7 @@ func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, peop
 			}
 		}
 		consentJobs(ctx, people, log)
+		roundJobs(ctx, people, log)
 		select {
 		case <-ctx.Done():
 			return
@@ -310,8 +314,8 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	}
 	topics := httpapi.NewTopicPolicy(people)
 	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log,
-		OnPresence: superviseLiveSessions(people, log),
-		Signal:     topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
+		OnPresence: superviseLiveSessions(people, log), Pseudonym: people.Pseudonyms.For,
+		Signal: topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
 	if err != nil {
 		return nil, err
 	}
