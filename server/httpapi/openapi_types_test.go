@@ -9,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"chorus/consent"
 	"chorus/identity"
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/moderation/screen"
 	"chorus/pledge"
+	"chorus/policy"
 	"chorus/readability"
 )
 
@@ -38,6 +40,17 @@ var schemaTypes = map[string]any{
 	"Me":                 Me{},
 	"Account":            identity.Account{},
 	"Membership":         MembershipView{},
+	"Organisation":       identity.Organisation{},
+	"Panel":              identity.Panel{},
+	"Group":              identity.Group{},
+	"PanelMember":        memberView{},
+	"Watcher":            policy.Watcher{},
+	"Invitation":         invitationViewT{},
+	"LiveSession":        liveSessionView{},
+	"LiveSessionState":   stateView{},
+	"ModerationReport":   moderation.Report{},
+	"ConsentRecord":      consent.Record{},
+	"YouthScope":         scopeView{},
 	"DiffOp":             pledge.DiffOp{},
 	"ScreeningHit":       screen.Hit{},
 	"ReadabilityReport":  readability.Report{},

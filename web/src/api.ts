@@ -1,16 +1,14 @@
 // The HTTP client for the Chorus API (docs/api-people.md): JSON in and out,
 // the CSRF header on unsafe methods, problem+json errors as ApiError, and one
 // shared refresh of the session when an access token has expired.
+import type { Schemas } from './openapi/types';
 
-/** A problem details object (RFC 9457) as the server sends it. */
-export interface Problem {
-  type: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
+/**
+ * A problem details object (RFC 9457) as the server sends it, extensions
+ * included. The title is optional here: the app makes problems of its own
+ * (a refusal on the socket, a network failure), which have none.
+ */
+export type Problem = Omit<Schemas['Problem'], 'title'> & { title?: string; [extension: string]: unknown };
 
 /** Problem types the contract names (matched on the end of `type`). */
 export type ProblemKind =

@@ -1887,7 +1887,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            invitation?: Record<string, never>;
+                            invitation?: components["schemas"]["Invitation"];
                         };
                     };
                 };
@@ -1958,7 +1958,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["MyConsents"];
                     };
                 };
                 /** @description Problem */
@@ -3340,17 +3340,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            organisations?: {
-                                id?: string;
-                                name?: string;
-                                /** @enum {string} */
-                                kind?: "sic" | "partner";
-                                country?: string;
-                                /** @description Partners: the centre that registered it. */
-                                centreId?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                            }[];
+                            organisations?: components["schemas"]["Organisation"][];
                         };
                     };
                 };
@@ -3421,17 +3411,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            organisation?: {
-                                id?: string;
-                                name?: string;
-                                /** @enum {string} */
-                                kind?: "sic" | "partner";
-                                country?: string;
-                                /** @description Partners: the centre that registered it. */
-                                centreId?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                            };
+                            organisation?: components["schemas"]["Organisation"];
                         };
                     };
                 };
@@ -3591,7 +3571,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            panels?: Record<string, never>[];
+                            panels?: components["schemas"]["Panel"][];
                         };
                     };
                 };
@@ -3660,7 +3640,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            panel?: Record<string, never>;
+                            panel?: components["schemas"]["Panel"];
                         };
                     };
                 };
@@ -3956,7 +3936,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            group?: Record<string, never>;
+                            group?: components["schemas"]["Group"];
                         };
                     };
                 };
@@ -4042,7 +4022,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            invitation?: Record<string, never>;
+                            invitation?: components["schemas"]["Invitation"];
                         };
                     };
                 };
@@ -12806,6 +12786,38 @@ export interface components {
                 reason?: string;
             };
         };
+        /** @description One decision in the consent ledger (append-only): who granted or withdrew which scope, how, with which text. */
+        ConsentRecord: {
+            id: string;
+            accountId: string;
+            /** @description 1, 2, 3... per account: the order of decisions */
+            seq: number;
+            scope: string;
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            /** @enum {string} */
+            actor: "self" | "guardian";
+            guardianEmail?: string;
+            guardianName?: string;
+            method: string;
+            level?: string;
+            /** @description sha256 of the exact text shown */
+            textHash: string;
+            /** @description whose text it was */
+            audience: string;
+            language: string;
+            country: string;
+            /** @description the person's age band when it was recorded */
+            band: string;
+            /** @description blob key of a signed form, or an assurance reference */
+            evidence?: string;
+            /** @description the coordinator who checked the evidence */
+            recordedBy?: string;
+            /** Format: date-time */
+            time: string;
+            /** Format: int64 */
+            timeMs: number;
+        };
         ContentRef: {
             type: string;
             id: string;
@@ -12821,6 +12833,14 @@ export interface components {
             endorsedByMe: boolean;
             count?: number;
         };
+        /** @description A group of a panel: where its members work together. */
+        Group: {
+            id: string;
+            panelId: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -12835,20 +12855,37 @@ export interface components {
             /** @description Where the entry was checked */
             source?: string;
         };
-        LiveSession: {
-            id?: string;
-            panelId?: string;
-            title?: string;
+        /** @description An invitation as coordinators see it: never its token or hash. */
+        Invitation: {
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            panelId: string;
+            groupId?: string;
+            orgId?: string;
+            language: string;
+            /** @enum {string} */
+            state: "pending" | "accepted" | "revoked";
             /** Format: date-time */
-            startsAt?: string;
-            organisations?: {
-                id?: string;
-                name?: string;
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LiveSession: {
+            id: string;
+            panelId: string;
+            title: string;
+            /** Format: date-time */
+            startsAt: string;
+            organisations: {
+                id: string;
+                name: string;
             }[];
-            minModerators?: number;
-            partnerPostModeration?: boolean;
+            minModerators: number;
+            partnerPostModeration: boolean;
             /** @description websocket topic: session:<id>; being subscribed is being present. Events: session.paused {reason, present, needed}, session.resumed {present, needed}, session.message_posted and session.message_moderated {id, kind, status} (no text: fetch the session again) */
-            topic?: string;
+            topic: string;
         };
         LiveSessionMessage: {
             id: string;
@@ -12881,15 +12918,7 @@ export interface components {
         };
         LiveSessionPage: {
             session?: components["schemas"]["LiveSession"];
-            state?: {
-                /** @enum {string} */
-                status?: "live" | "paused";
-                present?: number;
-                needed?: number;
-                /** @enum {string} */
-                reason?: "not_enough_moderators";
-                message?: string;
-            };
+            state?: components["schemas"]["LiveSessionState"];
             chat?: components["schemas"]["LiveSessionMessage"][];
             questions?: (components["schemas"]["LiveSessionMessage"] & {
                 answers?: components["schemas"]["LiveSessionMessage"][];
@@ -12907,6 +12936,16 @@ export interface components {
                 moderate?: boolean;
                 transcript?: boolean;
             };
+        };
+        /** @description Whether the session accepts posts now, and why not (rule 3) */
+        LiveSessionState: {
+            /** @enum {string} */
+            status: "live" | "paused";
+            present: number;
+            needed: number;
+            /** @enum {string} */
+            reason?: "not_enough_moderators";
+            message?: string;
         };
         /** @description The signed-in person. */
         Me: {
@@ -12993,16 +13032,16 @@ export interface components {
             beforeHide?: string;
         };
         ModerationReport: {
-            id?: string;
-            caseId?: string;
-            panelId?: string;
-            content?: components["schemas"]["ContentRef"];
-            reporter?: string;
+            id: string;
+            caseId: string;
+            panelId: string;
+            content: components["schemas"]["ContentRef"];
+            reporter: string;
             /** @enum {string} */
-            category?: "bullying" | "personal_data" | "inappropriate" | "safeguarding" | "other";
+            category: "bullying" | "personal_data" | "inappropriate" | "safeguarding" | "other";
             text?: string;
             /** @description unix milliseconds */
-            at?: number;
+            at: number;
         };
         ModerationSummary: {
             /** @description Cases waiting for a moderator (open or escalated) */
@@ -13018,6 +13057,56 @@ export interface components {
             /** @description unix milliseconds; absent when nothing waits */
             oldestOpenedAt?: number;
             oldestAgeSeconds?: number;
+        };
+        /** @description What /me shows about consent: every scope, the guardian link, the ledger. */
+        MyConsents: {
+            scopes: components["schemas"]["YouthScope"][];
+            /** @enum {string} */
+            guardian: "none" | "waiting" | "approved" | "declined" | "expired";
+            history: components["schemas"]["ConsentRecord"][];
+        };
+        /** @description A Safer Internet Centre (sic) or an industry partner registered by one. */
+        Organisation: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "sic" | "partner";
+            country?: string;
+            /** @description Partners: the centre that registered it. */
+            centreId?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A youth panel run by a Safer Internet Centre. */
+        Panel: {
+            id: string;
+            /** @description The Safer Internet Centre */
+            orgId: string;
+            name: string;
+            country: string;
+            /** @description Working languages, the main one first */
+            languages: string[];
+            /** @description The panel's safeguarding settings */
+            settings: {
+                /** @description Moderators present for a live session with partners to accept posts (at least 1) */
+                moderatorsRequired: number;
+                /** @description The account alerted on safeguarding reports */
+                safeguardingLeadId?: string;
+                /** @description Partner text in live sessions reaches youth after screening alone */
+                partnerPostModeration?: boolean;
+                /** @description How many reports of the same content hide it until a moderator decides (0: the default) */
+                reportsToHide?: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A member as the caller may see them (rule 4 for partners). */
+        PanelMember: {
+            accountId: string;
+            name: string;
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            groupId?: string;
         };
         Pledge: {
             id: string;
@@ -13517,6 +13606,24 @@ export interface components {
             ticket: string;
             /** @description Seconds the ticket stays valid */
             expiresIn: number;
+        };
+        /** @description Who can see a space or a piece of content (rule 8): a role, in a panel, group or organisation. */
+        Watcher: {
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            panelId?: string;
+            groupId?: string;
+            orgId?: string;
+        };
+        /** @description A consent scope as the young person reads it, in the language of the request. */
+        YouthScope: {
+            scope: string;
+            name: string;
+            youthText: string;
+            /** @enum {string} */
+            managedBy: "youth" | "guardian" | "joint" | "not_allowed";
+            /** @enum {string} */
+            state: "granted" | "not_granted" | "withdrawn" | "partial" | "needs_verification" | "not_allowed";
         };
     };
     responses: never;

@@ -28,10 +28,20 @@ const scope = (over: Partial<YouthScope>): YouthScope => ({
   ...over,
 });
 const record = (over: Partial<ConsentRecord>): ConsentRecord => ({
+  id: 'r1',
+  accountId: 'a1',
+  seq: 1,
   scope: 'participate',
   action: 'granted',
   actor: 'self',
+  method: 'self_declared',
+  textHash: 'h',
+  audience: 'youth',
+  language: 'en',
+  country: 'FR',
+  band: 'minor_at_consent_age',
   time: '2026-01-01T10:00:00Z',
+  timeMs: 0,
   ...over,
 });
 const me = (over: Partial<Me> = {}): Pick<Me, 'canEnterWorkspace' | 'memberships' | 'guardian'> => ({

@@ -245,7 +245,7 @@ function invitationsSection(
     ctx.announce(action === 'resend' ? 'invitations.resent' : 'invitations.revoked', { email: invitation.email });
   };
   const rows = invitations.map((inv) => {
-    const open = !inv.state || inv.state === 'pending' || inv.state === 'open';
+    const open = inv.state === 'pending';
     const resend = button('invitations.resend', () => void act(inv, 'resend'), { className: 'button button-small' });
     const revoke = button('invitations.revoke', () => {
       void confirmDialog({ host: page.element, heading: 'invitations.revokeHeading', text: 'invitations.revokeText', params: { email: inv.email }, confirm: 'invitations.revoke' }).then(

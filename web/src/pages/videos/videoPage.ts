@@ -53,7 +53,9 @@ export function videoPage(ctx: AppContext, params: RouteParams): Page {
     if (!me) return;
     const { video } = await ctx.api.get<{ video: Video }>(apiPath`/api/videos/${id}`);
     const group = await ctx.api.get<GroupDetail>(apiPath`/api/groups/${video.groupId}`).catch(() => null);
-    new VideoScreen(ctx, page, me, video, group).render();
+    if (page.life.disposed) return;
+    // Leaving the page stops the polling of a version being processed.
+    page.life.own(new VideoScreen(ctx, page, me, video, group)).render();
   };
   void load().catch((error: unknown) => showProblem(page, error, { link: 'videos.notFoundHint' }));
   return page;
@@ -64,6 +66,7 @@ class VideoScreen {
   private selected = 0;
   private current: Player | null = null;
   private poll: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
   private readonly versionBox = el('div', { className: 'video-version' });
   private readonly commentsBox = el('div', { className: 'video-comments' });
   private readonly captionsBox = el('div', { className: 'video-captions' });
@@ -115,14 +118,13 @@ class VideoScreen {
     this.renderVersion();
     void this.renderTags();
     void this.renderSharing();
-    // Stop polling once the page is left.
-    const watch = new MutationObserver(() => {
-      if (!this.page.element.isConnected) {
-        if (this.poll) clearTimeout(this.poll);
-        watch.disconnect();
-      }
-    });
-    watch.observe(document.body, { childList: true, subtree: true });
+  }
+
+  /** The page is left: no more polling, also not after an answer still on its way. */
+  stop(): void {
+    this.stopped = true;
+    if (this.poll) clearTimeout(this.poll);
+    this.poll = null;
   }
 
   private async openScript(alert: HTMLElement): Promise<void> {
@@ -169,7 +171,7 @@ class VideoScreen {
     ]);
     if (v.state === 'processing') {
       stateLine.append(' ', el('span', { text: 'videos.processingProgress', params: { n: Math.round(v.progress * 100) } }));
-      this.poll = setTimeout(() => void this.reload().catch(() => undefined), 1500);
+      if (!this.stopped) this.poll = setTimeout(() => void this.reload().catch(() => undefined), 1500);
     }
     if (v.problem) stateLine.append(' ', plain('span', v.problem));
     const children: Node[] = [
