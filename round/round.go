@@ -199,11 +199,11 @@ const (
 var Schemas = []store.Schema{
 	{Collection: colRounds, Indexes: []store.Index{{Field: "panelId"}, {Field: "state"}, {Field: "createdAtMs"}}},
 	{Collection: colAnswers, Indexes: []store.Index{{Field: "roundId"}}},
-	{Collection: colFollowUps, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}}},
+	{Collection: colFollowUps, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}, {Field: "authorId"}}},
 	{Collection: colReplies, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}}},
 	{Collection: colReactions, Indexes: []store.Index{{Field: "roundId"}}},
 	{Collection: colCommitments, Indexes: []store.Index{{Field: "roundId"}, {Field: "orgId"}}},
-	{Collection: colRatings, Indexes: []store.Index{{Field: "roundId"}}},
+	{Collection: colRatings, Indexes: []store.Index{{Field: "roundId"}, {Field: "accountId"}}},
 }
 
 // Pledges is what the service needs of pledge drafting; *pledge.Service
