@@ -92,6 +92,7 @@ func (a *API) routes() []route {
 	rs = append(rs, a.panelRoutes()...)
 	rs = append(rs, a.realtimeRoutes()...)
 	rs = append(rs, a.pledgeRoutes()...)
+	rs = append(rs, a.publishedRoutes()...)
 	rs = append(rs, a.readabilityRoutes()...)
 	rs = append(rs, a.moderationRoutes()...)
 	rs = append(rs, a.liveSessionRoutes()...)
