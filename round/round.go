@@ -201,7 +201,7 @@ var Schemas = []store.Schema{
 	{Collection: colAnswers, Indexes: []store.Index{{Field: "roundId"}}},
 	{Collection: colFollowUps, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}, {Field: "authorId"}}},
 	{Collection: colReplies, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}}},
-	{Collection: colReactions, Indexes: []store.Index{{Field: "roundId"}}},
+	{Collection: colReactions, Indexes: []store.Index{{Field: "roundId"}, {Field: "accountId"}}},
 	{Collection: colCommitments, Indexes: []store.Index{{Field: "roundId"}, {Field: "orgId"}}},
 	{Collection: colRatings, Indexes: []store.Index{{Field: "roundId"}, {Field: "accountId"}}},
 }

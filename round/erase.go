@@ -1,0 +1,63 @@
+package round
+
+import (
+	"context"
+
+	"chorus/store"
+)
+
+// EraseAuthor removes what an erased person wrote or did in rounds (GDPR
+// Art. 17): the words of their follow-up questions (each keeps its place,
+// hidden, so partners' replies still follow the thread), the reasons of
+// their ratings (the rating itself stays counted, naming nobody), and
+// their reactions. Partner answers, replies and updates are their
+// organisation's, and stay; names were never stored with them. It returns
+// how many documents it changed; running it again changes none.
+func (s *Service) EraseAuthor(ctx context.Context, accountID string) (int, error) {
+	n := 0
+	ids, err := s.FollowUpsBy(ctx, accountID)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		changed := false
+		if _, err := changeDoc(ctx, s, colFollowUps, id, func(f *FollowUp) error {
+			changed = f.Text != "" || f.Status != Hidden
+			f.Text, f.Status, f.BeforeHide = "", Hidden, ""
+			return nil
+		}); err != nil {
+			return n, err
+		}
+		if changed {
+			n++
+		}
+	}
+	if ids, err = s.RatingsBy(ctx, accountID); err != nil {
+		return n, err
+	}
+	for _, id := range ids {
+		changed := false
+		if _, err := changeDoc(ctx, s, colRatings, id, func(v *StoredRating) error {
+			changed = v.Reason != ""
+			v.Reason, v.ReasonStatus, v.BeforeHide = "", "", ""
+			return nil
+		}); err != nil {
+			return n, err
+		}
+		if changed {
+			n++
+		}
+	}
+	q := store.Query{Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}
+	reactions, err := store.FindAs[storedReaction](ctx, s.Docs, colReactions, q, maxListed)
+	if err != nil {
+		return n, err
+	}
+	for _, d := range reactions {
+		if err := s.Docs.Delete(ctx, colReactions, d.Value.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
