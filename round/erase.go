@@ -2,6 +2,7 @@ package round
 
 import (
 	"context"
+	"time"
 
 	"chorus/store"
 )
@@ -60,4 +61,48 @@ func (s *Service) EraseAuthor(ctx context.Context, accountID string) (int, error
 		n++
 	}
 	return n, nil
+}
+
+// Contributions is what a person wrote or did in rounds, for their export
+// (GDPR Art. 15 and 20).
+type Contributions struct {
+	FollowUps []FollowUp     `json:"followUps"`
+	Ratings   []StoredRating `json:"ratings"`
+	Reactions []Reacted      `json:"reactions"`
+}
+
+// Reacted is one reaction a person gave.
+type Reacted struct {
+	RoundID  string    `json:"roundId"`
+	AnswerID string    `json:"answerId"`
+	Reaction Reaction  `json:"reaction"`
+	At       time.Time `json:"at"`
+}
+
+// ContributionsOf gathers what accountID asked, rated and reacted in every
+// round.
+func (s *Service) ContributionsOf(ctx context.Context, accountID string) (Contributions, error) {
+	out := Contributions{FollowUps: []FollowUp{}, Ratings: []StoredRating{}, Reactions: []Reacted{}}
+	fus, err := store.FindAs[FollowUp](ctx, s.Docs, colFollowUps, store.Query{Where: []store.Cond{{Field: "authorId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return out, err
+	}
+	for _, d := range fus {
+		out.FollowUps = append(out.FollowUps, d.Value)
+	}
+	rs, err := store.FindAs[StoredRating](ctx, s.Docs, colRatings, store.Query{Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return out, err
+	}
+	for _, d := range rs {
+		out.Ratings = append(out.Ratings, d.Value)
+	}
+	res, err := store.FindAs[storedReaction](ctx, s.Docs, colReactions, store.Query{Where: []store.Cond{{Field: "accountId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return out, err
+	}
+	for _, d := range res {
+		out.Reactions = append(out.Reactions, Reacted{RoundID: d.Value.RoundID, AnswerID: d.Value.AnswerID, Reaction: d.Value.Reaction, At: d.Value.At})
+	}
+	return out, nil
 }
