@@ -34,7 +34,9 @@ func (a *API) registerKinds() {
 			Check: a.checkVideoVersion, NoReports: true})
 		m.Register(review.ContentComment, moderation.ContentKind{Resolve: a.resolveVideoComment, Apply: a.applyVideoComment, ByAuthor: vs.Review.CommentsBy})
 	}
-	a.registerRoundKinds(m)
+	if rs := a.people.Rounds; rs != nil {
+		a.registerRoundKinds(m, rs)
+	}
 }
 
 // author is what a moderator is told about the author of content: the name
