@@ -97,7 +97,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
-	media, err := buildMedia(ctx, cfg, s, log)
+	media, err := buildMedia(ctx, cfg, s, people, log)
 	if err != nil {
 		return err
 	}
