@@ -240,7 +240,9 @@ describe('group videos (issue 13)', () => {
     expect(carriesLocation, 'a served file carries the location or device').toBe(false);
     expect(await axeViolations(p), 'axe on the shared video').toEqual([]);
 
-    // --- Ana's guardian withdraws video_publish: the partner loses it within a minute.
+    // --- Ana's guardian withdraws video_publish: the partner loses it within a minute, and the moderators are told.
+    await m.goto(h.url('/moderation'));
+    await expect.poll(() => m.locator('#queue-live').getAttribute('data-status')).toBe('live');
     const guardian = await h.newContext('Ana parent');
     await h.api(guardian, 'POST', `/api/guardian/manage/${manage}/scopes/video_publish/withdraw`);
     const gone = Date.now();
@@ -255,6 +257,7 @@ describe('group videos (issue 13)', () => {
       )
       .toBe(en('shared.goneHeading'));
     expect(Date.now() - gone).toBeLessThan(60_000);
+    await expect.poll(() => m.locator('#queue-notices').textContent(), { timeout: 30_000 }).toContain(en('queue.videoWithdrawnPartners'));
     await p.goto(h.url('/videos'));
     await expect.poll(() => p.locator('.videos-shared').textContent()).toContain(en('shared.none'));
 
