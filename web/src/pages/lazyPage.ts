@@ -1,21 +1,12 @@
-// A page whose code loads when it is first opened (the video pages and
-// their upload client), so the script every page needs stays small. Until
-// then it shows its heading and "Loading…"; the loaded page then takes its
-// place, and focus moves to the loaded page's heading if it was on this one.
-import { el } from '../dom';
+// A page whose code loads when it is first opened (the feedback rounds):
+// its heading and "Loading…" show at once, so focus lands where it should,
+// and the module then fills the same page. The first script stays small.
 import type { MessageKey } from '../i18n';
 import type { Page } from '../router';
-import { pageHeading } from './pageHeading';
+import { asyncPage, showProblem, type AsyncPage } from './people/common';
 
-export function lazyPage(heading: MessageKey, load: () => Promise<Page>): Page {
-  const h1 = pageHeading(heading);
-  const element = el('div', { className: 'lazy-page' }, [h1, el('p', { className: 'loading', text: 'common.loading' })]);
-  void load()
-    .then((page) => {
-      const hadFocus = document.activeElement === h1;
-      element.replaceChildren(page.element);
-      if (hadFocus) page.heading.focus();
-    })
-    .catch(() => element.replaceChildren(h1, el('p', { text: 'error.network', attrs: { role: 'alert' } })));
-  return { element, heading: h1 };
+export function lazyPage(heading: MessageKey, className: string, load: (page: AsyncPage) => Promise<unknown>): Page {
+  const page = asyncPage(heading, className);
+  load(page).catch((error: unknown) => showProblem(page, error));
+  return page;
 }

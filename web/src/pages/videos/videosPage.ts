@@ -4,13 +4,12 @@ import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
 import { hasRole } from '../../session';
-import type { Page } from '../../router';
 import { field, form } from '../../ui/form';
 import type { SharedVideo, Video } from '../../videos/types';
-import { asyncPage, fill, routeLink, section, showProblem } from '../people/common';
+import { fill, routeLink, section, showProblem, type AsyncPage } from '../people/common';
 
-export function videosPage(ctx: AppContext): Page {
-  const page = asyncPage('videos.pageHeading', 'videos-page');
+/** Fills page (made by lazyPage) with the videos of my groups and what was shared with me. */
+export function videosPage(ctx: AppContext, page: AsyncPage): Promise<void> {
   const load = async () => {
     const state = await ctx.session.ready();
     if (!state.signedIn) {
@@ -42,8 +41,7 @@ export function videosPage(ctx: AppContext): Page {
     }
     fill(page.body, sections);
   };
-  void load().catch((error: unknown) => showProblem(page, error));
-  return page;
+  return load().catch((error: unknown) => showProblem(page, error));
 }
 
 /** A group's videos and the form to start one. */
