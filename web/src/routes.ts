@@ -3,6 +3,7 @@ import type { NavItem } from './components/mainNav';
 import type { AppContext } from './context';
 import { aboutPage } from './pages/aboutPage';
 import { homeRoute } from './pages/home/homeRoute';
+import { lazyModulePage, lazyPage } from './pages/lazyPage';
 import { notFoundPage } from './pages/notFoundPage';
 import { invitePage, resetConfirmPage, resetRequestPage, setupPage, signinPage } from './pages/people/authPages';
 import { groupPage } from './pages/people/groupPage';
@@ -20,7 +21,6 @@ import { myPledgesPage } from './pages/pledges/myPledgesPage';
 import { pledgePage } from './pages/pledges/pledgePage';
 import { panelPage, panelsPage } from './pages/people/panelPages';
 import { screenWordsPage } from './pages/screenWordsPage';
-import { lazyPage } from './pages/lazyPage';
 import type { Route, RouterOptions } from './router';
 
 /** Every page; pages that talk to the API get the app context. */
@@ -35,22 +35,22 @@ export function createRoutes(ctx: AppContext): Route[] {
     {
       path: '/videos',
       titleKey: 'videos.title',
-      render: () => lazyPage('videos.pageHeading', 'videos-page', (page) => import('./pages/videos/videosPage').then((m) => m.videosPage(ctx, page))),
+      render: () => lazyModulePage('videos.pageHeading', () => import('./pages/videos/videosPage').then((m) => m.videosPage(ctx))),
     },
     {
       path: '/videos/:id',
       titleKey: 'videos.videoTitle',
-      render: (p) => lazyPage('videos.videoHeading', 'video-page', (page) => import('./pages/videos/videoPage').then((m) => m.videoPage(ctx, p, page))),
+      render: (p) => lazyModulePage('videos.videoHeading', () => import('./pages/videos/videoPage').then((m) => m.videoPage(ctx, p))),
     },
     {
       path: '/shared/:id',
       titleKey: 'shared.title',
-      render: (p) => lazyPage('shared.pageHeading', 'shared-page', (page) => import('./pages/videos/sharedPage').then((m) => m.sharedVideoPage(ctx, p, page))),
+      render: (p) => lazyModulePage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.sharedVideoPage(ctx, p))),
     },
     {
       path: '/watch/:token',
       titleKey: 'shared.title',
-      render: (p) => lazyPage('shared.pageHeading', 'shared-page', (page) => import('./pages/videos/sharedPage').then((m) => m.watchPage(ctx, p, page))),
+      render: (p) => lazyModulePage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.watchPage(ctx, p))),
     },
     // The feedback rounds load when first opened (the first script stays small).
     { path: '/rounds', titleKey: 'rounds.title', render: () => lazyPage('roundList.heading', 'rounds-page', (page) => import('./pages/rounds/roundsPage').then((m) => m.roundsPage(ctx, page))) },

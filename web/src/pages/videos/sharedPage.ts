@@ -6,12 +6,13 @@ import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, setPlainText } from '../../dom';
 import { getLanguage } from '../../i18n';
-import type { RouteParams } from '../../router';
+import type { Page, RouteParams } from '../../router';
 import type { SharedVideo } from '../../videos/types';
-import { fill, showProblem, timeEl, type AsyncPage } from '../people/common';
+import { asyncPage, fill, showProblem, timeEl } from '../people/common';
 import { player } from './player';
 
-function sharedScreen(ctx: AppContext, page: AsyncPage, path: string, needsAccount: boolean): Promise<void> {
+function sharedScreen(ctx: AppContext, path: string, needsAccount: boolean): Page {
+  const page = asyncPage('shared.pageHeading', 'shared-page');
   const load = async () => {
     if (needsAccount) {
       const state = await ctx.session.ready();
@@ -32,13 +33,14 @@ function sharedScreen(ctx: AppContext, page: AsyncPage, path: string, needsAccou
     }
     fill(page.body, body);
   };
-  return load().catch((error: unknown) => showProblem(page, error, { heading: 'shared.goneHeading', link: 'shared.goneHint' }));
+  void load().catch((error: unknown) => showProblem(page, error, { heading: 'shared.goneHeading', link: 'shared.goneHint' }));
+  return page;
 }
 
-export function sharedVideoPage(ctx: AppContext, params: RouteParams, page: AsyncPage): Promise<void> {
-  return sharedScreen(ctx, page, apiPath`/api/shared/videos/${params.id ?? ''}`, true);
+export function sharedVideoPage(ctx: AppContext, params: RouteParams): Page {
+  return sharedScreen(ctx, apiPath`/api/shared/videos/${params.id ?? ''}`, true);
 }
 
-export function watchPage(ctx: AppContext, params: RouteParams, page: AsyncPage): Promise<void> {
-  return sharedScreen(ctx, page, apiPath`/api/watch/${params.token ?? ''}`, false);
+export function watchPage(ctx: AppContext, params: RouteParams): Page {
+  return sharedScreen(ctx, apiPath`/api/watch/${params.token ?? ''}`, false);
 }

@@ -9,11 +9,11 @@ import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
 import { getLanguage, languages, type MessageKey } from '../../i18n';
 import type { GroupDetail, Me } from '../../people/types';
-import type { RouteParams } from '../../router';
+import type { Page, RouteParams } from '../../router';
 import { button, errorParagraphs } from '../../ui/form';
 import type { Audience, Review, Sharing, Tag, Version, Video, VideoComment } from '../../videos/types';
 import { formatTimecode } from '../../videos/timecode';
-import { fill, routeLink, section, showProblem, signedInOrPrompt, timeEl, type AsyncPage } from '../people/common';
+import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt, timeEl } from '../people/common';
 import { player, type Player } from './player';
 import { uploadPanel } from './uploadPanel';
 
@@ -45,8 +45,8 @@ const requestStateKey: Record<string, MessageKey> = {
   hidden: 'videos.requestHidden',
 };
 
-/** Fills page (made by lazyPage) with video params.id. */
-export function videoPage(ctx: AppContext, params: RouteParams, page: AsyncPage): Promise<void> {
+export function videoPage(ctx: AppContext, params: RouteParams): Page {
+  const page = asyncPage('videos.videoHeading', 'video-page');
   const id = params.id ?? '';
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
@@ -55,7 +55,8 @@ export function videoPage(ctx: AppContext, params: RouteParams, page: AsyncPage)
     const group = await ctx.api.get<GroupDetail>(apiPath`/api/groups/${video.groupId}`).catch(() => null);
     new VideoScreen(ctx, page, me, video, group).render();
   };
-  return load().catch((error: unknown) => showProblem(page, error, { link: 'videos.notFoundHint' }));
+  void load().catch((error: unknown) => showProblem(page, error, { link: 'videos.notFoundHint' }));
+  return page;
 }
 
 class VideoScreen {

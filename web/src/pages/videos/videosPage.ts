@@ -4,12 +4,13 @@ import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
 import { hasRole } from '../../session';
+import type { Page } from '../../router';
 import { field, form } from '../../ui/form';
 import type { SharedVideo, Video } from '../../videos/types';
-import { fill, routeLink, section, showProblem, type AsyncPage } from '../people/common';
+import { asyncPage, fill, routeLink, section, showProblem } from '../people/common';
 
-/** Fills page (made by lazyPage) with the videos of my groups and what was shared with me. */
-export function videosPage(ctx: AppContext, page: AsyncPage): Promise<void> {
+export function videosPage(ctx: AppContext): Page {
+  const page = asyncPage('videos.pageHeading', 'videos-page');
   const load = async () => {
     const state = await ctx.session.ready();
     if (!state.signedIn) {
@@ -41,7 +42,8 @@ export function videosPage(ctx: AppContext, page: AsyncPage): Promise<void> {
     }
     fill(page.body, sections);
   };
-  return load().catch((error: unknown) => showProblem(page, error));
+  void load().catch((error: unknown) => showProblem(page, error));
+  return page;
 }
 
 /** A group's videos and the form to start one. */
