@@ -19,14 +19,25 @@ import (
 	"chorus/pledge"
 )
 
-// buildPeople wires sign-in, identity, consent and mail on the opened stores.
+// buildServices wires the domain services (sign-in, identity, consent,
+// mail, pledges, moderation, live sessions) on the opened stores.
 func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*app.Services, error) {
 	p := &app.Services{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
-	p.Identity = identity.NewService(s.docs)
+	// Screening comes first: every service that takes text is built with
+	// it. The word lists read a panel's languages from identity, which is
+	// built right after and asked only once requests come.
+	words, helplines, err := loadSafeguardingData(ctx, cfg, s.docs, func(ctx context.Context, panelID string) ([]string, error) {
+		panel, err := p.Identity.Panel(ctx, panelID)
+		return panel.Languages, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.ScreenWords, p.Helplines = words, helplines
+	p.Identity = identity.NewService(s.docs, words)
 	if err := p.Identity.Declare(ctx); err != nil {
 		return nil, err
 	}
-	var err error
 	if cfg.SMTPURL != "" {
 		if p.Mail, err = smtp.New(cfg.SMTPURL, cfg.MailFrom); err != nil {
 			return nil, fmt.Errorf("SMTP_URL: %w", err)
@@ -44,7 +55,7 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	if err := p.Consent.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Pledges = pledge.NewService(s.docs)
+	p.Pledges = pledge.NewService(s.docs, words)
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -55,10 +66,8 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	// Who is connected comes from the hub (buildRealtime); until then, and
 	// in a process without one, every session is paused.
 	p.LiveSessions = livesession.NewService(s.docs, p.Identity, p.Moderation)
+	p.LiveSessions.Screeners = words
 	if err := p.LiveSessions.Declare(ctx); err != nil {
-		return nil, err
-	}
-	if err := loadSafeguardingData(ctx, cfg, s.docs, p); err != nil {
 		return nil, err
 	}
 
