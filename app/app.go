@@ -11,9 +11,12 @@ import (
 	"chorus/auth"
 	"chorus/consent"
 	"chorus/identity"
+	"chorus/jobs"
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/media"
+	"chorus/media/upload"
+	"chorus/media/video"
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/moderation/livesession"
@@ -41,7 +44,13 @@ type Services struct {
 	// (there is no setting for it): a held link works for whoever reads it.
 	RevealHeldMail bool
 	Blobs          media.Blobs
-	Pledges        *pledge.Service // pledge drafting
+	// Videos, Uploads and Jobs are group videos, their resumable uploads
+	// and the queue the worker processes them from; nil Videos: videos
+	// are not available.
+	Videos  *video.Service
+	Uploads *upload.Store
+	Jobs    *jobs.Queue
+	Pledges *pledge.Service // pledge drafting
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil
 	// leaves content unscreened by moderators (screening still holds it).
 	Moderation *moderation.Service

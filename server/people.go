@@ -143,30 +143,4 @@ func announceSetup(ctx context.Context, p *app.Services, log *slog.Logger, say f
 	return nil
 }
 
-// consentJobs are the worker's consent duties: reminders before guardian
-// links expire, and people reaching their consent age or 18.
-func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
-	if n, err := p.Consent.SendReminders(ctx); err != nil {
-		log.Error("guardian reminders", "error", err)
-	} else if n > 0 {
-		log.Info("guardian reminders sent", "count", n)
-	}
-	youth, err := p.Identity.YouthAccounts(ctx)
-	if err != nil {
-		log.Error("coming of age", "error", err)
-		return
-	}
-	people := make([]consent.Person, 0, len(youth))
-	for _, a := range youth {
-		birth, err := consent.ParseBirthDate(a.BirthDate)
-		if err != nil {
-			continue
-		}
-		people = append(people, consent.Person{AccountID: a.ID, BirthDate: birth, Country: a.Country})
-	}
-	if _, err := p.Consent.HandleComingOfAge(ctx, people); err != nil {
-		log.Error("coming of age", "error", err)
-	}
-}
-
 var _ mail.Sender = (*outbox.Outbox)(nil)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,6 +27,7 @@ import (
 	"chorus/store/mongo"
 	"chorus/store/sqlite"
 	"chorus/web"
+	"chorus/worker"
 )
 
 // ShutdownTimeout bounds a graceful stop: in-flight requests get this long
@@ -97,7 +97,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
-	media, err := buildMedia(ctx, cfg, s, log)
+	videos, err := buildMedia(ctx, cfg, s, people, log)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Realtime: rt,
 
 		MetricsToken: cfg.MetricsToken,
-		Videos:       media.api,
+		Videos:       videos,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -133,17 +133,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		go func() { errc <- app.Listener(listener) }()
 	}
-	workerDone := make(chan struct{})
 	workerCtx, stopWorker := context.WithCancel(context.Background())
-	mediaDone := closedChan()
+	workerDone := closedChan()
 	if r.worker {
-		mediaDone = runMediaWorker(workerCtx, media, s, log)
-		go func() {
-			defer close(workerDone)
-			runWorker(workerCtx, log, s.docs, people)
-		}()
-	} else {
-		close(workerDone)
+		workerDone = worker.Run(workerCtx, worker.Config{Log: log, Docs: s.docs, Services: people,
+			MaxDuration: cfg.Video.MaxDuration, FFmpeg: cfg.Video.FFmpeg, FFprobe: cfg.Video.FFprobe,
+			WorkDir: filepath.Join(cfg.DataDir, "work")})
 	}
 
 	select {
@@ -160,7 +155,6 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	<-workerDone
-	<-mediaDone
 	log.Info("stopped")
 	return err
 }
@@ -256,34 +250,6 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// expiryPurger is implemented by stores that may not drop expired documents
-// by themselves (SQLite, and MongoDB-protocol servers without TTL indexes).
-type expiryPurger interface {
-	PurgeExpired(ctx context.Context) (int64, error)
-}
-
-// runWorker does the background work until ctx ends. Later capabilities add
-// their jobs here (media processing, mail, reminders).
-func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *app.Services) {
-	tick := time.NewTicker(time.Minute)
-	defer tick.Stop()
-	for {
-		if p, ok := docs.(expiryPurger); ok {
-			if n, err := p.PurgeExpired(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				log.Error("purging expired documents", "error", err)
-			} else if n > 0 {
-				log.Info("purged expired documents", "count", n)
-			}
-		}
-		consentJobs(ctx, people, log)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
 // storesOpened, when set (by tests), sees the document store every service
 // of this process uses: the one that publishes events.
 var storesOpened func(cfg config.Config, docs store.Documents)
@@ -333,4 +299,10 @@ func drainSockets(rt *httpapi.Realtime, log *slog.Logger) {
 	if err := rt.Hub.Shutdown(ctx); err != nil {
 		log.Warn("websockets did not all close in time", "error", err)
 	}
+}
+
+func closedChan() <-chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
 }
