@@ -21,7 +21,7 @@ import (
 
 // buildServices wires the domain services (sign-in, identity, consent,
 // mail, pledges, moderation, live sessions) on the opened stores.
-func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*app.Services, error) {
+func buildServices(ctx context.Context, cfg config.Config, s *stores, presence livesession.Presence, log *slog.Logger) (*app.Services, error) {
 	p := &app.Services{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
 	// Screening comes first: every service that takes text is built with
 	// it. The word lists read a panel's languages from identity, which is
@@ -63,10 +63,9 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
-	// Who is connected comes from the hub (buildRealtime); until then, and
-	// in a process without one, every session is paused.
-	p.LiveSessions = livesession.NewService(s.docs, p.Identity, p.Moderation)
-	p.LiveSessions.Screeners = words
+	// presence is the hub's (hubPresence); until the hub starts, and in a
+	// process without one, every session is paused.
+	p.LiveSessions = livesession.NewService(s.docs, p.Identity, p.Moderation, words, presence)
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}

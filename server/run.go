@@ -85,7 +85,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		storesOpened(cfg, s.docs)
 	}
 
-	people, err := buildServices(ctx, cfg, s, log)
+	// Who is connected comes from the hub (buildRealtime), built after the
+	// services it authorises with.
+	presence := &hubPresence{}
+	people, err := buildServices(ctx, cfg, s, presence.present, log)
 	if err != nil {
 		return err
 	}
@@ -103,7 +106,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	var rt *httpapi.Realtime
 	if r.web {
-		if rt, err = buildRealtime(ctx, s.docs, broker, people, log); err != nil {
+		if rt, err = buildRealtime(ctx, s.docs, broker, people, presence, log); err != nil {
 			return err
 		}
 	}
@@ -269,7 +272,7 @@ func openBroker(cfg config.Config, log *slog.Logger) (realtime.Broker, error) {
 
 // buildRealtime starts this process's websocket hub, authorising every
 // subscription with the people capability's policy.
-func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *app.Services, log *slog.Logger) (*httpapi.Realtime, error) {
+func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *app.Services, presence *hubPresence, log *slog.Logger) (*httpapi.Realtime, error) {
 	tickets, err := httpapi.NewTickets(ctx, docs, people.Now)
 	if err != nil {
 		return nil, err
@@ -281,7 +284,7 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	if err != nil {
 		return nil, err
 	}
-	people.LiveSessions.Presence = presentIn(hub)
+	presence.hub.Store(hub)
 	if nb, ok := broker.(*natsbroker.Broker); ok {
 		nb.OnReconnect(hub.Resync) // catch clients up on what was missed while disconnected
 	}
