@@ -73,6 +73,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer s.close(log)
+	if m, ok := s.docs.(*mongo.Store); ok && !m.Features().Transactions {
+		log.Warn("MONGODB_URI: the server has no multi-document transactions (use a replica set): writes that belong together are applied one by one, and a failure between them can leave a part")
+	}
 
 	// Every event the services append is published for the real-time hubs.
 	broker, err := openBroker(cfg, log)
