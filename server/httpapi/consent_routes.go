@@ -21,6 +21,7 @@ import (
 	"chorus/identity"
 	"chorus/mail"
 	"chorus/mail/outbox"
+	"chorus/moderation"
 	"chorus/policy"
 	"chorus/store"
 )
@@ -153,6 +154,9 @@ func (a *API) decideMyConsent(c *fiber.Ctx, act policy.Action, decide func(conte
 	// The record names the language of the text the person read: the one they read Chorus in.
 	rec, err := decide(c.UserContext(), cl.Account.ID, sc, languageOf(c))
 	if err != nil {
+		return err
+	}
+	if err := a.withdrawContent(c.UserContext(), rec); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"record": rec})
@@ -358,7 +362,20 @@ func (a *API) guardianDecides(c *fiber.Ctx, decide func(context.Context, string,
 	if err != nil {
 		return err
 	}
+	if err := a.withdrawContent(c.UserContext(), rec); err != nil {
+		return err
+	}
 	return c.JSON(fiber.Map{"record": rec})
+}
+
+// withdrawContent makes a withdrawal take effect on the person's content at
+// once (moderation.Service.WithdrawByAuthor); a grant changes nothing there.
+func (a *API) withdrawContent(ctx context.Context, rec consent.Record) error {
+	if rec.Action != consent.Withdrawn || a.people.Moderation == nil {
+		return nil
+	}
+	_, err := a.people.Moderation.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: rec.AccountID, Scope: rec.Scope, By: string(rec.Actor)})
+	return err
 }
 
 // getGuardianExport gives the guardian the child's data, as the child's own

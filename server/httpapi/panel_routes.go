@@ -330,6 +330,11 @@ func (a *API) postInvitation(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	// Whom the invitation is for, and where, is the policy's to say too
+	// (partners never into a group).
+	if err := allowed(cl, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID, GroupID: in.GroupID, Role: in.Role}); err != nil {
+		return err
+	}
 	inv, token, err := a.people.Identity.Invite(ctx, cl.Account.ID, identity.InviteInput{Email: in.Email, Role: in.Role, PanelID: p.ID, GroupID: in.GroupID, OrgID: in.OrgID, Language: in.Language})
 	if err != nil {
 		return err
@@ -361,7 +366,7 @@ func (a *API) invitationFor(c *fiber.Ctx, act policy.Action) (caller, identity.I
 	if err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
-	if err := allowed(cl, act, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID}); err != nil {
+	if err := allowed(cl, act, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID, GroupID: inv.GroupID, Role: inv.Role}); err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
 	return cl, inv, p, nil
