@@ -22,6 +22,7 @@ import (
 	"chorus/moderation/livesession"
 	"chorus/moderation/wordlist"
 	"chorus/pledge"
+	"chorus/round"
 )
 
 // Services are the domain services of one process.
@@ -59,6 +60,9 @@ type Services struct {
 	// LiveSessions runs supervised live sessions; nil: they are not
 	// available (503).
 	LiveSessions *livesession.Service
+	// Rounds runs feedback rounds with partners; nil: they are not
+	// available (503).
+	Rounds *round.Service
 	// ScreenWords keeps each panel's own screening words and gives every
 	// panel its screener; nil: the lists cannot be edited (503).
 	ScreenWords *wordlist.Service

@@ -3,7 +3,7 @@
 //
 //	go run ./bench                       (or: make bench) everything
 //	go run ./bench -scale 0.1            a quick look (a tenth of every count)
-//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit, moderation, media
+//	go run ./bench -only conns,fanout    some parts: store, conns, fanout, coedit, moderation, rounds, media
 //
 // Store rows compare the storage adapters with the bare libraries under
 // them (ops/s ratios). Real-time rows run a Chorus server as a child
@@ -42,7 +42,7 @@ func main() {
 	realtime.MaybeRunRole() // a re-executed client process or baseline server never returns
 	var (
 		scale       = flag.Float64("scale", 1, "multiply every count and duration (0.1 for a quick look)")
-		only        = flag.String("only", "store,conns,fanout,coedit,moderation,media", "comma-separated parts to run: store, conns, fanout, coedit, moderation, media")
+		only        = flag.String("only", "store,conns,fanout,coedit,moderation,rounds,media", "comma-separated parts to run: store, conns, fanout, coedit, moderation, rounds, media")
 		conns       = flag.Int("conns", 15000, "idle websockets to open against one server")
 		perWorker   = flag.Int("conns-per-worker", 4000, "sockets per client process (at most 5000)")
 		topics      = flag.Int("topics", 300, "group topics the idle sockets spread over")
@@ -56,6 +56,10 @@ func main() {
 		modReports  = flag.Int("mod-reports", 300, "moderation: reports filed, each on its own comment (at most 1000)")
 		modFilers   = flag.Int("mod-reporters", 30, "moderation: youth filing the reports at the same time")
 		modInterval = flag.Duration("mod-interval", 500*time.Millisecond, "moderation: each reporter sends a report or a typing probe this often")
+		rPartners   = flag.Int("round-partners", 20, "rounds: partner organisations answering at once")
+		rItems      = flag.Int("round-items", 30, "rounds: pledge items each partner answers")
+		rSubs       = flag.Int("round-subscribers", 200, "rounds: youth sockets following the round")
+		rApprovals  = flag.Int("round-approvals", 300, "rounds: answers approved and timed")
 		videoMiB    = flag.Int("video-mib", 1024, "media: MiB uploaded for throughput and memory")
 		clipSeconds = flag.Int("clip-seconds", 60, "media: length of the 720p clip processed")
 	)
@@ -88,7 +92,7 @@ func main() {
 	if want("store") {
 		rows = append(rows, storeRows(runStore(dir, *scale))...)
 	}
-	if want("conns") || want("fanout") || want("coedit") || want("moderation") || want("media") {
+	if want("conns") || want("fanout") || want("coedit") || want("moderation") || want("rounds") || want("media") {
 		rt := runRealtime{ctx: ctx, dir: dir}
 		if err := rt.build(); err != nil {
 			fail(err)
@@ -125,6 +129,11 @@ func main() {
 			r, ns, err = rt.moderation(realtime.ModerationConfig{Reports: min(n(*modReports, 10), 1000), Reporters: n(*modFilers, 3),
 				Interval: *modInterval, SafeguardingEvery: 4})
 			check(err, "moderation queue")
+			rows, notes = append(rows, r...), append(notes, ns...)
+		}
+		if want("rounds") {
+			r, ns, err := rt.rounds(realtime.RoundsConfig{Partners: n(*rPartners, 2), Items: n(*rItems, 2), Subscribers: n(*rSubs, 5), Approvals: n(*rApprovals, 5)})
+			check(err, "rounds")
 			rows, notes = append(rows, r...), append(notes, ns...)
 		}
 		if want("media") {

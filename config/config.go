@@ -37,6 +37,10 @@ type Config struct {
 	HelplinesFile   string // JSON {"FR": {"name", "url", "phone"}, ...}: helplines replacing or adding to the built-in ones
 
 	Video Video
+
+	// WorkerInterval is how often the worker looks for due work
+	// (reminders, expired documents, coming of age).
+	WorkerInterval time.Duration
 }
 
 // Video holds the limits and tools of group videos.
@@ -214,6 +218,15 @@ var Options = []Option{
 		apply: func(c *Config, v string) error { c.Video.FFmpeg = v; return nil }},
 	{Name: "FFPROBE_BIN", Default: "ffprobe", Description: "The ffprobe program the worker checks videos with.",
 		apply: func(c *Config, v string) error { c.Video.FFprobe = v; return nil }},
+	{Name: "WORKER_INTERVAL", Default: "1m", Description: "How often the worker looks for due work (round reminders, expired documents, coming of age), as a Go duration from 1s to 1h.",
+		apply: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > time.Hour {
+				return errors.New("expected a duration from 1s to 1h, such as 1m")
+			}
+			c.WorkerInterval = d
+			return nil
+		}},
 	{Name: "CHORUS_LOG_LEVEL", Default: "info", Description: "Log level: debug, info, warn or error.",
 		apply: func(c *Config, v string) error {
 			var l slog.Level

@@ -19,6 +19,16 @@ const (
 	Video          = "video"
 )
 
+// Content types of feedback rounds (package round): youth follow-up
+// questions, partner replies, partner updates on commitments, and the
+// reasons youth give with their ratings.
+const (
+	RoundFollowUp    = "round_followup"
+	RoundReply       = "round_reply"
+	CommitmentUpdate = "commitment_update"
+	CommitmentRating = "commitment_rating"
+)
+
 // ContentRef points at the piece of content a case or report is about.
 type ContentRef struct {
 	Type    string `json:"type"`              // e.g. PledgeComment

@@ -73,6 +73,7 @@ const (
 	KindSession    Kind = "session"    // a supervised live session of a panel, or one being scheduled (PanelID; OrgID = the asker's organisation when the session invited it)
 	KindCentre     Kind = "centre"     // a Safer Internet Centre as a whole: its organisations, its new panels (CentreID)
 	KindVideo      Kind = "video"      // a group's video, or one being started in a group (PanelID, GroupID)
+	KindRound      Kind = "round"      // a feedback round of a panel (PanelID, CentreID; OrgID = the asker's organisation when the round invited it; Approved = that organisation's scorecard is published)
 )
 
 // Resource is what a question is about: its kind and just the context the

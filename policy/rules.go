@@ -104,6 +104,20 @@ const (
 	SessionAnswer     Action = "session.answer"     // answer a question on the board (partners of an invited organisation)
 	SessionTranscript Action = "session.transcript" // read and download a session's whole transcript, held and hidden messages included
 
+	// Feedback rounds (issue 12). A round is panel-wide, like a live
+	// session: partners take part only for an organisation the round
+	// invited. Opening one is pledge.open_round.
+	RoundView      Action = "round.view"      // see a round, its items and the answers the reader may see, and follow it live
+	RoundAnswer    Action = "round.answer"    // draft, submit and revise the organisation's answers; read its drafts (partners of an invited organisation)
+	RoundManage    Action = "round.manage"    // extend a deadline, close the round, open a progress review, publish scorecards (coordinators)
+	RoundReport    Action = "round.report"    // the item x partner matrix, the CSV export and the printable report (moderators, coordinators)
+	RoundReact     Action = "round.react"     // react to an answer: clear, not clear, want more (youth)
+	RoundFollowUp  Action = "round.follow_up" // ask a follow-up question on an answer (youth)
+	RoundReply     Action = "round.reply"     // reply to a follow-up question (partners of an invited organisation)
+	RoundUpdate    Action = "round.update"    // report progress on the organisation's commitments (partners of an invited organisation)
+	RoundRate      Action = "round.rate"      // rate a commitment's progress (youth: child-led evaluation)
+	RoundScorecard Action = "round.scorecard" // see the scorecards (partners: their own, once published)
+
 	VideoUpload  Action = "video.upload"  // start a video in a group, upload a new cut (version) of it, cancel one's own upload
 	VideoView    Action = "video.view"    // see a group's videos, their versions and processing, and play them
 	VideoCaption Action = "video.caption" // add or replace the captions of a version, in one language
@@ -415,6 +429,31 @@ var rules = map[Action]rule{
 	SessionAsk:        {kind: KindSession, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
 	SessionAnswer:     {kind: KindSession, grants: []grant{{roles: partners, rel: orgInPanel}}},
 	SessionTranscript: {kind: KindSession, grants: []grant{{roles: supervisors, rel: inPanel}}},
+
+	// Feedback rounds (issue 12). Everyone in the panel follows a round
+	// (youth with participate); partners only for an organisation it
+	// invited. What each reads of it is filtered by package round and the
+	// API (rule 2: partner text after approval, youth text after approval;
+	// rule 4: youth by first name and country; rule 7: reactions never
+	// counted per person, never counted to youth).
+	RoundView: {kind: KindRound, reveals: true, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel},
+	}},
+	RoundAnswer:   {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundManage:   {kind: KindRound, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	RoundReport:   {kind: KindRound, grants: []grant{{roles: supervisors, rel: inPanel}}},
+	RoundReact:    {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundFollowUp: {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundReply:    {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundUpdate:   {kind: KindRound, grants: []grant{{roles: partners, rel: orgInPanel}}},
+	RoundRate:     {kind: KindRound, grants: []grant{{roles: youth, rel: inPanel, needs: consent.Participate}}},
+	RoundScorecard: {kind: KindRound, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: orgInPanel, when: []condition{approved}},
+	}},
 
 	// Group videos (issue 13). For now a video stays inside its group and
 	// with the panel's supervisors, like a pledge draft: who may upload a

@@ -120,6 +120,11 @@ func seedDemo(ctx context.Context, p *app.Services, now time.Time, out io.Writer
 		return err
 	}
 
+	// A feedback round open to the partner, with its draft of an answer.
+	if err := seedRound(ctx, p, now, ids["moderator@demo.chorus"], coord.ID, ids["sam@demo.chorus"], partnerOrg.ID, panel.ID, group.ID); err != nil {
+		return err
+	}
+
 	fmt.Fprintf(out, "\nDemo workspace ready. Every account's password is %s\n\n", DemoPassword)
 	fmt.Fprintf(out, "  %-26s %-12s %s\n", "sign in as", "role", "what to look at")
 	fmt.Fprintf(out, "  %-26s %-12s %s\n", "coordinator@demo.chorus", "coordinator", "panels, invitations, held mail (/outbox)")

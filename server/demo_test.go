@@ -72,8 +72,13 @@ func TestDemoSeedsWhatItPrints(t *testing.T) {
 	giulia, _, _ := p.Identity.Credentials(ctx, "giulia@demo.chorus")
 	ms, _ := p.Identity.Memberships(ctx, giulia.ID)
 	pledges, err := p.Pledges.Pledges(ctx, ms[0].GroupID)
-	if err != nil || len(pledges) != 1 {
-		t.Fatalf("the demo group should have a pledge to work on: got %d, %v", len(pledges), err)
+	if err != nil || len(pledges) != 2 {
+		t.Fatalf("the demo group should have a pledge to work on and one in a round: got %d, %v", len(pledges), err)
+	}
+	// A feedback round open to the partner.
+	rounds, err := p.Rounds.Rounds(ctx, ms[0].PanelID)
+	if err != nil || len(rounds) != 1 || len(rounds[0].Orgs) != 1 || rounds[0].Orgs[0].Name != "PixelApps (demo partner)" {
+		t.Fatalf("the demo should have a round for PixelApps: got %+v, %v", rounds, err)
 	}
 
 	// A live session opens with two moderators connected: the demo panel has two.

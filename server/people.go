@@ -18,6 +18,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
+	"chorus/round"
 )
 
 // buildServices wires the domain services (sign-in, identity, consent,
@@ -68,6 +69,11 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	// process without one, every session is paused.
 	p.LiveSessions = livesession.NewService(s.docs, p.Identity, p.Moderation, words, presence)
 	if err := p.LiveSessions.Declare(ctx); err != nil {
+		return nil, err
+	}
+	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation, words)
+	p.Rounds.Sessions = p.LiveSessions
+	if err := p.Rounds.Declare(ctx); err != nil {
 		return nil, err
 	}
 

@@ -142,7 +142,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	workerDone := closedChan()
 	if r.worker {
-		workerDone = worker.Run(workerCtx, worker.Config{Log: log, Docs: s.docs, Services: people,
+		workerDone = worker.Run(workerCtx, worker.Config{Log: log, Docs: s.docs, Services: people, Every: cfg.WorkerInterval,
 			MaxDuration: cfg.Video.MaxDuration, FFmpeg: cfg.Video.FFmpeg, FFprobe: cfg.Video.FFprobe,
 			WorkDir: filepath.Join(cfg.DataDir, "work")})
 	}

@@ -1,6 +1,6 @@
 // Package worker is Chorus's background work: expiry sweeps, guardian-link
-// reminders, people reaching their consent age or 18, video processing and
-// removing abandoned uploads. It calls the same services as the HTTP API
+// and round reminders, people reaching their consent age or 18, video
+// processing and removing abandoned uploads. It calls the same services as the HTTP API
 // (package app) and knows no transport.
 package worker
 
@@ -24,6 +24,8 @@ type Config struct {
 	Log      *slog.Logger
 	Docs     store.Documents // the store the services use (for expiry sweeps)
 	Services *app.Services
+	// Every is how often the worker looks for due work; 0 means a minute.
+	Every time.Duration
 	// MaxDuration is the longest video accepted; FFmpeg and FFprobe are
 	// the programs videos are processed with; WorkDir is where they work.
 	MaxDuration     time.Duration
@@ -53,7 +55,11 @@ type expiryPurger interface {
 // periodic runs the minute's duties until ctx ends.
 func periodic(ctx context.Context, cfg Config) {
 	log := cfg.Log
-	tick := time.NewTicker(time.Minute)
+	every := cfg.Every
+	if every <= 0 {
+		every = time.Minute
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		if p, ok := cfg.Docs.(expiryPurger); ok {
@@ -64,6 +70,7 @@ func periodic(ctx context.Context, cfg Config) {
 			}
 		}
 		consentJobs(ctx, cfg.Services, log)
+		roundJobs(ctx, cfg.Services, log)
 		select {
 		case <-ctx.Done():
 			return
@@ -95,6 +102,19 @@ func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	}
 	if _, err := p.Consent.HandleComingOfAge(ctx, people); err != nil {
 		log.Error("coming of age", "error", err)
+	}
+}
+
+// roundJobs sends the reminders of feedback rounds and progress reviews
+// that are due.
+func roundJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
+	if p.Rounds == nil {
+		return
+	}
+	if n, err := p.Rounds.Remind(ctx, p.Mail, p.PublicURL); err != nil {
+		log.Error("round reminders", "error", err)
+	} else if n > 0 {
+		log.Info("round reminders sent", "count", n)
 	}
 }
 

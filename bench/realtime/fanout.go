@@ -72,7 +72,8 @@ type probe struct {
 
 // receivers reads the subscribers' sockets and times the probes.
 type receivers struct {
-	probes sync.Map // key -> *probe
+	key    func(msg []byte) string // names the probe a message carries; nil: probeOf
+	probes sync.Map                // key -> *probe
 	last   atomic.Int64
 	conns  []*websocket.Conn
 	wg     sync.WaitGroup
@@ -80,6 +81,10 @@ type receivers struct {
 
 func (r *receivers) start(conns []*websocket.Conn) {
 	r.conns = conns
+	keyOf := r.key
+	if keyOf == nil {
+		keyOf = probeOf
+	}
 	for i, c := range conns {
 		r.wg.Add(1)
 		go func() {
@@ -92,7 +97,7 @@ func (r *receivers) start(conns []*websocket.Conn) {
 				now := time.Now()
 				r.last.Store(now.UnixNano())
 				for _, msg := range protocol.Messages(frame) {
-					key := probeOf(msg)
+					key := keyOf(msg)
 					if key == "" {
 						continue
 					}

@@ -20,6 +20,7 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/mail/compose"
 	"chorus/mail/outbox"
 	"chorus/moderation"
 	"chorus/policy"
@@ -427,10 +428,11 @@ func (a *API) postGuardianDeletionRequest(c *fiber.Ctx) error {
 			if coord.Membership.Role != identity.Coordinator {
 				continue
 			}
-			msg := mail.Message{To: coord.Account.Email, Kind: "account.deletion_requested", PanelID: m.PanelID,
-				Subject: "A guardian asked to delete a young person's account",
-				Text:    "A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.\n\nReference: " + accountID + "\n",
-				HTML:    "<p>A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.</p><p>Reference: " + accountID + "</p>"}
+			msg, err := compose.Render("account.deletion_requested", compose.Adult, coord.Account.Language, compose.Vars{Reference: accountID})
+			if err != nil {
+				return err
+			}
+			msg.To, msg.PanelID = coord.Account.Email, m.PanelID
 			if err := a.people.Mail.Send(ctx, msg); err != nil {
 				return err
 			}

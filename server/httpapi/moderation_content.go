@@ -32,6 +32,7 @@ func (a *API) registerKinds() {
 		m.Register(moderation.SessionMessage, moderation.ContentKind{Resolve: a.resolveSessionMessage, Apply: a.applySessionMessage,
 			MayReport: a.mayReportSessionMessage, ByAuthor: ls.MessagesBy})
 	}
+	a.registerRoundKinds(m)
 }
 
 // shownAs is what the content's own package calls an outcome: a withdrawal

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"html"
 	"net/http"
 	"slices"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/mail/compose"
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/pledge"
@@ -435,7 +435,10 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 	link := a.people.PublicURL + "/moderation/cases/" + cs.ID
 	var errs []error
 	for _, acc := range to {
-		msg := safeguardingMail(acc.Language, p.Name, link)
+		msg, err := safeguardingMail(acc.Language, p.Name, link)
+		if err != nil {
+			return err
+		}
 		msg.To, msg.PanelID = acc.Email, p.ID
 		if err := a.people.Mail.Send(ctx, msg); err != nil {
 			errs = append(errs, err)
@@ -450,22 +453,8 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 // safeguardingMail is the alert in the recipient's language. It names the
 // panel and links to the case; who reported, who wrote and what was written
 // stay in Chorus.
-func safeguardingMail(lang, panel, link string) mail.Message {
-	t := map[string][3]string{
-		"en": {"Safeguarding report in %s", "Someone in the panel \"%s\" filed a safeguarding report: a young person may be at risk. Please look at it now:", "The report is at the top of the moderation queue."},
-		"fr": {"Signalement de protection dans %s", "Quelqu’un du panel « %s » a fait un signalement de protection : un ou une jeune est peut-être en danger. Merci de le consulter dès maintenant :", "Le signalement est en tête de la file de modération."},
-		"de": {"Kinderschutz-Meldung in %s", "Jemand im Panel „%s“ hat eine Kinderschutz-Meldung gemacht: Ein junger Mensch ist vielleicht in Gefahr. Bitte sehen Sie sie sich jetzt an:", "Die Meldung steht ganz oben in der Moderationsliste."},
-		"it": {"Segnalazione di tutela in %s", "Qualcuno nel panel «%s» ha fatto una segnalazione di tutela: un giovane potrebbe essere in pericolo. La guardi subito:", "La segnalazione è in cima alla coda di moderazione."},
-		"es": {"Aviso de protección en %s", "Alguien del panel «%s» ha hecho un aviso de protección: una persona joven puede estar en peligro. Mírelo ahora, por favor:", "El aviso está el primero en la cola de moderación."},
-	}
-	s, ok := t[lang]
-	if !ok {
-		s = t["en"]
-	}
-	intro := fmt.Sprintf(s[1], panel)
-	return mail.Message{Subject: fmt.Sprintf(s[0], panel), Kind: "moderation.safeguarding_alert",
-		Text: intro + "\n\n" + link + "\n\n" + s[2] + "\n",
-		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(link) + "</a></p><p>" + s[2] + "</p>"}
+func safeguardingMail(lang, panel, link string) (mail.Message, error) {
+	return compose.Render("moderation.safeguarding_alert", compose.Adult, lang, compose.Vars{Panel: panel, Link: link})
 }
 
 // --- sanctions ---

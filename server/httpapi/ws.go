@@ -22,6 +22,7 @@ import (
 	"chorus/moderation/livesession"
 	"chorus/policy"
 	"chorus/realtime"
+	"chorus/round"
 	"chorus/store"
 )
 
@@ -63,6 +64,9 @@ func NewTopicPolicy(p *app.Services) *TopicPolicy {
 	}
 	if p.LiveSessions != nil {
 		t.Handle(livesession.TopicPrefix, t.sessionTopic)
+	}
+	if p.Rounds != nil {
+		t.Handle(round.TopicPrefix, t.roundTopic)
 	}
 	return t
 }

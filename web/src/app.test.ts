@@ -86,7 +86,7 @@ describe('router', () => {
     ['/about', 'About Chorus', 'About · Chorus'],
     ['/pledges', 'Pledges', 'Pledges · Chorus'],
     ['/videos', 'Videos are coming soon', 'Videos · Chorus'],
-    ['/rounds', 'Feedback rounds are coming soon', 'Feedback rounds · Chorus'],
+    ['/rounds', 'Feedback rounds', 'Feedback rounds · Chorus'],
     ['/about/', 'About Chorus', 'About · Chorus'],
     ['/nope', "We can't find this page", 'Page not found · Chorus'],
   ])('%s renders %s with title %s', (path, h1, title) => {

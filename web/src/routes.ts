@@ -4,6 +4,7 @@ import type { AppContext } from './context';
 import { aboutPage } from './pages/aboutPage';
 import { comingSoonPage } from './pages/comingSoonPage';
 import { homeRoute } from './pages/home/homeRoute';
+import { lazyPage } from './pages/lazyPage';
 import { notFoundPage } from './pages/notFoundPage';
 import { invitePage, resetConfirmPage, resetRequestPage, setupPage, signinPage } from './pages/people/authPages';
 import { groupPage } from './pages/people/groupPage';
@@ -35,10 +36,13 @@ export function createRoutes(ctx: AppContext): Route[] {
       titleKey: 'videos.title',
       render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
     },
+    // The feedback rounds load when first opened (the first script stays small).
+    { path: '/rounds', titleKey: 'rounds.title', render: () => lazyPage('roundList.heading', 'rounds-page', (page) => import('./pages/rounds/roundsPage').then((m) => m.roundsPage(ctx, page))) },
+    { path: '/rounds/:id', titleKey: 'round.title', render: (p) => lazyPage('round.heading', 'round-page', (page) => import('./pages/rounds/roundPage').then((m) => m.roundPage(ctx, p, page))) },
     {
-      path: '/rounds',
-      titleKey: 'rounds.title',
-      render: () => comingSoonPage({ heading: 'rounds.heading', text: 'rounds.text' }),
+      path: '/pledges/:id/rounds/new',
+      titleKey: 'roundOpen.title',
+      render: (p) => lazyPage('roundOpen.heading', 'open-round-page', (page) => import('./pages/rounds/openRoundPage').then((m) => m.openRoundPage(ctx, p, page))),
     },
     { path: '/about', titleKey: 'about.title', render: aboutPage },
     { path: '/signin', titleKey: 'signin.title', render: () => signinPage(ctx) },

@@ -11,13 +11,14 @@ import { t, type MessageKey } from '../../i18n';
 import { watcherLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
 import type { AppliedOp } from '../../pledges/fieldSync';
-import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../pledges/live';
-import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type ScreeningHit } from '../../pledges/types';
+import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../live/connection';
+import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type PublishedDetail, type ScreeningHit } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
 import { confirmDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt } from '../people/common';
 import { ItemView } from './itemView';
+import { showPublishedPledge } from './publishedPledge';
 import { SidePanel } from './sidePanel';
 
 export const stateKey: Record<PledgeState, MessageKey> = {
@@ -38,21 +39,20 @@ const statusKey: Record<LiveStatus, MessageKey> = {
 export function pledgePage(ctx: AppContext, params: RouteParams): Page {
   const page = asyncPage('pledge.heading', 'pledge-page');
   const id = params.id ?? '';
-  let editor: PledgeEditor | null = null;
-  let left = false;
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;
-    let detail: PledgeDetail;
+    let detail: PledgeDetail | PublishedDetail;
     try {
-      detail = await ctx.api.get<PledgeDetail>(apiPath`/api/pledges/${id}`);
+      detail = await ctx.api.get<PledgeDetail | PublishedDetail>(apiPath`/api/pledges/${id}`);
     } catch (error) {
       showProblem(page, error, { link: 'pledge.notFoundHint' });
       return;
     }
-    if (!detail.pledge) {
-      // Someone who may see only published versions (a partner).
-      showProblem(page, new ApiError(403, null), {});
+    if (!('pledge' in detail) || !detail.pledge) {
+      // Someone who may see only published versions (a partner): the newest one, read-only.
+      if ('published' in detail && detail.published) showPublishedPledge(page, id, detail.published);
+      else showProblem(page, new ApiError(403, null), {});
       return;
     }
     const names = new Map<string, string>();
@@ -63,23 +63,11 @@ export function pledgePage(ctx: AppContext, params: RouteParams): Page {
       // Names are a nicety: without them people show as "someone".
     }
     names.set(me.account.id, me.account.displayName);
-    if (left) return;
-    editor = new PledgeEditor(ctx, page.heading, page.body, detail, me.account.id, names);
+    if (page.life.disposed) return;
+    const editor = page.life.own(new PledgeEditor(ctx, page.heading, page.body, detail, me.account.id, names));
     editor.start();
   };
   void load().catch((error: unknown) => showProblem(page, error));
-  // The page is left when its element leaves the document.
-  const watch = new MutationObserver(() => {
-    if (!page.element.isConnected) {
-      left = true;
-      editor?.stop();
-      watch.disconnect();
-    }
-  });
-  queueMicrotask(() => {
-    const root = page.element.ownerDocument.body;
-    watch.observe(root, { childList: true, subtree: true });
-  });
   return page;
 }
 
@@ -531,6 +519,8 @@ class PledgeEditor {
       );
     const parts: HTMLElement[] = [el('p', { text: stateTextKey(p.state) })];
     if (buttons.length) parts.push(el('div', { className: 'form-actions' }, buttons));
+    // Coordinators open a feedback round on the published version (issue 12).
+    if (can.open_round && p.publishedVersions.length > 0) parts.push(el('p', {}, [routeLink(apiPath`/pledges/${p.id}/rounds/new`, 'roundList.openHeading', undefined, 'button')]));
     if (can.endorse) {
       const mine = Boolean(this.detail.endorsements?.endorsedByMe);
       const toggle = button('pledge.endorse', () => {
