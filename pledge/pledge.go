@@ -192,11 +192,11 @@ const (
 var Schemas = []store.Schema{
 	{Collection: colPledges, Indexes: []store.Index{{Field: "groupId"}, {Field: "panelId"}}},
 	{Collection: colItems, Indexes: []store.Index{{Field: "pledgeId"}}},
-	{Collection: colRevisions, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "version"}}},
+	{Collection: colRevisions, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "version"}, {Field: "author"}}},
 	{Collection: colVersions, Indexes: []store.Index{{Field: "pledgeId"}}},
 	{Collection: colComments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
 	{Collection: colAmendments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
-	{Collection: colEndorsements, Indexes: []store.Index{{Field: "pledgeId"}}},
+	{Collection: colEndorsements, Indexes: []store.Index{{Field: "pledgeId"}, {Field: "accountId"}}},
 }
 
 // Service keeps pledges. Create it with NewService and call Declare once.

@@ -56,6 +56,11 @@ const (
 	AccountExportOwn Action = "account.export_own" // export one's own data
 	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
 	AccountEditOwn   Action = "account.edit_own"   // change one's own settings (the account's language)
+	// AccountEraseOnBehalf: erase someone else's account, carrying out a
+	// deletion request (coordinators of the person's panel; GDPR Art. 17).
+	AccountEraseOnBehalf Action = "account.erase_on_behalf"
+	// ErasureRequestsView: see a panel's open deletion requests and their due dates (coordinators).
+	ErasureRequestsView Action = "erasure.requests_view"
 
 	AuditView   Action = "audit.view"   // read and search a panel's audit trail (coordinators)
 	AuditExport Action = "audit.export" // download a panel's audit trail as CSV (coordinators)
@@ -196,6 +201,7 @@ var (
 	// sessions: they are members of a panel, never of a group (issue 10).
 	noPartnerInGroup = condition{ReasonPartnerNotInGroup, func(r Resource) bool { return r.Role != identity.Partner || r.GroupID == "" }}
 	ownerAdult       = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerTakesPart   = condition{ReasonNameNotShared, func(r Resource) bool { return slices.Contains(r.OwnerConsents, consent.Participate) }}
 	ownerShares      = condition{ReasonNameNotShared, func(r Resource) bool {
 		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
 	}}
@@ -277,7 +283,10 @@ var rules = map[Action]rule{
 	}},
 	ProfileViewFullName: {kind: KindProfile, grants: []grant{
 		{roles: anyone, rel: self},
-		{roles: youth, rel: inPanel},
+		// A minor's group sees their full name only once they take part
+		// (participate holds): before, the first name (issue 14).
+		{roles: youth, rel: inPanel, when: []condition{ownerAdult}},
+		{roles: youth, rel: inPanel, when: []condition{ownerTakesPart}},
 		{roles: supervisors, rel: inPanel},
 		{roles: partners, rel: inPanel, when: []condition{ownerAdult}},
 		{roles: partners, rel: inPanel, when: []condition{ownerShares}},
@@ -297,6 +306,9 @@ var rules = map[Action]rule{
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEditOwn:   {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+
+	AccountEraseOnBehalf: {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	ErasureRequestsView:  {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
 	AuditView:   {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	AuditExport: {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},

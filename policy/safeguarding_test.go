@@ -180,8 +180,11 @@ func TestRule4VisibleName(t *testing.T) {
 		{"partner, unknown band is a minor", partnerO1, person(""), "Léa (FR)"},
 		{"partner of another panel, even with consent", otherPanelPartner, person(consent.Adult, consent.NameVisibleToPartners), "Léa (FR)"},
 		{"a minor holding a partner role", minorPartner, person(consent.Adult), "Léa (FR)"},
-		{"youth in the same group", youth13, person(consent.MinorBelowConsentAge), "Léa Martin"},
-		{"youth in another group of the panel", member("y2", consent.MinorAtConsentAge, identity.Youth, "p1", "g2"), person(consent.MinorBelowConsentAge), "Léa Martin"},
+		{"youth in the same group", youth13, person(consent.MinorBelowConsentAge, consent.Participate), "Léa Martin"},
+		{"youth in another group of the panel", member("y2", consent.MinorAtConsentAge, identity.Youth, "p1", "g2"), person(consent.MinorBelowConsentAge, consent.Participate), "Léa Martin"},
+		// Before participate holds, the group sees the first name only (issue 14).
+		{"youth in the same group, before she takes part", youth13, person(consent.MinorBelowConsentAge), "Léa"},
+		{"youth in the same group, an adult before taking part", youth13, person(consent.Adult), "Léa Martin"},
 		{"moderator", moderatorP1, person(consent.MinorBelowConsentAge), "Léa Martin"},
 		{"coordinator", coordinator, person(consent.MinorBelowConsentAge), "Léa Martin"},
 		{"herself", member("lea", consent.MinorBelowConsentAge, identity.Youth, "p1", "g1"), person(consent.MinorBelowConsentAge), "Léa Martin"},

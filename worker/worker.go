@@ -80,12 +80,18 @@ func periodic(ctx context.Context, cfg Config) {
 }
 
 // consentJobs are the worker's consent duties: reminders before guardian
-// links expire, and people reaching their consent age or 18.
+// links expire and before deletion requests are due, and people reaching
+// their consent age or 18.
 func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	if n, err := p.Consent.SendReminders(ctx); err != nil {
 		log.Error("guardian reminders", "error", err)
 	} else if n > 0 {
 		log.Info("guardian reminders sent", "count", n)
+	}
+	if n, err := p.Erasure.SendReminders(ctx); err != nil {
+		log.Error("deletion request reminders", "error", err)
+	} else if n > 0 {
+		log.Info("deletion request reminders sent", "count", n)
 	}
 	youth, err := p.Identity.YouthAccounts(ctx)
 	if err != nil {

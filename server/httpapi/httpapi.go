@@ -100,6 +100,8 @@ func (a *API) routes() []route {
 	rs = append(rs, a.videoRoutes()...)
 	rs = append(rs, a.accountRoutes()...)
 	rs = append(rs, a.roundRoutes()...)
+	rs = append(rs, a.erasureRoutes()...)
+	rs = append(rs, a.staffConsentRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 

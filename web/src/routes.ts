@@ -11,6 +11,8 @@ import { groupPage } from './pages/people/groupPage';
 import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
 import { mePage } from './pages/people/mePage';
 import { outboxPage } from './pages/people/outboxPage';
+import { deletionRequestsPage } from './pages/people/deletionRequestsPage';
+import { memberConsentsPage } from './pages/people/memberConsentsPage';
 import { moderationAuditPage } from './pages/moderation/auditPage';
 import { moderationCasePage } from './pages/moderation/casePage';
 import { moderationQueuePage } from './pages/moderation/queuePage';
@@ -55,11 +57,13 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/panels/:id', titleKey: 'panel.title', render: (p) => panelPage(ctx, p) },
     { path: '/panels/:id/sessions', titleKey: 'sessions.title', render: (p) => panelSessionsPage(ctx, p) },
     { path: '/panels/:id/screen-words', titleKey: 'screenWords.title', render: (p) => screenWordsPage(ctx, p) },
+    { path: '/panels/:id/consents', titleKey: 'memberConsents.title', render: (p) => memberConsentsPage(ctx, p) },
     { path: '/groups/:id', titleKey: 'group.title', render: (p) => groupPage(ctx, p) },
     { path: '/pledges/:id', titleKey: 'pledge.title', render: (p) => pledgePage(ctx, p) },
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
     { path: '/guardian/:token', titleKey: 'guardianPage.title', render: (p) => guardianPage(ctx, p) },
     { path: '/outbox', titleKey: 'outbox.title', render: () => outboxPage(ctx) },
+    { path: '/deletion-requests', titleKey: 'deletionRequests.title', render: () => deletionRequestsPage(ctx) },
     { path: '/moderation', titleKey: 'queue.title', render: () => moderationQueuePage(ctx) },
     { path: '/moderation/cases/:id', titleKey: 'case.title', render: (p) => moderationCasePage(ctx, p) },
     { path: '/moderation/audit', titleKey: 'audit.title', render: () => moderationAuditPage(ctx) },

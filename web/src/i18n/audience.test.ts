@@ -15,7 +15,7 @@ const adult = [
   'session.answer', 'sessions.leadStaff', 'sessions.leadAdult', 'sessions.schedule', 'sessions.title', 'sessions.when', 'sessions.partnersLegend',
   'sessions.partnersNone', 'sessions.openNew', 'sessions.forbiddenHint', 'sessions.backToPanel',
   'heldComment.explainModerator', 'heldComment.hiddenModerator', 'heldComment.openCase', 'heldAmendment.explainModerator', 'heldAmendment.hiddenModerator',
-  'invite.emailLabel', 'screenWords.', 'roundPartner.', 'roundStaff.', 'roundOpen.',
+  'invite.emailLabel', 'screenWords.', 'roundPartner.', 'roundStaff.', 'roundOpen.', 'deletionRequests.', 'memberConsents.',
 ];
 /** Key prefixes of screens for young people: informal. */
 const youth = [

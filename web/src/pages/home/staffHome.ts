@@ -46,6 +46,18 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
     if (coordinator) {
       const details = await Promise.all(panels.map((p) => ctx.api.get<PanelDetail>(apiPath`/api/panels/${p.id}`).catch(() => null)));
       const open = details.flatMap((d) => (d?.invitations ?? []).filter((i) => (i.state ?? 'open') === 'open'));
+      const deletions = await ctx.api
+        .get<{ requests: unknown[] }>('/api/deletion-requests')
+        .then((r) => r.requests.length)
+        .catch(() => 0);
+      if (deletions > 0) {
+        parts.unshift(
+          section('deletions-waiting', 'staffHome.deletionsHeading', [
+            el('p', { className: 'lead', text: 'staffHome.deletionsWaiting', params: { n: deletions } }),
+            el('p', {}, [routeLink('/deletion-requests', 'staffHome.deletionsLink', undefined, 'button button-primary')]),
+          ]),
+        );
+      }
       parts.push(
         section('my-panels', 'staffHome.panelsHeading', [
           panels.length
