@@ -1,7 +1,6 @@
 package main
 
 import (
-	"chorus/server/httpapi"
 	"context"
 	"fmt"
 	"log/slog"
@@ -67,7 +66,7 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Moderation = moderation.NewService(s.docs, httpapi.Subjects(p))
+	p.Moderation = moderation.NewService(s.docs, p.SubjectOf)
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
