@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-
 )
 
 // TestAboutPersonShowsTheirRecordsNotOthers: a person's export holds the

@@ -1,6 +1,7 @@
 // Package worker is Chorus's background work: expiry sweeps, guardian-link
-// and round reminders, people reaching their consent age or 18, video
-// processing and removing abandoned uploads. It calls the same services as the HTTP API
+// and round reminders, people reaching their consent age or 18, copying
+// consent changes and invitations into the audit trail, video processing
+// and removing abandoned uploads. It calls the same services as the HTTP API
 // (package app) and knows no transport.
 package worker
 
@@ -71,6 +72,9 @@ func periodic(ctx context.Context, cfg Config) {
 		}
 		consentJobs(ctx, cfg.Services, log)
 		roundJobs(ctx, cfg.Services, log)
+		if _, err := cfg.Services.FollowAudit(ctx, 100_000); err != nil && ctx.Err() == nil {
+			log.Error("copying consent changes and invitations into the audit trail", "error", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

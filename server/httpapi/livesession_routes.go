@@ -585,7 +585,7 @@ func (a *API) resolveSessionMessage(ctx context.Context, id string) (contentInfo
 	info := contentInfo{PanelID: m.PanelID, OwnerID: m.AuthorID, Text: m.Text, Link: "/sessions/" + m.SessionID,
 		Approved: m.ForPartners, Hidden: m.Status != livesession.Visible}
 	if sess, err := a.people.LiveSessions.Session(ctx, m.SessionID); err == nil {
-		info.Context = sess.Title
+		info.Context, info.Title = sess.Title, sess.Title
 	}
 	return info, nil
 }

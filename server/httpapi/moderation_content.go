@@ -54,7 +54,7 @@ func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo,
 	if err != nil {
 		return contentInfo{}, err
 	}
-	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID,
+	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID, Title: p.Title,
 		Language: p.Language, Hidden: cm.Held || cm.Hidden}
 	if it, err := ps.Item(ctx, p.ID, cm.ItemID); err == nil {
 		info.Context = it.Text

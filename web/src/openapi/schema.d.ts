@@ -2532,6 +2532,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/waiting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own content that a moderator asked them to change, named by what it belongs to, with the moderator's message (the home's "what waits for me") */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            waiting?: {
+                                contentType?: string;
+                                contentId?: string;
+                                title?: string;
+                                link?: string;
+                                message?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/moderation/audit": {
         parameters: {
             query?: never;
@@ -2545,12 +2598,14 @@ export interface paths {
                 query?: {
                     /** @description One panel; without it, every panel of the caller's where they may read the audit trail */
                     panelId?: string;
-                    /** @description Entries where this account acted or was acted on */
+                    /** @description Entries where this person acted or was acted on: part of their name (any case) or their account id */
                     person?: string;
                     /** @description Entries about this content item */
                     contentId?: string;
+                    /** @description Entries about content whose pledge or session title contains these words (any case) */
+                    content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -2638,12 +2693,14 @@ export interface paths {
                 query?: {
                     /** @description One panel; without it, every panel of the caller's where they may read the audit trail */
                     panelId?: string;
-                    /** @description Entries where this account acted or was acted on */
+                    /** @description Entries where this person acted or was acted on: part of their name (any case) or their account id */
                     person?: string;
                     /** @description Entries about this content item */
                     contentId?: string;
+                    /** @description Entries about content whose pledge or session title contains these words (any case) */
+                    content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -3751,6 +3808,81 @@ export interface paths {
                     };
                     content: {
                         "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/panels/{panelId}/consents/waiting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The panel's young people whose consent is not complete: participate not held yet, or a guardian's grant waiting for a signed form (panel staff who may read their ledger) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            waiting?: {
+                                accountId?: string;
+                                name?: string;
+                                groupId?: string;
+                                /** @description scope -> state (not_granted, partial, needs_verification) */
+                                scopes?: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                guardian?: "none" | "waiting" | "approved" | "declined" | "expired";
+                            }[];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -6610,6 +6742,53 @@ export interface paths {
                 };
                 /** @description Problem */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/published-pledges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published pledges the caller may read, in every panel they belong to (a partner's home): the newest published version's title and size, never a draft */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Published pledges */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pledges?: components["schemas"]["PublishedPledge"][];
+                        };
+                    };
+                };
+                /** @description Problem */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10842,15 +11021,21 @@ export interface components {
             at: number;
             panelId: string;
             /** @enum {string} */
-            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift";
+            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+            /** @description An account id, "system" (screening, reports) or "guardian" (through their link) */
             actor: string;
             person?: string;
             caseId?: string;
             sanctionId?: string;
             contentType?: string;
             contentId?: string;
+            /** @description A report or hit category, a sanction's kind, a consent scope or an invited role */
             category?: string;
             reason?: string;
+            /** @description What the content belongs to, by name (a pledge's or a session's title), looked up when read */
+            contentTitle?: string;
+            /** @description Where the app shows the content */
+            contentLink?: string;
         };
         Commitment: {
             id?: string;
@@ -11022,6 +11207,10 @@ export interface components {
             authorBand?: string;
             /** @description The content no longer exists; text is what the case kept */
             gone?: boolean;
+            /** @description What the content belongs to: the pledge's or the session's title */
+            title?: string;
+            /** @description The group whose space the content is in */
+            groupName?: string;
         };
         ModerationCase: {
             id: string;
@@ -11231,6 +11420,18 @@ export interface components {
             title: string;
             /** @description Stable problem type, e.g. /problems/not_found */
             type: string;
+        };
+        PublishedPledge: {
+            id?: string;
+            title?: string;
+            language?: string;
+            /** @description the newest published version */
+            version?: number;
+            items?: number;
+            /** Format: date-time */
+            publishedAt?: string;
+            panelId?: string;
+            panelName?: string;
         };
         ReadabilityReport: {
             language: string;

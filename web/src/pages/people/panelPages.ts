@@ -4,7 +4,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
-import { catalogueOf, getLanguage, languages } from '../../i18n';
+import { getLanguage, languageName, languages } from '../../i18n';
 import { panelLanguage } from '../../people/languageDefaults';
 import { panelSettingsSection } from './panelSettings';
 import { roleKey } from '../../people/consentText';
@@ -49,7 +49,7 @@ export function plainLink(path: string, text: string): HTMLAnchorElement {
 /** The working-language boxes; startWith ticks one box until someone ticks or unticks any. */
 function languageCheckboxes(prefix: string, start: string): { element: HTMLElement; values: () => string[]; error: HTMLElement; startWith: (lang: string) => void } {
   const boxes = languages.map((lang) =>
-    field({ name: `lang-${lang}`, labelText: catalogueOf(lang)['language.name'] ?? lang, textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
+    field({ name: `lang-${lang}`, labelText: languageName(lang), textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
   );
   let touched = false;
   const startWith = (lang: string) => {
