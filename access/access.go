@@ -20,6 +20,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
+	"chorus/round"
 )
 
 // The ports: what each feature holds about a person.
@@ -37,6 +38,10 @@ type (
 	Messages interface {
 		MessagesOf(ctx context.Context, accountID string) ([]livesession.Message, error)
 	}
+	// Rounds is what they asked, rated and reacted in feedback rounds.
+	Rounds interface {
+		ContributionsOf(ctx context.Context, accountID string) (round.Contributions, error)
+	}
 	// Moderation is what moderation holds about them.
 	Moderation interface {
 		AboutPerson(ctx context.Context, accountID string) (moderation.PersonRecord, error)
@@ -49,6 +54,7 @@ type Sources struct {
 	Pledges    Pledges
 	Messages   Messages
 	Moderation Moderation
+	Rounds     Rounds
 }
 
 // Person is who the export is about, as the caller shows them: the account
@@ -66,6 +72,7 @@ type Person struct {
 type Export struct {
 	Pledges         pledge.Contributions    `json:"pledges"`
 	SessionMessages []livesession.Message   `json:"sessionMessages"`
+	Rounds          round.Contributions     `json:"rounds"`
 	Moderation      moderation.PersonRecord `json:"moderation"`
 	Consent         []consent.Record        `json:"-"`
 }
@@ -94,6 +101,12 @@ func (s *Service) Gather(ctx context.Context, accountID string) (Export, error) 
 	x.SessionMessages = []livesession.Message{}
 	if s.Sources.Messages != nil {
 		if x.SessionMessages, err = s.Sources.Messages.MessagesOf(ctx, accountID); err != nil {
+			return x, err
+		}
+	}
+	x.Rounds = round.Contributions{FollowUps: []round.FollowUp{}, Ratings: []round.StoredRating{}, Reactions: []round.Reacted{}}
+	if s.Sources.Rounds != nil {
+		if x.Rounds, err = s.Sources.Rounds.ContributionsOf(ctx, accountID); err != nil {
 			return x, err
 		}
 	}
@@ -135,7 +148,7 @@ func (s *Service) Zip(ctx context.Context, p Person, lang string) ([]byte, error
 	if err != nil {
 		return nil, fault.Wrap(fault.Internal, err, "access: encode the account")
 	}
-	contributions, err := json.MarshalIndent(map[string]any{"pledges": x.Pledges, "sessionMessages": x.SessionMessages}, "", "  ")
+	contributions, err := json.MarshalIndent(map[string]any{"pledges": x.Pledges, "sessionMessages": x.SessionMessages, "rounds": x.Rounds}, "", "  ")
 	if err != nil {
 		return nil, fault.Wrap(fault.Internal, err, "access: encode the contributions")
 	}
@@ -197,7 +210,7 @@ func (s *Service) summaryData(p Person, x Export, lang string) map[string]any {
 	}
 	when := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 	ms := func(v int64) string { return when(time.UnixMilli(v)) }
-	var consentRows, itemRows, commentRows, amendmentRows, messageRows, caseRows, sanctionRows []row
+	var consentRows, itemRows, commentRows, amendmentRows, messageRows, roundRows, caseRows, sanctionRows []row
 	for _, r := range x.Consent {
 		consentRows = append(consentRows, row{When: when(r.Time), What: string(r.Scope), Text: string(r.Actor) + " · " + string(r.Method), State: string(r.Action)})
 	}
@@ -212,6 +225,15 @@ func (s *Service) summaryData(p Person, x Export, lang string) map[string]any {
 	}
 	for _, m := range x.SessionMessages {
 		messageRows = append(messageRows, row{When: when(m.At), What: string(m.Kind), Text: m.Text, State: string(m.Status)})
+	}
+	for _, f := range x.Rounds.FollowUps {
+		roundRows = append(roundRows, row{When: when(f.At), What: l["roundQuestion"], Text: f.Text, State: string(f.Status)})
+	}
+	for _, v := range x.Rounds.Ratings {
+		roundRows = append(roundRows, row{When: when(v.At), What: l["roundRating"] + " · " + string(v.Rating), Text: v.Reason, State: string(v.ReasonStatus)})
+	}
+	for _, re := range x.Rounds.Reactions {
+		roundRows = append(roundRows, row{When: when(re.At), What: l["roundReaction"], Text: string(re.Reaction)})
 	}
 	for _, c := range x.Moderation.Cases {
 		caseRows = append(caseRows, row{When: ms(c.OpenedAt), What: string(c.Kind) + " · " + c.Category, Text: c.Content.Excerpt, State: string(c.Status)})
@@ -228,6 +250,7 @@ func (s *Service) summaryData(p Person, x Export, lang string) map[string]any {
 			{"Title": l["comments"], "Rows": commentRows},
 			{"Title": l["amendments"], "Rows": amendmentRows},
 			{"Title": l["messages"], "Rows": messageRows},
+			{"Title": l["rounds"], "Rows": roundRows},
 			{"Title": l["cases"], "Rows": caseRows},
 			{"Title": l["sanctions"], "Rows": sanctionRows},
 		},

@@ -19,6 +19,7 @@ import (
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/media"
+	"chorus/media/review"
 	"chorus/media/upload"
 	"chorus/media/video"
 	"chorus/moderation"
@@ -57,6 +58,9 @@ type Services struct {
 	Videos  *video.Service
 	Uploads *upload.Store
 	Jobs    *jobs.Queue
+	// Review is a video's way out of its group: who appears, peer review,
+	// approval and shares.
+	Review  *review.Service
 	Pledges *pledge.Service // pledge drafting
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil
 	// leaves content unscreened by moderators (screening still holds it).

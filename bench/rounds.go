@@ -34,12 +34,12 @@ func (r *runRealtime) rounds(cfg realtime.RoundsConfig) ([]table.Row, []string, 
 		Workload: fmt.Sprintf("rounds: %d partners × %d items answered at once, then approval (HTTP POST) → every one of %d youth sockets has the answer",
 			res.Partners, res.Items, res.Subscribers),
 		Chorus:   lat(res.Approval),
-		Baseline: "typing → every socket of the same topic: " + lat(res.Typing),
+		Baseline: "typing → the same sockets (on the round's pledge): " + lat(res.Typing),
 		Ratio:    fmt.Sprintf("%.2f", ratio),
 		Aim:      table.Verdict(fmt.Sprintf("p95 <= %d ms", aim.Milliseconds()), res.AnswerFailed == 0 && res.Approval.Missing == 0 && res.Approval.P95 <= aim),
 	}}
 	notes := []string{fmt.Sprintf("rounds: %d answers (a stance, an explanation, an action with a due date, an evidence link) POSTed by %d partners at once: %.0f answers/s accepted, POST round trip %s; "+
-		"then %d approvals, one at a time, each followed by a typing probe from a youth socket on the round's topic; approval POST p50 %s; per socket: approval %s, typing %s. Youth sockets share %d accounts.",
+		"then %d approvals, one at a time, each followed by a typing probe from a youth socket in the round's pledge, which the same sockets follow (nobody types on a round's topic); approval POST p50 %s; per socket: approval %s, typing %s. Youth sockets share %d accounts.",
 		res.Answers, res.Partners, res.AnswerRate, lat(res.AnswerRTT), res.Approval.N+res.Approval.Missing, ms(res.ApproveRTT), lat(res.Each), lat(res.TypingEach), len(fix.Youth))}
 	if res.AnswerFailed > 0 {
 		notes[0] += fmt.Sprintf(" %d answers refused, the first: %s.", res.AnswerFailed, res.FailWhy)

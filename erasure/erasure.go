@@ -69,6 +69,11 @@ type (
 	Messages interface {
 		EraseAuthor(ctx context.Context, accountID string) (int, error)
 	}
+	// Rounds removes the words of their follow-up questions and rating
+	// reasons, and their reactions, in feedback rounds.
+	Rounds interface {
+		EraseAuthor(ctx context.Context, accountID string) (int, error)
+	}
 	// Mailbox forgets the held mail to or about them (the outbox).
 	Mailbox interface {
 		Forget(ctx context.Context, accountID, email string) (int, error)
@@ -83,6 +88,7 @@ type Parts struct {
 	Cases     Cases    // nil: no moderation
 	Pledges   Pledges  // nil: no pledges
 	Messages  Messages // nil: no live sessions
+	Rounds    Rounds   // nil: no feedback rounds
 	Mailbox   Mailbox  // nil: mail is not held (SMTP)
 }
 
@@ -186,6 +192,11 @@ func (s *Service) Erase(ctx context.Context, in Input) (Erasure, error) {
 	}
 	if s.Parts.Messages != nil {
 		if _, err := s.Parts.Messages.EraseAuthor(ctx, p.AccountID); err != nil {
+			return Erasure{}, err
+		}
+	}
+	if s.Parts.Rounds != nil {
+		if _, err := s.Parts.Rounds.EraseAuthor(ctx, p.AccountID); err != nil {
 			return Erasure{}, err
 		}
 	}

@@ -108,11 +108,13 @@ func TestRule1PostingNeedsAModeratedGroupSpace(t *testing.T) {
 }
 
 // Rule 1, every channel: whatever writes into a group space (a pledge, its
-// items and their edits, amendments, comments, video cuts and captions) is
+// items and their edits, amendments, comments, video cuts, captions, tags,
+// comments, approvals and share requests) is
 // conversation between its members, so it needs a group with a moderator
 // member, whoever asks. Only comments were refused before (issue 10).
 func TestRule1EveryWriteIntoAGroupSpaceNeedsAModerator(t *testing.T) {
-	writes := []Action{SpacePost, PledgeCreate, PledgeEdit, PledgeComment, PledgeAmend, PledgeAmendmentDecide, VideoUpload, VideoCaption}
+	writes := []Action{SpacePost, PledgeCreate, PledgeEdit, PledgeComment, PledgeAmend, PledgeAmendmentDecide, VideoUpload, VideoCaption,
+		VideoTag, VideoComment, VideoApprove, VideoRequestShare}
 	for _, a := range writes {
 		if !a.WritesIntoGroupSpace() {
 			t.Errorf("%s: got WritesIntoGroupSpace false, want true", a)

@@ -296,7 +296,10 @@ func (s *Service) OpenReview(ctx context.Context, actor, roundID string, dueAt t
 		if err != nil {
 			return err
 		}
-		return s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "review": r.Review})
+		// Never the review's whole record: who opened it is an account id,
+		// and partners follow the round too (issue 14).
+		return s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State,
+			"review": map[string]any{"dueAt": r.Review.DueAt, "openedAt": r.Review.OpenedAt}})
 	})
 }
 

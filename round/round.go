@@ -40,10 +40,10 @@ import (
 // Limits. The messages naming them are written for a 13-year-old where
 // youth see them.
 const (
-	MaxOrgs        = 50   // partner organisations in one round
+	MaxOrgs        = 20   // partner organisations in one round (as many as a live session invites)
 	MaxQuestion    = 500  // characters in a coordinator's question on an item
 	MaxExplanation = 4000 // characters in an answer's explanation
-	MaxActions     = 20   // actions in one answer
+	MaxActions     = 10   // actions in one answer
 	MaxActionText  = 500  // characters in one action
 	MaxEvidence    = 10   // evidence links in one answer or update
 	MaxURL         = 500  // characters in one evidence link
@@ -57,7 +57,10 @@ const (
 	MaxUpdates     = 100  // updates of one commitment
 	MaxDueYears    = 5    // an action is due within this many years
 	maxAttempts    = 50   // compare-and-set retries
-	maxListed      = 20000
+	// maxListed bounds what one list reads: 20 organisations × 50 items ×
+	// 10 actions is 10,000 commitments; reactions and ratings, one per
+	// youth and answer or commitment, may be more.
+	maxListed = 200_000
 )
 
 // ReminderLead is how long before an organisation's deadline the first
@@ -196,11 +199,11 @@ const (
 var Schemas = []store.Schema{
 	{Collection: colRounds, Indexes: []store.Index{{Field: "panelId"}, {Field: "state"}, {Field: "createdAtMs"}}},
 	{Collection: colAnswers, Indexes: []store.Index{{Field: "roundId"}}},
-	{Collection: colFollowUps, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}}},
+	{Collection: colFollowUps, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}, {Field: "authorId"}}},
 	{Collection: colReplies, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}}},
-	{Collection: colReactions, Indexes: []store.Index{{Field: "roundId"}}},
+	{Collection: colReactions, Indexes: []store.Index{{Field: "roundId"}, {Field: "accountId"}}},
 	{Collection: colCommitments, Indexes: []store.Index{{Field: "roundId"}, {Field: "orgId"}}},
-	{Collection: colRatings, Indexes: []store.Index{{Field: "roundId"}}},
+	{Collection: colRatings, Indexes: []store.Index{{Field: "roundId"}, {Field: "accountId"}}},
 }
 
 // Pledges is what the service needs of pledge drafting; *pledge.Service

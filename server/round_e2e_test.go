@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -397,6 +399,36 @@ func TestRoundJourney(t *testing.T) {
 	pub := base2(coord).do("GET", "/api/public/scorecards/"+rid+"/"+orgA, nil, 200)
 	if s := fmt.Sprint(pub); !strings.Contains(s, "Publier un résumé") || strings.Contains(s, "lea") || strings.Contains(s, "Je l'ai lu") {
 		t.Fatalf("public scorecard: %v, want the commitment, no name, no unapproved reason", pub)
+	}
+
+	// Lea withdraws her consent to take part: her question leaves every
+	// audience at once (consent withdrawal reaches round content too).
+	youth.do("POST", "/api/me/consents/participate/withdraw", nil, 200)
+	if f := answersOf(pa, path)[0][0]["followUps"].([]any); len(f) != 0 {
+		t.Fatalf("after Lea withdrew her consent, A still reads her question: %v", f)
+	}
+	// Her own export still holds what she asked, rated and reacted (Art. 15).
+	status, _, zipped := download(t, youth, "/api/me/export")
+	zr, err := zip.NewReader(bytes.NewReader([]byte(zipped)), int64(len(zipped)))
+	if status != 200 || err != nil {
+		t.Fatalf("export: %d %v", status, err)
+	}
+	var contributions struct {
+		Rounds struct {
+			FollowUps []struct{ Text string }     `json:"followUps"`
+			Ratings   []struct{ Rating string }   `json:"ratings"`
+			Reactions []struct{ Reaction string } `json:"reactions"`
+		} `json:"rounds"`
+	}
+	for _, f := range zr.File {
+		if f.Name == "contributions.json" {
+			rc, _ := f.Open()
+			_ = json.NewDecoder(rc).Decode(&contributions)
+			rc.Close()
+		}
+	}
+	if r := contributions.Rounds; len(r.FollowUps) != 1 || r.FollowUps[0].Text != "Pour quand exactement ?" || len(r.Ratings) != 1 || len(r.Reactions) != 1 {
+		t.Fatalf("the export's rounds: %+v, want her question, her rating and her reaction", r)
 	}
 	ws.c.Close()
 	spy.c.Close()

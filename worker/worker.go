@@ -156,6 +156,9 @@ func runMedia(ctx context.Context, cfg Config) <-chan struct{} {
 			log.Info("video processing: resumed videos that waited for ffmpeg", "count", n)
 		}
 		go sweepUploads(ctx, svc, log)
+		if svc.Review != nil {
+			go sweepShares(ctx, svc, log)
+		}
 		svc.Jobs.Run(ctx, time.Second, func(err error) { log.Error("video processing", "error", err) })
 	}()
 	return done
@@ -170,6 +173,29 @@ func sweepUploads(ctx context.Context, svc *app.Services, log *slog.Logger) {
 			log.Error("sweeping abandoned uploads", "error", fmt.Errorf("upload sweep: %w", err))
 		} else if n > 0 {
 			log.Info("removed abandoned uploads", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ShareSweep is how often the worker checks every share against the
+// consents of the people who appear: a withdrawal is recorded and told
+// within this, even when nobody opens the video (requests check at once).
+const ShareSweep = 15 * time.Second
+
+// sweepShares ends the shares that the people who appear no longer allow.
+func sweepShares(ctx context.Context, svc *app.Services, log *slog.Logger) {
+	t := time.NewTicker(ShareSweep)
+	defer t.Stop()
+	for {
+		if n, err := svc.Review.Sweep(ctx); err != nil && ctx.Err() == nil {
+			log.Error("checking video shares", "error", fmt.Errorf("share sweep: %w", err))
+		} else if n > 0 {
+			log.Info("video shares ended", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,21 +41,40 @@ type RoundsResult struct {
 	Approval, Each, Typing, TypingEach Latency
 }
 
-var answerApprovedKey = []byte(`"event":"round.answer_approved"`)
-var answerIDKey = []byte(`"answerId":"`)
+var (
+	answerApprovedKey = []byte(`"event":"round.answer_approved"`)
+	answerIDKey       = []byte(`"answerId":"`)
+	roundTypingKey    = []byte(`"type":"typing"`)
+	itemIDKey         = []byte(`"itemId":"`)
+)
+
+// stringAfter reads the JSON string value right after key in msg.
+func stringAfter(msg, key []byte) string {
+	i := bytes.Index(msg, key)
+	if i < 0 {
+		return ""
+	}
+	rest := msg[i+len(key):]
+	if j := bytes.IndexByte(rest, '"'); j > 0 {
+		return string(rest[:j])
+	}
+	return ""
+}
 
 // roundProbeOf names the probe msg carries: "a<answerId>" for an approved
-// answer, "t<k>" for typing in item "probe-<k>".
+// answer, "t<itemId>" for typing in an item of the round's pledge.
 func roundProbeOf(msg []byte) string {
-	if bytes.Contains(msg, answerApprovedKey) {
-		if i := bytes.Index(msg, answerIDKey); i >= 0 {
-			rest := msg[i+len(answerIDKey):]
-			if j := bytes.IndexByte(rest, '"'); j > 0 {
-				return "a" + string(rest[:j])
-			}
+	switch {
+	case bytes.Contains(msg, answerApprovedKey):
+		if id := stringAfter(msg, answerIDKey); id != "" {
+			return "a" + id
+		}
+	case bytes.Contains(msg, roundTypingKey):
+		if id := stringAfter(msg, itemIDKey); id != "" {
+			return "t" + id
 		}
 	}
-	return probeOf(msg)
+	return ""
 }
 
 // RunRounds sets up a published pledge of cfg.Items items and a round for
@@ -189,14 +207,23 @@ func RunRounds(ctx context.Context, srv *Server, fix *Fixture, cfg RoundsConfig)
 		cfg.Approvals = len(queue.Cases)
 	}
 
-	// Youth sockets on the round, and one youth who types there.
+	// Youth sockets on the round, which follow the round's pledge too, and
+	// one youth who types in the pledge: nobody types on a round's topic
+	// (it only brings news), so the baseline is the same sockets' typing
+	// fan-out on the pledge's.
 	var tokens []string
 	for _, y := range fix.Youth {
 		tokens = append(tokens, y.Token)
 	}
+	pledgeTopic := "pledge:" + p.Pledge.ID
 	subs, err := openSubscribers(ctx, srv.Base, tokens, topic, cfg.Subscribers)
 	if err != nil {
 		return res, fmt.Errorf("youth subscribers: %w", err)
+	}
+	for _, c := range subs {
+		if err := subscribe(c, pledgeTopic, 30*time.Second); err != nil {
+			return res, fmt.Errorf("youth subscribers, pledge: %w", err)
+		}
 	}
 	recv := &receivers{key: roundProbeOf}
 	recv.start(subs)
@@ -206,7 +233,7 @@ func RunRounds(ctx context.Context, srv *Server, fix *Fixture, cfg RoundsConfig)
 		return res, err
 	}
 	defer typist.Close()
-	if err := subscribe(typist, topic, 30*time.Second); err != nil {
+	if err := subscribe(typist, pledgeTopic, 30*time.Second); err != nil {
 		return res, err
 	}
 	go discard(typist)
@@ -234,8 +261,9 @@ func RunRounds(ctx context.Context, srv *Server, fix *Fixture, cfg RoundsConfig)
 			all = append(all, worst(ds))
 		}
 		time.Sleep(25 * time.Millisecond)
-		msg, _ := json.Marshal(map[string]any{"type": "typing", "topic": topic, "itemId": "probe-" + strconv.Itoa(k)})
-		ds, m, err = recv.fire("t"+strconv.Itoa(k), func() error {
+		item := items[k%len(items)]
+		msg, _ := json.Marshal(map[string]any{"type": "typing", "topic": pledgeTopic, "itemId": item})
+		ds, m, err = recv.fire("t"+item, func() error {
 			_ = typist.SetWriteDeadline(time.Now().Add(5 * time.Second))
 			return typist.WriteMessage(websocket.TextMessage, msg)
 		})

@@ -53,6 +53,13 @@ type Vars struct {
 	Expires      time.Time // when a link stops working; written with {{date .Expires}}
 	Due          time.Time // when a request must be carried out by; {{date .Due}}
 	Link         string    // the mail's link; a kind with a linkLabel needs one, others none
+
+	// Feedback rounds: the round's title (its pledge version's), the
+	// partner organisation written to, and how many items or commitments
+	// wait (the deadline is Due).
+	Round        string
+	Organisation string
+	Count        int
 }
 
 // text is one kind's words for one audience in one language, as in the file.
@@ -166,6 +173,12 @@ func zero(v Vars, name string) bool {
 		return v.Due.IsZero()
 	case "Link":
 		return v.Link == ""
+	case "Round":
+		return v.Round == ""
+	case "Organisation":
+		return v.Organisation == ""
+	case "Count":
+		return v.Count == 0
 	}
 	return true // unknown: Execute names it
 }

@@ -16,7 +16,7 @@ import (
 // full has every placeholder set, so any text renders with it.
 var full = Vars{FirstName: "Léa", GuardianName: "Anne Martin", Panel: "Panel Nord", Reference: "acc-1",
 	Expires: time.Date(2026, time.March, 7, 12, 0, 0, 0, time.UTC), Due: time.Date(2026, time.April, 7, 12, 0, 0, 0, time.UTC),
-	Link: "https://chorus.example.org/x/tok"}
+	Link: "https://chorus.example.org/x/tok", Round: "Youth Pledge", Organisation: "AppCo", Count: 2}
 
 // withLink is full with a link only when the text has a label for one.
 func withLink(c compiled) Vars {

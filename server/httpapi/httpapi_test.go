@@ -330,6 +330,21 @@ func TestMetricsSurviveConcurrentTraffic(t *testing.T) {
 	if len(seen) < len(methods)-1 {
 		t.Errorf("got method labels %v, want every method sent", seen)
 	}
+	// Route labels are route patterns the app declares, never a raw path
+	// or a piece of another request's bytes.
+	patterns := map[string]bool{}
+	for _, r := range app.GetRoutes() {
+		patterns[r.Path] = true
+	}
+	routes := regexp.MustCompile(`chorus_http_requests_total\{method="[^"]*",route="([^"]*)"`).FindAllStringSubmatch(string(body), -1)
+	if len(routes) == 0 {
+		t.Fatalf("no route labels in /metrics:\n%s", body)
+	}
+	for _, m := range routes {
+		if !patterns[m[1]] {
+			t.Errorf("metrics carry the route label %q, which is no route pattern of the app", m[1])
+		}
+	}
 }
 
 // The OpenAPI document must describe exactly the routes the app serves.
@@ -457,5 +472,21 @@ func TestWebAppSendsTheBuildsOwnCompressedFiles(t *testing.T) {
 	req.Header.Set("Accept-Encoding", "br")
 	if resp, body := do(t, app, req); !bytes.Equal(body, br.Bytes()) || resp.Header.Get("Content-Encoding") != "br" {
 		t.Errorf("got %d bytes with Content-Encoding %q, want the build's .br file", len(body), resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// A link's token is the credential of whoever holds it (an event link, a
+// guardian's link, an invitation): it never reaches the request log.
+func TestRequestLogKeepsNoLinkTokens(t *testing.T) {
+	app, logs := newApp(t)
+	const secret = "s3cr3t-token-of-a-link-0123456789"
+	for _, path := range []string{"/api/watch/" + secret, "/api/watch/" + secret + "/rendition", "/api/guardian/" + secret, "/api/invitations/by-token/" + secret} {
+		do(t, app, httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Fatalf("the request log holds a link token:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"route":"/api/watch/:token"`) {
+		t.Errorf("the log no longer says which route was asked:\n%s", logs.String())
 	}
 }

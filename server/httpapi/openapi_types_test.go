@@ -9,12 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"chorus/consent"
 	"chorus/identity"
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/moderation/screen"
 	"chorus/pledge"
+	"chorus/policy"
 	"chorus/readability"
+	"chorus/round"
 )
 
 // schemaTypes are the schemas of the OpenAPI document that are one Go type
@@ -38,10 +41,34 @@ var schemaTypes = map[string]any{
 	"Me":                 Me{},
 	"Account":            identity.Account{},
 	"Membership":         MembershipView{},
+	"Organisation":       identity.Organisation{},
+	"Panel":              identity.Panel{},
+	"Group":              identity.Group{},
+	"PanelMember":        memberView{},
+	"Watcher":            policy.Watcher{},
+	"Invitation":         invitationViewT{},
+	"LiveSession":        liveSessionView{},
+	"LiveSessionState":   stateView{},
+	"ModerationReport":   moderation.Report{},
+	"ConsentRecord":      consent.Record{},
+	"YouthScope":         scopeView{},
 	"DiffOp":             pledge.DiffOp{},
 	"ScreeningHit":       screen.Hit{},
 	"ReadabilityReport":  readability.Report{},
 	"PledgeSummary":      pledgeSummary{},
+
+	"Round":            roundView{},
+	"RoundOrg":         roundOrgView{},
+	"RoundItem":        round.Item{},
+	"RoundAction":      round.Action{},
+	"RoundAnswer":      answerView{},
+	"RoundRevision":    revisionView{},
+	"RoundFollowUp":    followUpJSON{},
+	"RoundReply":       replyJSON{},
+	"RoundWorkingCopy": workingCopyView{},
+	"Commitment":       commitmentView{},
+	"Scorecard":        scorecardView{},
+	"RoundMatrix":      round.Matrix{},
 }
 
 // schema is the part of a JSON schema the comparison reads.

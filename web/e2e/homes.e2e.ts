@@ -112,10 +112,11 @@ describe('every role at home', () => {
     expect(await camille.locator('#consents').count(), 'no youth consent cards for a coordinator').toBe(0);
   }, 90_000);
 
-  it('a partner: a place for feedback rounds, and the live sessions', async () => {
+  it('a partner: the demo’s feedback round and the pledge published to them, and the live sessions', async () => {
     const sam = await signIn('Sam', demo.partner);
     await expect.poll(() => h1(sam).textContent()).toBe(en('roleHome.heading', { name: 'Sam Partner' }));
-    await expect.poll(() => sam.locator('#partner-rounds p').textContent()).toBe(en('partnerHome.noRounds'));
+    await expect.poll(() => sam.locator('#partner-rounds .round-list li').first().textContent()).toContain('Youth Pledge for a Better Internet');
+    await expect.poll(() => sam.locator('#partner-pledges .published-pledges li').first().textContent()).toContain('Youth Pledge for a Better Internet');
     await axeInEveryLanguage(sam, 'the partner’s home', { selector: '#partner-rounds-heading', key: 'partnerHome.roundsHeading' });
     await sam.getByRole('link', { name: en('staffHome.sessionsLink') }).click();
     await expect.poll(() => h1(sam).textContent()).toBe(en('sessions.heading'));

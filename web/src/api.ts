@@ -1,16 +1,14 @@
 // The HTTP client for the Chorus API (docs/api-people.md): JSON in and out,
 // the CSRF header on unsafe methods, problem+json errors as ApiError, and one
 // shared refresh of the session when an access token has expired.
+import type { Schemas } from './openapi/types';
 
-/** A problem details object (RFC 9457) as the server sends it. */
-export interface Problem {
-  type: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  [extension: string]: unknown;
-}
+/**
+ * A problem details object (RFC 9457) as the server sends it, extensions
+ * included. The title is optional here: the app makes problems of its own
+ * (a refusal on the socket, a network failure), which have none.
+ */
+export type Problem = Omit<Schemas['Problem'], 'title'> & { title?: string; [extension: string]: unknown };
 
 /** Problem types the contract names (matched on the end of `type`). */
 export type ProblemKind =
@@ -95,6 +93,8 @@ export interface RequestOptions {
   /** Set false to never refresh and retry on 401 (sign-in, set-up, the refresh itself). */
   refresh?: boolean;
   signal?: AbortSignal;
+  /** Sends a string body as it is with this Content-Type (captions as text/vtt), instead of JSON. */
+  contentType?: string;
 }
 
 export const csrfCookie = 'chorus_csrf';
@@ -257,6 +257,9 @@ export class ApiClient {
     if (language) headers['Accept-Language'] = language;
     let body: BodyInit | undefined;
     if (options.body instanceof FormData) {
+      body = options.body;
+    } else if (options.contentType && typeof options.body === 'string') {
+      headers['Content-Type'] = options.contentType;
       body = options.body;
     } else if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';

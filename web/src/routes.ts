@@ -2,9 +2,8 @@
 import type { NavItem } from './components/mainNav';
 import type { AppContext } from './context';
 import { aboutPage } from './pages/aboutPage';
-import { comingSoonPage } from './pages/comingSoonPage';
 import { homeRoute } from './pages/home/homeRoute';
-import { lazyPage } from './pages/lazyPage';
+import { lazyModulePage, lazyPage } from './pages/lazyPage';
 import { notFoundPage } from './pages/notFoundPage';
 import { invitePage, resetConfirmPage, resetRequestPage, setupPage, signinPage } from './pages/people/authPages';
 import { groupPage } from './pages/people/groupPage';
@@ -36,7 +35,22 @@ export function createRoutes(ctx: AppContext): Route[] {
     {
       path: '/videos',
       titleKey: 'videos.title',
-      render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
+      render: () => lazyModulePage('videos.pageHeading', () => import('./pages/videos/videosPage').then((m) => m.videosPage(ctx))),
+    },
+    {
+      path: '/videos/:id',
+      titleKey: 'videos.videoTitle',
+      render: (p) => lazyModulePage('videos.videoHeading', () => import('./pages/videos/videoPage').then((m) => m.videoPage(ctx, p))),
+    },
+    {
+      path: '/shared/:id',
+      titleKey: 'shared.title',
+      render: (p) => lazyModulePage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.sharedVideoPage(ctx, p))),
+    },
+    {
+      path: '/watch/:token',
+      titleKey: 'shared.title',
+      render: (p) => lazyModulePage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.watchPage(ctx, p))),
     },
     // The feedback rounds load when first opened (the first script stays small).
     { path: '/rounds', titleKey: 'rounds.title', render: () => lazyPage('roundList.heading', 'rounds-page', (page) => import('./pages/rounds/roundsPage').then((m) => m.roundsPage(ctx, page))) },

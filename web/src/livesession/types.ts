@@ -2,25 +2,10 @@
 import type { Schemas } from '../openapi/types';
 import type { Watcher } from '../people/types';
 
-export interface LiveSession {
-  id: string;
-  panelId: string;
-  title: string;
-  startsAt: string;
-  organisations: { id: string; name: string }[];
-  minModerators: number;
-  partnerPostModeration: boolean;
-  /** The websocket topic: being subscribed is being present. */
-  topic: string;
-}
+export type LiveSession = Schemas['LiveSession'];
 
-export interface SessionState {
-  status: 'live' | 'paused';
-  present: number;
-  needed: number;
-  reason?: string;
-  message?: string;
-}
+/** Whether the session accepts posts now, and why not (rule 3). */
+export type SessionState = Schemas['LiveSessionState'];
 
 export type SessionMessage = Schemas['LiveSessionMessage'];
 
@@ -41,7 +26,8 @@ export interface SessionPage {
 export function stateFromEvent(event: string, data: Record<string, unknown> | undefined, before: SessionState): SessionState | null {
   const present = typeof data?.present === 'number' ? data.present : before.present;
   const needed = typeof data?.needed === 'number' ? data.needed : before.needed;
-  if (event === 'session.paused') return { status: 'paused', present, needed, reason: String(data?.reason ?? 'not_enough_moderators') };
+  // Too few moderators is the one reason a session pauses (rule 3).
+  if (event === 'session.paused') return { status: 'paused', present, needed, reason: 'not_enough_moderators' };
   if (event === 'session.resumed') return { status: 'live', present, needed };
   return null;
 }

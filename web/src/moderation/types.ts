@@ -47,14 +47,7 @@ export interface QueueAnswer {
   summary?: QueueSummary;
 }
 
-export interface CaseReport {
-  id: string;
-  caseId: string;
-  reporter: string;
-  category: ReportCategory;
-  text?: string;
-  at: number;
-}
+export type CaseReport = Schemas['ModerationReport'];
 
 export interface CaseContent {
   type: string;

@@ -1887,7 +1887,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            invitation?: Record<string, never>;
+                            invitation?: components["schemas"]["Invitation"];
                         };
                     };
                 };
@@ -1958,7 +1958,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["MyConsents"];
                     };
                 };
                 /** @description Problem */
@@ -3340,17 +3340,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            organisations?: {
-                                id?: string;
-                                name?: string;
-                                /** @enum {string} */
-                                kind?: "sic" | "partner";
-                                country?: string;
-                                /** @description Partners: the centre that registered it. */
-                                centreId?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                            }[];
+                            organisations?: components["schemas"]["Organisation"][];
                         };
                     };
                 };
@@ -3421,17 +3411,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            organisation?: {
-                                id?: string;
-                                name?: string;
-                                /** @enum {string} */
-                                kind?: "sic" | "partner";
-                                country?: string;
-                                /** @description Partners: the centre that registered it. */
-                                centreId?: string;
-                                /** Format: date-time */
-                                createdAt?: string;
-                            };
+                            organisation?: components["schemas"]["Organisation"];
                         };
                     };
                 };
@@ -3591,7 +3571,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            panels?: Record<string, never>[];
+                            panels?: components["schemas"]["Panel"][];
                         };
                     };
                 };
@@ -3660,7 +3640,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            panel?: Record<string, never>;
+                            panel?: components["schemas"]["Panel"];
                         };
                     };
                 };
@@ -3956,7 +3936,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            group?: Record<string, never>;
+                            group?: components["schemas"]["Group"];
                         };
                     };
                 };
@@ -4042,7 +4022,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            invitation?: Record<string, never>;
+                            invitation?: components["schemas"]["Invitation"];
                         };
                     };
                 };
@@ -4740,7 +4720,10 @@ export interface paths {
                             pledge?: components["schemas"]["Pledge"];
                             items?: components["schemas"]["PledgeItem"][];
                             endorsements?: components["schemas"]["Endorsements"];
+                            /** @description Who can see this (rule 8): each audience with its role, the moderators by name (names) when few, and the organisations (organisations: the Safer Internet Centre for staff, the partner organisations for partners). */
                             watchers?: Record<string, never>[];
+                            /** @description The group has a moderator member: only then may anyone write into its pledges (rule 1). */
+                            hasModerator?: boolean;
                             can?: {
                                 [key: string]: boolean;
                             };
@@ -9773,6 +9756,271 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shared/videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Videos shared with the caller's partner organisations or panels, still allowed by everyone who appears */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/videos/{shareId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One shared video to watch (video.view_by_partner or video.view_in_panel); 404 once its share ended or a tagged person's consent went */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Share id */
+                    shareId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/videos/{shareId}/captions/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shared version's captions (WebVTT) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Share id */
+                    shareId: string;
+                    /** @description Language code: en, fr, de, it or es */
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/vtt": string;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/videos/{shareId}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shared version's rendition (byte ranges; with signed URLs, a 302 valid at most 30 s) or poster */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Share id */
+                    shareId: string;
+                    /** @description rendition or poster */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/uploads/{uploadId}": {
         parameters: {
             query?: never;
@@ -10080,6 +10328,599 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/videos/{id}/script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the video's script once (video.upload): a document of kind script edited like a pledge's items (/api/pledges/{scriptId}), one scene per item; never listed with pledges, reviewed or published */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The script started before */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scriptId?: string;
+                        };
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/shares/{shareId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share or event link (video.share, moderators); recorded */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Share id */
+                    shareId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/sharing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the video may reach now (panel, partners, event) and, if not, why (each tagged person's missing consent or confirmation); the panel's partner organisations; every share with its state; withdrawn shares say why (names only for supervisors) (video.view) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is tagged in the video, and whether each confirmed (video.view) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Tag oneself (accountId empty: confirmed at once) or a member of the group (waits for their confirmation: nobody is in a video without agreeing, rule 7) (video.tag) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accountId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/tags/me/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm one's own waiting tag (video.tag) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/tags/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a tag: one's own, a waiting one one added, or any as a moderator (video.tag) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Account id, or me */
+                    accountId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/videos/{id}/uploads": {
         parameters: {
             query?: never;
@@ -10261,6 +11102,153 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/videos/{id}/versions/{number}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve this version as a reviewer of the group (video.approve) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Take one's approval back (video.approve) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/videos/{id}/versions/{number}/captions/{language}": {
         parameters: {
             query?: never;
@@ -10410,6 +11398,376 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/versions/{number}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Timecoded comments on this version (held ones only for their author and supervisors) (video.view) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Comment at a moment (at, seconds) or reply (threadId); screened like other youth text, a held comment opens a case (video.comment, only where a moderator is a member) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        at?: number;
+                        threadId?: string;
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/versions/{number}/comments/{commentId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a comment thread, or open it again (video.comment) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                    /** @description Comment id */
+                    commentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        resolved?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/versions/{number}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an expiring, view-only event link for an approved version (video.share, moderators); the path with its token is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label?: string;
+                        /** Format: date-time */
+                        expiresAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -10607,6 +11965,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/videos/{id}/versions/{number}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who approved this version, and its share request (video.view) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/videos/{id}/versions/{number}/share-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the moderators to share this version with the panel and/or partner organisations (video.request_share). Refused (403, naming the person and the consent) unless every tagged person confirmed and every young person holds video_appear (and video_publish for partners); 409 without captions in the panel's working language or an approval by someone other than the uploader. Opens a publication case. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Video id */
+                    id: string;
+                    /** @description Version number, from 1 */
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        panel?: boolean;
+                        partners?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/videos/{id}/versions/{number}/thumbnails": {
         parameters: {
             query?: never;
@@ -10654,6 +12191,190 @@ export interface paths {
                     };
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watch/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The video of an event link, without an account; 404 once the link expired, was revoked, or a tagged person's consent went */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Event link token */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watch/{token}/captions/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event link's captions (WebVTT) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Event link token */
+                    token: string;
+                    /** @description Language code: en, fr, de, it or es */
+                    language: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/vtt": string;
+                    };
+                };
+                /** @description Problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watch/{token}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event link's rendition (byte ranges; signed URLs valid at most 30 s) or poster */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Event link token */
+                    token: string;
+                    /** @description rendition or poster */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "video/mp4": string;
                     };
                 };
                 /** @description Problem */
@@ -11038,32 +12759,65 @@ export interface components {
             contentLink?: string;
         };
         Commitment: {
-            id?: string;
-            roundId?: string;
-            itemId?: string;
-            organisation?: {
-                id?: string;
-                name?: string;
+            id: string;
+            roundId: string;
+            itemId: string;
+            organisation: {
+                id: string;
+                name: string;
             };
-            text?: string;
+            text: string;
             /** Format: date */
-            dueDate?: string;
+            dueDate: string;
             /** @enum {string} */
-            status?: "planned" | "in_progress" | "done" | "dropped";
-            updates?: {
-                id?: string;
-                status?: string;
-                note?: string;
-                evidence?: string[];
+            status: "planned" | "in_progress" | "done" | "dropped";
+            updates: {
+                id: string;
+                status: string;
+                note: string;
+                evidence: string[];
                 /** Format: date-time */
-                at?: string;
-                moderation?: string;
+                at: string;
+                moderation: string;
             }[];
             updatedForReview?: boolean;
             myRating?: {
-                rating?: string;
+                rating: string;
                 reason?: string;
+                status?: string;
             };
+        };
+        /** @description One decision in the consent ledger (append-only): who granted or withdrew which scope, how, with which text. */
+        ConsentRecord: {
+            id: string;
+            accountId: string;
+            /** @description 1, 2, 3... per account: the order of decisions */
+            seq: number;
+            scope: string;
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            /** @enum {string} */
+            actor: "self" | "guardian";
+            guardianEmail?: string;
+            guardianName?: string;
+            method: string;
+            level?: string;
+            /** @description sha256 of the exact text shown */
+            textHash: string;
+            /** @description whose text it was */
+            audience: string;
+            language: string;
+            country: string;
+            /** @description the person's age band when it was recorded */
+            band: string;
+            /** @description blob key of a signed form, or an assurance reference */
+            evidence?: string;
+            /** @description the coordinator who checked the evidence */
+            recordedBy?: string;
+            /** Format: date-time */
+            time: string;
+            /** Format: int64 */
+            timeMs: number;
         };
         ContentRef: {
             type: string;
@@ -11080,6 +12834,14 @@ export interface components {
             endorsedByMe: boolean;
             count?: number;
         };
+        /** @description A group of a panel: where its members work together. */
+        Group: {
+            id: string;
+            panelId: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -11094,20 +12856,37 @@ export interface components {
             /** @description Where the entry was checked */
             source?: string;
         };
-        LiveSession: {
-            id?: string;
-            panelId?: string;
-            title?: string;
+        /** @description An invitation as coordinators see it: never its token or hash. */
+        Invitation: {
+            id: string;
+            email: string;
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            panelId: string;
+            groupId?: string;
+            orgId?: string;
+            language: string;
+            /** @enum {string} */
+            state: "pending" | "accepted" | "revoked";
             /** Format: date-time */
-            startsAt?: string;
-            organisations?: {
-                id?: string;
-                name?: string;
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LiveSession: {
+            id: string;
+            panelId: string;
+            title: string;
+            /** Format: date-time */
+            startsAt: string;
+            organisations: {
+                id: string;
+                name: string;
             }[];
-            minModerators?: number;
-            partnerPostModeration?: boolean;
+            minModerators: number;
+            partnerPostModeration: boolean;
             /** @description websocket topic: session:<id>; being subscribed is being present. Events: session.paused {reason, present, needed}, session.resumed {present, needed}, session.message_posted and session.message_moderated {id, kind, status} (no text: fetch the session again) */
-            topic?: string;
+            topic: string;
         };
         LiveSessionMessage: {
             id: string;
@@ -11140,15 +12919,7 @@ export interface components {
         };
         LiveSessionPage: {
             session?: components["schemas"]["LiveSession"];
-            state?: {
-                /** @enum {string} */
-                status?: "live" | "paused";
-                present?: number;
-                needed?: number;
-                /** @enum {string} */
-                reason?: "not_enough_moderators";
-                message?: string;
-            };
+            state?: components["schemas"]["LiveSessionState"];
             chat?: components["schemas"]["LiveSessionMessage"][];
             questions?: (components["schemas"]["LiveSessionMessage"] & {
                 answers?: components["schemas"]["LiveSessionMessage"][];
@@ -11166,6 +12937,16 @@ export interface components {
                 moderate?: boolean;
                 transcript?: boolean;
             };
+        };
+        /** @description Whether the session accepts posts now, and why not (rule 3) */
+        LiveSessionState: {
+            /** @enum {string} */
+            status: "live" | "paused";
+            present: number;
+            needed: number;
+            /** @enum {string} */
+            reason?: "not_enough_moderators";
+            message?: string;
         };
         /** @description The signed-in person. */
         Me: {
@@ -11252,16 +13033,16 @@ export interface components {
             beforeHide?: string;
         };
         ModerationReport: {
-            id?: string;
-            caseId?: string;
-            panelId?: string;
-            content?: components["schemas"]["ContentRef"];
-            reporter?: string;
+            id: string;
+            caseId: string;
+            panelId: string;
+            content: components["schemas"]["ContentRef"];
+            reporter: string;
             /** @enum {string} */
-            category?: "bullying" | "personal_data" | "inappropriate" | "safeguarding" | "other";
+            category: "bullying" | "personal_data" | "inappropriate" | "safeguarding" | "other";
             text?: string;
             /** @description unix milliseconds */
-            at?: number;
+            at: number;
         };
         ModerationSummary: {
             /** @description Cases waiting for a moderator (open or escalated) */
@@ -11278,12 +13059,67 @@ export interface components {
             oldestOpenedAt?: number;
             oldestAgeSeconds?: number;
         };
+        /** @description What /me shows about consent: every scope, the guardian link, the ledger. */
+        MyConsents: {
+            scopes: components["schemas"]["YouthScope"][];
+            /** @enum {string} */
+            guardian: "none" | "waiting" | "approved" | "declined" | "expired";
+            history: components["schemas"]["ConsentRecord"][];
+        };
+        /** @description A Safer Internet Centre (sic) or an industry partner registered by one. */
+        Organisation: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "sic" | "partner";
+            country?: string;
+            /** @description Partners: the centre that registered it. */
+            centreId?: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A youth panel run by a Safer Internet Centre. */
+        Panel: {
+            id: string;
+            /** @description The Safer Internet Centre */
+            orgId: string;
+            name: string;
+            country: string;
+            /** @description Working languages, the main one first */
+            languages: string[];
+            /** @description The panel's safeguarding settings */
+            settings: {
+                /** @description Moderators present for a live session with partners to accept posts (at least 1) */
+                moderatorsRequired: number;
+                /** @description The account alerted on safeguarding reports */
+                safeguardingLeadId?: string;
+                /** @description Partner text in live sessions reaches youth after screening alone */
+                partnerPostModeration?: boolean;
+                /** @description How many reports of the same content hide it until a moderator decides (0: the default) */
+                reportsToHide?: number;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description A member as the caller may see them (rule 4 for partners). */
+        PanelMember: {
+            accountId: string;
+            name: string;
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            groupId?: string;
+        };
         Pledge: {
             id: string;
             panelId: string;
             groupId: string;
             title: string;
             language: string;
+            /**
+             * @description script: a group video's script (its items are the scenes); never listed with the pledges, reviewed or published. Absent for a pledge.
+             * @enum {string}
+             */
+            kind?: "script";
             /** @enum {string} */
             state: "draft" | "in_review" | "published" | "in_round" | "closed";
             itemIds: string[];
@@ -11460,75 +13296,69 @@ export interface components {
             status: "ready";
         };
         Round: {
-            id?: string;
-            panelId?: string;
-            pledgeId?: string;
-            version?: number;
-            title?: string;
-            language?: string;
+            id: string;
+            panelId: string;
+            pledgeId: string;
+            version: number;
+            title: string;
+            language: string;
             /** @enum {string} */
-            state?: "open" | "closed";
+            state: "open" | "closed";
             /** Format: date-time */
-            deadline?: string;
-            organisations?: components["schemas"]["RoundOrg"][];
-            items?: {
-                id?: string;
-                heading?: string;
-                text?: string;
-                summary?: string;
-                question?: string;
-            }[];
+            deadline: string;
+            organisations: components["schemas"]["RoundOrg"][];
+            items: components["schemas"]["RoundItem"][];
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             /** Format: date-time */
             closedAt?: string;
             review?: {
                 /** Format: date-time */
-                dueAt?: string;
+                dueAt: string;
                 /** Format: date-time */
-                openedAt?: string;
+                openedAt: string;
             };
-            sessions?: {
-                id?: string;
-                title?: string;
+            sessions: {
+                id: string;
+                title: string;
                 /** Format: date-time */
-                startsAt?: string;
+                startsAt: string;
             }[];
-            topic?: string;
-            me?: {
-                role?: string;
+            topic: string;
+            me: {
+                role: string;
                 organisationId?: string;
                 /** Format: date-time */
                 deadline?: string;
-                canAnswer?: boolean;
-                unanswered?: number;
+                canAnswer: boolean;
+                unanswered: number;
             };
         };
         RoundAction: {
-            id?: string;
-            text?: string;
+            id: string;
+            text: string;
             /** Format: date */
-            dueDate?: string;
+            dueDate: string;
         };
         RoundAnswer: {
-            id?: string;
-            itemId?: string;
-            organisation?: {
-                id?: string;
-                name?: string;
+            id: string;
+            itemId: string;
+            organisation: {
+                id: string;
+                name: string;
             };
             /** @enum {string} */
-            stance?: "commit" | "partly" | "exploring" | "decline";
-            explanation?: string;
-            actions?: components["schemas"]["RoundAction"][];
-            evidence?: string[];
-            revision?: number;
-            late?: boolean;
+            stance: "commit" | "partly" | "exploring" | "decline";
+            explanation: string;
+            actions: components["schemas"]["RoundAction"][];
+            evidence: string[];
+            revision: number;
+            late: boolean;
             /** Format: date-time */
-            submittedAt?: string;
-            status?: string;
-            history?: components["schemas"]["RoundRevision"][];
-            followUps?: components["schemas"]["RoundFollowUp"][];
+            submittedAt: string;
+            status: string;
+            history: components["schemas"]["RoundRevision"][];
+            followUps: components["schemas"]["RoundFollowUp"][];
             myReaction?: string;
             reactions?: {
                 clear?: number;
@@ -11540,88 +13370,100 @@ export interface components {
             /** @enum {string} */
             stance?: "commit" | "partly" | "exploring" | "decline";
             explanation?: string;
-            actions?: components["schemas"]["RoundAction"][];
+            actions?: {
+                id?: string;
+                text?: string;
+                /** Format: date */
+                dueDate?: string;
+            }[];
             evidence?: string[];
         };
         RoundFollowUp: {
-            id?: string;
-            answerId?: string;
-            itemId?: string;
-            organisationId?: string;
-            text?: string;
-            author?: string;
+            id: string;
+            answerId: string;
+            itemId: string;
+            organisationId: string;
+            text: string;
+            author: string;
             /** Format: date-time */
-            at?: string;
-            status?: string;
-            mine?: boolean;
-            replies?: components["schemas"]["RoundReply"][];
+            at: string;
+            status: string;
+            mine: boolean;
+            replies: components["schemas"]["RoundReply"][];
+        };
+        RoundItem: {
+            id: string;
+            heading: string;
+            text: string;
+            summary: string;
+            question?: string;
         };
         RoundMatrix: {
-            items?: {
-                id?: string;
-                heading?: string;
+            items: {
+                id: string;
+                heading: string;
             }[];
-            organisations?: {
-                id?: string;
-                name?: string;
+            organisations: {
+                id: string;
+                name: string;
                 /** Format: date-time */
-                deadline?: string;
-                late?: boolean;
-                unanswered?: number;
+                deadline: string;
+                late: boolean;
+                unanswered: number;
             }[];
-            cells?: {
-                itemId?: string;
-                organisationId?: string;
-                stance?: string;
-                answered?: boolean;
-                late?: boolean;
+            cells: {
+                itemId: string;
+                organisationId: string;
+                stance: string;
+                answered: boolean;
+                late: boolean;
                 status?: string;
-                followUpsWaiting?: number;
+                followUpsWaiting: number;
             }[];
-            counts?: {
+            counts: {
                 commit?: number;
                 partly?: number;
                 exploring?: number;
                 decline?: number;
                 unanswered?: number;
             };
-            followUpsWaiting?: number;
+            followUpsWaiting: number;
         };
         RoundOrg: {
-            id?: string;
-            name?: string;
+            id: string;
+            name: string;
             /** Format: date-time */
-            deadline?: string;
-            extended?: boolean;
+            deadline: string;
+            extended: boolean;
         };
         RoundReply: {
-            id?: string;
-            text?: string;
-            organisation?: string;
+            id: string;
+            text: string;
+            organisation: string;
             /** Format: date-time */
-            at?: string;
-            status?: string;
+            at: string;
+            status: string;
         };
         RoundRevision: {
-            revision?: number;
+            revision: number;
             /** @enum {string} */
-            stance?: "commit" | "partly" | "exploring" | "decline";
-            explanation?: string;
-            actions?: components["schemas"]["RoundAction"][];
-            evidence?: string[];
+            stance: "commit" | "partly" | "exploring" | "decline";
+            explanation: string;
+            actions: components["schemas"]["RoundAction"][];
+            evidence: string[];
             /** Format: date-time */
-            submittedAt?: string;
-            late?: boolean;
-            status?: string;
-            by?: string;
+            submittedAt: string;
+            late: boolean;
+            status: string;
+            by: string;
         };
         RoundWorkingCopy: {
-            itemId?: string;
-            draft?: components["schemas"]["RoundAnswerBody"];
+            itemId: string;
+            draft: components["schemas"]["RoundAnswerBody"];
             draftBy?: string;
             /** Format: date-time */
             draftAt?: string;
-            answer?: components["schemas"]["RoundAnswer"];
+            answer: components["schemas"]["RoundAnswer"];
         };
         Sanction: {
             id?: string;
@@ -11641,26 +13483,26 @@ export interface components {
             liftReason?: string;
         };
         Scorecard: {
-            roundId?: string;
-            organisation?: {
-                id?: string;
-                name?: string;
+            roundId: string;
+            organisation: {
+                id: string;
+                name: string;
             };
-            published?: boolean;
-            public?: boolean;
-            commitments?: {
-                id?: string;
-                itemHeading?: string;
-                text?: string;
-                status?: string;
-                ratings?: {
+            published: boolean;
+            public: boolean;
+            commitments: {
+                id: string;
+                itemHeading: string;
+                text: string;
+                status: string;
+                ratings: {
                     kept?: number;
                     partly?: number;
                     not_yet?: number;
                 };
-                reasons?: string[];
+                reasons: string[];
             }[];
-            totals?: {
+            totals: {
                 kept?: number;
                 partly?: number;
                 not_yet?: number;
@@ -11717,6 +13559,8 @@ export interface components {
             id?: string;
             groupId?: string;
             title?: string;
+            /** @description The video's script (a document of kind script, edited through /api/pledges/{scriptId}); absent until started */
+            scriptId?: string;
             versions?: number;
             createdBy?: string;
             /** Format: date-time */
@@ -11769,6 +13613,24 @@ export interface components {
             ticket: string;
             /** @description Seconds the ticket stays valid */
             expiresIn: number;
+        };
+        /** @description Who can see a space or a piece of content (rule 8): a role, in a panel, group or organisation. */
+        Watcher: {
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            panelId?: string;
+            groupId?: string;
+            orgId?: string;
+        };
+        /** @description A consent scope as the young person reads it, in the language of the request. */
+        YouthScope: {
+            scope: string;
+            name: string;
+            youthText: string;
+            /** @enum {string} */
+            managedBy: "youth" | "guardian" | "joint" | "not_allowed";
+            /** @enum {string} */
+            state: "granted" | "not_granted" | "withdrawn" | "partial" | "needs_verification" | "not_allowed";
         };
     };
     responses: never;

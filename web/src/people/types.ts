@@ -10,7 +10,7 @@ export const youthRoles: readonly Role[] = ['youth', 'ambassador'];
 export type Band = Schemas['Me']['band'];
 export type ConsentState = NonNullable<Schemas['Me']['consents'][string]>;
 export type GuardianStatus = Schemas['Me']['guardian'];
-export type ManagedBy = 'youth' | 'guardian' | 'joint' | 'not_allowed';
+export type ManagedBy = Schemas['YouthScope']['managedBy'];
 export type ScopeCode = 'participate' | 'video_appear' | 'video_publish' | 'name_visible_to_partners';
 
 export type Account = Schemas['Account'];
@@ -21,30 +21,12 @@ export type Me = Schemas['Me'];
 
 export type SessionInfo = { signedIn: false; setupNeeded: boolean } | { signedIn: true; me: Me };
 
-export interface ConsentRecord {
-  id?: string;
-  scope: string;
-  action: 'granted' | 'withdrawn';
-  actor: 'self' | 'guardian';
-  guardianName?: string;
-  method?: string;
-  level?: string;
-  time: string;
-}
+/** One decision in the consent ledger. */
+export type ConsentRecord = Schemas['ConsentRecord'];
 
-export interface YouthScope {
-  scope: string;
-  name: string;
-  youthText: string;
-  managedBy: ManagedBy;
-  state: ConsentState;
-}
+export type YouthScope = Schemas['YouthScope'];
 
-export interface MyConsents {
-  scopes: YouthScope[];
-  guardian: GuardianStatus;
-  history: ConsentRecord[];
-}
+export type MyConsents = Schemas['MyConsents'];
 
 export interface GuardianScope {
   scope: string;
@@ -60,52 +42,17 @@ export interface GuardianView {
   history: ConsentRecord[];
 }
 
-export interface Organisation {
-  id: string;
-  name: string;
-  kind: 'sic' | 'partner';
-  country?: string;
-}
+export type Organisation = Schemas['Organisation'];
 
-export interface PanelSettings {
-  moderatorsRequired?: number;
-  safeguardingLeadId?: string;
-  partnerPostModeration?: boolean;
-  reportsToHide?: number;
-}
+export type PanelSettings = Panel['settings'];
 
-export interface Panel {
-  id: string;
-  orgId?: string;
-  name: string;
-  country?: string;
-  languages?: string[];
-  settings?: PanelSettings;
-}
+export type Panel = Schemas['Panel'];
 
-export interface Group {
-  id: string;
-  panelId?: string;
-  name: string;
-}
+export type Group = Schemas['Group'];
 
-export interface PanelMember {
-  accountId: string;
-  name: string;
-  role: Role;
-  groupId?: string;
-}
+export type PanelMember = Schemas['PanelMember'];
 
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  groupId?: string;
-  orgId?: string;
-  language?: string;
-  state?: string;
-  expiresAt?: string;
-}
+export type Invitation = Schemas['Invitation'];
 
 export interface PanelDetail {
   panel: Panel;
@@ -121,6 +68,10 @@ export interface Watcher {
   panelId?: string;
   groupId?: string;
   orgId?: string;
+  /** The moderators by name, when they are few (rule 8). */
+  names?: string[];
+  /** The Safer Internet Centre (staff) or the partner organisations (partners). */
+  organisations?: string[];
 }
 
 export interface GroupDetail {
@@ -130,6 +81,9 @@ export interface GroupDetail {
   panelLanguages?: string[];
   members: PanelMember[];
   watchers: Watcher[];
+  /** Whether a moderator is a member: only then can anyone write here (rule 1). */
+  hasModerator?: boolean;
+  can?: { startPledge?: boolean };
 }
 
 export interface InvitationInfo {

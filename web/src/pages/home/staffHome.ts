@@ -47,7 +47,7 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
     ];
     if (coordinator) {
       const details = await Promise.all(panels.map((p) => ctx.api.get<PanelDetail>(apiPath`/api/panels/${p.id}`).catch(() => null)));
-      const open = details.flatMap((d) => (d?.invitations ?? []).filter((i) => (i.state ?? 'open') === 'open'));
+      const open = details.flatMap((d) => (d?.invitations ?? []).filter((i) => i.state === 'pending'));
       const deletions = await ctx.api
         .get<{ requests: unknown[] }>('/api/deletion-requests')
         .then((r) => r.requests.length)
