@@ -128,7 +128,7 @@ describe('accessibility (axe-core)', () => {
   });
 
   for (const viewport of viewports) {
-    it.each(langs)(`no violations on home, about and a coming-soon page in %s (${viewport.name})`, async (lang) => {
+    it.each(langs)(`no violations on home, about and the videos page in %s (${viewport.name})`, async (lang) => {
       const page = await openPage(lang, { viewport: viewport.size });
       const found: string[] = [];
       for (const [path, headingKey] of pages) {

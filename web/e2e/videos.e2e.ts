@@ -107,7 +107,7 @@ describe('group videos (issue 13)', () => {
     await a.keyboard.type('We open on a phone screen full of terms.');
     const b = await h.openPage(youthB, 'Ben Holm');
     await b.goto(h.url(scriptPath));
-    await expect.poll(() => b.locator('#live-status').getAttribute('data-status')).toBe('live');
+    await expect.poll(() => b.locator('#live-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
     await expect.poll(() => itemText(b).inputValue()).toBe('We open on a phone screen full of terms.');
     await b.fill('#new-item-heading', 'Ben');
     await b.getByRole('button', { name: en('script.addScene') }).click();
@@ -136,8 +136,9 @@ describe('group videos (issue 13)', () => {
     await expect.poll(() => a.locator('.upload-status').textContent(), { timeout: 60_000 }).toBe(en('videos.uploadDone'));
     expect(cut, 'the second chunk was cut').toBe(true);
     const chunk = String(8 * 1024 * 1024);
-    expect(patches.filter((p) => p.offset === chunk).length, `PATCHes ${JSON.stringify(patches)}`).toBeGreaterThanOrEqual(2); // the cut one and its resumption
-    expect(patches.some((p) => p.offset === chunk && p.status === 204)).toBe(true);
+    // The cut one and its resumption from the stored offset (responses are noted as they arrive).
+    await expect.poll(() => patches.filter((p) => p.offset === chunk).length, { message: JSON.stringify(patches) }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => patches.some((p) => p.offset === chunk && p.status === 204), { message: JSON.stringify(patches) }).toBe(true);
     await a.unroute('**/api/uploads/**');
 
     // --- Processing finishes and the poster shows.
@@ -240,7 +241,9 @@ describe('group videos (issue 13)', () => {
     expect(carriesLocation, 'a served file carries the location or device').toBe(false);
     expect(await axeViolations(p), 'axe on the shared video').toEqual([]);
 
-    // --- Ana's guardian withdraws video_publish: the partner loses it within a minute.
+    // --- Ana's guardian withdraws video_publish: the partner loses it within a minute, and the moderators are told.
+    await m.goto(h.url('/moderation'));
+    await expect.poll(() => m.locator('#queue-live').getAttribute('data-status')).toBe('live');
     const guardian = await h.newContext('Ana parent');
     await h.api(guardian, 'POST', `/api/guardian/manage/${manage}/scopes/video_publish/withdraw`);
     const gone = Date.now();
@@ -255,6 +258,7 @@ describe('group videos (issue 13)', () => {
       )
       .toBe(en('shared.goneHeading'));
     expect(Date.now() - gone).toBeLessThan(60_000);
+    await expect.poll(() => m.locator('#queue-notices').textContent(), { timeout: 30_000 }).toContain(en('queue.videoWithdrawnPartners'));
     await p.goto(h.url('/videos'));
     await expect.poll(() => p.locator('.videos-shared').textContent()).toContain(en('shared.none'));
 

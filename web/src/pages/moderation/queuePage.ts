@@ -3,8 +3,10 @@
 // cases in the order the server ranks them (safeguarding first, then
 // reports, screening, approvals; oldest first within each). It follows the
 // moderation:<panel> topics live and fetches the queue again on any event.
+import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, setText } from '../../dom';
+import type { MessageKey } from '../../i18n';
 import { caseKinds, caseCategories, caseStatuses, type QueueAnswer } from '../../moderation/types';
 import { categoryLabel, kindLabel, statusLabel } from '../../moderation/labels';
 import { isNewCaseEvent, queryString, queuePath, type QueueFilter } from '../../moderation/queue';
@@ -45,6 +47,8 @@ class QueueScreen {
   private readonly list = el('div', { className: 'queue-list' });
   private readonly liveLine = el('p', { className: 'live-status', text: 'live.connecting', attrs: { role: 'status', id: 'queue-live', 'data-status': 'connecting' } });
   private readonly alert = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'queue-alert' } });
+  /** Videos taken from an audience by a withdrawal while this page is open (why: on the video's page). */
+  private readonly notices = el('ul', { className: 'queue-notices', attrs: { id: 'queue-notices' } });
   private readonly lives = new Map<string, LiveConnection>();
   private readonly states = new Map<string, LiveStatus>();
   private seq = 0;
@@ -64,6 +68,7 @@ class QueueScreen {
       this.liveLine,
       ...(coordinator ? [el('p', {}, [routeLink('/moderation/audit', 'queue.auditLink')])] : []),
       this.alert,
+      this.notices,
       section('queue-summary', 'queue.summaryHeading', [this.summary]),
       section('queue-filters', 'queue.filtersHeading', [this.filterForm()]),
       section('queue-cases', 'queue.listHeading', [this.list]),
@@ -91,6 +96,7 @@ class QueueScreen {
       handlers: {
         onEvent: (ev) => {
           if (isNewCaseEvent(ev.event)) this.ctx.announce('queue.newCase');
+          if (ev.event === 'video.withdrawn') this.videoWithdrawn(ev.data ?? {});
           this.refetchSoon();
         },
         onRefetch: () => this.refetchSoon(),
@@ -99,6 +105,14 @@ class QueueScreen {
     });
     this.lives.set(panelId, live);
     live.start();
+  }
+
+  /** A video left an audience because someone in it withdrew a permission: said here, with the way to it. */
+  private videoWithdrawn(data: Record<string, unknown>): void {
+    const videoId = typeof data.videoId === 'string' ? data.videoId : '';
+    const key: MessageKey = data.audience === 'panel' ? 'queue.videoWithdrawnPanel' : data.audience === 'event' ? 'queue.videoWithdrawnEvent' : 'queue.videoWithdrawnPartners';
+    this.notices.append(el('li', { className: 'queue-notice' }, [el('span', { text: key }), document.createTextNode(' '), routeLink(apiPath`/videos/${videoId}`, 'queue.videoOpen')]));
+    this.ctx.announce(key);
   }
 
   private onStatus(panelId: string, s: LiveStatus): void {
