@@ -6,21 +6,28 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"chorus/access"
 	"chorus/auth"
 	"chorus/consent"
 	"chorus/erasure"
+	"chorus/fault"
 	"chorus/identity"
+	"chorus/jobs"
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/media"
+	"chorus/media/review"
+	"chorus/media/upload"
+	"chorus/media/video"
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/moderation/livesession"
 	"chorus/moderation/wordlist"
 	"chorus/pledge"
+	"chorus/policy"
 	"chorus/pseudonym"
 	"chorus/round"
 )
@@ -45,7 +52,16 @@ type Services struct {
 	// (there is no setting for it): a held link works for whoever reads it.
 	RevealHeldMail bool
 	Blobs          media.Blobs
-	Pledges        *pledge.Service // pledge drafting
+	// Videos, Uploads and Jobs are group videos, their resumable uploads
+	// and the queue the worker processes them from; nil Videos: videos
+	// are not available.
+	Videos  *video.Service
+	Uploads *upload.Store
+	Jobs    *jobs.Queue
+	// Review is a video's way out of its group: who appears, peer review,
+	// approval and shares.
+	Review  *review.Service
+	Pledges *pledge.Service // pledge drafting
 	// Moderation keeps cases, reports, sanctions and the audit trail; nil
 	// leaves content unscreened by moderators (screening still holds it).
 	Moderation *moderation.Service
@@ -72,4 +88,57 @@ type Services struct {
 	// and cookies are Secure when it is https.
 	PublicURL string
 	Now       func() time.Time
+}
+
+// Subject is an account as the policy sees it now: its memberships, age
+// band and the consents held at this moment, read afresh on every call, so
+// a withdrawal counts from the very next one. The HTTP API, the topic
+// policy and the moderation workflow all ask it. fault.NotFound for an
+// unknown account.
+func (s *Services) Subject(ctx context.Context, accountID string) (identity.Account, policy.Subject, error) {
+	acc, err := s.Identity.Account(ctx, accountID)
+	if err != nil {
+		return identity.Account{}, policy.Subject{}, err
+	}
+	ms, err := s.Identity.Memberships(ctx, accountID)
+	if err != nil {
+		return identity.Account{}, policy.Subject{}, err
+	}
+	band, err := s.Band(acc)
+	if err != nil {
+		return identity.Account{}, policy.Subject{}, err
+	}
+	sub := policy.Subject{AccountID: acc.ID, Band: band, Memberships: ms}
+	if acc.BirthDate != "" {
+		states, err := s.Consent.Effective(ctx, acc.ID, band, acc.Country)
+		if err != nil {
+			return identity.Account{}, policy.Subject{}, err
+		}
+		for _, scope := range consent.Scopes {
+			if states[scope].Held() {
+				sub.Consents = append(sub.Consents, scope)
+			}
+		}
+	}
+	return acc, sub, nil
+}
+
+// SubjectOf is Subject without the account (moderation.Authors).
+func (s *Services) SubjectOf(ctx context.Context, accountID string) (policy.Subject, error) {
+	_, sub, err := s.Subject(ctx, accountID)
+	return sub, err
+}
+
+// Band is the age band of an account today. Accounts without a date of
+// birth are staff (moderators, partners, coordinators), who are adults;
+// youth accounts always carry one.
+func (s *Services) Band(acc identity.Account) (consent.AgeBand, error) {
+	if acc.BirthDate == "" {
+		return consent.Adult, nil
+	}
+	birth, err := consent.ParseBirthDate(acc.BirthDate)
+	if err != nil {
+		return "", fault.Wrap(fault.Internal, err, "stored date of birth is not readable")
+	}
+	return s.Consent.Ages.Band(birth, acc.Country, s.Now()), nil
 }

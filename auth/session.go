@@ -192,15 +192,19 @@ func (s *Sessions) Rotate(ctx context.Context, token string) (Session, error) {
 }
 
 // reused handles a replayed refresh token: everything of the account is
-// revoked and the event recorded for the audit trail.
+// revoked and the event recorded for the audit trail, in one transaction.
 func (s *Sessions) reused(ctx context.Context, r refresh) error {
-	if err := s.revokeAll(ctx, r.AccountID, "reuse"); err != nil {
-		return fmt.Errorf("auth.Rotate: %w", err)
-	}
-	if _, err := s.docs.AppendEvent(ctx, store.Event{
-		Actor: "system", Type: "auth.refresh_reused", Subject: "account:" + r.AccountID,
-		Data: mustJSON(map[string]string{"sessionId": r.FamilyID}),
-	}); err != nil {
+	err := s.docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := s.revokeAll(ctx, r.AccountID, "reuse"); err != nil {
+			return err
+		}
+		_, err := s.docs.AppendEvent(ctx, store.Event{
+			Actor: "system", Type: "auth.refresh_reused", Subject: "account:" + r.AccountID,
+			Data: mustJSON(map[string]string{"sessionId": r.FamilyID}),
+		})
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("auth.Rotate: %w", err)
 	}
 	return fault.Errorf(fault.Unauthorized, msgReused)
@@ -321,12 +325,16 @@ func (s *Sessions) SignOut(ctx context.Context, sessionID string) error {
 // SignOutEverywhere ends every session of the account, e.g. from "sign out
 // of all devices" or after a password reset, and records an event.
 func (s *Sessions) SignOutEverywhere(ctx context.Context, accountID string) error {
-	if err := s.revokeAll(ctx, accountID, "everywhere"); err != nil {
-		return fmt.Errorf("auth.SignOutEverywhere: %w", err)
-	}
-	if _, err := s.docs.AppendEvent(ctx, store.Event{
-		Actor: accountID, Type: "auth.signed_out_everywhere", Subject: "account:" + accountID,
-	}); err != nil {
+	err := s.docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := s.revokeAll(ctx, accountID, "everywhere"); err != nil {
+			return err
+		}
+		_, err := s.docs.AppendEvent(ctx, store.Event{
+			Actor: accountID, Type: "auth.signed_out_everywhere", Subject: "account:" + accountID,
+		})
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("auth.SignOutEverywhere: %w", err)
 	}
 	return nil

@@ -147,10 +147,10 @@ type Invitation struct {
 type Service struct {
 	Docs store.Documents
 	Now  func() time.Time
-	// Screeners gives each panel's screener, for the names people give
+	// screeners gives each panel's screener, for the names people give
 	// themselves (safeguarding rule 5: a name is text others read); nil
 	// means the built-in lists only.
-	Screeners Screeners
+	screeners Screeners
 }
 
 // Screeners gives a panel's screener; *wordlist.Service satisfies it.
@@ -158,9 +158,11 @@ type Screeners interface {
 	ScreenerFor(ctx context.Context, panelID string) (*screen.Screener, error)
 }
 
-// NewService returns a Service on docs with the real clock.
-func NewService(docs store.Documents) *Service {
-	return &Service{Docs: docs, Now: time.Now}
+// NewService returns a Service on docs with the real clock, screening the
+// names people give themselves with each panel's screener from screeners
+// (nil: the built-in lists only).
+func NewService(docs store.Documents, screeners Screeners) *Service {
+	return &Service{Docs: docs, Now: time.Now, screeners: screeners}
 }
 
 // Declare declares the collections.
@@ -436,8 +438,8 @@ func (s *Service) createAccount(ctx context.Context, a Account, passwordHash, pa
 // listed word: a name is shown to the group, and a first name to partners.
 func (s *Service) screenName(ctx context.Context, panelID, name, lang string) error {
 	screenWith := screen.Screen
-	if s.Screeners != nil && panelID != "" {
-		sc, err := s.Screeners.ScreenerFor(ctx, panelID)
+	if s.screeners != nil && panelID != "" {
+		sc, err := s.screeners.ScreenerFor(ctx, panelID)
 		if err != nil {
 			return err
 		}

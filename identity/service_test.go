@@ -25,7 +25,7 @@ func newService(t *testing.T) (*identity.Service, store.Documents, *clock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	s := identity.NewService(docs)
+	s := identity.NewService(docs, nil)
 	s.Now = clk.Now
 	if err := s.Declare(context.Background()); err != nil {
 		t.Fatal(err)

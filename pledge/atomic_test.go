@@ -2,7 +2,11 @@ package pledge_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"chorus/pledge"
 	"chorus/store/storetest"
@@ -66,5 +70,87 @@ func TestPledgeWritesAreAllOrNone(t *testing.T) {
 	every("publishing", 3, func() error { _, err := s.Move(ctx, "mod", p.ID, pledge.Published); return err })
 	if v, err := s.Version(ctx, p.ID, 1); err != nil || v.PublishedAt == nil {
 		t.Errorf("version 1 after publishing: %+v, %v", v, err)
+	}
+}
+
+// A transaction spanning several pledge changes (as a moderator's decision
+// is: accept an amendment into the item, hide a comment) runs while people
+// co-edit the same item through the edit queue: neither waits for the
+// other forever, and every edit and every decision lands. Inside the
+// transaction the item lock and the queue step aside, so nobody holds a
+// lock while waiting for the write lock the transaction has.
+func TestTransactionsBesideCoEditingNeverDeadlock(t *testing.T) {
+	s, docs := newService(t)
+	ctx := context.Background()
+	p, it := newPledge(t, s)
+	const editors, edits, decisions = 4, 15, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, editors*edits+decisions)
+	for e := range editors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range edits {
+				cur, err := s.Item(ctx, p.ID, it.ID)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.EditItem(ctx, fmt.Sprint("ed", e), p.ID, it.ID, pledge.Text, cur.Version, cur.Text+fmt.Sprintf(" e%d.%d", e, i)); err != nil {
+					errs <- fmt.Errorf("edit: %w", err)
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range decisions {
+			a, err := s.Propose(ctx, "y2", p.ID, it.ID, pledge.Summary, fmt.Sprintf("Say it simply %d", i), "simpler")
+			if err != nil {
+				errs <- fmt.Errorf("propose: %w", err)
+				return
+			}
+			c, err := s.AddComment(ctx, "y1", p.ID, it.ID, pledge.CommentInput{Text: "a comment"})
+			if err != nil {
+				errs <- fmt.Errorf("comment: %w", err)
+				return
+			}
+			err = docs.InTransaction(ctx, func(ctx context.Context) error {
+				if _, err := s.Decide(ctx, "amb", p.ID, a.ID, true); err != nil {
+					return err
+				}
+				_, err := s.ModerateComment(ctx, "mod", c.ID, pledge.OutcomeHide)
+				return err
+			})
+			if err != nil {
+				errs <- fmt.Errorf("decision: %w", err)
+			}
+		}
+	}()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(90 * time.Second):
+		t.Fatal("transactions and co-editing blocked each other")
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	got, err := s.Item(ctx, p.ID, it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := range editors {
+		for i := range edits {
+			if m := fmt.Sprintf(" e%d.%d", e, i); !strings.Contains(got.Text, m) {
+				t.Errorf("edit %q is lost: %q", m, got.Text)
+			}
+		}
+	}
+	if want := fmt.Sprintf("Say it simply %d", decisions-1); got.Summary != want {
+		t.Errorf("summary %q, want the last accepted amendment %q", got.Summary, want)
 	}
 }

@@ -234,7 +234,7 @@ func editedEvents(batch []*editReq) []*editedEvent {
 // again.
 func (s *Service) applyEdits(ctx context.Context, pledgeID, itemID string, batch []*editReq) {
 	defer s.lock(ctx, itemID)()
-	h := s.hist.get(itemID) // guarded by the item lock
+	h := s.histOf(ctx, itemID) // guarded by the item lock
 	for attempt := 0; ; attempt++ {
 		if attempt == maxAttempts {
 			for _, r := range batch {

@@ -338,7 +338,7 @@ func (s *Service) follow(ctx context.Context, c Comment, it Item) (Comment, erro
 // to version to, in order.
 func (s *Service) fieldOps(ctx context.Context, itemID string, f Field, from, to int64) ([]ot.Op, error) {
 	defer s.lock(ctx, itemID)()
-	steps, err := s.steps(ctx, s.hist.get(itemID), itemID, from, to)
+	steps, err := s.steps(ctx, s.histOf(ctx, itemID), itemID, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,17 @@ func (c *histCache) get(itemID string) *itemHist {
 	return h
 }
 
+// histOf is the history of an item to work with under its lock (see
+// Service.lock). Inside a transaction, which takes no lock, it is one of
+// its own, empty: what it lacks is read from the store, and the shared one
+// stays true (a version it does not know is a gap, read when needed).
+func (s *Service) histOf(ctx context.Context, itemID string) *itemHist {
+	if store.WithinTransaction(ctx) {
+		return &itemHist{}
+	}
+	return s.hist.get(itemID)
+}
+
 func (h *itemHist) next() int64 { return h.first + int64(len(h.steps)) }
 
 // add records version v. A version that does not follow the last one known

@@ -209,10 +209,10 @@ type Service struct {
 	// the constant MaxText.
 	MaxText int
 
-	// Screeners gives each panel's screener, which screens what youth
+	// screeners gives each panel's screener, which screens what youth
 	// write before others see it (safeguarding rule 5); nil means the
 	// built-in lists only.
-	Screeners Screeners
+	screeners Screeners
 
 	locks [64]sync.Mutex // serialise edits of one item within this process
 
@@ -221,9 +221,11 @@ type Service struct {
 	hist    histCache             // recent versions of items (see history.go)
 }
 
-// NewService returns a Service on docs with the real clock.
-func NewService(docs store.Documents) *Service {
-	return &Service{Docs: docs, Now: time.Now, MaxText: MaxText}
+// NewService returns a Service on docs with the real clock, screening what
+// youth write with each panel's screener from screeners (nil: the built-in
+// lists only).
+func NewService(docs store.Documents, screeners Screeners) *Service {
+	return &Service{Docs: docs, Now: time.Now, MaxText: MaxText, screeners: screeners}
 }
 
 // Declare declares the collections.

@@ -32,13 +32,19 @@ func (c *clock) Now() time.Time {
 
 func newService(t testing.TB) (*pledge.Service, store.Documents) {
 	t.Helper()
+	return newServiceWith(t, nil)
+}
+
+// newServiceWith is newService screening with screeners.
+func newServiceWith(t testing.TB, screeners pledge.Screeners) (*pledge.Service, store.Documents) {
+	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	docs, err := sqlite.OpenWith(filepath.Join(t.TempDir(), "db"), sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	s := pledge.NewService(docs)
+	s := pledge.NewService(docs, screeners)
 	s.Now = clk.Now
 	if err := s.Declare(context.Background()); err != nil {
 		t.Fatal(err)

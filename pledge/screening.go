@@ -32,10 +32,10 @@ func (s *Service) screen(ctx context.Context, p Pledge, text string) (screen.Res
 }
 
 func (s *Service) screenIn(ctx context.Context, panelID, text, lang string) (screen.Result, error) {
-	if s.Screeners == nil {
+	if s.screeners == nil {
 		return screen.Screen(text, lang)
 	}
-	sc, err := s.Screeners.ScreenerFor(ctx, panelID)
+	sc, err := s.screeners.ScreenerFor(ctx, panelID)
 	if err != nil {
 		return screen.Result{}, err
 	}

@@ -395,13 +395,12 @@ func (m screeners) ScreenerFor(_ context.Context, panelID string) (*screen.Scree
 // Rule 5: the word lists of every language the panel works in apply to
 // every text of the panel, whatever the pledge's language.
 func TestPanelLanguagesScreenEveryText(t *testing.T) {
-	s, _ := newService(t)
-	ctx := context.Background()
 	mixed, err := screen.New(screen.Lists{Languages: []string{"en", "fr", "de"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Screeners = screeners{"p1": mixed}
+	s, _ := newServiceWith(t, screeners{"p1": mixed})
+	ctx := context.Background()
 	p, it := newPledge(t, s) // in English, in panel p1
 	c, err := s.AddComment(ctx, "y1", p.ID, it.ID, pledge.CommentInput{Text: "du bist ein Arschloch"})
 	if err != nil {

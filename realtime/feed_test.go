@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"chorus/realtime"
 	"chorus/store"
@@ -72,5 +73,65 @@ func TestFeedPublishesATransactionsEventsAfterItsCommit(t *testing.T) {
 	}
 	if p := published(); len(p) != 3 || p[2] != "outside" {
 		t.Errorf("published %v, want the event outside a transaction at once", p)
+	}
+}
+
+// Appends inside transactions and beside them, racing through one feed on
+// SQLite's one write connection, all finish and are all published: the
+// feed's lock is never held while waiting for the store inside a
+// transaction.
+func TestFeedTransactionsAndPlainAppendsDoNotBlockEachOther(t *testing.T) {
+	raw := openStore(t)
+	b := realtime.NewLocalBroker()
+	docs := realtime.Publishing(raw, b)
+	var mu sync.Mutex
+	published := 0
+	stop, err := b.Subscribe(func(string, []byte) { mu.Lock(); published++; mu.Unlock() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	const each = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*each)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				ev := store.Event{Actor: "a", Type: "x", Subject: "s:1"}
+				var err error
+				if w%2 == 0 {
+					_, err = docs.AppendEvent(context.Background(), ev)
+				} else {
+					err = docs.InTransaction(context.Background(), func(ctx context.Context) error {
+						if _, err := docs.AppendEvent(ctx, ev); err != nil {
+							return err
+						}
+						_, err := docs.AppendEvent(ctx, ev)
+						return err
+					})
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("appends inside and beside transactions blocked each other")
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := 2*each + 2*2*each; published != want {
+		t.Errorf("published %d events, want %d", published, want)
 	}
 }

@@ -247,8 +247,8 @@ type Service struct {
 	Pledges   Pledges
 	Directory Directory
 	Cases     Cases
-	// Screeners gives each panel's screener; nil means the built-in lists.
-	Screeners Screeners
+	// screeners gives each panel's screener; nil means the built-in lists.
+	screeners Screeners
 	// Sessions schedules the live sessions of rounds; nil: rounds cannot
 	// schedule one.
 	Sessions Sessions
@@ -257,9 +257,11 @@ type Service struct {
 	locks [64]sync.Mutex // serialise changes of one document within this process
 }
 
-// NewService returns a Service with the real clock.
-func NewService(docs store.Documents, pledges Pledges, dir Directory, cases Cases) *Service {
-	return &Service{Docs: docs, Pledges: pledges, Directory: dir, Cases: cases, Now: time.Now}
+// NewService returns a Service with the real clock, screening what is
+// written with each panel's screener from screeners (nil: the built-in
+// lists only).
+func NewService(docs store.Documents, pledges Pledges, dir Directory, cases Cases, screeners Screeners) *Service {
+	return &Service{Docs: docs, Pledges: pledges, Directory: dir, Cases: cases, screeners: screeners, Now: time.Now}
 }
 
 // Declare declares the collections.
@@ -295,10 +297,10 @@ func (s *Service) event(ctx context.Context, actor, typ, subject string, data an
 }
 
 func (s *Service) screener(ctx context.Context, panelID string) (*screen.Screener, error) {
-	if s.Screeners == nil {
+	if s.screeners == nil {
 		return screen.Builtin(), nil
 	}
-	return s.Screeners.ScreenerFor(ctx, panelID)
+	return s.screeners.ScreenerFor(ctx, panelID)
 }
 
 func busy() error {

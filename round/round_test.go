@@ -61,14 +61,14 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs), mod: moderation.NewService(docs, nil), pl: pledge.NewService(docs)}
+	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), pl: pledge.NewService(docs, nil)}
 	w.ids.Now, w.mod.Now, w.pl.Now = c.Now, c.Now, c.Now
 	for _, d := range []func(context.Context) error{w.ids.Declare, w.mod.Declare, w.pl.Declare} {
 		if err := d(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w.svc = round.NewService(docs, w.pl, w.ids, w.mod)
+	w.svc = round.NewService(docs, w.pl, w.ids, w.mod, nil)
 	w.svc.Now = c.Now
 	if err := w.svc.Declare(ctx); err != nil {
 		t.Fatal(err)

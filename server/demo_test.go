@@ -33,7 +33,7 @@ func TestDemoSeedsWhatItPrints(t *testing.T) {
 	}
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	defer s.close(log)
-	p, err := buildServices(ctx, cfg, s, log)
+	p, err := buildServices(ctx, cfg, s, nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}

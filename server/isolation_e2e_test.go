@@ -255,7 +255,7 @@ func TestSanctionsStayInTheGiversScope(t *testing.T) {
 	// centre B's operator would: accounts are per e-mail, and an invitation
 	// makes a new one). Bruno suspends him in panel B: he keeps panel A.
 	moritzID := accountID(w.modA)
-	if err := identity.NewService(w.docs).AddCoordinator(context.Background(), moritzID, w.panelB); err != nil {
+	if err := identity.NewService(w.docs, nil).AddCoordinator(context.Background(), moritzID, w.panelB); err != nil {
 		t.Fatal(err)
 	}
 	w.bruno.do("POST", "/api/moderation/sanctions", map[string]any{"kind": "suspend", "accountId": moritzID, "panelId": w.panelB, "minutes": 60, "reason": "checking"}, 201)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"chorus/app"
@@ -33,14 +34,23 @@ func superviseLiveSessions(people *app.Services, log *slog.Logger) func(string, 
 	}
 }
 
-// presentIn is who the hub knows is connected to a topic.
-func presentIn(hub *realtime.Hub) livesession.Presence {
-	return func(topic string) []string {
-		members := hub.Presence(topic)
-		out := make([]string, 0, len(members))
-		for _, m := range members {
-			out = append(out, m.AccountID)
-		}
-		return out
+// hubPresence is who is connected to a topic, as this process's hub knows
+// it. Live sessions are built with it before the hub exists (the hub
+// authorises with the services they are part of); until the hub starts,
+// and in a process without one, nobody is connected, so every session
+// stays paused.
+type hubPresence struct{ hub atomic.Pointer[realtime.Hub] }
+
+// present is the livesession.Presence of the hub.
+func (p *hubPresence) present(topic string) []string {
+	hub := p.hub.Load()
+	if hub == nil {
+		return nil
 	}
+	members := hub.Presence(topic)
+	out := make([]string, 0, len(members))
+	for _, m := range members {
+		out = append(out, m.AccountID)
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"chorus/server/httpapi"
 	"context"
 	"fmt"
 	"log/slog"
@@ -25,14 +24,25 @@ import (
 	"chorus/round"
 )
 
-// buildPeople wires sign-in, identity, consent and mail on the opened stores.
-func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.Logger) (*app.Services, error) {
+// buildServices wires the domain services (sign-in, identity, consent,
+// mail, pledges, moderation, live sessions) on the opened stores.
+func buildServices(ctx context.Context, cfg config.Config, s *stores, presence livesession.Presence, log *slog.Logger) (*app.Services, error) {
 	p := &app.Services{Blobs: s.blobs, PublicURL: cfg.PublicURL, Now: time.Now}
-	p.Identity = identity.NewService(s.docs)
+	// Screening comes first: every service that takes text is built with
+	// it. The word lists read a panel's languages from identity, which is
+	// built right after and asked only once requests come.
+	words, helplines, err := loadSafeguardingData(ctx, cfg, s.docs, func(ctx context.Context, panelID string) ([]string, error) {
+		panel, err := p.Identity.Panel(ctx, panelID)
+		return panel.Languages, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.ScreenWords, p.Helplines = words, helplines
+	p.Identity = identity.NewService(s.docs, words)
 	if err := p.Identity.Declare(ctx); err != nil {
 		return nil, err
 	}
-	var err error
 	if cfg.SMTPURL != "" {
 		if p.Mail, err = smtp.New(cfg.SMTPURL, cfg.MailFrom); err != nil {
 			return nil, fmt.Errorf("SMTP_URL: %w", err)
@@ -52,30 +62,24 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	if err := p.Consent.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Pledges = pledge.NewService(s.docs)
+	p.Pledges = pledge.NewService(s.docs, words)
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Moderation = moderation.NewService(s.docs, httpapi.Subjects(p))
+	p.Moderation = moderation.NewService(s.docs, p.SubjectOf)
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}
-	// Who is connected comes from the hub (buildRealtime); until then, and
-	// in a process without one, every session is paused.
-	p.LiveSessions = livesession.NewService(s.docs, p.Identity, p.Moderation)
+	// presence is the hub's (hubPresence); until the hub starts, and in a
+	// process without one, every session is paused.
+	p.LiveSessions = livesession.NewService(s.docs, p.Identity, p.Moderation, words, presence)
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation)
+	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation, words)
 	p.Rounds.Sessions = p.LiveSessions
 	if err := p.Rounds.Declare(ctx); err != nil {
 		return nil, err
-	}
-	if err := loadSafeguardingData(ctx, cfg, s.docs, p); err != nil {
-		return nil, err
-	}
-	if p.ScreenWords != nil {
-		p.Rounds.Screeners = p.ScreenWords
 	}
 
 	var keys *auth.KeySet
@@ -212,51 +216,6 @@ func announceSetup(ctx context.Context, p *app.Services, log *slog.Logger, say f
 	log.Info("first-run set-up", "url", url, "validFor", identity.SetupTTL.String())
 	say("No account exists yet. Create the first coordinator here (valid for 24 hours): " + url)
 	return nil
-}
-
-// consentJobs are the worker's consent duties: reminders before guardian
-// links expire and before deletion requests are due, and people reaching
-// their consent age or 18.
-func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
-	if n, err := p.Consent.SendReminders(ctx); err != nil {
-		log.Error("guardian reminders", "error", err)
-	} else if n > 0 {
-		log.Info("guardian reminders sent", "count", n)
-	}
-	if n, err := p.Erasure.SendReminders(ctx); err != nil {
-		log.Error("deletion request reminders", "error", err)
-	} else if n > 0 {
-		log.Info("deletion request reminders sent", "count", n)
-	}
-	youth, err := p.Identity.YouthAccounts(ctx)
-	if err != nil {
-		log.Error("coming of age", "error", err)
-		return
-	}
-	people := make([]consent.Person, 0, len(youth))
-	for _, a := range youth {
-		birth, err := consent.ParseBirthDate(a.BirthDate)
-		if err != nil {
-			continue
-		}
-		people = append(people, consent.Person{AccountID: a.ID, BirthDate: birth, Country: a.Country})
-	}
-	if _, err := p.Consent.HandleComingOfAge(ctx, people); err != nil {
-		log.Error("coming of age", "error", err)
-	}
-}
-
-// roundJobs sends the reminders of feedback rounds and progress reviews
-// that are due.
-func roundJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
-	if p.Rounds == nil {
-		return
-	}
-	if n, err := p.Rounds.Remind(ctx, p.Mail, p.PublicURL); err != nil {
-		log.Error("round reminders", "error", err)
-	} else if n > 0 {
-		log.Info("round reminders sent", "count", n)
-	}
 }
 
 var _ mail.Sender = (*outbox.Outbox)(nil)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,6 +27,7 @@ import (
 	"chorus/store/mongo"
 	"chorus/store/sqlite"
 	"chorus/web"
+	"chorus/worker"
 )
 
 // ShutdownTimeout bounds a graceful stop: in-flight requests get this long
@@ -73,6 +73,9 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer s.close(log)
+	if m, ok := s.docs.(*mongo.Store); ok && !m.Features().Transactions {
+		log.Warn("MONGODB_URI: the server has no multi-document transactions (use a replica set): writes that belong together are applied one by one, and a failure between them can leave a part")
+	}
 
 	// Every event the services append is published for the real-time hubs.
 	broker, err := openBroker(cfg, log)
@@ -85,7 +88,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		storesOpened(cfg, s.docs)
 	}
 
-	people, err := buildServices(ctx, cfg, s, log)
+	// Who is connected comes from the hub (buildRealtime), built after the
+	// services it authorises with.
+	presence := &hubPresence{}
+	people, err := buildServices(ctx, cfg, s, presence.present, log)
 	if err != nil {
 		return err
 	}
@@ -97,13 +103,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
-	media, err := buildMedia(ctx, cfg, s, people, log)
+	videos, err := buildMedia(ctx, cfg, s, people, log)
 	if err != nil {
 		return err
 	}
 	var rt *httpapi.Realtime
 	if r.web {
-		if rt, err = buildRealtime(ctx, s.docs, broker, people, log); err != nil {
+		if rt, err = buildRealtime(ctx, s.docs, broker, people, presence, log); err != nil {
 			return err
 		}
 	}
@@ -118,7 +124,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Realtime: rt,
 
 		MetricsToken: cfg.MetricsToken,
-		Videos:       media.api,
+		Videos:       videos,
 	})
 	if r.web {
 		listener, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -133,17 +139,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		go func() { errc <- app.Listener(listener) }()
 	}
-	workerDone := make(chan struct{})
 	workerCtx, stopWorker := context.WithCancel(context.Background())
-	mediaDone := closedChan()
+	workerDone := closedChan()
 	if r.worker {
-		mediaDone = runMediaWorker(workerCtx, media, s, log)
-		go func() {
-			defer close(workerDone)
-			runWorker(workerCtx, log, s.docs, people, cfg.WorkerInterval)
-		}()
-	} else {
-		close(workerDone)
+		workerDone = worker.Run(workerCtx, worker.Config{Log: log, Docs: s.docs, Services: people, Every: cfg.WorkerInterval,
+			MaxDuration: cfg.Video.MaxDuration, FFmpeg: cfg.Video.FFmpeg, FFprobe: cfg.Video.FFprobe,
+			WorkDir: filepath.Join(cfg.DataDir, "work")})
 	}
 
 	select {
@@ -160,7 +161,6 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	<-workerDone
-	<-mediaDone
 	log.Info("stopped")
 	return err
 }
@@ -256,41 +256,6 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// expiryPurger is implemented by stores that may not drop expired documents
-// by themselves (SQLite, and MongoDB-protocol servers without TTL indexes).
-type expiryPurger interface {
-	PurgeExpired(ctx context.Context) (int64, error)
-}
-
-// runWorker does the background work until ctx ends. Later capabilities add
-// their jobs here (media processing, mail, reminders).
-func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, people *app.Services, every time.Duration) {
-	if every <= 0 {
-		every = time.Minute
-	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		if p, ok := docs.(expiryPurger); ok {
-			if n, err := p.PurgeExpired(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				log.Error("purging expired documents", "error", err)
-			} else if n > 0 {
-				log.Info("purged expired documents", "count", n)
-			}
-		}
-		consentJobs(ctx, people, log)
-		roundJobs(ctx, people, log)
-		if _, err := people.FollowAudit(ctx, 100_000); err != nil && ctx.Err() == nil {
-			log.Error("copying consent changes and invitations into the audit trail", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
 // storesOpened, when set (by tests), sees the document store every service
 // of this process uses: the one that publishes events.
 var storesOpened func(cfg config.Config, docs store.Documents)
@@ -310,7 +275,7 @@ func openBroker(cfg config.Config, log *slog.Logger) (realtime.Broker, error) {
 
 // buildRealtime starts this process's websocket hub, authorising every
 // subscription with the people capability's policy.
-func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *app.Services, log *slog.Logger) (*httpapi.Realtime, error) {
+func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Broker, people *app.Services, presence *hubPresence, log *slog.Logger) (*httpapi.Realtime, error) {
 	tickets, err := httpapi.NewTickets(ctx, docs, people.Now)
 	if err != nil {
 		return nil, err
@@ -322,7 +287,7 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	if err != nil {
 		return nil, err
 	}
-	people.LiveSessions.Presence = presentIn(hub)
+	presence.hub.Store(hub)
 	if nb, ok := broker.(*natsbroker.Broker); ok {
 		nb.OnReconnect(hub.Resync) // catch clients up on what was missed while disconnected
 	}
@@ -340,4 +305,10 @@ func drainSockets(rt *httpapi.Realtime, log *slog.Logger) {
 	if err := rt.Hub.Shutdown(ctx); err != nil {
 		log.Warn("websockets did not all close in time", "error", err)
 	}
+}
+
+func closedChan() <-chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"chorus/app"
 	"chorus/config"
 	"chorus/moderation/helpline"
 	"chorus/moderation/wordlist"
@@ -14,47 +13,40 @@ import (
 )
 
 // loadSafeguardingData reads the data files coordinators keep up to date
-// (extra screening words, helplines), sets up the word lists coordinators
-// keep in the app, and hands them to the services. A file
-// that is set but unreadable or invalid stops the start: running without a
-// coordinator's words would let through what they meant to hold.
-func loadSafeguardingData(ctx context.Context, cfg config.Config, docs store.Documents, p *app.Services) error {
+// (extra screening words, helplines) and sets up the word lists
+// coordinators keep in the app, which give every panel its screener (the
+// lists of the panel's languages, from languages). A file that is set but
+// unreadable or invalid stops the start: running without a coordinator's
+// words would let through what they meant to hold. Without HELPLINES_FILE
+// the directory is nil: the built-in helplines.
+func loadSafeguardingData(ctx context.Context, cfg config.Config, docs store.Documents, languages wordlist.Languages) (*wordlist.Service, *helpline.Directory, error) {
 	var extra map[string][]string
 	if cfg.ScreenWordsFile != "" {
 		data, err := os.ReadFile(cfg.ScreenWordsFile)
 		if err != nil {
-			return fmt.Errorf("SCREEN_WORDS_FILE: %w", err)
+			return nil, nil, fmt.Errorf("SCREEN_WORDS_FILE: %w", err)
 		}
 		if err := json.Unmarshal(data, &extra); err != nil {
-			return fmt.Errorf("SCREEN_WORDS_FILE %s: expected {\"fr\": [\"word\", ...], ...}: %w", cfg.ScreenWordsFile, err)
+			return nil, nil, fmt.Errorf("SCREEN_WORDS_FILE %s: expected {\"fr\": [\"word\", ...], ...}: %w", cfg.ScreenWordsFile, err)
 		}
 	}
-	// Each panel's screener: the lists of its languages, the file's words
-	// and the words its coordinators keep in the app.
-	words, err := wordlist.NewService(docs, func(ctx context.Context, panelID string) ([]string, error) {
-		panel, err := p.Identity.Panel(ctx, panelID)
-		return panel.Languages, err
-	}, extra)
+	words, err := wordlist.NewService(docs, languages, extra)
 	if err != nil {
-		return fmt.Errorf("SCREEN_WORDS_FILE %s: %w", cfg.ScreenWordsFile, err)
+		return nil, nil, fmt.Errorf("SCREEN_WORDS_FILE %s: %w", cfg.ScreenWordsFile, err)
 	}
 	if err := words.Declare(ctx); err != nil {
-		return err
+		return nil, nil, err
 	}
-	p.ScreenWords = words
-	p.Pledges.Screeners = words
-	p.LiveSessions.Screeners = words
-	p.Identity.Screeners = words
-	if cfg.HelplinesFile != "" {
-		data, err := os.ReadFile(cfg.HelplinesFile)
-		if err != nil {
-			return fmt.Errorf("HELPLINES_FILE: %w", err)
-		}
-		dir, err := helpline.Load(data)
-		if err != nil {
-			return fmt.Errorf("HELPLINES_FILE %s: %w", cfg.HelplinesFile, err)
-		}
-		p.Helplines = dir
+	if cfg.HelplinesFile == "" {
+		return words, nil, nil
 	}
-	return nil
+	data, err := os.ReadFile(cfg.HelplinesFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("HELPLINES_FILE: %w", err)
+	}
+	dir, err := helpline.Load(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("HELPLINES_FILE %s: %w", cfg.HelplinesFile, err)
+	}
+	return words, dir, nil
 }

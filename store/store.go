@@ -140,14 +140,18 @@ type Documents interface {
 	// adapter does the same so that code tested on one behaves alike on
 	// the other. A stale version or a missing record, which Update and
 	// Delete find without the database refusing anything, is f's to handle.
+	// So inside f, look a record up before inserting it when it may exist,
+	// rather than insert and ignore the Conflict.
 	//
 	// f may run more than once (MongoDB retries a transaction that
 	// collided with another), so it must do nothing but store calls and
 	// computing: mail, publishing and the like go after InTransaction
 	// returns. Inside f, use only the ctx given: on SQLite a write with
 	// another context waits for the transaction to end, so it would wait
-	// forever. Calling InTransaction with a ctx already inside one joins
-	// that transaction (an error of the inner f fails the outer one too).
+	// forever; for the same reason code that takes a lock of its own skips
+	// it inside f (WithinTransaction). Calling InTransaction with a ctx
+	// already inside one joins that transaction (an error of the inner f
+	// fails the outer one too).
 	// Keep transactions short: they hold SQLite's one write lock, and
 	// MongoDB aborts a transaction after a minute.
 	//

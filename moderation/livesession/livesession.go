@@ -117,20 +117,23 @@ type Service struct {
 	Docs      store.Documents
 	Directory Directory
 	Cases     Cases
-	// Presence says who is connected; nil means nobody is (then every
+	// presence says who is connected; nil means nobody is (then every
 	// session is paused: without live connections nobody supervises).
-	Presence Presence
-	// Screeners gives each panel's screener (rule 5); nil means the
+	presence Presence
+	// screeners gives each panel's screener (rule 5); nil means the
 	// built-in lists.
-	Screeners Screeners
+	screeners Screeners
 	Now       func() time.Time
 
 	locks [64]sync.Mutex // serialise reconciling one session within this process
 }
 
-// NewService returns a Service with the real clock.
-func NewService(docs store.Documents, dir Directory, cases Cases) *Service {
-	return &Service{Docs: docs, Directory: dir, Cases: cases, Now: time.Now}
+// NewService returns a Service with the real clock. screeners screens
+// what is posted (nil: the built-in lists); presence says who is connected
+// (nil: nobody, so every session stays paused). Both are safeguarding
+// rules' inputs, so they are fixed here rather than set later.
+func NewService(docs store.Documents, dir Directory, cases Cases, screeners Screeners, presence Presence) *Service {
+	return &Service{Docs: docs, Directory: dir, Cases: cases, screeners: screeners, presence: presence, Now: time.Now}
 }
 
 // Declare declares the collections.

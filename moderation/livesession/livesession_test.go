@@ -66,7 +66,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	w := &world{t: t, docs: docs, ids: identity.NewService(docs), mod: moderation.NewService(docs, nil), here: &here{in: map[string][]string{}}}
+	w := &world{t: t, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), here: &here{in: map[string][]string{}}}
 	w.ids.Now, w.mod.Now = now, now
 	if err := w.ids.Declare(ctx); err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func newWorld(t *testing.T) *world {
 	if err := w.mod.Declare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	w.svc = livesession.NewService(docs, w.ids, w.mod)
+	w.svc = livesession.NewService(docs, w.ids, w.mod, nil, w.here.present)
 	var (
 		tickMu sync.Mutex
 		tick   = start
@@ -85,7 +85,6 @@ func newWorld(t *testing.T) *world {
 		tick = tick.Add(time.Second)
 		return tick
 	}
-	w.svc.Presence = w.here.present
 	if err := w.svc.Declare(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -359,8 +358,9 @@ func TestOneModeratorIsTheLeastAndEnough(t *testing.T) {
 		t.Fatalf("got %+v, want resumed then paused (needed 1)", got)
 	}
 	// Without presence at all (no live connections), nobody supervises.
-	w.svc.Presence = nil
-	if _, st, err := w.svc.Refresh(ctx, s.ID); err != nil || !st.Paused || st.Present != 0 {
+	alone := livesession.NewService(w.docs, w.ids, w.mod, nil, nil)
+	alone.Now = w.svc.Now
+	if _, st, err := alone.Refresh(ctx, s.ID); err != nil || !st.Paused || st.Present != 0 {
 		t.Fatalf("no presence: got %+v %v, want paused", st, err)
 	}
 }

@@ -187,10 +187,10 @@ func (s *Service) Post(ctx context.Context, in PostInput) (Message, error) {
 
 // screener returns the screener of a panel.
 func (s *Service) screener(ctx context.Context, panelID string) (*screen.Screener, error) {
-	if s.Screeners == nil {
+	if s.screeners == nil {
 		return screen.Builtin(), nil
 	}
-	return s.Screeners.ScreenerFor(ctx, panelID)
+	return s.screeners.ScreenerFor(ctx, panelID)
 }
 
 // hold decides who sees a new message: staff text goes to everyone; youth

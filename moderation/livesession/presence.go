@@ -79,10 +79,10 @@ func (s *Service) Reconcile(ctx context.Context, sessionID string, presentModera
 // carry no date of birth: a minor holding the role is a data error and
 // does not count).
 func (s *Service) ModeratorsPresent(ctx context.Context, sess Session) (int, error) {
-	if s.Presence == nil {
+	if s.presence == nil {
 		return 0, nil
 	}
-	ids := slices.Clone(s.Presence(Topic(sess.ID)))
+	ids := slices.Clone(s.presence(Topic(sess.ID)))
 	slices.Sort(ids)
 	n := 0
 	for _, id := range slices.Compact(ids) {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"chorus/app"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -17,7 +16,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"chorus/auth"
-	"chorus/consent"
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/policy"
@@ -133,57 +131,13 @@ func (a *API) signedIn(c *fiber.Ctx) (caller, error) {
 	return cl, nil
 }
 
-// callerFor builds the policy subject of an account from what is stored now:
-// memberships, age band and the consents held at this moment, so a
-// withdrawal counts from the very next request.
-// Subjects finds an account as the policy sees it now: memberships, age
-// band and the consents in effect (moderation.Authors, for the workflow).
-func Subjects(s *app.Services) func(ctx context.Context, accountID string) (policy.Subject, error) {
-	return func(ctx context.Context, accountID string) (policy.Subject, error) {
-		cl, err := (&API{people: s}).callerFor(ctx, accountID)
-		return cl.Subject, err
-	}
-}
-
+// callerFor is the caller an account is now (app.Services.Subject).
 func (a *API) callerFor(ctx context.Context, accountID string) (caller, error) {
-	acc, err := a.people.Identity.Account(ctx, accountID)
+	acc, sub, err := a.people.Subject(ctx, accountID)
 	if err != nil {
 		return caller{}, err
 	}
-	ms, err := a.people.Identity.Memberships(ctx, accountID)
-	if err != nil {
-		return caller{}, err
-	}
-	band, err := a.bandOf(acc)
-	if err != nil {
-		return caller{}, err
-	}
-	s := policy.Subject{AccountID: acc.ID, Band: band, Memberships: ms}
-	if acc.BirthDate != "" {
-		states, err := a.people.Consent.Effective(ctx, acc.ID, band, acc.Country)
-		if err != nil {
-			return caller{}, err
-		}
-		for _, scope := range consent.Scopes {
-			if states[scope].Held() {
-				s.Consents = append(s.Consents, scope)
-			}
-		}
-	}
-	return caller{Account: acc, Subject: s}, nil
-}
-
-// bandOf: accounts without a date of birth are staff (moderators, partners,
-// coordinators), who are adults; youth accounts always carry one.
-func (a *API) bandOf(acc identity.Account) (consent.AgeBand, error) {
-	if acc.BirthDate == "" {
-		return consent.Adult, nil
-	}
-	birth, err := consent.ParseBirthDate(acc.BirthDate)
-	if err != nil {
-		return "", fault.Wrap(fault.Internal, err, "stored date of birth is not readable")
-	}
-	return a.people.Consent.Ages.Band(birth, acc.Country, a.people.Now()), nil
+	return caller{Account: acc, Subject: sub}, nil
 }
 
 // limited counts one event of kind for key on l; a refusal carries the

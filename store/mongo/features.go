@@ -28,8 +28,10 @@ type Features struct {
 	// the same documents.
 	PartialIndexes bool
 	// Transactions: multi-document transactions, which make InsertMany
-	// atomic for readers too. Without them InsertMany undoes a refused
-	// batch instead (see InsertMany).
+	// atomic for readers too and InTransaction all or none. Without them
+	// InsertMany undoes a refused batch instead (see InsertMany), and
+	// InTransaction applies its writes one by one (see InTransaction):
+	// fine for tests on FerretDB, not for production.
 	Transactions bool
 	// AtomicUpdates: an update's filter is checked as it writes, so of two
 	// updates racing from the same version only one matches. Without them

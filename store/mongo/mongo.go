@@ -349,9 +349,10 @@ func (s *Store) purgeExpired(ctx context.Context, coll *mongo.Collection, now ti
 // document may still hold, it purges the collection's expired documents and
 // runs write once more. Purging only then keeps it off the common path.
 // Inside a transaction a refused write aborts it, so there the purge comes
-// first and write runs once.
+// first and write runs once. (Without transactions InTransaction's writes
+// are plain ones, and take the common path.)
 func (s *Store) retryAfterPurge(ctx context.Context, coll *mongo.Collection, now time.Time, write func() error) error {
-	if s.txOf(ctx) != nil {
+	if s.txOf(ctx) != nil && s.features.Transactions {
 		if _, err := s.purgeExpired(ctx, coll, now); err != nil {
 			return err
 		}
