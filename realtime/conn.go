@@ -613,7 +613,7 @@ func (c *conn) readOne(typ int, r io.Reader) error {
 func (c *conn) handle(in Inbound) {
 	switch in.Type {
 	case MsgSubscribe:
-		c.subscribe(in.Topic, in.After)
+		c.subscribe(in.Topic, in.After, in.Have)
 	case MsgUnsubscribe:
 		if !c.end(in.Topic, "unsubscribed", "") {
 			c.sendError(fault.NotFound, "You are not subscribed to this topic.", in.Topic)
@@ -735,7 +735,7 @@ func (c *conn) revokeEdits() {
 	}
 }
 
-func (c *conn) subscribe(topic string, after *int64) {
+func (c *conn) subscribe(topic string, after *int64, have []int64) {
 	c.mu.Lock()
 	_, dup := c.subs[topic]
 	n := len(c.subs)
@@ -763,7 +763,7 @@ func (c *conn) subscribe(topic string, after *int64) {
 	if c.h.attach(c, topic) {
 		c.h.publishEphemeral(ephemeral{Op: opSync, Topic: topic, Node: c.h.node, Conn: c.id})
 	}
-	c.catchUp(s, after, true)
+	c.catchUp(s, after, have, true)
 	if c.signal(topic, "") != nil {
 		return // follows the topic silently: nobody there learns of it
 	}
@@ -774,8 +774,9 @@ func (c *conn) subscribe(topic string, after *int64) {
 }
 
 // catchUp replays what s missed after the id `after` (nil: nothing to
-// replay), then the live events that came meanwhile, then goes live.
-func (c *conn) catchUp(s *subscription, after *int64, ack bool) {
+// replay) but the ids in have, then the live events that came meanwhile,
+// then goes live.
+func (c *conn) catchUp(s *subscription, after *int64, have []int64, ack bool) {
 	var (
 		replay  []store.Event
 		refetch bool
@@ -804,6 +805,11 @@ func (c *conn) catchUp(s *subscription, after *int64, ack bool) {
 		batch = append(batch, mustJSON(outSimple{Type: MsgRefetch, Topic: s.topic}))
 	} else if after != nil && *after > s.floor {
 		s.floor, s.last = *after, max(s.last, *after)
+	}
+	for _, id := range have { // sent before (here or by another process): not again
+		if id > s.floor {
+			s.fresh(id)
+		}
 	}
 	for _, ev := range replay {
 		if s.fresh(ev.ID) {
@@ -839,15 +845,33 @@ func (c *conn) resync() {
 	}
 	c.mu.Unlock()
 	for _, s := range subs {
-		last := s.lastID(&c.mu)
-		c.catchUp(s, &last, false)
+		after, have := s.resumePoint(&c.mu)
+		c.catchUp(s, &after, have, false)
 	}
 }
 
-func (s *subscription) lastID(mu *sync.Mutex) int64 {
+// resumePoint is where s resumes from: the oldest id it remembers sending
+// (or its floor), and the ids it sent after that, since the events between
+// may still arrive late.
+func (s *subscription) resumePoint(mu *sync.Mutex) (after int64, have []int64) {
 	mu.Lock()
 	defer mu.Unlock()
-	return s.last
+	if s.recent == nil {
+		return max(s.floor, s.last), nil
+	}
+	after = s.last
+	for _, id := range s.recent.ids {
+		if id != 0 {
+			after = min(after, id-1)
+		}
+	}
+	after = max(after, s.floor)
+	for _, id := range s.recent.ids {
+		if id > after {
+			have = append(have, id)
+		}
+	}
+	return after, have
 }
 
 // end removes a subscription and tells the client why; false when there

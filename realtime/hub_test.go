@@ -884,3 +884,68 @@ func TestLateEventIsDeliveredOnce(t *testing.T) {
 		t.Errorf("delivered %v, want %v (the late one once, no repeats)", got, want)
 	}
 }
+
+// Events can reach a client out of id order (another process, or a
+// transaction, publishes a moment later). A client that resumes names the
+// ids it has beyond its resume point, so what was still on its way when
+// the connection broke is replayed, and nothing twice.
+func TestResumeReplaysAnEventThatWasLateWhenTheConnectionBroke(t *testing.T) {
+	raw := openStore(t)
+	b := realtime.NewLocalBroker()
+	e := newEnv(t, raw, b, nil)
+	e.perms.set("ana", "group:1", true)
+	c := e.dial("ana", "")
+	c.subscribe("group:1", nil)
+	floor := c.until("subscribed", isType("subscribed", "group:1")).Last
+	var evs []store.Event
+	for range 2 {
+		ev, err := raw.AppendEvent(context.Background(), store.Event{Actor: "acc-x", Type: "x.changed", Subject: "group:1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, ev)
+	}
+	// Only the newer one arrives before the connection breaks.
+	data, _ := json.Marshal(map[string]any{"id": evs[1].ID, "time": evs[1].Time, "actor": evs[1].Actor, "type": evs[1].Type, "subject": evs[1].Subject})
+	if err := b.Publish(context.Background(), realtime.SubjectEvents, data); err != nil {
+		t.Fatal(err)
+	}
+	c.until("the newer event", func(m msg) bool { return m.Type == "event" && m.ID == evs[1].ID })
+	c.conn.Close()
+
+	again := e.dial("ana", "")
+	again.send(map[string]any{"type": "subscribe", "topic": "group:1", "after": floor, "have": []int64{evs[1].ID}})
+	var got []int64
+	again.until("subscribed", func(m msg) bool {
+		if m.Type == "event" {
+			got = append(got, m.ID)
+		}
+		return m.Type == "subscribed"
+	})
+	next := e.append("group:1", "x.next")
+	again.until("the next event", func(m msg) bool {
+		if m.Type == "event" {
+			got = append(got, m.ID)
+		}
+		return m.ID == next.ID
+	})
+	if want := []int64{evs[0].ID, next.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("after resuming: %v, want %v (the late one replayed, the one it had not again)", got, want)
+	}
+}
+
+func TestHaveNeedsAfterAndIdsBeyondIt(t *testing.T) {
+	for _, raw := range []string{
+		`{"type":"subscribe","topic":"group:1","have":[5]}`,
+		`{"type":"subscribe","topic":"group:1","after":5,"have":[5]}`,
+		`{"type":"subscribe","topic":"group:1","after":5,"have":[` + strings.Repeat("6,", 64) + `7]}`,
+		`{"type":"unsubscribe","topic":"group:1","after":5,"have":[6]}`,
+	} {
+		if _, err := realtime.DecodeInbound([]byte(raw)); err == nil {
+			t.Errorf("%s: accepted", raw)
+		}
+	}
+	if _, err := realtime.DecodeInbound([]byte(`{"type":"subscribe","topic":"group:1","after":5,"have":[6,9]}`)); err != nil {
+		t.Errorf("a valid have: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -40,14 +41,21 @@ func Messages(frame []byte) [][]byte {
 const (
 	MaxTopicLen = 200
 	MaxItemLen  = 200
+	// MaxHave is how many ids a resuming client may say it has beyond its
+	// resume point: as many as a subscription remembers (lateWindow).
+	MaxHave = lateWindow
 )
 
 // Inbound is a message from a client.
 type Inbound struct {
-	Type   string `json:"type"`
-	Topic  string `json:"topic,omitempty"`
-	After  *int64 `json:"after,omitempty"`
-	ItemID string `json:"itemId,omitempty"`
+	Type  string `json:"type"`
+	Topic string `json:"topic,omitempty"`
+	After *int64 `json:"after,omitempty"`
+	// Have are the ids of events newer than After the client already has
+	// (at most MaxHave): events reach a client out of id order, so After is
+	// the point up to which it has everything, not the newest id it saw.
+	Have   []int64 `json:"have,omitempty"`
+	ItemID string  `json:"itemId,omitempty"`
 
 	// An edit's, passed on to Config.Edit as they are.
 	Field  string          `json:"field,omitempty"`
@@ -84,6 +92,16 @@ func DecodeInbound(data []byte) (Inbound, error) {
 	}
 	if in.After != nil && (*in.After < 0 || in.Type != MsgSubscribe) {
 		return Inbound{}, errors.New("after must be a non-negative event id, on subscribe only.")
+	}
+	if len(in.Have) > 0 {
+		if in.After == nil || len(in.Have) > MaxHave {
+			return Inbound{}, fmt.Errorf("have lists at most %d event ids, with after.", MaxHave)
+		}
+		for _, id := range in.Have {
+			if id <= *in.After {
+				return Inbound{}, errors.New("have lists ids newer than after only.")
+			}
+		}
 	}
 	if in.Type == MsgTyping && in.ItemID == "" {
 		return Inbound{}, errors.New("typing needs an itemId.")

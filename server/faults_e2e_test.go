@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -268,15 +269,20 @@ type faultClient struct {
 	mu       sync.Mutex
 	text     string
 	version  int64
-	stale    bool              // an edit event was missed: read the item again before the next edit
+	stale    bool              // an edit event is missing: read the item again
+	ahead    map[int64]ot.Op   // operations past a missing one, by version, until it comes
 	comments map[string]string // id -> text
 	seen     map[int64]int     // event id -> deliveries
-	last     int64             // newest event id seen
+	// floor is the id up to which the client has every event; recent are
+	// the ids it got after it (events arrive out of id order, so the
+	// newest id seen is no resume point).
+	floor  int64
+	recent []int64
 }
 
 func newFaultClient(id int, hc *http.Client, bases [2]string, home int, pledgeID, itemID string) *faultClient {
 	c := &faultClient{id: id, http: hc, bases: bases, started: int32(home), pledge: pledgeID, itemID: itemID,
-		subscribed: make(chan struct{}), comments: map[string]string{}, seen: map[int64]int{}}
+		subscribed: make(chan struct{}), comments: map[string]string{}, seen: map[int64]int{}, ahead: map[int64]ot.Op{}}
 	c.home.Store(int32(home))
 	return c
 }
@@ -415,16 +421,40 @@ func (c *faultClient) commentList(ctx context.Context) (map[string]string, error
 	return got, nil
 }
 
-// see keeps the newest version of the item.
+// see keeps the newest version of the item, and the operations that
+// follow it.
 func (c *faultClient) see(text string, version int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version > c.version {
 		c.text, c.version = text, version
 	}
-	if version >= c.version {
-		c.stale = false
+	c.drain()
+}
+
+// drain applies the operations waiting in ahead that follow the version the
+// view has; the view is stale while some wait behind a missing one.
+// Callers hold c.mu.
+func (c *faultClient) drain() {
+	for v := range c.ahead {
+		if v <= c.version {
+			delete(c.ahead, v)
+		}
 	}
+	for {
+		op, ok := c.ahead[c.version+1]
+		if !ok {
+			break
+		}
+		delete(c.ahead, c.version+1)
+		text, err := ot.Apply(c.text, op)
+		if err != nil {
+			c.stale = true
+			return
+		}
+		c.text, c.version = text, c.version+1
+	}
+	c.stale = len(c.ahead) > 0
 }
 
 func (c *faultClient) isStale() bool {
@@ -434,22 +464,18 @@ func (c *faultClient) isStale() bool {
 }
 
 // applyOps applies the operations of an edit event that follow the
-// version the view has; after a gap (an event missed while a process
-// died) the view is stale until it is read again over HTTP.
+// version the view has, in version order: events may arrive out of order,
+// and after a gap (an event missed while a process died) the view is stale
+// until the missing one comes or the item is read again over HTTP.
 func (c *faultClient) applyOps(ops []pledge.EditedOp) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, o := range ops {
-		if o.Version <= c.version {
-			continue
+		if o.Version > c.version {
+			c.ahead[o.Version] = o.Op
 		}
-		text, err := ot.Apply(c.text, o.Op)
-		if o.Version != c.version+1 || err != nil {
-			c.stale = true
-			return
-		}
-		c.text, c.version = text, o.Version
 	}
+	c.drain()
 }
 
 func (c *faultClient) view() (string, int64, int) {
@@ -515,10 +541,13 @@ func (c *faultClient) listen(ctx context.Context) {
 		}
 		stop := context.AfterFunc(ctx, func() { conn.Close() })
 		c.mu.Lock()
-		after := c.last
+		sub := map[string]any{"type": "subscribe", "topic": "pledge:" + c.pledge, "after": c.floor}
+		if len(c.recent) > 0 {
+			sub["have"] = slices.Clone(c.recent)
+		}
 		c.mu.Unlock()
 		topic := "pledge:" + c.pledge
-		err = conn.WriteJSON(map[string]any{"type": "subscribe", "topic": topic, "after": after})
+		err = conn.WriteJSON(sub)
 		for err == nil {
 			var frame []byte
 			if _, frame, err = conn.ReadMessage(); err != nil {
@@ -536,6 +565,9 @@ func (c *faultClient) listen(ctx context.Context) {
 					c.refetch(ctx)
 				case realtime.MsgEvent:
 					c.apply(m)
+					if c.isStale() {
+						c.refetch(ctx) // as a page does when an edit is missing
+					}
 				}
 			}
 		}
@@ -552,7 +584,13 @@ func (c *faultClient) listen(ctx context.Context) {
 func (c *faultClient) apply(m wsMsg) {
 	c.mu.Lock()
 	c.seen[m.ID]++
-	c.last = max(c.last, m.ID)
+	if m.ID > c.floor && !slices.Contains(c.recent, m.ID) {
+		c.recent = append(c.recent, m.ID)
+		if len(c.recent) > realtime.MaxHave { // the oldest is no longer late: everything up to it is here
+			slices.Sort(c.recent)
+			c.floor, c.recent = c.recent[0], c.recent[1:]
+		}
+	}
 	c.mu.Unlock()
 	switch m.Event {
 	case "pledge.item_edited":
