@@ -31,7 +31,7 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('LiveConnection', () => {
-  it('subscribes, reports live, resumes after the last event id when it reconnects, and repeats presence', async () => {
+  it('subscribes, reports live, resumes from where it was (naming the events it has) when it reconnects, and repeats presence', async () => {
     const sockets: FakeSocket[] = [];
     const statuses: LiveStatus[] = [];
     const events: number[] = [];
@@ -64,7 +64,8 @@ describe('LiveConnection', () => {
     await vi.advanceTimersByTimeAsync(200);
     const second = sockets[1]!;
     second.open();
-    expect(second.sent[0]).toEqual({ type: 'subscribe', topic: 'pledge:p1', after: 7 });
+    // It has everything up to 0 (where it subscribed) and event 7: one between may still be on its way.
+    expect(second.sent[0]).toEqual({ type: 'subscribe', topic: 'pledge:p1', after: 0, have: [7] });
     second.push({ type: 'subscribed', topic: 'pledge:p1', last: 7 });
     expect(statuses.at(-1)).toBe('live');
     expect(refetches).toBe(1);
@@ -117,6 +118,33 @@ describe('LiveConnection', () => {
     s.push({ type: 'subscribed', topic: 'pledge:p1', last: 0 }, ev(5), ev(4), ev(5), ev(4), ev(6));
     expect(events).toEqual([5, 4, 6]);
     expect(live.lastEventId).toBe(6);
+    live.stop();
+  });
+
+  it('resumes after the newest id it has everything up to, naming at most 64 newer ones', async () => {
+    const sockets: FakeSocket[] = [];
+    const live = new LiveConnection({
+      topic: 'pledge:p1',
+      open: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      minDelayMs: 100,
+      handlers: { onEvent: () => undefined },
+    });
+    live.start();
+    const first = sockets[0]!;
+    first.open();
+    first.push({ type: 'subscribed', topic: 'pledge:p1', last: 10 });
+    for (let id = 12; id <= 111; id++) first.push({ type: 'event', topic: 'pledge:p1', id, event: 'x', actor: 'a', data: {} });
+    first.drop();
+    await vi.advanceTimersByTimeAsync(200);
+    const second = sockets[1]!;
+    second.open();
+    const sub = second.sent[0] as { after: number; have: number[] };
+    const have = Array.from({ length: 64 }, (_, i) => 48 + i);
+    expect(sub).toEqual({ type: 'subscribe', topic: 'pledge:p1', after: 47, have });
     live.stop();
   });
 

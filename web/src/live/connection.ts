@@ -80,13 +80,18 @@ export function wsUrl(loc: Pick<Location, 'protocol' | 'host'> = window.location
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
 }
 
-/** How many delivered event ids a connection remembers to drop repeats (as the server hub does). */
+/** How many delivered event ids a connection remembers to drop repeats and to resume (the server's MaxHave). */
 const recentIds = 64;
 
 export class LiveConnection {
   private socket: SocketLike | null = null;
   private lastId: number | null = null;
-  /** Ids of the newest events delivered: several processes may publish out of id order, so an older id can still be new. */
+  /** The resume point: every event up to this id is here (null: not subscribed yet). */
+  private floor: number | null = null;
+  /**
+   * Ids of the events delivered after floor: several processes may publish out of id order, so an older id can still
+   * be new; on resuming they are named (have), so one still on its way when the connection broke is replayed, once.
+   */
   private recent: number[] = [];
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -197,7 +202,10 @@ export class LiveConnection {
     this.socket = socket;
     socket.onopen = () => {
       const subscribe: Record<string, unknown> = { type: 'subscribe', topic: this.opts.topic };
-      if (this.lastId !== null) subscribe.after = this.lastId;
+      if (this.floor !== null) {
+        subscribe.after = this.floor;
+        if (this.recent.length > 0) subscribe.have = [...this.recent];
+      }
       socket.send(JSON.stringify(subscribe));
     };
     socket.onmessage = (ev) => {
@@ -250,6 +258,7 @@ export class LiveConnection {
         const first = this.lastId === null;
         const last = typeof msg.last === 'number' ? msg.last : 0;
         if (this.lastId === null || last > this.lastId) this.lastId = last;
+        if (this.floor === null) this.floor = last;
         this.attempts = 0;
         this.setStatus('live');
         if (this.presenceItem !== '') this.presence(this.presenceItem);
@@ -260,9 +269,14 @@ export class LiveConnection {
       case 'event': {
         const ev = msg as unknown as LiveEvent;
         if (typeof ev.id === 'number') {
-          if (this.recent.includes(ev.id)) return;
+          if ((this.floor !== null && ev.id <= this.floor) || this.recent.includes(ev.id)) return;
           this.recent.push(ev.id);
-          if (this.recent.length > recentIds) this.recent.shift();
+          if (this.recent.length > recentIds) {
+            // The oldest is no longer late: everything up to it is here.
+            const oldest = Math.min(...this.recent);
+            this.recent = this.recent.filter((id) => id !== oldest);
+            this.floor = Math.max(this.floor ?? 0, oldest);
+          }
           if (this.lastId === null || ev.id > this.lastId) this.lastId = ev.id;
         }
         h.onEvent(ev);

@@ -178,6 +178,47 @@ describe('FieldSync', () => {
     expect(sync.undo()).toBe(false);
   });
 
+  it('applies others\u2019 operations in version order when their events arrive out of order, and asks for the text when one stays missing', async () => {
+    const server = fakeServer('Apps');
+    const other = make(server, 'other');
+    let gaps = 0;
+    const sync = new FieldSync({
+      initial: { text: server.text, version: server.version },
+      client: 'me',
+      send: async () => 0,
+      onChange: () => undefined,
+      onGap: () => gaps++,
+      gapMs: 500,
+    });
+    for (const text of ['Apps are', 'Apps are safe', 'Apps are safe.']) {
+      other.sync.input(text);
+      other.sync.flush();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    const [v2, v3, v4] = server.since(1);
+    sync.remote([v3!]); // v2 is late
+    expect(sync.value).toBe('Apps');
+    sync.remote([v2!]);
+    expect(sync.value).toBe('Apps are safe');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(gaps).toBe(0);
+    sync.remote([v4!, v3!]);
+    expect(sync.value).toBe('Apps are safe.');
+    // One that never comes: after a while the page reads the item again, which fills the gap.
+    other.sync.input('Apps are safe. Always.');
+    other.sync.flush();
+    other.sync.input('Apps are safe. Always!');
+    other.sync.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    sync.remote([server.since(5)[0]!]);
+    expect(sync.value).toBe('Apps are safe.');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(gaps).toBe(1);
+    sync.reset({ text: 'Apps are safe. Always.', version: 5 });
+    expect(sync.value).toBe('Apps are safe. Always!');
+    expect(sync.confirmed).toEqual({ text: server.text, version: server.version });
+  });
+
   it('takes a reloaded text as someone else\u2019s change', () => {
     const server = fakeServer('abc');
     const { sync } = make(server);

@@ -46,6 +46,10 @@ export interface FieldSyncOptions {
   onError?(error: unknown): void;
   /** Whether anything is waiting to be sent or acknowledged changed. */
   onPendingChange?(pending: boolean): void;
+  /** Operations wait behind a missing one (an event lost, e.g. while a server died): read the item again (reset). */
+  onGap?(): void;
+  /** How long operations may wait for a missing one (it may only be late) before onGap. */
+  gapMs?: number;
   /** Milliseconds of quiet after typing before sending. */
   debounceMs?: number;
   /** First wait before sending again after a network failure (doubles, up to 10 s). */
@@ -69,6 +73,9 @@ export class FieldSync {
   private undoStack: TextOp[] = [];
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Others' operations past a missing version, by version: events can arrive out of order. */
+  private readonly ahead = new Map<number, AppliedOp>();
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   private lastPending = false;
   private stopped = false;
@@ -131,18 +138,35 @@ export class FieldSync {
 
   /** Operations the server applied (a live event), in version order: others' are applied, mine acknowledged. */
   remote(ops: readonly AppliedOp[]): void {
-    for (const o of ops) {
-      if (o.v <= this.server.version) continue;
+    for (const o of ops) if (o.v > this.server.version) this.ahead.set(o.v, o);
+    this.drain();
+    this.notePending();
+  }
+
+  /** Applies the waiting operations that follow the server version, in order; watches for one that is missing. */
+  private drain(): void {
+    for (const v of [...this.ahead.keys()]) if (v <= this.server.version) this.ahead.delete(v);
+    for (let o = this.ahead.get(this.server.version + 1); o; o = this.ahead.get(this.server.version + 1)) {
+      this.ahead.delete(o.v);
       if (this.inflight && o.client === this.opts.client && o.seq === this.inflight.seq) this.acknowledge(o.v);
       else this.applyRemote(o.op, o.v);
     }
-    this.notePending();
+    if (this.ahead.size === 0) {
+      if (this.gapTimer) clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    } else if (!this.gapTimer && !this.stopped) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null;
+        if (this.ahead.size > 0) this.opts.onGap?.();
+      }, this.opts.gapMs ?? 1000);
+    }
   }
 
   /** The field as reloaded (or restored): its change since the version known is applied as someone else's. */
   reset(next: ServerText): void {
     if (next.version <= this.server.version) return;
     this.applyRemote(opBetween(this.server.text, next.text), next.version);
+    this.drain();
     this.notePending();
   }
 
@@ -150,7 +174,8 @@ export class FieldSync {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.timer = this.gapTimer = null;
   }
 
   private pushUndo(op: TextOp): void {
@@ -228,7 +253,10 @@ export class FieldSync {
         sent.sending = false;
         this.failures = 0;
         // Acknowledged here only when nothing came in between; otherwise the live feed brings the ops before it, then it.
-        if (this.inflight === sent && version === this.server.version + 1) this.acknowledge(version);
+        if (this.inflight === sent && version === this.server.version + 1) {
+          this.acknowledge(version);
+          this.drain(); // others' operations that came after mine
+        }
         this.notePending();
       },
       (error: unknown) => {

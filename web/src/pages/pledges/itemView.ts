@@ -53,6 +53,8 @@ export interface ItemViewOptions {
   onRemove(view: ItemView): void;
   onTool(view: ItemView, tool: 'comments' | 'amendments' | 'history'): void;
   onError(error: unknown): void;
+  /** An edit of this item is missing from the live feed: read the pledge again. */
+  onGap?(): void;
 }
 
 interface FieldView {
@@ -113,6 +115,7 @@ export class ItemView {
         },
         onChange: (before, after, op) => this.show(area, before, after, op),
         onError: (error) => opts.onError(error),
+        onGap: () => opts.onGap?.(),
         onPendingChange: () => this.updateSaved(),
       });
       const warning = new ScreenWarning(`${id}-screen`, opts.language);

@@ -233,6 +233,7 @@ class PledgeEditor {
       onRemove: (v) => void this.remove(v),
       onTool: (v, tool) => void this.panel.open(tool, v),
       onError: (error) => this.showError(error),
+      onGap: () => void this.refetch(),
     });
     this.views.set(item.id, view);
     const before = at === undefined ? null : this.list.children[at] ?? null;
