@@ -71,8 +71,8 @@ func TestAuditTrailReadsAsPeopleSayIt(t *testing.T) {
 		t.Errorf("an unknown name: got %v, want nothing", got)
 	}
 	// The CSV follows the same search.
-	if _, _, csv := download(t, coord, "/api/moderation/audit.csv?panelId="+panel+"&content=Clear"); strings.Count(strings.TrimSpace(csv), "\n") != 1 {
-		t.Errorf("CSV by title: got %q, want a header and one row", csv)
+	if _, _, csv := download(t, coord, "/api/moderation/audit.csv?panelId="+panel+"&content=Clear"); strings.Count(strings.TrimSpace(csv), "\n") != 1 || !strings.Contains(csv, "Clear Terms Pledge") {
+		t.Errorf("CSV by title: got %q, want a header and one row, with the title", csv)
 	}
 
 	// A publication case names the group it comes from.

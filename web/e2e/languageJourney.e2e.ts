@@ -129,7 +129,7 @@ describe('every page type in every language, without a reload', () => {
     await visit(moderator, `/sessions/${session.id}`, '/sessions/:id');
     const partner = await h.open('partner', { email: demo.partner });
     await visit(partner, '/', '/ (partner)');
-  }, 240_000);
+  }, 420_000);
 
   it('a guardian’s page and an invitation, which open in their own language', async () => {
     const coordinator = await h.open('coordinator (links)', { email: demo.coordinator });
