@@ -24,6 +24,7 @@ const (
 	AuditMuted           = "moderation.mute"
 	AuditSuspended       = "moderation.suspend"
 	AuditLifted          = "moderation.lift"
+	AuditErased          = "moderation.erased" // the author erased their account: the case lost its excerpt (and closed)
 	// A moderator Action a is recorded as "moderation." + a, e.g.
 	// "moderation.hide".
 )
@@ -34,7 +35,7 @@ var AuditActions = func() []string {
 	for _, a := range Actions {
 		out = append(out, "moderation."+string(a))
 	}
-	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted,
+	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted, AuditErased,
 		AuditConsentGrant, AuditConsentWithdrawal, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted)
 }()
 

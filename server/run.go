@@ -97,7 +97,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
-	media, err := buildMedia(ctx, cfg, s, log)
+	media, err := buildMedia(ctx, cfg, s, people, log)
 	if err != nil {
 		return err
 	}
@@ -317,8 +317,8 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	}
 	topics := httpapi.NewTopicPolicy(people)
 	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log,
-		OnPresence: superviseLiveSessions(people, log),
-		Signal:     topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
+		OnPresence: superviseLiveSessions(people, log), Pseudonym: people.Pseudonyms.For,
+		Signal: topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
 	if err != nil {
 		return nil, err
 	}

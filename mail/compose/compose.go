@@ -51,6 +51,7 @@ type Vars struct {
 	Panel        string    // a panel's name
 	Reference    string    // an identifier staff look up in Chorus
 	Expires      time.Time // when a link stops working; written with {{date .Expires}}
+	Due          time.Time // when a request must be carried out by; {{date .Due}}
 	Link         string    // the mail's link; a kind with a linkLabel needs one, others none
 }
 
@@ -161,6 +162,8 @@ func zero(v Vars, name string) bool {
 		return v.Reference == ""
 	case "Expires":
 		return v.Expires.IsZero()
+	case "Due":
+		return v.Due.IsZero()
 	case "Link":
 		return v.Link == ""
 	}

@@ -6,6 +6,7 @@ import (
 	"chorus/consent"
 	"chorus/fault"
 	"chorus/identity"
+	"chorus/media/review"
 	"chorus/moderation"
 	"chorus/policy"
 )
@@ -31,6 +32,11 @@ func (a *API) registerKinds() {
 	if ls := a.people.LiveSessions; ls != nil {
 		m.Register(moderation.SessionMessage, moderation.ContentKind{Resolve: a.resolveSessionMessage, Apply: a.applySessionMessage,
 			MayReport: a.mayReportSessionMessage, ByAuthor: ls.MessagesBy})
+	}
+	if vs := a.deps.Videos; vs != nil && vs.Review != nil {
+		m.Register(review.ContentVersion, moderation.ContentKind{Resolve: a.resolveVideoVersion, Apply: a.applyVideoVersion,
+			Check: a.checkVideoVersion, NoReports: true})
+		m.Register(review.ContentComment, moderation.ContentKind{Resolve: a.resolveVideoComment, Apply: a.applyVideoComment, ByAuthor: vs.Review.CommentsBy})
 	}
 	a.registerRoundKinds(m)
 }

@@ -281,9 +281,11 @@ describe('people journeys (issue 3)', () => {
     await partner.fill('#invite-displayName', 'Pat Partner');
     await partner.fill('#invite-password', 'blue ocean waves');
     await partner.getByRole('button', { name: en('invite.submit') }).click();
-    await partner.waitForURL(url(panelPath));
-    await expect.poll(() => h1(partner).textContent()).toBe('Panel France');
-    await expectAxeClean(partner, '/panels/:id (partner)');
+    // A partner lands on their home, which lists what was published to them (issue 12), not on the panel.
+    await partner.waitForURL(url('/'));
+    await expect.poll(() => h1(partner).textContent()).toBe(en('roleHome.heading', { name: 'Pat Partner' }));
+    await expect.poll(() => partner.locator('#partner-pledges p').textContent()).toBe(en('partnerHome.noPledges'));
+    await expectAxeClean(partner, '/ (partner)');
 
     // Partners meet youth only through moderated content: the policy lists
     // no panel members to them at all (stricter than first name + country).
@@ -293,13 +295,14 @@ describe('people journeys (issue 3)', () => {
     expect(seen).not.toContain('Léa');
 
     // No way to message the youth anywhere the partner can go.
-    for (const path of [panelPath, '/panels', '/me']) {
+    for (const path of ['/', panelPath, '/panels', '/me']) {
       await partner.goto(url(path));
       await partner.locator('main .page-body:not([aria-busy])').waitFor();
       const controls = await partner.locator('a, button').evaluateAll((nodes) =>
         nodes.map((n) => `${n.textContent ?? ''} ${n.getAttribute('href') ?? ''} ${n.getAttribute('aria-label') ?? ''}`),
       );
       expect(controls.filter((c) => /messag|chat|contact|\bdm\b|write to|inbox/i.test(c)), path).toEqual([]);
+      expect((await partner.locator('main').textContent()) ?? '', path).not.toContain('Léa');
       await expectAxeClean(partner, `${path} (partner)`);
     }
 

@@ -1,4 +1,5 @@
 import './styles.css';
+import './rounds.css';
 import { mountApp } from './app';
 import { initLanguage } from './i18n';
 

@@ -18,11 +18,11 @@ describe('landingPath', () => {
     expect(landingPath(me(), '/groups/g1')).toBe('/me');
   });
 
-  it('sends youth who can enter to their group, coordinators to panels', () => {
+  it('sends youth who can enter to their group, coordinators to panels, partners to their home', () => {
     expect(landingPath(me({ canEnterWorkspace: true }))).toBe('/groups/g1');
     expect(landingPath(me({ band: 'adult', canEnterWorkspace: true, memberships: [{ role: 'coordinator', orgId: 'o1' }] }))).toBe('/panels');
-    expect(landingPath(me({ band: 'adult', canEnterWorkspace: true, memberships: [{ role: 'partner', panelId: 'p 2' }] }))).toBe('/panels/p%202');
-    expect(landingPath(me({ band: 'adult', canEnterWorkspace: true, memberships: [{ role: 'partner', panelId: 'p1', groupId: 'g1' }] }))).toBe('/panels/p1');
+    expect(landingPath(me({ band: 'adult', canEnterWorkspace: true, memberships: [{ role: 'partner', panelId: 'p 2' }] }))).toBe('/');
+    expect(landingPath(me({ band: 'adult', canEnterWorkspace: true, memberships: [{ role: 'partner', panelId: 'p1', groupId: 'g1' }] }))).toBe('/');
     expect(landingPath(me({ band: 'adult', memberships: [] }))).toBe('/me');
   });
 

@@ -98,14 +98,17 @@ export function coordinatesCentre(me: Me | null): boolean {
 /**
  * Where a person lands after signing in: young people who cannot enter the
  * workspace yet see /me (which says what is missing); coordinators their
- * panels; everyone else their group, or their panel.
+ * panels; partners their home (what was published to them, their rounds);
+ * everyone else their group, or their panel.
  */
 export function landingPath(me: Me, next?: string | null): string {
   const youth = hasRole(me, 'youth', 'ambassador');
   if (youth && !me.canEnterWorkspace) return '/me';
   if (next && isSafeNext(next)) return next;
   if (hasRole(me, 'coordinator')) return '/panels';
-  // Partners never enter group spaces directly (they see moderated content only): their panel.
+  // Partners never enter group spaces or the panel's pages (they see
+  // published, moderated content only): their home lists what is theirs.
+  if (hasRole(me, 'partner') && !hasRole(me, 'youth', 'ambassador', 'moderator')) return '/';
   const group = me.memberships.find((m) => m.groupId && m.role !== 'partner');
   if (group?.groupId) return `/groups/${encodeURIComponent(group.groupId)}`;
   const panel = me.memberships.find((m) => m.panelId);

@@ -84,6 +84,7 @@ const entryKeys: Readonly<Record<string, MessageKey>> = {
   hide: 'caseEntry.hide',
   restore: 'caseEntry.restore',
   escalate: 'caseEntry.escalate',
+  erased: 'caseEntry.erased',
 };
 
 /** A line of a case's history (Entry.action). */
@@ -106,6 +107,7 @@ export const auditActions: readonly string[] = [
   'moderation.mute',
   'moderation.suspend',
   'moderation.lift',
+  'moderation.erased',
   'consent.granted',
   'consent.withdrawn',
   'invitation.sent',
@@ -127,6 +129,7 @@ const auditKeys: Readonly<Record<string, MessageKey>> = {
   'moderation.mute': 'auditAction.mute',
   'moderation.suspend': 'auditAction.suspend',
   'moderation.lift': 'auditAction.lift',
+  'moderation.erased': 'auditAction.erased',
   'consent.granted': 'auditAction.consentGranted',
   'consent.withdrawn': 'auditAction.consentWithdrawn',
   'invitation.sent': 'auditAction.invitationSent',

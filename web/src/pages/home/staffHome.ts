@@ -1,7 +1,7 @@
 // A moderator's or coordinator's home: the cases waiting in the queue,
 // today's live sessions, and for coordinators their panels with the
 // invitations still waiting for an answer, the young people whose consent
-// waits, and the place where guardians' deletion requests will be listed.
+// waits, and guardians' deletion requests (first when one waits).
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
@@ -48,6 +48,18 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
     if (coordinator) {
       const details = await Promise.all(panels.map((p) => ctx.api.get<PanelDetail>(apiPath`/api/panels/${p.id}`).catch(() => null)));
       const open = details.flatMap((d) => (d?.invitations ?? []).filter((i) => (i.state ?? 'open') === 'open'));
+      const deletions = await ctx.api
+        .get<{ requests: unknown[] }>('/api/deletion-requests')
+        .then((r) => r.requests.length)
+        .catch(() => 0);
+      if (deletions > 0) {
+        parts.unshift(
+          section('deletion-requests', 'staffHome.deletionsHeading', [
+            el('p', { className: 'lead', text: 'staffHome.deletionsWaiting', params: { n: deletions } }),
+            el('p', {}, [routeLink('/deletion-requests', 'staffHome.deletionsLink', undefined, 'button button-primary')]),
+          ]),
+        );
+      }
       const waiting = (
         await Promise.all(
           panels.map((p) =>
@@ -80,8 +92,7 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
               )
             : el('p', { text: 'staffHome.noConsentWaiting' }),
         ]),
-        // Deletion requests are listed by the data-protection work (issue 14); until then they arrive by mail.
-        section('deletion-requests', 'staffHome.deletionHeading', [el('p', { text: 'staffHome.deletionPlace' })]),
+        ...(deletions > 0 ? [] : [section('deletion-requests', 'staffHome.deletionsHeading', [el('p', { text: 'staffHome.deletionPlace' })])]),
       );
     }
     fill(page.body, parts);

@@ -12,12 +12,13 @@ import { watcherLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
 import type { AppliedOp } from '../../pledges/fieldSync';
 import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../live/connection';
-import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type ScreeningHit } from '../../pledges/types';
+import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type PublishedDetail, type ScreeningHit } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
 import { confirmDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt } from '../people/common';
 import { ItemView } from './itemView';
+import { showPublishedPledge } from './publishedPledge';
 import { SidePanel } from './sidePanel';
 
 export const stateKey: Record<PledgeState, MessageKey> = {
@@ -35,22 +36,30 @@ const statusKey: Record<LiveStatus, MessageKey> = {
   ended: 'live.ended',
 };
 
+/** A script's scene: who speaks, what happens and is said, and the same in plain words. */
+const scriptLabels: Record<ItemField, MessageKey> = {
+  heading: 'script.fieldSpeaker',
+  text: 'script.fieldText',
+  summary: 'script.fieldSummary',
+};
+
 export function pledgePage(ctx: AppContext, params: RouteParams): Page {
   const page = asyncPage('pledge.heading', 'pledge-page');
   const id = params.id ?? '';
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;
-    let detail: PledgeDetail;
+    let detail: PledgeDetail | PublishedDetail;
     try {
-      detail = await ctx.api.get<PledgeDetail>(apiPath`/api/pledges/${id}`);
+      detail = await ctx.api.get<PledgeDetail | PublishedDetail>(apiPath`/api/pledges/${id}`);
     } catch (error) {
       showProblem(page, error, { link: 'pledge.notFoundHint' });
       return;
     }
-    if (!detail.pledge) {
-      // Someone who may see only published versions (a partner).
-      showProblem(page, new ApiError(403, null), {});
+    if (!('pledge' in detail) || !detail.pledge) {
+      // Someone who may see only published versions (a partner): the newest one, read-only.
+      if ('published' in detail && detail.published) showPublishedPledge(page, id, detail.published);
+      else showProblem(page, new ApiError(403, null), {});
       return;
     }
     const names = new Map<string, string>();
@@ -90,6 +99,10 @@ class PledgeEditor {
   private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly announced = new Map<string, number>();
   private refetching = false;
+  /** A group video's script: scenes rather than items, and no life cycle. */
+  private get script(): boolean {
+    return this.detail.pledge.kind === 'script';
+  }
 
   constructor(
     private readonly ctx: AppContext,
@@ -148,15 +161,16 @@ class PledgeEditor {
       this.errorBox,
       el('div', { className: 'editor-layout' }, [
         el('section', { className: 'items-column', attrs: { 'aria-labelledby': 'items-heading' } }, [
-          el('h2', { text: 'pledge.itemsHeading', attrs: { id: 'items-heading', tabindex: '-1' } }),
-          el('p', { className: 'hint', text: 'pledge.itemsHint' }),
+          el('h2', { text: this.script ? 'script.scenesHeading' : 'pledge.itemsHeading', attrs: { id: 'items-heading', tabindex: '-1' } }),
+          el('p', { className: 'hint', text: this.script ? 'script.scenesHint' : 'pledge.itemsHint' }),
           this.lockNote,
           this.list,
           this.addForm,
         ]),
         this.panel.element,
       ]),
-      section('pledge-lifecycle', 'pledge.lifecycleHeading', [this.lifecycle, this.lifecycleError]),
+      // A script stays with its group: no review, no publishing.
+      ...(this.script ? [] : [section('pledge-lifecycle', 'pledge.lifecycleHeading', [this.lifecycle, this.lifecycleError])]),
     ]);
     this.renderLifecycle();
     this.renderPresence();
@@ -205,6 +219,7 @@ class PledgeEditor {
       language: this.detail.pledge.language,
       item,
       editable: this.editable,
+      labels: this.script ? scriptLabels : undefined,
       edit: (e) => this.live.edit(e),
       onFocus: (itemId) => this.live.presence(itemId),
       onTyping: (itemId) => this.live.typing(itemId),
@@ -434,10 +449,10 @@ class PledgeEditor {
     const input = el('input', { attrs: { id: 'new-item-heading', type: 'text', maxlength: '200', lang: this.detail.pledge.language } });
     const alert = el('div', { className: 'form-error', attrs: { role: 'alert' } });
     const form = el('form', { className: 'add-item', attrs: { novalidate: '', id: 'add-item' } }, [
-      el('label', { text: 'pledge.newItemHeading', attrs: { for: 'new-item-heading' } }),
+      el('label', { text: this.script ? 'script.newScene' : 'pledge.newItemHeading', attrs: { for: 'new-item-heading' } }),
       input,
       alert,
-      el('div', { className: 'form-actions' }, [button('pledge.addItem', undefined, { type: 'submit', className: 'button button-primary' })]),
+      el('div', { className: 'form-actions' }, [button(this.script ? 'script.addScene' : 'pledge.addItem', undefined, { type: 'submit', className: 'button button-primary' })]),
     ]);
     form.hidden = !this.editable;
     form.addEventListener('submit', (event) => {
@@ -517,6 +532,8 @@ class PledgeEditor {
       );
     const parts: HTMLElement[] = [el('p', { text: stateTextKey(p.state) })];
     if (buttons.length) parts.push(el('div', { className: 'form-actions' }, buttons));
+    // Coordinators open a feedback round on the published version (issue 12).
+    if (can.open_round && p.publishedVersions.length > 0) parts.push(el('p', {}, [routeLink(apiPath`/pledges/${p.id}/rounds/new`, 'roundList.openHeading', undefined, 'button')]));
     if (can.endorse) {
       const mine = Boolean(this.detail.endorsements?.endorsedByMe);
       const toggle = button('pledge.endorse', () => {
