@@ -70,6 +70,10 @@ type ActInput struct {
 // when the moderator wrote the content; fault.Conflict when the case's
 // status does not allow the action (nothing is changed then).
 func (s *Service) Act(ctx context.Context, in ActInput) (Case, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Case, error) { return s.act(ctx, in) })
+}
+
+func (s *Service) act(ctx context.Context, in ActInput) (Case, error) {
 	tr, ok := transitions[in.Action]
 	if !ok {
 		return Case{}, fault.Errorf(fault.Invalid, "Unknown moderation action %q.", in.Action)

@@ -183,6 +183,18 @@ type OpenInput struct {
 // Errors: fault.Invalid for a missing or malformed field, an unknown kind
 // or hit kind, or content that has an active case in another panel.
 func (s *Service) Open(ctx context.Context, in OpenInput) (Case, bool, error) {
+	type opened struct {
+		c   Case
+		new bool
+	}
+	o, err := store.Atomically(ctx, s.Docs, func(ctx context.Context) (opened, error) {
+		c, created, err := s.open(ctx, in)
+		return opened{c, created}, err
+	})
+	return o.c, o.new, err
+}
+
+func (s *Service) open(ctx context.Context, in OpenInput) (Case, bool, error) {
 	if in.Actor == "" {
 		in.Actor = System
 	}
@@ -269,6 +281,10 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Case, bool, error) {
 // the queue. A case that is not waiting for the author only gets the new
 // text. Content without an active case is fault.NotFound.
 func (s *Service) Resubmit(ctx context.Context, content ContentRef, actor string) (Case, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Case, error) { return s.resubmit(ctx, content, actor) })
+}
+
+func (s *Service) resubmit(ctx context.Context, content ContentRef, actor string) (Case, error) {
 	content, err := content.clean(false)
 	if err != nil {
 		return Case{}, err

@@ -82,6 +82,10 @@ type ReportResult struct {
 // "other", a bad HideAfter or a report of one's own content; fault.Conflict
 // when the reporter already reported this content.
 func (s *Service) Report(ctx context.Context, in ReportInput) (ReportResult, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (ReportResult, error) { return s.report(ctx, in) })
+}
+
+func (s *Service) report(ctx context.Context, in ReportInput) (ReportResult, error) {
 	if !slices.Contains(ReportCategories, in.Category) {
 		return ReportResult{}, fault.Errorf(fault.Invalid, "Please pick what is wrong: %s.", strings.Join(ReportCategories, ", "))
 	}

@@ -74,6 +74,10 @@ type MuteInput struct {
 // Errors: fault.Invalid for a missing field, a length outside
 // MinMute..MaxMute, a missing or too long reason, or muting oneself.
 func (s *Service) Mute(ctx context.Context, in MuteInput) (Sanction, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Sanction, error) { return s.mute(ctx, in) })
+}
+
+func (s *Service) mute(ctx context.Context, in MuteInput) (Sanction, error) {
 	if in.GroupID == "" {
 		return Sanction{}, fault.Errorf(fault.Invalid, "Say in which group's space the person is muted.")
 	}
@@ -99,6 +103,10 @@ type SuspendInput struct {
 // Errors: fault.Invalid for a missing field, an end less than a minute
 // away, a missing or too long reason, or suspending oneself.
 func (s *Service) Suspend(ctx context.Context, in SuspendInput) (Sanction, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Sanction, error) { return s.suspend(ctx, in) })
+}
+
+func (s *Service) suspend(ctx context.Context, in SuspendInput) (Sanction, error) {
 	now := s.now()
 	x := Sanction{Kind: Suspend, AccountID: in.AccountID, PanelID: in.PanelID, By: in.By, Reason: in.Reason, StartsAt: now.UnixMilli()}
 	if !in.Until.IsZero() {
@@ -157,6 +165,10 @@ func noSanction() error { return fault.Errorf(fault.NotFound, "This sanction doe
 // for an unknown sanction; fault.Conflict when it was already lifted or has
 // ended on its own.
 func (s *Service) Lift(ctx context.Context, in LiftInput) (Sanction, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Sanction, error) { return s.lift(ctx, in) })
+}
+
+func (s *Service) lift(ctx context.Context, in LiftInput) (Sanction, error) {
 	reason, err := cleanReason(in.Reason)
 	if err != nil {
 		return Sanction{}, err
@@ -294,4 +306,55 @@ func (s *Service) sanctions(ctx context.Context, accountID string, kind Sanction
 		out = append(out, d.Value)
 	}
 	return out, nil
+}
+
+// MaxSanctionMinutes bounds a length given in minutes (ten years); a mute
+// is further limited to MaxMute.
+const MaxSanctionMinutes = 10 * 365 * 24 * 60
+
+// SanctionInput is a sanction as a moderator or coordinator asks for it:
+// mute (in one group) or suspend (the whole account), for a length in
+// minutes or until a time (a suspension may have neither: until lifted).
+type SanctionInput struct {
+	Kind      SanctionKind
+	By        string // already authorised
+	AccountID string
+	PanelID   string
+	GroupID   string // mute: the group's space; suspend: none
+	Minutes   int
+	Until     time.Time
+	Reason    string
+}
+
+// Impose checks a request and mutes or suspends.
+//
+// Errors: fault.Invalid for an unknown kind, a group with a suspension, a
+// length out of range, a length and an end time together, or a mute
+// without either; then those of Mute and Suspend.
+func (s *Service) Impose(ctx context.Context, in SanctionInput) (Sanction, error) {
+	switch {
+	case in.Kind != Mute && in.Kind != Suspend:
+		return Sanction{}, fault.Errorf(fault.Invalid, "Choose mute or suspend.")
+	case in.Kind == Suspend && in.GroupID != "":
+		return Sanction{}, fault.Errorf(fault.Invalid, "A suspension covers the whole account: leave out the group.")
+	case in.Minutes < 0 || in.Minutes > MaxSanctionMinutes:
+		return Sanction{}, fault.Errorf(fault.Invalid, "Give the length in minutes, between 1 and %d.", MaxSanctionMinutes)
+	case in.Minutes > 0 && !in.Until.IsZero():
+		return Sanction{}, fault.Errorf(fault.Invalid, "Give either a length in minutes or an end time, not both.")
+	}
+	length := time.Duration(in.Minutes) * time.Minute
+	if in.Kind == Mute {
+		if !in.Until.IsZero() {
+			length = in.Until.Sub(s.now())
+		}
+		if length == 0 {
+			return Sanction{}, fault.Errorf(fault.Invalid, "Say how long the mute lasts: a length in minutes or an end time.")
+		}
+		return s.Mute(ctx, MuteInput{By: in.By, AccountID: in.AccountID, PanelID: in.PanelID, GroupID: in.GroupID, For: length, Reason: in.Reason})
+	}
+	until := in.Until
+	if length > 0 {
+		until = s.now().Add(length)
+	}
+	return s.Suspend(ctx, SuspendInput{By: in.By, AccountID: in.AccountID, PanelID: in.PanelID, Until: until, Reason: in.Reason})
 }

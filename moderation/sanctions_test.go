@@ -152,3 +152,43 @@ func TestSanctionRefused(t *testing.T) {
 	_, err = s.Lift(ctx, moderation.LiftInput{By: "coord", SanctionID: "nope", Reason: "x"})
 	wantFault(t, err, fault.NotFound)
 }
+
+// The rules of a sanction request hold whoever asks (HTTP or not): they
+// were checked in the handler before issue 10.
+func TestImposeChecksTheRequest(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := context.Background()
+	base := moderation.SanctionInput{By: "mod", AccountID: "sam", PanelID: "p1", Reason: "rude"}
+	for _, c := range []struct {
+		name   string
+		change func(*moderation.SanctionInput)
+		words  string
+	}{
+		{"unknown kind", func(in *moderation.SanctionInput) { in.Kind = "ban"; in.Minutes = 5 }, "mute or suspend"},
+		{"suspension in a group", func(in *moderation.SanctionInput) { in.Kind, in.GroupID = moderation.Suspend, "g1" }, "leave out the group"},
+		{"negative length", func(in *moderation.SanctionInput) { in.Kind, in.GroupID, in.Minutes = moderation.Mute, "g1", -1 }, "between 1 and"},
+		{"too long", func(in *moderation.SanctionInput) {
+			in.Kind, in.GroupID, in.Minutes = moderation.Mute, "g1", moderation.MaxSanctionMinutes+1
+		}, "between 1 and"},
+		{"both", func(in *moderation.SanctionInput) {
+			in.Kind, in.GroupID, in.Minutes, in.Until = moderation.Mute, "g1", 5, start.Add(time.Hour)
+		}, "not both"},
+		{"mute without length", func(in *moderation.SanctionInput) { in.Kind, in.GroupID = moderation.Mute, "g1" }, "how long"},
+	} {
+		in := base
+		c.change(&in)
+		_, err := s.Impose(ctx, in)
+		wantFault(t, err, fault.Invalid, c.words)
+	}
+	in := base
+	in.Kind, in.GroupID, in.Minutes = moderation.Mute, "g1", 30
+	x, err := s.Impose(ctx, in)
+	if err != nil || x.Kind != moderation.Mute || x.EndsAt-x.StartsAt != (30*time.Minute).Milliseconds() {
+		t.Fatalf("a 30-minute mute: got %+v %v", x, err)
+	}
+	in = base
+	in.Kind = moderation.Suspend
+	if x, err := s.Impose(ctx, in); err != nil || x.EndsAt != 0 {
+		t.Fatalf("a suspension until lifted: got %+v %v", x, err)
+	}
+}

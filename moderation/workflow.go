@@ -7,6 +7,7 @@ import (
 	"chorus/consent"
 	"chorus/fault"
 	"chorus/policy"
+	"chorus/store"
 )
 
 // DecideInput is a moderator's decision on a case, from the queue or from a
@@ -33,6 +34,12 @@ const MsgConsentWithdrawn = "The person who wrote this no longer takes part (the
 // Errors: those of Act; fault.Conflict (MsgConsentWithdrawn) when the
 // author's consent stands in the way; what the kind's Check returns.
 func (s *Service) Decide(ctx context.Context, in DecideInput) (Case, error) {
+	// The decision, its audit row and what the content does are one change
+	// (rule 6): never a case approved and its pledge unpublished.
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Case, error) { return s.decide(ctx, in) })
+}
+
+func (s *Service) decide(ctx context.Context, in DecideInput) (Case, error) {
 	c, err := s.Case(ctx, in.CaseID)
 	if err != nil {
 		return Case{}, err
@@ -170,14 +177,21 @@ func (s *Service) WithdrawByAuthor(ctx context.Context, w Withdrawal) (int, erro
 			if known && policy.Decide(author, policy.ContentAppear, content.Resource()).Allow {
 				continue // this scope did not cover it
 			}
-			if !content.Hidden {
-				if err := kind.Apply(ctx, id, Change{Actor: System, Outcome: OutcomeWithdraw}); err != nil && !fault.Is(err, fault.NotFound) {
-					return n, err
+			// The content leaving its audiences and the record of why are
+			// one change.
+			err = s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+				if !content.Hidden {
+					if err := kind.Apply(ctx, id, Change{Actor: System, Outcome: OutcomeWithdraw}); err != nil && !fault.Is(err, fault.NotFound) {
+						return err
+					}
 				}
-				n++
-			}
-			if err := s.noteWithdrawal(ctx, typ, id, content, consents, reason); err != nil {
+				return s.noteWithdrawal(ctx, typ, id, content, consents, reason)
+			})
+			if err != nil {
 				return n, err
+			}
+			if !content.Hidden {
+				n++
 			}
 		}
 	}
@@ -216,3 +230,40 @@ func (s *Service) noteWithdrawal(ctx context.Context, typ, id string, content Co
 // historyConsentWithdrawn is the history entry of a case whose author's
 // consent was withdrawn.
 const historyConsentWithdrawn = "consent_withdrawn"
+
+// HoldInput is content that screening held, for a moderator to look at.
+type HoldInput struct {
+	Content ContentRef // with OwnerID: the author
+	PanelID string
+	GroupID string
+	Hits    []string       // the kinds of hit screening found (at least one)
+	Author  policy.Subject // the author as they are now (band and consents, for the moderator)
+}
+
+// Hold puts held content before a moderator: when the author rewrote
+// content whose case waited for them, the case goes back to the queue
+// (Resubmit); otherwise a screening case is opened. Hits are recorded once
+// each.
+func (s *Service) Hold(ctx context.Context, in HoldInput) (Case, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Case, error) { return s.hold(ctx, in) })
+}
+
+func (s *Service) hold(ctx context.Context, in HoldInput) (Case, error) {
+	c, err := s.resubmit(ctx, in.Content, in.Author.AccountID) // not Resubmit: its NotFound would fail the whole transaction
+	if !fault.Is(err, fault.NotFound) {
+		return c, err
+	}
+	var hits []string
+	for _, h := range in.Hits {
+		if !slices.Contains(hits, h) {
+			hits = append(hits, h)
+		}
+	}
+	open := OpenInput{Kind: KindScreening, Content: in.Content, PanelID: in.PanelID, GroupID: in.GroupID,
+		Hits: hits, AuthorBand: string(in.Author.Band), Actor: in.Author.AccountID}
+	for _, sc := range in.Author.Consents {
+		open.AuthorConsents = append(open.AuthorConsents, string(sc))
+	}
+	c, _, err = s.Open(ctx, open)
+	return c, err
+}

@@ -221,3 +221,34 @@ func TestWithdrawalReachesHeldAndVisibleContent(t *testing.T) {
 		t.Errorf("audit: got %v %d entries, want one per piece of content", err, len(page.Entries))
 	}
 }
+
+// Reporting without HTTP: only content the reporter may see can be
+// reported (anything else does not exist for them), and the report that
+// reaches the panel's setting hides the content itself.
+func TestReportContentWithoutHTTP(t *testing.T) {
+	s, ns, ppl := workflow(t)
+	ctx := context.Background()
+	ns.byID["n1"] = &note{author: "sam"}
+	ns.byID["held"] = &note{author: "sam", held: true}
+	kim, _ := ppl.find(ctx, "kim")
+	outsider := policy.Subject{AccountID: "ola", Band: consent.MinorAtConsentAge, Consents: []consent.Scope{consent.Participate},
+		Memberships: []identity.Membership{{PanelID: "p1", GroupID: "g2", Role: identity.Youth}}}
+	one := func(context.Context, string) (int, error) { return 1, nil }
+	for name, in := range map[string]moderation.ContentReport{
+		"another group's": {By: outsider, Type: "note", ID: "n1", Category: "bullying", HideAfter: one},
+		"held content":    {By: kim, Type: "note", ID: "held", Category: "bullying", HideAfter: one},
+		"unknown type":    {By: kim, Type: "poem", ID: "n1", Category: "bullying", HideAfter: one},
+		"missing":         {By: kim, Type: "note", ID: "n9", Category: "bullying", HideAfter: one},
+	} {
+		if _, err := s.ReportContent(ctx, in); !fault.Is(err, fault.NotFound) || fault.MessageOf(err) != moderation.MsgNoContent {
+			t.Errorf("%s: got %v, want %q", name, err, moderation.MsgNoContent)
+		}
+	}
+	res, err := s.ReportContent(ctx, moderation.ContentReport{By: kim, Type: "note", ID: "n1", Category: "bullying", HideAfter: one})
+	if err != nil || !res.ContentHidden || !ns.byID["n1"].hidden {
+		t.Fatalf("a report reaching the setting: got %+v %v, note %+v; want the note hidden", res, err, *ns.byID["n1"])
+	}
+	if res.Case.AuthorBand != string(consent.MinorBelowConsentAge) || !slices.Equal(res.Case.AuthorConsents, []string{"participate"}) {
+		t.Errorf("the case's author: got %s %v, want sam as they are now", res.Case.AuthorBand, res.Case.AuthorConsents)
+	}
+}

@@ -330,6 +330,21 @@ func TestMetricsSurviveConcurrentTraffic(t *testing.T) {
 	if len(seen) < len(methods)-1 {
 		t.Errorf("got method labels %v, want every method sent", seen)
 	}
+	// Route labels are route patterns the app declares, never a raw path
+	// or a piece of another request's bytes.
+	patterns := map[string]bool{}
+	for _, r := range app.GetRoutes() {
+		patterns[r.Path] = true
+	}
+	routes := regexp.MustCompile(`chorus_http_requests_total\{method="[^"]*",route="([^"]*)"`).FindAllStringSubmatch(string(body), -1)
+	if len(routes) == 0 {
+		t.Fatalf("no route labels in /metrics:\n%s", body)
+	}
+	for _, m := range routes {
+		if !patterns[m[1]] {
+			t.Errorf("metrics carry the route label %q, which is no route pattern of the app", m[1])
+		}
+	}
 }
 
 // The OpenAPI document must describe exactly the routes the app serves.

@@ -44,56 +44,20 @@ func (a *API) liveSessions() (*livesession.Service, error) {
 	return a.people.LiveSessions, nil
 }
 
-// --- who the caller is in a session ---
+// --- who the caller is in a session (package livesession decides) ---
 
-// sessionOrg is the organisation subject speaks for in sess: one of its
-// partner memberships in the session's panel whose organisation the
-// session invited; "" when none.
-func sessionOrg(s policy.Subject, sess livesession.Session) string {
-	for _, m := range s.Memberships {
-		if m.Role == identity.Partner && m.PanelID == sess.PanelID && sess.Invites(m.OrgID) {
-			return m.OrgID
-		}
-	}
-	return ""
-}
+func sessionOrg(s policy.Subject, sess livesession.Session) string { return livesession.OrgOf(s, sess) }
 
-// sessionResource is what the policy needs to know about a session when s
-// asks: its panel, and the asker's organisation when the session invited it.
 func sessionResource(s policy.Subject, sess livesession.Session) policy.Resource {
-	return policy.Resource{Kind: policy.KindSession, PanelID: sess.PanelID, OrgID: sessionOrg(s, sess)}
+	return livesession.ResourceFor(s, sess)
 }
 
-// sessionRole is the role the caller takes part in a session with: staff
-// first, then a partner of an invited organisation, then youth.
 func sessionRole(s policy.Subject, sess livesession.Session) identity.Role {
-	var roles []identity.Role
-	for _, m := range s.Memberships {
-		if m.PanelID == sess.PanelID {
-			roles = append(roles, m.Role)
-		}
-	}
-	for _, r := range []identity.Role{identity.Moderator, identity.Coordinator} {
-		if slices.Contains(roles, r) {
-			return r
-		}
-	}
-	if sessionOrg(s, sess) != "" {
-		return identity.Partner
-	}
-	for _, r := range []identity.Role{identity.Ambassador, identity.Youth} {
-		if slices.Contains(roles, r) {
-			return r
-		}
-	}
-	return ""
+	return livesession.RoleOf(s, sess)
 }
 
-// sessionViewer is how the caller reads a session's messages.
 func sessionViewer(cl caller, sess livesession.Session) livesession.Viewer {
-	r := sessionResource(cl.Subject, sess)
-	sup := policy.Decide(cl.Subject, policy.SessionTranscript, r).Allow
-	return livesession.Viewer{AccountID: cl.Account.ID, Supervisor: sup, Partner: !sup && sessionRole(cl.Subject, sess) == identity.Partner}
+	return livesession.ViewerOf(cl.Subject, sess)
 }
 
 // sessionFor is every session handler's start: signed in, the session
@@ -571,44 +535,4 @@ func (a *API) getLiveSessionTranscriptCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="session-`+sess.ID+`.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
-}
-
-// --- the moderation queue's view of session messages ---
-
-// resolveSessionMessage and applySessionMessage let the moderation queue
-// show session messages and carry its decisions out on them.
-func (a *API) resolveSessionMessage(ctx context.Context, id string) (contentInfo, error) {
-	m, err := a.people.LiveSessions.MessageByID(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	info := contentInfo{PanelID: m.PanelID, OwnerID: m.AuthorID, Text: m.Text, Link: "/sessions/" + m.SessionID,
-		Approved: m.ForPartners, Hidden: m.Status != livesession.Visible}
-	if sess, err := a.people.LiveSessions.Session(ctx, m.SessionID); err == nil {
-		info.Context, info.Title = sess.Title, sess.Title
-	}
-	return info, nil
-}
-
-// mayReportSessionMessage: whoever takes part in the session and can read
-// the message may report it (what a partner may read is narrower, rule 2).
-func (a *API) mayReportSessionMessage(ctx context.Context, by policy.Subject, id string, _ contentInfo) (bool, error) {
-	cl := caller{Subject: by, Account: identity.Account{ID: by.AccountID}}
-	m, err := a.people.LiveSessions.MessageByID(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	sess, err := a.people.LiveSessions.Session(ctx, m.SessionID)
-	if err != nil {
-		return false, err
-	}
-	if !policy.Decide(cl.Subject, policy.SessionView, sessionResource(cl.Subject, sess)).Allow {
-		return false, nil
-	}
-	return sessionViewer(cl, sess).Sees(m), nil
-}
-
-func (a *API) applySessionMessage(ctx context.Context, id string, ch moderation.Change) error {
-	_, err := a.people.LiveSessions.Apply(ctx, ch.Actor, id, shownAs(ch.Outcome))
-	return err
 }

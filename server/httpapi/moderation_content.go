@@ -24,14 +24,10 @@ func (a *API) registerKinds() {
 	}
 	m := a.people.Moderation
 	if ps := a.people.Pledges; ps != nil {
-		m.Register(moderation.PledgeComment, moderation.ContentKind{Resolve: a.resolvePledgeComment, Apply: a.applyPledgeComment, ByAuthor: ps.CommentsBy})
-		m.Register(moderation.Amendment, moderation.ContentKind{Resolve: a.resolveAmendment, Apply: a.applyAmendment, ByAuthor: ps.AmendmentsBy})
-		m.Register(moderation.PledgeVersion, moderation.ContentKind{Resolve: a.resolvePledgeVersion, Apply: a.applyPledgeVersion,
-			Check: a.checkPledgeVersion, NoReports: true})
+		ps.Register(m)
 	}
 	if ls := a.people.LiveSessions; ls != nil {
-		m.Register(moderation.SessionMessage, moderation.ContentKind{Resolve: a.resolveSessionMessage, Apply: a.applySessionMessage,
-			MayReport: a.mayReportSessionMessage, ByAuthor: ls.MessagesBy})
+		ls.Register(m)
 	}
 	if vs := a.deps.Videos; vs != nil && vs.Review != nil {
 		m.Register(review.ContentVersion, moderation.ContentKind{Resolve: a.resolveVideoVersion, Apply: a.applyVideoVersion,
@@ -39,67 +35,6 @@ func (a *API) registerKinds() {
 		m.Register(review.ContentComment, moderation.ContentKind{Resolve: a.resolveVideoComment, Apply: a.applyVideoComment, ByAuthor: vs.Review.CommentsBy})
 	}
 	a.registerRoundKinds(m)
-}
-
-// shownAs is what the content's own package calls an outcome: a withdrawal
-// of consent takes content out of view as a hide does.
-func shownAs(o moderation.Outcome) string {
-	if o == moderation.OutcomeWithdraw {
-		return string(moderation.OutcomeHide)
-	}
-	return string(o)
-}
-
-func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo, error) {
-	ps := a.people.Pledges
-	cm, err := ps.Comment(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	p, err := ps.Pledge(ctx, cm.PledgeID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID, Title: p.Title,
-		Language: p.Language, Hidden: cm.Held || cm.Hidden}
-	if it, err := ps.Item(ctx, p.ID, cm.ItemID); err == nil {
-		info.Context = it.Text
-	} else if !fault.Is(err, fault.NotFound) {
-		return contentInfo{}, err
-	}
-	return info, nil
-}
-
-func (a *API) applyPledgeComment(ctx context.Context, id string, ch moderation.Change) error {
-	_, err := a.people.Pledges.ModerateComment(ctx, ch.Actor, id, shownAs(ch.Outcome))
-	return err
-}
-
-// noContent is the one answer for content that does not exist, that the
-// caller may not see, or of a type nobody can report: it never says which.
-func noContent() error {
-	return fault.Errorf(fault.NotFound, "This content does not exist.")
-}
-
-// contentResource is what the policy needs to know about content.
-func contentResource(info contentInfo) policy.Resource { return info.Resource() }
-
-// canSee reports whether cl may see the content now: the policy lets them
-// see content there, and content that is held or hidden only by its author
-// and the panel's supervisors (who may open its moderation case).
-func (a *API) canSee(ctx context.Context, cl caller, contentType, id string, info contentInfo) (bool, error) {
-	r := contentResource(info)
-	if !policy.Decide(cl.Subject, policy.ContentView, r).Allow && !policy.Decide(cl.Subject, policy.ContentViewByPartner, r).Allow {
-		return false, nil
-	}
-	if info.OwnerID == cl.Account.ID || moderatesPanel(cl, info.PanelID) {
-		return true, nil
-	}
-	if info.Hidden {
-		return false, nil
-	}
-	hidden, err := a.people.Moderation.Hidden(ctx, contentType, id)
-	return !hidden, err
 }
 
 // author is what a moderator is told about the author of content: the name
@@ -146,4 +81,14 @@ func staffIn(ms []identity.Membership, panelID string) (member, staff bool) {
 		}
 	}
 	return member, staff
+}
+
+// shownAs is what a content's own package calls an outcome (for the kinds
+// registered here): a withdrawal of consent takes content out of view as a
+// hide does.
+func shownAs(o moderation.Outcome) string {
+	if o == moderation.OutcomeWithdraw {
+		return string(moderation.OutcomeHide)
+	}
+	return string(o)
 }

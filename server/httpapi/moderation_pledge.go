@@ -2,10 +2,8 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,7 +31,7 @@ type commentView struct {
 // moderatesPanel reports whether the caller moderates the panel: moderators
 // and coordinators see held and hidden content.
 func moderatesPanel(cl caller, panelID string) bool {
-	return policy.Decide(cl.Subject, policy.ModerationQueueView, policy.Resource{Kind: policy.KindPanel, PanelID: panelID}).Allow
+	return moderation.Supervises(cl.Subject, panelID)
 }
 
 func (a *API) commentViews(ctx context.Context, lang string, cs []pledge.Comment) []commentView {
@@ -143,28 +141,17 @@ func (a *API) holdComment(ctx context.Context, cl caller, p pledge.Pledge, cm pl
 	return a.holdForModerator(ctx, cl, p, ref, cm.Hits)
 }
 
-// holdForModerator opens the moderation case of held content or, when the
-// author rewrote content a moderator looks at already, hands it back.
+// holdForModerator puts held content of pledge p before a moderator
+// (moderation.Service.Hold).
 func (a *API) holdForModerator(ctx context.Context, cl caller, p pledge.Pledge, ref moderation.ContentRef, found []screen.Hit) error {
 	if a.people.Moderation == nil {
 		return nil
 	}
-	_, err := a.people.Moderation.Resubmit(ctx, ref, cl.Account.ID)
-	if !fault.Is(err, fault.NotFound) {
-		return err
-	}
 	var hits []string
 	for _, h := range found {
-		if k := string(h.Kind); !slices.Contains(hits, k) {
-			hits = append(hits, k)
-		}
+		hits = append(hits, string(h.Kind))
 	}
-	in := moderation.OpenInput{Kind: moderation.KindScreening, Content: ref, PanelID: p.PanelID, GroupID: p.GroupID,
-		Hits: hits, AuthorBand: string(cl.Subject.Band), Actor: cl.Account.ID}
-	for _, sc := range cl.Subject.Consents {
-		in.AuthorConsents = append(in.AuthorConsents, string(sc))
-	}
-	_, _, err = a.people.Moderation.Open(ctx, in)
+	_, err := a.people.Moderation.Hold(ctx, moderation.HoldInput{Content: ref, PanelID: p.PanelID, GroupID: p.GroupID, Hits: hits, Author: cl.Subject})
 	return err
 }
 
@@ -192,21 +179,12 @@ func (a *API) amendmentViews(ctx context.Context, lang string, as []pledge.Amend
 	return out
 }
 
-// amendmentText is what a moderator reads of an amendment: the proposed
-// text, then the reason given.
-func amendmentText(am pledge.Amendment) string {
-	if am.Reason == "" {
-		return am.Text
-	}
-	return am.Text + "\n\n" + am.Reason
-}
-
 // holdAmendment opens the moderation case of a held amendment.
 func (a *API) holdAmendment(ctx context.Context, cl caller, p pledge.Pledge, am pledge.Amendment) error {
 	if !am.Held {
 		return nil
 	}
-	ref := moderation.ContentRef{Type: moderation.Amendment, ID: am.ID, OwnerID: am.Author, Excerpt: amendmentText(am)}
+	ref := moderation.ContentRef{Type: moderation.Amendment, ID: am.ID, OwnerID: am.Author, Excerpt: pledge.AmendmentText(am)}
 	return a.holdForModerator(ctx, cl, p, ref, append(slices.Clone(am.Hits), am.ReasonHits...))
 }
 
@@ -315,182 +293,4 @@ func (a *API) postAmendmentDecision(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"amendment": am})
-}
-
-func (a *API) resolveAmendment(ctx context.Context, id string) (contentInfo, error) {
-	am, err := a.people.Pledges.Amendment(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	p, err := a.people.Pledges.Pledge(ctx, am.PledgeID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	return contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: am.Author, Text: amendmentText(am), Context: am.BaseText,
-		Link: "/pledges/" + p.ID, Title: p.Title, Language: p.Language, Hidden: am.Held || am.Hidden}, nil
-}
-
-func (a *API) applyAmendment(ctx context.Context, id string, ch moderation.Change) error {
-	_, err := a.people.Pledges.ModerateAmendment(ctx, ch.Actor, id, shownAs(ch.Outcome))
-	return err
-}
-
-// Publication (safeguarding rule 2): sending a pledge for review opens a
-// publication case for the version in review, in the moderators' queue.
-// Approving the case publishes that version; asking for changes, or hiding
-// it, sends the pledge back to draft. The pledge's own moves to published
-// and back to draft go through the case too (reviewPledge, then decide),
-// so that there is one path and the case and the pledge agree.
-
-// versionText is what a moderator reads of a pledge version.
-func versionText(v pledge.Version) string {
-	var b strings.Builder
-	b.WriteString(v.Title)
-	for i, it := range v.Items {
-		fmt.Fprintf(&b, "\n\n%d. %s\n%s", i+1, it.Heading, it.Text)
-		if it.Summary != "" {
-			b.WriteString("\n" + it.Summary)
-		}
-	}
-	return b.String()
-}
-
-// openPublication opens the publication case of the version of p in
-// review or, when the group changed it after a moderator asked them to,
-// puts its case back in the queue.
-func (a *API) openPublication(ctx context.Context, cl caller, p pledge.Pledge) (moderation.Case, error) {
-	v, err := a.people.Pledges.Version(ctx, p.ID, p.Review)
-	if err != nil {
-		return moderation.Case{}, err
-	}
-	cs, _, err := a.people.Moderation.Open(ctx, moderation.OpenInput{Kind: moderation.KindPublication,
-		Content: moderation.ContentRef{Type: moderation.PledgeVersion, ID: v.ID, Excerpt: versionText(v)},
-		PanelID: p.PanelID, GroupID: p.GroupID, Actor: cl.Account.ID})
-	return cs, err
-}
-
-// reviewPledge publishes the pledge p in review (to published) or sends it
-// back to draft, as a decision on its publication case. reason and message
-// are optional here: the pledge routes never asked for them.
-func (a *API) reviewPledge(ctx context.Context, cl caller, p pledge.Pledge, to pledge.State, reason, message string) error {
-	cs, err := a.people.Moderation.CaseFor(ctx, moderation.PledgeVersion, pledge.VersionRef(p.ID, p.Review))
-	if fault.Is(err, fault.NotFound) { // sent for review before publication had cases
-		cs, err = a.openPublication(ctx, cl, p)
-	}
-	if err != nil {
-		return err
-	}
-	action, byDefault := moderation.Approve, "published"
-	if to == pledge.Draft {
-		action, byDefault = moderation.RequestChanges, "changes requested"
-		if message == "" {
-			message = "Please change the pledge, then ask for a review again."
-		}
-	}
-	if reason == "" {
-		reason = byDefault
-	}
-	_, err = a.people.Moderation.Decide(ctx, moderation.DecideInput{CaseID: cs.ID, By: cl.Subject, Action: action, Reason: reason, Message: message})
-	return err
-}
-
-// publicationMove is what an outcome on a publication case does to the
-// pledge: approve publishes, request_changes and hide send it back to
-// draft; restore (of a hidden case) leaves it as it is.
-func publicationMove(outcome moderation.Outcome) (pledge.State, bool) {
-	switch outcome {
-	case moderation.OutcomeApprove:
-		return pledge.Published, true
-	case moderation.OutcomeRequestChanges, moderation.OutcomeHide:
-		return pledge.Draft, true
-	}
-	return "", false
-}
-
-// pledgeInReview loads the pledge of a version reference when that version
-// is the one in review; ok is false when the pledge moved on since.
-func (a *API) pledgeInReview(ctx context.Context, ref string) (p pledge.Pledge, ok bool, err error) {
-	pledgeID, n, valid := pledge.ParseVersionRef(ref)
-	if !valid {
-		return pledge.Pledge{}, false, fault.Errorf(fault.NotFound, "This pledge does not exist.")
-	}
-	if p, err = a.people.Pledges.Pledge(ctx, pledgeID); err != nil {
-		return pledge.Pledge{}, false, err
-	}
-	return p, p.State == pledge.InReview && p.Review == n, nil
-}
-
-// checkPledgeVersion refuses an outcome the pledge is not ready for: it is
-// no longer in review at this version, the policy does not let the caller
-// make the move, or (to publish) screening finds something in its items.
-func (a *API) checkPledgeVersion(ctx context.Context, ref string, by policy.Subject, outcome moderation.Outcome) error {
-	to, moves := publicationMove(outcome)
-	if !moves {
-		return nil
-	}
-	p, inReview, err := a.pledgeInReview(ctx, ref)
-	if fault.Is(err, fault.NotFound) {
-		return nil // the decision is recorded; there is nothing to move
-	}
-	if err != nil {
-		return err
-	}
-	if !inReview {
-		return fault.Errorf(fault.Conflict, "This pledge is not waiting for a moderator any more. Please reload it.")
-	}
-	r, err := a.pledgeResource(ctx, p, false)
-	if err != nil {
-		return err
-	}
-	if err := policy.Check(by, transitionAction[to], r); err != nil {
-		return err
-	}
-	if to != pledge.Published {
-		return nil
-	}
-	v, err := a.people.Pledges.Version(ctx, p.ID, p.Review)
-	if err != nil {
-		return err
-	}
-	return a.people.Pledges.CheckScreened(ctx, p.PanelID, v)
-}
-
-func (a *API) applyPledgeVersion(ctx context.Context, ref string, ch moderation.Change) error {
-	actor, message := ch.Actor, ch.Message
-	to, moves := publicationMove(ch.Outcome)
-	if !moves {
-		return nil
-	}
-	p, inReview, err := a.pledgeInReview(ctx, ref)
-	if err != nil || !inReview {
-		return err
-	}
-	if to == pledge.Draft {
-		_, err = a.people.Pledges.SendBack(ctx, actor, p.ID, message) // the group sees what to change
-	} else {
-		_, err = a.people.Pledges.Move(ctx, actor, p.ID, to)
-	}
-	return err
-}
-
-func (a *API) resolvePledgeVersion(ctx context.Context, ref string) (contentInfo, error) {
-	pledgeID, n, ok := pledge.ParseVersionRef(ref)
-	if !ok {
-		return contentInfo{}, fault.Errorf(fault.NotFound, "This pledge does not exist.")
-	}
-	ps := a.people.Pledges
-	p, err := ps.Pledge(ctx, pledgeID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	v, err := ps.Version(ctx, p.ID, n)
-	if fault.Is(err, fault.NotFound) { // sent back to draft: the draft as it is now
-		v, err = ps.Current(ctx, p)
-	}
-	if err != nil {
-		return contentInfo{}, err
-	}
-	published := v.Status == string(pledge.Published)
-	return contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, Text: versionText(v), Link: "/pledges/" + p.ID, Title: p.Title,
-		Language: p.Language, Approved: published, Hidden: !published}, nil
 }

@@ -95,8 +95,7 @@ func (a *API) getMyWaiting(c *fiber.Ctx) error {
 
 // Limits of this transport.
 const (
-	maxAuditExport     = 100_000            // audit rows in one CSV download
-	maxSanctionMinutes = 10 * 365 * 24 * 60 // a length given in minutes; a mute is further limited to moderation.MaxMute
+	maxAuditExport = 100_000 // audit rows in one CSV download
 )
 
 // --- sanctions enforced on every request ---
@@ -387,47 +386,14 @@ func (a *API) postReport(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if in.ContentID == "" {
-		return fault.Errorf(fault.Invalid, "Say which content this is about.")
-	}
 	ctx := c.UserContext()
-	kind, ok := a.people.Moderation.Kind(in.ContentType)
-	if !ok || kind.NoReports {
-		return noContent()
-	}
-	info, err := kind.Resolve(ctx, in.ContentID)
-	if fault.Is(err, fault.NotFound) {
-		return noContent()
-	} else if err != nil {
-		return err
-	}
-	if ok, err := a.mayReport(ctx, cl, kind, in.ContentType, in.ContentID, info); err != nil {
-		return err
-	} else if !ok {
-		return noContent()
-	}
-	panel, err := a.people.Identity.Panel(ctx, info.PanelID)
+	res, err := a.people.Moderation.ReportContent(ctx, moderation.ContentReport{By: cl.Subject, Type: in.ContentType, ID: in.ContentID,
+		Category: in.Category, Text: in.Text, HideAfter: func(ctx context.Context, panelID string) (int, error) {
+			p, err := a.people.Identity.Panel(ctx, panelID)
+			return p.Settings.ReportsToHide, err
+		}})
 	if err != nil {
 		return err
-	}
-	who, err := a.authorOf(ctx, cl, info.OwnerID, info.PanelID, info.GroupID)
-	if err != nil {
-		return err
-	}
-	res, err := a.people.Moderation.Report(ctx, moderation.ReportInput{
-		Reporter: cl.Account.ID,
-		Content:  moderation.ContentRef{Type: in.ContentType, ID: in.ContentID, OwnerID: info.OwnerID, Excerpt: info.Text},
-		PanelID:  info.PanelID, GroupID: info.GroupID, Category: in.Category, Text: in.Text,
-		HideAfter:  panel.Settings.ReportsToHide,
-		AuthorBand: string(who.band), AuthorConsents: who.consents,
-	})
-	if err != nil {
-		return err
-	}
-	if hiddenNow(res) {
-		if err := kind.Apply(ctx, in.ContentID, moderation.Change{Actor: moderation.System, Outcome: moderation.OutcomeHide}); err != nil {
-			return err
-		}
 	}
 	out := fiber.Map{"report": res.Report, "hidden": res.ContentHidden}
 	if res.AlertSafeguardingLead {
@@ -438,12 +404,6 @@ func (a *API) postReport(c *fiber.Ctx) error {
 		a.alertSafeguarding(ctx, res.Case)
 	}
 	return c.Status(http.StatusCreated).JSON(out)
-}
-
-// hiddenNow reports whether this very report hid the content.
-func hiddenNow(res moderation.ReportResult) bool {
-	h := res.Case.History
-	return res.ContentHidden && len(h) > 0 && h[len(h)-1].Action == "hidden_by_reports" && h[len(h)-1].At == res.Report.At
 }
 
 func (a *API) getHelpline(c *fiber.Ctx) error {
@@ -474,27 +434,7 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 	if err != nil {
 		return err
 	}
-	byRole := map[identity.Role][]identity.Account{}
-	var lead []identity.Account
-	for _, m := range members {
-		r := m.Membership.Role
-		if r != identity.Moderator && r != identity.Coordinator {
-			continue
-		}
-		if m.Account.ID == p.Settings.SafeguardingLeadID && len(lead) == 0 {
-			lead = append(lead, m.Account)
-		}
-		if !slices.ContainsFunc(byRole[r], func(x identity.Account) bool { return x.ID == m.Account.ID }) {
-			byRole[r] = append(byRole[r], m.Account)
-		}
-	}
-	to := lead
-	if len(to) == 0 {
-		to = byRole[identity.Moderator]
-	}
-	if len(to) == 0 {
-		to = byRole[identity.Coordinator]
-	}
+	to := moderation.AlertRecipients(p.Settings.SafeguardingLeadID, members)
 	link := a.people.PublicURL + "/moderation/cases/" + cs.ID
 	var errs []error
 	for _, acc := range to {
@@ -580,19 +520,12 @@ func (a *API) postSanction(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	kind := moderation.SanctionKind(in.Kind)
-	if kind != moderation.Mute && kind != moderation.Suspend {
-		return fault.Errorf(fault.Invalid, "Choose mute or suspend.")
-	}
 	ctx := c.UserContext()
 	p, err := a.people.Identity.Panel(ctx, in.PanelID)
 	if err != nil {
 		return err
 	}
-	switch {
-	case kind == moderation.Suspend && in.GroupID != "":
-		return fault.Errorf(fault.Invalid, "A suspension covers the whole account: leave out the group.")
-	case in.GroupID != "":
+	if in.GroupID != "" {
 		if g, err := a.people.Identity.Group(ctx, in.GroupID); err != nil || g.PanelID != p.ID {
 			return fault.Errorf(fault.Invalid, "This group is not part of this panel.")
 		}
@@ -604,35 +537,14 @@ func (a *API) postSanction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case in.Minutes < 0 || in.Minutes > maxSanctionMinutes:
-		return fault.Errorf(fault.Invalid, "Give the length in minutes, between 1 and %d.", maxSanctionMinutes)
-	case in.Minutes > 0 && !until.IsZero():
-		return fault.Errorf(fault.Invalid, "Give either a length in minutes or an end time, not both.")
-	}
-	length := time.Duration(in.Minutes) * time.Minute
-	var x moderation.Sanction
-	if kind == moderation.Mute {
-		if !until.IsZero() {
-			length = until.Sub(a.people.Now())
-		}
-		if length == 0 {
-			return fault.Errorf(fault.Invalid, "Say how long the mute lasts: a length in minutes or an end time.")
-		}
-		x, err = a.people.Moderation.Mute(ctx, moderation.MuteInput{By: cl.Account.ID, AccountID: in.AccountID, PanelID: p.ID, GroupID: in.GroupID,
-			For: length, Reason: in.Reason})
-	} else {
-		if length > 0 {
-			until = a.people.Now().Add(length)
-		}
-		x, err = a.people.Moderation.Suspend(ctx, moderation.SuspendInput{By: cl.Account.ID, AccountID: in.AccountID, PanelID: p.ID, Until: until, Reason: in.Reason})
-		if err == nil {
-			// Open pages and sockets of the person end now, not when their
-			// token expires. The suspension holds either way (signedIn
-			// checks it), so a failure here is logged, not returned.
-			if serr := a.people.Sessions.SignOutEverywhere(ctx, in.AccountID); serr != nil && a.deps.Logger != nil {
-				a.deps.Logger.Error("suspended account not signed out", "account", in.AccountID, "error", serr)
-			}
+	x, err := a.people.Moderation.Impose(ctx, moderation.SanctionInput{Kind: moderation.SanctionKind(in.Kind), By: cl.Account.ID, AccountID: in.AccountID,
+		PanelID: p.ID, GroupID: in.GroupID, Minutes: in.Minutes, Until: until, Reason: in.Reason})
+	if err == nil && x.Kind == moderation.Suspend {
+		// Open pages and sockets of the person end now, not when their
+		// token expires. The suspension holds either way (signedIn
+		// checks it), so a failure here is logged, not returned.
+		if serr := a.people.Sessions.SignOutEverywhere(ctx, in.AccountID); serr != nil && a.deps.Logger != nil {
+			a.deps.Logger.Error("suspended account not signed out", "account", in.AccountID, "error", serr)
 		}
 	}
 	if err != nil {
@@ -780,20 +692,6 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="moderation-audit.csv"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
-}
-
-// mayReport reports whether cl may report the content. Content the
-// reporter cannot see does not exist for them (no answer says otherwise);
-// group content also needs content.report.
-func (a *API) mayReport(ctx context.Context, cl caller, kind moderation.ContentKind, contentType, id string, info contentInfo) (bool, error) {
-	if kind.MayReport != nil {
-		return kind.MayReport(ctx, cl.Subject, id, info)
-	}
-	visible, err := a.canSee(ctx, cl, contentType, id, info)
-	if err != nil || !visible {
-		return false, err
-	}
-	return policy.Decide(cl.Subject, policy.ContentReport, contentResource(info)).Allow, nil
 }
 
 // helplineFor is the child helpline of a country: the coordinators' file

@@ -492,7 +492,15 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "panelLanguages": p.Languages, "members": views, "watchers": policy.Watchers(policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator})})
+	watchers, err := a.namedWatchers(ctx, policy.Resource{Kind: policy.KindSpace, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator})
+	if err != nil {
+		return err
+	}
+	// What the app offers here; the server asks again on every write.
+	pledgeRes := policy.Resource{Kind: policy.KindPledge, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator}
+	can := map[string]bool{"startPledge": policy.Decide(cl.Subject, policy.PledgeCreate, pledgeRes).Allow}
+	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "panelLanguages": p.Languages, "members": views, "watchers": watchers,
+		"hasModerator": hasModerator, "can": can})
 }
 
 // invitationView is an invitation as coordinators see it: never the hash of

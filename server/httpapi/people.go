@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"mime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -252,6 +253,95 @@ func jsonProblem(err error) string {
 		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
 	}
 	return "it is empty or malformed"
+}
+
+// watcherView is one audience of "who can see this" (rule 8), named: the
+// moderators by name (or, when there are many, only their centre), and the
+// organisations (the Safer Internet Centre for its staff, the partner
+// organisations for partners).
+type watcherView struct {
+	policy.Watcher
+	Names         []string `json:"names,omitempty"`
+	Organisations []string `json:"organisations,omitempty"`
+}
+
+// maxWatcherNames is how many moderators are named one by one; more are
+// "the moderators of <centre>".
+const maxWatcherNames = 5
+
+// namedWatchers answers "who can see this" for r with names (policy.Watchers
+// says which audiences; this names the people and organisations in them).
+func (a *API) namedWatchers(ctx context.Context, r policy.Resource) ([]watcherView, error) {
+	ws := policy.Watchers(r)
+	out := make([]watcherView, 0, len(ws))
+	if len(ws) == 0 {
+		return out, nil
+	}
+	ids := a.people.Identity
+	p, err := ids.Panel(ctx, r.PanelID)
+	if err != nil {
+		return nil, err
+	}
+	centre := ""
+	if org, err := ids.Organisation(ctx, p.OrgID); err == nil {
+		centre = org.Name
+	} else if !fault.Is(err, fault.NotFound) {
+		return nil, err
+	}
+	members, err := ids.PanelMembers(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	orgNames := map[string]string{}
+	orgName := func(id string) (string, error) {
+		if n, ok := orgNames[id]; ok {
+			return n, nil
+		}
+		org, err := ids.Organisation(ctx, id)
+		if err != nil && !fault.Is(err, fault.NotFound) {
+			return "", err
+		}
+		orgNames[id] = org.Name
+		return org.Name, nil
+	}
+	for _, w := range ws {
+		v := watcherView{Watcher: w}
+		switch w.Role {
+		case identity.Moderator:
+			for _, m := range members {
+				if m.Membership.Role == identity.Moderator && (w.GroupID == "" || m.Membership.GroupID == w.GroupID) && !slices.Contains(v.Names, m.Account.DisplayName) {
+					v.Names = append(v.Names, m.Account.DisplayName)
+				}
+			}
+			if len(v.Names) > maxWatcherNames {
+				v.Names = nil
+			}
+			slices.Sort(v.Names)
+			if centre != "" {
+				v.Organisations = []string{centre}
+			}
+		case identity.Coordinator:
+			if centre != "" {
+				v.Organisations = []string{centre}
+			}
+		case identity.Partner:
+			for _, m := range members {
+				if m.Membership.Role != identity.Partner || m.Membership.OrgID == "" || (w.OrgID != "" && m.Membership.OrgID != w.OrgID) {
+					continue
+				}
+				n, err := orgName(m.Membership.OrgID)
+				if err != nil {
+					return nil, err
+				}
+				if n != "" && !slices.Contains(v.Organisations, n) {
+					v.Organisations = append(v.Organisations, n)
+				}
+			}
+			slices.Sort(v.Organisations)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // audienceOf is whose pseudonyms cl sees others under: a partner's

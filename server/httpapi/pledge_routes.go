@@ -224,7 +224,12 @@ func (a *API) getPledge(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"pledge": p, "items": items, "endorsements": end, "watchers": policy.Watchers(r), "can": a.pledgeAbilities(cl, r)})
+	watchers, err := a.namedWatchers(ctx, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"pledge": p, "items": items, "endorsements": end, "watchers": watchers, "can": a.pledgeAbilities(cl, r),
+		"hasModerator": r.GroupHasModerator})
 }
 
 // pledgeAbilities tells the app which controls to show; the server checks
@@ -287,19 +292,9 @@ func (a *API) getPledgeHistory(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"events": out})
 }
 
-// transitionAction is who may make each move of the life cycle.
-var transitionAction = map[pledge.State]policy.Action{
-	pledge.InReview:  policy.PledgeSubmitReview,
-	pledge.Draft:     policy.PledgeRequestChanges,
-	pledge.Published: policy.PledgePublish,
-	pledge.InRound:   policy.PledgeOpenRound,
-	pledge.Closed:    policy.PledgeClose,
-}
-
-// postPledgeTransition moves a pledge in its life cycle. Sending it for
-// review opens its publication case (rule 2); a moderator's publish or
-// request for changes is a decision on that case, the same one the queue
-// makes (reviewPledge), with the optional reason and message on record.
+// postPledgeTransition moves a pledge in its life cycle, through its
+// publication case (pledge.Publication), with the optional reason and
+// message on record.
 func (a *API) postPledgeTransition(c *fiber.Ctx) error {
 	var in struct {
 		To      string `json:"to"`
@@ -313,23 +308,11 @@ func (a *API) postPledgeTransition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cl, p, err := a.pledgeFor(c, transitionAction[to])
+	cl, p, err := a.pledgeFor(c, pledge.MoveAction(to))
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	moderated := a.people.Moderation != nil
-	if moderated && p.State == pledge.InReview && (to == pledge.Published || to == pledge.Draft) {
-		if err := a.reviewPledge(ctx, cl, p, to, in.Reason, in.Message); err != nil {
-			return err
-		}
-		p, err = a.people.Pledges.Pledge(ctx, p.ID)
-	} else {
-		p, err = a.people.Pledges.Move(ctx, cl.Account.ID, p.ID, to)
-		if err == nil && to == pledge.InReview && moderated {
-			_, err = a.openPublication(ctx, cl, p)
-		}
-	}
+	p, err = pledge.Publication{Pledges: a.people.Pledges, Cases: a.people.Moderation}.Move(c.UserContext(), cl.Subject, p, to, in.Reason, in.Message)
 	if err != nil {
 		return err
 	}

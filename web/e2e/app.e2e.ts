@@ -220,7 +220,7 @@ describe('server and routes', () => {
 
   it.each([
     ['/pledges', 'pledges.heading', 'pledges.title'],
-    ['/rounds', 'roundList.heading', 'rounds.title'],
+    ['/rounds', 'signin.neededHeading', 'rounds.title'], // rounds are for signed-in people: the page asks to sign in
     ['/no/such/page', 'notFound.heading', 'notFound.title'],
   ])('a direct visit to %s renders the app', async (path, headingKey, titleKey) => {
     const page = await openPage('en');

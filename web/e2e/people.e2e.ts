@@ -226,8 +226,9 @@ describe('people journeys (issue 3)', () => {
     await youth.waitForURL(url(state.groupPath));
     await expect.poll(() => h1(youth).textContent()).toBe('Group A');
     const watchers = await youth.locator('.watcher-list').textContent();
-    expect(watchers).toContain(en('watchers.moderatorPanel'));
-    expect(watchers).toContain(en('watchers.coordinator'));
+    // Rule 8, named (issue 10): no moderator has joined yet, so the centre's.
+    expect(watchers).toContain(en('watchers.moderatorsOf', { centre: 'Safer Internet Centre France' }));
+    expect(watchers).toContain(en('watchers.coordinatorsOf', { centre: 'Safer Internet Centre France' }));
     await expectAxeClean(youth, '/groups/:id');
 
     expect(unexpectedProblems(), `server output:\n${server.output()}`).toEqual([]);

@@ -33,7 +33,8 @@ describe('live pledge co-drafting (issue 4)', () => {
     const pledgePath = await startPledgeWithItem(a, h.server.url, groupId, 'Clear apps for everyone', 'Apps explain privacy.');
     // Rule 8: who can see this pledge.
     const watchers = await a.locator('#pledge-who-can-see .watcher-list').textContent();
-    expect(watchers).toContain(en('watchers.coordinator'));
+    expect(watchers).toContain(en('watchers.coordinatorsOf', { centre: 'Safer Internet Centre Denmark' }));
+    expect(watchers).toContain(en('watchers.moderatorsNamed', { names: 'Mona Moderator', centre: 'Safer Internet Centre Denmark' }));
 
     // --- Youth B opens the same pledge in a second browser.
     const b = await h.openPage(youthB, 'Ben Holm');

@@ -4665,7 +4665,10 @@ export interface paths {
                             pledge?: components["schemas"]["Pledge"];
                             items?: components["schemas"]["PledgeItem"][];
                             endorsements?: components["schemas"]["Endorsements"];
+                            /** @description Who can see this (rule 8): each audience with its role, the moderators by name (names) when few, and the organisations (organisations: the Safer Internet Centre for staff, the partner organisations for partners). */
                             watchers?: Record<string, never>[];
+                            /** @description The group has a moderator member: only then may anyone write into its pledges (rule 1). */
+                            hasModerator?: boolean;
                             can?: {
                                 [key: string]: boolean;
                             };

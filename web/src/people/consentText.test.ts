@@ -12,6 +12,7 @@ import {
   roleKey,
   stateKey,
   watcherLines,
+  watcherNamedLines,
   youthActions,
 } from './consentText';
 import type { ConsentRecord, Me, MyConsents, YouthScope } from './types';
@@ -162,6 +163,24 @@ describe('guardian section and watchers', () => {
         { role: 'moderator', panelId: 'p1', groupId: 'g1' },
       ]),
     ).toEqual(['watchers.moderatorPanel', 'watchers.coordinator', 'watchers.partner', 'watchers.moderatorGroup']);
+  });
+
+  it('names the moderators and organisations that can see a space (rule 8)', () => {
+    expect(
+      watcherNamedLines([
+        { role: 'moderator', panelId: 'p1', names: ['Mo Moderator', 'Max Moderator'], organisations: ['SIC FR'] },
+        { role: 'moderator', panelId: 'p1', organisations: ['SIC FR'] },
+        { role: 'coordinator', panelId: 'p1', organisations: ['SIC FR'] },
+        { role: 'partner', panelId: 'p1', organisations: ['AppCo', 'PixelApps'] },
+        { role: 'partner', orgId: 'o1' },
+      ]),
+    ).toEqual([
+      { key: 'watchers.moderatorsNamed', params: { names: 'Mo Moderator, Max Moderator', centre: 'SIC FR' } },
+      { key: 'watchers.moderatorsOf', params: { centre: 'SIC FR' } },
+      { key: 'watchers.coordinatorsOf', params: { centre: 'SIC FR' } },
+      { key: 'watchers.partnersOf', params: { organisations: 'AppCo, PixelApps' } },
+      { key: 'watchers.partner' },
+    ]);
   });
 });
 

@@ -175,6 +175,50 @@ export function watcherLines(watchers: readonly Watcher[]): MessageKey[] {
   return [...new Set(watchers.map(watcherKey))];
 }
 
+/** One line of "who can see this", with the names the server gave. */
+export interface WatcherLine {
+  key: MessageKey;
+  params?: Record<string, string>;
+}
+
+/**
+ * Who can see a space or a pledge (rule 8), naming the moderators (or
+ * "the moderators of <centre>" when there are many) and the organisations;
+ * without names, the general line. No line twice.
+ */
+export function watcherNamedLines(watchers: readonly Watcher[]): WatcherLine[] {
+  const out: WatcherLine[] = [];
+  const seen = new Set<string>();
+  for (const w of watchers) {
+    const line = namedLine(w);
+    const id = line.key + JSON.stringify(line.params ?? {});
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(line);
+  }
+  return out;
+}
+
+function namedLine(w: Watcher): WatcherLine {
+  const orgs = (w.organisations ?? []).join(', ');
+  const names = (w.names ?? []).join(', ');
+  switch (w.role) {
+    case 'moderator':
+      if (names && orgs) return { key: 'watchers.moderatorsNamed', params: { names, centre: orgs } };
+      if (orgs) return { key: 'watchers.moderatorsOf', params: { centre: orgs } };
+      break;
+    case 'coordinator':
+      if (orgs) return { key: 'watchers.coordinatorsOf', params: { centre: orgs } };
+      break;
+    case 'partner':
+      if (orgs) return { key: 'watchers.partnersOf', params: { organisations: orgs } };
+      break;
+    default:
+      break;
+  }
+  return { key: watcherKey(w) };
+}
+
 /** A catalogue key with its params. */
 export interface KeyWithParams {
   key: MessageKey;

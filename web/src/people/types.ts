@@ -121,6 +121,10 @@ export interface Watcher {
   panelId?: string;
   groupId?: string;
   orgId?: string;
+  /** The moderators by name, when they are few (rule 8). */
+  names?: string[];
+  /** The Safer Internet Centre (staff) or the partner organisations (partners). */
+  organisations?: string[];
 }
 
 export interface GroupDetail {
@@ -130,6 +134,9 @@ export interface GroupDetail {
   panelLanguages?: string[];
   members: PanelMember[];
   watchers: Watcher[];
+  /** Whether a moderator is a member: only then can anyone write here (rule 1). */
+  hasModerator?: boolean;
+  can?: { startPledge?: boolean };
 }
 
 export interface InvitationInfo {

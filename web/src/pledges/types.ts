@@ -37,6 +37,8 @@ export interface PledgeDetail {
   endorsements?: { endorsedByMe?: boolean };
   watchers: Watcher[];
   can: Abilities;
+  /** Whether the group has a moderator member: only then can anyone write here (rule 1). */
+  hasModerator?: boolean;
 }
 
 export type Anchor = Schemas['Anchor'];

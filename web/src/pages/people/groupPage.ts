@@ -5,7 +5,7 @@
 import { ApiError, apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
-import { roleKey, watcherLines } from '../../people/consentText';
+import { roleKey, watcherNamedLines } from '../../people/consentText';
 import { pledgeLanguage } from '../../people/languageDefaults';
 import type { GroupDetail } from '../../people/types';
 import { hasRole } from '../../session';
@@ -56,14 +56,18 @@ function renderGroup(ctx: AppContext, page: AsyncPage, detail: GroupDetail, star
     { className: 'member-list' },
     detail.members.map((m) => el('li', {}, [plain('span', m.name, { className: 'member-name' }), document.createTextNode(' · '), el('span', { text: roleKey(m.role) })])),
   );
-  const watchers = watcherLines(detail.watchers);
+  const watchers = watcherNamedLines(detail.watchers);
   fill(page.body, [
     el('p', { className: 'lead' }, [el('span', { text: 'group.panel' }), document.createTextNode(' '), plain('span', detail.panelName)]),
     section('who-can-see', 'group.watchersHeading', [
       el('p', { text: 'group.watchersLead' }),
-      el('ul', { className: 'watcher-list' }, (watchers.length ? watchers : (['group.watchersOnlyGroup'] as const)).map((key) => el('li', { text: key }))),
+      el(
+        'ul',
+        { className: 'watcher-list' },
+        watchers.length ? watchers.map((w) => el('li', { text: w.key, params: w.params })) : [el('li', { text: 'group.watchersOnlyGroup' })],
+      ),
     ]),
     section('group-members', 'group.membersHeading', [members]),
-    groupPledges(ctx, detail.group.id, startLanguage),
+    groupPledges(ctx, detail.group.id, startLanguage, { canStart: detail.can?.startPledge !== false, hasModerator: detail.hasModerator !== false }),
   ]);
 }

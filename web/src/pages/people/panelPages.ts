@@ -313,8 +313,12 @@ function inviteForm(ctx: AppContext, detail: PanelDetail, orgs: Organisation[], 
     'inv-',
   );
   const language = languageField('inv-', detail.panel.languages?.[0]);
+  // Partners are never members of a group (they meet youth only through
+  // moderated content and supervised sessions): no group to choose for them.
   const showOrg = () => {
-    org.element.hidden = role.value !== 'partner';
+    const partner = role.value === 'partner';
+    org.element.hidden = !partner;
+    group.element.hidden = partner;
   };
   role.control.addEventListener('change', showOrg);
   showOrg();
@@ -324,7 +328,7 @@ function inviteForm(ctx: AppContext, detail: PanelDetail, orgs: Organisation[], 
     submit: 'invitations.send',
     onSubmit: async () => {
       const body: Record<string, string> = { email: email.value.trim(), role: role.value, language: language.value };
-      if (group.value) body.groupId = group.value;
+      if (group.value && role.value !== 'partner') body.groupId = group.value;
       if (role.value === 'partner' && org.value) body.orgId = org.value;
       await ctx.api.post(apiPath`/api/panels/${detail.panel.id}/invitations`, body);
       await reload('invitations-heading');

@@ -8,8 +8,16 @@ import { field, form } from '../../ui/form';
 import { section } from '../people/common';
 import { stateKey } from './pledgePage';
 
+/** What the group lets the reader do here (the server checks again). */
+export interface GroupWriting {
+  /** Whether the policy lets the reader start a pledge here. */
+  canStart: boolean;
+  /** Whether a moderator is a member: without one nobody writes here (rule 1). */
+  hasModerator: boolean;
+}
+
 /** The group's pledges; a new one starts in startLanguage (see pledgeLanguage). */
-export function groupPledges(ctx: AppContext, groupId: string, startLanguage: string): HTMLElement {
+export function groupPledges(ctx: AppContext, groupId: string, startLanguage: string, writing: GroupWriting = { canStart: true, hasModerator: true }): HTMLElement {
   const list = el('div', { className: 'pledge-list', attrs: { 'aria-busy': 'true' } }, [el('p', { className: 'loading', text: 'common.loading' })]);
   const load = async () => {
     try {
@@ -60,6 +68,9 @@ export function groupPledges(ctx: AppContext, groupId: string, startLanguage: st
     },
   });
   const newPledge = el('div', { className: 'new-pledge' }, [el('h3', { text: 'pledgeList.newHeading' }), create.element]);
+  newPledge.hidden = !writing.canStart;
+  const noModerator = el('p', { className: 'note no-moderator', text: 'pledgeList.noModerator', attrs: { id: 'no-moderator' } });
+  noModerator.hidden = writing.hasModerator;
   void load();
-  return section('group-pledges', 'pledgeList.heading', [list, newPledge]);
+  return section('group-pledges', 'pledgeList.heading', [list, noModerator, newPledge]);
 }

@@ -8,13 +8,13 @@ import { ApiError, apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
 import { t, type MessageKey } from '../../i18n';
-import { watcherLines } from '../../people/consentText';
+import { watcherNamedLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
 import type { AppliedOp } from '../../pledges/fieldSync';
 import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../live/connection';
 import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type PublishedDetail, type ScreeningHit } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
-import { confirmDialog } from '../../ui/dialog';
+import { confirmDialog, messageDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt } from '../people/common';
 import { ItemView } from './itemView';
@@ -103,6 +103,8 @@ class PledgeEditor {
   private get script(): boolean {
     return this.detail.pledge.kind === 'script';
   }
+  /** When the moderator's request for changes shown now was made ('' none; undefined: not drawn yet). */
+  private changesSeen: string | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -139,7 +141,7 @@ class PledgeEditor {
     for (const item of detail.items) this.addView(item);
     this.renumber();
 
-    const watchers = watcherLines(detail.watchers);
+    const watchers = watcherNamedLines(detail.watchers);
     fill(body, [
       el('p', { className: 'lead pledge-meta' }, [
         el('span', { text: 'pledge.stateLabel' }),
@@ -155,7 +157,11 @@ class PledgeEditor {
       this.status,
       section('pledge-who-can-see', 'pledge.watchersHeading', [
         el('p', { text: 'pledge.watchersLead' }),
-        el('ul', { className: 'watcher-list' }, (watchers.length ? watchers : (['group.watchersOnlyGroup'] as const)).map((key) => el('li', { text: key }))),
+        el(
+          'ul',
+          { className: 'watcher-list' },
+          watchers.length ? watchers.map((w) => el('li', { text: w.key, params: w.params })) : [el('li', { text: 'group.watchersOnlyGroup' })],
+        ),
       ]),
       section('pledge-here', 'pledge.hereHeading', [this.hereNow]),
       this.errorBox,
@@ -438,8 +444,10 @@ class PledgeEditor {
   /** Says in plain words why the pledge cannot change now, or nothing while it can. */
   private showLock(): void {
     const s = this.detail.pledge.state;
-    this.lockNote.hidden = this.editable || !this.detail.can.edit;
-    if (s === 'in_review') setText(this.lockNote, 'pledge.lockedReview');
+    const noModerator = this.detail.hasModerator === false;
+    this.lockNote.hidden = (this.editable || !this.detail.can.edit) && !noModerator;
+    if (noModerator) setText(this.lockNote, 'pledge.noModerator');
+    else if (s === 'in_review') setText(this.lockNote, 'pledge.lockedReview');
     else setText(this.lockNote, stateTextKey(s));
   }
 
@@ -516,11 +524,16 @@ class PledgeEditor {
       .filter((m) => m.allowed)
       .map((m) =>
         button(m.label, () => {
-          void confirmDialog({ heading: m.heading, text: m.text, confirm: m.label, host: this.body }).then(async (yes) => {
-            if (!yes) return;
+          // Sending back asks what to change: the group reads it on the pledge.
+          const asked: Promise<string | null> =
+            m.to === 'draft'
+              ? messageDialog({ heading: m.heading, text: m.text, label: 'pledge.requestChangesLabel', empty: 'pledge.requestChangesEmpty', confirm: m.label, host: this.body })
+              : confirmDialog({ heading: m.heading, text: m.text, confirm: m.label, host: this.body }).then((yes) => (yes ? '' : null));
+          void asked.then(async (message) => {
+            if (message === null) return;
             this.lifecycleError.replaceChildren();
             try {
-              await this.ctx.api.post(apiPath`/api/pledges/${p.id}/transitions`, { to: m.to });
+              await this.ctx.api.post(apiPath`/api/pledges/${p.id}/transitions`, message ? { to: m.to, message } : { to: m.to });
               this.ctx.announce('pledge.stateChanged', {});
               await this.refetch();
             } catch (error) {
@@ -531,6 +544,18 @@ class PledgeEditor {
         }, { className: 'button button-primary' }),
       );
     const parts: HTMLElement[] = [el('p', { text: stateTextKey(p.state) })];
+    const changes = p.state === 'draft' ? p.changesRequested : undefined;
+    if (changes) {
+      // What the moderator asked the group to change, until it goes to review again.
+      parts.push(
+        el('div', { className: 'changes-requested', attrs: { id: 'changes-requested', role: 'note', 'aria-labelledby': 'changes-requested-heading' } }, [
+          el('h3', { text: 'pledge.changesRequestedHeading', attrs: { id: 'changes-requested-heading' } }),
+          plain('p', changes.message, { className: 'changes-message' }),
+        ]),
+      );
+    }
+    if (changes && changes.at !== this.changesSeen && this.changesSeen !== undefined) this.ctx.announce('pledge.changesRequestedLive');
+    this.changesSeen = changes?.at ?? '';
     if (buttons.length) parts.push(el('div', { className: 'form-actions' }, buttons));
     // Coordinators open a feedback round on the published version (issue 12).
     if (can.open_round && p.publishedVersions.length > 0) parts.push(el('p', {}, [routeLink(apiPath`/pledges/${p.id}/rounds/new`, 'roundList.openHeading', undefined, 'button')]));
