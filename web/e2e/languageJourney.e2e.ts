@@ -104,7 +104,7 @@ describe('every page type in every language, without a reload', () => {
     for (const path of ['/', '/me', `/groups/${groupId}`, '/pledges', `/pledges/${pledges[0]?.id ?? ''}`, '/sessions']) await visit(giulia, path);
     const lea = await h.open('Léa', { email: demo.lea });
     for (const path of ['/', '/me', '/pledges']) await visit(lea, path, `${path} (waiting for consent)`);
-  }, 240_000);
+  }, 420_000);
 
   it('staff pages: panels, a panel, outbox, queue, a case, audit trail, sessions', async () => {
     const coordinator = await h.open('coordinator', { email: demo.coordinator });
