@@ -122,7 +122,8 @@ func TestAuditCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := moderation.AuditCSV(&buf, page.Entries); err != nil {
+	titled := func(e moderation.AuditEntry) string { return "=title of " + e.ContentID }
+	if err := moderation.AuditCSV(&buf, page.Entries, titled); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()
@@ -146,6 +147,9 @@ func TestAuditCSV(t *testing.T) {
 			t.Errorf("%s reason: got %q, want %q", action, got, w)
 		}
 	}
+	if last := rows[1][len(rows[1])-1]; rows[0][len(rows[0])-1] != "content title" || last != "'=title of "+page.Entries[0].ContentID {
+		t.Errorf("content title: header %q, cell %q, want the title, defused", rows[0][len(rows[0])-1], last)
+	}
 	if rows[1][0] != "2026-11-23T10:03:00.000Z" {
 		t.Errorf("time: got %q, want RFC 3339 in UTC", rows[1][0])
 	}
@@ -156,7 +160,7 @@ func TestAuditCSV(t *testing.T) {
 	}
 	for _, c := range cells {
 		buf.Reset()
-		if err := moderation.AuditCSV(&buf, []moderation.AuditEntry{{Reason: c.in}}); err != nil {
+		if err := moderation.AuditCSV(&buf, []moderation.AuditEntry{{Reason: c.in}}, nil); err != nil {
 			t.Fatal(err)
 		}
 		rows, _ := csv.NewReader(&buf).ReadAll()

@@ -18,7 +18,6 @@ import (
 	"chorus/consent"
 	"chorus/erasure"
 	"chorus/fault"
-	"chorus/identity"
 	"chorus/mail"
 	"chorus/mail/outbox"
 	"chorus/moderation"
@@ -48,7 +47,6 @@ func (a *API) consentRoutes() []route {
 		{fiber.MethodPost, "/api/guardian/:token/confirm", a.postGuardianConfirm},
 		{fiber.MethodGet, "/api/accounts/:id/consents", a.getAccountConsents},
 		{fiber.MethodGet, "/api/accounts/:id/consents/export", a.getAccountConsentExport},
-		{fiber.MethodGet, "/api/panels/:panelId/consents/waiting", a.getPanelConsentsWaiting},
 		{fiber.MethodPost, "/api/accounts/:id/consent-forms", a.postConsentForm},
 		{fiber.MethodGet, "/api/outbox", a.getOutbox},
 	}
@@ -603,65 +601,4 @@ func (a *API) getOutbox(c *fiber.Ctx) error {
 		out = append(out, h)
 	}
 	return c.JSON(fiber.Map{"messages": out, "revealed": a.people.RevealHeldMail})
-}
-
-// consentWaitingView is a young person of a panel whose consent is not
-// complete: what is still open per scope, and where their guardian stands.
-type consentWaitingView struct {
-	AccountID string                          `json:"accountId"`
-	Name      string                          `json:"name"`
-	GroupID   string                          `json:"groupId,omitempty"`
-	Scopes    map[consent.Scope]consent.State `json:"scopes"`
-	Guardian  consent.GuardianStatus          `json:"guardian"`
-}
-
-// getPanelConsentsWaiting lists, for the panel's staff, the young people
-// who cannot take part yet (participate not held and nobody said no) or
-// whose guardian granted something that waits for a stronger check (a
-// signed form): what the coordinator follows up. Each person is listed only
-// to whom the policy lets read their ledger.
-func (a *API) getPanelConsentsWaiting(c *fiber.Ctx) error {
-	cl, p, err := a.panelFor(c, policy.PanelView, policy.KindPanel)
-	if err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	members, err := a.people.Identity.PanelMembers(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	out := []consentWaitingView{}
-	seenIDs := map[string]bool{}
-	for _, m := range members {
-		id := m.Account.ID
-		if seenIDs[id] || (m.Membership.Role != identity.Youth && m.Membership.Role != identity.Ambassador) {
-			continue
-		}
-		seenIDs[id] = true
-		r := policy.Resource{Kind: policy.KindConsent, OwnerID: id, PanelID: p.ID, GroupID: m.Membership.GroupID}
-		if !policy.Decide(cl.Subject, policy.ConsentViewLedger, r).Allow {
-			continue
-		}
-		states, err := a.people.Consent.EffectiveFor(ctx, id)
-		if err != nil {
-			return err
-		}
-		open := map[consent.Scope]consent.State{}
-		for sc, st := range states {
-			waits := st == consent.StateNeedsVerification ||
-				(sc == consent.Participate && (st == consent.StateNotGranted || st == consent.StatePartial))
-			if waits {
-				open[sc] = st
-			}
-		}
-		if len(open) == 0 {
-			continue
-		}
-		g, err := a.people.Consent.GuardianState(ctx, id)
-		if err != nil {
-			return err
-		}
-		out = append(out, consentWaitingView{AccountID: id, Name: m.Account.DisplayName, GroupID: m.Membership.GroupID, Scopes: open, Guardian: g})
-	}
-	return c.JSON(fiber.Map{"waiting": out})
 }

@@ -669,6 +669,7 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 	}
 	q.Limit = moderation.MaxAuditLimit
 	var entries []moderation.AuditEntry
+	titles := map[string]string{} // entry id -> its content's title
 	for len(entries) < maxAuditExport {
 		page, next, err := a.auditSearch(c.UserContext(), q, c.Query("content"), maxAuditExport)
 		if err != nil {
@@ -676,6 +677,7 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 		}
 		for _, v := range page {
 			entries = append(entries, v.AuditEntry)
+			titles[v.ID] = v.ContentTitle
 		}
 		if next == "" {
 			break
@@ -683,7 +685,7 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 		q.After = next
 	}
 	var buf bytes.Buffer
-	if err := moderation.AuditCSV(&buf, entries); err != nil {
+	if err := moderation.AuditCSV(&buf, entries, func(e moderation.AuditEntry) string { return titles[e.ID] }); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

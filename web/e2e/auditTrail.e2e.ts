@@ -26,8 +26,9 @@ describe('the audit trail', () => {
     const jonas = await h.open('Jonas', { email: demo.jonas });
     const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(jonas, 'GET', '/api/session');
     const groupId = me.memberships.find((m) => m.groupId)?.groupId ?? '';
-    const { pledges } = await h.api<{ pledges: { id: string }[] }>(jonas, 'GET', `/api/groups/${groupId}/pledges`);
-    const pledgeId = pledges[0]?.id ?? '';
+    const { pledges } = await h.api<{ pledges: { id: string; title: string }[] }>(jonas, 'GET', `/api/groups/${groupId}/pledges`);
+    // The draft (the demo's other pledge is in a feedback round).
+    const pledgeId = pledges.find((p) => p.title === 'Youth Pledge for clear terms')?.id ?? '';
     const { pledge } = await h.api<{ pledge: { itemIds: string[] } }>(jonas, 'GET', `/api/pledges/${pledgeId}`);
     await h.api(jonas, 'POST', `/api/pledges/${pledgeId}/items/${pledge.itemIds[0] ?? ''}/comments`, { text: 'Ruf mich an: 0171 2345678' });
     const giulia = await h.open('Giulia', { email: demo.giulia });

@@ -53,7 +53,7 @@ describe('every role at home', () => {
     await expect.poll(() => h1(giulia).textContent()).toBe(en('roleHome.heading', { name: 'Giulia Rossi' }));
     const ask = giulia.getByRole('link', { name: en('youthHome.askReview', { title: 'Youth Pledge for clear terms' }) });
     await ask.waitFor();
-    expect(await giulia.locator('#group-writing li').first().textContent()).toContain('Youth Pledge for clear terms');
+    expect((await giulia.locator('#group-writing li').allTextContents()).join(' ')).toContain('Youth Pledge for clear terms');
     // What she has not said yes to yet, and who decides it, in plain words: publishing videos of a minor is her guardian's to decide.
     const open = await giulia.locator('#open-choices li').allTextContents();
     expect(open.length, 'open choices').toBeGreaterThan(0);
@@ -87,12 +87,13 @@ describe('every role at home', () => {
     const { cases } = await h.api<{ cases: { id: string; content: { type: string } }[] }>(mo, 'GET', '/api/moderation/queue');
     const held = cases.find((c) => c.content.type === 'pledge_comment');
     await h.api(mo, 'POST', `/api/moderation/cases/${held?.id ?? ''}/actions`, { action: 'request_changes', reason: 'A phone number', message: 'Bitte nimm deine Nummer heraus.' });
+    const { content } = await h.api<{ content: { title: string } }>(mo, 'GET', `/api/moderation/cases/${held?.id ?? ''}`);
     const jonas = await signIn('Jonas', demo.jonas);
     await switchLanguage(jonas, 'en');
     const first = jonas.locator('#next-step li').first();
-    await expect.poll(() => first.textContent()).toBe(en('youthHome.waitComment', { title: 'Youth Pledge for clear terms' }));
+    await expect.poll(() => first.textContent()).toBe(en('youthHome.waitComment', { title: content.title }));
     await first.getByRole('link').click();
-    await expect.poll(() => h1(jonas).textContent()).toBe('Youth Pledge for clear terms');
+    await expect.poll(() => h1(jonas).textContent()).toBe(content.title);
   }, 90_000);
 
   it('a coordinator: panels and waiting invitations, then the panel', async () => {
@@ -112,14 +113,20 @@ describe('every role at home', () => {
     expect(await camille.locator('#consents').count(), 'no youth consent cards for a coordinator').toBe(0);
   }, 90_000);
 
-  it('a partner: the demo’s feedback round and the pledge published to them, and the live sessions', async () => {
+  it('a partner: the demo’s feedback round and the pledge published to them, the live sessions, then the round', async () => {
     const sam = await signIn('Sam', demo.partner);
     await expect.poll(() => h1(sam).textContent()).toBe(en('roleHome.heading', { name: 'Sam Partner' }));
     await expect.poll(() => sam.locator('#partner-rounds .round-list li').first().textContent()).toContain('Youth Pledge for a Better Internet');
     await expect.poll(() => sam.locator('#partner-pledges .published-pledges li').first().textContent()).toContain('Youth Pledge for a Better Internet');
+    // The demo's round on the published pledge waits for PixelApps' answers.
+    const round = sam.locator('#partner-rounds li a').first();
+    await round.waitFor();
     await axeInEveryLanguage(sam, 'the partner’s home', { selector: '#partner-rounds-heading', key: 'partnerHome.roundsHeading' });
     await sam.getByRole('link', { name: en('staffHome.sessionsLink') }).click();
     await expect.poll(() => h1(sam).textContent()).toBe(en('sessions.heading'));
+    await sam.goBack();
+    await round.click();
+    await expect.poll(() => new URL(sam.url()).pathname).toMatch(/^\/rounds\/[^/]+$/);
     expect(h.unexpectedProblems()).toEqual([]);
   }, 90_000);
 });

@@ -104,7 +104,7 @@ describe('every page type in every language, without a reload', () => {
     for (const path of ['/', '/me', `/groups/${groupId}`, '/pledges', `/pledges/${pledges[0]?.id ?? ''}`, '/sessions']) await visit(giulia, path);
     const lea = await h.open('Léa', { email: demo.lea });
     for (const path of ['/', '/me', '/pledges']) await visit(lea, path, `${path} (waiting for consent)`);
-  }, 240_000);
+  }, 420_000);
 
   it('staff pages: panels, a panel, outbox, queue, a case, audit trail, sessions', async () => {
     const coordinator = await h.open('coordinator', { email: demo.coordinator });
@@ -129,7 +129,7 @@ describe('every page type in every language, without a reload', () => {
     await visit(moderator, `/sessions/${session.id}`, '/sessions/:id');
     const partner = await h.open('partner', { email: demo.partner });
     await visit(partner, '/', '/ (partner)');
-  }, 240_000);
+  }, 420_000);
 
   it('a guardian’s page and an invitation, which open in their own language', async () => {
     const coordinator = await h.open('coordinator (links)', { email: demo.coordinator });

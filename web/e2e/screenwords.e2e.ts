@@ -54,5 +54,5 @@ describe('screening words of a panel (issue 14)', () => {
     await expect.poll(() => a.locator('.problem-hint').textContent()).toBe(en('screenWords.forbiddenHint'));
     expect(await a.locator('textarea').count()).toBe(0);
     expect(h.unexpectedProblems()).toEqual([]);
-  });
+  }, 90_000);
 });

@@ -52,7 +52,7 @@ describe('audit words', () => {
       expect(auditActions).toContain(a);
       expect(auditActionLabel(a).key).not.toBe('caseEntry.other');
     }
-    expect(auditCategoryLabel('consent.granted', 'video_publish')).toEqual({ key: 'audit.scope.videoPublish' });
+    expect(auditCategoryLabel('consent.granted', 'video_publish')).toEqual({ key: 'memberConsents.scope.videoPublish' });
     expect(auditCategoryLabel('invitation.sent', 'moderator')).toEqual({ key: 'role.moderator' });
     expect(auditCategoryLabel('moderation.report', 'bullying')).toEqual({ key: 'category.bullying' });
   });

@@ -143,11 +143,12 @@ export function auditActionLabel(action: string): Label {
   return key ? { key } : { key: 'caseEntry.other', params: { code: action } };
 }
 
+// The scopes by the names the panel's consent page gives them.
 const scopeKeys: Readonly<Record<string, MessageKey>> = {
-  participate: 'audit.scope.participate',
-  video_appear: 'audit.scope.videoAppear',
-  video_publish: 'audit.scope.videoPublish',
-  name_visible_to_partners: 'audit.scope.nameVisible',
+  participate: 'memberConsents.scope.participate',
+  video_appear: 'memberConsents.scope.videoAppear',
+  video_publish: 'memberConsents.scope.videoPublish',
+  name_visible_to_partners: 'memberConsents.scope.nameVisible',
 };
 
 const roleKeys: Readonly<Record<string, MessageKey>> = {
@@ -160,7 +161,7 @@ const roleKeys: Readonly<Record<string, MessageKey>> = {
 
 /** An audit entry's category: a consent scope, an invited role, else a report or hit category. */
 export function auditCategoryLabel(action: string, code: string): Label {
-  if (action.startsWith('consent.')) return scopeKeys[code] ? { key: scopeKeys[code] } : { key: 'category.unknown', params: { code } };
+  if (action.startsWith('consent.')) return { key: scopeKeys[code] ?? 'memberConsents.scope.other' };
   if (action.startsWith('invitation.')) return roleKeys[code] ? { key: roleKeys[code] } : { key: 'role.other' };
   return categoryLabel(code);
 }

@@ -226,13 +226,23 @@ describe('what a young person who takes part has still not said yes to', () => {
 });
 
 describe('consent waiting, for the coordinator', () => {
+  const member = (participate: string, guardian: string, more: { scope: string; state: string; missing?: string }[] = []) => ({
+    scopes: [{ scope: 'participate', state: participate }, ...more],
+    guardian: { status: guardian },
+  });
   it('says where each young person stands', () => {
-    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'none' })).toBe('staffHome.consentNotYet');
-    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'waiting' })).toBe('staffHome.consentGuardianWaiting');
-    expect(consentWaitingKey({ scopes: { participate: 'partial' }, guardian: 'approved' })).toBe('staffHome.consentPartial');
-    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'expired' })).toBe('staffHome.consentGuardianExpired');
-    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'declined' })).toBe('staffHome.consentGuardianDeclined');
-    expect(consentWaitingKey({ scopes: { video_publish: 'needs_verification' }, guardian: 'approved' })).toBe('staffHome.consentToCheck');
+    expect(consentWaitingKey(member('not_granted', 'none'))).toBe('staffHome.consentNotYet');
+    expect(consentWaitingKey(member('not_granted', 'waiting'))).toBe('staffHome.consentGuardianWaiting');
+    expect(consentWaitingKey(member('partial', 'approved'))).toBe('staffHome.consentPartial');
+    expect(consentWaitingKey(member('not_granted', 'expired'))).toBe('staffHome.consentGuardianExpired');
+    expect(consentWaitingKey(member('not_granted', 'declined'))).toBe('staffHome.consentGuardianDeclined');
+    expect(consentWaitingKey(member('needs_verification', 'approved'))).toBe('staffHome.consentToCheck');
+    expect(consentWaitingKey(member('granted', 'approved', [{ scope: 'video_publish', state: 'needs_verification', missing: 'signed_form' }]))).toBe('staffHome.consentToCheck');
+  });
+
+  it('lists nobody whose decisions are made', () => {
+    expect(consentWaitingKey(member('granted', 'approved', [{ scope: 'video_publish', state: 'not_granted', missing: 'guardian' }]))).toBeNull();
+    expect(consentWaitingKey(member('withdrawn', 'approved'))).toBeNull();
   });
 });
 

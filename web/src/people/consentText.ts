@@ -241,30 +241,35 @@ export function openChoices(consents: MyConsents | null): KeyWithParams[] {
   return out;
 }
 
-/** A young person waiting for consent, as the coordinator's home lists them (GET /api/panels/{id}/consents/waiting). */
-export interface ConsentWaiting {
-  accountId?: string;
-  name?: string;
-  groupId?: string;
-  scopes: Readonly<Record<string, string>>;
-  guardian: string;
+/** What the coordinator's home reads of a young person's consent (GET /api/panels/{id}/consents). */
+export interface ConsentOfMember {
+  scopes: readonly { scope: string; state: string; missing?: string }[];
+  guardian: { status: string };
 }
 
-/** Where a young person's consent stands, told to the coordinator. */
-export function consentWaitingKey(w: Pick<ConsentWaiting, 'scopes' | 'guardian'>): MessageKey {
-  const participate = w.scopes.participate;
-  if (!participate || participate === 'needs_verification') return 'staffHome.consentToCheck';
-  if (participate === 'partial') return 'staffHome.consentPartial';
-  switch (w.guardian) {
-    case 'waiting':
-      return 'staffHome.consentGuardianWaiting';
-    case 'expired':
-      return 'staffHome.consentGuardianExpired';
-    case 'declined':
-      return 'staffHome.consentGuardianDeclined';
-    default:
-      return 'staffHome.consentNotYet';
+/**
+ * Where a young person's consent waits, told to the coordinator: taking
+ * part not held yet (and why), or a guardian's grant waiting for a signed
+ * form. Null when nothing waits (decisions made, yes or no, wait for nobody).
+ */
+export function consentWaitingKey(m: ConsentOfMember): MessageKey | null {
+  const participate = m.scopes.find((s) => s.scope === 'participate');
+  const open = !!participate && ['not_granted', 'partial', 'needs_verification'].includes(participate.state);
+  if (open && (participate?.state === 'needs_verification' || participate?.missing === 'signed_form')) return 'staffHome.consentToCheck';
+  if (open && participate?.state === 'partial') return 'staffHome.consentPartial';
+  if (open) {
+    switch (m.guardian.status) {
+      case 'waiting':
+        return 'staffHome.consentGuardianWaiting';
+      case 'expired':
+        return 'staffHome.consentGuardianExpired';
+      case 'declined':
+        return 'staffHome.consentGuardianDeclined';
+      default:
+        return 'staffHome.consentNotYet';
+    }
   }
+  return m.scopes.some((s) => s.missing === 'signed_form') ? 'staffHome.consentToCheck' : null;
 }
 
 /** The /me steps that say "below" (where the form is there), as the home page says them: in your choices. */

@@ -7,7 +7,8 @@ import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
 import type { SessionList } from '../livesession/sessionsPage';
 import type { QueueAnswer } from '../../moderation/types';
-import { consentWaitingKey, type ConsentWaiting } from '../../people/consentText';
+import { consentWaitingKey } from '../../people/consentText';
+import type { MemberConsent } from '../people/memberConsentsPage';
 import type { Me, Panel, PanelDetail } from '../../people/types';
 import { hasRole } from '../../session';
 import { fill, routeLink, section, timeEl, type AsyncPage } from '../people/common';
@@ -64,8 +65,11 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
         await Promise.all(
           panels.map((p) =>
             ctx.api
-              .get<{ waiting: ConsentWaiting[] | null }>(apiPath`/api/panels/${p.id}/consents/waiting`)
-              .then((r) => (r.waiting ?? []).map((w) => ({ ...w, panelId: p.id })))
+              .get<{ members: MemberConsent[] | null }>(apiPath`/api/panels/${p.id}/consents`)
+              .then((r) => (r.members ?? []).flatMap((m) => {
+                const key = consentWaitingKey(m);
+                return key ? [{ name: m.name, key, panelId: p.id }] : [];
+              }))
               .catch(() => []),
           ),
         )
@@ -84,9 +88,9 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
                 { className: 'link-list' },
                 waiting.map((w) =>
                   el('li', {}, [
-                    plain('a', w.name ?? '', { attrs: { href: apiPath`/panels/${w.panelId}`, 'data-route': '' } }),
+                    plain('a', w.name, { attrs: { href: apiPath`/panels/${w.panelId}/consents`, 'data-route': '' } }),
                     document.createTextNode(' · '),
-                    el('span', { text: consentWaitingKey(w) }),
+                    el('span', { text: w.key }),
                   ]),
                 ),
               )
