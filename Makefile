@@ -12,7 +12,7 @@ FERRETDB_VERSION := v1.24.2
 APT_PACKAGES := chromium ffmpeg
 BIN        := bin/chorus
 
-.PHONY: run demo test deps web build test-go test-web test-browser bench clean
+.PHONY: run demo test deps web build test-go test-web test-browser bench clean api-types
 
 ## run: build the web app and the server, start Chorus on http://localhost:8080
 run: build
@@ -60,6 +60,11 @@ $(FERRETDB_BIN):
 	cp -r "$$dir"/. $$src/ && chmod -R u+w $$src; \
 	echo $(FERRETDB_VERSION) > $$src/build/version/version.txt; \
 	cd $$src && GOFLAGS= go build -o $@.tmp ./cmd/ferretdb && mv $@.tmp $@
+
+## api-types: after a change to server/httpapi/openapi/, rewrite the web app's copy of the document and its TypeScript types
+api-types: web/node_modules/.installed
+	go test ./server/httpapi/ -run TestWebCopyOfOpenAPIIsCurrent -update
+	cd web && npm run gen:api
 
 test-go:
 	CHORUS_REQUIRE_SERVICES=1 CHORUS_MINIO_BIN=$(MINIO_BIN) CHORUS_FERRETDB_BIN=$(FERRETDB_BIN) go test -race -count=1 ./...

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"chorus/fault"
+	"chorus/mail/compose"
 	"chorus/store"
 )
 
@@ -140,7 +141,10 @@ func (s *Service) tellConsentAge(ctx context.Context, accountID string) error {
 		return err
 	}
 	if sub.Email != "" {
-		msg := renderMail(MailYouthConsentAge, sub.Language, sub.Email, sub.AccountID, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		msg, err := renderMail(MailYouthConsentAge, sub.Language, sub.Email, sub.AccountID, compose.Vars{FirstName: sub.FirstName, Link: s.link("/consent", "")})
+		if err != nil {
+			return err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
@@ -188,13 +192,19 @@ func (s *Service) tellAdult(ctx context.Context, accountID string, told []guardi
 		return err
 	}
 	for _, g := range told {
-		msg := renderMail(MailGuardianEnded, g.lang, g.email, sub.AccountID, mailVars{FirstName: sub.FirstName}, "")
+		msg, err := renderMail(MailGuardianEnded, g.lang, g.email, sub.AccountID, compose.Vars{FirstName: sub.FirstName})
+		if err != nil {
+			return err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}
 	}
 	if sub.Email != "" {
-		msg := renderMail(MailYouthAdult, sub.Language, sub.Email, sub.AccountID, mailVars{FirstName: sub.FirstName}, s.link("/consent", ""))
+		msg, err := renderMail(MailYouthAdult, sub.Language, sub.Email, sub.AccountID, compose.Vars{FirstName: sub.FirstName, Link: s.link("/consent", "")})
+		if err != nil {
+			return err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			return fault.Wrap(fault.Unavailable, err, "consent: coming-of-age mail not sent")
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"chorus/fault"
+	"chorus/mail/compose"
 	"chorus/store"
 )
 
@@ -198,7 +199,10 @@ func (s *Service) RequestGuardian(ctx context.Context, accountID, guardianEmail,
 	if err != nil {
 		return err
 	}
-	msg := renderMail(MailGuardianRequest, lang, addr, accountID, mailVars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS)}, s.link("/guardian/", token))
+	msg, err := renderMail(MailGuardianRequest, lang, addr, accountID, compose.Vars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS), Link: s.link("/guardian/", token)})
+	if err != nil {
+		return err
+	}
 	if err := s.Mail.Send(ctx, msg); err != nil {
 		return fault.Wrap(fault.Unavailable, err, "We could not send the e-mail to your guardian. Please try again in a few minutes.")
 	}
@@ -380,8 +384,11 @@ func (s *Service) ConfirmGuardian(ctx context.Context, token, guardianName strin
 	if err != nil {
 		return err
 	}
-	msg := renderMail(MailGuardianDone, req.Language, req.GuardianEmail, req.AccountID,
-		mailVars{FirstName: sub.FirstName, GuardianName: name}, s.link("/guardian/manage/", accessToken))
+	msg, err := renderMail(MailGuardianDone, req.Language, req.GuardianEmail, req.AccountID,
+		compose.Vars{FirstName: sub.FirstName, GuardianName: name, Link: s.link("/guardian/manage/", accessToken)})
+	if err != nil {
+		return err
+	}
 	if err := s.Mail.Send(ctx, msg); err != nil {
 		return fault.Wrap(fault.Unavailable, err, "Your choices are saved, but we could not send the confirmation e-mail.")
 	}
@@ -605,8 +612,11 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 			}
 			return sent, err
 		}
-		msg := renderMail(MailGuardianReminder, req.Language, req.GuardianEmail, req.AccountID,
-			mailVars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS)}, s.link("/guardian/", token))
+		msg, err := renderMail(MailGuardianReminder, req.Language, req.GuardianEmail, req.AccountID,
+			compose.Vars{FirstName: sub.FirstName, Expires: time.UnixMilli(req.ExpiresMS), Link: s.link("/guardian/", token)})
+		if err != nil {
+			return sent, err
+		}
 		if err := s.Mail.Send(ctx, msg); err != nil {
 			// At most once: a reminder is a courtesy, and retrying could
 			// send it twice. The original link still works.

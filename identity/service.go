@@ -635,6 +635,26 @@ func (s *Service) PanelMembers(ctx context.Context, panelID string) ([]Member, e
 	return out, nil
 }
 
+// GroupHasModerator reports whether a moderator is a member of the group:
+// only then is the group a space where its members may write to each
+// other (safeguarding rule 1).
+func (s *Service) GroupHasModerator(ctx context.Context, groupID string) (bool, error) {
+	if groupID == "" {
+		return false, nil
+	}
+	docs, err := store.FindAs[storedMembership](ctx, s.Docs, MembershipsCollection, store.Query{
+		Where: []store.Cond{{Field: "groupId", Op: store.Eq, Value: groupID}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range docs {
+		if d.Value.Role == Moderator {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // AddCoordinator makes the coordinator who created a panel a coordinator of
 // it. Coordinators are staff of the centre that runs the panel, not
 // youth, so rule 7 (a minor's agreement) does not apply.

@@ -1,7 +1,8 @@
 // Package language names the languages Chorus speaks. Every catalogue
-// (web/src/i18n, server/httpapi/messages, the consent texts, the mails,
-// screening's reasons) has a text in each of them, and each catalogue's
-// test names what a new language still lacks: adding one starts here.
+// (web/src/i18n, server/httpapi/messages, the consent texts, the mails in
+// mail/compose/texts, screening's reasons) has a text in each of them, and
+// each catalogue's test names what a new language still lacks: adding one
+// starts here.
 package language
 
 import "slices"

@@ -34,7 +34,7 @@ var AuditActions = func() []string {
 	for _, a := range Actions {
 		out = append(out, "moderation."+string(a))
 	}
-	return append(out, AuditMuted, AuditSuspended, AuditLifted)
+	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted)
 }()
 
 // AuditEntry is one line of the audit trail.

@@ -109,6 +109,10 @@ type Case struct {
 	// package shows them to the moderator, it does not decide with them.
 	AuthorBand     string   `json:"authorBand,omitempty"`
 	AuthorConsents []string `json:"authorConsents,omitempty"`
+	// ConsentWithdrawn says why the author's content left its audiences
+	// since the case was opened ("consent withdrawn: participate (by
+	// guardian)"); AuthorConsents then are the ones in effect after it.
+	ConsentWithdrawn string `json:"consentWithdrawn,omitempty"`
 
 	Reporters         []string `json:"reporters,omitempty"` // distinct accounts that reported it
 	HiddenByReports   bool     `json:"hiddenByReports"`     // enough people reported it; hidden until a moderator decides

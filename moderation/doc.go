@@ -18,6 +18,13 @@
 // item, nobody reporting or deciding about their own content, and a record
 // of who, when and why for every report, action and sanction.
 //
+// Each feature registers its kinds of content (Register: resolve, check,
+// apply, and list by author), and the Service runs one workflow over all of
+// them: Decide (the kind's check, the author's consent, the action, the
+// content following it) and WithdrawByAuthor (a withdrawn consent takes the
+// author's content out of every audience it no longer may reach). Whether
+// an author may appear at all is the policy's (content.appear).
+//
 // Screening itself (chorus/moderation/screen) and the helpline directory
 // (chorus/moderation/helpline) are separate packages; this one only records
 // what they found and what people did about it.

@@ -53,16 +53,23 @@ var Schemas = []store.Schema{
 // content hidden because enough people reported it.
 const System = "system"
 
-// Service keeps moderation cases, reports, sanctions and the audit trail.
-// Create it with NewService and call Declare once.
+// Service keeps moderation cases, reports, sanctions and the audit trail,
+// and runs the workflow over the registered kinds of content (Register):
+// decide and withdraw by author. Create it with NewService and call
+// Declare once.
 type Service struct {
 	Docs store.Documents
 	Now  func() time.Time
+
+	authors Authors
+	reg     registry
 }
 
-// NewService returns a Service on docs with the real clock.
-func NewService(docs store.Documents) *Service {
-	return &Service{Docs: docs, Now: time.Now}
+// NewService returns a Service on docs with the real clock. authors finds
+// the author of content as the policy sees them now: nothing is shown
+// again, or kept where it is, that the author's consent no longer allows.
+func NewService(docs store.Documents, authors Authors) *Service {
+	return &Service{Docs: docs, Now: time.Now, authors: authors}
 }
 
 // Declare declares the collections.

@@ -43,7 +43,7 @@ func newService(t *testing.T) (*moderation.Service, *clock, store.Documents) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	s := moderation.NewService(docs)
+	s := moderation.NewService(docs, nil)
 	s.Now = clk.Now
 	if err := s.Declare(context.Background()); err != nil {
 		t.Fatal(err)

@@ -278,6 +278,31 @@ func (s *Service) Comments(ctx context.Context, v Viewer, pledgeID, itemID strin
 	return out, nil
 }
 
+// CommentsBy lists the ids of every comment the account wrote, in every
+// pledge (for a withdrawal of consent to reach them all).
+func (s *Service) CommentsBy(ctx context.Context, accountID string) ([]string, error) {
+	return s.idsBy(ctx, colComments, accountID)
+}
+
+// AmendmentsBy lists the ids of every amendment the account proposed.
+func (s *Service) AmendmentsBy(ctx context.Context, accountID string) ([]string, error) {
+	return s.idsBy(ctx, colAmendments, accountID)
+}
+
+func (s *Service) idsBy(ctx context.Context, collection, accountID string) ([]string, error) {
+	docs, err := store.FindAs[struct {
+		ID string `json:"id"`
+	}](ctx, s.Docs, collection, store.Query{Where: []store.Cond{{Field: "author", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, 10000)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.Value.ID)
+	}
+	return out, nil
+}
+
 // follow maps a comment's anchor to the item's current text, through the
 // operations made on the text since the anchor's version: the same ones
 // every editor applied. Less than half of the anchored characters left

@@ -80,11 +80,24 @@ func Allowed(from, to State) bool { return contains(Transitions, Transition{from
 // Neither happens while screening finds something in the items: that is a
 // fault.Conflict naming them (CheckScreened).
 func (s *Service) Move(ctx context.Context, actor, pledgeID string, to State) (Pledge, error) {
-	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.move(ctx, actor, pledgeID, to) })
+	return s.moveAtomically(ctx, actor, pledgeID, to, "")
+}
+
+// SendBack moves a pledge in review back to draft with a moderator's
+// message to the group, which the pledge shows (and its event carries,
+// live) until the group asks for a review again. An empty message sends it
+// back without one.
+func (s *Service) SendBack(ctx context.Context, actor, pledgeID, message string) (Pledge, error) {
+	return s.moveAtomically(ctx, actor, pledgeID, Draft, strings.TrimSpace(message))
+}
+
+// moveAtomically is move inside one transaction.
+func (s *Service) moveAtomically(ctx context.Context, actor, pledgeID string, to State, message string) (Pledge, error) {
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Pledge, error) { return s.move(ctx, actor, pledgeID, to, message) })
 }
 
 // move is Move, inside its transaction.
-func (s *Service) move(ctx context.Context, actor, pledgeID string, to State) (Pledge, error) {
+func (s *Service) move(ctx context.Context, actor, pledgeID string, to State, message string) (Pledge, error) {
 	cur, err := s.Pledge(ctx, pledgeID)
 	if err != nil {
 		return Pledge{}, err
@@ -131,7 +144,11 @@ func (s *Service) move(ctx context.Context, actor, pledgeID string, to State) (P
 		switch to {
 		case InReview:
 			p.Review = snapshot.Number
+			p.ChangesRequested = nil
 		case Draft:
+			if message != "" {
+				p.ChangesRequested = &ChangeRequest{Message: message, Version: p.Review, At: now}
+			}
 			p.Review = 0
 		case Published:
 			p.Published = append(p.Published, p.Review)
@@ -154,6 +171,9 @@ func (s *Service) move(ctx context.Context, actor, pledgeID string, to State) (P
 	case Draft:
 		if err := s.Docs.Delete(ctx, colVersions, versionID(pledgeID, cur.Review)); err != nil && !fault.Is(err, fault.NotFound) {
 			return Pledge{}, err
+		}
+		if message != "" {
+			data["message"] = message
 		}
 	case InReview:
 		data["version"] = snapshot.Number

@@ -67,18 +67,29 @@ var Languages = language.Codes
 
 // Pledge is a document of items that a group drafts together.
 type Pledge struct {
-	ID        string    `json:"id"`
-	PanelID   string    `json:"panelId"`
-	GroupID   string    `json:"groupId"`
-	Title     string    `json:"title"`
-	Language  string    `json:"language"`
-	State     State     `json:"state"`
-	ItemIDs   []string  `json:"itemIds"`           // the items, in order
-	Published []int     `json:"publishedVersions"` // numbers of the frozen versions, oldest first
-	Review    int       `json:"reviewVersion"`     // the version a moderator is looking at; 0: none
-	CreatedBy string    `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	ID        string   `json:"id"`
+	PanelID   string   `json:"panelId"`
+	GroupID   string   `json:"groupId"`
+	Title     string   `json:"title"`
+	Language  string   `json:"language"`
+	State     State    `json:"state"`
+	ItemIDs   []string `json:"itemIds"`           // the items, in order
+	Published []int    `json:"publishedVersions"` // numbers of the frozen versions, oldest first
+	Review    int      `json:"reviewVersion"`     // the version a moderator is looking at; 0: none
+	// ChangesRequested is what a moderator asked the group to change when
+	// they sent the pledge back to draft; nil once it goes to review again.
+	ChangesRequested *ChangeRequest `json:"changesRequested,omitempty"`
+	CreatedBy        string         `json:"createdBy"`
+	CreatedAt        time.Time      `json:"createdAt"`
+	UpdatedAt        time.Time      `json:"updatedAt"`
+}
+
+// ChangeRequest is a moderator's message to the group about a version they
+// sent back to draft.
+type ChangeRequest struct {
+	Message string    `json:"message"`
+	Version int       `json:"version"` // the version that was in review
+	At      time.Time `json:"at"`
 }
 
 // Approved reports whether a moderator has published at least one version
@@ -183,8 +194,8 @@ var Schemas = []store.Schema{
 	{Collection: colItems, Indexes: []store.Index{{Field: "pledgeId"}}},
 	{Collection: colRevisions, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "version"}}},
 	{Collection: colVersions, Indexes: []store.Index{{Field: "pledgeId"}}},
-	{Collection: colComments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}}},
-	{Collection: colAmendments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}}},
+	{Collection: colComments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
+	{Collection: colAmendments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
 	{Collection: colEndorsements, Indexes: []store.Index{{Field: "pledgeId"}}},
 }
 

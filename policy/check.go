@@ -62,13 +62,14 @@ var messages = map[string]string{
 	ReasonNotAMember:    "You need to be a member of this group.",
 	ReasonRoleNotAllowed: "Your role in this panel doesn't let you do this. " +
 		"Ask a coordinator if you think it should.",
-	ReasonNotYourself:   "You can only do this for your own account.",
-	ReasonAdultsOnly:    "This role is only for adults.",
-	ReasonNoModerator:   "Nobody can post here until a moderator joins this group.",
-	ReasonNotApproved:   "A moderator needs to approve this first.",
-	ReasonNotInvited:    "You can only join a group by accepting an invitation.",
-	ReasonNameNotShared: "This person's full name is not shared with you.",
-	ReasonOwnerAbove:    "This person coordinates your Safer Internet Centre: only another coordinator of the centre can do this.",
+	ReasonNotYourself:       "You can only do this for your own account.",
+	ReasonAdultsOnly:        "This role is only for adults.",
+	ReasonNoModerator:       "Nobody can post here until a moderator joins this group.",
+	ReasonNotApproved:       "A moderator needs to approve this first.",
+	ReasonNotInvited:        "You can only join a group by accepting an invitation.",
+	ReasonPartnerNotInGroup: "Partners are never members of a group. Invite them to the panel, with their organisation.",
+	ReasonNameNotShared:     "This person's full name is not shared with you.",
+	ReasonOwnerAbove:        "This person coordinates your Safer Internet Centre: only another coordinator of the centre can do this.",
 	ReasonCentreStaffOnly: "Only coordinators of the whole Safer Internet Centre can do this. " +
 		"Ask one of them if you think it should be done.",
 }

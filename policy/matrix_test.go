@@ -57,6 +57,9 @@ type matrixLine struct {
 	ownerAdult bool
 	ownerHolds consent.Scope
 	ownerBelow bool
+	// inviteeOutsideGroups: the invitation or membership is not a
+	// partner's in a group (invitee=not_partner_in_group).
+	inviteeOutsideGroups bool
 }
 
 func loadMatrix(t *testing.T) []matrixLine {
@@ -106,6 +109,8 @@ func loadMatrix(t *testing.T) []matrixLine {
 				l.ownerAdult = true
 			case c == "owner=not_centre_staff":
 				l.ownerBelow = true
+			case c == "invitee=not_partner_in_group":
+				l.inviteeOutsideGroups = true
 			case key == "owner_holds" && slices.Contains(consent.Scopes, consent.Scope(val)):
 				l.ownerHolds = consent.Scope(val)
 			default:
@@ -163,8 +168,8 @@ type matrixCase struct {
 }
 
 func (c matrixCase) String() string {
-	return fmt.Sprintf("role=%s band=%s consents=%v relation=%s org=%q moderator=%t approved=%t invited=%t owner_band=%s owner_consents=%v owner_centre_staff=%t",
-		c.role, c.band, c.consents, c.relation, c.r.OrgID, c.r.GroupHasModerator, c.r.Approved, c.r.Invited, c.r.OwnerBand, c.r.OwnerConsents, c.r.OwnerCentreStaff)
+	return fmt.Sprintf("role=%s band=%s consents=%v relation=%s org=%q moderator=%t approved=%t invited=%t owner_band=%s owner_consents=%v owner_centre_staff=%t invitee=%q group=%q",
+		c.role, c.band, c.consents, c.relation, c.r.OrgID, c.r.GroupHasModerator, c.r.Approved, c.r.Invited, c.r.OwnerBand, c.r.OwnerConsents, c.r.OwnerCentreStaff, c.r.Role, c.r.GroupID)
 }
 
 // want is what matrix.txt says about c: allowed, and if denied only for a
@@ -202,6 +207,9 @@ func want(lines []matrixLine, a Action, c matrixCase) (allow bool, missing conse
 		}
 		if l.ownerBelow {
 			ok = ok && !c.r.OwnerCentreStaff
+		}
+		if l.inviteeOutsideGroups {
+			ok = ok && !(c.r.Role == identity.Partner && c.r.GroupID != "")
 		}
 		if !ok {
 			continue
@@ -283,17 +291,31 @@ func forEachCase(a Action, fn func(matrixCase)) {
 							owners = append(owners, owner{b, nil}, owner{b, nameVisible})
 						}
 					}
+					// Whom an invitation or membership is for matters only
+					// there (partners never in a group); a panel-wide one
+					// (no group) is tried too.
+					invitees := []identity.Role{""}
+					groups := []string{base.GroupID}
+					if base.Kind == KindInvitation || base.Kind == KindMembership {
+						invitees = []identity.Role{"", identity.Youth, identity.Partner}
+						groups = append(groups, "")
+					}
 					for _, org := range matrixOrgs {
 						for flags := 0; flags < nFlags; flags++ {
 							for _, o := range owners {
-								r := base
-								r.OrgID = org
-								r.GroupHasModerator = flags&1 != 0
-								r.Approved = flags&2 != 0
-								r.Invited = flags&4 != 0
-								r.OwnerCentreStaff = flags&8 != 0
-								r.OwnerBand, r.OwnerConsents = o.band, o.consents
-								fn(matrixCase{role: role, band: band, consents: held, relation: rel, s: s, r: r})
+								for _, invitee := range invitees {
+									for _, group := range groups {
+										r := base
+										r.Role, r.GroupID = invitee, group
+										r.OrgID = org
+										r.GroupHasModerator = flags&1 != 0
+										r.Approved = flags&2 != 0
+										r.Invited = flags&4 != 0
+										r.OwnerCentreStaff = flags&8 != 0
+										r.OwnerBand, r.OwnerConsents = o.band, o.consents
+										fn(matrixCase{role: role, band: band, consents: held, relation: rel, s: s, r: r})
+									}
+								}
 							}
 						}
 					}

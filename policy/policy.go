@@ -89,6 +89,10 @@ type Resource struct {
 	OwnerBand     consent.AgeBand // the owner's age band (rule 4); zero is treated as a minor
 	OwnerConsents []consent.Scope // scopes the owner currently holds (rule 4)
 
+	// Role is the role an invitation or a membership is for (KindInvitation,
+	// KindMembership): partners are never members of a group.
+	Role identity.Role
+
 	GroupHasModerator bool // the group space has at least one moderator member (rule 1)
 	Approved          bool // a moderator approved this content (rule 2)
 	Invited           bool // an open invitation for OwnerID to this panel or group exists (rule 7)
@@ -108,21 +112,22 @@ type Decision struct {
 
 // The reasons a Decision carries. Allowed decisions carry ReasonAllowed.
 const (
-	ReasonAllowed         = "allowed"
-	ReasonNotSignedIn     = "not_signed_in"
-	ReasonUnknownAction   = "unknown_action"
-	ReasonWrongResource   = "wrong_resource_kind"
-	ReasonNotAMember      = "not_a_member"
-	ReasonRoleNotAllowed  = "role_not_allowed"
-	ReasonNotYourself     = "not_yourself"
-	ReasonAdultsOnly      = "role_requires_adult"
-	ReasonConsentRequired = "consent_required" // followed by ":" and the scope
-	ReasonNoModerator     = "no_moderator_in_space"
-	ReasonNotApproved     = "not_approved"
-	ReasonNotInvited      = "not_invited"
-	ReasonNameNotShared   = "name_not_shared"
-	ReasonOwnerAbove      = "owner_above_you"   // the person is staff above the asker (a centre coordinator)
-	ReasonCentreStaffOnly = "centre_staff_only" // only coordinators of the whole centre may
+	ReasonAllowed           = "allowed"
+	ReasonNotSignedIn       = "not_signed_in"
+	ReasonUnknownAction     = "unknown_action"
+	ReasonWrongResource     = "wrong_resource_kind"
+	ReasonNotAMember        = "not_a_member"
+	ReasonRoleNotAllowed    = "role_not_allowed"
+	ReasonNotYourself       = "not_yourself"
+	ReasonAdultsOnly        = "role_requires_adult"
+	ReasonConsentRequired   = "consent_required" // followed by ":" and the scope
+	ReasonNoModerator       = "no_moderator_in_space"
+	ReasonNotApproved       = "not_approved"
+	ReasonNotInvited        = "not_invited"
+	ReasonNameNotShared     = "name_not_shared"
+	ReasonOwnerAbove        = "owner_above_you"      // the person is staff above the asker (a centre coordinator)
+	ReasonCentreStaffOnly   = "centre_staff_only"    // only coordinators of the whole centre may
+	ReasonPartnerNotInGroup = "partner_not_in_group" // partners are members of a panel, never of a group
 )
 
 // Decide answers whether s may do a on r. Unknown actions, a subject who is

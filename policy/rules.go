@@ -28,6 +28,9 @@ const (
 	// coordinators only; youth never see the words that hold their texts.
 	PanelScreenWordsView Action = "panel.screen_words.view" // read a panel's own screening words and their history
 	PanelScreenWordsEdit Action = "panel.screen_words.edit" // change a panel's own screening words
+	// A panel's live feed (panel:<id>) carries its news (settings changed)
+	// to those who take part in it: youth only with participate (issue 10).
+	PanelFollowLive Action = "panel.follow_live" // follow a panel's live feed
 
 	GroupCreate         Action = "group.create"          // create a group inside a panel (coordinators of that panel)
 	GroupView           Action = "group.view"            // see that a group exists and its name
@@ -64,6 +67,11 @@ const (
 	ContentView          Action = "content.view"            // see group content inside the panel
 	ContentViewByPartner Action = "content.view_by_partner" // a partner sees youth content: approved and published to their organisation (rule 2)
 	ContentReport        Action = "content.report"          // report content one can see to the moderators (rule 6)
+	// ContentAppear is asked about the author, not a viewer: whether what
+	// they wrote may be shown in its space at all. Youth take part only
+	// with participate, so a withdrawal takes their content out of every
+	// audience and nobody approves it back in (issue 10).
+	ContentAppear Action = "content.appear" // the author's content may be shown where it was written
 
 	ModerationQueueView     Action = "moderation.queue_view"     // see a panel's moderation queue and its counts (moderators, coordinators)
 	ModerationCaseView      Action = "moderation.case_view"      // see a moderation case: the content, its reports and history
@@ -143,13 +151,24 @@ func ModerationDecision(decision string) Action {
 // Kind returns the kind of resource a applies to, or "" for an unknown action.
 func (a Action) Kind() Kind { return rules[a].kind }
 
+// WritesIntoGroupSpace reports whether a puts words or media into a group
+// space (a pledge and its items, comments, amendments, videos): such an
+// action is conversation between the group's members, so every grant of it
+// needs a moderator member in the group (rule 1), and the caller must say
+// whether there is one (Resource.GroupHasModerator).
+func (a Action) WritesIntoGroupSpace() bool { return rules[a].writes }
+
 // rule is everything the policy knows about one action: the resource kind it
 // applies to, whether it reveals the resource (what Watchers reports), and
 // the grants, any one of which allows.
 type rule struct {
 	kind    Kind
 	reveals bool
-	grants  []grant
+	// writes: the action writes into a group space; init adds the
+	// hasModerator condition to each of its grants (rule 1), so no row
+	// can forget it.
+	writes bool
+	grants []grant
 }
 
 // grant allows roles standing in one of rel towards the resource, when the
@@ -173,8 +192,11 @@ var (
 	approved     = condition{ReasonNotApproved, func(r Resource) bool { return r.Approved }}
 	ownerBelow   = condition{ReasonOwnerAbove, func(r Resource) bool { return !r.OwnerCentreStaff }}
 	invited      = condition{ReasonNotInvited, func(r Resource) bool { return r.Invited }}
-	ownerAdult   = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
-	ownerShares  = condition{ReasonNameNotShared, func(r Resource) bool {
+	// Partners meet youth only through moderated content and supervised
+	// sessions: they are members of a panel, never of a group (issue 10).
+	noPartnerInGroup = condition{ReasonPartnerNotInGroup, func(r Resource) bool { return r.Role != identity.Partner || r.GroupID == "" }}
+	ownerAdult       = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerShares      = condition{ReasonNameNotShared, func(r Resource) bool {
 		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
 	}}
 )
@@ -191,6 +213,20 @@ var (
 	everyPanelist = []identity.Role{identity.Youth, identity.Ambassador, identity.Moderator, identity.Partner, identity.Coordinator}
 )
 
+// init gives every grant of an action that writes into a group space the
+// condition that the group has a moderator member (rule 1).
+func init() {
+	for a, rl := range rules {
+		if !rl.writes {
+			continue
+		}
+		for i := range rl.grants {
+			rl.grants[i].when = append(slices.Clip(rl.grants[i].when), hasModerator)
+		}
+		rules[a] = rl
+	}
+}
+
 // inPanel is "a member anywhere in the resource's panel" (same group included).
 const inPanel = samePanel
 
@@ -204,9 +240,13 @@ var rules = map[Action]rule{
 		{roles: coordinators, rel: sameCentre},
 		{roles: coordinators, rel: centrePanel},
 	}},
-	OrganisationCreate:   {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelCreate:          {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
-	PanelView:            {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	OrganisationCreate: {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelCreate:        {kind: KindCentre, grants: []grant{{roles: coordinators, rel: sameCentre}}},
+	PanelView:          {kind: KindPanel, grants: []grant{{roles: everyPanelist, rel: inPanel}}},
+	PanelFollowLive: {kind: KindPanel, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
 	PanelSettingsEdit:    {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	PanelScreenWordsView: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	PanelScreenWordsEdit: {kind: KindPanel, grants: []grant{{roles: coordinators, rel: inPanel}}},
@@ -221,9 +261,9 @@ var rules = map[Action]rule{
 		{roles: supervisors, rel: inPanel},
 	}},
 
-	InvitationCreate: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationCreate: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel, when: []condition{noPartnerInGroup}}}},
 	InvitationRevoke: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
-	InvitationResend: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	InvitationResend: {kind: KindInvitation, grants: []grant{{roles: coordinators, rel: inPanel, when: []condition{noPartnerInGroup}}}},
 
 	MemberList: {kind: KindGroup, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
@@ -252,7 +292,7 @@ var rules = map[Action]rule{
 	ConsentRecordSignedForm: {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	ConsentViewSignedForm:   {kind: KindConsent, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
-	MembershipAdd: {kind: KindMembership, grants: []grant{{roles: anyone, rel: self, when: []condition{invited}}}},
+	MembershipAdd: {kind: KindMembership, grants: []grant{{roles: anyone, rel: self, when: []condition{invited, noPartnerInGroup}}}},
 
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
@@ -266,9 +306,9 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	SpacePost: {kind: KindSpace, grants: []grant{
-		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
-		{roles: supervisors, rel: sameGroup, when: []condition{hasModerator}},
+	SpacePost: {kind: KindSpace, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: sameGroup},
 	}},
 
 	ContentView: {kind: KindContent, reveals: true, grants: []grant{
@@ -277,6 +317,11 @@ var rules = map[Action]rule{
 	}},
 	ContentViewByPartner: {kind: KindContent, reveals: true, grants: []grant{
 		{roles: partners, rel: sameOrg, when: []condition{approved}},
+	}},
+	ContentAppear: {kind: KindContent, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+		{roles: partners, rel: inPanel},
 	}},
 	// Anyone who can see content may report it: the same grants as
 	// content.view and content.view_by_partner (rule 6).
@@ -314,7 +359,7 @@ var rules = map[Action]rule{
 
 	// Pledges. Drafts stay in the group (and with the panel's supervisors);
 	// partners see only what a moderator published (rule 2).
-	PledgeCreate: {kind: KindPledge, grants: []grant{
+	PledgeCreate: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
@@ -322,19 +367,19 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	PledgeEdit: {kind: KindPledge, grants: []grant{
+	PledgeEdit: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
-	PledgeComment: {kind: KindPledge, grants: []grant{
-		{roles: youth, rel: sameGroup, needs: consent.Participate, when: []condition{hasModerator}},
-		{roles: supervisors, rel: inPanel, when: []condition{hasModerator}},
+	PledgeComment: {kind: KindPledge, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
 	}},
-	PledgeAmend: {kind: KindPledge, grants: []grant{
+	PledgeAmend: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
-	PledgeAmendmentDecide: {kind: KindPledge, grants: []grant{
+	PledgeAmendmentDecide: {kind: KindPledge, writes: true, grants: []grant{
 		{roles: ambassadors, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
@@ -415,7 +460,7 @@ var rules = map[Action]rule{
 	// cut or write captions is who may edit a pledge of the group. Tagging,
 	// consent-gated review and sharing outside the group add their own
 	// actions later.
-	VideoUpload: {kind: KindVideo, grants: []grant{
+	VideoUpload: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},
@@ -423,7 +468,7 @@ var rules = map[Action]rule{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: supervisors, rel: inPanel},
 	}},
-	VideoCaption: {kind: KindVideo, grants: []grant{
+	VideoCaption: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
 	}},

@@ -107,6 +107,42 @@ func TestRule1PostingNeedsAModeratedGroupSpace(t *testing.T) {
 	})
 }
 
+// Rule 1, every channel: whatever writes into a group space (a pledge, its
+// items and their edits, amendments, comments, video cuts and captions) is
+// conversation between its members, so it needs a group with a moderator
+// member, whoever asks. Only comments were refused before (issue 10).
+func TestRule1EveryWriteIntoAGroupSpaceNeedsAModerator(t *testing.T) {
+	writes := []Action{SpacePost, PledgeCreate, PledgeEdit, PledgeComment, PledgeAmend, PledgeAmendmentDecide, VideoUpload, VideoCaption}
+	for _, a := range writes {
+		if !a.WritesIntoGroupSpace() {
+			t.Errorf("%s: got WritesIntoGroupSpace false, want true", a)
+		}
+		forEachCase(a, func(c matrixCase) {
+			if c.r.GroupHasModerator {
+				return
+			}
+			if d := Decide(c.s, a, c.r); d.Allow {
+				t.Fatalf("%s: got allow, want deny in a group without a moderator: %s", a, c)
+			}
+		})
+	}
+	for _, a := range Actions() {
+		if a.WritesIntoGroupSpace() && !slices.Contains(writes, a) {
+			t.Errorf("%s writes into a group space: add it to this test", a)
+		}
+	}
+	// The 22-year-old and the 14-year-old of the audit, alone in a group.
+	adult := member("y22", consent.Adult, identity.Youth, "p1", "g1", consent.Participate)
+	minor := member("y14", consent.MinorAtConsentAge, identity.Youth, "p1", "g1", consent.Participate)
+	alone := Resource{Kind: KindPledge, PanelID: "p1", GroupID: "g1"}
+	runRuleCases(t, []ruleCase{
+		{"adult starts a pledge alone with a minor", adult, PledgeCreate, alone, false, ReasonNoModerator},
+		{"minor edits an item alone with an adult", minor, PledgeEdit, alone, false, ReasonNoModerator},
+		{"minor amends alone with an adult", minor, PledgeAmend, alone, false, ReasonNoModerator},
+		{"they still read the pledge", minor, PledgeView, alone, true, ""},
+	})
+}
+
 // Rule 2 (the policy's part): partners see youth content only when approved
 // and published to their own organisation.
 func TestRule2PartnersSeeOnlyApprovedPublishedContent(t *testing.T) {
@@ -314,4 +350,27 @@ func TestCheckSpeaksPlainly(t *testing.T) {
 			t.Errorf("message for scope %q = %q, want plain words", sc, msg)
 		}
 	}
+}
+
+// Partners are never members of a group (issue 10, hole 5): they meet youth
+// only through moderated content and supervised sessions, so no invitation
+// or membership places one in a group; in the panel, with their
+// organisation, they are invited as before.
+func TestPartnersAreNeverGroupMembers(t *testing.T) {
+	inGroup := func(k Kind, role identity.Role) Resource {
+		return Resource{Kind: k, PanelID: "p1", GroupID: "g1", OwnerID: "me", Role: role, Invited: true}
+	}
+	inPanel := func(k Kind, role identity.Role) Resource {
+		return Resource{Kind: k, PanelID: "p1", OwnerID: "me", Role: role, Invited: true}
+	}
+	me := Subject{AccountID: "me", Band: consent.Adult}
+	runRuleCases(t, []ruleCase{
+		{"partner invited into a group", coordinator, InvitationCreate, inGroup(KindInvitation, identity.Partner), false, ReasonPartnerNotInGroup},
+		{"partner invitation into a group sent again", coordinator, InvitationResend, inGroup(KindInvitation, identity.Partner), false, ReasonPartnerNotInGroup},
+		{"partner joins a group", me, MembershipAdd, inGroup(KindMembership, identity.Partner), false, ReasonPartnerNotInGroup},
+		{"partner invited into the panel", coordinator, InvitationCreate, inPanel(KindInvitation, identity.Partner), true, ""},
+		{"partner joins the panel", me, MembershipAdd, inPanel(KindMembership, identity.Partner), true, ""},
+		{"youth invited into a group", coordinator, InvitationCreate, inGroup(KindInvitation, identity.Youth), true, ""},
+		{"moderator joins a group", me, MembershipAdd, inGroup(KindMembership, identity.Moderator), true, ""},
+	})
 }

@@ -80,6 +80,7 @@ type subscription struct {
 	floor     int64 // the client's resume point: it has every event up to here
 	recent    *sentIDs
 	item      string
+	announced bool // Config.Signal let the connection announce itself here: its presence is relayed
 	replaying bool
 	mayEdit   bool // Config.AuthorizeEdit allowed edits here, and nothing revoked since
 	pending   []pendingEvent
@@ -323,11 +324,14 @@ func (c *conn) sendIfSubscribed(topic string, msg []byte) bool {
 	return c.enqueue(msg)
 }
 
-func (c *conn) itemOf(topic string) (string, bool) {
+// itemOf is the item the connection announced itself on in topic; ok is
+// false when it did not announce itself there (not subscribed, or not
+// allowed: see Config.Signal).
+func (c *conn) itemOf(topic string) (item string, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.subs[topic]
-	if s == nil {
+	if s == nil || !s.announced {
 		return "", false
 	}
 	return s.item, true
@@ -615,26 +619,54 @@ func (c *conn) handle(in Inbound) {
 			c.sendError(fault.NotFound, "You are not subscribed to this topic.", in.Topic)
 		}
 	case MsgPresence:
-		c.mu.Lock()
-		s := c.subs[in.Topic]
-		if s != nil {
-			s.item = in.ItemID
-		}
-		c.mu.Unlock()
-		if s == nil {
+		if !c.subscribed(in.Topic) {
 			c.sendError(fault.Invalid, "Subscribe to this topic first.", in.Topic)
 			return
 		}
-		c.h.publishEphemeral(ephemeral{Op: opJoin, Topic: in.Topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: in.ItemID})
+		if err := c.signal(in.Topic, in.ItemID); err != nil {
+			c.sendError(fault.CodeOf(err), fault.MessageOf(err), in.Topic)
+			return
+		}
+		c.mu.Lock()
+		s := c.subs[in.Topic]
+		if s != nil {
+			s.item, s.announced = in.ItemID, true
+		}
+		c.mu.Unlock()
+		if s != nil {
+			c.h.publishEphemeral(ephemeral{Op: opJoin, Topic: in.Topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: in.ItemID})
+		}
 	case MsgEdit:
 		c.edit(in)
 	case MsgTyping:
-		if _, ok := c.itemOf(in.Topic); !ok {
+		if !c.subscribed(in.Topic) {
 			c.sendError(fault.Invalid, "Subscribe to this topic first.", in.Topic)
+			return
+		}
+		if err := c.signal(in.Topic, in.ItemID); err != nil {
+			c.sendError(fault.CodeOf(err), fault.MessageOf(err), in.Topic)
 			return
 		}
 		c.h.publishEphemeral(ephemeral{Op: opTyping, Topic: in.Topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: in.ItemID})
 	}
+}
+
+// subscribed reports whether the connection follows topic.
+func (c *conn) subscribed(topic string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.subs[topic] != nil
+}
+
+// signal asks Config.Signal whether the connection may announce itself in
+// topic on item (presence, typing); nil when it may.
+func (c *conn) signal(topic, item string) error {
+	if c.h.cfg.Signal == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteWait)
+	defer cancel()
+	return c.h.cfg.Signal(ctx, c.peer.AccountID, topic, item)
 }
 
 // Edit is an edit message, for Config.Edit.
@@ -732,6 +764,12 @@ func (c *conn) subscribe(topic string, after *int64) {
 		c.h.publishEphemeral(ephemeral{Op: opSync, Topic: topic, Node: c.h.node, Conn: c.id})
 	}
 	c.catchUp(s, after, true)
+	if c.signal(topic, "") != nil {
+		return // follows the topic silently: nobody there learns of it
+	}
+	c.mu.Lock()
+	s.announced = true
+	c.mu.Unlock()
 	c.h.publishEphemeral(ephemeral{Op: opJoin, Topic: topic, Node: c.h.node, Conn: c.id, AccountID: c.peer.AccountID, ItemID: ""})
 }
 

@@ -90,6 +90,15 @@ type Config struct {
 	// calls.
 	OnPresence func(topic string, members []PresenceMember)
 
+	// Signal decides whether accountID may announce itself in topic:
+	// its presence (on item, or on none: "") and its typing (in item).
+	// Presence and typing reach everyone on the topic, so they carry only
+	// what Signal accepted (an identifier the server knows, never free
+	// text), and someone who may not post in the topic announces nothing
+	// there: not joining, not moving, not typing, not leaving. A fault
+	// error says why not. Nil allows every identifier.
+	Signal func(ctx context.Context, accountID, topic, itemID string) error
+
 	// Edit carries out an edit message (a change of a document that the
 	// topic names, e.g. an item of a pledge) for a connection subscribed
 	// to the topic, and returns the version it made; a fault error says

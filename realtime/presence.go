@@ -66,6 +66,10 @@ func (h *Hub) onEphemeral(e ephemeral) {
 	case opJoin, opLeave:
 		h.presMu.Lock()
 		members := h.presence[e.Topic]
+		if _, known := members[key]; e.Op == opLeave && !known {
+			h.presMu.Unlock()
+			return // it never announced itself here: its leaving is no news
+		}
 		if e.Op == opJoin {
 			if members == nil {
 				members = map[string]presenceEntry{}

@@ -65,6 +65,8 @@ type Revision struct {
 	Late       bool      `json:"late,omitempty"`
 	Status     Status    `json:"status"`
 	BeforeHide Status    `json:"beforeHide,omitempty"`
+
+	hits screen.Result // what screening found when it was submitted (for its case; not stored)
 }
 
 // Answer is an organisation's answer to one item: its shared draft and
@@ -228,7 +230,7 @@ func (s *Service) answer(ctx context.Context, id string) (store.Doc[Answer], err
 // changeAnswer reads (or starts) an answer and stores change's result.
 func (s *Service) changeAnswer(ctx context.Context, r Round, orgID, itemID string, change func(*Answer) error) (Answer, error) {
 	id := AnswerID(r.ID, orgID, itemID)
-	defer s.lock(id)()
+	defer s.lock(ctx, id)()
 	for range maxAttempts {
 		d, err := store.GetAs[Answer](ctx, s.Docs, colAnswers, id)
 		fresh := fault.Is(err, fault.NotFound)
@@ -291,14 +293,17 @@ func (s *Service) SaveDraft(ctx context.Context, roundID, itemID string, w Answe
 	if err != nil {
 		return Answer{}, err
 	}
-	a, err := s.changeAnswer(ctx, r, w.OrgID, itemID, func(a *Answer) error {
-		a.Draft, a.DraftByID, a.DraftAt = &b, w.AccountID, s.now()
-		return nil
+	var a Answer
+	return a, s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		a, err = s.changeAnswer(ctx, r, w.OrgID, itemID, func(a *Answer) error {
+			a.Draft, a.DraftByID, a.DraftAt = &b, w.AccountID, s.now()
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return s.event(ctx, w.AccountID, "round.draft_saved", orgSubject(r.ID, w.OrgID), map[string]any{"answerId": a.ID, "itemId": itemID})
 	})
-	if err != nil {
-		return Answer{}, err
-	}
-	return a, s.event(ctx, w.AccountID, "round.draft_saved", orgSubject(r.ID, w.OrgID), map[string]any{"answerId": a.ID, "itemId": itemID})
 }
 
 // Submit answers an item (or revises the answer) with b: a new revision,
@@ -330,7 +335,29 @@ func (s *Service) Submit(ctx context.Context, roundID, itemID string, w Answerer
 	if err != nil {
 		return Answer{}, err
 	}
-	rev := Revision{Body: b, ByID: w.AccountID, At: now, Late: now.After(r.Deadline), Status: s.firstStatus(r, res)}
+	rev := Revision{Body: b, ByID: w.AccountID, At: now, Late: now.After(r.Deadline), Status: s.firstStatus(r, res), hits: res}
+	var a Answer
+	// The revision, its moderation case and its events: together or not at all.
+	return a, s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		a, err = s.submit(ctx, r, itemID, w, rev)
+		return err
+	})
+}
+
+func (s *Service) submit(ctx context.Context, r Round, itemID string, w Answerer, rev Revision) (Answer, error) {
+	// Read again inside the transaction: a close or an extension since
+	// counts.
+	r, err := s.Round(ctx, r.ID)
+	if err != nil {
+		return Answer{}, err
+	}
+	if err := answerable(r, w, itemID); err != nil {
+		return Answer{}, err
+	}
+	if !r.CanAnswer(w.OrgID, rev.At) {
+		return Answer{}, fault.Errorf(fault.Conflict, "The deadline for answers has passed. Ask the coordinator for more time.")
+	}
+	b := rev.Body
 	a, err := s.changeAnswer(ctx, r, w.OrgID, itemID, func(a *Answer) error {
 		if len(a.Revisions) >= MaxRevisions {
 			return fault.Errorf(fault.Invalid, "This answer has been revised %d times, the most it can be.", MaxRevisions)
@@ -348,7 +375,7 @@ func (s *Service) Submit(ctx context.Context, roundID, itemID string, w Answerer
 		excerpt += "\n- " + act.Text + " (" + act.DueDate + ")"
 	}
 	ref := moderation.ContentRef{Type: moderation.PartnerAnswer, ID: RevisionRef(a.ID, rev.N), OwnerID: w.AccountID, Excerpt: excerpt}
-	if err := s.openCase(ctx, r, ref, rev.Status, res, true); err != nil {
+	if err := s.openCase(ctx, r, ref, rev.Status, rev.hits, true); err != nil {
 		return Answer{}, err
 	}
 	data := map[string]any{"answerId": a.ID, "itemId": itemID, "organisationId": w.OrgID, "revision": rev.N, "status": rev.Status}
@@ -488,20 +515,22 @@ func (s *Service) applyAnswer(ctx context.Context, actor, ref, outcome string) e
 	if err != nil {
 		return err
 	}
-	var rev Revision
-	a, err := s.changeAnswer(ctx, r, d.Value.OrgID, d.Value.ItemID, func(a *Answer) error {
-		rv := &a.Revisions[n-1]
-		if err := moderate(&rv.Status, &rv.BeforeHide, outcome); err != nil {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		var rev Revision
+		a, err := s.changeAnswer(ctx, r, d.Value.OrgID, d.Value.ItemID, func(a *Answer) error {
+			rv := &a.Revisions[n-1]
+			if err := moderate(&rv.Status, &rv.BeforeHide, outcome); err != nil {
+				return err
+			}
+			rev = *rv
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		rev = *rv
-		return nil
+		if rev.Status == Approved {
+			return s.event(ctx, actor, "round.answer_approved", Topic(r.ID), approvedNotice(a, rev))
+		}
+		return s.event(ctx, actor, "round.answer_moderated", Topic(r.ID), map[string]any{"answerId": a.ID, "revision": n})
 	})
-	if err != nil {
-		return err
-	}
-	if rev.Status == Approved {
-		return s.event(ctx, actor, "round.answer_approved", Topic(r.ID), approvedNotice(a, rev))
-	}
-	return s.event(ctx, actor, "round.answer_moderated", Topic(r.ID), map[string]any{"answerId": a.ID, "revision": n})
 }

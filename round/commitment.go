@@ -87,6 +87,19 @@ func UpdateRef(commitmentID string, n int) string { return commitmentID + "_u" +
 //
 // Errors: fault.Conflict for a round already closed.
 func (s *Service) Close(ctx context.Context, actor, roundID string) (Round, []Commitment, error) {
+	var (
+		r   Round
+		out []Commitment
+	)
+	// Closing and the commitments: together or not at all.
+	err := s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		r, out, err = s.close(ctx, actor, roundID)
+		return err
+	})
+	return r, out, err
+}
+
+func (s *Service) close(ctx context.Context, actor, roundID string) (Round, []Commitment, error) {
 	now := s.now()
 	r, err := s.update(ctx, roundID, func(r *Round) error {
 		if r.State != Open {
@@ -208,7 +221,15 @@ func (s *Service) UpdateCommitment(ctx context.Context, roundID, commitmentID st
 		return Commitment{}, err
 	}
 	u := Update{Status: in.Status, Note: note, Evidence: links, ByID: w.AccountID, At: s.now(), Moderation: s.firstStatus(r, res)}
-	c, err = changeDoc(ctx, s, colCommitments, c.ID, func(c *Commitment) error {
+	err = s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		c, err = s.addUpdate(ctx, r, c.ID, w, u, res)
+		return err
+	})
+	return c, err
+}
+
+func (s *Service) addUpdate(ctx context.Context, r Round, commitmentID string, w Answerer, u Update, res screen.Result) (Commitment, error) {
+	c, err := changeDoc(ctx, s, colCommitments, commitmentID, func(c *Commitment) error {
 		if len(c.Updates) >= MaxUpdates {
 			return fault.Errorf(fault.Invalid, "This commitment has %d updates, the most it can have.", MaxUpdates)
 		}
@@ -219,7 +240,7 @@ func (s *Service) UpdateCommitment(ctx context.Context, roundID, commitmentID st
 	if err != nil {
 		return Commitment{}, err
 	}
-	ref := moderation.ContentRef{Type: moderation.CommitmentUpdate, ID: UpdateRef(c.ID, u.N), OwnerID: w.AccountID, Excerpt: string(u.Status) + ": " + note}
+	ref := moderation.ContentRef{Type: moderation.CommitmentUpdate, ID: UpdateRef(c.ID, u.N), OwnerID: w.AccountID, Excerpt: string(u.Status) + ": " + u.Note}
 	if err := s.openCase(ctx, r, ref, u.Moderation, res, true); err != nil {
 		return Commitment{}, err
 	}
@@ -230,6 +251,10 @@ func (s *Service) UpdateCommitment(ctx context.Context, roundID, commitmentID st
 }
 
 func (s *Service) applyUpdate(ctx context.Context, actor, ref, outcome string) error {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error { return s.applyUpdateTx(ctx, actor, ref, outcome) })
+}
+
+func (s *Service) applyUpdateTx(ctx context.Context, actor, ref, outcome string) error {
 	i := strings.LastIndex(ref, "_u")
 	n, err := strconv.Atoi(ref[i+2:])
 	if i <= 0 || err != nil || n < 1 {
@@ -259,17 +284,20 @@ func (s *Service) OpenReview(ctx context.Context, actor, roundID string, dueAt t
 	if !dueAt.After(now) || dueAt.After(now.AddDate(MaxDueYears, 0, 0)) {
 		return Round{}, fault.Errorf(fault.Invalid, "The review date must be in the future and within %d years.", MaxDueYears)
 	}
-	r, err := s.update(ctx, roundID, func(r *Round) error {
-		if r.State != Closed {
-			return fault.Errorf(fault.Conflict, "A progress review starts once the round is closed.")
+	var r Round
+	return r, s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		r, err = s.update(ctx, roundID, func(r *Round) error {
+			if r.State != Closed {
+				return fault.Errorf(fault.Conflict, "A progress review starts once the round is closed.")
+			}
+			r.Review = &Review{DueAt: dueAt, OpenedAt: now, OpenedBy: actor}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		r.Review = &Review{DueAt: dueAt, OpenedAt: now, OpenedBy: actor}
-		return nil
+		return s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "review": r.Review})
 	})
-	if err != nil {
-		return Round{}, err
-	}
-	return r, s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "review": r.Review})
 }
 
 // Rating is a youth's judgement of a commitment's progress.
@@ -337,8 +365,9 @@ func (s *Service) Rate(ctx context.Context, roundID, commitmentID string, y Yout
 			v.ReasonStatus = Held
 		}
 	}
-	defer s.lock(v.ID)()
-	for range maxAttempts {
+	// The rating, its reason's case and its event: together or not at all.
+	// The transaction orders concurrent raters (no lock, no retry here).
+	return v, s.Docs.InTransaction(ctx, func(ctx context.Context) error {
 		d, err := store.GetAs[StoredRating](ctx, s.Docs, colRatings, v.ID)
 		switch {
 		case fault.Is(err, fault.NotFound):
@@ -346,21 +375,17 @@ func (s *Service) Rate(ctx context.Context, roundID, commitmentID string, y Yout
 		case err == nil:
 			_, err = store.UpdateAs(ctx, s.Docs, colRatings, v.ID, d.Version, v, time.Time{})
 		}
-		if fault.Is(err, fault.Conflict) {
-			continue
-		}
 		if err != nil {
-			return StoredRating{}, err
+			return err
 		}
 		if reason != "" {
 			ref := moderation.ContentRef{Type: moderation.CommitmentRating, ID: v.ID, OwnerID: y.AccountID, Excerpt: reason}
 			if err := s.openCase(ctx, r, ref, v.ReasonStatus, res, false); err != nil {
-				return StoredRating{}, err
+				return err
 			}
 		}
-		return v, s.event(ctx, y.AccountID, "round.rated", Topic(r.ID), map[string]any{"commitmentId": c.ID})
-	}
-	return StoredRating{}, busy()
+		return s.event(ctx, y.AccountID, "round.rated", Topic(r.ID), map[string]any{"commitmentId": c.ID})
+	})
 }
 
 // RatingsOf lists a round's ratings (callers filter).
@@ -378,6 +403,10 @@ func (s *Service) RatingByID(ctx context.Context, id string) (StoredRating, erro
 }
 
 func (s *Service) applyRating(ctx context.Context, actor, id, outcome string) error {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error { return s.applyRatingTx(ctx, actor, id, outcome) })
+}
+
+func (s *Service) applyRatingTx(ctx context.Context, actor, id, outcome string) error {
 	v, err := changeDoc(ctx, s, colRatings, id, func(v *StoredRating) error { return moderate(&v.ReasonStatus, &v.BeforeHide, outcome) })
 	if err != nil {
 		return err
@@ -448,6 +477,14 @@ func zeroRatings() map[Rating]int { return map[Rating]int{Kept: 0, PartlyK: 0, N
 // Errors: fault.Invalid for an organisation not in the round;
 // fault.Conflict for a round still open.
 func (s *Service) PublishScorecard(ctx context.Context, actor, roundID, orgID string, public bool) (Round, error) {
+	var r Round
+	return r, s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		r, err = s.publishScorecard(ctx, actor, roundID, orgID, public)
+		return err
+	})
+}
+
+func (s *Service) publishScorecard(ctx context.Context, actor, roundID, orgID string, public bool) (Round, error) {
 	r, err := s.update(ctx, roundID, func(r *Round) error {
 		if r.State != Closed {
 			return fault.Errorf(fault.Conflict, "A scorecard can be published once the round is closed.")

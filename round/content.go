@@ -6,6 +6,7 @@ import (
 
 	"chorus/fault"
 	"chorus/moderation"
+	"chorus/store"
 )
 
 // Content is a round's moderated text as the moderation queue shows it.
@@ -113,4 +114,34 @@ func (s *Service) contentOf(ctx context.Context, roundID, owner, text, answerID 
 		}
 	}
 	return c, nil
+}
+
+// FollowUpsBy lists the ids of the follow-ups an account asked, so that a
+// withdrawal of its consent reaches every one (moderation's ByAuthor).
+func (s *Service) FollowUpsBy(ctx context.Context, accountID string) ([]string, error) {
+	return s.idsBy(ctx, colFollowUps, "authorId", accountID)
+}
+
+// RatingsBy lists the ids of the ratings an account gave (their reasons are
+// its text).
+func (s *Service) RatingsBy(ctx context.Context, accountID string) ([]string, error) {
+	return s.idsBy(ctx, colRatings, "accountId", accountID)
+}
+
+func (s *Service) idsBy(ctx context.Context, col, field, accountID string) ([]string, error) {
+	q := store.Query{Where: []store.Cond{{Field: field, Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}
+	var out []string
+	for {
+		page, err := s.Docs.Find(ctx, col, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page.Records {
+			out = append(out, r.ID)
+		}
+		if page.Next == "" {
+			return out, nil
+		}
+		q.After = page.Next
+	}
 }

@@ -40,22 +40,27 @@ import (
 // Limits. The messages naming them are written for a 13-year-old where
 // youth see them.
 const (
-	MaxOrgs        = 50   // partner organisations in one round
+	MaxOrgs        = 20   // partner organisations in one round (as many as a live session invites)
 	MaxQuestion    = 500  // characters in a coordinator's question on an item
 	MaxExplanation = 4000 // characters in an answer's explanation
-	MaxActions     = 20   // actions in one answer
+	MaxActions     = 10   // actions in one answer
 	MaxActionText  = 500  // characters in one action
 	MaxEvidence    = 10   // evidence links in one answer or update
 	MaxURL         = 500  // characters in one evidence link
 	MaxRevisions   = 50   // submitted revisions of one answer
 	MaxFollowUp    = 500  // characters in a youth's follow-up question
+	MaxAsked       = 10   // follow-up questions one youth may ask about one answer
+	MaxThreads     = 5000 // follow-up questions, and replies, in one round
 	MaxReply       = 2000 // characters in a partner's reply
 	MaxNote        = 2000 // characters in a commitment update's note
 	MaxReason      = 500  // characters in a rating's reason
 	MaxUpdates     = 100  // updates of one commitment
 	MaxDueYears    = 5    // an action is due within this many years
 	maxAttempts    = 50   // compare-and-set retries
-	maxListed      = 20000
+	// maxListed bounds what one list reads: 20 organisations × 50 items ×
+	// 10 actions is 10,000 commitments; reactions and ratings, one per
+	// youth and answer or commitment, may be more.
+	maxListed = 200_000
 )
 
 // ReminderLead is how long before an organisation's deadline the first
@@ -194,11 +199,11 @@ const (
 var Schemas = []store.Schema{
 	{Collection: colRounds, Indexes: []store.Index{{Field: "panelId"}, {Field: "state"}, {Field: "createdAtMs"}}},
 	{Collection: colAnswers, Indexes: []store.Index{{Field: "roundId"}}},
-	{Collection: colFollowUps, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}}},
+	{Collection: colFollowUps, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}, {Field: "authorId"}}},
 	{Collection: colReplies, Indexes: []store.Index{{Field: "roundId"}, {Field: "atMs"}}},
 	{Collection: colReactions, Indexes: []store.Index{{Field: "roundId"}}},
 	{Collection: colCommitments, Indexes: []store.Index{{Field: "roundId"}, {Field: "orgId"}}},
-	{Collection: colRatings, Indexes: []store.Index{{Field: "roundId"}}},
+	{Collection: colRatings, Indexes: []store.Index{{Field: "roundId"}, {Field: "accountId"}}},
 }
 
 // Pledges is what the service needs of pledge drafting; *pledge.Service
@@ -264,7 +269,15 @@ func (s *Service) Declare(ctx context.Context) error {
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
 
-func (s *Service) lock(id string) func() {
+// lock serialises changes of one document inside this process, so
+// concurrent writers queue instead of spinning on compare-and-set
+// conflicts. Inside a transaction it takes nothing: the transaction orders
+// the writers, and a lock holder waiting for the write lock would wait
+// forever (see store.WithinTransaction).
+func (s *Service) lock(ctx context.Context, id string) func() {
+	if store.WithinTransaction(ctx) {
+		return func() {}
+	}
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	m := &s.locks[h.Sum32()%uint32(len(s.locks))]
@@ -382,15 +395,18 @@ func (s *Service) Open(ctx context.Context, actor string, in OpenInput) (Round, 
 	for _, it := range v.Items {
 		r.Items = append(r.Items, Item{ID: it.ID, Heading: it.Heading, Text: it.Text, Summary: it.Summary, Question: strings.TrimSpace(in.Questions[it.ID])})
 	}
-	if p.State == pledge.Published {
-		if _, err := s.Pledges.Move(ctx, actor, p.ID, pledge.InRound); err != nil {
-			return Round{}, err
+	// The pledge's move, the round and its event: together or not at all.
+	return r, s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if p.State == pledge.Published {
+			if _, err := s.Pledges.Move(ctx, actor, p.ID, pledge.InRound); err != nil {
+				return err
+			}
 		}
-	}
-	if err := store.InsertAs(ctx, s.Docs, colRounds, r.ID, r, time.Time{}); err != nil {
-		return Round{}, err
-	}
-	return r, s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "deadline": r.Deadline})
+		if err := store.InsertAs(ctx, s.Docs, colRounds, r.ID, r, time.Time{}); err != nil {
+			return err
+		}
+		return s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "deadline": r.Deadline})
+	})
 }
 
 // Round returns the round id.
@@ -461,6 +477,14 @@ func (s *Service) update(ctx context.Context, id string, change func(*Round) err
 // deadline not later than the current one; fault.Conflict for a closed round.
 func (s *Service) Extend(ctx context.Context, actor, roundID, orgID string, deadline time.Time) (Round, error) {
 	deadline = deadline.UTC()
+	var r Round
+	return r, s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		r, err = s.extend(ctx, actor, roundID, orgID, deadline)
+		return err
+	})
+}
+
+func (s *Service) extend(ctx context.Context, actor, roundID, orgID string, deadline time.Time) (Round, error) {
 	r, err := s.update(ctx, roundID, func(r *Round) error {
 		if r.State != Open {
 			return fault.Errorf(fault.Conflict, "This round is closed.")
@@ -510,16 +534,21 @@ func (s *Service) ScheduleSession(ctx context.Context, actor, roundID, title str
 	for _, o := range r.Orgs {
 		orgs = append(orgs, o.ID)
 	}
-	sess, err := s.Sessions.Schedule(ctx, actor, livesession.ScheduleInput{PanelID: r.PanelID, Title: title, StartsAt: startsAt, OrgIDs: orgs})
-	if err != nil {
-		return Round{}, livesession.Session{}, err
-	}
-	r, err = s.update(ctx, roundID, func(r *Round) error {
-		r.Sessions = append(r.Sessions, SessionRef{ID: sess.ID, Title: sess.Title, StartsAt: sess.StartsAt})
-		return nil
+	var sess livesession.Session
+	// The session and the round's link to it: together or not at all.
+	err = s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		sess, err = s.Sessions.Schedule(ctx, actor, livesession.ScheduleInput{PanelID: r.PanelID, Title: title, StartsAt: startsAt, OrgIDs: orgs})
+		if err != nil {
+			return err
+		}
+		r, err = s.update(ctx, roundID, func(r *Round) error {
+			r.Sessions = append(r.Sessions, SessionRef{ID: sess.ID, Title: sess.Title, StartsAt: sess.StartsAt})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "session": sess.ID})
 	})
-	if err != nil {
-		return Round{}, livesession.Session{}, err
-	}
-	return r, sess, s.event(ctx, actor, "round.status_changed", Topic(r.ID), map[string]any{"state": r.State, "session": sess.ID})
+	return r, sess, err
 }

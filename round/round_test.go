@@ -61,7 +61,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs), mod: moderation.NewService(docs), pl: pledge.NewService(docs)}
+	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs), mod: moderation.NewService(docs, nil), pl: pledge.NewService(docs)}
 	w.ids.Now, w.mod.Now, w.pl.Now = c.Now, c.Now, c.Now
 	for _, d := range []func(context.Context) error{w.ids.Declare, w.mod.Declare, w.pl.Declare} {
 		if err := d(ctx); err != nil {
@@ -671,5 +671,75 @@ func TestConcurrentSubmissionsAndReactionsLoseNothing(t *testing.T) {
 	got := rc.Counts[a.ID]
 	if got[round.Clear]+got[round.NotClear]+got[round.WantMore] != youth || got[round.WantMore] != youth/3 {
 		t.Fatalf("got %v, want %d reactions, one per person, each their last", got, youth)
+	}
+}
+
+func TestAYouthAsksAtMostMaxAskedAboutOneAnswer(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	lea := round.Youth{AccountID: "lea", Language: "fr"}
+	for range round.MaxAsked {
+		_, err := w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Et alors ?")
+		must(t, err)
+	}
+	_, err = w.svc.Ask(w.ctx, r.ID, a.ID, lea, "Et encore ?")
+	wantCode(t, err, fault.Invalid, "one question more than MaxAsked")
+	_, err = w.svc.Ask(w.ctx, r.ID, a.ID, round.Youth{AccountID: "tom", Language: "fr"}, "Et moi ?")
+	must(t, err) // the limit is per person
+	fus, err := w.svc.FollowUps(w.ctx, r.ID)
+	must(t, err)
+	if len(fus) != round.MaxAsked+1 {
+		t.Fatalf("got %d questions, want %d", len(fus), round.MaxAsked+1)
+	}
+}
+
+// The printable report after a progress review: every commitment with its
+// approved progress and the youth's ratings, in the pledge's language,
+// with the stance as words beside its icon.
+func TestReportShowsTheReviewInThePledgesLanguage(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID, w.orgB.ID)
+	a, err := w.svc.Submit(w.ctx, r.ID, w.items[0].ID, w.a(), commitBody())
+	must(t, err)
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(a.ID, 1))
+	b, err := w.svc.Submit(w.ctx, r.ID, w.items[1].ID, w.b(), round.Body{Stance: round.Decline, Explanation: "<script>alert(1)</script> non"})
+	must(t, err)
+	w.approve(moderation.PartnerAnswer, round.RevisionRef(b.ID, 1))
+	r, cs, err := w.svc.Close(w.ctx, w.coord.ID, r.ID)
+	must(t, err)
+	r, err = w.svc.OpenReview(w.ctx, w.coord.ID, r.ID, start.AddDate(1, 0, 0))
+	must(t, err)
+	c, err := w.svc.UpdateCommitment(w.ctx, r.ID, cs[0].ID, w.a(), round.UpdateInput{Status: round.Done, Note: "Le résumé est en ligne."})
+	must(t, err)
+	if _, err := w.svc.UpdateCommitment(w.ctx, r.ID, c.ID, w.a(), round.UpdateInput{Status: round.Dropped, Note: "Pas encore validé"}); err != nil {
+		t.Fatal(err)
+	}
+	w.approve(moderation.CommitmentUpdate, round.UpdateRef(c.ID, 1))
+	for i, who := range []string{"youth-account-1", "youth-account-2", "youth-account-3"} {
+		_, err := w.svc.Rate(w.ctx, r.ID, c.ID, round.Youth{AccountID: who}, []round.Rating{round.Kept, round.Kept, round.NotYet}[i], "")
+		must(t, err)
+	}
+	var html strings.Builder
+	must(t, w.svc.WriteReport(w.ctx, &html, r))
+	got := html.String()
+	for _, want := range []string{`<html lang="fr">`, "Tour de retours: Youth Pledge", "État: clos", "✔ s’engage: 1", "✘ refuse: 1",
+		"<h4>Appco: ✔ s’engage</h4>", "Engagements", "Bilan des progrès prévu le: 2027-11-23", "Publish a plain-language summary",
+		"réalisé: Le résumé est en ligne.", "tenu 2 · en partie 0 · pas encore 1", "&lt;script&gt;alert(1)&lt;/script&gt; non"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("report lacks %q:\n%s", want, got)
+		}
+	}
+	for _, never := range []string{"Pas encore validé", "<script>", "youth-account"} {
+		if strings.Contains(got, never) {
+			t.Fatalf("report shows %q (an unapproved update, raw markup or a youth's id):\n%s", never, got)
+		}
+	}
+	var csvOut strings.Builder
+	must(t, w.svc.WriteCSV(w.ctx, &csvOut, r))
+	if lines := strings.Split(strings.TrimSpace(csvOut.String()), "\n"); len(lines) != 5 || !strings.HasPrefix(lines[0], "Point,Titre,Organisation,Position") {
+		t.Fatalf("CSV: %q, want a header and 4 rows (2 items x 2 partners)", lines)
 	}
 }

@@ -184,6 +184,22 @@ func (s *Service) Ask(ctx context.Context, roundID, answerID string, y Youth, te
 	if err != nil {
 		return FollowUp{}, err
 	}
+	fus, err := s.FollowUps(ctx, r.ID)
+	if err != nil {
+		return FollowUp{}, err
+	}
+	if len(fus) >= MaxThreads {
+		return FollowUp{}, fault.Errorf(fault.Invalid, "This round has %d questions, the most it can hold.", MaxThreads)
+	}
+	asked := 0
+	for _, f := range fus {
+		if f.AnswerID == a.ID && f.AuthorID == y.AccountID {
+			asked++
+		}
+	}
+	if asked >= MaxAsked {
+		return FollowUp{}, fault.Errorf(fault.Invalid, "You have asked %d questions about this answer, the most you can. Wait for the replies first.", MaxAsked)
+	}
 	res, err := s.screen(ctx, r.PanelID, y.Language, text)
 	if err != nil {
 		return FollowUp{}, err
@@ -194,14 +210,13 @@ func (s *Service) Ask(ctx context.Context, roundID, answerID string, y Youth, te
 	if res.Held() {
 		f.Status = Held
 	}
-	if err := store.InsertAs(ctx, s.Docs, colFollowUps, f.ID, f, time.Time{}); err != nil {
-		return FollowUp{}, err
-	}
 	ref := moderation.ContentRef{Type: moderation.RoundFollowUp, ID: f.ID, OwnerID: y.AccountID, Excerpt: text}
-	if err := s.openCase(ctx, r, ref, f.Status, res, false); err != nil {
-		return FollowUp{}, err
-	}
-	return f, nil
+	return f, s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := store.InsertAs(ctx, s.Docs, colFollowUps, f.ID, f, time.Time{}); err != nil {
+			return err
+		}
+		return s.openCase(ctx, r, ref, f.Status, res, false)
+	})
 }
 
 // ReplyTo answers a follow-up for the organisation whose answer it is
@@ -226,6 +241,11 @@ func (s *Service) ReplyTo(ctx context.Context, roundID, followUpID string, w Ans
 	if err != nil || f.RoundID != r.ID || f.Status != Approved || f.OrgID != w.OrgID {
 		return Reply{}, fault.Errorf(fault.NotFound, "This question does not exist.")
 	}
+	if n, err := s.Docs.Count(ctx, colReplies, []store.Cond{{Field: "roundId", Op: store.Eq, Value: r.ID}}); err != nil {
+		return Reply{}, err
+	} else if n >= MaxThreads {
+		return Reply{}, fault.Errorf(fault.Invalid, "This round has %d replies, the most it can hold.", MaxThreads)
+	}
 	res, err := s.screen(ctx, r.PanelID, w.Language, text)
 	if err != nil {
 		return Reply{}, err
@@ -233,17 +253,19 @@ func (s *Service) ReplyTo(ctx context.Context, roundID, followUpID string, w Ans
 	now := s.now()
 	rp := Reply{ID: uuid.NewString(), RoundID: r.ID, PanelID: r.PanelID, FollowUpID: f.ID, OrgID: w.OrgID, AuthorID: w.AccountID,
 		Text: text, Status: s.firstStatus(r, res), At: now, AtMs: now.UnixMilli()}
-	if err := store.InsertAs(ctx, s.Docs, colReplies, rp.ID, rp, time.Time{}); err != nil {
-		return Reply{}, err
-	}
 	ref := moderation.ContentRef{Type: moderation.RoundReply, ID: rp.ID, OwnerID: w.AccountID, Excerpt: text}
-	if err := s.openCase(ctx, r, ref, rp.Status, res, true); err != nil {
-		return Reply{}, err
-	}
-	if rp.Status == Approved {
-		return rp, s.event(ctx, w.AccountID, "round.reply_approved", Topic(r.ID), replyNotice(rp))
-	}
-	return rp, nil
+	return rp, s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := store.InsertAs(ctx, s.Docs, colReplies, rp.ID, rp, time.Time{}); err != nil {
+			return err
+		}
+		if err := s.openCase(ctx, r, ref, rp.Status, res, true); err != nil {
+			return err
+		}
+		if rp.Status == Approved {
+			return s.event(ctx, w.AccountID, "round.reply_approved", Topic(r.ID), replyNotice(rp))
+		}
+		return nil
+	})
 }
 
 func replyNotice(rp Reply) map[string]any {
@@ -303,7 +325,7 @@ func findAll[T any](ctx context.Context, s *Service, col, roundID string) ([]T, 
 
 // changeDoc applies change to document id of col (compare and set).
 func changeDoc[T any](ctx context.Context, s *Service, col, id string, change func(*T) error) (T, error) {
-	defer s.lock(id)()
+	defer s.lock(ctx, id)()
 	var zero T
 	for range maxAttempts {
 		d, err := store.GetAs[T](ctx, s.Docs, col, id)
@@ -325,6 +347,10 @@ func changeDoc[T any](ctx context.Context, s *Service, col, id string, change fu
 }
 
 func (s *Service) applyFollowUp(ctx context.Context, actor, id, outcome string) error {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error { return s.applyFollowUpTx(ctx, actor, id, outcome) })
+}
+
+func (s *Service) applyFollowUpTx(ctx context.Context, actor, id, outcome string) error {
 	f, err := changeDoc(ctx, s, colFollowUps, id, func(f *FollowUp) error { return moderate(&f.Status, &f.BeforeHide, outcome) })
 	if err != nil {
 		return err
@@ -336,6 +362,10 @@ func (s *Service) applyFollowUp(ctx context.Context, actor, id, outcome string) 
 }
 
 func (s *Service) applyReply(ctx context.Context, actor, id, outcome string) error {
+	return s.Docs.InTransaction(ctx, func(ctx context.Context) error { return s.applyReplyTx(ctx, actor, id, outcome) })
+}
+
+func (s *Service) applyReplyTx(ctx context.Context, actor, id, outcome string) error {
 	rp, err := changeDoc(ctx, s, colReplies, id, func(r *Reply) error { return moderate(&r.Status, &r.BeforeHide, outcome) })
 	if err != nil {
 		return err

@@ -73,6 +73,7 @@ func TestTwentyClientsConverge(t *testing.T) {
 	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group"}, 201), "group", "id")
 	author := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", time.Now().AddDate(-17, 0, 0).Format("2006-01-02"))
 	author.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "") // writing needs a moderated group (rule 1)
 	id := str(author.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Pledge", "language": "en"}, 201), "pledge", "id")
 	item := author.do("POST", "/api/pledges/"+id+"/items", map[string]any{"heading": "Plain words", "text": "start|"}, 201)
 	itemID := str(item, "item", "id")

@@ -146,6 +146,7 @@ func TestFiftyAuthorsOverTheSocketKeepEveryMarker(t *testing.T) {
 	group := str(coord.do("POST", "/api/panels/"+panel+"/groups", map[string]any{"name": "Group"}, 201), "group", "id")
 	amb := joinByMail(t, coord, base, panel, group, "", "amb@example.org", "ambassador", time.Now().AddDate(-17, 0, 0).Format("2006-01-02"))
 	amb.do("POST", "/api/me/consents/participate/grant", nil, 200)
+	joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "") // writing needs a moderated group (rule 1)
 	id := str(amb.do("POST", "/api/groups/"+group+"/pledges", map[string]any{"title": "Pledge", "language": "en"}, 201), "pledge", "id")
 	var initial strings.Builder
 	for i := range 20 {

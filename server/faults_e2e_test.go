@@ -55,7 +55,7 @@ func TestScaledOutStackUnderFaults(t *testing.T) {
 	}
 	webA := startProcess(t, bin, "web", env)
 	coord, _, panel, group := centreIn(t, webA.base, webA.stderr, "FR")
-	joinByMail(t, coord, webA.base, panel, group, "", "mod@example.org", "moderator", "") // comments need a moderated group
+	joinByMail(t, coord, webA.base, panel, group, "", "mod@example.org", "moderator", "") // writing needs a moderated group (rule 1)
 	birth16 := time.Now().AddDate(-16, -1, 0).Format("2006-01-02")
 	youth := make([]*client, faultAccounts)
 	for i := range youth {

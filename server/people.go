@@ -1,6 +1,7 @@
 package main
 
 import (
+	"chorus/server/httpapi"
 	"context"
 	"fmt"
 	"log/slog"
@@ -49,7 +50,7 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Moderation = moderation.NewService(s.docs)
+	p.Moderation = moderation.NewService(s.docs, httpapi.Subjects(p))
 	if err := p.Moderation.Declare(ctx); err != nil {
 		return nil, err
 	}

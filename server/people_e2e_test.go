@@ -267,6 +267,16 @@ func TestPeopleJourneys(t *testing.T) {
 			t.Fatalf("%s: got %d, %v", export, resp.StatusCode, err)
 		}
 	}
+	// The guardian asks for the erasure: the coordinator is told in her
+	// language, formally, with the reference to look up and nothing more.
+	guardian.do("POST", "/api/guardian/manage/"+mtoken+"/deletion-request", nil, 202)
+	asked := smtp.WaitFor(t, func(m testenv.ReceivedMail) bool {
+		p, err := m.Parse()
+		return err == nil && m.ToAddr("claire@example.org") && strings.Contains(p.Text, "Référence : "+youthID)
+	}, 10*time.Second)
+	if p, _ := asked.Parse(); !strings.Contains(p.Text, "Ouvrez Chorus") || !strings.Contains(p.HTML, "<p>Référence : "+youthID+"</p>") || strings.Contains(p.Text, "Léa") {
+		t.Errorf("deletion request to the coordinator:\n%s\n%s", p.Text, p.HTML)
+	}
 	youth.do("POST", "/api/me/erase", map[string]string{"password": "not-my-password-1"}, 403)
 	youth.do("POST", "/api/me/erase", map[string]string{"password": "violet-ferry-42-lantern"}, 204)
 	again := newClient(t, base)

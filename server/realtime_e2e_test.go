@@ -314,7 +314,7 @@ func TestRealtimeAcrossProcessesWithNATS(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"CHORUS_DATA_DIR": dir, "NATS_URL": natsURL}
 	baseA, _, stderrA := start(t, env)
-	coordA, me, _, group := coordinatorWithGroup(t, baseA, stderrA)
+	coordA, me, panel, group := coordinatorWithGroup(t, baseA, stderrA)
 	baseB, stopB, _ := start(t, env)
 
 	// The same person, signed in on B (the session lives in the shared store).
@@ -343,16 +343,24 @@ func TestRealtimeAcrossProcessesWithNATS(t *testing.T) {
 		t.Fatalf("got %+v, want id %d", m, ev.ID)
 	}
 
-	// Presence crosses processes too.
+	// Presence crosses processes too: a moderator of the group (who may
+	// write in its space, so is announced there) joins it on B.
+	joinByMail(t, coordA, baseA, panel, group, "", "mod@example.org", "moderator", "")
+	modB := newClient(t, baseB)
+	modB.do("POST", "/api/auth/login", map[string]any{"email": "mod@example.org", "password": "violet-ferry-42-lantern"}, 200)
 	wsA, _, err := dialWS(t, baseA, coordA, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wsA.send(map[string]any{"type": "subscribe", "topic": "group:" + group})
 	wsA.until("subscribed", is("subscribed", "group:"+group))
-	wsB.send(map[string]any{"type": "presence", "topic": "group:" + group, "itemId": "item-1"})
-	wsA.until("B's presence on item-1", func(m wsMsg) bool {
-		return m.Type == "presence" && slices.Contains(m.Members, realtime.PresenceMember{AccountID: me, ItemID: "item-1"})
+	wsMod, _, err := dialWS(t, baseB, modB, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsMod.send(map[string]any{"type": "subscribe", "topic": "group:" + group})
+	wsA.until("the moderator's presence, from B", func(m wsMsg) bool {
+		return m.Type == "presence" && slices.Contains(m.Members, realtime.PresenceMember{AccountID: accountID(modB)})
 	})
 
 	// Stopping B closes its sockets with 1001 (going away).

@@ -145,6 +145,13 @@ func TestRoundJourney(t *testing.T) {
 	}
 	spy.send(map[string]any{"type": "subscribe", "topic": topic})
 	spy.until("a refusal", func(m wsMsg) bool { return m.Type == "error" && m.Topic == topic })
+	waiting, _, err := dialWS(t, base, noConsent, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting.send(map[string]any{"type": "subscribe", "topic": topic})
+	waiting.until("a refusal for want of consent", func(m wsMsg) bool { return m.Type == "error" && m.Topic == topic && m.Code == "forbidden" })
+	waiting.c.Close()
 
 	// A drafts; the colleague sees the draft, nobody else does.
 	pa.do("PUT", path+"/items/"+item1+"/draft", map[string]any{"stance": "commit", "explanation": "Nous allons simplifier"}, 200)
@@ -229,7 +236,13 @@ func TestRoundJourney(t *testing.T) {
 	}
 	problem(t, pa, "POST", path+"/items/"+item1+"/answer", good, 409, "conflict") // A's deadline did not move
 
-	// The moderator approves A's first answer: the youth has it live.
+	// The moderator reads the answer in the queue, in context, then
+	// approves it: the youth has it live.
+	shown := mod.do("GET", "/api/moderation/cases/"+caseOf(t, mod, panel, "partner_answer", a1+"_r1"), nil, 200)
+	if c := shown["content"].(map[string]any); !strings.Contains(str(c, "text"), "Publier un résumé") || str(c, "link") != "/rounds/"+rid ||
+		!strings.Contains(str(c, "context"), "Des mots simples") || str(c, "authorName") != "pat Test" || shown["case"].(map[string]any)["kind"] != "partner_text" {
+		t.Fatalf("the case of A's answer: %v", shown)
+	}
 	approveCase(t, mod, panel, "partner_answer", a1+"_r1")
 	ev := ws.until("the approved answer", event(topic, "round.answer_approved"))
 	if !strings.Contains(string(ev.Data), "Nous publierons un résumé") {

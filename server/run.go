@@ -315,7 +315,7 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	topics := httpapi.NewTopicPolicy(people)
 	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log,
 		OnPresence: superviseLiveSessions(people, log),
-		Edit:       topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
+		Signal:     topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
 	if err != nil {
 		return nil, err
 	}

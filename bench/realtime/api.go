@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -144,6 +145,10 @@ func Setup(ctx context.Context, srv *Server, youth int) (*Fixture, error) {
 		return nil, err
 	}
 	f.Group = groups[0]
+	// Nobody writes in a group without a moderator member (rule 1).
+	if _, err := f.addModerator(ctx, "groupmoderator@bench.example"); err != nil {
+		return nil, fmt.Errorf("group moderator: %w", err)
+	}
 	for i := range youth {
 		acc, err := f.invite(ctx, fmt.Sprintf("youth%d@bench.example", i), fmt.Sprintf("Sam Number%c", 'A'+i%26))
 		if err != nil {
@@ -222,7 +227,21 @@ type Pledge struct {
 	ID, Item string
 	Text     string
 	Version  int64
+	// Probes are items that typing probes name: the server relays typing
+	// only for an item of the pledge, so each probe names one of these
+	// (probeItem) and receivers tell the probes apart by it (probeOf).
+	Probes []string
 }
+
+// probeItems is how many probe items a bench pledge has: more than probes
+// ever wait at once.
+const probeItems = 40
+
+// probeIndex maps a probe item's id to its index in its pledge's Probes.
+var probeIndex sync.Map
+
+// probeItem is the item a typing probe numbered k names.
+func (p Pledge) probeItem(k int64) string { return p.Probes[k%int64(len(p.Probes))] }
 
 // Topic is the pledge's live feed.
 func (p Pledge) Topic() string { return "pledge:" + p.ID }
@@ -254,7 +273,16 @@ func (f *Fixture) NewPledgeText(ctx context.Context, text string) (Pledge, error
 		"summary": "Say it simply"}, &it, 201); err != nil {
 		return Pledge{}, err
 	}
-	return Pledge{ID: p.Pledge.ID, Item: it.Item.ID, Text: it.Item.Text, Version: it.Item.Version}, nil
+	pl := Pledge{ID: p.Pledge.ID, Item: it.Item.ID, Text: it.Item.Text, Version: it.Item.Version}
+	for k := range probeItems {
+		var probe itemReply
+		if err := a.call(ctx, "POST", "/api/pledges/"+p.Pledge.ID+"/items", map[string]any{"heading": fmt.Sprintf("Probe %d", k), "text": "Typing probes name this item."}, &probe, 201); err != nil {
+			return Pledge{}, err
+		}
+		probeIndex.Store(probe.Item.ID, int64(k))
+		pl.Probes = append(pl.Probes, probe.Item.ID)
+	}
+	return pl, nil
 }
 
 type itemReply struct {

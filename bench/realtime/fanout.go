@@ -115,10 +115,9 @@ func (r *receivers) start(conns []*websocket.Conn) {
 	}
 }
 
-// probeOf names the probe msg carries: "t<k>" for typing in item
-// "probe-<k>", "v<n>" for the edit that made version n; "" otherwise.
+// probeOf names the probe msg carries: "t<k>" for typing in probe item k, "v<n>" for the edit that made version n; "" otherwise.
 func probeOf(msg []byte) string {
-	if k := intAfter(msg, probeKey, '"'); k >= 0 {
+	if k := probeNumber(msg); k >= 0 {
 		return "t" + strconv.FormatInt(k, 10)
 	}
 	if v := editedVersion(msg); v >= 0 {
@@ -257,12 +256,12 @@ func RunFanout(ctx context.Context, srv *Server, fix *Fixture, cfg FanoutConfig)
 	rnd := rand.New(rand.NewPCG(1, 2))
 	text, version := pl.Text, pl.Version
 	typingMsg := func(k int) []byte {
-		b, _ := json.Marshal(map[string]any{"type": "typing", "topic": pl.Topic(), "itemId": "probe-" + strconv.Itoa(k)})
+		b, _ := json.Marshal(map[string]any{"type": "typing", "topic": pl.Topic(), "itemId": pl.probeItem(int64(k))})
 		return b
 	}
 	// The baseline relays exactly the bytes Chorus sends its subscribers.
 	typingOut := func(k int) []byte {
-		b, _ := json.Marshal(map[string]any{"type": "typing", "topic": pl.Topic(), "accountId": fix.Youth[0].ID, "itemId": "probe-" + strconv.Itoa(k)})
+		b, _ := json.Marshal(map[string]any{"type": "typing", "topic": pl.Topic(), "accountId": fix.Youth[0].ID, "itemId": pl.probeItem(int64(k))})
 		return b
 	}
 	editOut := func(v int64, text string) []byte {
@@ -285,7 +284,7 @@ func RunFanout(ctx context.Context, srv *Server, fix *Fixture, cfg FanoutConfig)
 		}
 		for range per { // Chorus, typing
 			probeN++
-			ds, miss, err := chorus.fire("t"+strconv.Itoa(probeN), func() error { return send(pub, typingMsg(probeN)) })
+			ds, miss, err := chorus.fire("t"+strconv.Itoa(probeN%probeItems), func() error { return send(pub, typingMsg(probeN)) })
 			if err != nil {
 				return res, err
 			}
@@ -294,7 +293,7 @@ func RunFanout(ctx context.Context, srv *Server, fix *Fixture, cfg FanoutConfig)
 		}
 		for range per { // baseline, typing-sized
 			probeN++
-			ds, miss, err := base.fire("t"+strconv.Itoa(probeN), func() error { return send(bpub, typingOut(probeN)) })
+			ds, miss, err := base.fire("t"+strconv.Itoa(probeN%probeItems), func() error { return send(bpub, typingOut(probeN)) })
 			if err != nil {
 				return res, err
 			}

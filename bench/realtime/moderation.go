@@ -155,7 +155,8 @@ func RunModeration(ctx context.Context, srv *Server, fix *Fixture, cfg Moderatio
 	var (
 		mu       sync.Mutex
 		reports  = map[string]*modProbe{} // by comment id
-		typings  = map[string]*modProbe{} // by the probe's item id
+		typings  = map[string]*modProbe{} // on their way, by probe item (probeItem)
+		sent     []*modProbe              // every typing probe, for the figures
 		last     atomic.Int64
 		fetching atomic.Bool // the second half: the moderator fetches the queue on events
 		dirty    = make(chan struct{}, 1)
@@ -195,7 +196,7 @@ func RunModeration(ctx context.Context, srv *Server, fix *Fixture, cfg Moderatio
 						}
 					}
 				case bytes.Contains(msg, typingKey):
-					if k := intAfter(msg, probeKey, '"'); k >= 0 {
+					if k := probeNumber(msg); k >= 0 {
 						mu.Lock()
 						p = typings[strconv.FormatInt(k, 10)]
 						mu.Unlock()
@@ -312,12 +313,18 @@ func RunModeration(ctx context.Context, srv *Server, fix *Fixture, cfg Moderatio
 					if !pause() {
 						return
 					}
-					k := strconv.FormatInt(1_000_000+probeN.Add(1), 10)
-					b, _ := json.Marshal(map[string]any{"type": "typing", "topic": pl.Topic(), "itemId": "probe-" + k})
+					n := probeN.Add(1) % probeItems
+					k := strconv.FormatInt(n, 10)
+					b, _ := json.Marshal(map[string]any{"type": "typing", "topic": pl.Topic(), "itemId": pl.probeItem(n)})
 					p = &modProbe{half: h}
 					mu.Lock()
+					if old := typings[k]; old != nil && old.socket == 0 {
+						mu.Unlock() // this probe item is still on its way: skip a turn
+						continue
+					}
 					p.t0 = since()
 					typings[k] = p
+					sent = append(sent, p)
 					mu.Unlock()
 					_ = socks[i].SetWriteDeadline(time.Now().Add(5 * time.Second))
 					if err := socks[i].WriteMessage(websocket.TextMessage, b); err != nil {
@@ -385,7 +392,7 @@ func RunModeration(ctx context.Context, srv *Server, fix *Fixture, cfg Moderatio
 			bully.add(p.socket)
 		}
 	}
-	for _, p := range typings {
+	for _, p := range sent {
 		if p.half == 1 {
 			typingQ.add(p.socket)
 		} else {

@@ -79,9 +79,27 @@ func subscribe(c *websocket.Conn, topic string, wait time.Duration) error {
 
 var (
 	versionKey = []byte(`"version":`)
-	probeKey   = []byte(`"itemId":"probe-`)
+	probeKey   = []byte(`"itemId":"`)
 	editedKey  = []byte(`"event":"pledge.item_edited"`)
 )
+
+// probeNumber is the index of the probe item msg names (probeIndex); -1
+// when it names none.
+func probeNumber(msg []byte) int64 {
+	i := bytes.Index(msg, probeKey)
+	if i < 0 {
+		return -1
+	}
+	rest := msg[i+len(probeKey):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return -1
+	}
+	if k, ok := probeIndex.Load(string(rest[:j])); ok {
+		return k.(int64)
+	}
+	return -1
+}
 
 // intAfter reads the decimal number right after key in msg; -1 when absent.
 // Reading it this way (rather than decoding the JSON) keeps the load

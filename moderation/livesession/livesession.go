@@ -43,7 +43,7 @@ const (
 // Schemas declares the collections and the fields they are queried by.
 var Schemas = []store.Schema{
 	{Collection: SessionsCollection, Indexes: []store.Index{{Field: "panelId"}, {Field: "startsAtMs"}}},
-	{Collection: MessagesCollection, Indexes: []store.Index{{Field: "sessionId"}, {Field: "atMs"}}},
+	{Collection: MessagesCollection, Indexes: []store.Index{{Field: "sessionId"}, {Field: "atMs"}, {Field: "authorId"}}},
 }
 
 // TopicPrefix starts the real-time topic (and event subject) of a session.

@@ -66,7 +66,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	w := &world{t: t, docs: docs, ids: identity.NewService(docs), mod: moderation.NewService(docs), here: &here{in: map[string][]string{}}}
+	w := &world{t: t, docs: docs, ids: identity.NewService(docs), mod: moderation.NewService(docs, nil), here: &here{in: map[string][]string{}}}
 	w.ids.Now, w.mod.Now = now, now
 	if err := w.ids.Declare(ctx); err != nil {
 		t.Fatal(err)

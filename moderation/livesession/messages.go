@@ -293,6 +293,21 @@ func (s *Service) MessageByID(ctx context.Context, id string) (Message, error) {
 	return s.message(ctx, id)
 }
 
+// MessagesBy lists the ids of every message the account wrote, in every
+// session (for a withdrawal of consent to reach them all).
+func (s *Service) MessagesBy(ctx context.Context, accountID string) ([]string, error) {
+	docs, err := store.FindAs[Message](ctx, s.Docs, MessagesCollection, store.Query{
+		Where: []store.Cond{{Field: "authorId", Op: store.Eq, Value: accountID}}, Limit: store.MaxLimit}, maxListed)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, d.Value.ID)
+	}
+	return out, nil
+}
+
 // Messages lists every message of a session, oldest first, whatever its
 // status: filter with Viewer.Sees before showing them.
 func (s *Service) Messages(ctx context.Context, sessionID string) ([]Message, error) {

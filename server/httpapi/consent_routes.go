@@ -20,7 +20,9 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/mail/compose"
 	"chorus/mail/outbox"
+	"chorus/moderation"
 	"chorus/policy"
 	"chorus/store"
 )
@@ -153,6 +155,9 @@ func (a *API) decideMyConsent(c *fiber.Ctx, act policy.Action, decide func(conte
 	// The record names the language of the text the person read: the one they read Chorus in.
 	rec, err := decide(c.UserContext(), cl.Account.ID, sc, languageOf(c))
 	if err != nil {
+		return err
+	}
+	if err := a.withdrawContent(c.UserContext(), rec); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"record": rec})
@@ -358,7 +363,20 @@ func (a *API) guardianDecides(c *fiber.Ctx, decide func(context.Context, string,
 	if err != nil {
 		return err
 	}
+	if err := a.withdrawContent(c.UserContext(), rec); err != nil {
+		return err
+	}
 	return c.JSON(fiber.Map{"record": rec})
+}
+
+// withdrawContent makes a withdrawal take effect on the person's content at
+// once (moderation.Service.WithdrawByAuthor); a grant changes nothing there.
+func (a *API) withdrawContent(ctx context.Context, rec consent.Record) error {
+	if rec.Action != consent.Withdrawn || a.people.Moderation == nil {
+		return nil
+	}
+	_, err := a.people.Moderation.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: rec.AccountID, Scope: rec.Scope, By: string(rec.Actor)})
+	return err
 }
 
 // getGuardianExport gives the guardian the child's data, as the child's own
@@ -410,10 +428,11 @@ func (a *API) postGuardianDeletionRequest(c *fiber.Ctx) error {
 			if coord.Membership.Role != identity.Coordinator {
 				continue
 			}
-			msg := mail.Message{To: coord.Account.Email, Kind: "account.deletion_requested", PanelID: m.PanelID,
-				Subject: "A guardian asked to delete a young person's account",
-				Text:    "A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.\n\nReference: " + accountID + "\n",
-				HTML:    "<p>A guardian asked, through their consent link, to delete the data of a young person in your panel. Open Chorus to see who and to erase the account.</p><p>Reference: " + accountID + "</p>"}
+			msg, err := compose.Render("account.deletion_requested", compose.Adult, coord.Account.Language, compose.Vars{Reference: accountID})
+			if err != nil {
+				return err
+			}
+			msg.To, msg.PanelID = coord.Account.Email, m.PanelID
 			if err := a.people.Mail.Send(ctx, msg); err != nil {
 				return err
 			}

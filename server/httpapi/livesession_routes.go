@@ -591,7 +591,8 @@ func (a *API) resolveSessionMessage(ctx context.Context, id string) (contentInfo
 
 // mayReportSessionMessage: whoever takes part in the session and can read
 // the message may report it (what a partner may read is narrower, rule 2).
-func (a *API) mayReportSessionMessage(ctx context.Context, cl caller, id string, _ contentInfo) (bool, error) {
+func (a *API) mayReportSessionMessage(ctx context.Context, by policy.Subject, id string, _ contentInfo) (bool, error) {
+	cl := caller{Subject: by, Account: identity.Account{ID: by.AccountID}}
 	m, err := a.people.LiveSessions.MessageByID(ctx, id)
 	if err != nil {
 		return false, err
@@ -606,7 +607,7 @@ func (a *API) mayReportSessionMessage(ctx context.Context, cl caller, id string,
 	return sessionViewer(cl, sess).Sees(m), nil
 }
 
-func (a *API) applySessionMessage(ctx context.Context, actor, id, outcome string) error {
-	_, err := a.people.LiveSessions.Apply(ctx, actor, id, outcome)
+func (a *API) applySessionMessage(ctx context.Context, id string, ch moderation.Change) error {
+	_, err := a.people.LiveSessions.Apply(ctx, ch.Actor, id, shownAs(ch.Outcome))
 	return err
 }

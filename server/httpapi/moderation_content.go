@@ -10,56 +10,40 @@ import (
 	"chorus/policy"
 )
 
-// contentInfo is what moderation needs to know about a piece of content,
-// whatever package keeps it: where it lives (for the policy), who wrote it,
-// its text, and where a moderator reads it in context.
-type contentInfo struct {
-	PanelID  string
-	GroupID  string
-	OwnerID  string
-	Text     string
-	Context  string // what the content is about, e.g. the pledge item a comment is on
-	Link     string // where the app shows it, e.g. /pledges/<id>
-	Language string
-	Approved bool // a moderator approved it for partners (rule 2)
-	// Hidden says that only its author and the panel's supervisors see it
-	// now (held by screening, waiting for changes, or hidden).
-	Hidden bool
+// contentInfo is what moderation needs to know about a piece of content
+// (moderation.Content).
+type contentInfo = moderation.Content
+
+// registerKinds registers the kinds of content of this API's features with
+// the moderation workflow (moderation.Service.Register), which decides on
+// them and makes withdrawals of consent reach them.
+func (a *API) registerKinds() {
+	if a.people == nil || a.people.Moderation == nil {
+		return
+	}
+	m := a.people.Moderation
+	if ps := a.people.Pledges; ps != nil {
+		m.Register(moderation.PledgeComment, moderation.ContentKind{Resolve: a.resolvePledgeComment, Apply: a.applyPledgeComment, ByAuthor: ps.CommentsBy})
+		m.Register(moderation.Amendment, moderation.ContentKind{Resolve: a.resolveAmendment, Apply: a.applyAmendment, ByAuthor: ps.AmendmentsBy})
+		m.Register(moderation.PledgeVersion, moderation.ContentKind{Resolve: a.resolvePledgeVersion, Apply: a.applyPledgeVersion,
+			Check: a.checkPledgeVersion, NoReports: true})
+	}
+	if ls := a.people.LiveSessions; ls != nil {
+		m.Register(moderation.SessionMessage, moderation.ContentKind{Resolve: a.resolveSessionMessage, Apply: a.applySessionMessage,
+			MayReport: a.mayReportSessionMessage, ByAuthor: ls.MessagesBy})
+	}
+	if rs := a.people.Rounds; rs != nil {
+		a.registerRoundKinds(m, rs)
+	}
 }
 
-// moderatedContent is one kind of content that can be reported and
-// moderated: resolve finds it (fault.NotFound when it does not exist) and
-// apply carries a moderator's decision out on it (outcome: approve, hide,
-// restore or request_changes), so that who sees it follows the case.
-// check, when set, runs before the decision is recorded and may refuse it
-// (the content is not in a state the outcome fits, or the policy says no
-// to what it would do). noReports: the content cannot be reported.
-type moderatedContent struct {
-	resolve   func(ctx context.Context, id string) (contentInfo, error)
-	apply     func(ctx context.Context, actor, id string, outcome string) error
-	check     func(ctx context.Context, cl caller, id string, outcome string) error
-	noReports bool
-	// mayReport replaces the group-content rule (see mayReport) for
-	// content that lives in another kind of space, such as a live session.
-	mayReport func(ctx context.Context, cl caller, id string, info contentInfo) (bool, error)
-}
-
-// contentTypes is the registry of moderated content, by moderation content
-// type. A capability whose content can be reported adds its entry here.
-func (a *API) contentTypes() map[string]moderatedContent {
-	types := map[string]moderatedContent{}
-	if a.people.Pledges != nil {
-		types[moderation.PledgeComment] = moderatedContent{resolve: a.resolvePledgeComment, apply: a.applyPledgeComment}
-		types[moderation.Amendment] = moderatedContent{resolve: a.resolveAmendment, apply: a.applyAmendment}
-		types[moderation.PledgeVersion] = moderatedContent{resolve: a.resolvePledgeVersion, apply: a.applyPledgeVersion,
-			check: a.checkPledgeVersion, noReports: true}
+// shownAs is what the content's own package calls an outcome: a withdrawal
+// of consent takes content out of view as a hide does.
+func shownAs(o moderation.Outcome) string {
+	if o == moderation.OutcomeWithdraw {
+		return string(moderation.OutcomeHide)
 	}
-	if a.people.LiveSessions != nil {
-		types[moderation.SessionMessage] = moderatedContent{resolve: a.resolveSessionMessage, apply: a.applySessionMessage,
-			mayReport: a.mayReportSessionMessage}
-	}
-	a.roundContentTypes(types)
-	return types
+	return string(o)
 }
 
 func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo, error) {
@@ -82,18 +66,9 @@ func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo,
 	return info, nil
 }
 
-func (a *API) applyPledgeComment(ctx context.Context, actor, id, outcome string) error {
-	_, err := a.people.Pledges.ModerateComment(ctx, actor, id, outcome)
+func (a *API) applyPledgeComment(ctx context.Context, id string, ch moderation.Change) error {
+	_, err := a.people.Pledges.ModerateComment(ctx, ch.Actor, id, shownAs(ch.Outcome))
 	return err
-}
-
-// outcomeOf is what a moderator action means for the content itself;
-// escalating changes nothing about who sees it.
-var outcomeOf = map[moderation.Action]string{
-	moderation.Approve:        "approve",
-	moderation.Restore:        "restore",
-	moderation.Hide:           "hide",
-	moderation.RequestChanges: "request_changes",
 }
 
 // noContent is the one answer for content that does not exist, that the
@@ -103,9 +78,7 @@ func noContent() error {
 }
 
 // contentResource is what the policy needs to know about content.
-func contentResource(info contentInfo) policy.Resource {
-	return policy.Resource{Kind: policy.KindContent, PanelID: info.PanelID, GroupID: info.GroupID, OwnerID: info.OwnerID, Approved: info.Approved}
-}
+func contentResource(info contentInfo) policy.Resource { return info.Resource() }
 
 // canSee reports whether cl may see the content now: the policy lets them
 // see content there, and content that is held or hidden only by its author

@@ -330,8 +330,8 @@ func (a *API) resolveAmendment(ctx context.Context, id string) (contentInfo, err
 		Link: "/pledges/" + p.ID, Language: p.Language, Hidden: am.Held || am.Hidden}, nil
 }
 
-func (a *API) applyAmendment(ctx context.Context, actor, id, outcome string) error {
-	_, err := a.people.Pledges.ModerateAmendment(ctx, actor, id, outcome)
+func (a *API) applyAmendment(ctx context.Context, id string, ch moderation.Change) error {
+	_, err := a.people.Pledges.ModerateAmendment(ctx, ch.Actor, id, shownAs(ch.Outcome))
 	return err
 }
 
@@ -390,18 +390,18 @@ func (a *API) reviewPledge(ctx context.Context, cl caller, p pledge.Pledge, to p
 	if reason == "" {
 		reason = byDefault
 	}
-	_, err = a.decide(ctx, cl, cs, action, reason, message)
+	_, err = a.people.Moderation.Decide(ctx, moderation.DecideInput{CaseID: cs.ID, By: cl.Subject, Action: action, Reason: reason, Message: message})
 	return err
 }
 
 // publicationMove is what an outcome on a publication case does to the
 // pledge: approve publishes, request_changes and hide send it back to
 // draft; restore (of a hidden case) leaves it as it is.
-func publicationMove(outcome string) (pledge.State, bool) {
+func publicationMove(outcome moderation.Outcome) (pledge.State, bool) {
 	switch outcome {
-	case outcomeOf[moderation.Approve]:
+	case moderation.OutcomeApprove:
 		return pledge.Published, true
-	case outcomeOf[moderation.RequestChanges], outcomeOf[moderation.Hide]:
+	case moderation.OutcomeRequestChanges, moderation.OutcomeHide:
 		return pledge.Draft, true
 	}
 	return "", false
@@ -423,7 +423,7 @@ func (a *API) pledgeInReview(ctx context.Context, ref string) (p pledge.Pledge, 
 // checkPledgeVersion refuses an outcome the pledge is not ready for: it is
 // no longer in review at this version, the policy does not let the caller
 // make the move, or (to publish) screening finds something in its items.
-func (a *API) checkPledgeVersion(ctx context.Context, cl caller, ref, outcome string) error {
+func (a *API) checkPledgeVersion(ctx context.Context, ref string, by policy.Subject, outcome moderation.Outcome) error {
 	to, moves := publicationMove(outcome)
 	if !moves {
 		return nil
@@ -442,7 +442,7 @@ func (a *API) checkPledgeVersion(ctx context.Context, cl caller, ref, outcome st
 	if err != nil {
 		return err
 	}
-	if err := allowed(cl, transitionAction[to], r); err != nil {
+	if err := policy.Check(by, transitionAction[to], r); err != nil {
 		return err
 	}
 	if to != pledge.Published {
@@ -455,8 +455,9 @@ func (a *API) checkPledgeVersion(ctx context.Context, cl caller, ref, outcome st
 	return a.people.Pledges.CheckScreened(ctx, p.PanelID, v)
 }
 
-func (a *API) applyPledgeVersion(ctx context.Context, actor, ref, outcome string) error {
-	to, moves := publicationMove(outcome)
+func (a *API) applyPledgeVersion(ctx context.Context, ref string, ch moderation.Change) error {
+	actor, message := ch.Actor, ch.Message
+	to, moves := publicationMove(ch.Outcome)
 	if !moves {
 		return nil
 	}
@@ -464,7 +465,11 @@ func (a *API) applyPledgeVersion(ctx context.Context, actor, ref, outcome string
 	if err != nil || !inReview {
 		return err
 	}
-	_, err = a.people.Pledges.Move(ctx, actor, p.ID, to)
+	if to == pledge.Draft {
+		_, err = a.people.Pledges.SendBack(ctx, actor, p.ID, message) // the group sees what to change
+	} else {
+		_, err = a.people.Pledges.Move(ctx, actor, p.ID, to)
+	}
 	return err
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"html"
 	"net/http"
 	"slices"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/mail/compose"
 	"chorus/moderation"
 	"chorus/moderation/helpline"
 	"chorus/pledge"
@@ -92,21 +92,11 @@ func (a *API) withoutSuspended(ctx context.Context, cl *caller) error {
 	return fault.Errorf(fault.Forbidden, "Your account is paused by a moderator until %s.", untilText(until))
 }
 
-// postingActions are the actions that put someone's words into a group's
-// space: a mute there stops them, reading goes on.
-var postingActions = map[policy.Action]bool{
-	policy.PledgeCreate:  true,
-	policy.PledgeEdit:    true,
-	policy.PledgeComment: true,
-	policy.PledgeAmend:   true,
-	policy.VideoUpload:   true,
-	policy.VideoCaption:  true,
-}
-
-// notMuted refuses act in groupID's space when it is posting and a
-// moderator muted the caller there.
+// notMuted refuses act in groupID's space when it writes there (the
+// policy says which actions do) and a moderator muted the caller there:
+// reading goes on.
 func (a *API) notMuted(ctx context.Context, cl caller, act policy.Action, groupID string) error {
-	if a.people.Moderation == nil || groupID == "" || !postingActions[act] {
+	if a.people.Moderation == nil || groupID == "" || !act.WritesIntoGroupSpace() {
 		return nil
 	}
 	muted, until, err := a.people.Moderation.Muted(ctx, cl.Account.ID, groupID, a.people.Now())
@@ -239,6 +229,9 @@ type caseContentView struct {
 	Language   string          `json:"language,omitempty"`
 	AuthorName string          `json:"authorName,omitempty"`
 	AuthorBand consent.AgeBand `json:"authorBand,omitempty"`
+	// AuthorConsents are the author's consents in effect now (the case
+	// keeps what they were when it was opened or when one was withdrawn).
+	AuthorConsents []string `json:"authorConsents,omitempty"`
 	// Gone says the content no longer exists (deleted or erased with its
 	// author); Text is then what the case kept of it.
 	Gone bool `json:"gone,omitempty"`
@@ -246,8 +239,8 @@ type caseContentView struct {
 
 func (a *API) caseContent(ctx context.Context, cl caller, cs moderation.Case) (caseContentView, error) {
 	v := caseContentView{Type: cs.Content.Type, ID: cs.Content.ID, Text: cs.Content.Excerpt}
-	if kind, ok := a.contentTypes()[cs.Content.Type]; ok {
-		info, err := kind.resolve(ctx, cs.Content.ID)
+	if kind, ok := a.people.Moderation.Kind(cs.Content.Type); ok {
+		info, err := kind.Resolve(ctx, cs.Content.ID)
 		switch {
 		case err == nil:
 			v.Text, v.Context, v.Link, v.Language = info.Text, info.Context, info.Link, info.Language
@@ -261,7 +254,7 @@ func (a *API) caseContent(ctx context.Context, cl caller, cs moderation.Case) (c
 	if err != nil {
 		return caseContentView{}, err
 	}
-	v.AuthorName, v.AuthorBand = who.name, who.band
+	v.AuthorName, v.AuthorBand, v.AuthorConsents = who.name, who.band, who.consents
 	if v.AuthorBand == "" {
 		v.AuthorBand = consent.AgeBand(cs.AuthorBand)
 	}
@@ -308,37 +301,11 @@ func (a *API) postModerationAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err = a.decide(c.UserContext(), cl, cs, action, in.Reason, in.Message)
+	cs, err = a.people.Moderation.Decide(c.UserContext(), moderation.DecideInput{CaseID: cs.ID, By: cl.Subject, Action: action, Reason: in.Reason, Message: in.Message})
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"case": cs})
-}
-
-// decide is the one path of a moderator's decision on a case, from the
-// queue or from a route of the content's own (publishing a pledge): the
-// content may refuse first, the decision is recorded, and then the content
-// follows it (who sees it; for a pledge, its life cycle). The caller has
-// asked the policy already.
-func (a *API) decide(ctx context.Context, cl caller, cs moderation.Case, action moderation.Action, reason, message string) (moderation.Case, error) {
-	kind, known := a.contentTypes()[cs.Content.Type]
-	outcome, follows := outcomeOf[action]
-	follows = follows && known
-	if follows && kind.check != nil {
-		if err := kind.check(ctx, cl, cs.Content.ID, outcome); err != nil {
-			return moderation.Case{}, err
-		}
-	}
-	cs, err := a.people.Moderation.Act(ctx, moderation.ActInput{CaseID: cs.ID, Actor: cl.Account.ID, Action: action, Reason: reason, Message: message})
-	if err != nil {
-		return moderation.Case{}, err
-	}
-	if follows {
-		if err := kind.apply(ctx, cl.Account.ID, cs.Content.ID, outcome); err != nil && !fault.Is(err, fault.NotFound) {
-			return moderation.Case{}, err
-		}
-	}
-	return cs, nil
 }
 
 // --- reports ---
@@ -361,11 +328,11 @@ func (a *API) postReport(c *fiber.Ctx) error {
 		return fault.Errorf(fault.Invalid, "Say which content this is about.")
 	}
 	ctx := c.UserContext()
-	kind, ok := a.contentTypes()[in.ContentType]
-	if !ok || kind.noReports {
+	kind, ok := a.people.Moderation.Kind(in.ContentType)
+	if !ok || kind.NoReports {
 		return noContent()
 	}
-	info, err := kind.resolve(ctx, in.ContentID)
+	info, err := kind.Resolve(ctx, in.ContentID)
 	if fault.Is(err, fault.NotFound) {
 		return noContent()
 	} else if err != nil {
@@ -395,7 +362,7 @@ func (a *API) postReport(c *fiber.Ctx) error {
 		return err
 	}
 	if hiddenNow(res) {
-		if err := kind.apply(ctx, moderation.System, in.ContentID, outcomeOf[moderation.Hide]); err != nil {
+		if err := kind.Apply(ctx, in.ContentID, moderation.Change{Actor: moderation.System, Outcome: moderation.OutcomeHide}); err != nil {
 			return err
 		}
 	}
@@ -468,7 +435,10 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 	link := a.people.PublicURL + "/moderation/cases/" + cs.ID
 	var errs []error
 	for _, acc := range to {
-		msg := safeguardingMail(acc.Language, p.Name, link)
+		msg, err := safeguardingMail(acc.Language, p.Name, link)
+		if err != nil {
+			return err
+		}
 		msg.To, msg.PanelID = acc.Email, p.ID
 		if err := a.people.Mail.Send(ctx, msg); err != nil {
 			errs = append(errs, err)
@@ -483,22 +453,8 @@ func (a *API) sendSafeguardingAlert(ctx context.Context, cs moderation.Case) err
 // safeguardingMail is the alert in the recipient's language. It names the
 // panel and links to the case; who reported, who wrote and what was written
 // stay in Chorus.
-func safeguardingMail(lang, panel, link string) mail.Message {
-	t := map[string][3]string{
-		"en": {"Safeguarding report in %s", "Someone in the panel \"%s\" filed a safeguarding report: a young person may be at risk. Please look at it now:", "The report is at the top of the moderation queue."},
-		"fr": {"Signalement de protection dans %s", "Quelqu’un du panel « %s » a fait un signalement de protection : un ou une jeune est peut-être en danger. Merci de le consulter dès maintenant :", "Le signalement est en tête de la file de modération."},
-		"de": {"Kinderschutz-Meldung in %s", "Jemand im Panel „%s“ hat eine Kinderschutz-Meldung gemacht: Ein junger Mensch ist vielleicht in Gefahr. Bitte sehen Sie sie sich jetzt an:", "Die Meldung steht ganz oben in der Moderationsliste."},
-		"it": {"Segnalazione di tutela in %s", "Qualcuno nel panel «%s» ha fatto una segnalazione di tutela: un giovane potrebbe essere in pericolo. La guardi subito:", "La segnalazione è in cima alla coda di moderazione."},
-		"es": {"Aviso de protección en %s", "Alguien del panel «%s» ha hecho un aviso de protección: una persona joven puede estar en peligro. Mírelo ahora, por favor:", "El aviso está el primero en la cola de moderación."},
-	}
-	s, ok := t[lang]
-	if !ok {
-		s = t["en"]
-	}
-	intro := fmt.Sprintf(s[1], panel)
-	return mail.Message{Subject: fmt.Sprintf(s[0], panel), Kind: "moderation.safeguarding_alert",
-		Text: intro + "\n\n" + link + "\n\n" + s[2] + "\n",
-		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(link) + "</a></p><p>" + s[2] + "</p>"}
+func safeguardingMail(lang, panel, link string) (mail.Message, error) {
+	return compose.Render("moderation.safeguarding_alert", compose.Adult, lang, compose.Vars{Panel: panel, Link: link})
 }
 
 // --- sanctions ---
@@ -758,9 +714,9 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 // mayReport reports whether cl may report the content. Content the
 // reporter cannot see does not exist for them (no answer says otherwise);
 // group content also needs content.report.
-func (a *API) mayReport(ctx context.Context, cl caller, kind moderatedContent, contentType, id string, info contentInfo) (bool, error) {
-	if kind.mayReport != nil {
-		return kind.mayReport(ctx, cl, id, info)
+func (a *API) mayReport(ctx context.Context, cl caller, kind moderation.ContentKind, contentType, id string, info contentInfo) (bool, error) {
+	if kind.MayReport != nil {
+		return kind.MayReport(ctx, cl.Subject, id, info)
 	}
 	visible, err := a.canSee(ctx, cl, contentType, id, info)
 	if err != nil || !visible {

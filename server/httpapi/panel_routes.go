@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
-	"html"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/mail/compose"
 	"chorus/policy"
 )
 
@@ -330,6 +329,11 @@ func (a *API) postInvitation(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	// Whom the invitation is for, and where, is the policy's to say too
+	// (partners never into a group).
+	if err := allowed(cl, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID, GroupID: in.GroupID, Role: in.Role}); err != nil {
+		return err
+	}
 	inv, token, err := a.people.Identity.Invite(ctx, cl.Account.ID, identity.InviteInput{Email: in.Email, Role: in.Role, PanelID: p.ID, GroupID: in.GroupID, OrgID: in.OrgID, Language: in.Language})
 	if err != nil {
 		return err
@@ -341,7 +345,10 @@ func (a *API) postInvitation(c *fiber.Ctx) error {
 }
 
 func (a *API) sendInvitation(ctx context.Context, inv identity.Invitation, p identity.Panel, token string) error {
-	msg := invitationMail(inv.Language, p.Name, a.people.PublicURL+"/invite/"+token)
+	msg, err := invitationMail(inv.Language, inv.Role, p.Name, a.people.PublicURL+"/invite/"+token)
+	if err != nil {
+		return err
+	}
 	msg.To, msg.PanelID = inv.Email, p.ID
 	return a.people.Mail.Send(ctx, msg)
 }
@@ -361,7 +368,7 @@ func (a *API) invitationFor(c *fiber.Ctx, act policy.Action) (caller, identity.I
 	if err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
-	if err := allowed(cl, act, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID}); err != nil {
+	if err := allowed(cl, act, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID, GroupID: inv.GroupID, Role: inv.Role}); err != nil {
 		return caller{}, identity.Invitation{}, identity.Panel{}, err
 	}
 	return cl, inv, p, nil
@@ -515,23 +522,14 @@ func invitationViews(invs []identity.Invitation) []invitationViewT {
 	return out
 }
 
-// invitationMail is the invitation in the invitee's language.
-func invitationMail(lang, panel, link string) mail.Message {
-	t := map[string][3]string{
-		"en": {"You are invited to Chorus", "You are invited to join the panel \"%s\" on Chorus. Open this link within 14 days to create your account:", "Chorus is a safe space where young people and adults work together. Moderators are in every group."},
-		"fr": {"Tu es invité·e sur Chorus", "Tu es invité·e à rejoindre le panel « %s » sur Chorus. Ouvre ce lien dans les 14 jours pour créer ton compte :", "Chorus est un espace sûr où jeunes et adultes travaillent ensemble. Des modérateurs sont dans chaque groupe."},
-		"de": {"Du bist zu Chorus eingeladen", "Du bist eingeladen, beim Panel „%s“ auf Chorus mitzumachen. Öffne diesen Link innerhalb von 14 Tagen, um dein Konto anzulegen:", "Chorus ist ein sicherer Ort, an dem junge Menschen und Erwachsene zusammenarbeiten. In jeder Gruppe sind Moderatorinnen und Moderatoren."},
-		"it": {"Sei invitato su Chorus", "Sei invitato a entrare nel panel «%s» su Chorus. Apri questo link entro 14 giorni per creare il tuo account:", "Chorus è uno spazio sicuro dove giovani e adulti lavorano insieme. In ogni gruppo ci sono dei moderatori."},
-		"es": {"Te invitan a Chorus", "Te invitan a unirte al panel «%s» en Chorus. Abre este enlace en los próximos 14 días para crear tu cuenta:", "Chorus es un espacio seguro donde jóvenes y adultos trabajan juntos. En cada grupo hay moderadores."},
+// invitationMail is the invitation in the invitee's language, informal
+// for a young person and formal for anyone else.
+func invitationMail(lang string, role identity.Role, panel, link string) (mail.Message, error) {
+	aud := compose.Adult
+	if role.IsYouth() {
+		aud = compose.Youth
 	}
-	s, ok := t[lang]
-	if !ok {
-		s = t["en"]
-	}
-	intro := fmt.Sprintf(s[1], panel)
-	return mail.Message{Subject: s[0], Kind: "identity.invitation",
-		Text: intro + "\n\n" + link + "\n\n" + s[2] + "\n",
-		HTML: "<p>" + html.EscapeString(intro) + "</p><p><a href=\"" + link + "\">" + link + "</a></p><p>" + s[2] + "</p>"}
+	return compose.Render("identity.invitation", aud, lang, compose.Vars{Panel: panel, Link: link})
 }
 
 // patchPanelSettings changes a panel's safeguarding settings (coordinators).

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"chorus/app"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -134,6 +135,15 @@ func (a *API) signedIn(c *fiber.Ctx) (caller, error) {
 // callerFor builds the policy subject of an account from what is stored now:
 // memberships, age band and the consents held at this moment, so a
 // withdrawal counts from the very next request.
+// Subjects finds an account as the policy sees it now: memberships, age
+// band and the consents in effect (moderation.Authors, for the workflow).
+func Subjects(s *app.Services) func(ctx context.Context, accountID string) (policy.Subject, error) {
+	return func(ctx context.Context, accountID string) (policy.Subject, error) {
+		cl, err := (&API{people: s}).callerFor(ctx, accountID)
+		return cl.Subject, err
+	}
+}
+
 func (a *API) callerFor(ctx context.Context, accountID string) (caller, error) {
 	acc, err := a.people.Identity.Account(ctx, accountID)
 	if err != nil {

@@ -45,32 +45,21 @@ func (a *API) pledgeRoutes() []route {
 	}
 }
 
-// groupHasModerator reports whether a moderator is a member of the group
-// (rule 1: conversation only where one is).
-func (a *API) groupHasModerator(ctx context.Context, g identity.Group) (bool, error) {
-	members, err := a.people.Identity.PanelMembers(ctx, g.PanelID)
-	if err != nil {
-		return false, err
-	}
-	for _, m := range members {
-		if m.Membership.GroupID == g.ID && m.Membership.Role == identity.Moderator {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // pledgeResource is what the policy needs to know about a pledge.
 func (a *API) pledgeResource(ctx context.Context, p pledge.Pledge, withModerator bool) (policy.Resource, error) {
 	r := policy.Resource{Kind: policy.KindPledge, PanelID: p.PanelID, GroupID: p.GroupID, Approved: p.Approved()}
 	if withModerator {
-		has, err := a.groupHasModerator(ctx, identity.Group{ID: p.GroupID, PanelID: p.PanelID})
-		if err != nil {
-			return r, err
-		}
-		r.GroupHasModerator = has
+		return a.withModerator(ctx, r)
 	}
 	return r, nil
+}
+
+// withModerator says in r whether its group has a moderator member, which
+// every action that writes into a group space needs (rule 1).
+func (a *API) withModerator(ctx context.Context, r policy.Resource) (policy.Resource, error) {
+	has, err := a.people.Identity.GroupHasModerator(ctx, r.GroupID)
+	r.GroupHasModerator = has
+	return r, err
 }
 
 // pledgeFor is every pledge handler's start: signed in, the pledge loaded,
@@ -91,7 +80,7 @@ func (a *API) pledgeAllowed(ctx context.Context, cl caller, pledgeID string, act
 	if err != nil {
 		return pledge.Pledge{}, err
 	}
-	r, err := a.pledgeResource(ctx, p, act == policy.PledgeComment)
+	r, err := a.pledgeResource(ctx, p, act.WritesIntoGroupSpace())
 	if err != nil {
 		return pledge.Pledge{}, err
 	}
@@ -115,7 +104,11 @@ func (a *API) groupFor(c *fiber.Ctx, act policy.Action) (caller, identity.Group,
 	if err != nil {
 		return caller{}, identity.Group{}, err
 	}
-	if err := allowed(cl, act, policy.Resource{Kind: policy.KindPledge, PanelID: g.PanelID, GroupID: g.ID}); err != nil {
+	r, err := a.withModerator(c.UserContext(), policy.Resource{Kind: policy.KindPledge, PanelID: g.PanelID, GroupID: g.ID})
+	if err != nil {
+		return caller{}, identity.Group{}, err
+	}
+	if err := allowed(cl, act, r); err != nil {
 		return caller{}, identity.Group{}, err
 	}
 	if err := a.notMuted(c.UserContext(), cl, act, g.ID); err != nil {

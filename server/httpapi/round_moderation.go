@@ -8,32 +8,35 @@ import (
 	"chorus/round"
 )
 
-// Round content in the moderation queue: partner answers, youth
+// Round content in the moderation workflow: partner answers, youth
 // follow-ups, partner replies, commitment updates and the reasons youth
 // give with their ratings. Package round opens their cases and carries out
-// the decisions; here the queue learns where each lives and what it says,
-// and who may report it.
+// the decisions; here the registry learns where each lives, what it says,
+// who may report it, and (for youth text) what a withdrawal of consent
+// must reach.
 
-func (a *API) roundContentTypes(types map[string]moderatedContent) {
-	if a.people.Rounds == nil {
-		return
+func (a *API) registerRoundKinds(m *moderation.Service, rs *round.Service) {
+	byAuthor := map[string]func(ctx context.Context, accountID string) ([]string, error){
+		moderation.RoundFollowUp:    rs.FollowUpsBy,
+		moderation.CommitmentRating: rs.RatingsBy,
 	}
 	for _, t := range []string{moderation.PartnerAnswer, moderation.RoundFollowUp, moderation.RoundReply, moderation.CommitmentUpdate, moderation.CommitmentRating} {
-		types[t] = moderatedContent{
-			resolve: func(ctx context.Context, id string) (contentInfo, error) { return a.resolveRoundContent(ctx, t, id) },
-			apply: func(ctx context.Context, actor, id, outcome string) error {
-				return a.people.Rounds.Apply(ctx, actor, t, id, outcome)
+		m.Register(t, moderation.ContentKind{
+			Resolve: func(ctx context.Context, id string) (contentInfo, error) { return a.resolveRoundContent(ctx, t, id) },
+			Apply: func(ctx context.Context, id string, ch moderation.Change) error {
+				return rs.Apply(ctx, ch.Actor, t, id, shownAs(ch.Outcome))
 			},
-			mayReport: func(ctx context.Context, cl caller, id string, _ contentInfo) (bool, error) {
-				return a.mayReportRoundContent(ctx, cl, t, id)
+			MayReport: func(ctx context.Context, by policy.Subject, id string, _ moderation.Content) (bool, error) {
+				return a.mayReportRoundContent(ctx, by, t, id)
 			},
-		}
+			ByAuthor: byAuthor[t],
+		})
 	}
 }
 
 // mayReportRoundContent: whoever follows the round and can read the text
 // may report it (rule 6): approved text, or one's own.
-func (a *API) mayReportRoundContent(ctx context.Context, cl caller, contentType, id string) (bool, error) {
+func (a *API) mayReportRoundContent(ctx context.Context, by policy.Subject, contentType, id string) (bool, error) {
 	c, err := a.people.Rounds.Content(ctx, contentType, id)
 	if err != nil {
 		return false, err
@@ -42,10 +45,10 @@ func (a *API) mayReportRoundContent(ctx context.Context, cl caller, contentType,
 	if err != nil {
 		return false, err
 	}
-	if !policy.Decide(cl.Subject, policy.RoundView, roundResource(cl.Subject, r)).Allow {
+	if !policy.Decide(by, policy.RoundView, roundResource(by, r)).Allow {
 		return false, nil
 	}
-	return c.Status == round.Approved || c.OwnerID == cl.Account.ID, nil
+	return c.Status == round.Approved || c.OwnerID == by.AccountID, nil
 }
 
 func (a *API) resolveRoundContent(ctx context.Context, contentType, id string) (contentInfo, error) {

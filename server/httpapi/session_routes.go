@@ -12,6 +12,7 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/mail/compose"
 )
 
 func (a *API) sessionRoutes() []route {
@@ -341,7 +342,10 @@ func (a *API) postPasswordReset(c *fiber.Ctx) error {
 			return err
 		}
 		link := a.people.PublicURL + "/reset/" + token
-		msg := resetMail(acc.Language, link)
+		msg, err := resetMail(acc, link)
+		if err != nil {
+			return err
+		}
 		msg.To, msg.AccountID = acc.Email, acc.ID
 		msg.ForRecipientOnly = true // whoever reads the link owns the account
 		if err := a.people.Mail.Send(ctx, msg); err != nil {
@@ -392,20 +396,12 @@ func (a *API) sendNoContent(c *fiber.Ctx, err error) error {
 	return c.SendStatus(http.StatusNoContent)
 }
 
-// resetMail is the password-reset mail in the account's language.
-func resetMail(lang, link string) mail.Message {
-	t := map[string][3]string{
-		"en": {"Reset your Chorus password", "Someone asked to reset the password of your Chorus account. If it was you, open this link within one hour:", "If it was not you, ignore this mail. Your password stays the same."},
-		"fr": {"Réinitialiser ton mot de passe Chorus", "Quelqu'un a demandé à réinitialiser le mot de passe de ton compte Chorus. Si c'est toi, ouvre ce lien dans l'heure :", "Si ce n'est pas toi, ignore ce message. Ton mot de passe ne change pas."},
-		"de": {"Dein Chorus-Passwort zurücksetzen", "Jemand möchte das Passwort deines Chorus-Kontos zurücksetzen. Wenn du das warst, öffne diesen Link innerhalb einer Stunde:", "Wenn du es nicht warst, ignoriere diese Mail. Dein Passwort bleibt gleich."},
-		"it": {"Reimposta la tua password di Chorus", "Qualcuno ha chiesto di reimpostare la password del tuo account Chorus. Se sei stato tu, apri questo link entro un'ora:", "Se non sei stato tu, ignora questa e-mail. La tua password resta la stessa."},
-		"es": {"Restablece tu contraseña de Chorus", "Alguien pidió restablecer la contraseña de tu cuenta de Chorus. Si fuiste tú, abre este enlace en la próxima hora:", "Si no fuiste tú, ignora este correo. Tu contraseña sigue igual."},
+// resetMail is the password-reset mail in the account's language; only
+// young people's accounts have a birth date, and they read it informally.
+func resetMail(acc identity.Account, link string) (mail.Message, error) {
+	aud := compose.Adult
+	if acc.BirthDate != "" {
+		aud = compose.Youth
 	}
-	s, ok := t[lang]
-	if !ok {
-		s = t["en"]
-	}
-	return mail.Message{Subject: s[0], Kind: "auth.password_reset",
-		Text: s[1] + "\n\n" + link + "\n\n" + s[2] + "\n",
-		HTML: "<p>" + s[1] + "</p><p><a href=\"" + link + "\">" + link + "</a></p><p>" + s[2] + "</p>"}
+	return compose.Render("auth.password_reset", aud, acc.Language, compose.Vars{Link: link})
 }

@@ -88,7 +88,13 @@ func (a *API) videoFor(c *fiber.Ctx, act policy.Action) (caller, *Videos, video.
 	if err != nil {
 		return caller{}, nil, video.Video{}, err
 	}
-	if err := allowed(cl, act, videoResource(v.PanelID, v.GroupID)); err != nil {
+	r := videoResource(v.PanelID, v.GroupID)
+	if act.WritesIntoGroupSpace() {
+		if r, err = a.withModerator(ctx, r); err != nil {
+			return caller{}, nil, video.Video{}, err
+		}
+	}
+	if err := allowed(cl, act, r); err != nil {
 		// Who may see the video, or is in its group but lacks a consent,
 		// is told why; for anyone else it does not exist: not even its
 		// existence leaves the group.
@@ -161,7 +167,11 @@ func (a *API) postGroupVideo(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := allowed(cl, policy.VideoUpload, videoResource(grp.PanelID, grp.ID)); err != nil {
+	r, err := a.withModerator(c.UserContext(), videoResource(grp.PanelID, grp.ID))
+	if err != nil {
+		return err
+	}
+	if err := allowed(cl, policy.VideoUpload, r); err != nil {
 		return err
 	}
 	if err := a.notMuted(c.UserContext(), cl, policy.VideoUpload, grp.ID); err != nil {
@@ -450,7 +460,11 @@ func (a *API) uploadFor(c *fiber.Ctx) (*Videos, upload.Upload, error) {
 	if u.Uploader != cl.Account.ID {
 		return nil, upload.Upload{}, fault.Errorf(fault.NotFound, "There is no such upload. Start the upload again.")
 	}
-	if err := allowed(cl, policy.VideoUpload, videoResource(u.PanelID, u.GroupID)); err != nil {
+	r, err := a.withModerator(c.UserContext(), videoResource(u.PanelID, u.GroupID))
+	if err != nil {
+		return nil, upload.Upload{}, err
+	}
+	if err := allowed(cl, policy.VideoUpload, r); err != nil {
 		return nil, upload.Upload{}, err
 	}
 	if err := a.notMuted(c.UserContext(), cl, policy.VideoUpload, u.GroupID); err != nil {

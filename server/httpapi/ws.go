@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -138,7 +139,74 @@ func (t *TopicPolicy) panel(ctx context.Context, s policy.Subject, id string) er
 	if err != nil {
 		return err
 	}
-	return policy.Check(s, policy.PanelView, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID})
+	return policy.Check(s, policy.PanelFollowLive, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID})
+}
+
+// Signal decides presence and typing (realtime.Config.Signal). They reach
+// everyone on the topic, minors included, so they go only where the person
+// may write (a pledge they may edit, their group's space, a live session
+// they may post in; nobody writes on a panel's, an account's or the
+// moderation feed) and carry only what the server knows: an item of that
+// pledge, or no item at all elsewhere.
+func (t *TopicPolicy) Signal(ctx context.Context, accountID, topic, itemID string) error {
+	kind, id, _ := strings.Cut(topic, ":")
+	cl, err := t.api.callerFor(ctx, accountID)
+	if err != nil {
+		if fault.Is(err, fault.NotFound) {
+			return fault.Errorf(fault.Unauthorized, "Please sign in.")
+		}
+		return err
+	}
+	if err := t.api.withoutSuspended(ctx, &cl); err != nil {
+		return err
+	}
+	noItem := func() error {
+		if itemID != "" {
+			return fault.Errorf(fault.Invalid, "There are no items to be on here.")
+		}
+		return nil
+	}
+	switch kind + ":" {
+	case "pledge:":
+		if t.api.people.Pledges == nil {
+			break
+		}
+		p, err := t.api.pledgeAllowed(ctx, cl, id, policy.PledgeEdit)
+		if err != nil {
+			return err
+		}
+		if itemID != "" && !slices.Contains(p.ItemIDs, itemID) {
+			return fault.Errorf(fault.Invalid, "This pledge has no such item.")
+		}
+		return nil
+	case "group:":
+		g, err := t.api.people.Identity.Group(ctx, id)
+		if err != nil {
+			return err
+		}
+		r, err := t.api.withModerator(ctx, policy.Resource{Kind: policy.KindSpace, PanelID: g.PanelID, GroupID: g.ID})
+		if err != nil {
+			return err
+		}
+		if err := policy.Check(cl.Subject, policy.SpacePost, r); err != nil {
+			return err
+		}
+		return noItem()
+	case livesession.TopicPrefix:
+		svc, err := t.api.liveSessions()
+		if err != nil {
+			return err
+		}
+		sess, err := svc.Session(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := policy.Check(cl.Subject, policy.SessionPost, sessionResource(cl.Subject, sess)); err != nil {
+			return err
+		}
+		return noItem()
+	}
+	return fault.Errorf(fault.Forbidden, "Nobody writes here: this feed only brings news.")
 }
 
 // account: a person's own feed (consent changes, memberships, sign-outs) is

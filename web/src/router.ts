@@ -1,12 +1,15 @@
 // Client-side routing with the History API. Each route renders a page into
 // <main>, sets document.title and, after a navigation, moves focus to the
-// page's main heading so screen-reader and keyboard users land on it.
+// page's main heading so screen-reader and keyboard users land on it. The
+// page it leaves is disposed first, so its sockets and timers end with it.
 import { t, type MessageKey } from './i18n';
 
 /** A page: its element and the heading that receives focus after navigation. */
 export interface Page {
   element: HTMLElement;
   heading: HTMLElement;
+  /** Called once when the router leaves the page: it lets go of what it holds (see Lifetime). */
+  dispose?: () => void;
 }
 
 /** Values of the :name segments of a route's path. */
@@ -69,6 +72,7 @@ export class Router {
   private readonly onRender?: (path: string) => void;
   private readonly win: Window;
   private current: Omit<Route, 'path'> | null = null;
+  private shown: Page | null = null;
   private listening: AbortController | null = null;
 
   constructor(options: RouterOptions) {
@@ -94,10 +98,11 @@ export class Router {
     return this.win.location.pathname + this.win.location.search;
   }
 
-  /** Stops following links and history. */
+  /** Stops following links and history, and leaves the page shown. */
   stop(): void {
     this.listening?.abort();
     this.listening = null;
+    this.leave();
   }
 
   /** Shows path, adding it to the history. */
@@ -130,9 +135,11 @@ export class Router {
 
   /** Renders path into the outlet. */
   render(path: string, { focus }: { focus: boolean }): void {
+    this.leave();
     const { route, params } = this.match(path);
     const page = route.render(params);
     this.current = route;
+    this.shown = page;
     this.outlet.replaceChildren(page.element);
     this.updateTitle();
     this.onRender?.(normalisePath(path).replace(/[?#].*$/, ''));
@@ -140,6 +147,13 @@ export class Router {
       page.heading.focus();
       this.win.scrollTo?.(0, 0);
     }
+  }
+
+  /** Disposes the page shown, if any (before the next one renders, and when the app stops). */
+  leave(): void {
+    const page = this.shown;
+    this.shown = null;
+    page?.dispose?.();
   }
 
   /** Sets document.title for the current page in the current language. */

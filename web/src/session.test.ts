@@ -4,7 +4,7 @@ import type { Me } from './people/types';
 import { isSafeNext, landingPath, Session, signInPath } from './session';
 
 const me = (over: Partial<Me> = {}): Me => ({
-  account: { id: 'a1', displayName: 'Léa Martin', email: 'lea@example.org', language: 'en' },
+  account: { id: 'a1', displayName: 'Léa Martin', email: 'lea@example.org', language: 'en', createdAt: '2026-01-01T00:00:00Z' },
   band: 'minor_below_consent_age',
   memberships: [{ role: 'youth', panelId: 'p1', groupId: 'g1' }],
   consents: {},
@@ -65,7 +65,7 @@ describe('Session', () => {
 describe('signInPath', () => {
   it('lands everyone at home, a youth who cannot take part yet on /me, and honours a safe ?next=', () => {
     const youth = (canEnterWorkspace: boolean): Me => ({
-      account: { id: 'a', displayName: 'A', email: 'a@x', language: 'en' },
+      account: { id: 'a', displayName: 'A', email: 'a@x', language: 'en', createdAt: '2026-01-01T00:00:00Z' },
       band: 'minor_below_consent_age',
       memberships: [{ role: 'youth', panelId: 'p1', groupId: 'g1' }],
       consents: {},

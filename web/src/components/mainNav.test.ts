@@ -4,7 +4,7 @@ import { navItems } from '../routes';
 import { mainNav } from './mainNav';
 
 const me = (role: Role): Me => ({
-  account: { id: 'a', displayName: 'A', email: 'a@x', language: 'en' },
+  account: { id: 'a', displayName: 'A', email: 'a@x', language: 'en', createdAt: '2026-01-01T00:00:00Z' },
   band: 'adult',
   memberships: [{ panelId: 'p1', role }],
   consents: {},

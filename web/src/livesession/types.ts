@@ -1,5 +1,6 @@
 // The live session API (server/httpapi/openapi/livesession.json).
-import type { Role, Watcher } from '../people/types';
+import type { Schemas } from '../openapi/types';
+import type { Watcher } from '../people/types';
 
 export interface LiveSession {
   id: string;
@@ -21,19 +22,7 @@ export interface SessionState {
   message?: string;
 }
 
-export interface SessionMessage {
-  id: string;
-  kind: 'chat' | 'question' | 'answer';
-  questionId?: string;
-  text: string;
-  at: string;
-  author: { id?: string; name: string; role: Role; organisation?: string };
-  mine: boolean;
-  status: 'visible' | 'held' | 'hidden';
-  heldFor?: 'screening' | 'approval' | 'changes';
-  reasons?: string[];
-  forPartners?: boolean;
-}
+export type SessionMessage = Schemas['LiveSessionMessage'];
 
 export interface SessionQuestion extends SessionMessage {
   answers: SessionMessage[];

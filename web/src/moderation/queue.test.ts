@@ -103,7 +103,7 @@ describe('live events', () => {
 
 describe('moderatedPanels', () => {
   const me = (memberships: Me['memberships']): Me => ({
-    account: { id: 'a', displayName: 'A', email: 'a@x', language: 'en' },
+    account: { id: 'a', displayName: 'A', email: 'a@x', language: 'en', createdAt: '2026-01-01T00:00:00Z' },
     band: 'adult',
     memberships,
     consents: {},

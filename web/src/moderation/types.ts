@@ -1,12 +1,13 @@
 // What the moderation API sends (moderation/*.go json tags): cases, their
 // history and reports, the queue with its summary, the audit trail, and
 // what a report leads to.
+import type { Schemas } from '../openapi/types';
 import type { Band } from '../people/types';
 
-export type CaseKind = 'screening' | 'report' | 'publication' | 'partner_text';
+export type CaseKind = Schemas['ModerationCase']['kind'];
 export const caseKinds: readonly CaseKind[] = ['screening', 'report', 'publication', 'partner_text'];
 
-export type CaseStatus = 'open' | 'changes_requested' | 'approved' | 'hidden' | 'escalated' | 'closed';
+export type CaseStatus = Schemas['ModerationCase']['status'];
 export const caseStatuses: readonly CaseStatus[] = ['open', 'changes_requested', 'approved', 'hidden', 'escalated', 'closed'];
 
 export type ReportCategory = 'bullying' | 'personal_data' | 'inappropriate' | 'safeguarding' | 'other';
@@ -22,46 +23,12 @@ export const moderationActions: readonly ModerationAction[] = ['approve', 'reque
 /** The longest reason the server takes (moderation.MaxReason). */
 export const maxReason = 1000;
 
-export interface ContentRef {
-  type: string;
-  id: string;
-  ownerId?: string;
-  excerpt?: string;
-}
+export type ContentRef = Schemas['ContentRef'];
 
-export interface CaseEntry {
-  action: string;
-  actor: string;
-  /** Unix milliseconds. */
-  at: number;
-  reason?: string;
-  message?: string;
-  category?: string;
-  from?: CaseStatus;
-  to?: CaseStatus;
-}
+/** One step of a case's history; from and to are statuses. */
+export type CaseEntry = ModerationCase['history'][number];
 
-export interface ModerationCase {
-  id: string;
-  panelId: string;
-  groupId?: string;
-  kind: CaseKind;
-  content: ContentRef;
-  category: string;
-  hits?: string[];
-  priority: number;
-  status: CaseStatus;
-  /** Unix milliseconds. */
-  openedAt: number;
-  updatedAt: number;
-  authorBand?: Band | string;
-  authorConsents?: string[];
-  reporters?: string[];
-  hiddenByReports: boolean;
-  hiddenByModerator: boolean;
-  changesMessage?: string;
-  history: CaseEntry[];
-}
+export type ModerationCase = Schemas['ModerationCase'];
 
 /** The queue's counts as the server sends them; times may be ISO strings or unix ms. */
 export interface QueueSummary {
@@ -115,38 +82,15 @@ export interface CaseDetail {
   can?: CaseAbilities;
 }
 
-export interface AuditEntry {
-  id: string;
-  eventId?: number;
-  at: number;
-  panelId: string;
-  action: string;
-  actor: string;
-  /** The actor's name, when the server adds it. */
-  actorName?: string;
-  person?: string;
-  personName?: string;
-  caseId?: string;
-  sanctionId?: string;
-  contentType?: string;
-  contentId?: string;
-  category?: string;
-  reason?: string;
-}
+export type AuditEntry = Schemas['AuditEntry'];
 
 export interface AuditAnswer {
   entries: AuditEntry[] | null;
   next?: string;
 }
 
-export interface Helpline {
-  name: string;
-  url?: string;
-  /** The national number, shown first. */
-  phone?: string;
-  /** 116 111, shown beside a national number that differs (EU member states). */
-  european?: string;
-}
+/** A child helpline: the national number first, 116 111 beside it where it differs (EU member states). */
+export type Helpline = Schemas['Helpline'];
 
 export interface ReportAnswer {
   report: { id: string; category: ReportCategory };

@@ -54,6 +54,8 @@ describe('state to text', () => {
   it('says the guardian states the way the issue words them', () => {
     expect(en[guardianStatusKey('waiting')]).toBe('Waiting for your guardian');
     expect(en[guardianStatusKey('approved')]).toBe('Approved');
+    // A guardian who answered and agreed to nothing is not "no guardian named yet".
+    expect(guardianStatusKey('declined')).toBe('guardianStatus.declined');
     expect(en[guardianStatusKey('expired')]).toBe('Expired: ask again');
     expect(guardianStatusKey('nonsense')).toBe('guardianStatus.none');
   });

@@ -65,6 +65,7 @@ const guardianStatusKeys: Readonly<Record<GuardianStatus, MessageKey>> = {
   waiting: 'guardianStatus.waiting',
   approved: 'guardianStatus.approved',
   expired: 'guardianStatus.expired',
+  declined: 'guardianStatus.declined',
 };
 
 /** "Waiting for your guardian", "Approved", "Expired: ask again". */

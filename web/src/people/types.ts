@@ -1,42 +1,23 @@
-// The shapes of the people, sign-in and consent API (docs/api-people.md).
+// The shapes of the people, sign-in and consent API (docs/api-people.md):
+// generated schemas (src/openapi) where the API names them.
+import type { Schemas } from '../openapi/types';
 
-export type Role = 'youth' | 'ambassador' | 'moderator' | 'partner' | 'coordinator';
+export type Role = Schemas['Membership']['role'];
 export const roles: readonly Role[] = ['youth', 'ambassador', 'moderator', 'partner', 'coordinator'];
 /** Roles whose members are young people (date of birth, consent). */
 export const youthRoles: readonly Role[] = ['youth', 'ambassador'];
 
-export type Band = 'adult' | 'minor_at_consent_age' | 'minor_below_consent_age';
-export type ConsentState = 'granted' | 'not_granted' | 'withdrawn' | 'needs_verification' | 'not_allowed' | 'partial';
-export type GuardianStatus = 'none' | 'waiting' | 'approved' | 'expired';
+export type Band = Schemas['Me']['band'];
+export type ConsentState = NonNullable<Schemas['Me']['consents'][string]>;
+export type GuardianStatus = Schemas['Me']['guardian'];
 export type ManagedBy = 'youth' | 'guardian' | 'joint' | 'not_allowed';
 export type ScopeCode = 'participate' | 'video_appear' | 'video_publish' | 'name_visible_to_partners';
 
-export interface Account {
-  id: string;
-  displayName: string;
-  email: string;
-  language: string;
-  country?: string;
-  birthDate?: string;
-}
+export type Account = Schemas['Account'];
 
-export interface Membership {
-  panelId?: string;
-  panelName?: string;
-  groupId?: string;
-  groupName?: string;
-  orgId?: string;
-  role: Role;
-}
+export type Membership = Schemas['Membership'];
 
-export interface Me {
-  account: Account;
-  band: Band;
-  memberships: Membership[];
-  consents: Partial<Record<string, ConsentState>>;
-  guardian: GuardianStatus;
-  canEnterWorkspace: boolean;
-}
+export type Me = Schemas['Me'];
 
 export type SessionInfo = { signedIn: false; setupNeeded: boolean } | { signedIn: true; me: Me };
 

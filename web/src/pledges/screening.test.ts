@@ -3,10 +3,10 @@ import { FieldHits, foundTexts, hitKinds, hitSpan } from './screening';
 import { utf16ToByte } from './text';
 import type { ScreeningHit } from './types';
 
-const hit = (kind: string, start: number, end: number): ScreeningHit => ({ kind, start, end, reason: `screen.reason.${kind}` });
+const hit = (kind: ScreeningHit['kind'], start: number, end: number): ScreeningHit => ({ kind, start, end, reason: `screen.reason.${kind}` });
 
 /** A hit over the first occurrence of part in text, in UTF-8 bytes as the server counts. */
-const hitOn = (kind: string, text: string, part: string): ScreeningHit => {
+const hitOn = (kind: ScreeningHit['kind'], text: string, part: string): ScreeningHit => {
   const i = text.indexOf(part);
   return hit(kind, utf16ToByte(text, i), utf16ToByte(text, i + part.length));
 };
@@ -15,7 +15,7 @@ describe('hitKinds', () => {
   it('names each kind once, in a fixed order, unknown kinds last as other', () => {
     expect(hitKinds([])).toEqual([]);
     expect(hitKinds([hit('word', 0, 1), hit('phone', 2, 3), hit('email', 4, 5), hit('phone', 6, 7)])).toEqual(['email', 'phone', 'word']);
-    expect(hitKinds([hit('iban', 0, 1), hit('link', 2, 3)])).toEqual(['link', 'other']);
+    expect(hitKinds([hit('iban' as ScreeningHit['kind'], 0, 1), hit('link', 2, 3)])).toEqual(['link', 'other']);
   });
 });
 

@@ -5,6 +5,7 @@
 // bytes (the readability report).
 import DiffMatchPatch from 'diff-match-patch';
 import { type as textType, type TextOp } from 'ot-text-unicode';
+import type { Schemas } from '../openapi/types';
 
 const dmp = new DiffMatchPatch();
 
@@ -97,11 +98,8 @@ export function utf16ToByte(text: string, i: number): number {
   return bytes;
 }
 
-/** A diff for people: what stayed, what was added, what was removed. */
-export interface DiffOp {
-  op: 'equal' | 'insert' | 'delete';
-  text: string;
-}
+/** A diff for people: what stayed, what was added, what was removed (the API's DiffOp). */
+export type DiffOp = Schemas['DiffOp'];
 
 /** The difference between two texts as the server's diff endpoint gives it (cleaned up to read well). */
 export function diffOps(from: string, to: string): DiffOp[] {

@@ -10,10 +10,9 @@ import { el, plain, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
 import { stateFromEvent, type SessionMessage, type SessionPage, type SessionQuestion, type SessionState } from '../../livesession/types';
 import { watcherLines } from '../../people/consentText';
-import { LiveConnection } from '../../pledges/live';
+import { LiveConnection } from '../../live/connection';
 import type { Page, RouteParams } from '../../router';
 import { errorParagraphs } from '../../ui/form';
-import { onLeave } from '../../ui/onLeave';
 import { reportDialog } from '../moderation/reportDialog';
 import { asyncPage, fill, section, showProblem, signedInOrPrompt, timeEl } from '../people/common';
 
@@ -134,8 +133,6 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
   const composers: { setPaused(paused: boolean): void }[] = [];
   const answerForms = new Map<string, HTMLFormElement>();
   let state: SessionState | null = null;
-  let live: LiveConnection | null = null;
-  let left = false;
   let can: SessionPage['can'] | null = null;
 
   // Anything someone else wrote can be reported (the same dialog as for comments).
@@ -191,7 +188,7 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
 
   const reload = async () => {
     const data = await ctx.api.get<SessionPage>(apiPath`/api/sessions/${id}`);
-    if (!left) render(data);
+    if (!page.life.disposed) render(data);
     return data;
   };
 
@@ -241,7 +238,7 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
   };
 
   const follow = (topic: string) => {
-    live = new LiveConnection({
+    const live = page.life.own(new LiveConnection({
       topic,
       refresh: () => ctx.api.refresh(),
       handlers: {
@@ -259,7 +256,7 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
           if (status === 'live') void reload().catch(() => undefined);
         },
       },
-    });
+    }));
     live.start();
   };
 
@@ -267,14 +264,10 @@ export function liveSessionPage(ctx: AppContext, params: RouteParams): Page {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;
     const data = await ctx.api.get<SessionPage>(apiPath`/api/sessions/${id}`);
-    if (left) return;
+    if (page.life.disposed) return;
     build(data);
     follow(data.session.topic);
   };
   void load().catch((error: unknown) => showProblem(page, error, { forbidden: 'session.notInvited' }));
-  onLeave(page.element, () => {
-    left = true;
-    live?.stop();
-  });
   return page;
 }

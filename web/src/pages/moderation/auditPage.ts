@@ -109,10 +109,10 @@ function entriesTable(tbody: HTMLElement): HTMLElement {
 }
 
 function entryRow(e: AuditEntry, names: ReadonlyMap<string, string>): HTMLTableRowElement {
-  const who = (id: string | undefined, name: string | undefined) => {
+  const who = (id: string | undefined) => {
     if (!id) return el('td');
     if (id === 'system') return el('td', { text: 'case.system' });
-    return plain('td', name ?? names.get(id) ?? id);
+    return plain('td', names.get(id) ?? id);
   };
   const action = auditActionLabel(e.action);
   const category = e.category ? categoryLabel(e.category) : null;
@@ -124,8 +124,8 @@ function entryRow(e: AuditEntry, names: ReadonlyMap<string, string>): HTMLTableR
   return el('tr', { attrs: { 'data-entry': e.id } }, [
     el('th', { attrs: { scope: 'row', tabindex: '-1' } }, [timeEl(iso)]),
     el('td', { text: action.key, params: action.params }),
-    who(e.actor, e.actorName),
-    who(e.person, e.personName),
+    who(e.actor),
+    who(e.person),
     content,
     category ? el('td', { text: category.key, params: category.params }) : el('td'),
     plain('td', e.reason ?? ''),

@@ -9,9 +9,8 @@ import { t } from '../../i18n';
 import { statusLabel } from '../../moderation/labels';
 import type { CaseDetail, ModerationCase } from '../../moderation/types';
 import type { PanelDetail } from '../../people/types';
-import { LiveConnection } from '../../pledges/live';
+import { LiveConnection } from '../../live/connection';
 import type { Page, RouteParams } from '../../router';
-import { onLeave } from '../../ui/onLeave';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt } from '../people/common';
 import { actionsView, type ActionsView } from './actionForm';
 import { contentView, factsView, historyView, reportsView, type NameOf } from './caseView';
@@ -20,10 +19,8 @@ export function moderationCasePage(ctx: AppContext, params: RouteParams): Page {
   const page = asyncPage('case.heading', 'moderation-case-page');
   const id = params.id ?? '';
   const names = new Map<string, string>();
-  let live: LiveConnection | null = null;
   let actions: ActionsView | null = null;
   let pending = false;
-  let left = false;
 
   const nameOf: NameOf = (accountId) => {
     if (accountId === 'system') return el('span', { text: 'case.system' });
@@ -49,7 +46,7 @@ export function moderationCasePage(ctx: AppContext, params: RouteParams): Page {
   const reload = async (focus?: 'actions') => {
     pending = false;
     const detail = await ctx.api.get<CaseDetail>(apiPath`/api/moderation/cases/${id}`);
-    if (!left) render(detail, focus);
+    if (!page.life.disposed) render(detail, focus);
     return detail;
   };
 
@@ -59,7 +56,7 @@ export function moderationCasePage(ctx: AppContext, params: RouteParams): Page {
   };
 
   const follow = (panelId: string) => {
-    live = new LiveConnection({
+    const live = page.life.own(new LiveConnection({
       topic: `moderation:${panelId}`,
       refresh: () => ctx.api.refresh(),
       handlers: {
@@ -70,7 +67,7 @@ export function moderationCasePage(ctx: AppContext, params: RouteParams): Page {
           else void reload().catch(() => undefined);
         },
       },
-    });
+    }));
     live.start();
   };
 
@@ -85,7 +82,7 @@ export function moderationCasePage(ctx: AppContext, params: RouteParams): Page {
     } catch {
       // Names are a help, not a need: unknown people read "Someone".
     }
-    if (left) return;
+    if (page.life.disposed) return;
     render(detail);
     follow(detail.case.panelId);
   };
@@ -95,10 +92,6 @@ export function moderationCasePage(ctx: AppContext, params: RouteParams): Page {
       pending = false;
       void reload().catch(() => undefined);
     }
-  });
-  onLeave(page.element, () => {
-    left = true;
-    live?.stop();
   });
   return page;
 }

@@ -8,19 +8,16 @@ import { el, setText } from '../../dom';
 import { caseKinds, caseCategories, caseStatuses, type QueueAnswer } from '../../moderation/types';
 import { categoryLabel, kindLabel, statusLabel } from '../../moderation/labels';
 import { isNewCaseEvent, queryString, queuePath, type QueueFilter } from '../../moderation/queue';
-import { LiveConnection, type LiveStatus } from '../../pledges/live';
+import { LiveConnection, type LiveStatus } from '../../live/connection';
 import type { Page } from '../../router';
 import { hasRole } from '../../session';
 import { button, errorParagraphs, field, type Field, type Option } from '../../ui/form';
-import { onLeave } from '../../ui/onLeave';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt } from '../people/common';
 import { casesTable, summaryView } from './queueView';
 import { mayModerate, panelOptions, panelsToModerate, startPanel, type PanelChoice } from './panels';
 
 export function moderationQueuePage(ctx: AppContext): Page {
   const page = asyncPage('queue.heading', 'moderation-page');
-  let queue: QueueScreen | null = null;
-  let left = false;
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;
@@ -29,15 +26,11 @@ export function moderationQueuePage(ctx: AppContext): Page {
       return;
     }
     const choice = await panelsToModerate(ctx, me);
-    if (left) return;
-    queue = new QueueScreen(ctx, page.body, choice, hasRole(me, 'coordinator'));
+    if (page.life.disposed) return;
+    const queue = page.life.own(new QueueScreen(ctx, page.body, choice, hasRole(me, 'coordinator')));
     await queue.start();
   };
   void load().catch((error: unknown) => showProblem(page, error));
-  onLeave(page.element, () => {
-    left = true;
-    queue?.stop();
-  });
   return page;
 }
 
@@ -56,6 +49,8 @@ class QueueScreen {
   private readonly states = new Map<string, LiveStatus>();
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Left: a fetch that answers later follows no new panel and plans no refetch. */
+  private stopped = false;
 
   constructor(
     private readonly ctx: AppContext,
@@ -81,6 +76,7 @@ class QueueScreen {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     for (const live of this.lives.values()) live.stop();
     this.lives.clear();
@@ -88,7 +84,7 @@ class QueueScreen {
 
   /** Follows a panel's moderation topic; any event means "look again". */
   private follow(panelId: string): void {
-    if (this.lives.has(panelId)) return;
+    if (this.stopped || this.lives.has(panelId)) return;
     const live = new LiveConnection({
       topic: `moderation:${panelId}`,
       refresh: () => this.ctx.api.refresh(),
@@ -121,7 +117,7 @@ class QueueScreen {
    * refreshing.
    */
   private refetchSoon(): void {
-    if (this.timer) return;
+    if (this.stopped || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.fetch();

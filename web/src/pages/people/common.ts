@@ -5,6 +5,7 @@ import type { AppContext } from '../../context';
 import { el, setText } from '../../dom';
 import type { MessageKey, Params } from '../../i18n';
 import type { TimeStyle } from '../../i18n/format';
+import { Lifetime } from '../../lifetime';
 import type { Me } from '../../people/types';
 import type { Page } from '../../router';
 import { errorParagraphs } from '../../ui/form';
@@ -13,6 +14,9 @@ import { pageHeading } from '../pageHeading';
 export interface AsyncPage extends Page {
   /** Where the page's content goes. */
   body: HTMLElement;
+  /** What the page holds while shown (sockets, listeners); the router's dispose ends it. */
+  life: Lifetime;
+  dispose: () => void;
 }
 
 /** A page with its heading and an empty body showing "Loading…". */
@@ -21,7 +25,8 @@ export function asyncPage(heading: MessageKey, className: string, params?: Param
   if (params) setText(h1, heading, params);
   const body = el('div', { className: 'page-body', attrs: { 'aria-busy': 'true' } }, [el('p', { className: 'loading', text: 'common.loading' })]);
   const element = el('div', { className: `page ${className}` }, [h1, body]);
-  return { element, heading: h1, body };
+  const life = new Lifetime();
+  return { element, heading: h1, body, life, dispose: () => life.dispose() };
 }
 
 /** Replaces the body's content and marks it ready. */

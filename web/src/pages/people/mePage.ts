@@ -53,13 +53,7 @@ export function mePage(ctx: AppContext): Page {
   const fail = (error: unknown) => showProblem(page, error, { other: 'me.errorHint' });
   void load().catch(fail);
   // Scope names and texts come from the server in the UI language: fetch them again after a switch.
-  const stop = onLanguageChange(() => {
-    if (!page.element.isConnected) {
-      stop();
-      return;
-    }
-    void load().catch(fail);
-  });
+  page.life.onDispose(onLanguageChange(() => void load().catch(fail)));
   return page;
 }
 

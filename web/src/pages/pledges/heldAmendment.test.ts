@@ -5,7 +5,11 @@ import { amendmentNeedsNote, heldAmendmentNote, mayAccept } from './heldAmendmen
 
 const amendment = (more: Partial<Amendment> = {}): Amendment => ({
   id: 'a1',
+  pledgeId: 'p1',
   itemId: 'i1',
+  baseVersion: 1,
+  diff: [],
+  atMs: 0,
   field: 'text',
   baseText: 'Apps explain.',
   text: 'Apps explain. Write to ana@example.org',

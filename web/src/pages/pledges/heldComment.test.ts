@@ -5,7 +5,9 @@ import { heldNote, needsNote } from './heldComment';
 
 const comment = (more: Partial<PledgeComment> = {}): PledgeComment => ({
   id: 'c1',
+  pledgeId: 'p1',
   itemId: 'i1',
+  atMs: 0,
   author: 'ana',
   text: 'Call me on 06 12 34 56 78',
   at: '2026-01-01T10:00:00Z',

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Amendment, PledgeComment } from '../../pledges/types';
 import { HeldWatch, heldSignature, waitsForModerator } from './heldWatch';
 
-const c = (more: Partial<PledgeComment> = {}): PledgeComment => ({ id: 'c1', itemId: 'i1', author: 'me', text: 'call 06 12 34 56 78', at: '', held: true, ...more });
+const c = (more: Partial<PledgeComment> = {}): PledgeComment => ({ id: 'c1', pledgeId: 'p1', itemId: 'i1', author: 'me', text: 'call 06 12 34 56 78', at: '', atMs: 0, held: true, ...more });
 const flush = async () => {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 };
@@ -20,7 +20,7 @@ describe('waitsForModerator', () => {
   });
 
   it('works for held amendments too, whose reason counts as what the author wrote', () => {
-    const a: Amendment = { id: 'a1', itemId: 'i1', field: 'text', baseText: '', text: 'mail a@b.org', reason: 'why', author: 'me', state: 'open', at: '', held: true };
+    const a: Amendment = { id: 'a1', pledgeId: 'p1', itemId: 'i1', field: 'text', baseVersion: 1, baseText: '', text: 'mail a@b.org', diff: [], reason: 'why', author: 'me', state: 'open', at: '', atMs: 0, held: true };
     expect(waitsForModerator([a], 'me')).toBe(true);
     expect(waitsForModerator([{ ...a, changesMessage: 'change it' }], 'me')).toBe(false);
     expect(heldSignature([a])).not.toBe(heldSignature([{ ...a, reason: 'another why' }]));

@@ -6,12 +6,12 @@ import { utf16ToByte } from '../../pledges/text';
 import type { PledgeItem, ScreeningHit } from '../../pledges/types';
 import { ItemView } from './itemView';
 
-const hitOn = (kind: string, text: string, part: string): ScreeningHit => {
+const hitOn = (kind: ScreeningHit['kind'], text: string, part: string): ScreeningHit => {
   const i = text.indexOf(part);
   return { kind, start: utf16ToByte(text, i), end: utf16ToByte(text, i + part.length), reason: `screen.reason.${kind}` };
 };
 
-const item = (more: Partial<PledgeItem> = {}): PledgeItem => ({ id: 'i1', pledgeId: 'p1', heading: 'Clear words', text: 'Apps explain.', summary: '', version: 1, ...more });
+const item = (more: Partial<PledgeItem> = {}): PledgeItem => ({ id: 'i1', pledgeId: 'p1', heading: 'Clear words', text: 'Apps explain.', summary: '', version: 1, updatedBy: 'ana', updatedAt: '', ...more });
 
 function view(start: PledgeItem, edit: (body: { field: string; op: TextOp; baseVersion: number }) => PledgeItem) {
   const post = vi.fn(async (path: string, body: unknown) => {

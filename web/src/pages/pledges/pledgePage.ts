@@ -11,7 +11,7 @@ import { t, type MessageKey } from '../../i18n';
 import { watcherLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
 import type { AppliedOp } from '../../pledges/fieldSync';
-import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../pledges/live';
+import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../live/connection';
 import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type PublishedDetail, type ScreeningHit } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
 import { confirmDialog } from '../../ui/dialog';
@@ -39,8 +39,6 @@ const statusKey: Record<LiveStatus, MessageKey> = {
 export function pledgePage(ctx: AppContext, params: RouteParams): Page {
   const page = asyncPage('pledge.heading', 'pledge-page');
   const id = params.id ?? '';
-  let editor: PledgeEditor | null = null;
-  let left = false;
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;
@@ -65,23 +63,11 @@ export function pledgePage(ctx: AppContext, params: RouteParams): Page {
       // Names are a nicety: without them people show as "someone".
     }
     names.set(me.account.id, me.account.displayName);
-    if (left) return;
-    editor = new PledgeEditor(ctx, page.heading, page.body, detail, me.account.id, names);
+    if (page.life.disposed) return;
+    const editor = page.life.own(new PledgeEditor(ctx, page.heading, page.body, detail, me.account.id, names));
     editor.start();
   };
   void load().catch((error: unknown) => showProblem(page, error));
-  // The page is left when its element leaves the document.
-  const watch = new MutationObserver(() => {
-    if (!page.element.isConnected) {
-      left = true;
-      editor?.stop();
-      watch.disconnect();
-    }
-  });
-  queueMicrotask(() => {
-    const root = page.element.ownerDocument.body;
-    watch.observe(root, { childList: true, subtree: true });
-  });
   return page;
 }
 

@@ -10,7 +10,7 @@ import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
 import type { Me } from '../../people/types';
-import { LiveConnection, type LiveEvent } from '../../pledges/live';
+import { LiveConnection, type LiveEvent } from '../../live/connection';
 import type { Answer, Commitment, Matrix, Round, RoundItem, Scorecard } from '../../rounds/types';
 import type { Page, RouteParams } from '../../router';
 import { onLeave } from '../../ui/onLeave';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LiveConnection, type LiveStatus, type SocketLike } from './live';
+import { LiveConnection, type LiveStatus, type SocketLike } from './connection';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -143,5 +143,44 @@ describe('LiveConnection', () => {
     expect(refreshed).toBe(1);
     expect(sockets).toHaveLength(2);
     live.stop();
+  });
+
+  it('stop is for good: the socket closes, a planned reconnect never happens, start does nothing, waiting edits fail', async () => {
+    const sockets: FakeSocket[] = [];
+    const live = new LiveConnection({
+      topic: 'pledge:p1',
+      open: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      minDelayMs: 100,
+      handlers: { onEvent: () => undefined },
+    });
+    live.start();
+    sockets[0]!.open();
+    sockets[0]!.push({ type: 'subscribed', topic: 'pledge:p1', last: 0 });
+    const edit = live.edit({ itemId: 'i1', field: 'text', base: 1, op: [], client: 'c', seq: 1 });
+    sockets[0]!.drop();
+    await expect(edit).rejects.toMatchObject({ status: 0 });
+    expect(vi.getTimerCount()).toBe(1); // the reconnect
+    live.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    live.start();
+    vi.advanceTimersByTime(60_000);
+    expect(sockets.length).toBe(1);
+
+    const second = new LiveConnection({
+      topic: 'pledge:p1',
+      open: () => {
+        const s = new FakeSocket();
+        sockets.push(s);
+        return s;
+      },
+      handlers: { onEvent: () => undefined },
+    });
+    second.start();
+    second.stop();
+    expect(sockets[1]!.readyState).toBe(3);
   });
 });

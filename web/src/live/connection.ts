@@ -2,7 +2,9 @@
 // subscribe (resuming after the last event seen), events, presence, typing,
 // refetch, and edits (answered by ack or refused). It reconnects by itself with a growing wait, refreshes the
 // session when the server closes for an expired token, and says how it is
-// doing (connecting, live, reconnecting) so the page can show it.
+// doing (connecting, live, reconnecting) so the page can show it. Every page
+// that goes live uses it, owned by the page's Lifetime, so leaving the page
+// closes the socket and any reconnect timer.
 import { ApiError } from '../api';
 
 /** A domain event pushed on a topic. */
@@ -89,6 +91,8 @@ export class LiveConnection {
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Set by stop: a connection stopped for good never opens again. */
+  private closed = false;
   private status: LiveStatus = 'connecting';
   private presenceItem = '';
   /** Edits sent, waiting for their ack or refusal, by client and seq. */
@@ -99,14 +103,16 @@ export class LiveConnection {
     this.opts = opts;
   }
 
-  /** Opens the connection (and keeps it open until stop). */
+  /** Opens the connection (and keeps it open until stop); after stop it does nothing. */
   start(): void {
+    if (this.closed) return;
     this.stopped = false;
     this.connect();
   }
 
-  /** Closes for good. */
+  /** Closes for good: the socket, any reconnect waiting, the edits waiting for an answer. */
   stop(): void {
+    this.closed = true;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

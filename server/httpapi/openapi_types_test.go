@@ -1,0 +1,146 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"chorus/identity"
+	"chorus/moderation"
+	"chorus/moderation/helpline"
+	"chorus/moderation/screen"
+	"chorus/pledge"
+	"chorus/readability"
+)
+
+// schemaTypes are the schemas of the OpenAPI document that are one Go type
+// as the API encodes it. The web app's TypeScript types are generated from
+// these schemas, so they must name every field the type sends, and mark as
+// required exactly the fields that are always sent (those without
+// omitempty).
+var schemaTypes = map[string]any{
+	"Pledge":             pledge.Pledge{},
+	"PledgeItem":         pledge.Item{},
+	"PledgeComment":      commentView{},
+	"PledgeRevision":     pledge.Revision{},
+	"Amendment":          amendmentView{},
+	"Anchor":             pledge.Anchor{},
+	"Endorsements":       pledge.Endorsements{},
+	"ModerationCase":     moderation.Case{},
+	"ContentRef":         moderation.ContentRef{},
+	"AuditEntry":         moderation.AuditEntry{},
+	"Helpline":           helpline.Helpline{},
+	"LiveSessionMessage": sessionMessageView{},
+	"Me":                 Me{},
+	"Account":            identity.Account{},
+	"Membership":         MembershipView{},
+	"DiffOp":             pledge.DiffOp{},
+	"ScreeningHit":       screen.Hit{},
+	"ReadabilityReport":  readability.Report{},
+	"PledgeSummary":      pledgeSummary{},
+}
+
+// schema is the part of a JSON schema the comparison reads.
+type schema struct {
+	Ref        string             `json:"$ref"`
+	Type       string             `json:"type"`
+	Properties map[string]*schema `json:"properties"`
+	Required   []string           `json:"required"`
+	Items      *schema            `json:"items"`
+}
+
+// jsonField is one field as encoding/json writes it.
+type jsonField struct {
+	name   string
+	always bool // no omitempty
+	typ    reflect.Type
+}
+
+// jsonFields are the fields encoding/json writes for the struct type t.
+func jsonFields(t reflect.Type) []jsonField {
+	var out []jsonField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, ok := f.Tag.Lookup("json")
+		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && !ok && f.Type.Kind() == reflect.Struct {
+			out = append(out, jsonFields(f.Type)...)
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, jsonField{name: name, always: !slices.Contains(strings.Split(opts, ","), "omitempty"), typ: f.Type})
+	}
+	return out
+}
+
+// compareSchema reports how s differs from the struct type t: the
+// properties must be its fields, and the required ones those always sent.
+// Inline object schemas of struct fields (and of slices of structs) are
+// compared too; a $ref is compared under its own name.
+func compareSchema(t *testing.T, where string, s *schema, typ reflect.Type) {
+	fields := jsonFields(typ)
+	var all, always, props []string
+	for _, f := range fields {
+		all = append(all, f.name)
+		if f.always {
+			always = append(always, f.name)
+		}
+	}
+	for p := range s.Properties {
+		props = append(props, p)
+	}
+	required := slices.Clone(s.Required)
+	for _, l := range [][]string{all, always, props, required} {
+		sort.Strings(l)
+	}
+	if !slices.Equal(props, all) {
+		t.Errorf("schema %s has properties\n  %v\nthe Go type sends\n  %v", where, props, all)
+	}
+	if !slices.Equal(required, always) {
+		t.Errorf("schema %s requires\n  %v\nthe Go type always sends\n  %v", where, required, always)
+	}
+	for _, f := range fields {
+		p := s.Properties[f.name]
+		ft := f.typ
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if p == nil || p.Ref != "" {
+			continue
+		}
+		if ft.Kind() == reflect.Slice && p.Items != nil && p.Items.Ref == "" && len(p.Items.Properties) > 0 && ft.Elem().Kind() == reflect.Struct {
+			compareSchema(t, where+"."+f.name+"[]", p.Items, ft.Elem())
+		}
+		if ft.Kind() == reflect.Struct && len(p.Properties) > 0 && ft != reflect.TypeOf(time.Time{}) {
+			compareSchema(t, where+"."+f.name, p, ft)
+		}
+	}
+}
+
+func TestOpenAPISchemasMatchTheGoTypes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]*schema `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range schemaTypes {
+		s, ok := doc.Components.Schemas[name]
+		if !ok {
+			t.Errorf("no schema %s", name)
+			continue
+		}
+		compareSchema(t, name, s, reflect.TypeOf(v))
+	}
+}
