@@ -6363,6 +6363,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/published-pledges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published pledges the caller may read, in every panel they belong to (a partner's home): the newest published version's title and size, never a draft */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Published pledges */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            pledges?: components["schemas"]["PublishedPledge"][];
+                        };
+                    };
+                };
+                /** @description Problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/readability": {
         parameters: {
             query?: never;
@@ -10958,6 +11005,18 @@ export interface components {
             title: string;
             /** @description Stable problem type, e.g. /problems/not_found */
             type: string;
+        };
+        PublishedPledge: {
+            id?: string;
+            title?: string;
+            language?: string;
+            /** @description the newest published version */
+            version?: number;
+            items?: number;
+            /** Format: date-time */
+            publishedAt?: string;
+            panelId?: string;
+            panelName?: string;
         };
         ReadabilityReport: {
             language: string;

@@ -13,7 +13,6 @@ import type { Me } from '../../people/types';
 import { LiveConnection, type LiveEvent } from '../../live/connection';
 import type { Answer, Commitment, Matrix, Round, RoundItem, Scorecard } from '../../rounds/types';
 import type { Page, RouteParams } from '../../router';
-import { onLeave } from '../../ui/onLeave';
 import { asyncPage, fill, showProblem, signedInOrPrompt, timeEl, type AsyncPage } from '../people/common';
 import { AnswerEditor } from './answerEditor';
 import { answerView } from './answerView';
@@ -32,24 +31,21 @@ function viewOf(round: Round, me: Me): View {
 
 export function roundPage(ctx: AppContext, params: RouteParams, page: AsyncPage = asyncPage('round.heading', 'round-page')): Page {
   const id = params.id ?? '';
-  let live: LiveConnection | null = null;
   let editors: AnswerEditor[] = [];
-  let left = false;
-  onLeave(page.element, () => {
-    left = true;
-    live?.stop();
+  const left = () => page.life.disposed;
+  page.life.onDispose(() => {
     for (const e of editors) e.stop();
   });
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;
     const { round } = await ctx.api.get<{ round: Round }>(apiPath`/api/rounds/${id}`);
-    if (left) return;
+    if (left()) return;
     const view = viewOf(round, me);
     const r = new RoundView(ctx, page, round, view, me);
     await r.render();
     editors = r.editors;
-    live = new LiveConnection({
+    const live = page.life.own(new LiveConnection({
       topic: round.topic || `round:${round.id}`,
       refresh: () => ctx.api.refresh(),
       handlers: {
@@ -57,8 +53,8 @@ export function roundPage(ctx: AppContext, params: RouteParams, page: AsyncPage 
         onRefetch: () => void r.refresh(),
         onStatus: (s) => r.showStatus(s),
       },
-    });
-    if (!left) live.start();
+    }));
+    if (!left()) live.start();
   };
   void load().catch((error: unknown) => showProblem(page, error, { forbidden: 'round.forbiddenHint', link: 'round.notFoundHint' }));
   return page;
