@@ -312,8 +312,10 @@ function inviteForm(ctx: AppContext, detail: PanelDetail, orgs: Organisation[], 
     'inv-',
   );
   const language = languageField('inv-', detail.panel.languages?.[0]);
+  // Partners join the panel with their organisation, never a group (the server refuses a group for them).
   const showOrg = () => {
     org.element.hidden = role.value !== 'partner';
+    group.element.hidden = role.value === 'partner';
   };
   role.control.addEventListener('change', showOrg);
   showOrg();
@@ -323,7 +325,7 @@ function inviteForm(ctx: AppContext, detail: PanelDetail, orgs: Organisation[], 
     submit: 'invitations.send',
     onSubmit: async () => {
       const body: Record<string, string> = { email: email.value.trim(), role: role.value, language: language.value };
-      if (group.value) body.groupId = group.value;
+      if (group.value && role.value !== 'partner') body.groupId = group.value;
       if (role.value === 'partner' && org.value) body.orgId = org.value;
       await ctx.api.post(apiPath`/api/panels/${detail.panel.id}/invitations`, body);
       await reload('invitations-heading');
