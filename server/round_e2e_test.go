@@ -398,6 +398,13 @@ func TestRoundJourney(t *testing.T) {
 	if s := fmt.Sprint(pub); !strings.Contains(s, "Publier un résumé") || strings.Contains(s, "lea") || strings.Contains(s, "Je l'ai lu") {
 		t.Fatalf("public scorecard: %v, want the commitment, no name, no unapproved reason", pub)
 	}
+
+	// Lea withdraws her consent to take part: her question leaves every
+	// audience at once (consent withdrawal reaches round content too).
+	youth.do("POST", "/api/me/consents/participate/withdraw", nil, 200)
+	if f := answersOf(pa, path)[0][0]["followUps"].([]any); len(f) != 0 {
+		t.Fatalf("after Lea withdrew her consent, A still reads her question: %v", f)
+	}
 	ws.c.Close()
 	spy.c.Close()
 }

@@ -52,6 +52,14 @@ type Vars struct {
 	Reference    string    // an identifier staff look up in Chorus
 	Expires      time.Time // when a link stops working; written with {{date .Expires}}
 	Link         string    // the mail's link; a kind with a linkLabel needs one, others none
+
+	// Feedback rounds: the round's title (its pledge version's), the
+	// partner organisation written to, how many items or commitments wait,
+	// and the deadline ({{date .Due}}).
+	Round        string
+	Organisation string
+	Count        int
+	Due          time.Time
 }
 
 // text is one kind's words for one audience in one language, as in the file.
@@ -163,6 +171,14 @@ func zero(v Vars, name string) bool {
 		return v.Expires.IsZero()
 	case "Link":
 		return v.Link == ""
+	case "Round":
+		return v.Round == ""
+	case "Organisation":
+		return v.Organisation == ""
+	case "Count":
+		return v.Count == 0
+	case "Due":
+		return v.Due.IsZero()
 	}
 	return true // unknown: Execute names it
 }

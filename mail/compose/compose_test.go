@@ -15,7 +15,8 @@ import (
 
 // full has every placeholder set, so any text renders with it.
 var full = Vars{FirstName: "Léa", GuardianName: "Anne Martin", Panel: "Panel Nord", Reference: "acc-1",
-	Expires: time.Date(2026, time.March, 7, 12, 0, 0, 0, time.UTC), Link: "https://chorus.example.org/x/tok"}
+	Expires: time.Date(2026, time.March, 7, 12, 0, 0, 0, time.UTC), Link: "https://chorus.example.org/x/tok",
+	Round: "Youth Pledge", Organisation: "AppCo", Count: 2, Due: time.Date(2026, time.March, 20, 17, 0, 0, 0, time.UTC)}
 
 // withLink is full with a link only when the text has a label for one.
 func withLink(c compiled) Vars {

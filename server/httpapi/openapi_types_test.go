@@ -15,6 +15,7 @@ import (
 	"chorus/moderation/screen"
 	"chorus/pledge"
 	"chorus/readability"
+	"chorus/round"
 )
 
 // schemaTypes are the schemas of the OpenAPI document that are one Go type
@@ -42,6 +43,19 @@ var schemaTypes = map[string]any{
 	"ScreeningHit":       screen.Hit{},
 	"ReadabilityReport":  readability.Report{},
 	"PledgeSummary":      pledgeSummary{},
+
+	"Round":            roundView{},
+	"RoundOrg":         roundOrgView{},
+	"RoundItem":        round.Item{},
+	"RoundAction":      round.Action{},
+	"RoundAnswer":      answerView{},
+	"RoundRevision":    revisionView{},
+	"RoundFollowUp":    followUpJSON{},
+	"RoundReply":       replyJSON{},
+	"RoundWorkingCopy": workingCopyView{},
+	"Commitment":       commitmentView{},
+	"Scorecard":        scorecardView{},
+	"RoundMatrix":      round.Matrix{},
 }
 
 // schema is the part of a JSON schema the comparison reads.

@@ -10631,31 +10631,32 @@ export interface components {
             reason?: string;
         };
         Commitment: {
-            id?: string;
-            roundId?: string;
-            itemId?: string;
-            organisation?: {
-                id?: string;
-                name?: string;
+            id: string;
+            roundId: string;
+            itemId: string;
+            organisation: {
+                id: string;
+                name: string;
             };
-            text?: string;
+            text: string;
             /** Format: date */
-            dueDate?: string;
+            dueDate: string;
             /** @enum {string} */
-            status?: "planned" | "in_progress" | "done" | "dropped";
-            updates?: {
-                id?: string;
-                status?: string;
-                note?: string;
-                evidence?: string[];
+            status: "planned" | "in_progress" | "done" | "dropped";
+            updates: {
+                id: string;
+                status: string;
+                note: string;
+                evidence: string[];
                 /** Format: date-time */
-                at?: string;
-                moderation?: string;
+                at: string;
+                moderation: string;
             }[];
             updatedForReview?: boolean;
             myRating?: {
-                rating?: string;
+                rating: string;
                 reason?: string;
+                status?: string;
             };
         };
         ContentRef: {
@@ -11045,75 +11046,69 @@ export interface components {
             status: "ready";
         };
         Round: {
-            id?: string;
-            panelId?: string;
-            pledgeId?: string;
-            version?: number;
-            title?: string;
-            language?: string;
+            id: string;
+            panelId: string;
+            pledgeId: string;
+            version: number;
+            title: string;
+            language: string;
             /** @enum {string} */
-            state?: "open" | "closed";
+            state: "open" | "closed";
             /** Format: date-time */
-            deadline?: string;
-            organisations?: components["schemas"]["RoundOrg"][];
-            items?: {
-                id?: string;
-                heading?: string;
-                text?: string;
-                summary?: string;
-                question?: string;
-            }[];
+            deadline: string;
+            organisations: components["schemas"]["RoundOrg"][];
+            items: components["schemas"]["RoundItem"][];
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             /** Format: date-time */
             closedAt?: string;
             review?: {
                 /** Format: date-time */
-                dueAt?: string;
+                dueAt: string;
                 /** Format: date-time */
-                openedAt?: string;
+                openedAt: string;
             };
-            sessions?: {
-                id?: string;
-                title?: string;
+            sessions: {
+                id: string;
+                title: string;
                 /** Format: date-time */
-                startsAt?: string;
+                startsAt: string;
             }[];
-            topic?: string;
-            me?: {
-                role?: string;
+            topic: string;
+            me: {
+                role: string;
                 organisationId?: string;
                 /** Format: date-time */
                 deadline?: string;
-                canAnswer?: boolean;
-                unanswered?: number;
+                canAnswer: boolean;
+                unanswered: number;
             };
         };
         RoundAction: {
-            id?: string;
-            text?: string;
+            id: string;
+            text: string;
             /** Format: date */
-            dueDate?: string;
+            dueDate: string;
         };
         RoundAnswer: {
-            id?: string;
-            itemId?: string;
-            organisation?: {
-                id?: string;
-                name?: string;
+            id: string;
+            itemId: string;
+            organisation: {
+                id: string;
+                name: string;
             };
             /** @enum {string} */
-            stance?: "commit" | "partly" | "exploring" | "decline";
-            explanation?: string;
-            actions?: components["schemas"]["RoundAction"][];
-            evidence?: string[];
-            revision?: number;
-            late?: boolean;
+            stance: "commit" | "partly" | "exploring" | "decline";
+            explanation: string;
+            actions: components["schemas"]["RoundAction"][];
+            evidence: string[];
+            revision: number;
+            late: boolean;
             /** Format: date-time */
-            submittedAt?: string;
-            status?: string;
-            history?: components["schemas"]["RoundRevision"][];
-            followUps?: components["schemas"]["RoundFollowUp"][];
+            submittedAt: string;
+            status: string;
+            history: components["schemas"]["RoundRevision"][];
+            followUps: components["schemas"]["RoundFollowUp"][];
             myReaction?: string;
             reactions?: {
                 clear?: number;
@@ -11125,88 +11120,100 @@ export interface components {
             /** @enum {string} */
             stance?: "commit" | "partly" | "exploring" | "decline";
             explanation?: string;
-            actions?: components["schemas"]["RoundAction"][];
+            actions?: {
+                id?: string;
+                text?: string;
+                /** Format: date */
+                dueDate?: string;
+            }[];
             evidence?: string[];
         };
         RoundFollowUp: {
-            id?: string;
-            answerId?: string;
-            itemId?: string;
-            organisationId?: string;
-            text?: string;
-            author?: string;
+            id: string;
+            answerId: string;
+            itemId: string;
+            organisationId: string;
+            text: string;
+            author: string;
             /** Format: date-time */
-            at?: string;
-            status?: string;
-            mine?: boolean;
-            replies?: components["schemas"]["RoundReply"][];
+            at: string;
+            status: string;
+            mine: boolean;
+            replies: components["schemas"]["RoundReply"][];
+        };
+        RoundItem: {
+            id: string;
+            heading: string;
+            text: string;
+            summary: string;
+            question?: string;
         };
         RoundMatrix: {
-            items?: {
-                id?: string;
-                heading?: string;
+            items: {
+                id: string;
+                heading: string;
             }[];
-            organisations?: {
-                id?: string;
-                name?: string;
+            organisations: {
+                id: string;
+                name: string;
                 /** Format: date-time */
-                deadline?: string;
-                late?: boolean;
-                unanswered?: number;
+                deadline: string;
+                late: boolean;
+                unanswered: number;
             }[];
-            cells?: {
-                itemId?: string;
-                organisationId?: string;
-                stance?: string;
-                answered?: boolean;
-                late?: boolean;
+            cells: {
+                itemId: string;
+                organisationId: string;
+                stance: string;
+                answered: boolean;
+                late: boolean;
                 status?: string;
-                followUpsWaiting?: number;
+                followUpsWaiting: number;
             }[];
-            counts?: {
+            counts: {
                 commit?: number;
                 partly?: number;
                 exploring?: number;
                 decline?: number;
                 unanswered?: number;
             };
-            followUpsWaiting?: number;
+            followUpsWaiting: number;
         };
         RoundOrg: {
-            id?: string;
-            name?: string;
+            id: string;
+            name: string;
             /** Format: date-time */
-            deadline?: string;
-            extended?: boolean;
+            deadline: string;
+            extended: boolean;
         };
         RoundReply: {
-            id?: string;
-            text?: string;
-            organisation?: string;
+            id: string;
+            text: string;
+            organisation: string;
             /** Format: date-time */
-            at?: string;
-            status?: string;
+            at: string;
+            status: string;
         };
         RoundRevision: {
-            revision?: number;
+            revision: number;
             /** @enum {string} */
-            stance?: "commit" | "partly" | "exploring" | "decline";
-            explanation?: string;
-            actions?: components["schemas"]["RoundAction"][];
-            evidence?: string[];
+            stance: "commit" | "partly" | "exploring" | "decline";
+            explanation: string;
+            actions: components["schemas"]["RoundAction"][];
+            evidence: string[];
             /** Format: date-time */
-            submittedAt?: string;
-            late?: boolean;
-            status?: string;
-            by?: string;
+            submittedAt: string;
+            late: boolean;
+            status: string;
+            by: string;
         };
         RoundWorkingCopy: {
-            itemId?: string;
-            draft?: components["schemas"]["RoundAnswerBody"];
+            itemId: string;
+            draft: components["schemas"]["RoundAnswerBody"];
             draftBy?: string;
             /** Format: date-time */
             draftAt?: string;
-            answer?: components["schemas"]["RoundAnswer"];
+            answer: components["schemas"]["RoundAnswer"];
         };
         Sanction: {
             id?: string;
@@ -11226,26 +11233,26 @@ export interface components {
             liftReason?: string;
         };
         Scorecard: {
-            roundId?: string;
-            organisation?: {
-                id?: string;
-                name?: string;
+            roundId: string;
+            organisation: {
+                id: string;
+                name: string;
             };
-            published?: boolean;
-            public?: boolean;
-            commitments?: {
-                id?: string;
-                itemHeading?: string;
-                text?: string;
-                status?: string;
-                ratings?: {
+            published: boolean;
+            public: boolean;
+            commitments: {
+                id: string;
+                itemHeading: string;
+                text: string;
+                status: string;
+                ratings: {
                     kept?: number;
                     partly?: number;
                     not_yet?: number;
                 };
-                reasons?: string[];
+                reasons: string[];
             }[];
-            totals?: {
+            totals: {
                 kept?: number;
                 partly?: number;
                 not_yet?: number;
