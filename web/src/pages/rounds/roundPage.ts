@@ -103,6 +103,14 @@ class RoundView {
     if (this.view === 'partner' && r.me?.unanswered !== undefined && r.state === 'open') {
       parts.push(el('p', { className: 'round-due', text: 'roundPartner.unanswered', params: { n: r.me.unanswered } }));
     }
+    if (r.sessions?.length) {
+      parts.push(
+        el('section', { className: 'section round-sessions', attrs: { 'aria-labelledby': 'round-sessions-heading' } }, [
+          el('h2', { text: 'round.sessionsHeading', attrs: { id: 'round-sessions-heading' } }),
+          el('ul', { className: 'link-list session-list' }, r.sessions.map((x) => el('li', {}, [plain('a', x.title, { attrs: { href: apiPath`/sessions/${x.id}`, 'data-route': '' } }), document.createTextNode(' · '), timeEl(x.startsAt)]))),
+        ]),
+      );
+    }
     if (this.view === 'staff') {
       parts.push(this.staffHost, this.staffFormsHost);
       this.showForms();
