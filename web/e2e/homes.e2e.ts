@@ -92,10 +92,14 @@ describe('every role at home', () => {
     expect(await camille.locator('#consents').count(), 'no youth consent cards for a coordinator').toBe(0);
   }, 90_000);
 
-  it('a partner: a place for feedback rounds, and the live sessions', async () => {
+  it('a partner: the round to answer with what is due, the published pledge, and the live sessions', async () => {
     const sam = await signIn('Sam', demo.partner);
     await expect.poll(() => h1(sam).textContent()).toBe(en('roleHome.heading', { name: 'Sam Partner' }));
-    await expect.poll(() => sam.locator('#partner-rounds p').textContent()).toBe(en('partnerHome.noRounds'));
+    // The demo's round is open to Sam's organisation, on its published pledge.
+    const round = sam.locator('#partner-rounds li', { hasText: 'Youth Pledge for a Better Internet' });
+    await expect.poll(() => round.textContent()).toContain(en('round.deadline'));
+    expect(await round.textContent()).toContain(en('roundPartner.unanswered', { n: '' }).trim());
+    await sam.locator('#partner-pledges a', { hasText: 'Youth Pledge for a Better Internet' }).waitFor();
     await axeInEveryLanguage(sam, 'the partner’s home', { selector: '#partner-rounds-heading', key: 'partnerHome.roundsHeading' });
     await sam.getByRole('link', { name: en('staffHome.sessionsLink') }).click();
     await expect.poll(() => h1(sam).textContent()).toBe(en('sessions.heading'));
