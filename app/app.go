@@ -8,8 +8,10 @@ package app
 import (
 	"time"
 
+	"chorus/access"
 	"chorus/auth"
 	"chorus/consent"
+	"chorus/erasure"
 	"chorus/identity"
 	"chorus/mail"
 	"chorus/mail/outbox"
@@ -19,6 +21,7 @@ import (
 	"chorus/moderation/livesession"
 	"chorus/moderation/wordlist"
 	"chorus/pledge"
+	"chorus/pseudonym"
 	"chorus/round"
 )
 
@@ -57,6 +60,14 @@ type Services struct {
 	// ScreenWords keeps each panel's own screening words and gives every
 	// panel its screener; nil: the lists cannot be edited (503).
 	ScreenWords *wordlist.Service
+	// Pseudonyms name people for partners, who never get account ids;
+	// nil: partners get the ids (tests of other things).
+	Pseudonyms *pseudonym.Namer
+	// Access writes a person's complete export (GDPR Art. 15 and 20).
+	Access *access.Service
+	// Erasure erases accounts (the person's own, or on behalf of a
+	// guardian's deletion request) and keeps the deletion requests.
+	Erasure *erasure.Service
 	// PublicURL is where people reach Chorus; links in mails start with it,
 	// and cookies are Secure when it is https.
 	PublicURL string

@@ -36,11 +36,22 @@ type Config struct {
 	ScreenWordsFile string // JSON {"fr": ["mot", ...], ...}: words screening holds besides the built-in lists
 	HelplinesFile   string // JSON {"FR": {"name", "url", "phone"}, ...}: helplines replacing or adding to the built-in ones
 
+	// Controller is the organisation running Chorus, named in every consent
+	// record and export (GDPR Art. 13(1)(a) and (b)).
+	Controller Controller
+
 	Video Video
 
 	// WorkerInterval is how often the worker looks for due work
 	// (reminders, expired documents, coming of age).
 	WorkerInterval time.Duration
+}
+
+// Controller is who is responsible for the personal data Chorus keeps.
+type Controller struct {
+	Name      string // the organisation
+	Contact   string // e-mail of its privacy contact or data protection officer; may be empty
+	NoticeURL string // its privacy notice; may be empty
 }
 
 // Video holds the limits and tools of group videos.
@@ -179,6 +190,38 @@ var Options = []Option{
 		apply: func(c *Config, v string) error { c.ScreenWordsFile = v; return nil }},
 	{Name: "HELPLINES_FILE", Default: "", Description: "JSON file of child helplines per country ({\"FR\": {\"name\": ..., \"url\": ..., \"phone\": ...}}) replacing or adding to the built-in ones; 116 111 stays the fallback.",
 		apply: func(c *Config, v string) error { c.HelplinesFile = v; return nil }},
+	{Name: "CONTROLLER_NAME", Default: "Chorus operator", Description: "The organisation running Chorus (the data controller), named in every consent record and export; set it before real people use Chorus.",
+		apply: func(c *Config, v string) error {
+			if v = strings.TrimSpace(v); v == "" || len(v) > 200 {
+				return errors.New("expected the organisation's name, at most 200 characters")
+			}
+			c.Controller.Name = v
+			return nil
+		}},
+	{Name: "CONTROLLER_CONTACT", Default: "", Description: "E-mail address of the controller's privacy contact or data protection officer, in every consent record and export; empty: none is named.",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			a, err := mail.ParseAddress(v)
+			if err != nil || a.Name != "" {
+				return errors.New("expected one e-mail address: privacy@example.org")
+			}
+			c.Controller.Contact = a.Address
+			return nil
+		}},
+	{Name: "PRIVACY_NOTICE_URL", Default: "", Description: "Address of the controller's privacy notice, in every consent record and export; empty: none is named.",
+		apply: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("expected an absolute http(s) address")
+			}
+			c.Controller.NoticeURL = v
+			return nil
+		}},
 	{Name: "METRICS_TOKEN", Default: "", Secret: true, Description: "Bearer token a Prometheus scraper sends to read /metrics (Authorization: Bearer ...), at least 16 characters; empty: /metrics is not served.",
 		apply: func(c *Config, v string) error {
 			if v != "" && (len(v) < 16 || strings.ContainsAny(v, " \t\r\n")) {

@@ -46,6 +46,9 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"VIDEO_MAX_BYTES":      "2GB",
 		"VIDEO_MAX_DURATION":   "forever",
 		"VIDEO_SIGNED_URL_TTL": "-1m",
+		"CONTROLLER_NAME":      " ",
+		"CONTROLLER_CONTACT":   "the privacy team",
+		"PRIVACY_NOTICE_URL":   "privacy.example.org",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -112,5 +115,22 @@ func TestReadmeListsEveryVariable(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), config.MarkdownTable()) {
 		t.Errorf("README.md's configuration table is out of date; replace it with the output of `go run ./server config-table`:\n%s", config.MarkdownTable())
+	}
+}
+
+// TestControllerFromConfiguration: the organisation running Chorus, its
+// privacy contact and notice come from the environment (GDPR Art. 13(1)(a)).
+func TestControllerFromConfiguration(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"CONTROLLER_NAME": "Safer Internet Centre Belgium", "CONTROLLER_CONTACT": "dpo@sic.example.org",
+		"PRIVACY_NOTICE_URL": "https://sic.example.org/privacy"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Controller{Name: "Safer Internet Centre Belgium", Contact: "dpo@sic.example.org", NoticeURL: "https://sic.example.org/privacy"}
+	if c.Controller != want {
+		t.Errorf("controller: got %+v, want %+v", c.Controller, want)
+	}
+	if d, _ := config.Load(env(nil)); d.Controller.Name != "Chorus operator" {
+		t.Errorf("default controller: got %+v", d.Controller)
 	}
 }

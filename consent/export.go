@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"chorus/fault"
@@ -43,6 +44,15 @@ type ExportRecord struct {
 	State          string           `json:"state"` // given | withdrawn
 	Delegation     *ExportDelegate  `json:"delegation,omitempty"`
 	Verification   ExportVerify     `json:"verification"`
+	Validity       ExportValidity   `json:"validity"`
+}
+
+// ExportValidity is how long a given consent counts: until withdrawn, and a
+// guardian's until the child is 18 and decides alone.
+type ExportValidity struct {
+	ValidFrom  time.Time  `json:"valid_from"`
+	ValidUntil *time.Time `json:"valid_until,omitempty"`
+	Condition  string     `json:"validity_condition"`
 }
 
 // ExportNotice identifies the exact text the person read.
@@ -62,6 +72,11 @@ type ExportProcessing struct {
 	Processing           []string `json:"processing"`
 	Jurisdiction         string   `json:"jurisdiction"` // the person's country
 	ConsentType          string   `json:"consent_type"`
+	// What GDPR Art. 13 asks people be told.
+	PurposeDescription string        `json:"purpose_description"` // in the record's language
+	PIICategories      []string      `json:"pii_categories"`      // DPV personal data categories
+	Recipients         []ExportParty `json:"recipients"`          // who receives the data, partner organisations by name
+	Retention          string        `json:"retention"`
 }
 
 // ExportEvent is the consent event the record documents.
@@ -95,7 +110,46 @@ type ExportVerify struct {
 // whom, on which text, and when. It returns fault.NotFound when the account
 // has no records.
 func (s *Service) ExportRecords(ctx context.Context, accountID string) ([]byte, error) {
+	return s.exportRecords(ctx, accountID, false)
+}
+
+// ExportPseudonymised is ExportRecords for an erased account, as its
+// controller keeps and shows it: the records stand as proof of lawful
+// processing (GDPR Art. 7(1), 17(3)(b) and (e)), but name nobody. The
+// person is their account id, which no longer leads to a name; a guardian
+// is their role and the domain of their address.
+func (s *Service) ExportPseudonymised(ctx context.Context, accountID string) ([]byte, error) {
+	return s.exportRecords(ctx, accountID, true)
+}
+
+// Pseudonymise returns the records of an erased account as coordinators
+// see them (see ExportPseudonymised).
+func Pseudonymise(hist []Record) []Record {
+	out := make([]Record, len(hist))
+	for i, r := range hist {
+		r.GuardianName = ""
+		r.GuardianEmail = MaskEmail(r.GuardianEmail)
+		out[i] = r
+	}
+	return out
+}
+
+// MaskEmail keeps only the domain of an address ("…@example.org").
+func MaskEmail(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return "…" + addr[i:]
+	}
+	return "…"
+}
+
+func (s *Service) exportRecords(ctx context.Context, accountID string, pseudonymise bool) ([]byte, error) {
 	hist, err := s.History(ctx, accountID)
+	if pseudonymise {
+		hist = Pseudonymise(hist)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +157,17 @@ func (s *Service) ExportRecords(ctx context.Context, accountID string) ([]byte, 
 		return nil, fault.Errorf(fault.NotFound, "There are no consent records for this account.")
 	}
 	controller := ExportParty{PartyName: s.Controller.Name, PartyRole: "PII controller", PartyContact: s.Controller.Contact, PartyURL: s.Controller.URL}
+	var partners []string
+	if s.Partners != nil {
+		if partners, err = s.Partners(ctx, accountID); err != nil {
+			return nil, err
+		}
+	}
+	var adultAt *time.Time // a guardian's grant counts until then
+	if sub, err := s.Subjects.FindSubject(ctx, accountID); err == nil && !sub.BirthDate.IsZero() {
+		t := BirthdayOf(sub.BirthDate, sub.BirthDate.Year()+AdultAge)
+		adultAt = &t
+	}
 	f := ExportFile{
 		SchemaVersion: ExportSchemaVersion, GeneratedAt: s.now().UTC(),
 		PIIPrincipalID: accountID, Controller: controller, Records: make([]ExportRecord, 0, len(hist)),
@@ -116,11 +181,14 @@ func (s *Service) ExportRecords(ctx context.Context, accountID string) ([]byte, 
 		if r.Band.IsMinor() {
 			basis = append(basis, "GDPR Art. 8")
 		}
-		var purpose, text string
-		var processing []string
+		var purpose, text, description, retention string
+		var processing, categories []string
+		recipients := []ExportParty{}
 		if info, err := s.Registry.Info(r.Scope); err == nil {
 			purpose = info.ShortName[r.Language]
 			processing = info.Processing
+			description, categories, retention = info.Purpose[r.Language], info.DataCategories, info.Retention
+			recipients = recipientsOf(info.Recipients, partners)
 			if t, err := s.Registry.Text(r.Scope, r.Audience, r.Language); err == nil {
 				// Only include the text when it is still the one that was
 				// shown; otherwise the hash alone identifies the version.
@@ -135,12 +203,20 @@ func (s *Service) ExportRecords(ctx context.Context, accountID string) ([]byte, 
 			Processing: ExportProcessing{
 				PurposeID: string(r.Scope), Purpose: purpose, LawfulBasis: "consent",
 				LawfulBasisReference: basis, Processing: processing, Jurisdiction: r.Country, ConsentType: "explicit",
+				PurposeDescription: description, PIICategories: categories, Recipients: recipients, Retention: retention,
 			},
+			Validity:     ExportValidity{ValidFrom: r.Time, Condition: "until withdrawn"},
 			Event:        ExportEvent{EventTime: r.Time, EventType: "explicit", EventBy: "pii_principal", State: state},
 			State:        state,
 			Verification: ExportVerify{Method: string(r.Method), Level: string(r.Level), Evidence: r.Evidence, CheckedBy: r.RecordedBy},
 		}
+		if state == "withdrawn" {
+			er.Validity.Condition = "not given: this record withdraws"
+		}
 		if r.Actor == ByGuardian {
+			if state == "given" && adultAt != nil {
+				er.Validity.ValidUntil, er.Validity.Condition = adultAt, "until withdrawn, or until the child is 18 and decides alone"
+			}
 			er.Event.EventBy = "delegate"
 			er.Delegation = &ExportDelegate{
 				DelegateRole: "holder of parental responsibility", DelegateEmail: r.GuardianEmail,
@@ -154,4 +230,22 @@ func (s *Service) ExportRecords(ctx context.Context, accountID string) ([]byte, 
 		return nil, fault.Wrap(fault.Internal, err, "consent: encode export")
 	}
 	return b, nil
+}
+
+// recipientsOf names who receives a scope's data: the group, the panel, or
+// the partner organisations by name.
+func recipientsOf(r Recipients, partners []string) []ExportParty {
+	out := []ExportParty{}
+	switch r {
+	case ToGroup:
+		out = append(out, ExportParty{PartyName: "the person's group and its moderators", PartyRole: "recipient"})
+	case ToPanel:
+		out = append(out, ExportParty{PartyName: "the person's panel, its moderators and coordinators", PartyRole: "recipient"})
+		fallthrough
+	case ToPartners:
+		for _, p := range partners {
+			out = append(out, ExportParty{PartyName: p, PartyRole: "third party"})
+		}
+	}
+	return out
 }

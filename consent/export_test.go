@@ -1,8 +1,10 @@
 package consent_test
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"chorus/consent"
@@ -88,4 +90,46 @@ func TestExportRecords27560(t *testing.T) {
 
 	_, err = e.svc.ExportRecords(e.ctx, "nobody")
 	wantCode(t, err, fault.NotFound, "export without records")
+}
+
+// TestExportSaysWhatArticle13Asks: each record names the controller and its
+// contact, the purpose in the record's language, the data categories, the
+// recipients (the partner organisations by name), the retention and how
+// long the consent counts (a guardian's until the child is 18).
+func TestExportSaysWhatArticle13Asks(t *testing.T) {
+	e := newEnv(t)
+	kid := e.youth("de12", "DE", 12, "de")
+	e.svc.Partners = func(_ context.Context, id string) ([]string, error) { return []string{"AppCo", "Streamly"}, nil }
+	e.confirm(t, "de12", map[consent.Scope]bool{consent.Participate: true, consent.VideoPublish: true})
+	raw, err := e.svc.ExportRecords(e.ctx, "de12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f consent.ExportFile
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Controller.PartyName != "Safer Internet Centre Test" || f.Controller.PartyContact != "privacy@sic.example.org" {
+		t.Errorf("controller: got %+v", f.Controller)
+	}
+	adult := consent.BirthdayOf(kid.BirthDate, kid.BirthDate.Year()+18)
+	for _, r := range f.Records {
+		p := r.Processing
+		if p.PurposeDescription == "" || len(p.PIICategories) == 0 || p.Retention == "" || r.Controller.PartyContact == "" {
+			t.Errorf("%s: lacks purpose, categories, retention or controller contact: %+v", r.RecordID, p)
+		}
+		var names []string
+		for _, x := range p.Recipients {
+			names = append(names, x.PartyName)
+		}
+		if p.PurposeID == string(consent.VideoPublish) && !slices.Equal(names, []string{"AppCo", "Streamly"}) {
+			t.Errorf("video_publish recipients: got %v, want the partner organisations", names)
+		}
+		if r.Delegation != nil && (r.Validity.ValidUntil == nil || !r.Validity.ValidUntil.Equal(adult)) {
+			t.Errorf("%s: a guardian's grant is valid until %v, want the 18th birthday %v", r.RecordID, r.Validity.ValidUntil, adult)
+		}
+	}
+	if len(f.Records) == 0 || !strings.Contains(f.Records[0].Processing.PurposeDescription, "Jugendpanel") && !strings.Contains(f.Records[0].Processing.PurposeDescription, "youth panel") {
+		t.Errorf("purpose in the record's language: got %q", f.Records[0].Processing.PurposeDescription)
+	}
 }

@@ -68,6 +68,7 @@ type guardianAccess struct {
 	CreatedMS     int64  `json:"createdMs"`
 	ValidUntilMS  int64  `json:"validUntilMs"`
 	RevokedMS     int64  `json:"revokedMs,omitempty"`
+	ErasedMS      int64  `json:"erasedMs,omitempty"` // the child's account was erased (EndForErasure)
 }
 
 // GuardianStatus is what the young person sees about their guardian.
@@ -259,6 +260,8 @@ func (s *Service) loadRequest(ctx context.Context, token string) (store.Record, 
 		return store.Record{}, req, fault.Wrap(fault.Internal, err, "consent: corrupt guardian request")
 	}
 	switch {
+	case req.State == requestErased:
+		return rec, req, fault.Errorf(fault.Invalid, MsgAccountErased)
 	case req.State == requestUsed:
 		return rec, req, fault.Errorf(fault.Invalid, MsgLinkUsed)
 	case req.State == requestSuperseded:
@@ -459,6 +462,9 @@ func (s *Service) loadAccess(ctx context.Context, token string) (store.Record, g
 	if err := json.Unmarshal(page.Records[0].Data, &a); err != nil {
 		return store.Record{}, a, fault.Wrap(fault.Internal, err, "consent: corrupt guardian access")
 	}
+	if a.ErasedMS != 0 {
+		return page.Records[0], a, fault.Errorf(fault.Invalid, MsgAccountErased)
+	}
 	if a.RevokedMS != 0 || s.now().UnixMilli() >= a.ValidUntilMS {
 		return page.Records[0], a, fault.Errorf(fault.Invalid, MsgAccessEnded)
 	}
@@ -511,16 +517,6 @@ func (s *Service) guardianDecide(ctx context.Context, token string, scope Scope,
 		TextHash: hash, Audience: ForGuardian, Language: a.Language,
 		Country: normCountry(sub.Country), Band: band,
 	}, "guardian:"+a.ID)
-}
-
-// GuardianAccount returns the child's account id behind a manage link, for
-// requests the guardian makes about the child (such as deletion).
-func (s *Service) GuardianAccount(ctx context.Context, token string) (string, error) {
-	_, a, err := s.loadAccess(ctx, token)
-	if err != nil {
-		return "", err
-	}
-	return a.AccountID, nil
 }
 
 // GuardianExport returns the child's consent records (ExportRecords) through

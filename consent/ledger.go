@@ -199,7 +199,7 @@ func latest(hist []Record, scope Scope) (self, guardian *Record) {
 			continue
 		}
 		switch r.Actor {
-		case BySelf:
+		case BySelf, ByErasure: // an erasure withdraws as the person would
 			if self == nil || r.Seq > self.Seq {
 				self = r
 			}

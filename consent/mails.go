@@ -16,17 +16,22 @@ const (
 	MailYouthConsentAge  = "youth.consent_age"
 	MailYouthAdult       = "youth.adult"
 	MailGuardianEnded    = "guardian.control_ended"
+	// Erasure (erase.go).
+	MailGuardianErased       = "guardian.account_erased"    // to each guardian: the child's account was erased, the link ended
+	MailDeletionAcknowledged = "guardian.deletion_received" // to the guardian who asked: received, carried out by {{date .Due}}
 )
 
 // mailAudience is whom each kind addresses: guardians formally, the young
 // person informally.
 var mailAudience = map[string]compose.Audience{
-	MailGuardianRequest:  compose.Adult,
-	MailGuardianReminder: compose.Adult,
-	MailGuardianDone:     compose.Adult,
-	MailGuardianEnded:    compose.Adult,
-	MailYouthConsentAge:  compose.Youth,
-	MailYouthAdult:       compose.Youth,
+	MailGuardianRequest:      compose.Adult,
+	MailGuardianReminder:     compose.Adult,
+	MailGuardianDone:         compose.Adult,
+	MailGuardianEnded:        compose.Adult,
+	MailGuardianErased:       compose.Adult,
+	MailDeletionAcknowledged: compose.Adult,
+	MailYouthConsentAge:      compose.Youth,
+	MailYouthAdult:           compose.Youth,
 }
 
 // renderMail builds the localised message of kind to addr about the young

@@ -101,9 +101,24 @@ type ScopeInfo struct {
 	WhereJoint   map[AgeBand]Manager `json:"managedByWhereJoint"`
 	Verification Level               `json:"guardianVerification"` // what a guardian's grant needs
 	Processing   []string            `json:"processing"`           // DPV processing operations, for the 27560 export
+	// What GDPR Art. 13 asks people be told, exported in every record.
+	Purpose        map[string]string `json:"purpose"`        // why, in every language
+	DataCategories []string          `json:"dataCategories"` // DPV personal data categories
+	Recipients     Recipients        `json:"recipients"`     // who receives the data
+	Retention      string            `json:"retention"`      // how long it is kept (English, as the export's words)
 
 	hashes map[string][32]byte // audience+"/"+lang -> sha256 of the text
 }
+
+// Recipients says who receives the data a scope covers.
+type Recipients string
+
+// The recipients.
+const (
+	ToGroup    Recipients = "group"    // the person's group and its moderators
+	ToPanel    Recipients = "panel"    // the panel, its staff and, under moderation, its partner organisations
+	ToPartners Recipients = "partners" // the panel's partner organisations (named in each export)
+)
 
 // Registry is the scope registry.
 type Registry struct {
@@ -142,7 +157,7 @@ func ParseRegistry(b []byte) (*Registry, error) {
 		}
 		s.hashes = map[string][32]byte{}
 		for _, lang := range Languages {
-			for name, texts := range map[string]map[string]string{"shortName": s.ShortName, "youthText": s.YouthText, "guardianText": s.GuardianText} {
+			for name, texts := range map[string]map[string]string{"shortName": s.ShortName, "youthText": s.YouthText, "guardianText": s.GuardianText, "purpose": s.Purpose} {
 				if texts[lang] == "" {
 					return nil, fmt.Errorf("consent: scope registry: %s has no %s in %q", s.Code, name, lang)
 				}
@@ -162,6 +177,9 @@ func ParseRegistry(b []byte) (*Registry, error) {
 		}
 		if len(s.Processing) == 0 {
 			return nil, fmt.Errorf("consent: scope registry: %s lists no processing", s.Code)
+		}
+		if len(s.DataCategories) == 0 || s.Retention == "" || (s.Recipients != ToGroup && s.Recipients != ToPanel && s.Recipients != ToPartners) {
+			return nil, fmt.Errorf("consent: scope registry: %s lacks data categories, retention or known recipients (Art. 13)", s.Code)
 		}
 		if s.Verification != LevelEmailConfirmed && s.Verification != LevelStrong {
 			return nil, fmt.Errorf("consent: scope registry: %s has unknown verification level %q", s.Code, s.Verification)

@@ -97,6 +97,10 @@ type Service struct {
 	// are PublicURL + "/guardian/" + token.
 	PublicURL  string
 	Controller Controller
+	// Partners names the partner organisations that may receive a
+	// person's data (those invited to their panels), for the recipients
+	// of each exported record (GDPR Art. 13(1)(e)); nil: none named.
+	Partners func(ctx context.Context, accountID string) ([]string, error)
 	// Now is the clock; tests inject one to cross expiries without sleeping.
 	Now func() time.Time
 	// Random is the source of tokens; nil means crypto/rand.

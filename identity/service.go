@@ -522,9 +522,10 @@ func (s *Service) SetLanguage(ctx context.Context, id, lang string) (Account, er
 	})
 }
 
-// EraseAccount removes a person: their memberships go, and the account keeps
-// only its id (so records that point at it stay readable) with no name,
-// e-mail, date of birth or password. Nobody can sign in to it again.
+// EraseAccount removes a person: their memberships and the invitations to
+// their address go, and the account keeps only its id (so records that
+// point at it stay readable) with no name, e-mail, date of birth or
+// password. Nobody can sign in to it again.
 func (s *Service) EraseAccount(ctx context.Context, id string) error {
 	return s.Docs.InTransaction(ctx, func(ctx context.Context) error {
 		d, err := store.GetAs[storedAccount](ctx, s.Docs, AccountsCollection, id)
@@ -538,6 +539,18 @@ func (s *Service) EraseAccount(ctx context.Context, id string) error {
 		}
 		for _, m := range docs {
 			if err := s.Docs.Delete(ctx, MembershipsCollection, m.Value.ID); err != nil && !fault.Is(err, fault.NotFound) {
+				return err
+			}
+		}
+		// Invitations name the address (and the invitation accepted is how
+		// the person came in): they go with the account.
+		invs, err := store.FindAs[Invitation](ctx, s.Docs, InvitationsCollection, store.Query{
+			Where: []store.Cond{{Field: "email", Op: store.Eq, Value: d.Value.Email}}, Limit: store.MaxLimit}, maxListed)
+		if err != nil {
+			return err
+		}
+		for _, inv := range invs {
+			if err := s.Docs.Delete(ctx, InvitationsCollection, inv.Value.ID); err != nil && !fault.Is(err, fault.NotFound) {
 				return err
 			}
 		}

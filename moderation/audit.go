@@ -24,6 +24,7 @@ const (
 	AuditMuted           = "moderation.mute"
 	AuditSuspended       = "moderation.suspend"
 	AuditLifted          = "moderation.lift"
+	AuditErased          = "moderation.erased" // the author erased their account: the case lost its excerpt (and closed)
 	// A moderator Action a is recorded as "moderation." + a, e.g.
 	// "moderation.hide".
 )
@@ -34,7 +35,8 @@ var AuditActions = func() []string {
 	for _, a := range Actions {
 		out = append(out, "moderation."+string(a))
 	}
-	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted)
+	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted, AuditErased,
+		AuditConsentGrant, AuditConsentWithdrawal, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted)
 }()
 
 // AuditEntry is one line of the audit trail.
@@ -44,14 +46,14 @@ type AuditEntry struct {
 	At          int64  `json:"at"`      // unix milliseconds
 	PanelID     string `json:"panelId"`
 	Action      string `json:"action"`           // one of AuditActions
-	Actor       string `json:"actor"`            // who did it; System for automatic steps
+	Actor       string `json:"actor"`            // who did it; System for automatic steps, Guardian for a guardian's link
 	Person      string `json:"person,omitempty"` // whom it was about: the content's author, or the sanctioned person
 	CaseID      string `json:"caseId,omitempty"`
 	SanctionID  string `json:"sanctionId,omitempty"`
 	ContentType string `json:"contentType,omitempty"`
 	ContentID   string `json:"contentId,omitempty"`
-	Category    string `json:"category,omitempty"`
-	Reason      string `json:"reason,omitempty"` // why; for a report, the reporter's words
+	Category    string `json:"category,omitempty"` // a report or hit category, a sanction's kind, a consent scope, an invited role
+	Reason      string `json:"reason,omitempty"`   // why; for a report, the reporter's words
 }
 
 // Time is At as a time.
@@ -98,6 +100,16 @@ func (s *Service) record(ctx context.Context, e AuditEntry, extra map[string]any
 	}
 	// The event id orders entries made in the same millisecond.
 	e.EventID, e.ID = ev.ID, fmt.Sprintf("e%019d", ev.ID)
+	recs, err := auditRecords(e)
+	if err != nil {
+		return AuditEntry{}, err
+	}
+	return e, s.Docs.InsertMany(ctx, AuditCollection, recs)
+}
+
+// auditRecords are the stored rows of e: one for its actor, one more for
+// the person it is about.
+func auditRecords(e AuditEntry) ([]store.Record, error) {
 	rows := []auditRow{{AuditEntry: e, Party: e.Actor, Primary: true}}
 	if e.Person != "" && e.Person != e.Actor {
 		rows = append(rows, auditRow{AuditEntry: e, Party: e.Person})
@@ -110,11 +122,11 @@ func (s *Service) record(ctx context.Context, e AuditEntry, extra map[string]any
 		}
 		rec, err := store.RecordOf(e.ID+suffix, r, time.Time{})
 		if err != nil {
-			return AuditEntry{}, err
+			return nil, err
 		}
 		recs = append(recs, rec)
 	}
-	return e, s.Docs.InsertMany(ctx, AuditCollection, recs)
+	return recs, nil
 }
 
 // Audit page sizes.
@@ -128,6 +140,7 @@ const (
 type AuditQuery struct {
 	PanelIDs  []string  // the panels the coordinator may audit
 	Person    string    // entries where this account acted or was acted on
+	People    []string  // or any of these accounts (a name several people share)
 	ContentID string    // entries about this content item
 	Action    string    // one of AuditActions
 	From      time.Time // at or after
@@ -163,8 +176,16 @@ func (s *Service) SearchAudit(ctx context.Context, q AuditQuery) (AuditPage, err
 		return AuditPage{Entries: []AuditEntry{}}, nil
 	}
 	where := []store.Cond{{Field: "panelId", Op: store.In, Value: q.PanelIDs}}
+	people := slices.Clone(q.People)
 	if q.Person != "" {
-		where = append(where, store.Cond{Field: "party", Op: store.Eq, Value: q.Person})
+		people = append(people, q.Person)
+	}
+	if len(people) > 0 {
+		parties := make([]any, 0, len(people))
+		for _, p := range people {
+			parties = append(parties, p)
+		}
+		where = append(where, store.Cond{Field: "party", Op: store.In, Value: parties})
 	} else {
 		where = append(where, store.Cond{Field: "primary", Op: store.Eq, Value: true})
 	}

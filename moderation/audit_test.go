@@ -165,3 +165,56 @@ func TestAuditCSV(t *testing.T) {
 		}
 	}
 }
+
+// A case that screening opened is opened by the screening, not by the
+// author whose text it held: the author is whom it is about.
+func TestScreeningOpensItsCaseItself(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := context.Background()
+	in := screening(comment("c1", "y1"), "phone")
+	in.Actor = "y1" // the author's comment caused it
+	c := mustOpen(t, s, in)
+	if got := c.History[0].Actor; got != moderation.System {
+		t.Errorf("case history: opened by %q, want %q", got, moderation.System)
+	}
+	page, err := s.SearchAudit(ctx, moderation.AuditQuery{PanelIDs: []string{"p1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Entries) != 1 || page.Entries[0].Actor != moderation.System || page.Entries[0].Person != "y1" {
+		t.Fatalf("audit: got %+v, want one entry by the system about y1", page.Entries)
+	}
+	// The author rewriting it is the author's doing.
+	if _, _, err := s.Open(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	page, _ = s.SearchAudit(ctx, moderation.AuditQuery{PanelIDs: []string{"p1"}, Action: moderation.AuditResubmitted})
+	if len(page.Entries) != 1 || page.Entries[0].Actor != "y1" {
+		t.Errorf("resubmitted: got %+v, want one entry by y1", page.Entries)
+	}
+}
+
+// People is "any of these accounts": a name the search resolved to
+// several people.
+func TestAuditSearchByPeople(t *testing.T) {
+	s := auditHistory(t)
+	ctx := context.Background()
+	got := func(q moderation.AuditQuery) []string {
+		t.Helper()
+		page, err := s.SearchAudit(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range page.Entries {
+			out = append(out, e.Action)
+		}
+		return out
+	}
+	if g, want := got(moderation.AuditQuery{PanelIDs: []string{"p1"}, People: []string{"y2", "mod"}}), []string{moderation.AuditMuted, "moderation.hide", moderation.AuditReported}; !slices.Equal(g, want) {
+		t.Errorf("y2 or mod: got %v, want %v", g, want)
+	}
+	if g, want := got(moderation.AuditQuery{PanelIDs: []string{"p1"}, People: []string{"y2"}, Person: "mod"}), []string{moderation.AuditMuted, "moderation.hide", moderation.AuditReported}; !slices.Equal(g, want) {
+		t.Errorf("mod and the people: got %v, want %v", g, want)
+	}
+}

@@ -169,8 +169,9 @@ type OpenInput struct {
 	// AuthorBand and AuthorConsents: see Case.
 	AuthorBand     string
 	AuthorConsents []string
-	// Actor caused the case: the author submitting or changing content, a
-	// moderator, or System (the default) for screening.
+	// Actor caused the case: the author submitting or changing content, or
+	// a moderator; System is the default. A new screening case is always
+	// opened by System (the screening held the text, not its author).
 	Actor string
 }
 
@@ -224,12 +225,18 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Case, bool, error) {
 	fresh := Case{ID: newID(), PanelID: in.PanelID, GroupID: in.GroupID, Kind: in.Kind, Content: content,
 		Category: category, Priority: prio, Status: StatusOpen, OpenedAt: now, History: []Entry{}}
 	var from Status
+	opener := in.Actor
 	c, created, err := s.attach(ctx, fresh, func(c *Case, created bool) error {
 		c.setAuthor(in.AuthorBand, in.AuthorConsents)
 		if created {
 			from = ""
 			c.Hits = hits
-			c.History = append(c.History, Entry{Action: "opened", Actor: in.Actor, At: now, Category: category, To: StatusOpen})
+			if in.Kind == KindScreening {
+				// Screening opened it, whoever wrote the text it held (the
+				// author is whom the case is about).
+				opener = System
+			}
+			c.History = append(c.History, Entry{Action: "opened", Actor: opener, At: now, Category: category, To: StatusOpen})
 			return nil
 		}
 		from = c.Status
@@ -251,9 +258,9 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (Case, bool, error) {
 	}
 	action := AuditOpened
 	if !created {
-		action = AuditResubmitted
+		action, opener = AuditResubmitted, in.Actor
 	}
-	_, err = s.record(ctx, auditFor(c, action, in.Actor, ""), map[string]any{"kind": c.Kind, "category": category, "from": from, "to": c.Status})
+	_, err = s.record(ctx, auditFor(c, action, opener, ""), map[string]any{"kind": c.Kind, "category": category, "from": from, "to": c.Status})
 	return c, created, err
 }
 

@@ -47,6 +47,7 @@ var Schemas = []store.Schema{
 	{Collection: AuditCollection, Indexes: []store.Index{
 		{Field: "panelId"}, {Field: "party"}, {Field: "primary"}, {Field: "contentId"}, {Field: "action"}, {Field: "at"},
 	}},
+	{Collection: auditCursorCollection},
 }
 
 // System is the actor of what nobody did by hand: screening holds and

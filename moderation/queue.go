@@ -171,3 +171,32 @@ func (s *Service) Summary(ctx context.Context, panelIDs []string) (Summary, erro
 	}
 	return out, nil
 }
+
+// maxWaitingForAuthor bounds how many cases waiting for their authors
+// WaitingForAuthor reads in the given panels.
+const maxWaitingForAuthor = 2000
+
+// WaitingForAuthor lists the cases of ownerID's content in the given
+// panels that wait for them: a moderator asked for a change (the young
+// person's home says so). Oldest first.
+func (s *Service) WaitingForAuthor(ctx context.Context, panelIDs []string, ownerID string) ([]Case, error) {
+	out := []Case{}
+	f := QueueFilter{Status: StatusChangesRequested, Limit: MaxQueueLimit}
+	for read := 0; read < maxWaitingForAuthor; {
+		page, err := s.Queue(ctx, panelIDs, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range page.Cases {
+			if c.Content.OwnerID == ownerID {
+				out = append(out, c)
+			}
+		}
+		read += len(page.Cases)
+		if page.Next == "" {
+			break
+		}
+		f.After = page.Next
+	}
+	return out, nil
+}

@@ -135,3 +135,25 @@ func TestSummary(t *testing.T) {
 		t.Errorf("empty panel: got %+v %v", empty, err)
 	}
 }
+
+// A young person's home lists what waits for them: their content a
+// moderator sent back for a change, and nobody else's.
+func TestWaitingForAuthor(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := context.Background()
+	mine := mustOpen(t, s, screening(comment("c1", "y1"), "phone"))
+	mustOpen(t, s, screening(comment("c2", "y1"), "email")) // still with the moderator
+	other := mustOpen(t, s, screening(comment("c3", "y2"), "phone"))
+	mustAct(t, s, mine.ID, "mod", moderation.RequestChanges)
+	mustAct(t, s, other.ID, "mod", moderation.RequestChanges)
+	got, err := s.WaitingForAuthor(ctx, []string{"p1"}, "y1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != mine.ID || got[0].ChangesMessage == "" {
+		t.Fatalf("waiting for y1: got %+v, want c1 with the moderator's message", got)
+	}
+	if got, _ := s.WaitingForAuthor(ctx, []string{"p2"}, "y1"); len(got) != 0 {
+		t.Errorf("in another panel: got %d cases, want none", len(got))
+	}
+}

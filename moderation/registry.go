@@ -55,6 +55,7 @@ type Content struct {
 	Text     string
 	Context  string // what the content is about, e.g. the pledge item a comment is on
 	Link     string // where the app shows it, e.g. /pledges/<id>
+	Title    string // what it belongs to, by name: the pledge's or the session's title
 	Language string
 	Approved bool // a moderator approved it for partners (rule 2)
 	// Hidden says that only its author and the panel's supervisors see it

@@ -43,6 +43,9 @@ type Comment struct {
 	Hits   []screen.Hit `json:"hits,omitempty"`
 	Hidden bool         `json:"hidden,omitempty"`
 	Edited bool         `json:"edited,omitempty"`
+	// Erased: its author erased their account; the text is gone, the
+	// comment stays so that the answers to it still read as a thread.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // Viewer is who lists comments: held and hidden comments are shown only to
@@ -375,6 +378,7 @@ type Amendment struct {
 	ReasonHits []screen.Hit `json:"reasonHits,omitempty"`
 	Hidden     bool         `json:"hidden,omitempty"`
 	Edited     bool         `json:"edited,omitempty"`
+	Erased     bool         `json:"erased,omitempty"` // as for a comment; an open one is withdrawn
 }
 
 func (v Viewer) seesAmendment(a Amendment) bool {

@@ -105,6 +105,9 @@ func (s *Service) move(ctx context.Context, actor, pledgeID string, to State, me
 	if !Allowed(cur.State, to) {
 		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge that is %s cannot become %s.", stateWords[cur.State], stateWords[to])
 	}
+	if cur.Kind == KindScript && to != Draft {
+		return Pledge{}, fault.Errorf(fault.Invalid, "A video script stays with its group: it is not sent for review or published.")
+	}
 	now := s.now()
 	var snapshot Version
 	if to == Published {

@@ -72,6 +72,7 @@ type Pledge struct {
 	GroupID   string   `json:"groupId"`
 	Title     string   `json:"title"`
 	Language  string   `json:"language"`
+	Kind      string   `json:"kind,omitempty"` // empty: a pledge; KindScript: a group video's script
 	State     State    `json:"state"`
 	ItemIDs   []string `json:"itemIds"`           // the items, in order
 	Published []int    `json:"publishedVersions"` // numbers of the frozen versions, oldest first
@@ -192,11 +193,11 @@ const (
 var Schemas = []store.Schema{
 	{Collection: colPledges, Indexes: []store.Index{{Field: "groupId"}, {Field: "panelId"}}},
 	{Collection: colItems, Indexes: []store.Index{{Field: "pledgeId"}}},
-	{Collection: colRevisions, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "version"}}},
+	{Collection: colRevisions, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "version"}, {Field: "author"}}},
 	{Collection: colVersions, Indexes: []store.Index{{Field: "pledgeId"}}},
 	{Collection: colComments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
 	{Collection: colAmendments, Indexes: []store.Index{{Field: "itemId"}, {Field: "pledgeId"}, {Field: "atMs"}, {Field: "author"}}},
-	{Collection: colEndorsements, Indexes: []store.Index{{Field: "pledgeId"}}},
+	{Collection: colEndorsements, Indexes: []store.Index{{Field: "pledgeId"}, {Field: "accountId"}}},
 }
 
 // Service keeps pledges. Create it with NewService and call Declare once.
@@ -300,7 +301,15 @@ func cleanTitle(title string) (string, error) {
 type CreateInput struct {
 	PanelID, GroupID string
 	Title, Language  string
+	Kind             string // empty or KindScript
 }
+
+// KindScript marks a group video's script: the same items (a scene each:
+// who speaks as the heading, what happens and is said as the text, the
+// plain-language version as the summary), co-written, screened and kept
+// in history like a pledge's, but never listed with the pledges, sent for
+// review or published. It stays with its group.
+const KindScript = "script"
 
 // Create starts a new pledge in draft.
 func (s *Service) Create(ctx context.Context, actor string, in CreateInput) (Pledge, error) {
@@ -322,8 +331,11 @@ func (s *Service) create(ctx context.Context, actor string, in CreateInput) (Ple
 	if in.PanelID == "" || in.GroupID == "" {
 		return Pledge{}, fault.Errorf(fault.Invalid, "A pledge belongs to a group.")
 	}
+	if in.Kind != "" && in.Kind != KindScript {
+		return Pledge{}, fault.Errorf(fault.Invalid, "Unknown kind of document %q.", in.Kind)
+	}
 	now := s.now()
-	p := Pledge{ID: newID(), PanelID: in.PanelID, GroupID: in.GroupID, Title: title, Language: in.Language, State: Draft,
+	p := Pledge{ID: newID(), PanelID: in.PanelID, GroupID: in.GroupID, Title: title, Language: in.Language, Kind: in.Kind, State: Draft,
 		ItemIDs: []string{}, Published: []int{}, CreatedBy: actor, CreatedAt: now, UpdatedAt: now}
 	if err := store.InsertAs(ctx, s.Docs, colPledges, p.ID, p, time.Time{}); err != nil {
 		return Pledge{}, err
@@ -340,7 +352,7 @@ func (s *Service) Pledge(ctx context.Context, id string) (Pledge, error) {
 	return d.Value, err
 }
 
-// Pledges lists the pledges of a group, oldest first.
+// Pledges lists the pledges of a group, oldest first (not its videos' scripts).
 func (s *Service) Pledges(ctx context.Context, groupID string) ([]Pledge, error) {
 	docs, err := store.FindAs[Pledge](ctx, s.Docs, colPledges, store.Query{Where: []store.Cond{{Field: "groupId", Op: store.Eq, Value: groupID}}, Limit: store.MaxLimit}, 10000)
 	if err != nil {
@@ -348,6 +360,9 @@ func (s *Service) Pledges(ctx context.Context, groupID string) ([]Pledge, error)
 	}
 	out := make([]Pledge, 0, len(docs))
 	for _, d := range docs {
+		if d.Value.Kind == KindScript {
+			continue // a video's script is opened from its video
+		}
 		out = append(out, d.Value)
 	}
 	return out, nil

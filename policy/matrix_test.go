@@ -288,7 +288,7 @@ func forEachCase(a Action, fn func(matrixCase)) {
 					if base.Kind == KindProfile {
 						owners = owners[:0]
 						for _, b := range consent.AgeBands {
-							owners = append(owners, owner{b, nil}, owner{b, nameVisible})
+							owners = append(owners, owner{b, nil}, owner{b, nameVisible}, owner{b, []consent.Scope{consent.Participate}})
 						}
 					}
 					// Whom an invitation or membership is for matters only

@@ -22,7 +22,9 @@ type PersonView struct {
 
 // VisibleName is the name viewer may see for person (safeguarding rule 4):
 // the full display name when Decide allows profile.view_full_name, otherwise
-// the first name and the country, e.g. "Léa (FR)".
+// the first name and the country, e.g. "Léa (FR)"; to the young people of
+// their panel, a minor who does not take part yet (participate) is their
+// first name only.
 func VisibleName(viewer Subject, person PersonView) string {
 	r := Resource{
 		Kind:          KindProfile,
@@ -35,6 +37,12 @@ func VisibleName(viewer Subject, person PersonView) string {
 	}
 	if Decide(viewer, ProfileViewFullName, r).Allow {
 		return person.DisplayName
+	}
+	for _, m := range viewer.Memberships {
+		if m.Role.IsYouth() && m.PanelID == person.PanelID && person.PanelID != "" {
+			// A peer before the person takes part: the first name only.
+			return ShortName(person.DisplayName, "")
+		}
 	}
 	return ShortName(person.DisplayName, person.Country)
 }

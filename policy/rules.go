@@ -56,6 +56,11 @@ const (
 	AccountExportOwn Action = "account.export_own" // export one's own data
 	AccountEraseOwn  Action = "account.erase_own"  // erase one's own account
 	AccountEditOwn   Action = "account.edit_own"   // change one's own settings (the account's language)
+	// AccountEraseOnBehalf: erase someone else's account, carrying out a
+	// deletion request (coordinators of the person's panel; GDPR Art. 17).
+	AccountEraseOnBehalf Action = "account.erase_on_behalf"
+	// ErasureRequestsView: see a panel's open deletion requests and their due dates (coordinators).
+	ErasureRequestsView Action = "erasure.requests_view"
 
 	AuditView   Action = "audit.view"   // read and search a panel's audit trail (coordinators)
 	AuditExport Action = "audit.export" // download a panel's audit trail as CSV (coordinators)
@@ -121,6 +126,15 @@ const (
 	VideoUpload  Action = "video.upload"  // start a video in a group, upload a new cut (version) of it, cancel one's own upload
 	VideoView    Action = "video.view"    // see a group's videos, their versions and processing, and play them
 	VideoCaption Action = "video.caption" // add or replace the captions of a version, in one language
+	// Tagging (rule 7): one tags oneself, or tags a member of the group, who
+	// then confirms or refuses; nobody is in a video's list without agreeing.
+	VideoTag           Action = "video.tag"             // tag oneself or a group member in a video, confirm or remove one's own tag
+	VideoComment       Action = "video.comment"         // comment at a moment of a version, reply, resolve: only where a moderator is a member (rule 1)
+	VideoApprove       Action = "video.approve"         // approve a version as a reviewer of the group, or take one's approval back
+	VideoRequestShare  Action = "video.request_share"   // ask the moderators to share a version with partner organisations
+	VideoShare         Action = "video.share"           // create, list and revoke event links and partner shares of an approved version (moderators)
+	VideoViewInPanel   Action = "video.view_in_panel"   // a young person of the panel watches a version a moderator shared with the panel
+	VideoViewByPartner Action = "video.view_by_partner" // a partner watches a version shared with their organisation (rule 2; the tagged people's consents are checked by VideoBlockers)
 )
 
 // Actions lists every action the policy knows, sorted by name.
@@ -196,6 +210,7 @@ var (
 	// sessions: they are members of a panel, never of a group (issue 10).
 	noPartnerInGroup = condition{ReasonPartnerNotInGroup, func(r Resource) bool { return r.Role != identity.Partner || r.GroupID == "" }}
 	ownerAdult       = condition{ReasonNameNotShared, func(r Resource) bool { return r.OwnerBand == consent.Adult }}
+	ownerTakesPart   = condition{ReasonNameNotShared, func(r Resource) bool { return slices.Contains(r.OwnerConsents, consent.Participate) }}
 	ownerShares      = condition{ReasonNameNotShared, func(r Resource) bool {
 		return slices.Contains(r.OwnerConsents, consent.NameVisibleToPartners)
 	}}
@@ -277,7 +292,10 @@ var rules = map[Action]rule{
 	}},
 	ProfileViewFullName: {kind: KindProfile, grants: []grant{
 		{roles: anyone, rel: self},
-		{roles: youth, rel: inPanel},
+		// A minor's group sees their full name only once they take part
+		// (participate holds): before, the first name (issue 14).
+		{roles: youth, rel: inPanel, when: []condition{ownerAdult}},
+		{roles: youth, rel: inPanel, when: []condition{ownerTakesPart}},
 		{roles: supervisors, rel: inPanel},
 		{roles: partners, rel: inPanel, when: []condition{ownerAdult}},
 		{roles: partners, rel: inPanel, when: []condition{ownerShares}},
@@ -297,6 +315,9 @@ var rules = map[Action]rule{
 	AccountExportOwn: {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEraseOwn:  {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
 	AccountEditOwn:   {kind: KindAccount, grants: []grant{{roles: anyone, rel: self}}},
+
+	AccountEraseOnBehalf: {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
+	ErasureRequestsView:  {kind: KindAccount, grants: []grant{{roles: coordinators, rel: inPanel}}},
 
 	AuditView:   {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
 	AuditExport: {kind: KindAudit, grants: []grant{{roles: coordinators, rel: inPanel}}},
@@ -455,11 +476,9 @@ var rules = map[Action]rule{
 		{roles: partners, rel: orgInPanel, when: []condition{approved}},
 	}},
 
-	// Group videos (issue 13). For now a video stays inside its group and
-	// with the panel's supervisors, like a pledge draft: who may upload a
-	// cut or write captions is who may edit a pledge of the group. Tagging,
-	// consent-gated review and sharing outside the group add their own
-	// actions later.
+	// Group videos (issue 13). A video is made inside its group and with
+	// the panel's supervisors, like a pledge draft: who may upload a cut or
+	// write captions is who may edit a pledge of the group.
 	VideoUpload: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
@@ -471,5 +490,33 @@ var rules = map[Action]rule{
 	VideoCaption: {kind: KindVideo, writes: true, grants: []grant{
 		{roles: youth, rel: sameGroup, needs: consent.Participate},
 		{roles: moderators, rel: inPanel},
+	}},
+	// Review and sharing: tags, comments, approvals and requests are the
+	// group's work in its space, so they need a moderator member (rule 1,
+	// writes). A version reaches the panel or partners only through a
+	// moderator's approval (a moderation case, rule 2) and only while every
+	// tagged person may be shown there (VideoBlockers, read again on every
+	// request).
+	VideoTag: {kind: KindVideo, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: sameGroup},
+	}},
+	VideoComment: {kind: KindVideo, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: supervisors, rel: inPanel},
+	}},
+	VideoApprove: {kind: KindVideo, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+	}},
+	VideoRequestShare: {kind: KindVideo, writes: true, grants: []grant{
+		{roles: youth, rel: sameGroup, needs: consent.Participate},
+		{roles: moderators, rel: inPanel},
+	}},
+	VideoShare: {kind: KindVideo, grants: []grant{{roles: moderators, rel: inPanel}}},
+	VideoViewInPanel: {kind: KindVideo, reveals: true, grants: []grant{
+		{roles: youth, rel: inPanel, needs: consent.Participate, when: []condition{approved}},
+	}},
+	VideoViewByPartner: {kind: KindVideo, reveals: true, grants: []grant{
+		{roles: partners, rel: orgInPanel, when: []condition{approved}},
 	}},
 }

@@ -108,11 +108,13 @@ func TestRule1PostingNeedsAModeratedGroupSpace(t *testing.T) {
 }
 
 // Rule 1, every channel: whatever writes into a group space (a pledge, its
-// items and their edits, amendments, comments, video cuts and captions) is
+// items and their edits, amendments, comments, video cuts, captions, tags,
+// comments, approvals and share requests) is
 // conversation between its members, so it needs a group with a moderator
 // member, whoever asks. Only comments were refused before (issue 10).
 func TestRule1EveryWriteIntoAGroupSpaceNeedsAModerator(t *testing.T) {
-	writes := []Action{SpacePost, PledgeCreate, PledgeEdit, PledgeComment, PledgeAmend, PledgeAmendmentDecide, VideoUpload, VideoCaption}
+	writes := []Action{SpacePost, PledgeCreate, PledgeEdit, PledgeComment, PledgeAmend, PledgeAmendmentDecide, VideoUpload, VideoCaption,
+		VideoTag, VideoComment, VideoApprove, VideoRequestShare}
 	for _, a := range writes {
 		if !a.WritesIntoGroupSpace() {
 			t.Errorf("%s: got WritesIntoGroupSpace false, want true", a)
@@ -180,8 +182,11 @@ func TestRule4VisibleName(t *testing.T) {
 		{"partner, unknown band is a minor", partnerO1, person(""), "Léa (FR)"},
 		{"partner of another panel, even with consent", otherPanelPartner, person(consent.Adult, consent.NameVisibleToPartners), "Léa (FR)"},
 		{"a minor holding a partner role", minorPartner, person(consent.Adult), "Léa (FR)"},
-		{"youth in the same group", youth13, person(consent.MinorBelowConsentAge), "Léa Martin"},
-		{"youth in another group of the panel", member("y2", consent.MinorAtConsentAge, identity.Youth, "p1", "g2"), person(consent.MinorBelowConsentAge), "Léa Martin"},
+		{"youth in the same group", youth13, person(consent.MinorBelowConsentAge, consent.Participate), "Léa Martin"},
+		{"youth in another group of the panel", member("y2", consent.MinorAtConsentAge, identity.Youth, "p1", "g2"), person(consent.MinorBelowConsentAge, consent.Participate), "Léa Martin"},
+		// Before participate holds, the group sees the first name only (issue 14).
+		{"youth in the same group, before she takes part", youth13, person(consent.MinorBelowConsentAge), "Léa"},
+		{"youth in the same group, an adult before taking part", youth13, person(consent.Adult), "Léa Martin"},
 		{"moderator", moderatorP1, person(consent.MinorBelowConsentAge), "Léa Martin"},
 		{"coordinator", coordinator, person(consent.MinorBelowConsentAge), "Léa Martin"},
 		{"herself", member("lea", consent.MinorBelowConsentAge, identity.Youth, "p1", "g1"), person(consent.MinorBelowConsentAge), "Léa Martin"},

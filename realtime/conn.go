@@ -807,7 +807,8 @@ func (c *conn) catchUp(s *subscription, after *int64, ack bool) {
 	}
 	for _, ev := range replay {
 		if s.fresh(ev.ID) {
-			batch = append(batch, mustJSON(outEvent{Type: MsgEvent, Topic: s.topic, ID: ev.ID, Event: ev.Type, Actor: ev.Actor, Time: ev.Time, Data: validJSON(ev.Data)}))
+			out := outEvent{Type: MsgEvent, Topic: s.topic, ID: ev.ID, Event: ev.Type, Actor: ev.Actor, Time: ev.Time, Data: validJSON(ev.Data)}
+			batch = append(batch, c.h.variants(nil, pseudonymousEvent(out)).forConnOr(c, out))
 		}
 	}
 	if ack {

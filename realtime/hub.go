@@ -66,6 +66,9 @@ type Peer struct {
 	// Active reports whether the session still counts (nil: always); it is
 	// asked at every heartbeat and when a sign-out event arrives.
 	Active func(ctx context.Context) error
+	// Audience, when set, is whose pseudonyms this socket sees others
+	// under (a partner organisation; see audience.go).
+	Audience string
 }
 
 // EventSource reads the stored event log, for resuming.
@@ -89,6 +92,9 @@ type Config struct {
 	// read Presence again when it acts rather than rely on the order of
 	// calls.
 	OnPresence func(topic string, members []PresenceMember)
+	// Pseudonym names accountID for an audience (Peer.Audience); nil:
+	// every peer sees account ids.
+	Pseudonym func(audience, accountID string) string
 
 	// Signal decides whether accountID may announce itself in topic:
 	// its presence (on item, or on none: "") and its typing (in item).
@@ -443,14 +449,16 @@ var revoking = map[string]bool{
 }
 
 func (h *Hub) fanOut(ev wireEvent) {
-	msg, err := json.Marshal(outEvent{Type: "event", Topic: ev.Subject, ID: ev.ID, Event: ev.Type, Actor: ev.Actor, Time: ev.Time, Data: ev.Data})
+	out := outEvent{Type: "event", Topic: ev.Subject, ID: ev.ID, Event: ev.Type, Actor: ev.Actor, Time: ev.Time, Data: ev.Data}
+	msg, err := json.Marshal(out)
 	if err != nil {
 		return
 	}
+	vs := h.variants(msg, pseudonymousEvent(out))
 	var slow []*conn
 	h.mu.RLock()
 	for c := range h.topics[ev.Subject] {
-		if !c.deliver(ev.Subject, ev.ID, msg) {
+		if !c.deliver(ev.Subject, ev.ID, vs.forConn(c)) {
 			slow = append(slow, c)
 		}
 	}
@@ -486,12 +494,17 @@ func cutPrefix(s, prefix string) (string, bool) {
 	return "", false
 }
 
-// broadcast sends msg to every local subscriber of topic except skip.
-func (h *Hub) broadcast(topic string, msg []byte, skip string) {
+// broadcast sends msg (as vs renders it for each, when not nil) to every
+// local subscriber of topic except skip.
+func (h *Hub) broadcast(topic string, msg []byte, skip string, vs ...*variants) {
 	var slow []*conn
 	h.mu.RLock()
 	for c := range h.topics[topic] {
-		if c.id != skip && !c.sendIfSubscribed(topic, msg) {
+		m := msg
+		if len(vs) > 0 {
+			m = vs[0].forConn(c)
+		}
+		if c.id != skip && !c.sendIfSubscribed(topic, m) {
 			slow = append(slow, c)
 		}
 	}

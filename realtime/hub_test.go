@@ -88,7 +88,7 @@ func newEnv(t *testing.T, raw store.Documents, b realtime.Broker, tune func(*rea
 		if err != nil {
 			return
 		}
-		p := realtime.Peer{AccountID: r.URL.Query().Get("account")}
+		p := realtime.Peer{AccountID: r.URL.Query().Get("account"), Audience: r.URL.Query().Get("audience")}
 		if ttl := r.URL.Query().Get("ttl"); ttl != "" {
 			d, _ := time.ParseDuration(ttl)
 			p.ExpiresAt = time.Now().Add(d)
@@ -133,6 +133,7 @@ type msg struct {
 	AccountID string                    `json:"accountId"`
 	ItemID    string                    `json:"itemId"`
 	Members   []realtime.PresenceMember `json:"members"`
+	Actor     string                    `json:"actor"`
 }
 
 func (e *env) dial(account, query string) *wsClient {

@@ -83,7 +83,7 @@ func (h *Hub) onEphemeral(e ephemeral) {
 			}
 		}
 		var (
-			msg     []byte
+			msg     *variants
 			seq     uint64
 			current []PresenceMember
 		)
@@ -112,7 +112,11 @@ func (h *Hub) onEphemeral(e ephemeral) {
 		if e.Node == h.node {
 			skip = e.Conn
 		}
-		h.broadcast(e.Topic, mustJSON(outTyping{Type: MsgTyping, Topic: e.Topic, AccountID: e.AccountID, ItemID: e.ItemID}), skip)
+		t := outTyping{Type: MsgTyping, Topic: e.Topic, AccountID: e.AccountID, ItemID: e.ItemID}
+		h.broadcast(e.Topic, mustJSON(t), skip, h.variants(mustJSON(t), func(pseudonym func(string) string) []byte {
+			t.AccountID = pseudonym(t.AccountID)
+			return mustJSON(t)
+		}))
 	case opSync:
 		if e.Node == h.node {
 			return
@@ -152,9 +156,10 @@ func (h *Hub) Presence(topic string) []PresenceMember {
 
 // snapshotLocked is the presence message of topic, numbered in the order
 // of the snapshots; h.presMu is held.
-func (h *Hub) snapshotLocked(topic string) ([]byte, uint64) {
+func (h *Hub) snapshotLocked(topic string) (*variants, uint64) {
 	h.presSeq++
-	return mustJSON(outPresence{Type: MsgPresence, Topic: topic, Members: presenceList(h.presence[topic])}), h.presSeq
+	p := outPresence{Type: MsgPresence, Topic: topic, Members: presenceList(h.presence[topic])}
+	return h.variants(mustJSON(p), pseudonymousPresence(p)), h.presSeq
 }
 
 // flushPresence ends a presence window of topic: the newest snapshot goes
@@ -177,11 +182,11 @@ func (h *Hub) flushPresence(topic string) {
 // broadcastPresence offers a snapshot to every local subscriber of topic.
 // It replaces an older one a connection has not sent yet and never counts
 // against the queue limit, so presence alone never drops a client.
-func (h *Hub) broadcastPresence(topic string, seq uint64, msg []byte) {
+func (h *Hub) broadcastPresence(topic string, seq uint64, msg *variants) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for c := range h.topics[topic] {
-		c.offerPresence(topic, seq, msg)
+		c.offerPresence(topic, seq, msg.forConn(c))
 	}
 }
 

@@ -5,12 +5,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
+	"chorus/access"
 	"chorus/app"
 	"chorus/auth"
 	"chorus/config"
 	"chorus/consent"
+	"chorus/erasure"
 	"chorus/identity"
 	"chorus/mail"
 	"chorus/mail/outbox"
@@ -18,6 +21,7 @@ import (
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
+	"chorus/pseudonym"
 	"chorus/round"
 )
 
@@ -43,6 +47,8 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	p.Consent = consent.NewService(s.docs, p.Mail, consent.SubjectsFunc(func(ctx context.Context, id string) (consent.Subject, error) {
 		return consentSubject(ctx, p.Identity, id)
 	}), cfg.PublicURL)
+	p.Consent.Controller = consent.Controller{Name: cfg.Controller.Name, Contact: cfg.Controller.Contact, URL: cfg.Controller.NoticeURL}
+	p.Consent.Partners = partnersOf(p.Identity)
 	if err := p.Consent.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -97,7 +103,70 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, log *slog.
 	if p.MailPerSource, err = auth.NewRateLimit(ctx, s.docs, auth.MailsPerSource, auth.MailWindow); err != nil {
 		return nil, err
 	}
+	if p.Pseudonyms, err = pseudonym.Load(ctx, s.docs); err != nil {
+		return nil, err
+	}
+	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation})
+	parts := erasure.Parts{Directory: p.Identity, Sessions: p.Sessions, Consent: p.Consent, Cases: p.Moderation, Pledges: p.Pledges, Messages: p.LiveSessions}
+	if p.Outbox != nil {
+		parts.Mailbox = p.Outbox
+	}
+	p.Erasure = erasure.NewService(s.docs, parts, p.Mail, coordinatorsOf(p.Identity), cfg.PublicURL)
+	if err := p.Erasure.Declare(ctx); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// partnersOf names the partner organisations invited to a person's panels:
+// the recipients consent records name (GDPR Art. 13(1)(e)).
+func partnersOf(ids *identity.Service) func(context.Context, string) ([]string, error) {
+	return func(ctx context.Context, accountID string) ([]string, error) {
+		ms, err := ids.Memberships(ctx, accountID)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		var out []string
+		for _, m := range ms {
+			if m.PanelID == "" {
+				continue
+			}
+			members, err := ids.PanelMembers(ctx, m.PanelID)
+			if err != nil {
+				return nil, err
+			}
+			for _, pm := range members {
+				if pm.Membership.Role != identity.Partner || pm.Membership.OrgID == "" || seen[pm.Membership.OrgID] {
+					continue
+				}
+				seen[pm.Membership.OrgID] = true
+				if org, err := ids.Organisation(ctx, pm.Membership.OrgID); err == nil {
+					out = append(out, org.Name)
+				}
+			}
+		}
+		slices.Sort(out)
+		return out, nil
+	}
+}
+
+// coordinatorsOf finds the coordinators of a panel, whom erasure tells of
+// deletion requests.
+func coordinatorsOf(ids *identity.Service) func(context.Context, string) ([]identity.Account, error) {
+	return func(ctx context.Context, panelID string) ([]identity.Account, error) {
+		members, err := ids.PanelMembers(ctx, panelID)
+		if err != nil {
+			return nil, err
+		}
+		var out []identity.Account
+		for _, m := range members {
+			if m.Membership.Role == identity.Coordinator {
+				out = append(out, m.Account)
+			}
+		}
+		return out, nil
+	}
 }
 
 // panelsOf tells the outbox which panels a person belongs to, so that a
@@ -145,12 +214,18 @@ func announceSetup(ctx context.Context, p *app.Services, log *slog.Logger, say f
 }
 
 // consentJobs are the worker's consent duties: reminders before guardian
-// links expire, and people reaching their consent age or 18.
+// links expire and before deletion requests are due, and people reaching
+// their consent age or 18.
 func consentJobs(ctx context.Context, p *app.Services, log *slog.Logger) {
 	if n, err := p.Consent.SendReminders(ctx); err != nil {
 		log.Error("guardian reminders", "error", err)
 	} else if n > 0 {
 		log.Info("guardian reminders sent", "count", n)
+	}
+	if n, err := p.Erasure.SendReminders(ctx); err != nil {
+		log.Error("deletion request reminders", "error", err)
+	} else if n > 0 {
+		log.Info("deletion request reminders sent", "count", n)
 	}
 	youth, err := p.Identity.YouthAccounts(ctx)
 	if err != nil {

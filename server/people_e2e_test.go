@@ -223,6 +223,9 @@ func TestPeopleJourneys(t *testing.T) {
 	if strings.Contains(string(raw), "Dubois") {
 		t.Fatalf("a partner must not see a minor's full name: %s", raw)
 	}
+	if strings.Contains(string(raw), youthID) {
+		t.Fatalf("a partner must not receive a minor's account id: %s", raw)
+	}
 	partner.do("GET", "/api/accounts/"+youthID+"/consents", nil, 403)
 	partner.do("GET", "/api/groups/"+group, nil, 403)
 	for _, p := range []string{"/api/messages", "/api/accounts/" + youthID + "/messages", "/api/direct/" + youthID} {
@@ -263,7 +266,7 @@ func TestPeopleJourneys(t *testing.T) {
 		zipped, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
-		if resp.StatusCode != 200 || err != nil || len(zr.File) != 2 {
+		if resp.StatusCode != 200 || err != nil || len(zr.File) != 5 {
 			t.Fatalf("%s: got %d, %v", export, resp.StatusCode, err)
 		}
 	}
@@ -274,7 +277,7 @@ func TestPeopleJourneys(t *testing.T) {
 		p, err := m.Parse()
 		return err == nil && m.ToAddr("claire@example.org") && strings.Contains(p.Text, "Référence : "+youthID)
 	}, 10*time.Second)
-	if p, _ := asked.Parse(); !strings.Contains(p.Text, "Ouvrez Chorus") || !strings.Contains(p.HTML, "<p>Référence : "+youthID+"</p>") || strings.Contains(p.Text, "Léa") {
+	if p, _ := asked.Parse(); !strings.Contains(p.Text, "Ouvrez les demandes de suppression") || !strings.Contains(p.HTML, "<p>Référence : "+youthID+"</p>") || strings.Contains(p.Text, "Léa") {
 		t.Errorf("deletion request to the coordinator:\n%s\n%s", p.Text, p.HTML)
 	}
 	youth.do("POST", "/api/me/erase", map[string]string{"password": "not-my-password-1"}, 403)

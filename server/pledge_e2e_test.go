@@ -178,6 +178,19 @@ func TestPledgeJourney(t *testing.T) {
 	if pub["pledge"] != nil || pub["items"] != nil || str(pub, "published", "status") != "published" {
 		t.Fatalf("partner view: got %v, want only the published version", pub)
 	}
+	// Partners get pseudonyms, never the account ids of who submitted and published it.
+	v1 := partner.do("GET", "/api/pledges/"+id+"/versions/1", nil, 200)
+	for _, seenByPartner := range []map[string]any{pub, v1} {
+		raw := fmt.Sprint(seenByPartner)
+		for _, who := range []*client{amb, mod} {
+			if id := accountID(who); strings.Contains(raw, id) {
+				t.Errorf("a partner received account id %s: %s", id, raw)
+			}
+		}
+	}
+	if by := str(pub, "published", "submittedBy"); !strings.HasPrefix(by, "anon-") || by != str(v1, "version", "submittedBy") {
+		t.Errorf("submittedBy for a partner: got %q and %q, want one pseudonym", by, str(v1, "version", "submittedBy"))
+	}
 	// Edits after publishing start the next version; version 1 stays frozen.
 	now := amb.do("GET", "/api/pledges/"+id, nil, 200)["items"].([]any)
 	var cur map[string]any

@@ -97,7 +97,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
-	media, err := buildMedia(ctx, cfg, s, log)
+	media, err := buildMedia(ctx, cfg, s, people, log)
 	if err != nil {
 		return err
 	}
@@ -280,6 +280,9 @@ func runWorker(ctx context.Context, log *slog.Logger, docs store.Documents, peop
 		}
 		consentJobs(ctx, people, log)
 		roundJobs(ctx, people, log)
+		if _, err := people.FollowAudit(ctx, 100_000); err != nil && ctx.Err() == nil {
+			log.Error("copying consent changes and invitations into the audit trail", "error", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -314,8 +317,8 @@ func buildRealtime(ctx context.Context, docs store.Documents, broker realtime.Br
 	}
 	topics := httpapi.NewTopicPolicy(people)
 	hub, err := realtime.NewHub(realtime.Config{Broker: broker, Events: docs, Authorize: topics.Authorize, Logger: log,
-		OnPresence: superviseLiveSessions(people, log),
-		Signal:     topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
+		OnPresence: superviseLiveSessions(people, log), Pseudonym: people.Pseudonyms.For,
+		Signal: topics.Signal, Edit: topics.Edit, AuthorizeEdit: topics.AuthorizeEdit, Revokes: httpapi.Revokes})
 	if err != nil {
 		return nil, err
 	}

@@ -164,6 +164,12 @@ type Documents interface {
 	AppendEvent(ctx context.Context, e Event) (Event, error)
 	// Events returns events after q.After, oldest first.
 	Events(ctx context.Context, q EventQuery) ([]Event, error)
+	// RedactEvent replaces the data of event id with data (a JSON object,
+	// or empty for none), keeping its id, time, actor, type and subject.
+	// It is the one change the append-only log allows, for erasure (GDPR
+	// Art. 17): what happened stays, what a person wrote goes.
+	// fault.NotFound when there is no such event.
+	RedactEvent(ctx context.Context, id int64, data json.RawMessage) error
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 	// Close flushes and releases the store.

@@ -16,6 +16,30 @@ function keepDist(): Plugin {
   };
 }
 
+// Each language's name in itself ("Français"), read from the catalogues, as
+// the module virtual:chorus-language-names: the language menu names every
+// language while only the chosen one's catalogue is fetched
+// (src/i18n/index.ts).
+function languageNames(): Plugin {
+  const id = 'virtual:chorus-language-names';
+  const dir = fileURLToPath(new URL('./src/i18n', import.meta.url));
+  return {
+    name: 'chorus-language-names',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    load(resolved) {
+      if (resolved !== `\0${id}`) return null;
+      const names: Record<string, string> = {};
+      for (const file of readdirSync(dir).filter((f) => /^\w+\.json$/.test(f))) {
+        const path = join(dir, file);
+        this.addWatchFile(path);
+        const catalogue = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+        names[file.replace(/\.json$/, '')] = catalogue['language.name'] ?? file;
+      }
+      return `export default ${JSON.stringify(names)};`;
+    },
+  };
+}
+
 // Every text file of the bundle also as .br (brotli at its best) and .gz, so
 // the server sends them compressed without compressing anything itself
 // (server/httpapi/webassets.go picks the variant the browser accepts).
@@ -43,7 +67,7 @@ function precompress(): Plugin {
 // The server sends a strict Content-Security-Policy (script-src 'self';
 // style-src 'self'), so the build must contain no inline script or style.
 export default defineConfig({
-  plugins: [keepDist(), precompress()],
+  plugins: [languageNames(), keepDist(), precompress()],
   build: {
     outDir: 'dist',
     assetsDir: 'assets',
@@ -63,5 +87,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // Every catalogue loaded before the tests, as a page has the one it speaks.
+    setupFiles: ['src/i18n/testSetup.ts'],
   },
 });

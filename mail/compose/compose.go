@@ -51,15 +51,15 @@ type Vars struct {
 	Panel        string    // a panel's name
 	Reference    string    // an identifier staff look up in Chorus
 	Expires      time.Time // when a link stops working; written with {{date .Expires}}
+	Due          time.Time // when a request must be carried out by; {{date .Due}}
 	Link         string    // the mail's link; a kind with a linkLabel needs one, others none
 
 	// Feedback rounds: the round's title (its pledge version's), the
-	// partner organisation written to, how many items or commitments wait,
-	// and the deadline ({{date .Due}}).
+	// partner organisation written to, how many items or commitments wait;
+	// the deadline is Due.
 	Round        string
 	Organisation string
 	Count        int
-	Due          time.Time
 }
 
 // text is one kind's words for one audience in one language, as in the file.
@@ -169,6 +169,8 @@ func zero(v Vars, name string) bool {
 		return v.Reference == ""
 	case "Expires":
 		return v.Expires.IsZero()
+	case "Due":
+		return v.Due.IsZero()
 	case "Link":
 		return v.Link == ""
 	case "Round":
@@ -177,8 +179,6 @@ func zero(v Vars, name string) bool {
 		return v.Organisation == ""
 	case "Count":
 		return v.Count == 0
-	case "Due":
-		return v.Due.IsZero()
 	}
 	return true // unknown: Execute names it
 }

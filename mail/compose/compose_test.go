@@ -15,8 +15,8 @@ import (
 
 // full has every placeholder set, so any text renders with it.
 var full = Vars{FirstName: "Léa", GuardianName: "Anne Martin", Panel: "Panel Nord", Reference: "acc-1",
-	Expires: time.Date(2026, time.March, 7, 12, 0, 0, 0, time.UTC), Link: "https://chorus.example.org/x/tok",
-	Round: "Youth Pledge", Organisation: "AppCo", Count: 2, Due: time.Date(2026, time.March, 20, 17, 0, 0, 0, time.UTC)}
+	Expires: time.Date(2026, time.March, 7, 12, 0, 0, 0, time.UTC), Due: time.Date(2026, time.April, 7, 12, 0, 0, 0, time.UTC),
+	Link: "https://chorus.example.org/x/tok", Round: "Youth Pledge", Organisation: "AppCo", Count: 2}
 
 // withLink is full with a link only when the text has a label for one.
 func withLink(c compiled) Vars {
@@ -155,7 +155,8 @@ func TestMissingValuesAreErrors(t *testing.T) {
 		{"no panel", "identity.invitation", Youth, Vars{Link: full.Link}, "Panel"},
 		{"no expiry", "guardian.request", Adult, Vars{FirstName: "Léa", Link: full.Link}, "Expires"},
 		{"no link", "auth.password_reset", Adult, Vars{}, "link"},
-		{"a link it has no place for", "account.deletion_requested", Adult, Vars{Reference: "a", Link: full.Link}, "link"},
+		{"a link it has no place for", "guardian.account_erased", Adult, Vars{FirstName: "Léa", Link: full.Link}, "link"},
+		{"no due date", "guardian.deletion_received", Adult, Vars{FirstName: "Léa"}, "Due"},
 		{"no such audience", "guardian.request", Youth, full, "no youth mail"},
 		{"no such kind", "nothing.here", Adult, full, "no adult mail"},
 	} {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,11 +33,11 @@ var _ mail.Sender = (*Outbox)(nil)
 // Collection is the store collection that holds the messages.
 const Collection = "outbox"
 
-// Schema declares the collection: listed newest first ("at") and filtered by
-// kind.
+// Schema declares the collection: listed newest first ("at"), filtered by
+// kind, and found by recipient and by the person a mail is about (Forget).
 var Schema = store.Schema{
 	Collection: Collection,
-	Indexes:    []store.Index{{Field: "at"}, {Field: "kind"}},
+	Indexes:    []store.Index{{Field: "at"}, {Field: "kind"}, {Field: "to"}, {Field: "accountId"}},
 }
 
 // maxScanned bounds how many held messages one List reads to fill a page
@@ -205,6 +206,40 @@ func (o *Outbox) List(ctx context.Context, q Query) (Page, error) {
 		}
 		sq.After = p.Next
 	}
+}
+
+// Forget deletes every held message to email or about accountID (either
+// may be empty), when that person's account is erased (GDPR Art. 17): the
+// outbox would otherwise keep their address and the links meant for them.
+// It returns how many it deleted.
+func (o *Outbox) Forget(ctx context.Context, accountID, email string) (int, error) {
+	var conds []store.Cond
+	if accountID != "" {
+		conds = append(conds, store.Cond{Field: "accountId", Op: store.Eq, Value: accountID})
+	}
+	if email != "" {
+		// Chorus lower-cases every address it keeps (identity.CleanEmail).
+		conds = append(conds, store.Cond{Field: "to", Op: store.Eq, Value: strings.ToLower(email)})
+	}
+	n := 0
+	for _, c := range conds {
+		for {
+			p, err := o.docs.Find(ctx, Collection, store.Query{Where: []store.Cond{c}, Limit: store.MaxLimit})
+			if err != nil {
+				return n, fmt.Errorf("outbox: forget: %w", err)
+			}
+			for _, r := range p.Records {
+				if err := o.docs.Delete(ctx, Collection, r.ID); err != nil && !fault.Is(err, fault.NotFound) {
+					return n, fmt.Errorf("outbox: forget: %w", err)
+				}
+				n++
+			}
+			if p.Next == "" {
+				break
+			}
+		}
+	}
+	return n, nil
 }
 
 // Get returns the held message with id, or fault.NotFound.

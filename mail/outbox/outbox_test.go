@@ -290,3 +290,27 @@ func TestConcurrentSends(t *testing.T) {
 		t.Errorf("outbox: got %d records (%v), want 20", n, err)
 	}
 }
+
+// TestForgetRemovesAnErasedPersonsMail is the outbox row of the README's
+// retention table: mail to the erased person, or about them (a guardian's
+// link for them), goes; other mail stays.
+func TestForgetRemovesAnErasedPersonsMail(t *testing.T) {
+	ctx := context.Background()
+	f := mustOpen(t)
+	toLea := mail.Message{To: "lea@example.org", Subject: "Invitation", Text: "join at /invite/secret", Kind: "invitation"}
+	aboutLea := mail.Message{To: "parent@example.org", Subject: "Consent", Text: "/guardian/secret", Kind: "guardian.request", AccountID: "lea"}
+	toSam := mail.Message{To: "sam@example.org", Subject: "Invitation", Text: "join", Kind: "invitation"}
+	for _, m := range []mail.Message{toLea, aboutLea, toSam} {
+		if err := f.box.Send(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := f.box.Forget(ctx, "lea", "lea@example.org")
+	if err != nil || n != 2 {
+		t.Fatalf("Forget: got %d %v, want 2", n, err)
+	}
+	page, _ := f.box.List(ctx, outbox.Query{})
+	if len(page.Entries) != 1 || page.Entries[0].Message.To != "sam@example.org" {
+		t.Errorf("left in the outbox: got %+v, want only Sam's mail", page.Entries)
+	}
+}

@@ -45,7 +45,8 @@ type Video struct {
 	PanelID   string    `json:"panelId"`
 	GroupID   string    `json:"groupId"`
 	Title     string    `json:"title"`
-	Versions  int       `json:"versions"` // numbers given so far
+	Versions  int       `json:"versions"`           // numbers given so far
+	ScriptID  string    `json:"scriptId,omitempty"` // the script the group co-writes (a pledge document of kind script)
 	CreatedBy string    `json:"createdBy"`
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`
@@ -309,6 +310,27 @@ func (s *Service) Received(ctx context.Context, u upload.Upload) error {
 		return err
 	}
 	return s.event(ctx, u.Uploader, "video.version_added", u.VideoID, map[string]any{"version": number, "versionId": ver.ID, "size": u.Size, "sha256": u.SHA256})
+}
+
+// AttachScript makes scriptID the script of video id, unless it has one
+// already; it returns the video's script id either way.
+func (s *Service) AttachScript(ctx context.Context, actorID, id, scriptID string) (string, error) {
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (string, error) { return s.attachScript(ctx, actorID, id, scriptID) })
+}
+
+func (s *Service) attachScript(ctx context.Context, actorID, id, scriptID string) (string, error) {
+	var got string
+	err := s.updateVideo(ctx, id, func(v *Video) error {
+		if v.ScriptID == "" {
+			v.ScriptID = scriptID
+		}
+		got = v.ScriptID
+		return nil
+	})
+	if err != nil || got != scriptID {
+		return got, err
+	}
+	return got, s.event(ctx, actorID, "video.script_started", id, map[string]any{"scriptId": scriptID})
 }
 
 func (s *Service) updateVideo(ctx context.Context, id string, change func(*Video) error) error {

@@ -64,6 +64,9 @@ type Message struct {
 	Hits        []screen.Hit `json:"hits,omitempty"`
 	At          time.Time    `json:"at"`
 	AtMillis    int64        `json:"atMs"`
+	// Erased: its author erased their account; the words are gone, the
+	// place in the conversation stays.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // Author is who posts, as the transport established after asking the

@@ -1,26 +1,25 @@
 package httpapi
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"chorus/access"
 	"chorus/auth"
 	"chorus/consent"
+	"chorus/erasure"
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
-	"chorus/mail/compose"
 	"chorus/mail/outbox"
 	"chorus/moderation"
 	"chorus/policy"
@@ -48,6 +47,8 @@ func (a *API) consentRoutes() []route {
 		{fiber.MethodGet, "/api/guardian/:token", a.getGuardianLink},
 		{fiber.MethodPost, "/api/guardian/:token/confirm", a.postGuardianConfirm},
 		{fiber.MethodGet, "/api/accounts/:id/consents", a.getAccountConsents},
+		{fiber.MethodGet, "/api/accounts/:id/consents/export", a.getAccountConsentExport},
+		{fiber.MethodGet, "/api/panels/:panelId/consents/waiting", a.getPanelConsentsWaiting},
 		{fiber.MethodPost, "/api/accounts/:id/consent-forms", a.postConsentForm},
 		{fiber.MethodGet, "/api/outbox", a.getOutbox},
 	}
@@ -222,7 +223,7 @@ func (a *API) getMyExport(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	zipped, err := a.exportZip(ctx, cl)
+	zipped, err := a.exportZip(ctx, cl, languageOf(c))
 	if err != nil {
 		return err
 	}
@@ -238,45 +239,22 @@ func sendZip(c *fiber.Ctx, name string, b []byte) error {
 	return c.Send(b)
 }
 
-// exportZip is a person's data, readable by people and programs: the account
-// as the app shows it (memberships, consents, guardian state) and the
-// consent records.
-func (a *API) exportZip(ctx context.Context, cl caller) ([]byte, error) {
-	records, err := a.people.Consent.ExportRecords(ctx, cl.Account.ID)
-	if err != nil {
-		return nil, err
-	}
+// exportZip is everything about a person (package access): the account as
+// the app shows it, their consent records, contributions and the
+// moderation records about them, in JSON and an HTML summary in lang.
+func (a *API) exportZip(ctx context.Context, cl caller, lang string) ([]byte, error) {
 	me, err := a.me(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	account, err := json.MarshalIndent(me, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"account.json", account}, {"consent-records.json", records}} {
-		w, err := zw.Create(f.name)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(f.data); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return a.people.Access.Zip(ctx, access.Person{AccountID: cl.Account.ID, Name: cl.Account.DisplayName, Email: cl.Account.Email,
+		Country: cl.Account.Country, Account: me}, lang)
 }
 
-// postMyErase erases the account after the password is confirmed: the
-// person can no longer sign in, and their name and e-mail are gone. The
-// consent ledger stays: it is the proof of consent the law asks for.
+// postMyErase erases the account after the password is confirmed, as the
+// README's retention table says: the person can no longer sign in, their
+// name, e-mail and words are gone. The consent ledger stays, pseudonymised:
+// it is the proof of consent the law asks for.
 func (a *API) postMyErase(c *fiber.Ctx) error {
 	cl, err := a.signedIn(c)
 	if err != nil {
@@ -299,10 +277,7 @@ func (a *API) postMyErase(c *fiber.Ctx) error {
 	if ok, err := auth.VerifyPassword(in.Password, hash); err != nil || !ok {
 		return fault.Errorf(fault.Forbidden, "That password is not right. Your account was not erased.")
 	}
-	if err := a.people.Sessions.SignOutEverywhere(ctx, cl.Account.ID); err != nil {
-		return err
-	}
-	if err := a.people.Identity.EraseAccount(ctx, cl.Account.ID); err != nil {
+	if _, err := a.people.Erasure.Erase(ctx, erasure.Input{AccountID: cl.Account.ID, Actor: cl.Account.ID}); err != nil {
 		return err
 	}
 	a.clearSessionCookies(c)
@@ -383,15 +358,16 @@ func (a *API) withdrawContent(ctx context.Context, rec consent.Record) error {
 // export does; it is recorded in the audit trail.
 func (a *API) getGuardianExport(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	accountID, err := a.people.Consent.GuardianAccount(ctx, c.Params("token"))
+	who, err := a.people.Consent.GuardianContact(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
+	accountID := who.AccountID
 	child, err := a.callerFor(ctx, accountID)
 	if err != nil {
 		return err
 	}
-	zipped, err := a.exportZip(ctx, child)
+	zipped, err := a.exportZip(ctx, child, who.Language)
 	if err != nil {
 		return err
 	}
@@ -401,44 +377,28 @@ func (a *API) getGuardianExport(c *fiber.Ctx) error {
 	return sendZip(c, "chorus-child-data.zip", zipped)
 }
 
-// postGuardianDeletionRequest tells the coordinators of the child's panels,
-// who erase the account; it is recorded in the audit trail.
+// postGuardianDeletionRequest records the guardian's request to delete the
+// child's data (due within one month, GDPR Art. 12(3)), tells the
+// coordinators of the child's panels, who carry it out, and acknowledges it
+// to the guardian with the date. Asking again while it is open changes
+// nothing and acknowledges nothing again.
 func (a *API) postGuardianDeletionRequest(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	accountID, err := a.people.Consent.GuardianAccount(ctx, c.Params("token"))
+	who, err := a.people.Consent.GuardianContact(ctx, c.Params("token"))
 	if err != nil {
 		return err
 	}
-	if err := a.event(ctx, "guardian", "account.deletion_requested", "account:"+accountID); err != nil {
-		return err
-	}
-	ms, err := a.people.Identity.Memberships(ctx, accountID)
+	req, created, err := a.people.Erasure.RequestDeletion(ctx, who.AccountID, "guardian")
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		if m.PanelID == "" {
-			continue
-		}
-		members, err := a.people.Identity.PanelMembers(ctx, m.PanelID)
-		if err != nil {
+	due := time.UnixMilli(req.DueMS).UTC()
+	if created {
+		if err := a.people.Consent.AcknowledgeDeletion(ctx, who, due); err != nil {
 			return err
 		}
-		for _, coord := range members {
-			if coord.Membership.Role != identity.Coordinator {
-				continue
-			}
-			msg, err := compose.Render("account.deletion_requested", compose.Adult, coord.Account.Language, compose.Vars{Reference: accountID})
-			if err != nil {
-				return err
-			}
-			msg.To, msg.PanelID = coord.Account.Email, m.PanelID
-			if err := a.people.Mail.Send(ctx, msg); err != nil {
-				return err
-			}
-		}
 	}
-	return c.Status(http.StatusAccepted).JSON(fiber.Map{"status": "requested"})
+	return c.Status(http.StatusAccepted).JSON(fiber.Map{"status": "requested", "dueAt": due})
 }
 
 // --- moderators and coordinators ---
@@ -446,20 +406,33 @@ func (a *API) postGuardianDeletionRequest(c *fiber.Ctx) error {
 // youthPanels returns the panels account id is a member of, for deciding
 // whether a supervisor may act on that youth.
 func (a *API) youthResource(ctx context.Context, cl caller, act policy.Action, accountID string) error {
+	return a.youthResourceAs(ctx, cl, act, policy.KindConsent, accountID)
+}
+
+// youthResourceAs is youthResource for a resource of kind: whether cl may
+// act on the person accountID in one of the person's panels.
+func (a *API) youthResourceAs(ctx context.Context, cl caller, act policy.Action, kind policy.Kind, accountID string) error {
 	ms, err := a.people.Identity.Memberships(ctx, accountID)
 	if err != nil {
 		return err
 	}
+	if len(ms) == 0 { // erased: where they were is in the erasure record
+		if rec, err := a.people.Erasure.Erased(ctx, accountID); err == nil {
+			ms = rec.Places
+		} else if !fault.Is(err, fault.NotFound) {
+			return err
+		}
+	}
 	var last error = fault.Errorf(fault.NotFound, "There is no such person in your panels.")
 	for _, m := range ms {
-		err := allowed(cl, act, policy.Resource{Kind: policy.KindConsent, OwnerID: accountID, PanelID: m.PanelID, GroupID: m.GroupID})
+		err := allowed(cl, act, policy.Resource{Kind: kind, OwnerID: accountID, CentreID: m.CentreID, PanelID: m.PanelID, GroupID: m.GroupID})
 		if err == nil {
 			return nil
 		}
 		last = err
 	}
 	if cl.Account.ID == accountID {
-		return allowed(cl, act, policy.Resource{Kind: policy.KindConsent, OwnerID: accountID})
+		return allowed(cl, act, policy.Resource{Kind: kind, OwnerID: accountID})
 	}
 	return last
 }
@@ -485,7 +458,47 @@ func (a *API) getAccountConsents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"consents": states, "history": history})
+	out := fiber.Map{"consents": states, "history": history}
+	// After an erasure the ledger stays the controller's proof, naming nobody.
+	if rec, err := a.people.Erasure.Erased(ctx, id); err == nil {
+		out["history"] = consent.Pseudonymise(history)
+		out["erased"] = fiber.Map{"at": time.UnixMilli(rec.StartedMS).UTC(), "onBehalf": rec.OnBehalf}
+	} else if !fault.Is(err, fault.NotFound) {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// getAccountConsentExport is the person's consent records for their
+// panel's coordinators, as ISO/IEC TS 27560 JSON: the controller's proof of
+// consent, pseudonymised once the account is erased. It is recorded in
+// the audit trail.
+func (a *API) getAccountConsentExport(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	id := c.Params("id")
+	if err := a.youthResource(ctx, cl, policy.ConsentViewLedger, id); err != nil {
+		return err
+	}
+	export := a.people.Consent.ExportRecords
+	if _, err := a.people.Erasure.Erased(ctx, id); err == nil {
+		export = a.people.Consent.ExportPseudonymised
+	} else if !fault.Is(err, fault.NotFound) {
+		return err
+	}
+	b, err := export(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := a.event(ctx, cl.Account.ID, "consent.ledger_exported", "account:"+id); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="chorus-consent-records-`+id+`.json"`)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(b)
 }
 
 // Signed consent forms may be scans or PDFs; nothing else is accepted.
@@ -590,4 +603,65 @@ func (a *API) getOutbox(c *fiber.Ctx) error {
 		out = append(out, h)
 	}
 	return c.JSON(fiber.Map{"messages": out, "revealed": a.people.RevealHeldMail})
+}
+
+// consentWaitingView is a young person of a panel whose consent is not
+// complete: what is still open per scope, and where their guardian stands.
+type consentWaitingView struct {
+	AccountID string                          `json:"accountId"`
+	Name      string                          `json:"name"`
+	GroupID   string                          `json:"groupId,omitempty"`
+	Scopes    map[consent.Scope]consent.State `json:"scopes"`
+	Guardian  consent.GuardianStatus          `json:"guardian"`
+}
+
+// getPanelConsentsWaiting lists, for the panel's staff, the young people
+// who cannot take part yet (participate not held and nobody said no) or
+// whose guardian granted something that waits for a stronger check (a
+// signed form): what the coordinator follows up. Each person is listed only
+// to whom the policy lets read their ledger.
+func (a *API) getPanelConsentsWaiting(c *fiber.Ctx) error {
+	cl, p, err := a.panelFor(c, policy.PanelView, policy.KindPanel)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	members, err := a.people.Identity.PanelMembers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	out := []consentWaitingView{}
+	seenIDs := map[string]bool{}
+	for _, m := range members {
+		id := m.Account.ID
+		if seenIDs[id] || (m.Membership.Role != identity.Youth && m.Membership.Role != identity.Ambassador) {
+			continue
+		}
+		seenIDs[id] = true
+		r := policy.Resource{Kind: policy.KindConsent, OwnerID: id, PanelID: p.ID, GroupID: m.Membership.GroupID}
+		if !policy.Decide(cl.Subject, policy.ConsentViewLedger, r).Allow {
+			continue
+		}
+		states, err := a.people.Consent.EffectiveFor(ctx, id)
+		if err != nil {
+			return err
+		}
+		open := map[consent.Scope]consent.State{}
+		for sc, st := range states {
+			waits := st == consent.StateNeedsVerification ||
+				(sc == consent.Participate && (st == consent.StateNotGranted || st == consent.StatePartial))
+			if waits {
+				open[sc] = st
+			}
+		}
+		if len(open) == 0 {
+			continue
+		}
+		g, err := a.people.Consent.GuardianState(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = append(out, consentWaitingView{AccountID: id, Name: m.Account.DisplayName, GroupID: m.Membership.GroupID, Scopes: open, Guardian: g})
+	}
+	return c.JSON(fiber.Map{"waiting": out})
 }

@@ -97,9 +97,11 @@ func (a *API) routes() []route {
 	rs = append(rs, a.moderationRoutes()...)
 	rs = append(rs, a.liveSessionRoutes()...)
 	rs = append(rs, a.screenWordsRoutes()...)
-	rs = append(rs, a.videoRoutes()...)
+	rs = append(rs, a.videoRoutesAll()...)
 	rs = append(rs, a.accountRoutes()...)
 	rs = append(rs, a.roundRoutes()...)
+	rs = append(rs, a.erasureRoutes()...)
+	rs = append(rs, a.staffConsentRoutes()...)
 	return append(rs, a.consentRoutes()...)
 }
 

@@ -459,3 +459,19 @@ func TestWebAppSendsTheBuildsOwnCompressedFiles(t *testing.T) {
 		t.Errorf("got %d bytes with Content-Encoding %q, want the build's .br file", len(body), resp.Header.Get("Content-Encoding"))
 	}
 }
+
+// A link's token is the credential of whoever holds it (an event link, a
+// guardian's link, an invitation): it never reaches the request log.
+func TestRequestLogKeepsNoLinkTokens(t *testing.T) {
+	app, logs := newApp(t)
+	const secret = "s3cr3t-token-of-a-link-0123456789"
+	for _, path := range []string{"/api/watch/" + secret, "/api/watch/" + secret + "/rendition", "/api/guardian/" + secret, "/api/invitations/by-token/" + secret} {
+		do(t, app, httptest.NewRequest(http.MethodGet, path, nil))
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Fatalf("the request log holds a link token:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"route":"/api/watch/:token"`) {
+		t.Errorf("the log no longer says which route was asked:\n%s", logs.String())
+	}
+}

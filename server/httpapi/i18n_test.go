@@ -32,7 +32,7 @@ import (
 // errors that the domain layers prevent before a request reaches them, and
 // mail/smtp, whose errors are start-up configuration errors or are wrapped by
 // the domain with a message of its own.
-var messageDirs = []string{"auth", "consent", "identity", "policy", "mail", "moderation", "moderation/screen", "pledge", "readability", "realtime", "server", "server/httpapi", "moderation/livesession", "moderation/wordlist", "media/upload", "media/video", "media/vtt", "media/process", "round"}
+var messageDirs = []string{"auth", "consent", "identity", "policy", "mail", "moderation", "moderation/screen", "pledge", "readability", "realtime", "server", "server/httpapi", "moderation/livesession", "moderation/wordlist", "media/upload", "media/video", "media/vtt", "media/process", "media/review", "round", "erasure"}
 
 const moduleRoot = "../.."
 

@@ -202,6 +202,7 @@ type sessionMessageView struct {
 	HeldFor     string             `json:"heldFor,omitempty"`
 	Reasons     []string           `json:"reasons,omitempty"`     // why screening held it, in the reader's language
 	ForPartners *bool              `json:"forPartners,omitempty"` // supervisors: whether partners may read it
+	Erased      bool               `json:"erased,omitempty"`      // its author erased their account: no text
 }
 
 type sessionQuestionView struct {
@@ -266,7 +267,7 @@ func (mv *messageViewer) view(m livesession.Message) (sessionMessageView, error)
 	if mv.sup {
 		au.ID = m.AuthorID
 	}
-	v := sessionMessageView{ID: m.ID, Kind: m.Kind, QuestionID: m.QuestionID, Text: m.Text, At: m.At, Author: au,
+	v := sessionMessageView{ID: m.ID, Kind: m.Kind, QuestionID: m.QuestionID, Text: m.Text, At: m.At, Author: au, Erased: m.Erased,
 		Mine: m.AuthorID == mv.viewer.Account.ID, Status: m.Status}
 	if v.Mine || mv.sup {
 		v.HeldFor = m.HeldFor
@@ -584,7 +585,7 @@ func (a *API) resolveSessionMessage(ctx context.Context, id string) (contentInfo
 	info := contentInfo{PanelID: m.PanelID, OwnerID: m.AuthorID, Text: m.Text, Link: "/sessions/" + m.SessionID,
 		Approved: m.ForPartners, Hidden: m.Status != livesession.Visible}
 	if sess, err := a.people.LiveSessions.Session(ctx, m.SessionID); err == nil {
-		info.Context = sess.Title
+		info.Context, info.Title = sess.Title, sess.Title
 	}
 	return info, nil
 }

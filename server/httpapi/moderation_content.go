@@ -6,6 +6,7 @@ import (
 	"chorus/consent"
 	"chorus/fault"
 	"chorus/identity"
+	"chorus/media/review"
 	"chorus/moderation"
 	"chorus/policy"
 )
@@ -32,6 +33,11 @@ func (a *API) registerKinds() {
 		m.Register(moderation.SessionMessage, moderation.ContentKind{Resolve: a.resolveSessionMessage, Apply: a.applySessionMessage,
 			MayReport: a.mayReportSessionMessage, ByAuthor: ls.MessagesBy})
 	}
+	if vs := a.deps.Videos; vs != nil && vs.Review != nil {
+		m.Register(review.ContentVersion, moderation.ContentKind{Resolve: a.resolveVideoVersion, Apply: a.applyVideoVersion,
+			Check: a.checkVideoVersion, NoReports: true})
+		m.Register(review.ContentComment, moderation.ContentKind{Resolve: a.resolveVideoComment, Apply: a.applyVideoComment, ByAuthor: vs.Review.CommentsBy})
+	}
 	if rs := a.people.Rounds; rs != nil {
 		a.registerRoundKinds(m, rs)
 	}
@@ -56,7 +62,7 @@ func (a *API) resolvePledgeComment(ctx context.Context, id string) (contentInfo,
 	if err != nil {
 		return contentInfo{}, err
 	}
-	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID,
+	info := contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/pledges/" + p.ID, Title: p.Title,
 		Language: p.Language, Hidden: cm.Held || cm.Hidden}
 	if it, err := ps.Item(ctx, p.ID, cm.ItemID); err == nil {
 		info.Context = it.Text

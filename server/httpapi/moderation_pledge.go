@@ -327,7 +327,7 @@ func (a *API) resolveAmendment(ctx context.Context, id string) (contentInfo, err
 		return contentInfo{}, err
 	}
 	return contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, OwnerID: am.Author, Text: amendmentText(am), Context: am.BaseText,
-		Link: "/pledges/" + p.ID, Language: p.Language, Hidden: am.Held || am.Hidden}, nil
+		Link: "/pledges/" + p.ID, Title: p.Title, Language: p.Language, Hidden: am.Held || am.Hidden}, nil
 }
 
 func (a *API) applyAmendment(ctx context.Context, id string, ch moderation.Change) error {
@@ -491,6 +491,6 @@ func (a *API) resolvePledgeVersion(ctx context.Context, ref string) (contentInfo
 		return contentInfo{}, err
 	}
 	published := v.Status == string(pledge.Published)
-	return contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, Text: versionText(v), Link: "/pledges/" + p.ID, Language: p.Language,
-		Approved: published, Hidden: !published}, nil
+	return contentInfo{PanelID: p.PanelID, GroupID: p.GroupID, Text: versionText(v), Link: "/pledges/" + p.ID, Title: p.Title,
+		Language: p.Language, Approved: published, Hidden: !published}, nil
 }

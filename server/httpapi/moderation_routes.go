@@ -39,7 +39,58 @@ func (a *API) moderationRoutes() []route {
 		{fiber.MethodPost, "/api/moderation/sanctions/:id/lift", a.postSanctionLift},
 		{fiber.MethodGet, "/api/moderation/audit", a.getAudit},
 		{fiber.MethodGet, "/api/moderation/audit.csv", a.getAuditCSV},
+		{fiber.MethodGet, "/api/me/waiting", a.getMyWaiting},
 	}
+}
+
+// waitingView is something of the caller's that waits for them: content a
+// moderator sent back with a message, named by what it belongs to.
+type waitingView struct {
+	ContentType string `json:"contentType"`
+	ContentID   string `json:"contentId"`
+	Title       string `json:"title"`
+	Link        string `json:"link,omitempty"`
+	Message     string `json:"message,omitempty"`
+}
+
+// getMyWaiting lists the caller's own content that a moderator asked them
+// to change, in their panels (their home's "what waits for me"). Content
+// that is gone meanwhile waits for nobody.
+func (a *API) getMyWaiting(c *fiber.Ctx) error {
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	out := []waitingView{}
+	if a.people.Moderation == nil {
+		return c.JSON(fiber.Map{"waiting": out})
+	}
+	ctx := c.UserContext()
+	var panels []string
+	for _, m := range cl.Subject.Memberships {
+		if m.PanelID != "" && !slices.Contains(panels, m.PanelID) {
+			panels = append(panels, m.PanelID)
+		}
+	}
+	cases, err := a.people.Moderation.WaitingForAuthor(ctx, panels, cl.Account.ID)
+	if err != nil {
+		return err
+	}
+	for _, cs := range cases {
+		kind, ok := a.people.Moderation.Kind(cs.Content.Type)
+		if !ok {
+			continue
+		}
+		info, err := kind.Resolve(ctx, cs.Content.ID)
+		if fault.Is(err, fault.NotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, waitingView{ContentType: cs.Content.Type, ContentID: cs.Content.ID, Title: info.Title, Link: info.Link, Message: cs.ChangesMessage})
+	}
+	return c.JSON(fiber.Map{"waiting": out})
 }
 
 // Limits of this transport.
@@ -232,6 +283,11 @@ type caseContentView struct {
 	// AuthorConsents are the author's consents in effect now (the case
 	// keeps what they were when it was opened or when one was withdrawn).
 	AuthorConsents []string `json:"authorConsents,omitempty"`
+	// Title names what the content belongs to (a pledge, a session);
+	// GroupName is the group whose space it is in, which is all there is
+	// to say of the author of group content such as a pledge version.
+	Title     string `json:"title,omitempty"`
+	GroupName string `json:"groupName,omitempty"`
 	// Gone says the content no longer exists (deleted or erased with its
 	// author); Text is then what the case kept of it.
 	Gone bool `json:"gone,omitempty"`
@@ -243,7 +299,7 @@ func (a *API) caseContent(ctx context.Context, cl caller, cs moderation.Case) (c
 		info, err := kind.Resolve(ctx, cs.Content.ID)
 		switch {
 		case err == nil:
-			v.Text, v.Context, v.Link, v.Language = info.Text, info.Context, info.Link, info.Language
+			v.Text, v.Context, v.Link, v.Language, v.Title = info.Text, info.Context, info.Link, info.Language, info.Title
 		case fault.Is(err, fault.NotFound):
 			v.Gone = true
 		default:
@@ -253,6 +309,13 @@ func (a *API) caseContent(ctx context.Context, cl caller, cs moderation.Case) (c
 	who, err := a.authorOf(ctx, cl, cs.Content.OwnerID, cs.PanelID, cs.GroupID)
 	if err != nil {
 		return caseContentView{}, err
+	}
+	if cs.GroupID != "" {
+		g, err := a.people.Identity.Group(ctx, cs.GroupID)
+		if err != nil && !fault.Is(err, fault.NotFound) {
+			return caseContentView{}, err
+		}
+		v.GroupName = g.Name
 	}
 	v.AuthorName, v.AuthorBand, v.AuthorConsents = who.name, who.band, who.consents
 	if v.AuthorBand == "" {
@@ -665,7 +728,11 @@ func (a *API) auditQuery(c *fiber.Ctx, act policy.Action) (moderation.AuditQuery
 	if err != nil {
 		return moderation.AuditQuery{}, err
 	}
-	return moderation.AuditQuery{PanelIDs: panels, Person: c.Query("person"), ContentID: c.Query("contentId"), Action: c.Query("action"),
+	people, err := a.auditPeople(c.UserContext(), panels, c.Query("person"))
+	if err != nil {
+		return moderation.AuditQuery{}, err
+	}
+	return moderation.AuditQuery{PanelIDs: panels, People: people, ContentID: c.Query("contentId"), Action: c.Query("action"),
 		From: from, To: to, Limit: int(min(limit, moderation.MaxAuditLimit+1)), After: c.Query("after")}, nil
 }
 
@@ -674,11 +741,11 @@ func (a *API) getAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.people.Moderation.SearchAudit(c.UserContext(), q)
+	entries, next, err := a.auditSearch(c.UserContext(), q, c.Query("content"), maxAuditTitleScan)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"entries": page.Entries, "next": page.Next})
+	return c.JSON(fiber.Map{"entries": entries, "next": next})
 }
 
 // getAuditCSV downloads every entry matching the filters (up to
@@ -691,15 +758,17 @@ func (a *API) getAuditCSV(c *fiber.Ctx) error {
 	q.Limit = moderation.MaxAuditLimit
 	var entries []moderation.AuditEntry
 	for len(entries) < maxAuditExport {
-		page, err := a.people.Moderation.SearchAudit(c.UserContext(), q)
+		page, next, err := a.auditSearch(c.UserContext(), q, c.Query("content"), maxAuditExport)
 		if err != nil {
 			return err
 		}
-		entries = append(entries, page.Entries...)
-		if page.Next == "" {
+		for _, v := range page {
+			entries = append(entries, v.AuditEntry)
+		}
+		if next == "" {
 			break
 		}
-		q.After = page.Next
+		q.After = next
 	}
 	var buf bytes.Buffer
 	if err := moderation.AuditCSV(&buf, entries); err != nil {

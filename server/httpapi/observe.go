@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -59,11 +60,22 @@ func (a *API) observe(c *fiber.Ctx) error {
 	a.deps.Logger.Info("request",
 		"requestId", requestID(c),
 		"method", c.Method(),
-		"path", c.Path(),
+		"path", loggedPath(c),
 		"route", route,
 		"status", status,
 		"durationMs", float64(elapsed.Microseconds())/1000,
 		"bytes", len(c.Response().Body()),
 	)
 	return nil
+}
+
+// loggedPath is the request's path with the value of a :token parameter
+// left out: a link's token (an event link, a guardian's, an invitation) is
+// the credential of whoever holds it, and logs are read by others.
+func loggedPath(c *fiber.Ctx) string {
+	p := c.Path()
+	if tok := c.Params("token"); tok != "" {
+		p = strings.Replace(p, tok, "…", 1)
+	}
+	return p
 }

@@ -33,7 +33,7 @@ var schemaTypes = map[string]any{
 	"Endorsements":       pledge.Endorsements{},
 	"ModerationCase":     moderation.Case{},
 	"ContentRef":         moderation.ContentRef{},
-	"AuditEntry":         moderation.AuditEntry{},
+	"AuditEntry":         auditEntryView{},
 	"Helpline":           helpline.Helpline{},
 	"LiveSessionMessage": sessionMessageView{},
 	"Me":                 Me{},

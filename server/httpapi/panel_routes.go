@@ -203,7 +203,8 @@ func (a *API) postPanel(c *fiber.Ctx) error {
 }
 
 // memberView is a member as another person may see them (rule 4: names
-// follow the policy; partners see minors as first name and country).
+// follow the policy; partners see minors as first name and country, and
+// everyone under their pseudonym, never an account id).
 type memberView struct {
 	AccountID string        `json:"accountId"`
 	Name      string        `json:"name"`
@@ -218,7 +219,7 @@ func (a *API) memberViews(ctx context.Context, viewer caller, members []identity
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, memberView{AccountID: m.Account.ID, Name: policy.VisibleName(viewer.Subject, person), Role: m.Membership.Role, GroupID: m.Membership.GroupID})
+		out = append(out, memberView{AccountID: a.pseudonymFor(viewer, m.Account.ID), Name: policy.VisibleName(viewer.Subject, person), Role: m.Membership.Role, GroupID: m.Membership.GroupID})
 	}
 	return out, nil
 }

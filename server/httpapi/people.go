@@ -253,3 +253,32 @@ func jsonProblem(err error) string {
 	}
 	return "it is empty or malformed"
 }
+
+// audienceOf is whose pseudonyms cl sees others under: a partner's
+// organisation ("org:<id>"), or "" for everyone who may know account ids
+// (youth, staff). Someone with a partner membership and another role is
+// not a partner-only reader and keeps seeing ids where that role may.
+func audienceOf(s policy.Subject) string {
+	org := ""
+	for _, m := range s.Memberships {
+		if m.Role != identity.Partner {
+			return ""
+		}
+		if org == "" {
+			org = m.OrgID
+		}
+	}
+	if org == "" {
+		return ""
+	}
+	return "org:" + org
+}
+
+// pseudonymFor names accountID as cl may see it.
+func (a *API) pseudonymFor(cl caller, accountID string) string {
+	aud := audienceOf(cl.Subject)
+	if aud == "" || a.people.Pseudonyms == nil || accountID == cl.Account.ID {
+		return accountID
+	}
+	return a.people.Pseudonyms.For(aud, accountID)
+}

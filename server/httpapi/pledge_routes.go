@@ -214,7 +214,7 @@ func (a *API) getPledge(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"published": v, "watchers": policy.Watchers(r)})
+		return c.JSON(fiber.Map{"published": a.versionAsSeen(cl, v), "watchers": policy.Watchers(r)})
 	}
 	items, err := a.people.Pledges.Items(ctx, p)
 	if err != nil {
@@ -384,7 +384,18 @@ func (a *API) getPledgeVersion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"version": v})
+	cl, err := a.signedIn(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"version": a.versionAsSeen(cl, v)})
+}
+
+// versionAsSeen is a published version as cl may see it: a partner reads
+// who submitted and published it as pseudonyms, never account ids.
+func (a *API) versionAsSeen(cl caller, v pledge.Version) pledge.Version {
+	v.SubmittedBy, v.PublishedBy = a.pseudonymFor(cl, v.SubmittedBy), a.pseudonymFor(cl, v.PublishedBy)
+	return v
 }
 
 // getPledgeExport sends a version as a download: Markdown, or a standalone

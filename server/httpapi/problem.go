@@ -79,7 +79,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		rid := requestID(c)
 		if status >= 500 {
-			log.Error("request failed", "requestId", rid, "method", c.Method(), "path", c.Path(), "error", err)
+			log.Error("request failed", "requestId", rid, "method", c.Method(), "path", loggedPath(c), "error", err)
 		}
 		return writeProblem(c, Problem{
 			Type:      "/problems/" + string(code),

@@ -13,6 +13,7 @@ import (
 
 	"chorus/fault"
 	"chorus/media"
+	"chorus/media/review"
 	"chorus/media/upload"
 	"chorus/media/video"
 	"chorus/policy"
@@ -21,6 +22,7 @@ import (
 // Videos is what the group video routes need.
 type Videos struct {
 	Videos  *video.Service
+	Review  *review.Service
 	Uploads *upload.Store
 	Blobs   media.Blobs
 	// SignedURLTTL > 0 lets playback from a store with signed URLs (S3)
@@ -34,12 +36,12 @@ type Videos struct {
 const uploadsPath = "/api/uploads/"
 
 // NewVideos prepares the video routes' dependencies.
-func NewVideos(videos *video.Service, uploads *upload.Store, blobs media.Blobs, signedURLTTL time.Duration, log *slog.Logger) (*Videos, error) {
+func NewVideos(videos *video.Service, rev *review.Service, uploads *upload.Store, blobs media.Blobs, signedURLTTL time.Duration, log *slog.Logger) (*Videos, error) {
 	tus, err := uploads.Handler(uploadsPath, log)
 	if err != nil {
 		return nil, fmt.Errorf("tus handler: %w", err)
 	}
-	return &Videos{Videos: videos, Uploads: uploads, Blobs: blobs, SignedURLTTL: signedURLTTL, tus: tus}, nil
+	return &Videos{Videos: videos, Review: rev, Uploads: uploads, Blobs: blobs, SignedURLTTL: signedURLTTL, tus: tus}, nil
 }
 
 func (a *API) videoRoutes() []route {
@@ -60,6 +62,8 @@ func (a *API) videoRoutes() []route {
 		{fiber.MethodPut, "/api/videos/:id/versions/:number/captions/:language", a.putCaption},
 	}
 }
+
+func (a *API) videoRoutesAll() []route { return append(a.videoRoutes(), a.reviewRoutes()...) }
 
 func (a *API) videos() (*Videos, error) {
 	if a.deps.Videos == nil {
@@ -115,6 +119,7 @@ type videoView struct {
 	ID        string        `json:"id"`
 	GroupID   string        `json:"groupId"`
 	Title     string        `json:"title"`
+	ScriptID  string        `json:"scriptId,omitempty"`
 	Versions  int           `json:"versions"`
 	CreatedBy string        `json:"createdBy"`
 	CreatedAt time.Time     `json:"createdAt"`
@@ -123,7 +128,7 @@ type videoView struct {
 }
 
 func viewOfVideo(v video.Video) videoView {
-	return videoView{ID: v.ID, GroupID: v.GroupID, Title: v.Title, Versions: v.Versions, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt}
+	return videoView{ID: v.ID, GroupID: v.GroupID, Title: v.Title, ScriptID: v.ScriptID, Versions: v.Versions, CreatedBy: v.CreatedBy, CreatedAt: v.CreatedAt}
 }
 
 func (a *API) getGroupVideos(c *fiber.Ctx) error {

@@ -415,8 +415,14 @@ func (a *API) wsPeer(c *fiber.Ctx) (realtime.Peer, error) {
 		accountID, sessionID, expires = claims.AccountID, claims.SessionID, claims.ExpiresAt
 	}
 	sessions := a.people.Sessions
-	return realtime.Peer{AccountID: accountID, ExpiresAt: expires,
-		Active: func(ctx context.Context) error { return sessions.SessionActive(ctx, sessionID) }}, nil
+	peer := realtime.Peer{AccountID: accountID, ExpiresAt: expires,
+		Active: func(ctx context.Context) error { return sessions.SessionActive(ctx, sessionID) }}
+	if ms, err := a.people.Identity.Memberships(ctx, accountID); err == nil {
+		peer.Audience = audienceOf(policy.Subject{AccountID: accountID, Memberships: ms}) // partners see pseudonyms
+	} else {
+		return realtime.Peer{}, err
+	}
+	return peer, nil
 }
 
 // sameOrigin: no Origin (not a browser), or our public address, or the

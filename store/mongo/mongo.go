@@ -19,6 +19,7 @@ package mongo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -737,6 +738,26 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 		events = append(events, e)
 	}
 	return events, nil
+}
+
+// RedactEvent replaces the data of event id (erasure).
+func (s *Store) RedactEvent(ctx context.Context, id int64, data json.RawMessage) error {
+	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "data", Value: ""}}}}
+	if len(data) > 0 {
+		d, err := toBSON(data)
+		if err != nil {
+			return err
+		}
+		update = bson.D{{Key: "$set", Value: bson.D{{Key: "data", Value: d}}}}
+	}
+	res, err := s.db.Collection(eventsCollection).UpdateOne(ctx, bson.D{{Key: keyID, Value: id}}, update)
+	if err != nil {
+		return translate(fmt.Errorf("mongo: RedactEvent(%d): %w", id, err))
+	}
+	if res.MatchedCount == 0 {
+		return fault.Errorf(fault.NotFound, "there is no event %d", id)
+	}
+	return nil
 }
 
 // PurgeExpired deletes the expired documents of every declared collection

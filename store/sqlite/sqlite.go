@@ -582,6 +582,26 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 	return out, nil
 }
 
+// RedactEvent replaces the data of event id (erasure).
+func (s *Store) RedactEvent(ctx context.Context, id int64, data json.RawMessage) error {
+	var d any // NULL when empty
+	if len(data) > 0 {
+		c, err := compactObject(data)
+		if err != nil {
+			return fault.Errorf(fault.Invalid, "event data must be a JSON object")
+		}
+		d = c
+	}
+	res, err := s.write.ExecContext(ctx, `UPDATE events SET data = ? WHERE id = ?`, d, id)
+	if err != nil {
+		return translate(err, "cannot redact the event")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fault.Errorf(fault.NotFound, "there is no event %d", id)
+	}
+	return nil
+}
+
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int

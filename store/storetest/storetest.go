@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Documents, lacking ...Featu
 		{"Expiry", testExpiry, ""},
 		{"DeclareIdempotent", testDeclareIdempotent, ""},
 		{"Events", testEvents, ""},
+		{"RedactEvent", testRedactEvent, ""},
 		{"ConcurrentCompareAndSet", testConcurrentCAS, ""},
 		{"ConcurrentEvents", testConcurrentEvents, ""},
 		{"TransactionCommits", testTransactionCommits, ""},
@@ -873,6 +874,41 @@ func testDeclareIdempotent(t *testing.T, s store.Documents) {
 	}
 	p := find(t, s, schema.Collection, store.Query{OrderBy: "age", Desc: true, Where: []store.Cond{{Field: "age", Op: store.Gt, Value: 10}}})
 	wantIDs(t, "Find on new index", ids(p.Records), []string{"b", "a"})
+}
+
+// testRedactEvent: erasure replaces an event's data and nothing else; the
+// other events, and the order, stay as they were.
+func testRedactEvent(t *testing.T, s store.Documents) {
+	ctx := context.Background()
+	subject := "pledge:" + randomHex(t, 6)
+	var evs []store.Event
+	for _, data := range []string{`{"comment":{"text":"call me on 0612345678"}}`, `{"title":"Parks"}`} {
+		e, err := s.AppendEvent(ctx, store.Event{Actor: "acc1", Type: "pledge.comment_added", Subject: subject, Data: json.RawMessage(data)})
+		if err != nil {
+			t.Fatalf("AppendEvent: %v", err)
+		}
+		evs = append(evs, e)
+	}
+	if err := s.RedactEvent(ctx, evs[0].ID, json.RawMessage(`{"redacted":true}`)); err != nil {
+		t.Fatalf("RedactEvent: %v", err)
+	}
+	got, err := s.Events(ctx, store.EventQuery{After: evs[0].ID - 1, Subject: subject})
+	if err != nil {
+		t.Fatalf("Events: %v", err)
+	}
+	want := []store.Event{evs[0], evs[1]}
+	want[0].Data = json.RawMessage(`{"redacted":true}`)
+	wantEvents(t, "after RedactEvent", got, want)
+
+	if err := s.RedactEvent(ctx, evs[1].ID, nil); err != nil {
+		t.Fatalf("RedactEvent without data: %v", err)
+	}
+	got, _ = s.Events(ctx, store.EventQuery{After: evs[0].ID - 1, Subject: subject})
+	if len(got) != 2 || len(got[1].Data) != 0 {
+		t.Errorf("RedactEvent(nil): got %+v, want the event without data", got)
+	}
+	wantCode(t, "RedactEvent of a missing event", s.RedactEvent(ctx, 1<<60, nil), fault.NotFound)
+	wantCode(t, "RedactEvent with an array", s.RedactEvent(ctx, evs[0].ID, json.RawMessage(`[1]`)), fault.Invalid)
 }
 
 func testEvents(t *testing.T, s store.Documents) {

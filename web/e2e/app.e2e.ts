@@ -113,7 +113,7 @@ describe('accessibility (axe-core)', () => {
   const pages: readonly [string, string][] = [
     ['/', 'home.heading'],
     ['/about', 'about.heading'],
-    ['/videos', 'videos.heading'],
+    ['/videos', 'videos.pageHeading'],
   ];
   const viewports = [
     { name: 'desktop', size: { width: 1280, height: 900 } },
@@ -220,7 +220,7 @@ describe('server and routes', () => {
 
   it.each([
     ['/pledges', 'pledges.heading', 'pledges.title'],
-    ['/rounds', 'rounds.heading', 'rounds.title'],
+    ['/rounds', 'roundList.heading', 'rounds.title'],
     ['/no/such/page', 'notFound.heading', 'notFound.title'],
   ])('a direct visit to %s renders the app', async (path, headingKey, titleKey) => {
     const page = await openPage('en');

@@ -54,6 +54,10 @@ describe('every role at home', () => {
     const ask = giulia.getByRole('link', { name: en('youthHome.askReview', { title: 'Youth Pledge for clear terms' }) });
     await ask.waitFor();
     expect(await giulia.locator('#group-writing li').first().textContent()).toContain('Youth Pledge for clear terms');
+    // What she has not said yes to yet, and who decides it, in plain words: publishing videos of a minor is her guardian's to decide.
+    const open = await giulia.locator('#open-choices li').allTextContents();
+    expect(open.length, 'open choices').toBeGreaterThan(0);
+    expect(open.some((t) => t.endsWith(en('youthHome.openGuardian', { scope: '' }).replace(/^“”/, '')))).toBe(true);
     await axeInEveryLanguage(giulia, 'the ambassador’s home', { selector: '#next-step-heading', key: 'youthHome.nextHeading' });
     await ask.click();
     await expect.poll(() => h1(giulia).textContent()).toBe('Youth Pledge for clear terms');
@@ -78,11 +82,27 @@ describe('every role at home', () => {
     await expect.poll(() => h1(mo).textContent()).toBe(en('queue.heading'));
   }, 90_000);
 
+  it('a young person whose comment a moderator sent back: his home says so first, and leads to it', async () => {
+    const mo = await h.open('Mo (asks for a change)', { email: demo.moderator });
+    const { cases } = await h.api<{ cases: { id: string; content: { type: string } }[] }>(mo, 'GET', '/api/moderation/queue');
+    const held = cases.find((c) => c.content.type === 'pledge_comment');
+    await h.api(mo, 'POST', `/api/moderation/cases/${held?.id ?? ''}/actions`, { action: 'request_changes', reason: 'A phone number', message: 'Bitte nimm deine Nummer heraus.' });
+    const jonas = await signIn('Jonas', demo.jonas);
+    await switchLanguage(jonas, 'en');
+    const first = jonas.locator('#next-step li').first();
+    await expect.poll(() => first.textContent()).toBe(en('youthHome.waitComment', { title: 'Youth Pledge for clear terms' }));
+    await first.getByRole('link').click();
+    await expect.poll(() => h1(jonas).textContent()).toBe('Youth Pledge for clear terms');
+  }, 90_000);
+
   it('a coordinator: panels and waiting invitations, then the panel', async () => {
     const camille = await signIn('Camille', demo.coordinator);
     await expect.poll(() => h1(camille).textContent()).toBe(en('roleHome.heading', { name: 'Camille Coordinator' }));
     await camille.locator('#my-panels a', { hasText: 'European Youth Panel' }).waitFor();
     expect(await camille.locator('#my-panels p').last().textContent()).toBe(en('staffHome.noInvitationsWaiting'));
+    // Léa (13) waits for her guardian: the coordinator reads it in words; deletion requests have their place.
+    await expect.poll(() => camille.locator('#consent-waiting li').allTextContents()).toEqual([`Léa Dubois · ${en('staffHome.consentGuardianWaiting')}`]);
+    expect(await camille.locator('#deletion-requests p').textContent()).toBe(en('staffHome.deletionPlace'));
     // My account shows a coordinator only what applies to her: no youth consent cards.
     await axeInEveryLanguage(camille, 'the coordinator’s home', { selector: '#my-panels-heading', key: 'staffHome.panelsHeading' });
     await camille.locator('#my-panels a', { hasText: 'European Youth Panel' }).click();

@@ -1,6 +1,6 @@
 // The language journey of issue 15 on the demo workspace: every page type,
-// as the person who would see it, switched en -> de -> es -> fr -> it in
-// place (the same document: no reload), and in each language no English
+// as the person who would see it (each role's home too), switched
+// en -> fr -> de -> it -> es in place (the same document: no reload), and in each language no English
 // catalogue text is left on screen (visible text and labels are scanned
 // against the English catalogue) and axe finds nothing.
 import type { Page } from 'playwright-core';
@@ -60,12 +60,15 @@ function visibleTexts(page: Page): Promise<string[]> {
   });
 }
 
+/** The order of the issue: en, then fr, de, it, es (then any other language), and back to English. */
+const journey: readonly Lang[] = [...['fr', 'de', 'it', 'es'].filter((l) => languages.includes(l)), ...languages.filter((l) => !['en', 'fr', 'de', 'it', 'es'].includes(l)), 'en'];
+
 /** Switches page through every language in place and checks each: no reload, no English left, axe clean, the heading changed. */
 async function everyLanguage(page: Page, where: string): Promise<void> {
   await page.locator('main h1').first().waitFor();
   await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 8_000 }).catch(() => undefined);
   await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
-  for (const lang of [...languages.filter((l) => l !== 'en'), 'en']) {
+  for (const lang of journey) {
     await switchLanguage(page, lang);
     if (lang !== 'en') {
       const patterns = englishPatterns(lang);
@@ -90,7 +93,7 @@ async function visit(page: Page, path: string, where = path): Promise<void> {
 describe('every page type in every language, without a reload', () => {
   it('public pages', async () => {
     const page = await h.open('visitor');
-    for (const path of ['/', '/about', '/signin', '/reset', '/videos', '/rounds', '/pledges', '/no-such-page']) await visit(page, path);
+    for (const path of ['/', '/about', '/signin', '/reset', '/videos', '/rounds', '/pledges', '/no-such-page', '/setup/used-link']) await visit(page, path);
   }, 180_000);
 
   it('a young person’s pages (ambassador, and one still waiting for her guardian)', async () => {
@@ -98,9 +101,9 @@ describe('every page type in every language, without a reload', () => {
     const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(giulia, 'GET', '/api/session');
     const groupId = me.memberships.find((m) => m.groupId)?.groupId ?? '';
     const { pledges } = await h.api<{ pledges: { id: string }[] }>(giulia, 'GET', `/api/groups/${groupId}/pledges`);
-    for (const path of ['/me', `/groups/${groupId}`, '/pledges', `/pledges/${pledges[0]?.id ?? ''}`, '/sessions']) await visit(giulia, path);
+    for (const path of ['/', '/me', `/groups/${groupId}`, '/pledges', `/pledges/${pledges[0]?.id ?? ''}`, '/sessions']) await visit(giulia, path);
     const lea = await h.open('Léa', { email: demo.lea });
-    for (const path of ['/me', '/pledges']) await visit(lea, path, `${path} (waiting for consent)`);
+    for (const path of ['/', '/me', '/pledges']) await visit(lea, path, `${path} (waiting for consent)`);
   }, 240_000);
 
   it('staff pages: panels, a panel, outbox, queue, a case, audit trail, sessions', async () => {
@@ -115,11 +118,17 @@ describe('every page type in every language, without a reload', () => {
     const { pledge } = await h.api<{ pledge: { itemIds: string[] } }>(giulia, 'GET', `/api/pledges/${pledges[0]?.id ?? ''}`);
     await h.api(giulia, 'POST', `/api/pledges/${pledges[0]?.id ?? ''}/items/${pledge.itemIds[0] ?? ''}/comments`, { text: 'My number is 0612345678, text me' });
 
-    for (const path of ['/panels', `/panels/${panelId}`, '/outbox', '/moderation', '/moderation/audit', `/panels/${panelId}/sessions`]) await visit(coordinator, path);
+    const { session } = await h.api<{ session: { id: string } }>(coordinator, 'POST', `/api/panels/${panelId}/sessions`, { title: 'Welcome chat', startsAt: new Date().toISOString() });
+    for (const path of ['/', '/panels', `/panels/${panelId}`, `/panels/${panelId}/screen-words`, '/outbox', '/moderation', '/moderation/audit', `/panels/${panelId}/sessions`])
+      await visit(coordinator, path, path === '/' ? '/ (coordinator)' : path);
     const moderator = await h.open('moderator', { email: demo.moderator });
     const { cases } = await h.api<{ cases: { id: string }[] }>(moderator, 'GET', '/api/moderation/queue');
     expect(cases.length, 'a case in the queue').toBeGreaterThan(0);
+    await visit(moderator, '/', '/ (moderator)');
     await visit(moderator, `/moderation/cases/${cases[0]?.id ?? ''}`, '/moderation/cases/:id');
+    await visit(moderator, `/sessions/${session.id}`, '/sessions/:id');
+    const partner = await h.open('partner', { email: demo.partner });
+    await visit(partner, '/', '/ (partner)');
   }, 240_000);
 
   it('a guardian’s page and an invitation, which open in their own language', async () => {
@@ -141,6 +150,11 @@ describe('every page type in every language, without a reload', () => {
     await guardian.goto(h.url(link('parent.dubois@demo.chorus', '/guardian/')));
     await expect.poll(() => guardian.locator('html').getAttribute('lang')).toBe('fr');
     await everyLanguage(guardian, '/guardian/:token');
+    // The guardian of Jonas, who answered already, changes a decision later through the manage link.
+    const manage = link('parent.weber@demo.chorus', '/guardian/manage/');
+    expect(manage, 'the manage link of the confirmation mail').not.toBe('');
+    await guardian.goto(h.url(manage));
+    await everyLanguage(guardian, '/guardian/manage/:token');
     expect(h.unexpectedProblems()).toEqual([]);
   }, 180_000);
 });

@@ -76,4 +76,34 @@ describe('phones and speed', () => {
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
     await context.close();
   });
+
+  it('sends a French browser English and French only, and shows its first page in French straight away', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    // The heading is never shown in English first: the app waits for its language's texts.
+    await page.addInitScript(() => {
+      const watch = new MutationObserver(() => {
+        const h1 = document.querySelector('main h1');
+        if (h1) {
+          (window as unknown as { chorusFirstLang?: string }).chorusFirstLang ??= document.documentElement.lang;
+          watch.disconnect();
+        }
+      });
+      document.addEventListener('readystatechange', () => watch.observe(document.documentElement, { childList: true, subtree: true }), { once: true });
+    });
+    await page.goto(server.url + '/');
+    await page.locator('main h1').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { chorusFirstLang?: string }).chorusFirstLang)).toBe('fr');
+    expect(scripts.filter((p) => /\/assets\/(de|es|it)-/.test(p)), 'catalogues of other languages').toEqual([]);
+    expect(scripts.filter((p) => /\/assets\/fr-/.test(p))).toHaveLength(1);
+    // Switching later fetches the new language's texts, without a reload.
+    await page.locator('#language-select').selectOption('de');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('de');
+    expect(scripts.filter((p) => /\/assets\/de-/.test(p))).toHaveLength(1);
+    await context.close();
+  });
 });

@@ -85,7 +85,8 @@ export async function startHarness(): Promise<Harness> {
     const response = await context.request.fetch(url(path), { method, headers, data: body === undefined ? undefined : body });
     const raw = await response.text();
     if (!response.ok()) throw new Error(`${method} ${path} ${JSON.stringify(body ?? null)} -> ${response.status()}: ${raw}`);
-    return (raw ? JSON.parse(raw) : undefined) as T;
+    const json = (response.headers()['content-type'] ?? '').includes('json');
+    return (raw && json ? JSON.parse(raw) : undefined) as T;
   };
 
   const mailLink = (to: string, prefix: string): Promise<string> => {

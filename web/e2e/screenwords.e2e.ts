@@ -21,8 +21,11 @@ describe('screening words of a panel (issue 14)', () => {
   it('a coordinator adds a word, the change is recorded and holds the next comment; axe-clean in en/fr/de', async () => {
     const { panelId, groupId, youthA, coordinator } = await h.setUp();
     const c = await h.openPage(coordinator, 'Claire Coordinator');
-    await c.goto(h.url(`/panels/${panelId}/screen-words`));
+    // The panel's safeguarding settings lead to its screening words.
+    await c.goto(h.url(`/panels/${panelId}`));
+    await c.locator('#panel-settings').getByRole('link', { name: en('settings.screenWordsLink') }).click();
     await expect.poll(() => c.locator('h1').textContent()).toBe(en('screenWords.heading'));
+    expect(new URL(c.url()).pathname).toBe(`/panels/${panelId}/screen-words`);
     await c.locator('.screen-words-history p', { hasText: en('screenWords.noChanges') }).waitFor();
     await axeInEveryLanguage(c, 'the screening words page', { selector: 'h1', key: 'screenWords.heading' });
 

@@ -95,6 +95,8 @@ export interface RequestOptions {
   /** Set false to never refresh and retry on 401 (sign-in, set-up, the refresh itself). */
   refresh?: boolean;
   signal?: AbortSignal;
+  /** Sends a string body as it is with this Content-Type (captions as text/vtt), instead of JSON. */
+  contentType?: string;
 }
 
 export const csrfCookie = 'chorus_csrf';
@@ -257,6 +259,9 @@ export class ApiClient {
     if (language) headers['Accept-Language'] = language;
     let body: BodyInit | undefined;
     if (options.body instanceof FormData) {
+      body = options.body;
+    } else if (options.contentType && typeof options.body === 'string') {
+      headers['Content-Type'] = options.contentType;
       body = options.body;
     } else if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -85,7 +85,7 @@ describe('router', () => {
     ['/', 'Make the internet better, together', 'Home · Chorus'],
     ['/about', 'About Chorus', 'About · Chorus'],
     ['/pledges', 'Pledges', 'Pledges · Chorus'],
-    ['/videos', 'Videos are coming soon', 'Videos · Chorus'],
+    ['/videos', 'Group videos', 'Videos · Chorus'],
     ['/rounds', 'Feedback rounds', 'Feedback rounds · Chorus'],
     ['/about/', 'About Chorus', 'About · Chorus'],
     ['/nope', "We can't find this page", 'Page not found · Chorus'],
@@ -121,7 +121,7 @@ describe('router', () => {
     document.body.append(again);
     router.stop();
     router = mountApp(again, window, { fetch: fakeFetch });
-    expect(heading().textContent).toBe('Videos are coming soon');
+    expect(heading().textContent).toBe('Group videos');
   });
 
   it('tells visitors what Chorus is, for whom and how safety works on the home page', async () => {

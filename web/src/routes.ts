@@ -2,15 +2,16 @@
 import type { NavItem } from './components/mainNav';
 import type { AppContext } from './context';
 import { aboutPage } from './pages/aboutPage';
-import { comingSoonPage } from './pages/comingSoonPage';
 import { homeRoute } from './pages/home/homeRoute';
-import { lazyPage } from './pages/lazyPage';
+import { lazyModulePage, lazyPage } from './pages/lazyPage';
 import { notFoundPage } from './pages/notFoundPage';
 import { invitePage, resetConfirmPage, resetRequestPage, setupPage, signinPage } from './pages/people/authPages';
 import { groupPage } from './pages/people/groupPage';
 import { guardianManagePage, guardianPage } from './pages/people/guardianPages';
 import { mePage } from './pages/people/mePage';
 import { outboxPage } from './pages/people/outboxPage';
+import { deletionRequestsPage } from './pages/people/deletionRequestsPage';
+import { memberConsentsPage } from './pages/people/memberConsentsPage';
 import { moderationAuditPage } from './pages/moderation/auditPage';
 import { moderationCasePage } from './pages/moderation/casePage';
 import { moderationQueuePage } from './pages/moderation/queuePage';
@@ -34,7 +35,22 @@ export function createRoutes(ctx: AppContext): Route[] {
     {
       path: '/videos',
       titleKey: 'videos.title',
-      render: () => comingSoonPage({ heading: 'videos.heading', text: 'videos.text' }),
+      render: () => lazyModulePage('videos.pageHeading', () => import('./pages/videos/videosPage').then((m) => m.videosPage(ctx))),
+    },
+    {
+      path: '/videos/:id',
+      titleKey: 'videos.videoTitle',
+      render: (p) => lazyModulePage('videos.videoHeading', () => import('./pages/videos/videoPage').then((m) => m.videoPage(ctx, p))),
+    },
+    {
+      path: '/shared/:id',
+      titleKey: 'shared.title',
+      render: (p) => lazyModulePage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.sharedVideoPage(ctx, p))),
+    },
+    {
+      path: '/watch/:token',
+      titleKey: 'shared.title',
+      render: (p) => lazyModulePage('shared.pageHeading', () => import('./pages/videos/sharedPage').then((m) => m.watchPage(ctx, p))),
     },
     // The feedback rounds load when first opened (the first script stays small).
     { path: '/rounds', titleKey: 'rounds.title', render: () => lazyPage('roundList.heading', 'rounds-page', (page) => import('./pages/rounds/roundsPage').then((m) => m.roundsPage(ctx, page))) },
@@ -55,11 +71,13 @@ export function createRoutes(ctx: AppContext): Route[] {
     { path: '/panels/:id', titleKey: 'panel.title', render: (p) => panelPage(ctx, p) },
     { path: '/panels/:id/sessions', titleKey: 'sessions.title', render: (p) => panelSessionsPage(ctx, p) },
     { path: '/panels/:id/screen-words', titleKey: 'screenWords.title', render: (p) => screenWordsPage(ctx, p) },
+    { path: '/panels/:id/consents', titleKey: 'memberConsents.title', render: (p) => memberConsentsPage(ctx, p) },
     { path: '/groups/:id', titleKey: 'group.title', render: (p) => groupPage(ctx, p) },
     { path: '/pledges/:id', titleKey: 'pledge.title', render: (p) => pledgePage(ctx, p) },
     { path: '/guardian/manage/:token', titleKey: 'manage.title', render: (p) => guardianManagePage(ctx, p) },
     { path: '/guardian/:token', titleKey: 'guardianPage.title', render: (p) => guardianPage(ctx, p) },
     { path: '/outbox', titleKey: 'outbox.title', render: () => outboxPage(ctx) },
+    { path: '/deletion-requests', titleKey: 'deletionRequests.title', render: () => deletionRequestsPage(ctx) },
     { path: '/moderation', titleKey: 'queue.title', render: () => moderationQueuePage(ctx) },
     { path: '/moderation/cases/:id', titleKey: 'case.title', render: (p) => moderationCasePage(ctx, p) },
     { path: '/moderation/audit', titleKey: 'audit.title', render: () => moderationAuditPage(ctx) },

@@ -1,5 +1,5 @@
 import { el } from '../dom';
-import { catalogueOf, getLanguage, isLang, languages, onLanguageChange, setLanguage } from '../i18n';
+import { getLanguage, isLang, languageName, languages, onLanguageChange, setLanguage } from '../i18n';
 
 /**
  * A labelled <select> of languages, each named in its own language (and
@@ -12,7 +12,7 @@ export function languageSwitcher(): HTMLElement {
     { attrs: { id, name: 'language' } },
     languages.map((lang) => {
       const option = el('option', { attrs: { value: lang, lang } });
-      option.textContent = catalogueOf(lang)['language.name'] ?? lang;
+      option.textContent = languageName(lang);
       return option;
     }),
   );

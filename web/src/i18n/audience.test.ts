@@ -15,12 +15,12 @@ const adult = [
   'session.answer', 'sessions.leadStaff', 'sessions.leadAdult', 'sessions.schedule', 'sessions.title', 'sessions.when', 'sessions.partnersLegend',
   'sessions.partnersNone', 'sessions.openNew', 'sessions.forbiddenHint', 'sessions.backToPanel',
   'heldComment.explainModerator', 'heldComment.hiddenModerator', 'heldComment.openCase', 'heldAmendment.explainModerator', 'heldAmendment.hiddenModerator',
-  'invite.emailLabel', 'screenWords.', 'roundPartner.', 'roundStaff.', 'roundOpen.',
+  'invite.emailLabel', 'screenWords.', 'roundPartner.', 'roundStaff.', 'roundOpen.', 'deletionRequests.', 'memberConsents.', 'videoStaff.',
 ];
 /** Key prefixes of screens for young people: informal. */
 const youth = [
   'home.', 'about.', 'consent.', 'missing.', 'history.', 'guardian.', 'guardianStatus.', 'group.', 'watchers.', 'pledge.', 'pledgeList.', 'pledges.',
-  'pledgeState.', 'heldComment.', 'heldAmendment.', 'itemScreen.', 'readability.', 'live.', 'report.', 'sessions.', 'session.', 'videos.', 'rounds.',
+  'pledgeState.', 'heldComment.', 'heldAmendment.', 'itemScreen.', 'readability.', 'live.', 'report.', 'sessions.', 'session.', 'videos.', 'rounds.', 'script.',
   'youthHome.', 'roundYouth.', 'me.ready', 'me.goToGroup', 'invite.leadYouth', 'invite.whyBirthDate', 'form.nameHintYouth', 'form.birthDate', 'form.countryHint', 'form.error.birthDate', 'help.',
 ];
 

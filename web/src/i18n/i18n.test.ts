@@ -110,13 +110,29 @@ describe('setLanguage and initLanguage', () => {
     expect(getLanguage()).toBe('fr');
   });
 
-  it('initLanguage reads navigator.languages and localStorage', () => {
+  it('initLanguage reads navigator.languages and localStorage', async () => {
     vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-CH', 'en']);
-    expect(initLanguage()).toBe('de');
+    expect(await initLanguage()).toBe('de');
     expect(document.documentElement.lang).toBe('de');
     expect(localStorage.getItem(storageKey)).toBeNull(); // detected, not chosen
 
     localStorage.setItem(storageKey, 'fr');
-    expect(initLanguage()).toBe('fr');
+    expect(await initLanguage()).toBe('fr');
+  });
+
+  it('fetches a catalogue only when its language is chosen; a later choice wins over one still loading', async () => {
+    vi.resetModules();
+    const fresh = await import('.');
+    expect(Object.keys(fresh.catalogues)).toEqual(['en']);
+    expect(fresh.languages.map(fresh.languageName)).toEqual(['English', 'Deutsch', 'Español', 'Français', 'Italiano']);
+    const seen: string[] = [];
+    fresh.onLanguageChange((lang) => seen.push(lang));
+    const de = fresh.setLanguage('de');
+    const it = fresh.setLanguage('it');
+    expect(fresh.getLanguage()).toBe('en'); // until the texts are there
+    await Promise.all([de, it]);
+    expect(seen).toEqual(['it']);
+    expect(fresh.t('nav.about')).toBe(catalogues.it?.['nav.about']);
+    expect(document.documentElement.lang).toBe('it');
   });
 });

@@ -2,6 +2,11 @@
 // folder: a new language is one new file), a tiny t(key, params) with {name}
 // interpolation, the current language (detected, switchable, remembered in
 // localStorage, reflected in <html lang>) and Intl formatting in it.
+//
+// English is in the app's script (it is the fallback of every key); every
+// other catalogue is a script of its own, fetched when its language is
+// chosen, so the first page carries one language, not five.
+import names from 'virtual:chorus-language-names';
 import en from './en.json';
 import { formatNumber } from './format';
 
@@ -11,26 +16,39 @@ export type MessageKey = keyof typeof en;
 export type Params = Readonly<Record<string, string | number>>;
 export type Catalogue = Readonly<Record<string, string>>;
 
-const files = import.meta.glob<Catalogue>('./*.json', { eager: true, import: 'default' });
+const loaders = Object.fromEntries(
+  Object.entries(import.meta.glob<Catalogue>(['./*.json', '!./en.json'], { import: 'default' })).map(([path, load]) => [path.replace(/^.*\/(\w+)\.json$/, '$1'), load]),
+);
 
 /** A language code Chorus has a catalogue for ("en", "fr", ...). */
 export type Lang = string;
 export const defaultLanguage: Lang = 'en';
 
-export const catalogues: Readonly<Record<Lang, Catalogue>> & { readonly en: Catalogue } = {
-  en,
-  ...Object.fromEntries(Object.entries(files).map(([path, catalogue]) => [path.replace(/^.*\/(\w+)\.json$/, '$1'), catalogue])),
-};
+/** The catalogues loaded so far, by language (English always). */
+export const catalogues: Readonly<Record<Lang, Catalogue>> & { readonly en: Catalogue } = { en };
+const loaded = catalogues as Record<Lang, Catalogue>;
 
-/** The catalogue of lang (English for a language Chorus does not speak). */
+/** The catalogue of lang, once loaded (English until then, and for a language Chorus does not speak). */
 export function catalogueOf(lang: Lang): Catalogue {
   return catalogues[lang] ?? catalogues.en;
 }
 
+/** Fetches lang's catalogue (at once for English or one fetched before). */
+export async function loadLanguage(lang: Lang): Promise<Catalogue> {
+  const load = loaders[lang];
+  if (!loaded[lang] && load) loaded[lang] = await load();
+  return catalogueOf(lang);
+}
+
+/** lang's name in lang itself ("Français"), known before its catalogue is loaded (read from the catalogues when the app is built). */
+export function languageName(lang: Lang): string {
+  return (names as Readonly<Record<string, string>>)[lang] ?? lang;
+}
+
 /** The languages Chorus speaks, in the order the switcher shows them: English, then by their own names (Deutsch, Español, Français…). */
-export const languages: readonly Lang[] = Object.keys(catalogues).sort((a, b) => {
+export const languages: readonly Lang[] = Object.keys(names).sort((a, b) => {
   if (a === defaultLanguage || b === defaultLanguage) return a === defaultLanguage ? -1 : 1;
-  return (catalogueOf(a)['language.name'] ?? a).localeCompare(catalogueOf(b)['language.name'] ?? b);
+  return languageName(a).localeCompare(languageName(b));
 });
 
 /** Where the chosen language is remembered. */
@@ -38,7 +56,7 @@ export const storageKey = 'chorus.lang';
 
 /** Reports whether value is one of the supported language codes. */
 export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(catalogues, value);
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(names, value);
 }
 
 /**
@@ -97,6 +115,7 @@ export function detectLanguage(
 type Listener = (lang: Lang) => void;
 
 let current: Lang = defaultLanguage;
+let wanted: Lang = defaultLanguage;
 const listeners = new Set<Listener>();
 
 /** The current language. */
@@ -118,12 +137,14 @@ function browserStore(): LanguageStore | null {
 }
 
 /**
- * Makes lang the current language: sets <html lang>, remembers the choice
- * (when remember is true) and tells every listener so texts re-render.
+ * Makes lang the current language: remembers the choice (when remember is
+ * true), then, as soon as its catalogue is there (at once when it was
+ * loaded before), sets <html lang> and tells every listener so texts
+ * re-render. The returned promise settles then; a later choice wins over
+ * one still loading.
  */
-export function setLanguage(lang: Lang, { remember = true } = {}): void {
-  current = lang;
-  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+export function setLanguage(lang: Lang, { remember = true } = {}): Promise<void> {
+  wanted = lang;
   if (remember) {
     try {
       browserStore()?.setItem(storageKey, lang);
@@ -131,7 +152,18 @@ export function setLanguage(lang: Lang, { remember = true } = {}): void {
       // Not remembered; the switch still works for this visit.
     }
   }
-  for (const listener of listeners) listener(lang);
+  const apply = () => {
+    if (wanted !== lang) return;
+    current = lang;
+    if (typeof document !== 'undefined') document.documentElement.lang = lang;
+    for (const listener of listeners) listener(lang);
+  };
+  if (loaded[lang] || !loaders[lang]) {
+    apply();
+    return Promise.resolve();
+  }
+  // A catalogue that cannot be fetched (offline) leaves the page in the language it speaks.
+  return loadLanguage(lang).then(apply, () => undefined);
 }
 
 /** Calls listener after every language change; returns a function that stops it. */
@@ -145,10 +177,10 @@ export function rememberedLanguage(): Lang | null {
   return readStored(browserStore());
 }
 
-/** Sets the language detected from the browser without remembering it. */
-export function initLanguage(): Lang {
+/** Sets the language detected from the browser without remembering it; resolves once its texts are there. */
+export async function initLanguage(): Promise<Lang> {
   const preferred = typeof navigator === 'undefined' ? [] : navigator.languages;
   const lang = detectLanguage(preferred, browserStore());
-  setLanguage(lang, { remember: false });
+  await setLanguage(lang, { remember: false });
   return lang;
 }

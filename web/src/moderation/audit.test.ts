@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditCsvPath, auditPagePath, auditParams, auditPath, auditSearchFrom, dayStart } from './audit';
+import { auditActions, auditActionLabel, auditCategoryLabel, auditContentLabel } from './labels';
 
 describe('audit search', () => {
   it('turns a date into the start of that local day, in UTC', () => {
@@ -22,10 +23,37 @@ describe('audit search', () => {
     expect(auditCsvPath(s)).toBe('/api/moderation/audit.csv?panelId=p1&person=acc&action=moderation.hide');
   });
 
+  it('searches by a person’s name and a content title as typed', () => {
+    expect(auditPath({ person: ' Léa Dubois ', content: ' Clear terms ' })).toBe('/api/moderation/audit?person=L%C3%A9a+Dubois&content=Clear+terms');
+  });
+
   it('keeps the search in the page address and reads it back', () => {
-    const s = { panelId: 'p1', person: 'a', contentId: 'c', action: 'moderation.report', from: '2026-01-01', to: '2026-01-31' };
+    const s = { panelId: 'p1', person: 'Sam', content: 'Clear terms', contentId: 'c', action: 'moderation.report', from: '2026-01-01', to: '2026-01-31' };
     const path = auditPagePath(s);
     expect(path.startsWith('/moderation/audit?')).toBe(true);
     expect(auditSearchFrom(path.slice(path.indexOf('?')))).toEqual(s);
+  });
+});
+
+describe('audit words', () => {
+  it('names content by what it belongs to, not by its id', () => {
+    expect(auditContentLabel({ contentType: 'pledge_comment', contentId: 'c1', contentTitle: 'Clear terms' })).toEqual({ key: 'audit.content.comment', params: { title: 'Clear terms' } });
+    expect(auditContentLabel({ contentType: 'pledge_version', contentId: 'p:v0002', contentTitle: 'Clear terms' })).toEqual({ key: 'audit.content.version', params: { title: 'Clear terms', n: 2 } });
+    expect(auditContentLabel({ contentType: 'amendment', contentId: 'a', contentTitle: 'T' })?.key).toBe('audit.content.amendment');
+    expect(auditContentLabel({ contentType: 'session_message', contentId: 'm', contentTitle: 'Meet' })?.key).toBe('audit.content.message');
+    // Erased content has no name any more; an unknown kind still shows.
+    expect(auditContentLabel({ contentType: 'pledge_comment', contentId: 'c1' })).toEqual({ key: 'audit.content.gone' });
+    expect(auditContentLabel({ contentType: 'poll', contentId: 'x', contentTitle: 'Q' })).toEqual({ key: 'audit.content.other', params: { title: 'Q' } });
+    expect(auditContentLabel({})).toBeNull();
+  });
+
+  it('has words for consent changes and invitations, and their scopes and roles', () => {
+    for (const a of ['consent.granted', 'consent.withdrawn', 'invitation.sent', 'invitation.renewed', 'invitation.revoked', 'invitation.accepted']) {
+      expect(auditActions).toContain(a);
+      expect(auditActionLabel(a).key).not.toBe('caseEntry.other');
+    }
+    expect(auditCategoryLabel('consent.granted', 'video_publish')).toEqual({ key: 'audit.scope.videoPublish' });
+    expect(auditCategoryLabel('invitation.sent', 'moderator')).toEqual({ key: 'role.moderator' });
+    expect(auditCategoryLabel('moderation.report', 'bullying')).toEqual({ key: 'category.bullying' });
   });
 });

@@ -5,7 +5,10 @@ import { queryString } from './queue';
 
 export interface AuditSearch {
   panelId?: string;
+  /** Part of a name (any case) or an account id. */
   person?: string;
+  /** Words of a pledge's or a session's title. */
+  content?: string;
   contentId?: string;
   action?: string;
   /** yyyy-mm-dd, from the start of that day (local time). */
@@ -30,6 +33,7 @@ export function auditParams(s: AuditSearch): Record<string, string | undefined> 
   return {
     panelId: s.panelId?.trim(),
     person: s.person?.trim(),
+    content: s.content?.trim(),
     contentId: s.contentId?.trim(),
     action: s.action,
     from: s.from ? (dayStart(s.from) ?? undefined) : undefined,
@@ -47,11 +51,11 @@ export function auditCsvPath(s: AuditSearch): string {
 
 /** The page's own address for a search (dates kept as typed, so the form can show them again). */
 export function auditPagePath(s: AuditSearch): string {
-  return `/moderation/audit${queryString({ panelId: s.panelId, person: s.person, contentId: s.contentId, action: s.action, from: s.from, to: s.to })}`;
+  return `/moderation/audit${queryString({ panelId: s.panelId, person: s.person, content: s.content, contentId: s.contentId, action: s.action, from: s.from, to: s.to })}`;
 }
 
 export function auditSearchFrom(query: string): AuditSearch {
   const q = new URLSearchParams(query);
   const get = (name: string) => q.get(name) ?? '';
-  return { panelId: get('panelId'), person: get('person'), contentId: get('contentId'), action: get('action'), from: get('from'), to: get('to') };
+  return { panelId: get('panelId'), person: get('person'), content: get('content'), contentId: get('contentId'), action: get('action'), from: get('from'), to: get('to') };
 }

@@ -84,6 +84,7 @@ const entryKeys: Readonly<Record<string, MessageKey>> = {
   hide: 'caseEntry.hide',
   restore: 'caseEntry.restore',
   escalate: 'caseEntry.escalate',
+  erased: 'caseEntry.erased',
 };
 
 /** A line of a case's history (Entry.action). */
@@ -106,6 +107,13 @@ export const auditActions: readonly string[] = [
   'moderation.mute',
   'moderation.suspend',
   'moderation.lift',
+  'moderation.erased',
+  'consent.granted',
+  'consent.withdrawn',
+  'invitation.sent',
+  'invitation.renewed',
+  'invitation.revoked',
+  'invitation.accepted',
 ];
 
 const auditKeys: Readonly<Record<string, MessageKey>> = {
@@ -121,11 +129,63 @@ const auditKeys: Readonly<Record<string, MessageKey>> = {
   'moderation.mute': 'auditAction.mute',
   'moderation.suspend': 'auditAction.suspend',
   'moderation.lift': 'auditAction.lift',
+  'moderation.erased': 'auditAction.erased',
+  'consent.granted': 'auditAction.consentGranted',
+  'consent.withdrawn': 'auditAction.consentWithdrawn',
+  'invitation.sent': 'auditAction.invitationSent',
+  'invitation.renewed': 'auditAction.invitationRenewed',
+  'invitation.revoked': 'auditAction.invitationRevoked',
+  'invitation.accepted': 'auditAction.invitationAccepted',
 };
 
 export function auditActionLabel(action: string): Label {
   const key = auditKeys[action];
   return key ? { key } : { key: 'caseEntry.other', params: { code: action } };
+}
+
+const scopeKeys: Readonly<Record<string, MessageKey>> = {
+  participate: 'audit.scope.participate',
+  video_appear: 'audit.scope.videoAppear',
+  video_publish: 'audit.scope.videoPublish',
+  name_visible_to_partners: 'audit.scope.nameVisible',
+};
+
+const roleKeys: Readonly<Record<string, MessageKey>> = {
+  youth: 'role.youth',
+  ambassador: 'role.ambassador',
+  moderator: 'role.moderator',
+  partner: 'role.partner',
+  coordinator: 'role.coordinator',
+};
+
+/** An audit entry's category: a consent scope, an invited role, else a report or hit category. */
+export function auditCategoryLabel(action: string, code: string): Label {
+  if (action.startsWith('consent.')) return scopeKeys[code] ? { key: scopeKeys[code] } : { key: 'category.unknown', params: { code } };
+  if (action.startsWith('invitation.')) return roleKeys[code] ? { key: roleKeys[code] } : { key: 'role.other' };
+  return categoryLabel(code);
+}
+
+const contentKeys: Readonly<Record<string, MessageKey>> = {
+  pledge_comment: 'audit.content.comment',
+  amendment: 'audit.content.amendment',
+  pledge_version: 'audit.content.version',
+  session_message: 'audit.content.message',
+};
+
+/**
+ * What an audit entry is about, by name: "Comment on “Clear terms”". The
+ * server names it when the trail is read; content erased since has no name.
+ */
+export function auditContentLabel(e: { contentType?: string; contentId?: string; contentTitle?: string }): Label | null {
+  if (!e.contentType) return null;
+  if (!e.contentTitle) return { key: 'audit.content.gone' };
+  const key = contentKeys[e.contentType];
+  if (!key) return { key: 'audit.content.other', params: { title: e.contentTitle } };
+  if (e.contentType === 'pledge_version') {
+    const n = Number(/:v(\d+)$/.exec(e.contentId ?? '')?.[1] ?? 0);
+    return { key, params: { title: e.contentTitle, n } };
+  }
+  return { key, params: { title: e.contentTitle } };
 }
 
 const bandKeys: Readonly<Record<string, MessageKey>> = {

@@ -65,6 +65,10 @@ export interface CaseContent {
   authorName?: string;
   authorBand?: Band | string;
   language?: string;
+  /** What it belongs to: the pledge's or the session's title. */
+  title?: string;
+  /** The group whose space it is in. */
+  groupName?: string;
   /** The content no longer exists; text is what the case kept of it. */
   gone?: boolean;
 }

@@ -3,7 +3,10 @@ import { catalogues } from '../i18n';
 import {
   guardianStatusKey,
   managedByKey,
+  consentWaitingKey,
+  homeSteps,
   missingSteps,
+  openChoices,
   needsGuardianSection,
   ownDecision,
   roleKey,
@@ -159,5 +162,59 @@ describe('guardian section and watchers', () => {
         { role: 'moderator', panelId: 'p1', groupId: 'g1' },
       ]),
     ).toEqual(['watchers.moderatorPanel', 'watchers.coordinator', 'watchers.partner', 'watchers.moderatorGroup']);
+  });
+});
+
+describe('what a young person who takes part has still not said yes to', () => {
+  it('names each open choice and who decides it, in plain words', () => {
+    const got = openChoices(
+      consents([
+        scope({ scope: 'participate', state: 'granted' }),
+        scope({ scope: 'video_appear', name: 'Be in group videos', managedBy: 'youth', state: 'not_granted' }),
+        scope({ scope: 'video_publish', name: 'Show videos to partners', managedBy: 'guardian', state: 'not_granted' }),
+        scope({ scope: 'name_visible_to_partners', name: 'Show my full name', managedBy: 'guardian', state: 'needs_verification' }),
+      ]),
+    );
+    expect(got).toEqual([
+      { key: 'youthHome.openYours', params: { scope: 'Be in group videos' } },
+      { key: 'youthHome.openGuardian', params: { scope: 'Show videos to partners' } },
+      { key: 'youthHome.openChecking', params: { scope: 'Show my full name' } },
+    ]);
+  });
+
+  it('leaves out what was decided, what nobody may grant at that age, and taking part itself', () => {
+    const got = openChoices(
+      consents([
+        scope({ scope: 'participate', state: 'not_granted' }),
+        scope({ scope: 'video_appear', state: 'withdrawn', managedBy: 'youth' }),
+        scope({ scope: 'video_publish', state: 'not_allowed' }),
+        scope({ scope: 'name_visible_to_partners', state: 'granted' }),
+      ]),
+    );
+    expect(got).toEqual([]);
+    expect(openChoices(null)).toEqual([]);
+  });
+});
+
+describe('consent waiting, for the coordinator', () => {
+  it('says where each young person stands', () => {
+    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'none' })).toBe('staffHome.consentNotYet');
+    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'waiting' })).toBe('staffHome.consentGuardianWaiting');
+    expect(consentWaitingKey({ scopes: { participate: 'partial' }, guardian: 'approved' })).toBe('staffHome.consentPartial');
+    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'expired' })).toBe('staffHome.consentGuardianExpired');
+    expect(consentWaitingKey({ scopes: { participate: 'not_granted' }, guardian: 'declined' })).toBe('staffHome.consentGuardianDeclined');
+    expect(consentWaitingKey({ scopes: { video_publish: 'needs_verification' }, guardian: 'approved' })).toBe('staffHome.consentToCheck');
+  });
+});
+
+describe('missing steps on the home page', () => {
+  it('point to the choices page instead of "below"', () => {
+    expect(homeSteps(['missing.sayYes', 'missing.askGuardian', 'missing.guardianExpired', 'missing.waitGuardian'])).toEqual([
+      'youthHome.sayYes',
+      'youthHome.askGuardian',
+      'youthHome.guardianExpired',
+      'missing.waitGuardian',
+    ]);
+    for (const key of homeSteps(['missing.sayYes', 'missing.askGuardian', 'missing.guardianExpired'])) expect(en[key]).not.toMatch(/below/);
   });
 });

@@ -174,3 +174,62 @@ export function watcherKey(watcher: Watcher): MessageKey {
 export function watcherLines(watchers: readonly Watcher[]): MessageKey[] {
   return [...new Set(watchers.map(watcherKey))];
 }
+
+/** A catalogue key with its params. */
+export interface KeyWithParams {
+  key: MessageKey;
+  params: { scope: string };
+}
+
+/**
+ * What a young person who takes part has not said yes to yet, each with who
+ * decides it (the home's "still missing", in plain words). Decisions made
+ * (yes or no) and what nobody may grant at their age are not missing.
+ */
+export function openChoices(consents: MyConsents | null): KeyWithParams[] {
+  const out: KeyWithParams[] = [];
+  for (const s of consents?.scopes ?? []) {
+    if (s.scope === 'participate') continue;
+    const params = { scope: s.name };
+    if (s.state === 'needs_verification') out.push({ key: 'youthHome.openChecking', params });
+    else if (s.state === 'not_granted' || s.state === 'partial') out.push({ key: youthDecides(s) ? 'youthHome.openYours' : 'youthHome.openGuardian', params });
+  }
+  return out;
+}
+
+/** A young person waiting for consent, as the coordinator's home lists them (GET /api/panels/{id}/consents/waiting). */
+export interface ConsentWaiting {
+  accountId?: string;
+  name?: string;
+  groupId?: string;
+  scopes: Readonly<Record<string, string>>;
+  guardian: string;
+}
+
+/** Where a young person's consent stands, told to the coordinator. */
+export function consentWaitingKey(w: Pick<ConsentWaiting, 'scopes' | 'guardian'>): MessageKey {
+  const participate = w.scopes.participate;
+  if (!participate || participate === 'needs_verification') return 'staffHome.consentToCheck';
+  if (participate === 'partial') return 'staffHome.consentPartial';
+  switch (w.guardian) {
+    case 'waiting':
+      return 'staffHome.consentGuardianWaiting';
+    case 'expired':
+      return 'staffHome.consentGuardianExpired';
+    case 'declined':
+      return 'staffHome.consentGuardianDeclined';
+    default:
+      return 'staffHome.consentNotYet';
+  }
+}
+
+/** The /me steps that say "below" (where the form is there), as the home page says them: in your choices. */
+const homeStepKeys: Readonly<Partial<Record<MessageKey, MessageKey>>> = {
+  'missing.sayYes': 'youthHome.sayYes',
+  'missing.askGuardian': 'youthHome.askGuardian',
+  'missing.guardianExpired': 'youthHome.guardianExpired',
+};
+
+export function homeSteps(steps: readonly MessageKey[]): MessageKey[] {
+  return steps.map((k) => homeStepKeys[k] ?? k);
+}

@@ -1,11 +1,13 @@
 // A moderator's or coordinator's home: the cases waiting in the queue,
 // today's live sessions, and for coordinators their panels with the
-// invitations still waiting for an answer.
+// invitations still waiting for an answer, the young people whose consent
+// waits, and guardians' deletion requests (first when one waits).
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
 import type { SessionList } from '../livesession/sessionsPage';
 import type { QueueAnswer } from '../../moderation/types';
+import { consentWaitingKey, type ConsentWaiting } from '../../people/consentText';
 import type { Me, Panel, PanelDetail } from '../../people/types';
 import { hasRole } from '../../session';
 import { fill, routeLink, section, timeEl, type AsyncPage } from '../people/common';
@@ -46,6 +48,28 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
     if (coordinator) {
       const details = await Promise.all(panels.map((p) => ctx.api.get<PanelDetail>(apiPath`/api/panels/${p.id}`).catch(() => null)));
       const open = details.flatMap((d) => (d?.invitations ?? []).filter((i) => (i.state ?? 'open') === 'open'));
+      const deletions = await ctx.api
+        .get<{ requests: unknown[] }>('/api/deletion-requests')
+        .then((r) => r.requests.length)
+        .catch(() => 0);
+      if (deletions > 0) {
+        parts.unshift(
+          section('deletion-requests', 'staffHome.deletionsHeading', [
+            el('p', { className: 'lead', text: 'staffHome.deletionsWaiting', params: { n: deletions } }),
+            el('p', {}, [routeLink('/deletion-requests', 'staffHome.deletionsLink', undefined, 'button button-primary')]),
+          ]),
+        );
+      }
+      const waiting = (
+        await Promise.all(
+          panels.map((p) =>
+            ctx.api
+              .get<{ waiting: ConsentWaiting[] | null }>(apiPath`/api/panels/${p.id}/consents/waiting`)
+              .then((r) => (r.waiting ?? []).map((w) => ({ ...w, panelId: p.id })))
+              .catch(() => []),
+          ),
+        )
+      ).flat();
       parts.push(
         section('my-panels', 'staffHome.panelsHeading', [
           panels.length
@@ -53,6 +77,22 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
             : el('p', {}, [routeLink('/panels', 'staffHome.createPanel', undefined, 'button button-primary')]),
           el('p', { text: open.length > 0 ? 'staffHome.invitationsWaiting' : 'staffHome.noInvitationsWaiting', params: { n: open.length } }),
         ]),
+        section('consent-waiting', 'staffHome.consentHeading', [
+          waiting.length
+            ? el(
+                'ul',
+                { className: 'link-list' },
+                waiting.map((w) =>
+                  el('li', {}, [
+                    plain('a', w.name ?? '', { attrs: { href: apiPath`/panels/${w.panelId}`, 'data-route': '' } }),
+                    document.createTextNode(' · '),
+                    el('span', { text: consentWaitingKey(w) }),
+                  ]),
+                ),
+              )
+            : el('p', { text: 'staffHome.noConsentWaiting' }),
+        ]),
+        ...(deletions > 0 ? [] : [section('deletion-requests', 'staffHome.deletionsHeading', [el('p', { text: 'staffHome.deletionPlace' })])]),
       );
     }
     fill(page.body, parts);

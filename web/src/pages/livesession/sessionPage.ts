@@ -101,7 +101,7 @@ function messageItem(m: SessionMessage, report?: (m: SessionMessage) => void): H
   else if (m.author.role === 'moderator' || m.author.role === 'coordinator') who.push(el('span', { className: 'session-role', text: `role.${m.author.role}` as MessageKey }));
   const item = el('li', { className: `session-message session-${m.status}`, attrs: { 'data-id': m.id } }, [
     el('p', { className: 'session-meta' }, [...who, timeEl(m.at)]),
-    plain('p', m.text, { className: 'session-text' }),
+    m.erased ? el('p', { className: 'session-text session-erased', text: 'session.messageErased' }) : plain('p', m.text, { className: 'session-text' }),
   ]);
   if (m.status === 'held') {
     item.append(el('p', { className: 'held-note', text: m.heldFor === 'approval' ? 'session.waitingApproval' : 'session.held' }));

@@ -5,7 +5,7 @@ import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
 import { auditCsvPath, auditPagePath, auditPath, auditSearchFrom, type AuditSearch } from '../../moderation/audit';
-import { auditActionLabel, auditActions, categoryLabel } from '../../moderation/labels';
+import { auditActionLabel, auditActions, auditCategoryLabel, auditContentLabel } from '../../moderation/labels';
 import type { AuditAnswer, AuditEntry } from '../../moderation/types';
 import type { PanelDetail } from '../../people/types';
 import type { Page } from '../../router';
@@ -69,7 +69,7 @@ export function moderationAuditPage(ctx: AppContext): Page {
     const fields: Field[] = [
       field({ name: 'panelId', label: 'audit.panel', type: 'select', options: panelOptions(choice), value: search.panelId }, 'audit-'),
       field({ name: 'person', label: 'audit.person', value: search.person, attrs: { maxlength: '200' } }, 'audit-'),
-      field({ name: 'contentId', label: 'audit.contentId', value: search.contentId, attrs: { maxlength: '200' } }, 'audit-'),
+      field({ name: 'content', label: 'audit.contentTitle', value: search.content, attrs: { maxlength: '200' } }, 'audit-'),
       field({ name: 'action', label: 'audit.action', type: 'select', options: [{ value: '', label: 'audit.anyAction' }, ...auditActions.map((a) => ({ value: a, label: auditActionLabel(a).key }))], value: search.action }, 'audit-'),
       field({ name: 'from', label: 'audit.from', type: 'date', value: search.from }, 'audit-'),
       field({ name: 'to', label: 'audit.to', type: 'date', value: search.to }, 'audit-'),
@@ -81,7 +81,8 @@ export function moderationAuditPage(ctx: AppContext): Page {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const value = (name: keyof AuditSearch) => fields.find((f) => f.control.name === name)?.value ?? '';
-      search = { panelId: value('panelId'), person: value('person'), contentId: value('contentId'), action: value('action'), from: value('from'), to: value('to') };
+      // A search from the form looks for titles; an id in the address (from a link) is dropped with it.
+      search = { panelId: value('panelId'), person: value('person'), content: value('content'), action: value('action'), from: value('from'), to: value('to') };
       window.history.replaceState(null, '', auditPagePath(search));
       csv.setAttribute('href', auditCsvPath(search));
       void run();
@@ -112,13 +113,21 @@ function entryRow(e: AuditEntry, names: ReadonlyMap<string, string>): HTMLTableR
   const who = (id: string | undefined) => {
     if (!id) return el('td');
     if (id === 'system') return el('td', { text: 'case.system' });
+    if (id === 'guardian') return el('td', { text: 'audit.guardian' });
     return plain('td', names.get(id) ?? id);
   };
   const action = auditActionLabel(e.action);
-  const category = e.category ? categoryLabel(e.category) : null;
+  const category = e.category ? auditCategoryLabel(e.action, e.category) : null;
+  const named = auditContentLabel(e);
   const iso = new Date(e.at).toISOString();
   const content = el('td', {}, [
-    ...(e.contentType ? [plain('span', `${e.contentType} ${e.contentId ?? ''}`.trim())] : []),
+    ...(named
+      ? [
+          e.contentLink?.startsWith('/')
+            ? el('a', { text: named.key, params: named.params, attrs: { href: e.contentLink, 'data-route': '' } })
+            : el('span', { text: named.key, params: named.params }),
+        ]
+      : []),
     ...(e.caseId ? [document.createTextNode(' '), el('a', { text: 'audit.openCase', attrs: { href: `/moderation/cases/${encodeURIComponent(e.caseId)}`, 'data-route': '' } })] : []),
   ]);
   return el('tr', { attrs: { 'data-entry': e.id } }, [

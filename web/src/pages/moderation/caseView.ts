@@ -17,7 +17,10 @@ function when(ms: number): HTMLTimeElement {
 }
 
 export function factsView(c: ModerationCase, content: CaseContent | null, now: number): HTMLElement {
-  const fact = (term: 'case.factKind' | 'case.factCategory' | 'case.factStatus' | 'case.factOpened' | 'case.factAuthor' | 'case.factBand' | 'case.factHits' | 'case.factHidden', value: HTMLElement) => [
+  const fact = (
+    term: 'case.factKind' | 'case.factCategory' | 'case.factStatus' | 'case.factOpened' | 'case.factAuthor' | 'case.factBand' | 'case.factGroup' | 'case.factTitle' | 'case.factHits' | 'case.factHidden',
+    value: HTMLElement,
+  ) => [
     el('dt', { text: term }),
     value,
   ];
@@ -30,8 +33,11 @@ export function factsView(c: ModerationCase, content: CaseContent | null, now: n
     ...fact('case.factCategory', label('dd', categoryLabel(c.category))),
     ...fact('case.factKind', label('dd', kindLabel(c.kind))),
     ...fact('case.factOpened', el('dd', {}, [when(c.openedAt), document.createTextNode(' ('), label('span', age), document.createTextNode(')')])),
+    ...(content?.title ? fact('case.factTitle', plain('dd', content.title)) : []),
+    ...(content?.groupName ? fact('case.factGroup', plain('dd', content.groupName)) : []),
     ...(content?.authorName ? fact('case.factAuthor', plain('dd', content.authorName)) : []),
-    ...fact('case.factBand', label('dd', bandLabel(content?.authorBand ?? c.authorBand))),
+    // Group content (a pledge going to partners) has a group, not an author with an age.
+    ...(c.content.ownerId ? fact('case.factBand', label('dd', bandLabel(content?.authorBand ?? c.authorBand))) : []),
     ...(c.hits?.length ? fact('case.factHits', el('dd', {}, [el('ul', { className: 'inline-list' }, c.hits.map((h) => label('li', categoryLabel(h))))])) : []),
     ...fact('case.factHidden', el('dd', { text: hidden ? 'case.hiddenYes' : 'case.hiddenNo' })),
   ]);

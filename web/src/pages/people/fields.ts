@@ -1,12 +1,12 @@
 // Fields that several forms share: language, country, password, e-mail.
-import { catalogueOf, getLanguage, languages } from '../../i18n';
+import { getLanguage, languageName, languages } from '../../i18n';
 import { countriesByName } from '../../people/countries';
 import * as v from '../../people/validation';
 import { field, type Field, type Option } from '../../ui/form';
 
 /** The three languages, each named in itself. */
 export function languageOptions(): Option[] {
-  return languages.map((lang) => ({ value: lang, text: catalogueOf(lang)['language.name'] ?? lang, lang }));
+  return languages.map((lang) => ({ value: lang, text: languageName(lang), lang }));
 }
 
 export function languageField(prefix: string, value: string = getLanguage()): Field {

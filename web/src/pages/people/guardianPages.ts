@@ -6,6 +6,7 @@ import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
 import { getLanguage, isLang, setLanguage } from '../../i18n';
+import { formatTime } from '../../i18n/format';
 import { guardianStateKey, stateTone } from '../../people/consentText';
 import type { GuardianScope, GuardianView } from '../../people/types';
 import * as v from '../../people/validation';
@@ -142,8 +143,8 @@ function renderManage(ctx: AppContext, page: AsyncPage, base: string, view: Guar
       if (!yes) return;
       alert.replaceChildren();
       try {
-        await ctx.api.post(`${base}/deletion-request`);
-        ctx.announce('manage.deletionSent', { child });
+        const { dueAt } = await ctx.api.post<{ dueAt: string }>(`${base}/deletion-request`);
+        ctx.announce('manage.deletionSent', { child, due: formatTime(dueAt, getLanguage(), 'date') });
       } catch (error) {
         alert.replaceChildren(...errorParagraphs(error));
       }

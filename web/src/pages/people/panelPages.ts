@@ -4,7 +4,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
-import { catalogueOf, getLanguage, languages } from '../../i18n';
+import { getLanguage, languageName, languages } from '../../i18n';
 import { panelLanguage } from '../../people/languageDefaults';
 import { panelSettingsSection } from './panelSettings';
 import { roleKey } from '../../people/consentText';
@@ -49,7 +49,7 @@ export function plainLink(path: string, text: string): HTMLAnchorElement {
 /** The working-language boxes; startWith ticks one box until someone ticks or unticks any. */
 function languageCheckboxes(prefix: string, start: string): { element: HTMLElement; values: () => string[]; error: HTMLElement; startWith: (lang: string) => void } {
   const boxes = languages.map((lang) =>
-    field({ name: `lang-${lang}`, labelText: catalogueOf(lang)['language.name'] ?? lang, textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
+    field({ name: `lang-${lang}`, labelText: languageName(lang), textLang: lang, type: 'checkbox', attrs: { value: lang } }, prefix),
   );
   let touched = false;
   const startWith = (lang: string) => {
@@ -154,7 +154,7 @@ export function panelPage(ctx: AppContext, params: RouteParams): Page {
       ctx.api.get<PanelDetail>(apiPath`/api/panels/${id}`),
       coordinator ? ctx.api.get<{ organisations: Organisation[] }>('/api/organisations').then((r) => r.organisations) : Promise.resolve([]),
     ]);
-    renderPanel(ctx, page, detail, orgs, coordinator, load);
+    renderPanel(ctx, page, detail, orgs, coordinator, load, coordinator || hasRole(me, 'moderator'));
     if (focusId) document.getElementById(focusId)?.focus();
   };
   void load().catch((error: unknown) => showProblem(page, error, { link: 'panel.notFoundHint', forbidden: 'panel.forbiddenHint' }));
@@ -163,7 +163,7 @@ export function panelPage(ctx: AppContext, params: RouteParams): Page {
 
 type Reload = (focusId?: string) => Promise<void>;
 
-function renderPanel(ctx: AppContext, page: AsyncPage, detail: PanelDetail, orgs: Organisation[], coordinator: boolean, reload: Reload): void {
+function renderPanel(ctx: AppContext, page: AsyncPage, detail: PanelDetail, orgs: Organisation[], coordinator: boolean, reload: Reload, staff: boolean): void {
   setPlainText(page.heading, detail.panel.name);
   const groupName = new Map(detail.groups.map((g) => [g.id, g.name]));
   const parts: Node[] = [];
@@ -171,6 +171,7 @@ function renderPanel(ctx: AppContext, page: AsyncPage, detail: PanelDetail, orgs
     parts.push(el('p', { className: 'lead' }, [el('span', { text: 'panel.country' }), document.createTextNode(' '), el('span', { region: detail.panel.country })]));
   }
   parts.push(el('p', { className: 'panel-sessions-link' }, [routeLink(`/panels/${encodeURIComponent(detail.panel.id)}/sessions`, 'sessions.panelLink', { panel: detail.panel.name })]));
+  if (staff) parts.push(el('p', { className: 'panel-consents-link' }, [routeLink(`/panels/${encodeURIComponent(detail.panel.id)}/consents`, 'memberConsents.panelLink')]));
   parts.push(groupsSection(ctx, detail, coordinator, reload));
   parts.push(membersSection(detail, groupName));
   if (coordinator) parts.push(invitationsSection(ctx, page, detail, orgs, groupName, reload));

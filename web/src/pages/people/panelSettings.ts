@@ -10,7 +10,7 @@ import { roleKey } from '../../people/consentText';
 import type { Panel, PanelDetail } from '../../people/types';
 import { t } from '../../i18n';
 import { field, form, type Option } from '../../ui/form';
-import { section } from './common';
+import { routeLink, section } from './common';
 
 /** The limits the server enforces (identity.MaxModeratorsRequired, MaxReportsToHide; moderation.DefaultHideAfter). */
 export const settingLimits = { moderatorsMax: 10, reportsMax: 20, defaultModerators: 2, defaultReports: 3 } as const;
@@ -75,5 +75,14 @@ export function panelSettingsSection(ctx: AppContext, detail: PanelDetail, saved
       ctx.announce('settings.saved');
     },
   });
-  return section('panel-settings', 'settings.heading', [el('p', { text: 'settings.lead' }), f.element]);
+  return section('panel-settings', 'settings.heading', [
+    el('p', { text: 'settings.lead' }),
+    f.element,
+    // The panel's own screening words are the other safeguarding setting, on a page of their own.
+    el('p', { className: 'settings-words' }, [
+      el('span', { text: 'settings.screenWordsText' }),
+      document.createTextNode(' '),
+      routeLink(apiPath`/panels/${detail.panel.id}/screen-words`, 'settings.screenWordsLink'),
+    ]),
+  ]);
 }

@@ -25,7 +25,7 @@ export function commentView(c: PledgeComment, opts: CommentViewOptions): HTMLEle
   const parts: HTMLElement[] = [el('p', { className: 'comment-meta' }, meta)];
   if (c.anchorLost) parts.push(el('p', { className: 'anchor-lost', text: 'pledge.anchorLost' }));
   else if (c.anchor?.quote) parts.push(el('p', { className: 'comment-about' }, [el('span', { text: 'pledge.commentAbout' }), document.createTextNode(' '), plain('q', c.currentAnchor?.quote ?? c.anchor.quote, { attrs: { lang: opts.language } })]));
-  parts.push(plain('p', c.text, { className: 'comment-text' }));
+  parts.push(c.erased ? el('p', { className: 'comment-text comment-erased', text: 'pledge.commentErased' }) : plain('p', c.text, { className: 'comment-text' }));
   const held = needsNote(c);
   if (held) parts.push(heldNote({ comment: c, mine, sentBack: opts.sentBack, language: opts.language, save: opts.save }));
   else if (!mine) parts.push(el('div', { className: 'comment-tools' }, [reportButton(opts.nameOf(c.author), opts.report)]));

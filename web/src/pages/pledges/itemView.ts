@@ -38,6 +38,8 @@ export interface ItemViewOptions {
   language: string;
   item: PledgeItem;
   editable: boolean;
+  /** The fields' labels ({n}: the item's number); a pledge's by default, a script's scenes have their own. */
+  labels?: Record<ItemField, MessageKey>;
   /**
    * Sends an edit over the live socket; rejects with a network error when
    * it is not live (then the edit goes over HTTP).
@@ -72,12 +74,14 @@ export class ItemView {
   private readonly presence: HTMLUListElement;
   private readonly savedNote: HTMLParagraphElement;
   private number = 0;
+  private readonly labels: Record<ItemField, MessageKey>;
   private title = '';
   /** The last selection in the text field (UTF-16 indices), for anchoring a comment. */
   selection: { start: number; end: number } | null = null;
 
   constructor(opts: ItemViewOptions) {
     const item = opts.item;
+    this.labels = opts.labels ?? fieldLabel;
     this.id = item.id;
     const base = `item-${item.id}`;
     this.headingEl = el('h3', { className: 'item-title', attrs: { id: `${base}-title`, tabindex: '-1' } });
@@ -114,7 +118,7 @@ export class ItemView {
       const warning = new ScreenWarning(`${id}-screen`, opts.language);
       warning.update(item[f], item.hits?.[f], item.version);
       const fv: FieldView = { area, sync, warning };
-      const wrap = el('div', { className: 'item-field-wrap' }, [el('label', { text: fieldLabel[f], attrs: { for: id } }), area, warning.element]);
+      const wrap = el('div', { className: 'item-field-wrap' }, [el('label', { text: this.labels[f], attrs: { for: id } }), area, warning.element]);
       const described = [warning.element.id];
       if (f !== 'heading') {
         fv.check = new ReadabilityCheck(opts.api, opts.language, `${id}-check`);
@@ -183,7 +187,7 @@ export class ItemView {
     for (const [f, fv] of this.fields) {
       // Labels name the item, so several items do not read the same.
       const label = this.element.querySelector<HTMLLabelElement>(`label[for="${fv.area.id}"]`);
-      if (label) setText(label, fieldLabel[f], { n });
+      if (label) setText(label, this.labels[f], { n });
     }
   }
 

@@ -36,6 +36,13 @@ const statusKey: Record<LiveStatus, MessageKey> = {
   ended: 'live.ended',
 };
 
+/** A script's scene: who speaks, what happens and is said, and the same in plain words. */
+const scriptLabels: Record<ItemField, MessageKey> = {
+  heading: 'script.fieldSpeaker',
+  text: 'script.fieldText',
+  summary: 'script.fieldSummary',
+};
+
 export function pledgePage(ctx: AppContext, params: RouteParams): Page {
   const page = asyncPage('pledge.heading', 'pledge-page');
   const id = params.id ?? '';
@@ -92,6 +99,10 @@ class PledgeEditor {
   private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly announced = new Map<string, number>();
   private refetching = false;
+  /** A group video's script: scenes rather than items, and no life cycle. */
+  private get script(): boolean {
+    return this.detail.pledge.kind === 'script';
+  }
 
   constructor(
     private readonly ctx: AppContext,
@@ -150,15 +161,16 @@ class PledgeEditor {
       this.errorBox,
       el('div', { className: 'editor-layout' }, [
         el('section', { className: 'items-column', attrs: { 'aria-labelledby': 'items-heading' } }, [
-          el('h2', { text: 'pledge.itemsHeading', attrs: { id: 'items-heading', tabindex: '-1' } }),
-          el('p', { className: 'hint', text: 'pledge.itemsHint' }),
+          el('h2', { text: this.script ? 'script.scenesHeading' : 'pledge.itemsHeading', attrs: { id: 'items-heading', tabindex: '-1' } }),
+          el('p', { className: 'hint', text: this.script ? 'script.scenesHint' : 'pledge.itemsHint' }),
           this.lockNote,
           this.list,
           this.addForm,
         ]),
         this.panel.element,
       ]),
-      section('pledge-lifecycle', 'pledge.lifecycleHeading', [this.lifecycle, this.lifecycleError]),
+      // A script stays with its group: no review, no publishing.
+      ...(this.script ? [] : [section('pledge-lifecycle', 'pledge.lifecycleHeading', [this.lifecycle, this.lifecycleError])]),
     ]);
     this.renderLifecycle();
     this.renderPresence();
@@ -207,6 +219,7 @@ class PledgeEditor {
       language: this.detail.pledge.language,
       item,
       editable: this.editable,
+      labels: this.script ? scriptLabels : undefined,
       edit: (e) => this.live.edit(e),
       onFocus: (itemId) => this.live.presence(itemId),
       onTyping: (itemId) => this.live.typing(itemId),
@@ -436,10 +449,10 @@ class PledgeEditor {
     const input = el('input', { attrs: { id: 'new-item-heading', type: 'text', maxlength: '200', lang: this.detail.pledge.language } });
     const alert = el('div', { className: 'form-error', attrs: { role: 'alert' } });
     const form = el('form', { className: 'add-item', attrs: { novalidate: '', id: 'add-item' } }, [
-      el('label', { text: 'pledge.newItemHeading', attrs: { for: 'new-item-heading' } }),
+      el('label', { text: this.script ? 'script.newScene' : 'pledge.newItemHeading', attrs: { for: 'new-item-heading' } }),
       input,
       alert,
-      el('div', { className: 'form-actions' }, [button('pledge.addItem', undefined, { type: 'submit', className: 'button button-primary' })]),
+      el('div', { className: 'form-actions' }, [button(this.script ? 'script.addScene' : 'pledge.addItem', undefined, { type: 'submit', className: 'button button-primary' })]),
     ]);
     form.hidden = !this.editable;
     form.addEventListener('submit', (event) => {

@@ -1,0 +1,442 @@
+package review_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"chorus/consent"
+	"chorus/fault"
+	"chorus/identity"
+	"chorus/jobs"
+	"chorus/media/disk"
+	"chorus/media/review"
+	"chorus/media/upload"
+	"chorus/media/video"
+	"chorus/moderation"
+	"chorus/policy"
+	"chorus/store"
+	"chorus/store/sqlite"
+)
+
+// directory is a Directory kept in memory, changed by the tests.
+type directory struct {
+	mu     sync.Mutex
+	people map[string]review.Person
+	groups map[string]string // account -> group
+}
+
+var _ review.Directory = (*directory)(nil)
+
+func (d *directory) Person(_ context.Context, id string) (review.Person, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p, ok := d.people[id]
+	if !ok {
+		return review.Person{}, fault.Errorf(fault.NotFound, "no such person")
+	}
+	p.Consents = slices.Clone(p.Consents)
+	return p, nil
+}
+
+func (d *directory) InGroup(_ context.Context, id, group string) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.groups[id] == group, nil
+}
+
+func (d *directory) WorkingLanguage(context.Context, string) (string, error) { return "fr", nil }
+
+func (d *directory) PartnerOrgs(context.Context, string) ([]review.Org, error) {
+	return []review.Org{{ID: "o1", Name: "Partner One"}, {ID: "o2", Name: "Partner Two"}}, nil
+}
+
+func (d *directory) set(id string, scopes ...consent.Scope) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p := d.people[id]
+	p.Consents = scopes
+	d.people[id] = p
+}
+
+type fixture struct {
+	docs   store.Documents
+	videos *video.Service
+	rev    *review.Service
+	cases  *moderation.Service
+	dir    *directory
+	now    time.Time
+	video  video.Video
+	ver    video.Version
+}
+
+var all = []consent.Scope{consent.Participate, consent.VideoAppear, consent.VideoPublish}
+
+// newFixture: a group g1 of panel p1 with Sam (16) and Kim (15), who hold
+// every consent, Noa (14) who holds participate only, and Lea of group
+// g2; Sam uploaded version 1 of a video, processed, 10 s long.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	docs, err := sqlite.Open(filepath.Join(t.TempDir(), "docs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { docs.Close() })
+	blobs, err := disk.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := jobs.NewQueue(docs)
+	f := &fixture{docs: docs, videos: video.NewService(docs, blobs, q), cases: moderation.NewService(docs, nil), now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	f.dir = &directory{people: map[string]review.Person{
+		"sam": {AccountID: "sam", FirstName: "Sam", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
+		"kim": {AccountID: "kim", FirstName: "Kim", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
+		"noa": {AccountID: "noa", FirstName: "Noa", Youth: true, Band: consent.MinorBelowConsentAge, Consents: all[:1]},
+		"lea": {AccountID: "lea", FirstName: "Lea", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
+	}, groups: map[string]string{"sam": "g1", "kim": "g1", "noa": "g1", "lea": "g2"}}
+	f.rev = review.NewService(docs, f.videos, f.dir, f.cases)
+	f.rev.Now = func() time.Time { return f.now }
+	for _, declare := range []func(context.Context) error{q.Declare, f.videos.Declare, f.cases.Declare, f.rev.Declare} {
+		if err := declare(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f.video, err = f.videos.Create(ctx, "sam", identity.Group{ID: "g1", PanelID: "p1"}, "Apps and us"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.videos.Received(ctx, upload.Upload{ID: "u1", VideoID: f.video.ID, PanelID: "p1", GroupID: "g1", Uploader: "sam", State: upload.Received}); err != nil {
+		t.Fatal(err)
+	}
+	if f.ver, err = f.videos.UpdateVersion(ctx, "u1", "", func(v *video.Version) {
+		v.State, v.Probe = video.Ready, &video.Probe{Duration: 10}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func wantCode(t *testing.T, what string, err error, code fault.Code, contains string) {
+	t.Helper()
+	if !fault.Is(err, code) || !strings.Contains(fault.MessageOf(err), contains) {
+		t.Errorf("%s: got %v, want %s containing %q", what, err, code, contains)
+	}
+}
+
+func TestNobodyIsTaggedWithoutAgreeing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	if tg, err := f.rev.Tag(ctx, "sam", f.video, ""); err != nil || !tg.Confirmed {
+		t.Fatalf("tagging oneself: %+v, %v; want a confirmed tag", tg, err)
+	}
+	tg, err := f.rev.Tag(ctx, "sam", f.video, "kim")
+	if err != nil || tg.Confirmed || tg.TaggedBy != "sam" {
+		t.Fatalf("tagging a group member: %+v, %v; want a tag waiting for Kim", tg, err)
+	}
+	for _, who := range []string{"lea", "nobody"} {
+		_, err := f.rev.Tag(ctx, "sam", f.video, who)
+		wantCode(t, "tagging "+who+", not in the group", err, fault.Invalid, "only tag members of this group")
+	}
+	// Kim's tag is no agreement yet: the video cannot leave the group.
+	wantCode(t, "leaving with an unconfirmed tag", f.rev.MayReach(ctx, f.video.ID, policy.AudiencePanel), fault.Forbidden, "Kim has not confirmed")
+	if tg, err := f.rev.Confirm(ctx, "kim", f.video); err != nil || !tg.Confirmed {
+		t.Fatalf("Kim confirming: %+v, %v", tg, err)
+	}
+	if err := f.rev.MayReach(ctx, f.video.ID, policy.AudiencePanel); err != nil {
+		t.Errorf("both confirmed and holding video_appear: %v, want the panel allowed", err)
+	}
+	_, err = f.rev.Confirm(ctx, "noa", f.video)
+	wantCode(t, "confirming without a tag", err, fault.NotFound, "Nobody has tagged you")
+
+	// A confirmed tag of someone else goes only by that person or a moderator.
+	wantCode(t, "Sam removing Kim's confirmed tag", f.rev.Untag(ctx, "sam", false, f.video, "kim"), fault.Forbidden, "Only the person tagged")
+	if _, err := f.rev.Tag(ctx, "kim", f.video, "noa"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.rev.Untag(ctx, "kim", false, f.video, "noa"); err != nil {
+		t.Errorf("the tagger removing a tag still waiting: %v", err)
+	}
+	if err := f.rev.Untag(ctx, "mod", true, f.video, "kim"); err != nil {
+		t.Errorf("a moderator removing a tag: %v", err)
+	}
+	tags, _ := f.rev.Tags(ctx, f.video.ID)
+	if len(tags) != 1 || tags[0].AccountID != "sam" {
+		t.Errorf("tags: got %+v, want Sam's only", tags)
+	}
+}
+
+func TestSharingWaitsForEveryonesConsentCaptionsAndAReviewer(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	share := func(in review.ShareInput) error {
+		_, err := f.rev.RequestShare(ctx, "sam", f.video, f.ver, in)
+		return err
+	}
+	wantCode(t, "no audience", share(review.ShareInput{}), fault.Invalid, "Choose who")
+	wantCode(t, "an organisation of no partner", share(review.ShareInput{Partners: []string{"o9"}}), fault.Invalid, "not a partner of this panel")
+	partners := review.ShareInput{Panel: true, Partners: []string{"o1"}}
+	// Who appears comes first.
+	wantCode(t, "nobody tagged", share(partners), fault.Forbidden, "tag everyone who appears")
+	f.rev.Tag(ctx, "sam", f.video, "")
+	f.rev.Tag(ctx, "noa", f.video, "")
+	wantCode(t, "Noa lacks video_appear", share(partners), fault.Forbidden, "Noa does not have permission to appear in videos")
+	f.dir.set("noa", consent.Participate, consent.VideoAppear)
+	wantCode(t, "Noa lacks video_publish", share(partners), fault.Forbidden, "Noa does not have permission to share videos (video_publish)")
+	if _, err := f.rev.Request(ctx, f.ver.ID); !fault.Is(err, fault.NotFound) {
+		t.Errorf("refused requests leave no request: %v", err)
+	}
+	f.dir.set("noa", all...) // the guardian grants video_publish
+	// Then a reviewer other than the uploader, and captions in the working language.
+	wantCode(t, "nobody approved", share(partners), fault.Conflict, "other than the person who uploaded")
+	f.rev.Approve(ctx, "sam", f.ver)
+	wantCode(t, "only the uploader approved", share(partners), fault.Conflict, "other than the person who uploaded")
+	if _, err := f.rev.Approve(ctx, "kim", f.ver); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "no captions", share(partners), fault.Conflict, "captions in the panel's language (fr)")
+	if _, err := f.videos.PutCaption(ctx, "sam", f.ver, "en", []byte("WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n")); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "captions in another language", share(partners), fault.Conflict, "captions in the panel's language (fr)")
+	if _, err := f.videos.PutCaption(ctx, "sam", f.ver, "fr", []byte("WEBVTT\n\n00:01.000 --> 00:02.000\nSalut\n")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.rev.RequestShare(ctx, "sam", f.video, f.ver, partners)
+	if err != nil || r.State != review.Waiting || !r.Panel || !slices.Equal(r.Partners, []string{"o1"}) {
+		t.Fatalf("request: %+v, %v", r, err)
+	}
+	cs, err := f.cases.CaseFor(ctx, review.ContentVersion, f.ver.ID)
+	if err != nil || cs.Kind != moderation.KindPublication || cs.PanelID != "p1" {
+		t.Fatalf("the moderators' case: %+v, %v", cs, err)
+	}
+	wantCode(t, "asking twice", share(partners), fault.Conflict, "already looking")
+	if _, err := f.rev.SharedWith(ctx, f.ver.ID, []string{"o1"}); !fault.Is(err, fault.NotFound) {
+		t.Errorf("before a moderator approved, partners see nothing: %v", err)
+	}
+
+	// Between request and decision, Noa's guardian withdraws: the moderator cannot approve.
+	f.dir.set("noa", consent.Participate, consent.VideoAppear)
+	wantCode(t, "approving after a withdrawal", f.rev.CheckDecision(ctx, f.ver.ID, review.OutcomeApprove), fault.Forbidden, "Noa")
+	f.dir.set("noa", all...)
+	if err := f.rev.CheckDecision(ctx, f.ver.ID, review.OutcomeApprove); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.rev.Decide(ctx, "mod", f.ver.ID, review.OutcomeApprove); err != nil {
+		t.Fatal(err)
+	}
+	if sh, err := f.rev.SharedWith(ctx, f.ver.ID, []string{"o2", "o1"}); err != nil || sh.OrgID != "o1" {
+		t.Fatalf("partner o1 after approval: %+v, %v", sh, err)
+	}
+	if _, err := f.rev.SharedWith(ctx, f.ver.ID, []string{"o2"}); !fault.Is(err, fault.NotFound) {
+		t.Errorf("partner o2 was not chosen: %v", err)
+	}
+	if _, err := f.rev.SharedWith(ctx, f.ver.ID, nil); err != nil {
+		t.Errorf("the panel: %v", err)
+	}
+	before := lastEvent(t, f.docs)
+
+	// Noa's guardian withdraws video_publish: partners lose the video at
+	// the next request; the panel keeps it (video_appear still holds).
+	f.dir.set("noa", consent.Participate, consent.VideoAppear)
+	if _, err := f.rev.SharedWith(ctx, f.ver.ID, []string{"o1"}); !fault.Is(err, fault.NotFound) {
+		t.Fatalf("partner after the withdrawal: %v, want not found", err)
+	}
+	if _, err := f.rev.SharedWith(ctx, f.ver.ID, nil); err != nil {
+		t.Errorf("the panel after video_publish went: %v", err)
+	}
+	shares, _ := f.rev.Shares(ctx, f.video.ID)
+	var withdrawn []review.Share
+	for _, sh := range shares {
+		if sh.State == review.Withdrawn {
+			withdrawn = append(withdrawn, sh)
+		}
+	}
+	if len(withdrawn) != 1 || withdrawn[0].OrgID != "o1" || len(withdrawn[0].Blockers) != 1 || withdrawn[0].Blockers[0].FirstName != "Noa" {
+		t.Fatalf("withdrawn shares: %+v", withdrawn)
+	}
+	evs := eventsAfter(t, f.docs, before)
+	for _, subject := range []string{"video:" + f.video.ID, "group:g1", "moderation:p1"} {
+		if !slices.ContainsFunc(evs, func(e store.Event) bool {
+			return e.Subject == subject && (e.Type == "video.withdrawn" || e.Type == "video.share_ended")
+		}) {
+			t.Errorf("no withdrawal event on %s: %v", subject, evs)
+		}
+	}
+	for _, e := range evs {
+		if e.Subject == "group:g1" && strings.Contains(string(e.Data), "noa") {
+			t.Errorf("the group is told a video left, not who withdrew: %s", e.Data)
+		}
+	}
+	// Granting again does not put it back: the group asks again.
+	f.dir.set("noa", all...)
+	if _, err := f.rev.SharedWith(ctx, f.ver.ID, []string{"o1"}); !fault.Is(err, fault.NotFound) {
+		t.Errorf("a withdrawn share came back by itself: %v", err)
+	}
+}
+
+func lastEvent(t *testing.T, docs store.Documents) int64 {
+	evs := eventsAfter(t, docs, 0)
+	return evs[len(evs)-1].ID
+}
+
+func eventsAfter(t *testing.T, docs store.Documents, after int64) []store.Event {
+	t.Helper()
+	var out []store.Event
+	for {
+		evs, err := docs.Events(context.Background(), store.EventQuery{After: after, Limit: store.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == 0 {
+			return out
+		}
+		out = append(out, evs...)
+		after = evs[len(evs)-1].ID
+	}
+}
+
+// approved brings the fixture's version to a moderator's approval for
+// partner o1, with Sam and Kim tagged.
+func approved(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	f.rev.Tag(ctx, "sam", f.video, "")
+	f.rev.Tag(ctx, "kim", f.video, "")
+	f.rev.Approve(ctx, "kim", f.ver)
+	if _, err := f.videos.PutCaption(ctx, "sam", f.ver, "fr", []byte("WEBVTT\n\n00:01.000 --> 00:02.000\nSalut\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.RequestShare(ctx, "sam", f.video, f.ver, review.ShareInput{Partners: []string{"o1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.rev.Decide(ctx, "mod", f.ver.ID, review.OutcomeApprove); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEventLinksExpireAndAreRevocable(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	_, _, err := f.rev.CreateLink(ctx, "mod", f.ver, "Forum", f.now.Add(time.Hour))
+	wantCode(t, "a link before approval", err, fault.Conflict, "approve this version")
+	approved(t, f)
+	for _, tc := range []struct {
+		label   string
+		expires time.Time
+	}{{"", f.now.Add(time.Hour)}, {strings.Repeat("x", review.MaxLinkLabel+1), f.now.Add(time.Hour)},
+		{"Forum", f.now}, {"Forum", f.now.Add(review.MaxLinkExpiry + time.Second)}} {
+		_, _, err := f.rev.CreateLink(ctx, "mod", f.ver, tc.label, tc.expires)
+		wantCode(t, "link "+tc.label+" until "+tc.expires.String(), err, fault.Invalid, "")
+	}
+	sh, token, err := f.rev.CreateLink(ctx, "mod", f.ver, "Safer Internet Forum", f.now.Add(time.Hour))
+	if err != nil || len(token) < 40 || sh.TokenHash == token {
+		t.Fatalf("CreateLink: %+v %q %v", sh, token, err)
+	}
+	if got, err := f.rev.Link(ctx, token); err != nil || got.ID != sh.ID {
+		t.Fatalf("Link: %+v, %v", got, err)
+	}
+	for _, bad := range []string{"", "forged", token + "x"} {
+		if _, err := f.rev.Link(ctx, bad); !fault.Is(err, fault.NotFound) {
+			t.Errorf("Link(%q) = %v, want not found", bad, err)
+		}
+	}
+	f.now = f.now.Add(time.Hour)
+	if _, err := f.rev.Link(ctx, token); !fault.Is(err, fault.NotFound) {
+		t.Errorf("an expired link: %v, want not found", err)
+	}
+	f.now = f.now.Add(-time.Hour)
+	sh2, token2, _ := f.rev.CreateLink(ctx, "mod", f.ver, "Workshop", f.now.Add(time.Hour))
+	if _, err := f.rev.Revoke(ctx, "mod", "other-video", sh2.ID); !fault.Is(err, fault.NotFound) {
+		t.Errorf("revoking through another video: %v", err)
+	}
+	if got, err := f.rev.Revoke(ctx, "mod", f.video.ID, sh2.ID); err != nil || got.State != review.Revoked || got.EndedBy != "mod" {
+		t.Fatalf("Revoke: %+v, %v", got, err)
+	}
+	if _, err := f.rev.Link(ctx, token2); !fault.Is(err, fault.NotFound) {
+		t.Errorf("a revoked link: %v", err)
+	}
+	// The sweep ends what a withdrawal forbids even when nobody looks.
+	_, token3, _ := f.rev.CreateLink(ctx, "mod", f.ver, "Third", f.now.Add(time.Hour))
+	f.dir.set("kim", consent.Participate)
+	if n, err := f.rev.Sweep(ctx); err != nil || n != 2 { // the partner share and the third link
+		t.Errorf("Sweep = %d, %v; want 2 ended", n, err)
+	}
+	f.dir.set("kim", all...)
+	if _, err := f.rev.Link(ctx, token3); !fault.Is(err, fault.NotFound) {
+		t.Errorf("a swept link: %v", err)
+	}
+}
+
+func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	add := func(who string, in review.CommentInput) (review.Comment, error) {
+		return f.rev.AddComment(ctx, who, f.ver, in)
+	}
+	for _, tc := range []review.CommentInput{{At: -1, Text: "x"}, {At: 10.5, Text: "x"}, {At: 2, Text: "  "}, {At: 2, Text: strings.Repeat("é", review.MaxComment+1)}} {
+		_, err := add("kim", tc)
+		wantCode(t, "bad comment", err, fault.Invalid, "")
+	}
+	c, err := add("kim", review.CommentInput{At: 4.25, Text: "Le son est trop bas ici"})
+	if err != nil || c.Held || c.At != 4.25 {
+		t.Fatalf("comment: %+v, %v", c, err)
+	}
+	held, err := add("noa", review.CommentInput{At: 1, Text: "écris-moi à noa@example.org"})
+	if err != nil || !held.Held {
+		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
+	}
+	reply, err := add("sam", review.CommentInput{At: 9, ThreadID: c.ID, Text: "D'accord"})
+	if err != nil || reply.At != 4.25 || reply.ThreadID != c.ID {
+		t.Fatalf("reply: %+v, %v; want it at its thread's moment", reply, err)
+	}
+	if _, err := add("sam", review.CommentInput{At: 1, ThreadID: reply.ID, Text: "x"}); !fault.Is(err, fault.NotFound) {
+		t.Errorf("a reply to a reply: %v", err)
+	}
+	seen := func(v review.Viewer) []string {
+		cs, err := f.rev.Comments(ctx, v, f.ver.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, c := range cs {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	if got := seen(review.Viewer{AccountID: "kim"}); !slices.Equal(got, []string{c.ID, reply.ID}) {
+		t.Errorf("Kim sees %v, want the comment and its reply, not the held one", got)
+	}
+	if got := seen(review.Viewer{AccountID: "noa"}); !slices.Equal(got, []string{held.ID, c.ID, reply.ID}) {
+		t.Errorf("Noa sees %v, want her held comment too, in timeline order", got)
+	}
+	if got := seen(review.Viewer{AccountID: "mod", Supervisor: true}); len(got) != 3 {
+		t.Errorf("a moderator sees %v, want all three", got)
+	}
+	if _, err := f.rev.Resolve(ctx, "sam", reply.ID, true); !fault.Is(err, fault.Invalid) {
+		t.Errorf("resolving a reply: %v", err)
+	}
+	if got, err := f.rev.Resolve(ctx, "sam", c.ID, true); err != nil || !got.Resolved || got.ResolvedBy != "sam" {
+		t.Errorf("resolve: %+v, %v", got, err)
+	}
+	if got, err := f.rev.ModerateComment(ctx, "mod", held.ID, review.OutcomeApprove); err != nil || got.Held {
+		t.Errorf("approving the held comment: %+v, %v", got, err)
+	}
+	if got := seen(review.Viewer{AccountID: "kim"}); len(got) != 3 {
+		t.Errorf("after approval Kim sees %v", got)
+	}
+	var data map[string]any
+	evs := eventsAfter(t, f.docs, 0)
+	for _, e := range evs {
+		if e.Type == "video.comment_added" {
+			json.Unmarshal(e.Data, &data)
+			if strings.Contains(string(e.Data), "example.org") {
+				t.Errorf("an event carries a comment's text: %s", e.Data)
+			}
+		}
+	}
+}

@@ -1,0 +1,79 @@
+// Issue 15: the screens that said things that were not true, checked on
+// the demo as each person meets them: a used set-up link, who decides an
+// amendment, "My account" for staff, a young person waiting for consent
+// (one clear state, and steps that point where the form is), and a new
+// pledge starting in the panel's language.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tr } from './catalogues';
+import { demo, startDemo, type DemoHarness } from './demoHarness';
+
+let h: DemoHarness;
+const en = (key: string, params: Record<string, string | number> = {}) => tr('en', key, params);
+const h1 = (page: Page) => page.locator('main h1');
+
+beforeAll(async () => {
+  h = await startDemo();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('what the screens say is true', () => {
+  it('a used set-up link says so at once and leads to sign-in', async () => {
+    const visitor = await h.open('visitor');
+    await visitor.goto(h.url('/setup/already-used-link'));
+    await expect.poll(() => h1(visitor).textContent()).toBe(en('setup.usedHeading'));
+    expect(await visitor.locator('#setup-form').count(), 'no form that can only fail').toBe(0);
+    await visitor.locator('main').getByRole('link', { name: en('signin.link') }).click();
+    await expect.poll(() => new URL(visitor.url()).pathname).toBe('/signin');
+  });
+
+  it('an open amendment says who decides it', async () => {
+    const jonas = await h.open('Jonas', { email: demo.jonas });
+    const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(jonas, 'GET', '/api/session');
+    const groupId = me.memberships.find((m) => m.groupId)?.groupId ?? '';
+    const { pledges } = await h.api<{ pledges: { id: string }[] }>(jonas, 'GET', `/api/groups/${groupId}/pledges`);
+    const pledgeId = pledges[0]?.id ?? '';
+    const { pledge } = await h.api<{ pledge: { itemIds: string[] } }>(jonas, 'GET', `/api/pledges/${pledgeId}`);
+    await h.api(jonas, 'POST', `/api/pledges/${pledgeId}/items/${pledge.itemIds[0] ?? ''}/amendments`, { field: 'text', text: 'Write your terms in short sentences.', reason: 'Shorter is clearer' });
+    const giulia = await h.open('Giulia', { email: demo.giulia });
+    await giulia.goto(h.url(`/pledges/${pledgeId}`));
+    await giulia.locator('.pledge-item').first().getByRole('button', { name: en('pledge.amendments') }).click();
+    await expect.poll(() => giulia.locator('.side-panel .badge').first().textContent()).toBe(en('pledge.amendmentOpen'));
+  });
+
+  it('staff accounts show no youth consent cards', async () => {
+    const mo = await h.open('Mo', { email: demo.moderator });
+    await mo.goto(h.url('/me'));
+    await mo.locator('#account-language').waitFor();
+    expect(await mo.locator('#consents').count()).toBe(0);
+    expect(await mo.locator('main').textContent()).not.toContain(en('consent.grant'));
+  });
+
+  it('a young person waiting for consent sees one clear state, with steps that point to her choices', async () => {
+    const lea = await h.open('Léa', { email: demo.lea, lang: 'fr' });
+    await lea.goto(h.url('/pledges'));
+    await expect.poll(() => lea.locator('main .lead, main p').first().textContent()).toBeTruthy();
+    expect(await lea.locator('#new-pledge').count(), 'no "start a pledge" form').toBe(0);
+    expect(await lea.locator('main').textContent()).not.toContain(tr('fr', 'pledgeList.unavailable'));
+    await lea.goto(h.url('/'));
+    const steps = lea.locator('#next-step .steps li');
+    await steps.first().waitFor();
+    const texts = await steps.allTextContents();
+    expect(texts).toContain(tr('fr', 'youthHome.sayYes'));
+    expect(texts.join(' ')).not.toContain('plus bas');
+  });
+
+  it('a new pledge starts in the panel’s language', async () => {
+    const giulia = await h.open('Giulia (new pledge)', { email: demo.giulia });
+    const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(giulia, 'GET', '/api/session');
+    const groupId = me.memberships.find((m) => m.groupId)?.groupId ?? '';
+    const { panelLanguages } = await h.api<{ panelLanguages: string[] }>(giulia, 'GET', `/api/groups/${groupId}`);
+    await giulia.goto(h.url('/pledges'));
+    await giulia.locator('#new-pledge-language').waitFor();
+    expect(await giulia.inputValue('#new-pledge-language')).toBe(panelLanguages[0]);
+    expect(h.unexpectedProblems()).toEqual([]);
+  });
+});

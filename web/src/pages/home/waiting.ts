@@ -1,0 +1,21 @@
+// What waits for a young person (GET /api/me/waiting): their content a
+// moderator sent back for a change, said in their words.
+import type { MessageKey } from '../../i18n';
+
+export interface Waiting {
+  contentType: string;
+  contentId: string;
+  title: string;
+  link?: string;
+  message?: string;
+}
+
+const keys: Readonly<Record<string, MessageKey>> = {
+  pledge_comment: 'youthHome.waitComment',
+  amendment: 'youthHome.waitAmendment',
+};
+
+/** "A moderator asked you to change your comment on “{title}”." */
+export function waitingKey(contentType: string): MessageKey {
+  return keys[contentType] ?? 'youthHome.waitOther';
+}
