@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"chorus/identity"
 	"chorus/policy"
 )
 
@@ -37,26 +39,35 @@ func (a *API) getPublishedPledges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
+	out, err := a.publishedPledges(c.UserContext(), cl, func(identity.Membership) bool { return true })
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"pledges": out})
+}
+
+// publishedPledges lists the published pledges cl may read in the panels of
+// the memberships that in admits.
+func (a *API) publishedPledges(ctx context.Context, cl caller, in func(identity.Membership) bool) ([]publishedPledge, error) {
 	out := []publishedPledge{}
 	done := map[string]bool{}
 	for _, m := range cl.Subject.Memberships {
-		if m.PanelID == "" || done[m.PanelID] {
+		if m.PanelID == "" || done[m.PanelID] || !in(m) {
 			continue
 		}
 		done[m.PanelID] = true
 		panel, err := a.people.Identity.Panel(ctx, m.PanelID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		groups, err := a.people.Identity.Groups(ctx, panel.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, g := range groups {
 			ps, err := a.people.Pledges.Pledges(ctx, g.ID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, p := range ps {
 				r := policy.Resource{Kind: policy.KindPledge, PanelID: p.PanelID, GroupID: p.GroupID, CentreID: panel.OrgID, Approved: p.Approved()}
@@ -65,12 +76,12 @@ func (a *API) getPublishedPledges(c *fiber.Ctx) error {
 				}
 				v, err := a.people.Pledges.Version(ctx, p.ID, p.LatestPublished())
 				if err != nil {
-					return err
+					return nil, err
 				}
 				out = append(out, publishedPledge{ID: p.ID, Title: v.Title, Language: v.Language, Version: v.Number, Items: len(v.Items),
 					PublishedAt: v.PublishedAt, PanelID: panel.ID, PanelName: panel.Name})
 			}
 		}
 	}
-	return c.JSON(fiber.Map{"pledges": out})
+	return out, nil
 }

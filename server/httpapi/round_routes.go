@@ -622,32 +622,18 @@ func (a *API) getPartnerHome(c *fiber.Ctx) error {
 		Version     int        `json:"version"`
 		PublishedAt *time.Time `json:"publishedAt,omitempty"`
 	}
+	published, err := a.publishedPledges(ctx, cl, func(m identity.Membership) bool { return m.Role == identity.Partner })
+	if err != nil {
+		return err
+	}
 	pledges, rounds, commitments := []pledgeRef{}, []roundView{}, []commitmentView{}
+	for _, p := range published {
+		pledges = append(pledges, pledgeRef{PledgeID: p.ID, PanelID: p.PanelID, Title: p.Title, Language: p.Language, Version: p.Version, PublishedAt: p.PublishedAt})
+	}
 	orgsSeen := map[string]bool{}
 	for _, m := range cl.Subject.Memberships {
 		if m.Role != identity.Partner || m.PanelID == "" {
 			continue
-		}
-		groups, err := a.people.Identity.Groups(ctx, m.PanelID)
-		if err != nil {
-			return err
-		}
-		for _, g := range groups {
-			ps, err := a.people.Pledges.Pledges(ctx, g.ID)
-			if err != nil {
-				return err
-			}
-			for _, p := range ps {
-				r := policy.Resource{Kind: policy.KindPledge, PanelID: p.PanelID, GroupID: p.GroupID, Approved: p.Approved()}
-				if !p.Approved() || !policy.Decide(cl.Subject, policy.PledgeViewPublished, r).Allow {
-					continue // rule 2: never a draft
-				}
-				v, err := a.people.Pledges.Version(ctx, p.ID, p.LatestPublished())
-				if err != nil {
-					return err
-				}
-				pledges = append(pledges, pledgeRef{PledgeID: p.ID, PanelID: p.PanelID, Title: v.Title, Language: v.Language, Version: v.Number, PublishedAt: v.PublishedAt})
-			}
 		}
 		rs, err := svc.Rounds(ctx, m.PanelID)
 		if err != nil {

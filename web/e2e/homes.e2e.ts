@@ -121,6 +121,11 @@ describe('every role at home', () => {
     // The demo's round on the published pledge waits for PixelApps' answers.
     const round = sam.locator('#partner-rounds li a').first();
     await round.waitFor();
+    // The demo's round is open to Sam's organisation, on its published pledge.
+    const roundItem = sam.locator('#partner-rounds li', { hasText: 'Youth Pledge for a Better Internet' });
+    await expect.poll(() => roundItem.textContent()).toContain(en('round.deadline'));
+    expect(await roundItem.textContent()).toContain(en('roundPartner.unanswered', { n: '' }).trim());
+    await sam.locator('#partner-pledges a', { hasText: 'Youth Pledge for a Better Internet' }).waitFor();
     await axeInEveryLanguage(sam, 'the partner’s home', { selector: '#partner-rounds-heading', key: 'partnerHome.roundsHeading' });
     await sam.getByRole('link', { name: en('staffHome.sessionsLink') }).click();
     await expect.poll(() => h1(sam).textContent()).toBe(en('sessions.heading'));

@@ -34,6 +34,7 @@ describe('a partner reads what was published to them', () => {
     for (const email of ['pat@appco.example', 'lou@appco.example']) {
       await c.fill('#inv-email', email);
       await c.selectOption('#inv-role', 'partner');
+      expect(await c.locator('#inv-groupId').isVisible()).toBe(false); // partners join no group
       await c.locator('#inv-orgId').selectOption({ label: 'AppCo' });
       await c.getByRole('button', { name: en('invitations.send') }).click();
       await expect.poll(() => c.locator('#status').textContent()).toBe(en('invitations.sent', { email }));

@@ -49,6 +49,8 @@ export interface Round {
   closedAt?: string;
   review?: { dueAt: string; openedAt: string };
   topic: string;
+  /** Supervised live sessions scheduled with the round's partners, linked from it. */
+  sessions?: { id: string; title: string; startsAt: string }[];
   me?: RoundMe;
 }
 

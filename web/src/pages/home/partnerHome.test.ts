@@ -7,6 +7,7 @@ import { setLanguage } from '../../i18n';
 import type { Me } from '../../people/types';
 import type { Session } from '../../session';
 import { asyncPage } from '../people/common';
+import { myPledgesPage } from '../pledges/myPledgesPage';
 import { partnerHome } from './partnerHome';
 
 let sent: string[] = [];
@@ -65,5 +66,14 @@ describe('the partner’s home', () => {
     partnerHome(ctx, failed, me);
     await settle();
     expect(failed.element.querySelector('#partner-pledges [role=alert]')?.textContent).toContain('Not found.');
+  });
+
+  it('/pledges lists the same published pledges for a partner, not “you are not in a group”', async () => {
+    answers['/api/published-pledges'] = { status: 200, body: { pledges: [{ id: 'pl1', title: 'Youth Pledge', language: 'en', version: 1, items: 2, panelId: 'p1', panelName: 'Panel France' }] } };
+    const page = myPledgesPage(ctx);
+    document.body.append(page.element);
+    await settle();
+    expect(page.element.querySelector('#partner-pledges a')?.getAttribute('href')).toBe('/pledges/pl1');
+    expect(page.element.textContent).not.toContain('not in a group');
   });
 });

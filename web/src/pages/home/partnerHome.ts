@@ -52,7 +52,8 @@ function commitmentList(list: readonly Commitment[]): HTMLElement {
   );
 }
 
-function pledgeList(pledges: readonly PublishedPledge[]): HTMLElement {
+/** The published pledges one may read, each a link to its published version. */
+export function pledgeList(pledges: readonly PublishedPledge[]): HTMLElement {
   if (pledges.length === 0) return el('p', { text: 'partnerHome.noPledges' });
   return el(
     'ul',

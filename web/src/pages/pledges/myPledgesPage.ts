@@ -5,9 +5,11 @@ import type { AppContext } from '../../context';
 import { el } from '../../dom';
 import { pledgeLanguage } from '../../people/languageDefaults';
 import type { GroupDetail } from '../../people/types';
+import type { PublishedPledge } from '../../pledges/types';
 import { hasRole } from '../../session';
 import type { Page } from '../../router';
 import { asyncPage, fill, routeLink, section, showProblem } from '../people/common';
+import { pledgeList } from '../home/partnerHome';
 import { groupPledges } from './groupPledges';
 
 export function myPledgesPage(ctx: AppContext): Page {
@@ -22,7 +24,13 @@ export function myPledgesPage(ctx: AppContext): Page {
       return;
     }
     const me = state.me;
-    const groups = me.memberships.filter((m) => m.groupId);
+    const groups = me.memberships.filter((m) => m.groupId && m.role !== 'partner');
+    if (groups.length === 0 && hasRole(me, 'partner')) {
+      // Partners write no pledges: they read the ones published to them (issue 12).
+      const { pledges } = await ctx.api.get<{ pledges: PublishedPledge[] }>('/api/published-pledges');
+      fill(page.body, [section('partner-pledges', 'partnerHome.pledgesHeading', [pledgeList(pledges ?? [])])]);
+      return;
+    }
     if (groups.length === 0) {
       fill(page.body, [el('p', { className: 'lead', text: 'pledges.noGroup' })]);
       return;

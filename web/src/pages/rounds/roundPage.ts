@@ -31,24 +31,21 @@ function viewOf(round: Round, me: Me): View {
 
 export function roundPage(ctx: AppContext, params: RouteParams, page: AsyncPage = asyncPage('round.heading', 'round-page')): Page {
   const id = params.id ?? '';
-  let live: LiveConnection | null = null;
   let editors: AnswerEditor[] = [];
-  let left = false;
+  const left = () => page.life.disposed;
   page.life.onDispose(() => {
-    left = true;
-    live?.stop();
     for (const e of editors) e.stop();
   });
   const load = async () => {
     const me = await signedInOrPrompt(ctx, page);
     if (!me) return;
     const { round } = await ctx.api.get<{ round: Round }>(apiPath`/api/rounds/${id}`);
-    if (left) return;
+    if (left()) return;
     const view = viewOf(round, me);
     const r = new RoundView(ctx, page, round, view, me);
     await r.render();
     editors = r.editors;
-    live = new LiveConnection({
+    const live = page.life.own(new LiveConnection({
       topic: round.topic || `round:${round.id}`,
       refresh: () => ctx.api.refresh(),
       handlers: {
@@ -56,8 +53,8 @@ export function roundPage(ctx: AppContext, params: RouteParams, page: AsyncPage 
         onRefetch: () => void r.refresh(),
         onStatus: (s) => r.showStatus(s),
       },
-    });
-    if (!left) live.start();
+    }));
+    if (!left()) live.start();
   };
   void load().catch((error: unknown) => showProblem(page, error, { forbidden: 'round.forbiddenHint', link: 'round.notFoundHint' }));
   return page;
@@ -105,6 +102,14 @@ class RoundView {
     const parts: Node[] = [meta, el('p', { text: lead }), this.status];
     if (this.view === 'partner' && r.me?.unanswered !== undefined && r.state === 'open') {
       parts.push(el('p', { className: 'round-due', text: 'roundPartner.unanswered', params: { n: r.me.unanswered } }));
+    }
+    if (r.sessions?.length) {
+      parts.push(
+        el('section', { className: 'section round-sessions', attrs: { 'aria-labelledby': 'round-sessions-heading' } }, [
+          el('h2', { text: 'round.sessionsHeading', attrs: { id: 'round-sessions-heading' } }),
+          el('ul', { className: 'link-list session-list' }, r.sessions.map((x) => el('li', {}, [plain('a', x.title, { attrs: { href: apiPath`/sessions/${x.id}`, 'data-route': '' } }), document.createTextNode(' · '), timeEl(x.startsAt)]))),
+        ]),
+      );
     }
     if (this.view === 'staff') {
       parts.push(this.staffHost, this.staffFormsHost);
