@@ -26,6 +26,9 @@ type CoeditConfig struct {
 	Interval time.Duration // each author edits this often (jittered ±20 %)
 	Duration time.Duration // how long authors keep editing
 	TextLen  int           // the item keeps about this many characters
+	// OnEdits, when set, is called as the authors begin editing, with how
+	// long they will (to profile the server over that time).
+	OnEdits func(d time.Duration)
 }
 
 // CoeditResult is what one co-editing run measured. Latency is per edit:
@@ -208,6 +211,9 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	began := int64(start.Sub(epoch))
 	warm := int64(start.Sub(epoch) + cfg.Duration/10)
 	end := start.Add(cfg.Duration)
+	if cfg.OnEdits != nil {
+		cfg.OnEdits(cfg.Duration)
+	}
 	var editors sync.WaitGroup
 	for _, a := range authors {
 		editors.Add(1)
