@@ -36,7 +36,7 @@ const authors = Number(authorsArg);
 const interval = Number(intervalArg);
 const duration = Number(durationArg);
 const textLen = Number(textLenArg);
-const editors = Math.min(authors, 20);
+const editors = Math.min(authors, Number(process.env.EDITORS ?? 20));
 const marker = /\[[0-9a-z]+\.[0-9a-z]+\]/g;
 /** Milliseconds on a clock every process of the run shares. */
 const clock = () => performance.timeOrigin + performance.now();
@@ -45,7 +45,8 @@ if (partArg === undefined) await coordinate();
 else await work(Number(partArg), Number(partsArg));
 
 async function coordinate() {
-  const parts = Math.max(1, Math.min(4, Math.ceil(authors / 100)));
+  // Two processes at least, as the Go side has two threads.
+  const parts = Math.max(Math.min(authors, 2), Math.min(4, Math.ceil(authors / 100)));
   const name = `pledge-${Date.now()}`;
   const workers = Array.from({ length: parts }, (_, p) =>
     fork(new URL(import.meta.url).pathname, [url, authorsArg, intervalArg, durationArg, textLenArg, String(p), String(parts)], { env: { ...process.env, DOC: name } }),

@@ -35,6 +35,7 @@ type CoeditConfig struct {
 // from the author sending it to the last other author receiving its op.
 type CoeditResult struct {
 	Authors    int
+	Editors    int // of the authors, those that made the edits (Hocuspocus: the others observe; Chorus: all)
 	Asked      int // edits the authors made (several made while one is in flight go as one op)
 	Accepted   int // of which the server acknowledged
 	Edits      int // ops sent after the warm-up
@@ -96,7 +97,7 @@ type sentEdit struct {
 // (one in flight each, as the browser does): insert a unique marker, or,
 // while the text is longer than cfg.TextLen, delete one or two markers.
 func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig) (CoeditResult, error) {
-	res := CoeditResult{Authors: cfg.Authors}
+	res := CoeditResult{Authors: cfg.Authors, Editors: cfg.Authors}
 	var initial strings.Builder
 	for k := 0; initial.Len() < cfg.TextLen; k++ {
 		fmt.Fprintf(&initial, "[init.%s]", strconv.FormatInt(int64(k), 36))
