@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,9 +58,11 @@ type (
 	Consent interface {
 		EndForErasure(ctx context.Context, accountID, erasedBy string) error
 	}
-	// Cases closes the moderation cases about their content, without excerpts.
+	// Cases closes the moderation cases about their content, without
+	// excerpts, and records the erasure in the panels' audit trail.
 	Cases interface {
 		EraseAuthor(ctx context.Context, accountID, actor string) (int, error)
+		RecordErasure(ctx context.Context, panelIDs []string, accountID, actor, reason string) error
 	}
 	// Pledges removes their comments', amendments' words and endorsements.
 	Pledges interface {
@@ -270,8 +273,21 @@ func (s *Service) finish(ctx context.Context, rec Erasure) (Erasure, error) {
 			return Erasure{}, err
 		}
 		data, _ := json.Marshal(map[string]any{"onBehalf": rec.OnBehalf, "reason": rec.Reason, "requestId": rec.RequestID})
-		_, err = s.Docs.AppendEvent(ctx, store.Event{Actor: rec.By, Type: EventErased, Subject: "account:" + rec.AccountID, Data: data})
-		return rec, err
+		if _, err = s.Docs.AppendEvent(ctx, store.Event{Actor: rec.By, Type: EventErased, Subject: "account:" + rec.AccountID, Data: data}); err != nil {
+			return Erasure{}, err
+		}
+		if s.Parts.Cases != nil {
+			var panels []string
+			for _, m := range rec.Places {
+				if m.PanelID != "" && !slices.Contains(panels, m.PanelID) {
+					panels = append(panels, m.PanelID)
+				}
+			}
+			if err := s.Parts.Cases.RecordErasure(ctx, panels, rec.AccountID, rec.By, rec.Reason); err != nil {
+				return Erasure{}, err
+			}
+		}
+		return rec, nil
 	})
 }
 

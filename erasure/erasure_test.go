@@ -341,6 +341,10 @@ func TestDeletionRequestLifeCycle(t *testing.T) {
 	if got, err := w.svc.Erased(ctx, w.youth.ID); err != nil || got.Reason != "Guardian's request of 23 November" {
 		t.Errorf("erasure record: got %+v %v", got, err)
 	}
+	page, err := w.mod.SearchAudit(ctx, moderation.AuditQuery{PanelIDs: []string{w.panel.ID}, Person: w.youth.ID, Action: moderation.AuditAccountErased})
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].Actor != w.coord.ID || page.Entries[0].Reason != "Guardian's request of 23 November" {
+		t.Errorf("the panel's audit trail: got %+v %v, want the erasure by the coordinator with the reason", page.Entries, err)
+	}
 	evs, _ := w.docs.Events(ctx, store.EventQuery{Subject: "account:" + w.youth.ID, Limit: store.MaxLimit})
 	if last := evs[len(evs)-1]; last.Type != erasure.EventErased || last.Actor != w.coord.ID || !bytes.Contains(last.Data, []byte("Guardian's request")) {
 		t.Errorf("audit trail: got %+v, want the erasure by the coordinator with the reason", last)

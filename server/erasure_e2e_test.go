@@ -90,6 +90,10 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 	problem(t, youth, "POST", "/api/accounts/"+accountID(coord)+"/erase", map[string]any{"reason": "x"}, 403, "forbidden")
 	youth.do("GET", "/api/session", nil, 200) // the refused attempts changed nothing
 	coord.do("POST", "/api/accounts/"+youthID+"/erase", map[string]any{"reason": "The guardian's deletion request"}, 200)
+	audit, _ := json.Marshal(coord.do("GET", "/api/moderation/audit?action=moderation.account_erased", nil, 200))
+	if !strings.Contains(string(audit), "The guardian's deletion request") || !strings.Contains(string(audit), youthID) {
+		t.Errorf("the panel's audit trail should show the erasure with its reason: %s", audit)
+	}
 
 	if s := youth.do("GET", "/api/session", nil, 200); s["signedIn"] != false {
 		t.Errorf("the erased person is still signed in: %v", s)
