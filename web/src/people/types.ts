@@ -33,11 +33,19 @@ export interface GuardianScope {
   name: string;
   guardianText: string;
   state: ConsentState;
+  /** Why, in the page's language (GDPR Art. 13). */
+  purpose?: string;
+  /** Who receives the data: the group, the panel, or partners. */
+  recipients?: 'group' | 'panel' | 'partners';
+  /** The partner organisations that may receive it, by name. */
+  partners?: string[];
 }
 
 export interface GuardianView {
   childFirstName: string;
   language: string;
+  /** Who is responsible for the data (GDPR Art. 13(1)(a), (b)). */
+  controller?: { party_name: string; party_contact?: string; party_url?: string };
   scopes: GuardianScope[];
   history: ConsentRecord[];
 }
