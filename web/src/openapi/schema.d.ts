@@ -1206,7 +1206,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["GuardianPage"];
                     };
                 };
                 /** @description Problem */
@@ -1488,7 +1488,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["GuardianPage"];
                     };
                 };
                 /** @description Problem */
@@ -12750,6 +12750,14 @@ export interface components {
             ownerId?: string;
             excerpt?: string;
         };
+        /** @description Who is responsible for the data and how to reach them (GDPR Art. 13(1)(a), (b); ISO/IEC TS 27560 field names), from CONTROLLER_NAME, CONTROLLER_CONTACT and PRIVACY_NOTICE_URL. */
+        Controller: {
+            party_name: string;
+            /** @description e-mail of the privacy contact */
+            party_contact?: string;
+            /** @description the privacy notice */
+            party_url?: string;
+        };
         DiffOp: {
             /** @enum {string} */
             op: "equal" | "insert" | "delete";
@@ -12766,6 +12774,55 @@ export interface components {
             name: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        /** @description One past decision as a guardian reads it: evidence keys and coordinator ids stay with coordinators. */
+        GuardianHistoryEntry: {
+            /** Format: date-time */
+            time: string;
+            scope: string;
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            /** @enum {string} */
+            actor: "self" | "guardian" | "erasure";
+            method: string;
+            level?: string;
+        };
+        /** @description What a guardian's link shows: the child's first name only, the scopes the guardian decides with their texts, purposes, recipients and state, who is responsible for the data, and the history. */
+        GuardianPage: {
+            childFirstName: string;
+            language: string;
+            /** Format: date-time */
+            validUntil: string;
+            controller: components["schemas"]["Controller"];
+            scopes: components["schemas"]["GuardianScope"][];
+            history: components["schemas"]["GuardianHistoryEntry"][];
+        };
+        /** @description One consent scope as the guardian page shows it, in the page's language, with what GDPR Art. 13 asks the guardian be told before deciding. */
+        GuardianScope: {
+            scope: string;
+            name: string;
+            /** @description the guardian text in the page's language */
+            guardianText: string;
+            /** @description sha256 of that text, recorded with the decision */
+            textHash: string;
+            /** @enum {string} */
+            manager: "guardian" | "joint";
+            /**
+             * @description the verification the scope needs
+             * @enum {string}
+             */
+            verification: "" | "email_confirmed" | "strong";
+            /** @enum {string} */
+            state: "granted" | "not_granted" | "withdrawn" | "partial" | "needs_verification" | "not_allowed";
+            /** @description why the data is processed, in the page's language */
+            purpose: string;
+            /**
+             * @description who receives the data
+             * @enum {string}
+             */
+            recipients: "group" | "panel" | "partners";
+            /** @description the partner organisations that may receive it, by name (empty for the group) */
+            partners: string[];
         };
         Health: {
             /** @enum {string} */

@@ -28,27 +28,11 @@ export type YouthScope = Schemas['YouthScope'];
 
 export type MyConsents = Schemas['MyConsents'];
 
-export interface GuardianScope {
-  scope: string;
-  name: string;
-  guardianText: string;
-  state: ConsentState;
-  /** Why, in the page's language (GDPR Art. 13). */
-  purpose?: string;
-  /** Who receives the data: the group, the panel, or partners. */
-  recipients?: 'group' | 'panel' | 'partners';
-  /** The partner organisations that may receive it, by name. */
-  partners?: string[];
-}
+/** One scope on the guardian's page, with its purpose and recipients (GDPR Art. 13). */
+export type GuardianScope = Schemas['GuardianScope'];
 
-export interface GuardianView {
-  childFirstName: string;
-  language: string;
-  /** Who is responsible for the data (GDPR Art. 13(1)(a), (b)). */
-  controller?: { party_name: string; party_contact?: string; party_url?: string };
-  scopes: GuardianScope[];
-  history: ConsentRecord[];
-}
+/** The guardian's page: the child's first name, who is responsible for the data, the scopes and the history. */
+export type GuardianView = Schemas['GuardianPage'];
 
 export type Organisation = Schemas['Organisation'];
 

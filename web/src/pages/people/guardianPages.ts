@@ -100,16 +100,16 @@ function aboutTheData(view: GuardianView): HTMLElement {
     .map((s) =>
       el('li', {}, [
         plain('strong', s.name, { attrs: { lang } }),
-        plain('p', s.purpose ?? '', { attrs: { lang } }),
+        plain('p', s.purpose, { attrs: { lang } }),
         el('p', {}, [
-          el('span', { text: recipientKeys[s.recipients ?? 'panel'] }),
-          ...(s.partners?.length ? [document.createTextNode(' '), plain('span', s.partners.join(', '))] : []),
+          el('span', { text: recipientKeys[s.recipients] }),
+          ...(s.partners.length ? [document.createTextNode(' '), plain('span', s.partners.join(', '))] : []),
         ]),
       ]),
     );
   const c = view.controller;
   return section('about-data', 'guardianPage.dataHeading', [
-    ...(c ? [el('p', { text: c.party_contact ? 'guardianPage.controllerWithContact' : 'guardianPage.controller', params: { name: c.party_name, contact: c.party_contact ?? '' } })] : []),
+    el('p', { text: c.party_contact ? 'guardianPage.controllerWithContact' : 'guardianPage.controller', params: { name: c.party_name, contact: c.party_contact ?? '' } }),
     el('ul', { className: 'data-purposes' }, items),
     el('p', { text: 'guardianPage.rights' }),
   ]);
