@@ -57,7 +57,7 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 		files := unzip(t, who, path)
 		for name, want := range map[string][]string{
 			"summary.html":         {"little brother", "lea.dubois@example.org", "participate", `lang="en"`},
-			"contributions.json":   {"little brother", "Apps should talk to us simply"},
+			"contributions.json":   {"little brother", "Apps should talk to us simply", `"videos"`, `"rounds"`},
 			"moderation.json":      {"lea.dubois@example.org", `"kind": "screening"`},
 			"consent-records.json": {"ISO/IEC TS 27560", "parent@example.org", "Centre pour un internet plus sûr", "dpo@example.org", "pii_categories", "retention"},
 			"account.json":         {"lea@example.org"},

@@ -440,3 +440,35 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 		}
 	}
 }
+
+// TestAppearancesOfAPerson: a person's export lists the videos they are
+// tagged in, confirmed or not, by title, and their own video comments only.
+func TestAppearancesOfAPerson(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	if _, err := f.rev.Tag(ctx, "sam", f.video, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.Tag(ctx, "sam", f.video, "kim"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.AddComment(ctx, "kim", f.ver, review.CommentInput{At: 4, Text: "Le son est trop bas ici"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.AddComment(ctx, "sam", f.ver, review.CommentInput{At: 2, Text: "Bonne prise"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.rev.AppearancesOf(ctx, "kim")
+	if err != nil || len(got.Tags) != 1 || got.Tags[0].VideoID != f.video.ID || got.Tags[0].Confirmed {
+		t.Fatalf("Kim's appearances: got %+v %v, want the one tag waiting for her", got, err)
+	}
+	if len(got.Comments) != 1 || got.Comments[0].Text != "Le son est trop bas ici" {
+		t.Errorf("Kim's comments: got %+v, want hers only", got.Comments)
+	}
+	if title := got.Title(f.video.ID); title != "Apps and us" {
+		t.Errorf("the video's title: got %q, want %q", title, "Apps and us")
+	}
+	if none, err := f.rev.AppearancesOf(ctx, "lea"); err != nil || len(none.Tags) != 0 || len(none.Comments) != 0 {
+		t.Errorf("someone in no video: got %+v %v, want nothing", none, err)
+	}
+}
