@@ -18,6 +18,7 @@ import (
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/media/review"
 	"chorus/pledge"
 	"chorus/store"
 )
@@ -77,6 +78,15 @@ type (
 	Rounds interface {
 		EraseAuthor(ctx context.Context, accountID string) (int, error)
 	}
+	// Videos deletes the cuts of every video they are tagged in (their
+	// image is in it), their tags, and their comments' words.
+	Videos interface {
+		EraseAppearer(ctx context.Context, accountID, actor string, forget func(ctx context.Context, uploadID string) error) (review.Erased, error)
+	}
+	// Uploads forgets the upload records of the cuts Videos deleted.
+	Uploads interface {
+		Forget(ctx context.Context, uploadID string) error
+	}
 	// Mailbox forgets the held mail to or about them (the outbox).
 	Mailbox interface {
 		Forget(ctx context.Context, accountID, email string) (int, error)
@@ -92,6 +102,8 @@ type Parts struct {
 	Pledges   Pledges  // nil: no pledges
 	Messages  Messages // nil: no live sessions
 	Rounds    Rounds   // nil: no feedback rounds
+	Videos    Videos   // nil: no videos
+	Uploads   Uploads  // nil: no uploads (with Videos nil)
 	Mailbox   Mailbox  // nil: mail is not held (SMTP)
 }
 
@@ -200,6 +212,15 @@ func (s *Service) Erase(ctx context.Context, in Input) (Erasure, error) {
 	}
 	if s.Parts.Rounds != nil {
 		if _, err := s.Parts.Rounds.EraseAuthor(ctx, p.AccountID); err != nil {
+			return Erasure{}, err
+		}
+	}
+	if s.Parts.Videos != nil {
+		var forget func(context.Context, string) error
+		if s.Parts.Uploads != nil {
+			forget = s.Parts.Uploads.Forget
+		}
+		if _, err := s.Parts.Videos.EraseAppearer(ctx, p.AccountID, in.Actor, forget); err != nil {
 			return Erasure{}, err
 		}
 	}

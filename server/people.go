@@ -116,7 +116,7 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation, Rounds: p.Rounds,
 		Videos: p.Review})
 	parts := erasure.Parts{Directory: p.Identity, Sessions: p.Sessions, Consent: p.Consent, Cases: p.Moderation, Pledges: p.Pledges, Messages: p.LiveSessions,
-		Rounds: p.Rounds}
+		Rounds: p.Rounds, Videos: p.Review, Uploads: p.Uploads}
 	if p.Outbox != nil {
 		parts.Mailbox = p.Outbox
 	}
