@@ -299,6 +299,28 @@ export class ItemView {
   }
 }
 
+/**
+ * Applies a live event that changed the fields of the item on view v
+ * (pledge.item_edited, pledge.item_restored); false when the event says
+ * nothing it can apply.
+ */
+export function applyItemEvent(v: ItemView, type: string, data: Record<string, unknown>): boolean {
+  if (type === 'pledge.item_edited') {
+    const f = data.field as ItemField;
+    if (!itemFields.includes(f) || !Array.isArray(data.ops) || typeof data.version !== 'number') return false;
+    // The operations, then what screening finds in the field at their newest version (an empty list when it is clean again).
+    v.remote(f, data.ops as AppliedOp[], Array.isArray(data.hits) ? (data.hits as ScreeningHit[]) : undefined, data.version);
+    return true;
+  }
+  if (type === 'pledge.item_restored') {
+    const item = data.item as PledgeItem | undefined;
+    if (!item || item.id !== v.id) return false;
+    v.remoteItem(item);
+    return true;
+  }
+  return false;
+}
+
 /** The plain-language check beside a field: the band in words, long sentences and rare words. */
 class ReadabilityCheck {
   readonly element: HTMLElement;
