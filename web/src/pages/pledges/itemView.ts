@@ -229,11 +229,28 @@ export class ItemView {
 
   /** Operations the server applied to a field (a live event), then what screening finds in it at version. */
   remote(f: ItemField, ops: readonly AppliedOp[], hits?: readonly ScreeningHit[] | null, version?: number): void {
-    const fv = this.fields.get(f);
-    if (!fv) return;
-    fv.sync.remote(ops);
-    const now = fv.sync.confirmed;
-    if (hits !== undefined && version !== undefined && now.version === version) this.setHits(f, now.text, hits, version);
+    this.changes([{ field: f, ops, hits, version: version ?? Math.max(0, ...ops.map((o) => o.v)) }]);
+  }
+
+  /**
+   * What the server did to the item's fields (one live event): each field's
+   * operations, then what screening finds in it at their version. The item
+   * has one version for all its fields, so a version that changed one field
+   * (or none: `version`) moves the others on with nothing to apply; were it
+   * skipped, they would wait for it for ever.
+   */
+  changes(list: readonly FieldOps[], version?: number): void {
+    const versions = new Set(list.flatMap((c) => c.ops.map((o) => o.v)));
+    if (version !== undefined) versions.add(version);
+    for (const [f, fv] of this.fields) {
+      const own = list.filter((c) => c.field === f).flatMap((c) => c.ops);
+      const at = new Set(own.map((o) => o.v));
+      fv.sync.remote([...own, ...[...versions].filter((v) => !at.has(v)).map((v): AppliedOp => ({ v, op: [] }))]);
+    }
+    for (const c of list) {
+      const now = this.fields.get(c.field)?.sync.confirmed;
+      if (c.hits !== undefined && now?.version === c.version) this.setHits(c.field, now.text, c.hits, c.version);
+    }
   }
 
   /** Undoes my own last change of a field; false when there is none. */
@@ -299,23 +316,51 @@ export class ItemView {
   }
 }
 
+/** What a live event says the server did to one field: pledge.item_edited, or one of the `fields` of pledge.item_restored. */
+export interface FieldOps {
+  field: ItemField;
+  /** The item version the operations made (the last one's). */
+  version: number;
+  ops: readonly AppliedOp[];
+  /** What screening finds in the field at version (empty: it is clean). */
+  hits?: readonly ScreeningHit[] | null;
+}
+
+function fieldOps(data: unknown): FieldOps | null {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const f = d.field as ItemField;
+  if (!itemFields.includes(f) || !Array.isArray(d.ops) || typeof d.version !== 'number') return null;
+  return { field: f, version: d.version, ops: d.ops as AppliedOp[], hits: Array.isArray(d.hits) ? (d.hits as ScreeningHit[]) : undefined };
+}
+
 /**
  * Applies a live event that changed the fields of the item on view v
- * (pledge.item_edited, pledge.item_restored); false when the event says
+ * (pledge.item_edited, pledge.item_restored) through the operations it
+ * carries, the ones the server stored: the same path for everyone's edits
+ * and for whole-text changes, so that unsent typing, the caret and undo are
+ * transformed as the server transformed them. False when the event says
  * nothing it can apply.
  */
 export function applyItemEvent(v: ItemView, type: string, data: Record<string, unknown>): boolean {
   if (type === 'pledge.item_edited') {
-    const f = data.field as ItemField;
-    if (!itemFields.includes(f) || !Array.isArray(data.ops) || typeof data.version !== 'number') return false;
-    // The operations, then what screening finds in the field at their newest version (an empty list when it is clean again).
-    v.remote(f, data.ops as AppliedOp[], Array.isArray(data.hits) ? (data.hits as ScreeningHit[]) : undefined, data.version);
+    const c = fieldOps(data);
+    if (!c || String(data.itemId) !== v.id) return false;
+    v.changes([c]);
     return true;
   }
   if (type === 'pledge.item_restored') {
     const item = data.item as PledgeItem | undefined;
     if (!item || item.id !== v.id) return false;
-    v.remoteItem(item);
+    if (!Array.isArray(data.fields) || typeof data.version !== 'number') {
+      v.remoteItem(item); // an event from before restores carried their operations (replayed on resume)
+      return true;
+    }
+    const list = data.fields.map(fieldOps).filter((c): c is FieldOps => c !== null);
+    v.changes(list, data.version);
+    for (const f of itemFields) {
+      const now = v.confirmed(f);
+      if (now?.version === data.version) v.setHits(f, now.text, item.hits?.[f], data.version);
+    }
     return true;
   }
   return false;

@@ -3,7 +3,6 @@ import { type as textType, type TextOp } from 'ot-text-unicode';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../../api';
 import { setLanguage } from '../../i18n';
-import type { AppliedOp } from '../../pledges/fieldSync';
 import { itemFields, type ItemField, type PledgeItem } from '../../pledges/types';
 import { applyItemEvent, ItemView } from './itemView';
 
@@ -252,5 +251,3 @@ describe('a whole-text change while typing is on its way', () => {
     await settle(server, [a, b]);
   });
 });
-
-export type { AppliedOp };
