@@ -258,6 +258,11 @@ export class ItemView {
     return this.fields.get(f)?.sync.undo() ?? false;
   }
 
+  /** The item as the page read it again (after an event was lost): every field brought in step with it. */
+  async reloaded(item: PledgeItem): Promise<void> {
+    this.remoteItem(item);
+  }
+
   /** Every field of an item as reloaded or restored, with what screening finds in it. */
   remoteItem(item: PledgeItem): void {
     for (const f of itemFields) {

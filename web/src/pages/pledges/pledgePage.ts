@@ -407,7 +407,7 @@ class PledgeEditor {
       for (const v of [...this.views.values()]) if (!ids.has(v.id)) this.dropView(v);
       for (const item of detail.items) {
         const v = this.views.get(item.id);
-        if (v) v.remoteItem(item);
+        if (v) void v.reloaded(item);
         else this.addView(item);
       }
       this.order(detail.pledge.itemIds);

@@ -43,6 +43,12 @@ function itemServer(start: Texts) {
   let version = 1;
   const log: Logged[] = [];
   const revisions = new Map<number, Texts>([[1, { ...texts }]]);
+  /** Every version, as GET .../history lists it: the texts, and the operation of each field that changed, with who sent it. */
+  const history = (): Record<string, unknown>[] =>
+    [...revisions].map(([v, t]) => {
+      const made = log.filter((l) => l.v === v);
+      return { version: v, kind: v === 1 ? 'created' : 'edited', ...t, ...(v > 1 ? { ops: Object.fromEntries(made.map((l) => [l.field, l.op])) } : {}), client: made[0]?.client, seq: made[0]?.seq };
+    });
   const events: { type: string; data: Record<string, unknown> }[] = [];
   const item = (): PledgeItem => ({ id: 'i1', pledgeId: 'p1', ...texts, version, updatedBy: 'bea', updatedAt: '' });
   const since = (field: ItemField, base: number) => log.filter((l) => l.v > base && l.field === field);
@@ -60,6 +66,7 @@ function itemServer(start: Texts) {
   };
   return {
     events,
+    history,
     get texts() {
       return texts;
     },
@@ -97,7 +104,10 @@ interface Sent {
 function person(server: Server) {
   const outbox: Sent[] = [];
   let fed = server.events.length;
-  const api = { post: async () => ({ score: 80, band: 'easy', longSentences: [], rareWords: [] }) } as unknown as ApiClient;
+  const api = {
+    post: async () => ({ score: 80, band: 'easy', longSentences: [], rareWords: [] }),
+    get: async (path: string) => (path.endsWith('/items/i1/history') ? { revisions: server.history() } : Promise.reject(new Error(path))),
+  } as unknown as ApiClient;
   const v = new ItemView({
     api,
     pledgeId: 'p1',
@@ -119,6 +129,10 @@ function person(server: Server) {
     /** The edits on their way reach the server; their answers come back. */
     deliver(): void {
       for (const s of outbox.splice(0)) s.resolve(server.edit(s.e.field, s.e.op, s.e.base, s.e.client, s.e.seq));
+    },
+    /** The events so far never arrive (a server that died before sending them). */
+    lose(): void {
+      fed = server.events.length;
     },
     feed(): void {
       for (const ev of server.events.slice(fed)) applyItemEvent(v, ev.type, ev.data);
@@ -231,6 +245,25 @@ describe('a whole-text change while typing is on its way', () => {
     b.feed();
     await settle(server, [a, b]);
     expect(server.texts.text).toBe('Apps must kindly talk with us in really plain words, always');
+  });
+
+  it('a reload while my edit is on its way and its event was lost: nothing doubled, nothing lost', async () => {
+    const server = changedTwice();
+    const a = person(server);
+    const b = person(server);
+    await typeTwice(a);
+    const [sent] = a.outbox.splice(0);
+    const v = server.edit(sent!.e.field, sent!.e.op, sent!.e.base, sent!.e.client, sent!.e.seq); // applied; the answer is slow
+    b.type('heading', 'Plain words, always!', '!');
+    await vi.advanceTimersByTimeAsync(300);
+    b.deliver();
+    b.feed();
+    a.lose();
+    await a.v.reloaded(server.item());
+    sent!.resolve(v);
+    await settle(server, [a, b]);
+    expect(server.texts.text).toBe('Apps must kindly talk to us in really plain words, always');
+    expect(server.texts.heading).toBe('Plain words, always!');
   });
 
   it('an edit of another field moves every field to the item version, so none waits for a version it will never see', async () => {
