@@ -5,10 +5,10 @@
 import { ApiError, apiPath, type ApiClient } from '../../api';
 import { el, plain, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
-import type { TextOp } from 'ot-text-unicode';
+import { type as textType, type TextOp } from 'ot-text-unicode';
 import { FieldSync, throttle, type AppliedOp } from '../../pledges/fieldSync';
 import { byteToUtf16, mapThrough, utf16ToCodePoint } from '../../pledges/text';
-import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport, type ScreeningHit } from '../../pledges/types';
+import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport, type Revision, type ScreeningHit } from '../../pledges/types';
 import { button } from '../../ui/form';
 import { ScreenWarning } from './screenWarning';
 
@@ -78,6 +78,8 @@ export class ItemView {
   private number = 0;
   private readonly labels: Record<ItemField, MessageKey>;
   private title = '';
+  private readonly api: ApiClient;
+  private readonly pledgeId: string;
   /** The last selection in the text field (UTF-16 indices), for anchoring a comment. */
   selection: { start: number; end: number } | null = null;
 
@@ -85,6 +87,8 @@ export class ItemView {
     const item = opts.item;
     this.labels = opts.labels ?? fieldLabel;
     this.id = item.id;
+    this.api = opts.api;
+    this.pledgeId = opts.pledgeId;
     const base = `item-${item.id}`;
     this.headingEl = el('h3', { className: 'item-title', attrs: { id: `${base}-title`, tabindex: '-1' } });
     this.presence = el('ul', { className: 'presence-list', attrs: { 'aria-label': '' }, i18nAttrs: { 'aria-label': 'pledge.presenceLabel' } });
@@ -258,9 +262,52 @@ export class ItemView {
     return this.fields.get(f)?.sync.undo() ?? false;
   }
 
-  /** The item as the page read it again (after an event was lost): every field brought in step with it. */
+  /**
+   * The item as the page read it again (an event was lost): every field
+   * brought in step with it. Whether typing of mine on its way is in it
+   * already, its texts cannot tell (taken as someone else's change, it
+   * would show twice and wait for ever); the item's revisions since the
+   * version known can: they hold the operations the server applied, mine
+   * among them by client and seq, and are applied like events. Without
+   * typing waiting, or when the revisions do not make the texts (stored
+   * before operations were), the texts are taken as they are.
+   */
   async reloaded(item: PledgeItem): Promise<void> {
+    if (this.pending && itemFields.some((f) => (this.fields.get(f)?.sync.confirmed.version ?? item.version) < item.version)) {
+      try {
+        const res = await this.api.get<{ revisions: Revision[] }>(apiPath`/api/pledges/${this.pledgeId}/items/${this.id}/history`);
+        if (this.replay(res.revisions, item)) return;
+      } catch {
+        // taken as it is
+      }
+    }
     this.remoteItem(item);
+  }
+
+  /** Applies the revisions after each field's version as events; false (nothing applied) when they do not make the texts they list. */
+  private replay(revisions: readonly Revision[], item: PledgeItem): boolean {
+    const list: FieldOps[] = [];
+    for (const [f, fv] of this.fields) {
+      let { text, version } = fv.sync.confirmed;
+      const ops: AppliedOp[] = [];
+      for (const r of revisions) {
+        if (r.version <= version) continue;
+        if (r.version !== version + 1) return false;
+        const op = (r.ops?.[f] ?? []) as TextOp;
+        try {
+          text = textType.apply(text, op);
+        } catch {
+          return false;
+        }
+        if (text !== r[f]) return false;
+        ops.push({ v: r.version, op, client: r.client, seq: r.seq });
+        version = r.version;
+      }
+      if (version < item.version) return false;
+      list.push({ field: f, version, ops, hits: version === item.version ? (item.hits?.[f] ?? []) : undefined });
+    }
+    this.changes(list);
+    return true;
   }
 
   /** Every field of an item as reloaded or restored, with what screening finds in it. */
