@@ -5522,7 +5522,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove an item (a revision: restore brings it back) */
+        /**
+         * Remove an item (a revision: restore brings it back)
+         * @description Subscribers of `pledge:<id>` get a `pledge.item_removed` event {itemId, version, position, author, fields} (`fields` as in `pledge.item_restored`: a removal changes no text, so it is empty).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6262,7 +6265,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a new version with the content of an old one (brings a removed item back) */
+        /**
+         * Make a new version with the content of an old one (brings a removed item back)
+         * @description Subscribers of `pledge:<id>` get a `pledge.item_restored` event {item, fromVersion, author, version, fields}. `fields` lists, for each field the restore changed, what a `pledge.item_edited` event says of one edit {itemId, field, version, baseVersion, ops: [{v, op}], author, authors, edits, hits}: the operation the server stored and transforms later edits against. Apply it as anyone's edit (transforming unsent typing, the caret and comment anchors by it) rather than working the change out from `item`, which would transform differently. A field not listed did not change; the whole item is at `version` (as after any event of the item). Events from before `fields` existed carry only `item`.
+         */
         post: {
             parameters: {
                 query?: never;
