@@ -440,3 +440,52 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 		}
 	}
 }
+
+// A withdrawal of consent reaches a youth's video comments without HTTP
+// (issue 10, hole 3): review's kinds are registered with the moderation
+// workflow, so WithdrawByAuthor takes Noa's visible comment out of the
+// group's view, no moderator approves her held one, and its case shows why.
+func TestWithdrawalReachesVideoComments(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	noa := policy.Subject{AccountID: "noa", Band: consent.MinorBelowConsentAge, Consents: []consent.Scope{consent.Participate},
+		Memberships: []identity.Membership{{PanelID: "p1", GroupID: "g1", Role: identity.Youth}}}
+	mod := policy.Subject{AccountID: "mod", Band: consent.Adult, Memberships: []identity.Membership{{PanelID: "p1", Role: identity.Moderator}}}
+	m := moderation.NewService(f.docs, func(_ context.Context, id string) (policy.Subject, error) {
+		if id != noa.AccountID {
+			return policy.Subject{}, fault.Errorf(fault.NotFound, "no account")
+		}
+		return noa, nil
+	})
+	f.rev.Register(m)
+	shown, err := f.rev.AddComment(ctx, "noa", f.ver, review.CommentInput{At: 2, Text: "J'aime bien la fin"})
+	if err != nil || shown.Held {
+		t.Fatalf("comment: %+v, %v", shown, err)
+	}
+	held, err := f.rev.AddComment(ctx, "noa", f.ver, review.CommentInput{At: 3, Text: "écris-moi à noa@example.org"})
+	if err != nil || !held.Held {
+		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
+	}
+	cs, err := m.Hold(ctx, moderation.HoldInput{Content: moderation.ContentRef{Type: review.ContentComment, ID: held.ID, OwnerID: "noa", Excerpt: held.Text},
+		PanelID: "p1", GroupID: "g1", Hits: []string{"email"}, Author: noa})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	noa.Consents = nil
+	if n, err := m.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: "noa", Scope: consent.Participate, By: "guardian"}); err != nil || n != 1 {
+		t.Fatalf("withdrawal: took %d out (%v), want her visible comment", n, err)
+	}
+	got, err := f.rev.Comments(ctx, review.Viewer{AccountID: "kim"}, f.ver.ID)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("the group after the withdrawal sees %+v (%v), want none of Noa's comments", got, err)
+	}
+	_, err = m.Decide(ctx, moderation.DecideInput{CaseID: cs.ID, By: mod, Action: moderation.Approve, Reason: "fine"})
+	wantCode(t, "approving the held comment after the withdrawal", err, fault.Conflict, "no longer takes part")
+	if c, _ := f.rev.Comment(ctx, held.ID); !c.Held {
+		t.Errorf("the held comment after a refused approval: %+v, want still held", c)
+	}
+	if cs, _ = m.Case(ctx, cs.ID); !strings.Contains(cs.ConsentWithdrawn, "participate") || len(cs.AuthorConsents) != 0 {
+		t.Errorf("the case: consentWithdrawn %q, author consents %v; want the withdrawal, no consents", cs.ConsentWithdrawn, cs.AuthorConsents)
+	}
+}

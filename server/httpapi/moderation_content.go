@@ -6,7 +6,6 @@ import (
 	"chorus/consent"
 	"chorus/fault"
 	"chorus/identity"
-	"chorus/media/review"
 	"chorus/moderation"
 	"chorus/policy"
 )
@@ -14,30 +13,6 @@ import (
 // contentInfo is what moderation needs to know about a piece of content
 // (moderation.Content).
 type contentInfo = moderation.Content
-
-// registerKinds registers the kinds of content of this API's features with
-// the moderation workflow (moderation.Service.Register), which decides on
-// them and makes withdrawals of consent reach them.
-func (a *API) registerKinds() {
-	if a.people == nil || a.people.Moderation == nil {
-		return
-	}
-	m := a.people.Moderation
-	if ps := a.people.Pledges; ps != nil {
-		ps.Register(m)
-	}
-	if ls := a.people.LiveSessions; ls != nil {
-		ls.Register(m)
-	}
-	if vs := a.deps.Videos; vs != nil && vs.Review != nil {
-		m.Register(review.ContentVersion, moderation.ContentKind{Resolve: a.resolveVideoVersion, Apply: a.applyVideoVersion,
-			Check: a.checkVideoVersion, NoReports: true})
-		m.Register(review.ContentComment, moderation.ContentKind{Resolve: a.resolveVideoComment, Apply: a.applyVideoComment, ByAuthor: vs.Review.CommentsBy})
-	}
-	if rs := a.people.Rounds; rs != nil {
-		a.registerRoundKinds(m, rs)
-	}
-}
 
 // author is what a moderator is told about the author of content: the name
 // the policy lets them see, the age band and the consents in effect.
@@ -83,14 +58,4 @@ func staffIn(ms []identity.Membership, panelID string) (member, staff bool) {
 		}
 	}
 	return member, staff
-}
-
-// shownAs is what a content's own package calls an outcome (for the kinds
-// registered here): a withdrawal of consent takes content out of view as a
-// hide does.
-func shownAs(o moderation.Outcome) string {
-	if o == moderation.OutcomeWithdraw {
-		return string(moderation.OutcomeHide)
-	}
-	return string(o)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -683,70 +682,4 @@ func (a *API) getWatchCaption(c *fiber.Ctx) error {
 		return err
 	}
 	return a.serveSharedCaption(c, vs, sh)
-}
-
-// --- moderation of video content ---
-
-func (a *API) resolveVideoVersion(ctx context.Context, id string) (contentInfo, error) {
-	vs, err := a.videos()
-	if err != nil {
-		return contentInfo{}, err
-	}
-	ver, err := vs.Videos.VersionByID(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	v, err := vs.Videos.Video(ctx, ver.VideoID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	r, err := vs.Review.Request(ctx, ver.ID)
-	if err != nil && !fault.Is(err, fault.NotFound) {
-		return contentInfo{}, err
-	}
-	approved := r.State == review.Approved
-	return contentInfo{PanelID: v.PanelID, GroupID: v.GroupID, Text: v.Title + " (" + strconv.Itoa(ver.Number) + ")",
-		Link: "/videos/" + v.ID, Approved: approved, Hidden: !approved}, nil
-}
-
-func (a *API) checkVideoVersion(ctx context.Context, id string, _ policy.Subject, o moderation.Outcome) error {
-	vs, err := a.videos()
-	if err != nil {
-		return err
-	}
-	return vs.Review.CheckDecision(ctx, id, shownAs(o))
-}
-
-func (a *API) applyVideoVersion(ctx context.Context, id string, ch moderation.Change) error {
-	vs, err := a.videos()
-	if err != nil {
-		return err
-	}
-	return vs.Review.Decide(ctx, ch.Actor, id, shownAs(ch.Outcome))
-}
-
-func (a *API) resolveVideoComment(ctx context.Context, id string) (contentInfo, error) {
-	vs, err := a.videos()
-	if err != nil {
-		return contentInfo{}, err
-	}
-	cm, err := vs.Review.Comment(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	lang, err := vs.Review.WorkingLanguage(ctx, cm.PanelID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	return contentInfo{PanelID: cm.PanelID, GroupID: cm.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/videos/" + cm.VideoID,
-		Language: lang, Hidden: cm.Held || cm.Hidden}, nil
-}
-
-func (a *API) applyVideoComment(ctx context.Context, id string, ch moderation.Change) error {
-	vs, err := a.videos()
-	if err != nil {
-		return err
-	}
-	_, err = vs.Review.ModerateComment(ctx, ch.Actor, id, shownAs(ch.Outcome))
-	return err
 }
