@@ -76,8 +76,7 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation, words)
-	p.Rounds.Sessions = p.LiveSessions
+	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation, words, p.LiveSessions)
 	if err := p.Rounds.Declare(ctx); err != nil {
 		return nil, err
 	}

@@ -97,11 +97,11 @@ func (s *Service) screen(ctx context.Context, c *Comment) error {
 		return err
 	}
 	var res screen.Result
-	if s.Screeners == nil {
+	if s.screeners == nil {
 		res, err = screen.Screen(c.Text, lang)
 	} else {
 		var sc *screen.Screener
-		if sc, err = s.Screeners.ScreenerFor(ctx, c.PanelID); err == nil {
+		if sc, err = s.screeners.ScreenerFor(ctx, c.PanelID); err == nil {
 			res, err = sc.Screen(c.Text, lang)
 		}
 	}

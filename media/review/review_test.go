@@ -19,6 +19,7 @@ import (
 	"chorus/media/upload"
 	"chorus/media/video"
 	"chorus/moderation"
+	"chorus/moderation/screen"
 	"chorus/policy"
 	"chorus/store"
 	"chorus/store/sqlite"
@@ -64,6 +65,16 @@ func (d *directory) set(id string, scopes ...consent.Scope) {
 	d.people[id] = p
 }
 
+// screeners gives each panel its own screener.
+type screeners map[string]*screen.Screener
+
+func (m screeners) ScreenerFor(_ context.Context, panelID string) (*screen.Screener, error) {
+	if sc, ok := m[panelID]; ok {
+		return sc, nil
+	}
+	return nil, fault.Errorf(fault.NotFound, "no panel %s", panelID)
+}
+
 type fixture struct {
 	docs   store.Documents
 	videos *video.Service
@@ -100,7 +111,11 @@ func newFixture(t *testing.T) *fixture {
 		"noa": {AccountID: "noa", FirstName: "Noa", Youth: true, Band: consent.MinorBelowConsentAge, Consents: all[:1]},
 		"lea": {AccountID: "lea", FirstName: "Lea", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
 	}, groups: map[string]string{"sam": "g1", "kim": "g1", "noa": "g1", "lea": "g2"}}
-	f.rev = review.NewService(docs, f.videos, f.dir, f.cases)
+	own, err := screen.New(screen.Lists{Languages: []string{"fr"}, Own: []string{"mot secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.rev = review.NewService(docs, f.videos, f.dir, f.cases, screeners{"p1": own})
 	f.rev.Now = func() time.Time { return f.now }
 	for _, declare := range []func(context.Context) error{q.Declare, f.videos.Declare, f.cases.Declare, f.rev.Declare} {
 		if err := declare(ctx); err != nil {
@@ -438,6 +453,10 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 				t.Errorf("an event carries a comment's text: %s", e.Data)
 			}
 		}
+	}
+	// The panel's own words, from the screener the service was built with (rule 5).
+	if own, err := add("kim", review.CommentInput{At: 2, Text: "c'est le mot secret"}); err != nil || !own.Held {
+		t.Errorf("a comment with a word of the panel's own list: %+v, %v; want held", own, err)
 	}
 }
 
