@@ -381,7 +381,9 @@ type Amendment struct {
 	Erased     bool         `json:"erased,omitempty"` // as for a comment; an open one is withdrawn
 }
 
-func (v Viewer) seesAmendment(a Amendment) bool {
+// SeesAmendment reports whether v may see a: a held or hidden amendment
+// only its author and the panel's supervisors.
+func (v Viewer) SeesAmendment(a Amendment) bool {
 	return !(a.Held || a.Hidden) || v.Supervisor || a.Author == v.AccountID
 }
 
@@ -569,7 +571,7 @@ func (s *Service) Amendments(ctx context.Context, v Viewer, pledgeID, itemID str
 	}
 	out := make([]Amendment, 0, len(docs))
 	for _, d := range docs {
-		if v.seesAmendment(d.Value) {
+		if v.SeesAmendment(d.Value) {
 			out = append(out, d.Value)
 		}
 	}

@@ -139,6 +139,12 @@ type Viewer struct {
 	Supervisor bool
 }
 
+// Sees reports whether v may see c: a held or hidden comment only its
+// author and the panel's supervisors.
+func (v Viewer) Sees(c Comment) bool {
+	return !(c.Held || c.Hidden) || v.Supervisor || c.Author == v.AccountID
+}
+
 // Comments lists the comments on a version that viewer may see: threads
 // by their moment, each followed by its replies (a reply to a comment the
 // viewer may not see is not shown either).
@@ -150,7 +156,7 @@ func (s *Service) Comments(ctx context.Context, viewer Viewer, versionID string)
 	var tops []Comment
 	replies := map[string][]Comment{}
 	for _, c := range all {
-		if (c.Held || c.Hidden) && c.Author != viewer.AccountID && !viewer.Supervisor {
+		if !viewer.Sees(c) {
 			continue
 		}
 		if c.ThreadID == "" {

@@ -5,7 +5,6 @@ import (
 
 	"chorus/consent"
 	"chorus/fault"
-	"chorus/identity"
 	"chorus/moderation"
 	"chorus/policy"
 )
@@ -42,20 +41,4 @@ func (a *API) authorOf(ctx context.Context, viewer caller, accountID, panelID, g
 	out.name = policy.VisibleName(viewer.Subject, policy.PersonView{AccountID: who.Account.ID, DisplayName: who.Account.DisplayName,
 		Country: who.Account.Country, Band: who.Subject.Band, Consents: who.Subject.Consents, PanelID: panelID, GroupID: groupID})
 	return out, nil
-}
-
-// staffIn reports whether a person holds a staff role (moderator or
-// coordinator) in the panel, which makes sanctioning them a coordinator's
-// decision (moderation.sanction_staff).
-func staffIn(ms []identity.Membership, panelID string) (member, staff bool) {
-	for _, m := range ms {
-		if m.PanelID != panelID {
-			continue
-		}
-		member = true
-		if m.Role == identity.Moderator || m.Role == identity.Coordinator {
-			staff = true
-		}
-	}
-	return member, staff
 }

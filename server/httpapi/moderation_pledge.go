@@ -195,7 +195,7 @@ func (a *API) amendmentFor(c *fiber.Ctx, cl caller, p pledge.Pledge) (pledge.Ame
 	if err != nil || am.PledgeID != p.ID {
 		return pledge.Amendment{}, notFoundAmendment()
 	}
-	if (am.Held || am.Hidden) && am.Author != cl.Account.ID && !moderatesPanel(cl, p.PanelID) {
+	if !(pledge.Viewer{AccountID: cl.Account.ID, Supervisor: moderatesPanel(cl, p.PanelID)}).SeesAmendment(am) {
 		return pledge.Amendment{}, notFoundAmendment()
 	}
 	return am, nil

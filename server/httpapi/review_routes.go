@@ -460,7 +460,7 @@ func (a *API) postVideoCommentResolve(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	cm, err := vs.Review.Comment(ctx, c.Params("commentId"))
-	if err != nil || cm.VersionID != ver.ID || ((cm.Held || cm.Hidden) && cm.Author != cl.Account.ID && !moderatesPanel(cl, ver.PanelID)) {
+	if err != nil || cm.VersionID != ver.ID || !(review.Viewer{AccountID: cl.Account.ID, Supervisor: moderatesPanel(cl, ver.PanelID)}).Sees(cm) {
 		return fault.Errorf(fault.NotFound, "This comment does not exist.")
 	}
 	if cm, err = vs.Review.Resolve(ctx, cl.Account.ID, cm.ID, in.Resolved); err != nil {
