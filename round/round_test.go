@@ -62,7 +62,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), pl: pledge.NewService(docs, nil)}
+	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), pl: pledge.NewService(docs, nil, nil)}
 	w.ids.Now, w.mod.Now, w.pl.Now = c.Now, c.Now, c.Now
 	for _, d := range []func(context.Context) error{w.ids.Declare, w.mod.Declare, w.pl.Declare} {
 		if err := d(ctx); err != nil {

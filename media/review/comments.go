@@ -12,6 +12,7 @@ import (
 
 	"chorus/fault"
 	"chorus/media/video"
+	"chorus/moderation"
 	"chorus/moderation/screen"
 	"chorus/store"
 )
@@ -50,9 +51,21 @@ type CommentInput struct {
 
 // AddComment adds actor's comment on ver at in.At seconds, screened in the
 // panel's working language: personal data or listed words hold it for a
-// moderator (rule 5), and the caller opens the case (Held).
+// moderator (rule 5), with its case opened in the same transaction.
 func (s *Service) AddComment(ctx context.Context, actor string, ver video.Version, in CommentInput) (Comment, error) {
-	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Comment, error) { return s.addCommentTx(ctx, actor, ver, in) })
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Comment, error) {
+		c, err := s.addCommentTx(ctx, actor, ver, in)
+		if err != nil || !c.Held || s.cases == nil {
+			return c, err
+		}
+		var hits []string
+		for _, h := range c.Hits {
+			hits = append(hits, string(h.Kind))
+		}
+		_, err = s.cases.Hold(ctx, moderation.HoldInput{Content: moderation.ContentRef{Type: ContentComment, ID: c.ID, OwnerID: c.Author, Excerpt: c.Text},
+			PanelID: c.PanelID, GroupID: c.GroupID, Hits: hits})
+		return c, err
+	})
 }
 
 // addCommentTx is AddComment inside its transaction.

@@ -56,6 +56,7 @@ type Directory interface {
 // satisfies it.
 type Cases interface {
 	Open(ctx context.Context, in moderation.OpenInput) (moderation.Case, bool, error)
+	Hold(ctx context.Context, in moderation.HoldInput) (moderation.Case, error)
 }
 
 // Screeners gives the screener of a panel (rule 5); moderation/wordlist

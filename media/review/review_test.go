@@ -405,6 +405,10 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 	if err != nil || !held.Held {
 		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
 	}
+	// Its case is open for the moderators, with what screening found.
+	if cs, err := f.cases.CaseFor(ctx, review.ContentComment, held.ID); err != nil || cs.Kind != moderation.KindScreening || !slices.Equal(cs.Hits, []string{"email"}) || cs.GroupID != "g1" {
+		t.Errorf("the held comment's case: %+v, %v; want a screening case for its e-mail address", cs, err)
+	}
 	reply, err := add("sam", review.CommentInput{At: 9, ThreadID: c.ID, Text: "D'accord"})
 	if err != nil || reply.At != 4.25 || reply.ThreadID != c.ID {
 		t.Fatalf("reply: %+v, %v; want it at its thread's moment", reply, err)
@@ -485,10 +489,9 @@ func TestWithdrawalReachesVideoComments(t *testing.T) {
 	if err != nil || !held.Held {
 		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
 	}
-	cs, err := m.Hold(ctx, moderation.HoldInput{Content: moderation.ContentRef{Type: review.ContentComment, ID: held.ID, OwnerID: "noa", Excerpt: held.Text},
-		PanelID: "p1", GroupID: "g1", Hits: []string{"email"}, Author: noa})
+	cs, err := m.CaseFor(ctx, review.ContentComment, held.ID)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the held comment's case: %v", err)
 	}
 
 	noa.Consents = nil

@@ -12,7 +12,6 @@ import (
 	"chorus/identity"
 	"chorus/media/review"
 	"chorus/media/video"
-	"chorus/moderation"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -436,13 +435,6 @@ func (a *API) postVideoComment(c *fiber.Ctx) error {
 	cm, err := vs.Review.AddComment(ctx, cl.Account.ID, ver, review.CommentInput{At: at, ThreadID: in.ThreadID, Text: in.Text})
 	if err != nil {
 		return err
-	}
-	if cm.Held {
-		// A held comment goes to the moderators like a held pledge comment.
-		ref := moderation.ContentRef{Type: review.ContentComment, ID: cm.ID, OwnerID: cm.Author, Excerpt: cm.Text}
-		if err := a.holdForModerator(ctx, cl, pledge.Pledge{PanelID: cm.PanelID, GroupID: cm.GroupID}, ref, cm.Hits); err != nil {
-			return err
-		}
 	}
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"comment": a.videoCommentViews(ctx, c, cl, []review.Comment{cm})[0]})
 }
