@@ -2605,7 +2605,7 @@ export interface paths {
                     /** @description Entries about content whose pledge or session title contains these words (any case) */
                     content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -2700,7 +2700,7 @@ export interface paths {
                     /** @description Entries about content whose pledge or session title contains these words (any case) */
                     content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -12673,7 +12673,7 @@ export interface components {
             at: number;
             panelId: string;
             /** @enum {string} */
-            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
             /** @description An account id, "system" (screening, reports) or "guardian" (through their link) */
             actor: string;
             person?: string;
