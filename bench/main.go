@@ -264,8 +264,9 @@ func (r *runRealtime) conns(cfg realtime.ConnsConfig) ([]table.Row, []string, er
 		{Workload: "idle websockets, largest N reached cleanly on one server", Chorus: reached,
 			Aim: table.Verdict(fmt.Sprintf(">= %d", cfg.N), res.Clean)},
 	}
-	notes := []string{fmt.Sprintf("idle websockets: server RSS %.0f → %.0f MiB; per socket the Go heap in use grew %.1f KiB (live heap ≈ %.1f KiB, from the GC goal), goroutine stacks %.1f KiB, %.1f goroutines; opening took %s from %d client processes.",
-		float64(res.RSSBefore)/(1<<20), float64(res.RSSAfter)/(1<<20), res.HeapPerConn/1024, res.LivePerConn/1024, res.StackPerConn/1024, res.GoroutinesConn,
+	notes := []string{fmt.Sprintf("idle websockets: server RSS %.0f → %.0f MiB, of which free heap not yet given back %.0f → %.0f MiB (RSS growth per socket with it: %.1f KiB); per socket the Go heap in use grew %.1f KiB (live heap ≈ %.1f KiB, from the GC goal at GOGC %.0f), goroutine stacks %.1f KiB, %.1f goroutines; opening took %s from %d client processes.",
+		float64(res.RSSBefore)/(1<<20), float64(res.RSSAfter)/(1<<20), res.FreeBefore/(1<<20), res.FreeAfter/(1<<20), res.RawRSSPerConn()/1024,
+		res.HeapPerConn/1024, res.LivePerConn/1024, res.GOGC, res.StackPerConn/1024, res.GoroutinesConn,
 		res.Took.Round(time.Second), (cfg.N+cfg.PerWorker-1)/cfg.PerWorker)}
 	return rows, notes, nil
 }
