@@ -263,7 +263,7 @@ async function work(part, parts) {
   const busy = clock() - start;
   const cpu = process.cpuUsage(cpu0);
   // Quiet: no message for a second, and every document here on one text.
-  const quiet = await waitFor(() => clock() - lastMessage > 1000 && docs.every((a) => a.text.toString() === docs[0].text.toString()), 20_000);
+  const quiet = await waitFor(() => clock() - lastMessage > 1000 && docs.every((a) => a.text.toString() === docs[0].text.toString()), 60_000);
   process.send({
     type: 'report',
     sentAt: [...sentAt],

@@ -255,7 +255,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	took := time.Since(start)
 	cpu := cpuTime(os.Getpid()) - cpu0
 	// Edits still buffered go once their op in flight is answered.
-	waitQuiet(ctx, &last, epoch, time.Second, 15*time.Second)
+	waitQuiet(ctx, &last, epoch, time.Second, time.Minute) // a backlog drains before the texts are compared
 	text, _, err := (&api{base: srv.Base, hc: newHTTPClient(1), token: tokens[0]}).item(ctx, pl)
 	if err != nil {
 		return res, err
