@@ -131,4 +131,3 @@ func (s *Service) deleteVersion(ctx context.Context, actor string, ver video.Ver
 	}
 	return s.videos.DeleteVersion(ctx, actor, ver)
 }
-
