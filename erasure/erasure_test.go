@@ -72,7 +72,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	w := &world{t: t, ctx: ctx, clk: clk, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), pledges: pledge.NewService(docs, nil)}
+	w := &world{t: t, ctx: ctx, clk: clk, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), pledges: pledge.NewService(docs, nil, nil)}
 	w.ids.Now, w.mod.Now, w.pledges.Now = clk.Now, clk.Now, clk.Now
 	must(t, w.ids.Declare(ctx))
 	must(t, w.mod.Declare(ctx))
@@ -112,7 +112,7 @@ func newWorld(t *testing.T) *world {
 	q := jobs.NewQueue(docs)
 	w.videos = video.NewService(docs, w.blobs, q)
 	w.uploads = upload.NewStore(docs, w.blobs, w.videos, upload.Limits{})
-	w.review = review.NewService(docs, w.videos, videoPeople{w}, w.mod)
+	w.review = review.NewService(docs, w.videos, videoPeople{w}, w.mod, nil)
 	for _, declare := range []func(context.Context) error{q.Declare, w.videos.Declare, w.uploads.Declare, w.review.Declare} {
 		must(t, declare(ctx))
 	}

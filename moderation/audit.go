@@ -37,7 +37,8 @@ var AuditActions = func() []string {
 		out = append(out, "moderation."+string(a))
 	}
 	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted, AuditErased, AuditAccountErased,
-		AuditConsentGrant, AuditConsentWithdrawal, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted)
+		AuditConsentGrant, AuditConsentWithdrawal, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted,
+		AuditPanelSettingChanged)
 }()
 
 // AuditEntry is one line of the audit trail.

@@ -22,8 +22,7 @@ func buildVideos(ctx context.Context, cfg config.Config, s *stores, svc *app.Ser
 	svc.Jobs = jobs.NewQueue(s.docs)
 	svc.Videos = video.NewService(s.docs, s.blobs, svc.Jobs)
 	svc.Uploads = uploads.NewStore(s.docs, s.blobs, svc.Videos, uploads.Limits{MaxBytes: cfg.Video.MaxBytes})
-	svc.Review = review.NewService(s.docs, svc.Videos, videoDirectory{svc}, svc.Moderation)
-	svc.Review.Screeners = svc.ScreenWords
+	svc.Review = review.NewService(s.docs, svc.Videos, videoDirectory{svc}, svc.Moderation, svc.ScreenWords)
 	for _, declare := range []func(context.Context) error{svc.Jobs.Declare, svc.Videos.Declare, svc.Uploads.Declare, svc.Review.Declare} {
 		if err := declare(ctx); err != nil {
 			return err

@@ -107,6 +107,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	people.RegisterKinds()
 	var rt *httpapi.Realtime
 	if r.web {
 		if rt, err = buildRealtime(ctx, s.docs, broker, people, presence, log); err != nil {

@@ -19,6 +19,7 @@ import (
 	"chorus/media/upload"
 	"chorus/media/video"
 	"chorus/moderation"
+	"chorus/moderation/screen"
 	"chorus/policy"
 	"chorus/store"
 	"chorus/store/sqlite"
@@ -64,6 +65,16 @@ func (d *directory) set(id string, scopes ...consent.Scope) {
 	d.people[id] = p
 }
 
+// screeners gives each panel its own screener.
+type screeners map[string]*screen.Screener
+
+func (m screeners) ScreenerFor(_ context.Context, panelID string) (*screen.Screener, error) {
+	if sc, ok := m[panelID]; ok {
+		return sc, nil
+	}
+	return nil, fault.Errorf(fault.NotFound, "no panel %s", panelID)
+}
+
 type fixture struct {
 	docs   store.Documents
 	blobs  *disk.Store
@@ -101,7 +112,11 @@ func newFixture(t *testing.T) *fixture {
 		"noa": {AccountID: "noa", FirstName: "Noa", Youth: true, Band: consent.MinorBelowConsentAge, Consents: all[:1]},
 		"lea": {AccountID: "lea", FirstName: "Lea", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
 	}, groups: map[string]string{"sam": "g1", "kim": "g1", "noa": "g1", "lea": "g2"}}
-	f.rev = review.NewService(docs, f.videos, f.dir, f.cases)
+	own, err := screen.New(screen.Lists{Languages: []string{"fr"}, Own: []string{"mot secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.rev = review.NewService(docs, f.videos, f.dir, f.cases, screeners{"p1": own})
 	f.rev.Now = func() time.Time { return f.now }
 	for _, declare := range []func(context.Context) error{q.Declare, f.videos.Declare, f.cases.Declare, f.rev.Declare} {
 		if err := declare(ctx); err != nil {
@@ -391,6 +406,10 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 	if err != nil || !held.Held {
 		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
 	}
+	// Its case is open for the moderators, with what screening found.
+	if cs, err := f.cases.CaseFor(ctx, review.ContentComment, held.ID); err != nil || cs.Kind != moderation.KindScreening || !slices.Equal(cs.Hits, []string{"email"}) || cs.GroupID != "g1" {
+		t.Errorf("the held comment's case: %+v, %v; want a screening case for its e-mail address", cs, err)
+	}
 	reply, err := add("sam", review.CommentInput{At: 9, ThreadID: c.ID, Text: "D'accord"})
 	if err != nil || reply.At != 4.25 || reply.ThreadID != c.ID {
 		t.Fatalf("reply: %+v, %v; want it at its thread's moment", reply, err)
@@ -439,6 +458,58 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 				t.Errorf("an event carries a comment's text: %s", e.Data)
 			}
 		}
+	}
+	// The panel's own words, from the screener the service was built with (rule 5).
+	if own, err := add("kim", review.CommentInput{At: 2, Text: "c'est le mot secret"}); err != nil || !own.Held {
+		t.Errorf("a comment with a word of the panel's own list: %+v, %v; want held", own, err)
+	}
+}
+
+// A withdrawal of consent reaches a youth's video comments without HTTP
+// (issue 10, hole 3): review's kinds are registered with the moderation
+// workflow, so WithdrawByAuthor takes Noa's visible comment out of the
+// group's view, no moderator approves her held one, and its case shows why.
+func TestWithdrawalReachesVideoComments(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	noa := policy.Subject{AccountID: "noa", Band: consent.MinorBelowConsentAge, Consents: []consent.Scope{consent.Participate},
+		Memberships: []identity.Membership{{PanelID: "p1", GroupID: "g1", Role: identity.Youth}}}
+	mod := policy.Subject{AccountID: "mod", Band: consent.Adult, Memberships: []identity.Membership{{PanelID: "p1", Role: identity.Moderator}}}
+	m := moderation.NewService(f.docs, func(_ context.Context, id string) (policy.Subject, error) {
+		if id != noa.AccountID {
+			return policy.Subject{}, fault.Errorf(fault.NotFound, "no account")
+		}
+		return noa, nil
+	})
+	f.rev.Register(m)
+	shown, err := f.rev.AddComment(ctx, "noa", f.ver, review.CommentInput{At: 2, Text: "J'aime bien la fin"})
+	if err != nil || shown.Held {
+		t.Fatalf("comment: %+v, %v", shown, err)
+	}
+	held, err := f.rev.AddComment(ctx, "noa", f.ver, review.CommentInput{At: 3, Text: "écris-moi à noa@example.org"})
+	if err != nil || !held.Held {
+		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
+	}
+	cs, err := m.CaseFor(ctx, review.ContentComment, held.ID)
+	if err != nil {
+		t.Fatalf("the held comment's case: %v", err)
+	}
+
+	noa.Consents = nil
+	if n, err := m.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: "noa", Scope: consent.Participate, By: "guardian"}); err != nil || n != 1 {
+		t.Fatalf("withdrawal: took %d out (%v), want her visible comment", n, err)
+	}
+	got, err := f.rev.Comments(ctx, review.Viewer{AccountID: "kim"}, f.ver.ID)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("the group after the withdrawal sees %+v (%v), want none of Noa's comments", got, err)
+	}
+	_, err = m.Decide(ctx, moderation.DecideInput{CaseID: cs.ID, By: mod, Action: moderation.Approve, Reason: "fine"})
+	wantCode(t, "approving the held comment after the withdrawal", err, fault.Conflict, "no longer takes part")
+	if c, _ := f.rev.Comment(ctx, held.ID); !c.Held {
+		t.Errorf("the held comment after a refused approval: %+v, want still held", c)
+	}
+	if cs, _ = m.Case(ctx, cs.ID); !strings.Contains(cs.ConsentWithdrawn, "participate") || len(cs.AuthorConsents) != 0 {
+		t.Errorf("the case: consentWithdrawn %q, author consents %v; want the withdrawal, no consents", cs.ConsentWithdrawn, cs.AuthorConsents)
 	}
 }
 

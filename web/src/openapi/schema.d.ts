@@ -2605,7 +2605,7 @@ export interface paths {
                     /** @description Entries about content whose pledge or session title contains these words (any case) */
                     content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -2700,7 +2700,7 @@ export interface paths {
                     /** @description Entries about content whose pledge or session title contains these words (any case) */
                     content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -5522,7 +5522,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove an item (a revision: restore brings it back) */
+        /**
+         * Remove an item (a revision: restore brings it back)
+         * @description Subscribers of `pledge:<id>` get a `pledge.item_removed` event {itemId, version, position, author, fields} (`fields` as in `pledge.item_restored`: a removal changes no text, so it is empty).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6262,7 +6265,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a new version with the content of an old one (brings a removed item back) */
+        /**
+         * Make a new version with the content of an old one (brings a removed item back)
+         * @description Subscribers of `pledge:<id>` get a `pledge.item_restored` event {item, fromVersion, author, version, fields}. `fields` lists, for each field the restore changed, what a `pledge.item_edited` event says of one edit {itemId, field, version, baseVersion, ops: [{v, op}], author, authors, edits, hits}: the operation the server stored and transforms later edits against. Apply it as anyone's edit (transforming unsent typing, the caret and comment anchors by it) rather than working the change out from `item`, which would transform differently. A field not listed did not change; the whole item is at `version` (as after any event of the item). Events from before `fields` existed carry only `item`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -12667,7 +12673,7 @@ export interface components {
             at: number;
             panelId: string;
             /** @enum {string} */
-            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
             /** @description An account id, "system" (screening, reports) or "guardian" (through their link) */
             actor: string;
             person?: string;

@@ -7,7 +7,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
-import { getLanguage, languages, type MessageKey } from '../../i18n';
+import { getLanguage, languages, onLanguageChange, type MessageKey } from '../../i18n';
 import type { GroupDetail, Me } from '../../people/types';
 import type { Page, RouteParams } from '../../router';
 import { button, errorParagraphs } from '../../ui/form';
@@ -67,6 +67,8 @@ class VideoScreen {
   private current: Player | null = null;
   private poll: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  // Who may see the video, and why not, comes from the server in the page's language: read again after a switch.
+  private readonly offLanguage = onLanguageChange(() => void this.renderSharing());
   private readonly versionBox = el('div', { className: 'video-version' });
   private readonly commentsBox = el('div', { className: 'video-comments' });
   private readonly captionsBox = el('div', { className: 'video-captions' });
@@ -123,6 +125,7 @@ class VideoScreen {
   /** The page is left: no more polling, also not after an answer still on its way. */
   stop(): void {
     this.stopped = true;
+    this.offLanguage();
     if (this.poll) clearTimeout(this.poll);
     this.poll = null;
   }
