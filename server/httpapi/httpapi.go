@@ -108,7 +108,6 @@ func (a *API) routes() []route {
 // New builds the Fiber app with every middleware and route.
 func New(d Deps) *fiber.App {
 	a := &API{deps: d, people: d.Services, metrics: newHTTPMetrics(d.Metrics), assets: newCompressedAssets(d.Web)}
-	a.registerKinds()
 	app := fiber.New(fiber.Config{
 		AppName:               "chorus",
 		BodyLimit:             MaxBodyBytes,
