@@ -112,7 +112,7 @@ func newWorld(t *testing.T) *world {
 	q := jobs.NewQueue(docs)
 	w.videos = video.NewService(docs, w.blobs, q)
 	w.uploads = upload.NewStore(docs, w.blobs, w.videos, upload.Limits{})
-	w.review = review.NewService(docs, w.videos, videoPeople{w}, w.mod)
+	w.review = review.NewService(docs, w.videos, videoPeople{w}, w.mod, nil)
 	for _, declare := range []func(context.Context) error{q.Declare, w.videos.Declare, w.uploads.Declare, w.review.Declare} {
 		must(t, declare(ctx))
 	}

@@ -61,7 +61,7 @@ func newEventless(t *testing.T) (*pledge.Service, *eventless) {
 	}
 	t.Cleanup(func() { docs.Close() })
 	e := &eventless{Documents: docs}
-	s := pledge.NewService(e, nil)
+	s := pledge.NewService(e, nil, nil)
 	if err := s.Declare(context.Background()); err != nil {
 		t.Fatal(err)
 	}
