@@ -142,3 +142,26 @@ func (s *Services) Band(acc identity.Account) (consent.AgeBand, error) {
 	}
 	return s.Consent.Ages.Band(birth, acc.Country, s.Now()), nil
 }
+
+// RegisterKinds registers every feature's kinds of moderated content with
+// the moderation workflow (moderation.Service.Register), so that the HTTP
+// API and the worker decide on them and a withdrawal of consent reaches
+// them alike. The composition root calls it once every service is built.
+func (s *Services) RegisterKinds() {
+	m := s.Moderation
+	if m == nil {
+		return
+	}
+	if s.Pledges != nil {
+		s.Pledges.Register(m)
+	}
+	if s.LiveSessions != nil {
+		s.LiveSessions.Register(m)
+	}
+	if s.Rounds != nil {
+		s.Rounds.Register(m)
+	}
+	if s.Review != nil {
+		s.Review.Register(m)
+	}
+}

@@ -236,8 +236,10 @@ type HoldInput struct {
 	Content ContentRef // with OwnerID: the author
 	PanelID string
 	GroupID string
-	Hits    []string       // the kinds of hit screening found (at least one)
-	Author  policy.Subject // the author as they are now (band and consents, for the moderator)
+	Hits    []string // the kinds of hit screening found (at least one)
+	// Author is the author as they are now (band and consents, for the
+	// moderator); empty: Hold asks Authors about Content.OwnerID.
+	Author policy.Subject
 }
 
 // Hold puts held content before a moderator: when the author rewrote
@@ -249,6 +251,18 @@ func (s *Service) Hold(ctx context.Context, in HoldInput) (Case, error) {
 }
 
 func (s *Service) hold(ctx context.Context, in HoldInput) (Case, error) {
+	if in.Author.AccountID == "" && in.Content.OwnerID != "" {
+		in.Author.AccountID = in.Content.OwnerID
+		if s.authors != nil {
+			a, err := s.authors(ctx, in.Content.OwnerID)
+			switch {
+			case err == nil:
+				in.Author = a
+			case !fault.Is(err, fault.NotFound):
+				return Case{}, err
+			}
+		}
+	}
 	c, err := s.resubmit(ctx, in.Content, in.Author.AccountID) // not Resubmit: its NotFound would fail the whole transaction
 	if !fault.Is(err, fault.NotFound) {
 		return c, err

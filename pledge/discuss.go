@@ -76,7 +76,15 @@ type CommentInput struct {
 
 // AddComment adds a comment to an item.
 func (s *Service) AddComment(ctx context.Context, actor, pledgeID, itemID string, in CommentInput) (Comment, error) {
-	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Comment, error) { return s.addComment(ctx, actor, pledgeID, itemID, in) })
+	// The comment and, when screening held it, its case: together or not
+	// at all (a held comment without a case would wait for nobody).
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Comment, error) {
+		c, err := s.addComment(ctx, actor, pledgeID, itemID, in)
+		if err != nil {
+			return Comment{}, err
+		}
+		return c, s.holdComment(ctx, c)
+	})
 }
 
 // addComment is AddComment, inside its transaction.
@@ -173,15 +181,21 @@ func (s *Service) EditComment(ctx context.Context, actor, commentID, text string
 	if err := checkLength("comment", text, MaxComment); err != nil {
 		return Comment{}, err
 	}
-	return s.updateComment(ctx, commentID, func(c *Comment) error {
-		if c.Author != actor {
-			return fault.Errorf(fault.Forbidden, "Only the person who wrote a comment can change it.")
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Comment, error) {
+		c, err := s.updateComment(ctx, commentID, func(c *Comment) error {
+			if c.Author != actor {
+				return fault.Errorf(fault.Forbidden, "Only the person who wrote a comment can change it.")
+			}
+			if !c.Held || c.Hidden {
+				return fault.Errorf(fault.Conflict, "This comment can no longer be changed.")
+			}
+			c.Text, c.Edited = text, true
+			return s.screenComment(ctx, c)
+		})
+		if err != nil {
+			return Comment{}, err
 		}
-		if !c.Held || c.Hidden {
-			return fault.Errorf(fault.Conflict, "This comment can no longer be changed.")
-		}
-		c.Text, c.Edited = text, true
-		return s.screenComment(ctx, c)
+		return c, s.holdComment(ctx, c) // back to the moderators' queue
 	})
 }
 
@@ -381,7 +395,9 @@ type Amendment struct {
 	Erased     bool         `json:"erased,omitempty"` // as for a comment; an open one is withdrawn
 }
 
-func (v Viewer) seesAmendment(a Amendment) bool {
+// SeesAmendment reports whether v may see a: a held or hidden amendment
+// only its author and the panel's supervisors.
+func (v Viewer) SeesAmendment(a Amendment) bool {
 	return !(a.Held || a.Hidden) || v.Supervisor || a.Author == v.AccountID
 }
 
@@ -406,17 +422,45 @@ func (s *Service) screenAmendment(ctx context.Context, a *Amendment) error {
 		return err
 	}
 	a.Hits, a.ReasonHits = text.Hits, reason.Hits
+	if !text.Held() && !reason.Held() && both.Held() {
+		// Split between the two: each part of a hit points into the
+		// field it is in, so the moderator's case has its kind and the
+		// author sees where.
+		a.Hits, a.ReasonHits = splitHits(both.Hits, len(a.Text))
+	}
 	if text.Held() || reason.Held() || both.Held() {
 		a.Held = true
 	}
 	return nil
 }
 
+// splitHits maps hits into text+" "+reason (byte offsets) to the text
+// (the first n bytes) and to the reason.
+func splitHits(hits []screen.Hit, n int) (inText, inReason []screen.Hit) {
+	for _, h := range hits {
+		if h.Start < n {
+			t := h
+			t.End = min(h.End, n)
+			inText = append(inText, t)
+		}
+		if h.End > n+1 {
+			r := h
+			r.Start, r.End = max(h.Start-n-1, 0), h.End-n-1
+			inReason = append(inReason, r)
+		}
+	}
+	return inText, inReason
+}
+
 // Propose records an amendment to one field of an item, based on its
 // current version.
 func (s *Service) Propose(ctx context.Context, actor, pledgeID, itemID string, f Field, text, reason string) (Amendment, error) {
 	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Amendment, error) {
-		return s.propose(ctx, actor, pledgeID, itemID, f, text, reason)
+		a, err := s.propose(ctx, actor, pledgeID, itemID, f, text, reason)
+		if err != nil {
+			return Amendment{}, err
+		}
+		return a, s.holdAmendment(ctx, a)
 	})
 }
 
@@ -479,19 +523,25 @@ func (s *Service) EditAmendment(ctx context.Context, actor, amendmentID, text, r
 	if err := checkLength("reason", reason, MaxComment); err != nil {
 		return Amendment{}, err
 	}
-	return s.updateAmendment(ctx, amendmentID, func(a *Amendment) error {
-		if a.Author != actor {
-			return fault.Errorf(fault.Forbidden, "Only the person who proposed an amendment can change it.")
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Amendment, error) {
+		a, err := s.updateAmendment(ctx, amendmentID, func(a *Amendment) error {
+			if a.Author != actor {
+				return fault.Errorf(fault.Forbidden, "Only the person who proposed an amendment can change it.")
+			}
+			if !a.Held || a.Hidden || a.State != "open" {
+				return fault.Errorf(fault.Conflict, "This amendment can no longer be changed.")
+			}
+			if err := s.checkField(a.Field, text); err != nil {
+				return err
+			}
+			a.Text, a.Reason, a.Edited = text, strings.TrimSpace(reason), true
+			a.Diff = Diff(a.BaseText, a.Text)
+			return s.screenAmendment(ctx, a)
+		})
+		if err != nil {
+			return Amendment{}, err
 		}
-		if !a.Held || a.Hidden || a.State != "open" {
-			return fault.Errorf(fault.Conflict, "This amendment can no longer be changed.")
-		}
-		if err := s.checkField(a.Field, text); err != nil {
-			return err
-		}
-		a.Text, a.Reason, a.Edited = text, strings.TrimSpace(reason), true
-		a.Diff = Diff(a.BaseText, a.Text)
-		return s.screenAmendment(ctx, a)
+		return a, s.holdAmendment(ctx, a) // back to the moderators' queue
 	})
 }
 
@@ -569,7 +619,7 @@ func (s *Service) Amendments(ctx context.Context, v Viewer, pledgeID, itemID str
 	}
 	out := make([]Amendment, 0, len(docs))
 	for _, d := range docs {
-		if v.seesAmendment(d.Value) {
+		if v.SeesAmendment(d.Value) {
 			out = append(out, d.Value)
 		}
 	}

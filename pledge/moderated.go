@@ -7,6 +7,7 @@ import (
 
 	"chorus/fault"
 	"chorus/moderation"
+	"chorus/moderation/screen"
 	"chorus/policy"
 )
 
@@ -26,6 +27,49 @@ func MoveAction(to State) policy.Action {
 		InRound:   policy.PledgeOpenRound,
 		Closed:    policy.PledgeClose,
 	}[to]
+}
+
+// Holds puts content screening held before a moderator
+// (moderation.Service.Hold implements it).
+type Holds interface {
+	Hold(ctx context.Context, in moderation.HoldInput) (moderation.Case, error)
+}
+
+// holdComment opens, or reopens after a rewrite, the case of a comment
+// screening held.
+func (s *Service) holdComment(ctx context.Context, c Comment) error {
+	if !c.Held {
+		return nil
+	}
+	ref := moderation.ContentRef{Type: moderation.PledgeComment, ID: c.ID, OwnerID: c.Author, Excerpt: c.Text}
+	return s.hold(ctx, c.PledgeID, ref, c.Hits)
+}
+
+// holdAmendment is holdComment for an amendment.
+func (s *Service) holdAmendment(ctx context.Context, a Amendment) error {
+	if !a.Held {
+		return nil
+	}
+	ref := moderation.ContentRef{Type: moderation.Amendment, ID: a.ID, OwnerID: a.Author, Excerpt: AmendmentText(a)}
+	return s.hold(ctx, a.PledgeID, ref, a.Hits, a.ReasonHits)
+}
+
+func (s *Service) hold(ctx context.Context, pledgeID string, ref moderation.ContentRef, found ...[]screen.Hit) error {
+	if s.holds == nil {
+		return nil
+	}
+	p, err := s.Pledge(ctx, pledgeID)
+	if err != nil {
+		return err
+	}
+	var kinds []string
+	for _, hs := range found {
+		for _, h := range hs {
+			kinds = append(kinds, string(h.Kind))
+		}
+	}
+	_, err = s.holds.Hold(ctx, moderation.HoldInput{Content: ref, PanelID: p.PanelID, GroupID: p.GroupID, Hits: kinds})
+	return err
 }
 
 // Register registers the pledge's kinds of content with the moderation

@@ -2,6 +2,7 @@ package pledge_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"chorus/consent"
@@ -156,5 +157,72 @@ func TestPledgeDecisionsAreAllOrNone(t *testing.T) {
 	})
 	if got, _ := ps.Comment(ctx, cm.ID); !got.Hidden {
 		t.Errorf("after the withdrawal: got %+v, want the comment hidden", got)
+	}
+}
+
+// What screening holds reaches the moderators in the same change as the
+// content (issue 10: holding left server/httpapi): a held comment, a
+// rewritten one, a held amendment, and one held only by its text and
+// reason read together, each has its screening case, whichever write
+// fails (all or none).
+func TestHeldContentOpensItsCaseInTheSameChange(t *testing.T) {
+	_, docs := newService(t)
+	ctx := context.Background()
+	f := &storetest.Faulty{Documents: docs}
+	amb := policy.Subject{AccountID: "amb", Band: consent.MinorAtConsentAge, Memberships: []identity.Membership{{PanelID: "p1", GroupID: "g1", Role: identity.Ambassador}},
+		Consents: []consent.Scope{consent.Participate}}
+	cases := moderation.NewService(f, func(context.Context, string) (policy.Subject, error) { return amb, nil })
+	if err := cases.Declare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ps := pledge.NewService(f, nil, cases)
+	ps.Register(cases)
+	p, it := newPledge(t, ps)
+	var cols []string
+	for _, ss := range [][]store.Schema{pledge.Schemas, moderation.Schemas} {
+		for _, sc := range ss {
+			cols = append(cols, sc.Collection)
+		}
+	}
+	wantCase := func(what, typ, id string, hits ...string) moderation.Case {
+		t.Helper()
+		cs, err := cases.CaseFor(ctx, typ, id)
+		if err != nil || cs.Kind != moderation.KindScreening || !slices.Equal(cs.Hits, hits) || cs.GroupID != "g1" || cs.AuthorBand != string(consent.MinorAtConsentAge) {
+			t.Fatalf("%s: case %+v, %v; want a screening case in g1 for %v, with the author's band", what, cs, err, hits)
+		}
+		return cs
+	}
+	var cm pledge.Comment
+	storetest.EveryWriteFails(t, f, cols, func() (err error) {
+		cm, err = ps.AddComment(ctx, "amb", p.ID, it.ID, pledge.CommentInput{Text: "Write to me at amb@example.org"})
+		return err
+	})
+	cs := wantCase("a held comment", moderation.PledgeComment, cm.ID, "email")
+	mod := policy.Subject{AccountID: "mod", Band: consent.Adult, Memberships: []identity.Membership{{PanelID: "p1", GroupID: "g1", Role: identity.Moderator}}}
+	if _, err := cases.Decide(ctx, moderation.DecideInput{CaseID: cs.ID, By: mod, Action: moderation.RequestChanges, Reason: "address", Message: "Leave out your address."}); err != nil {
+		t.Fatal(err)
+	}
+	id := cm.ID
+	storetest.EveryWriteFails(t, f, cols, func() (err error) {
+		cm, err = ps.EditComment(ctx, "amb", id, "Call me on +33 6 12 34 56 78")
+		return err
+	})
+	if cs = wantCase("a rewritten comment", moderation.PledgeComment, cm.ID, "email"); cs.Status != moderation.StatusOpen || cs.Content.Excerpt != cm.Text {
+		t.Errorf("the rewritten comment's case is %s with %q, want open again with the new text", cs.Status, cs.Content.Excerpt)
+	}
+	var am pledge.Amendment
+	storetest.EveryWriteFails(t, f, cols, func() (err error) {
+		am, err = ps.Propose(ctx, "amb", p.ID, it.ID, pledge.Text, "Apps should explain.", "Ask me: amb@example.org")
+		return err
+	})
+	wantCase("a held amendment", moderation.Amendment, am.ID, "email")
+	// Neither part alone holds it; together they are a phone number.
+	split, err := ps.Propose(ctx, "amb", p.ID, it.ID, pledge.Text, "Apps should explain. Call 06 12", "34 56 78 after school")
+	if err != nil || !split.Held {
+		t.Fatalf("a phone number split between text and reason: %+v, %v; want held", split, err)
+	}
+	wantCase("an amendment held by its text and reason together", moderation.Amendment, split.ID, "phone")
+	if len(split.Hits) != 1 || len(split.ReasonHits) != 1 || split.Text[split.Hits[0].Start:split.Hits[0].End] != "06 12" || split.Reason[split.ReasonHits[0].Start:split.ReasonHits[0].End] != "34 56 78" {
+		t.Errorf("the split hit: text %+v reason %+v, want each part pointing into its field", split.Hits, split.ReasonHits)
 	}
 }

@@ -213,6 +213,9 @@ type Service struct {
 	// write before others see it (safeguarding rule 5); nil means the
 	// built-in lists only.
 	screeners Screeners
+	// holds puts what screening held before a moderator; nil: no case is
+	// opened (tests of other things).
+	holds Holds
 
 	locks [64]sync.Mutex // serialise edits of one item within this process
 
@@ -223,9 +226,11 @@ type Service struct {
 
 // NewService returns a Service on docs with the real clock, screening what
 // youth write with each panel's screener from screeners (nil: the built-in
-// lists only).
-func NewService(docs store.Documents, screeners Screeners) *Service {
-	return &Service{Docs: docs, Now: time.Now, MaxText: MaxText, screeners: screeners}
+// lists only) and putting what screening held before a moderator with
+// holds (moderation.Service), in the same transaction as the content.
+// Both are safeguarding rules' inputs (rule 5), so they are fixed here.
+func NewService(docs store.Documents, screeners Screeners, holds Holds) *Service {
+	return &Service{Docs: docs, Now: time.Now, MaxText: MaxText, screeners: screeners, holds: holds}
 }
 
 // Declare declares the collections.

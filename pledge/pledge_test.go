@@ -44,7 +44,7 @@ func newServiceWith(t testing.TB, screeners pledge.Screeners) (*pledge.Service, 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	s := pledge.NewService(docs, screeners)
+	s := pledge.NewService(docs, screeners, nil)
 	s.Now = clk.Now
 	if err := s.Declare(context.Background()); err != nil {
 		t.Fatal(err)

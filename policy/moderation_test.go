@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"reflect"
 	"testing"
 
 	"chorus/consent"
@@ -119,4 +120,36 @@ func TestTenancyAcrossTwoCentres(t *testing.T) {
 		{"centre coordinator suspends in another centre", centreCoord, ModerationSanctionStaff, sanction("c2", "p3", "pc3", false), false, ReasonNotAMember},
 		{"centre coordinator mutes a youth of the centre", centreCoord, ModerationSanction, sanction("c1", "p2", "y", false), true, ""},
 	})
+}
+
+// Which sanction action a target needs, from their memberships: staff of
+// the panel, or of its whole centre, are sanctioned as staff.
+func TestSanctionAsksAboutStaffAsStaff(t *testing.T) {
+	in := func(role identity.Role, panel, group string) identity.Membership {
+		return identity.Membership{PanelID: panel, GroupID: group, Role: role}
+	}
+	for _, c := range []struct {
+		name   string
+		ms     []identity.Membership
+		act    Action
+		above  bool
+		member bool
+	}{
+		{"a youth of the panel", []identity.Membership{in(identity.Youth, "p1", "g1")}, ModerationSanction, false, true},
+		{"a partner of the panel", []identity.Membership{{PanelID: "p1", OrgID: "o1", Role: identity.Partner}}, ModerationSanction, false, true},
+		{"a moderator of the panel", []identity.Membership{in(identity.Moderator, "p1", "g1")}, ModerationSanctionStaff, false, true},
+		{"a coordinator of the panel", []identity.Membership{in(identity.Coordinator, "p1", "")}, ModerationSanctionStaff, false, true},
+		{"a moderator elsewhere, a youth here", []identity.Membership{in(identity.Moderator, "p2", ""), in(identity.Youth, "p1", "g1")}, ModerationSanction, false, true},
+		{"the centre's coordinator", []identity.Membership{{OrgID: "c1", Role: identity.Coordinator}}, ModerationSanctionStaff, true, false},
+		{"another centre's coordinator", []identity.Membership{{OrgID: "c2", Role: identity.Coordinator}}, ModerationSanction, false, false},
+		{"nobody of the panel", nil, ModerationSanction, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			act, r, member := Sanction("x", c.ms, "c1", "p1", "g1")
+			want := Resource{Kind: KindSanction, OwnerID: "x", CentreID: "c1", PanelID: "p1", GroupID: "g1", OwnerCentreStaff: c.above}
+			if act != c.act || !reflect.DeepEqual(r, want) || member != c.member {
+				t.Errorf("got %s %+v member %v, want %s %+v member %v", act, r, member, c.act, want, c.member)
+			}
+		})
+	}
 }

@@ -379,3 +379,24 @@ func TestPartnersAreNeverGroupMembers(t *testing.T) {
 		{"moderator joins a group", me, MembershipAdd, inGroup(KindMembership, identity.Moderator), true, ""},
 	})
 }
+
+// A youth account enters the workspace only with participate; staff
+// accounts need no consent of their own.
+func TestYouthEnterTheWorkspaceOnlyWithParticipate(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		s     Subject
+		youth bool
+		want  bool
+	}{
+		{"youth with participate", Subject{AccountID: "y", Band: consent.MinorBelowConsentAge, Consents: []consent.Scope{consent.Participate}}, true, true},
+		{"youth without it", Subject{AccountID: "y", Band: consent.MinorBelowConsentAge}, true, false},
+		{"youth with video consents only", Subject{AccountID: "y", Band: consent.MinorAtConsentAge, Consents: []consent.Scope{consent.VideoAppear, consent.VideoPublish}}, true, false},
+		{"adult youth without it", Subject{AccountID: "y", Band: consent.Adult}, true, false},
+		{"staff", Subject{AccountID: "m", Band: consent.Adult}, false, true},
+	} {
+		if got := EntersWorkspace(c.s, c.youth); got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -249,9 +249,9 @@ type Service struct {
 	Cases     Cases
 	// screeners gives each panel's screener; nil means the built-in lists.
 	screeners Screeners
-	// Sessions schedules the live sessions of rounds; nil: rounds cannot
+	// sessions schedules the live sessions of rounds; nil: rounds cannot
 	// schedule one.
-	Sessions Sessions
+	sessions Sessions
 	Now      func() time.Time
 
 	locks [64]sync.Mutex // serialise changes of one document within this process
@@ -259,9 +259,11 @@ type Service struct {
 
 // NewService returns a Service with the real clock, screening what is
 // written with each panel's screener from screeners (nil: the built-in
-// lists only).
-func NewService(docs store.Documents, pledges Pledges, dir Directory, cases Cases, screeners Screeners) *Service {
-	return &Service{Docs: docs, Pledges: pledges, Directory: dir, Cases: cases, screeners: screeners, Now: time.Now}
+// lists only) and scheduling the supervised live sessions of rounds with
+// sessions (nil: rounds cannot schedule one). Both are safeguarding rules'
+// inputs (rules 5 and 3), so they are fixed here rather than set later.
+func NewService(docs store.Documents, pledges Pledges, dir Directory, cases Cases, screeners Screeners, sessions Sessions) *Service {
+	return &Service{Docs: docs, Pledges: pledges, Directory: dir, Cases: cases, screeners: screeners, sessions: sessions, Now: time.Now}
 }
 
 // Declare declares the collections.
@@ -525,7 +527,7 @@ func (r Round) CanAnswer(orgID string, now time.Time) bool {
 // Errors: those of livesession's Schedule (title, start, organisations);
 // fault.Unavailable when live sessions are not available.
 func (s *Service) ScheduleSession(ctx context.Context, actor, roundID, title string, startsAt time.Time) (Round, livesession.Session, error) {
-	if s.Sessions == nil {
+	if s.sessions == nil {
 		return Round{}, livesession.Session{}, fault.Errorf(fault.Unavailable, "Live sessions are not available on this server.")
 	}
 	r, err := s.Round(ctx, roundID)
@@ -539,7 +541,7 @@ func (s *Service) ScheduleSession(ctx context.Context, actor, roundID, title str
 	var sess livesession.Session
 	// The session and the round's link to it: together or not at all.
 	err = s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
-		sess, err = s.Sessions.Schedule(ctx, actor, livesession.ScheduleInput{PanelID: r.PanelID, Title: title, StartsAt: startsAt, OrgIDs: orgs})
+		sess, err = s.sessions.Schedule(ctx, actor, livesession.ScheduleInput{PanelID: r.PanelID, Title: title, StartsAt: startsAt, OrgIDs: orgs})
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"chorus/identity"
 	"chorus/mail"
 	"chorus/moderation"
+	"chorus/moderation/livesession"
 	"chorus/pledge"
 	"chorus/round"
 	"chorus/store"
@@ -61,14 +62,14 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { docs.Close() })
-	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), pl: pledge.NewService(docs, nil)}
+	w := &world{t: t, ctx: ctx, clock: c, docs: docs, ids: identity.NewService(docs, nil), mod: moderation.NewService(docs, nil), pl: pledge.NewService(docs, nil, nil)}
 	w.ids.Now, w.mod.Now, w.pl.Now = c.Now, c.Now, c.Now
 	for _, d := range []func(context.Context) error{w.ids.Declare, w.mod.Declare, w.pl.Declare} {
 		if err := d(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w.svc = round.NewService(docs, w.pl, w.ids, w.mod, nil)
+	w.svc = round.NewService(docs, w.pl, w.ids, w.mod, nil, nil)
 	w.svc.Now = c.Now
 	if err := w.svc.Declare(ctx); err != nil {
 		t.Fatal(err)
@@ -741,5 +742,26 @@ func TestReportShowsTheReviewInThePledgesLanguage(t *testing.T) {
 	must(t, w.svc.WriteCSV(w.ctx, &csvOut, r))
 	if lines := strings.Split(strings.TrimSpace(csvOut.String()), "\n"); len(lines) != 5 || !strings.HasPrefix(lines[0], "Point,Titre,Organisation,Position") {
 		t.Fatalf("CSV: %q, want a header and 4 rows (2 items x 2 partners)", lines)
+	}
+}
+
+// A round schedules its supervised live session with the sessions service
+// it was built with (a constructor argument, not a field set later):
+// every invited organisation is in it, and the round links it. Without
+// one, scheduling is unavailable.
+func TestScheduleSessionLinksItFromTheRound(t *testing.T) {
+	w := newWorld(t)
+	r := w.open(w.orgA.ID, w.orgB.ID)
+	_, _, err := w.svc.ScheduleSession(w.ctx, w.coord.ID, r.ID, "Talk", start.Add(time.Hour))
+	wantCode(t, err, fault.Unavailable, "a session without the sessions service")
+	ls := livesession.NewService(w.docs, w.ids, w.mod, nil, nil)
+	ls.Now = w.clock.Now
+	must(t, ls.Declare(w.ctx))
+	svc := round.NewService(w.docs, w.pl, w.ids, w.mod, nil, ls)
+	svc.Now = w.clock.Now
+	r, sess, err := svc.ScheduleSession(w.ctx, w.coord.ID, r.ID, "Talk with the partners", start.Add(time.Hour))
+	must(t, err)
+	if len(r.Sessions) != 1 || r.Sessions[0].ID != sess.ID || len(sess.OrgIDs) != 2 || !sess.Paused {
+		t.Fatalf("round sessions %+v, session %+v; want the round linking one paused session with both organisations", r.Sessions, sess)
 	}
 }

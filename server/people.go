@@ -62,12 +62,13 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	if err := p.Consent.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Pledges = pledge.NewService(s.docs, words)
-	if err := p.Pledges.Declare(ctx); err != nil {
-		return nil, err
-	}
+	// Moderation before the services whose held content it keeps.
 	p.Moderation = moderation.NewService(s.docs, p.SubjectOf)
 	if err := p.Moderation.Declare(ctx); err != nil {
+		return nil, err
+	}
+	p.Pledges = pledge.NewService(s.docs, words, p.Moderation)
+	if err := p.Pledges.Declare(ctx); err != nil {
 		return nil, err
 	}
 	// presence is the hub's (hubPresence); until the hub starts, and in a
@@ -76,8 +77,7 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	if err := p.LiveSessions.Declare(ctx); err != nil {
 		return nil, err
 	}
-	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation, words)
-	p.Rounds.Sessions = p.LiveSessions
+	p.Rounds = round.NewService(s.docs, p.Pledges, p.Identity, p.Moderation, words, p.LiveSessions)
 	if err := p.Rounds.Declare(ctx); err != nil {
 		return nil, err
 	}
@@ -110,9 +110,13 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	if p.Pseudonyms, err = pseudonym.Load(ctx, s.docs); err != nil {
 		return nil, err
 	}
-	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation, Rounds: p.Rounds})
+	if err := buildVideos(ctx, cfg, s, p); err != nil {
+		return nil, err
+	}
+	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation, Rounds: p.Rounds,
+		Videos: p.Review})
 	parts := erasure.Parts{Directory: p.Identity, Sessions: p.Sessions, Consent: p.Consent, Cases: p.Moderation, Pledges: p.Pledges, Messages: p.LiveSessions,
-		Rounds: p.Rounds}
+		Rounds: p.Rounds, Videos: p.Review, Uploads: p.Uploads}
 	if p.Outbox != nil {
 		parts.Mailbox = p.Outbox
 	}

@@ -103,10 +103,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
-	videos, err := buildMedia(ctx, cfg, s, people, log)
+	videos, err := buildMedia(cfg, s, people, log)
 	if err != nil {
 		return err
 	}
+	people.RegisterKinds()
 	var rt *httpapi.Realtime
 	if r.web {
 		if rt, err = buildRealtime(ctx, s.docs, broker, people, presence, log); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"chorus/fault"
 	"chorus/media/video"
+	"chorus/moderation"
 	"chorus/moderation/screen"
 	"chorus/store"
 )
@@ -38,6 +39,7 @@ type Comment struct {
 	Hits       []screen.Hit `json:"hits,omitempty"`
 	Resolved   bool         `json:"resolved,omitempty"`
 	ResolvedBy string       `json:"resolvedBy,omitempty"`
+	Erased     bool         `json:"erased,omitempty"` // its author's account was erased: the words are gone, the place in the thread stays
 	CreatedAt  time.Time    `json:"createdAt"`
 }
 
@@ -50,9 +52,21 @@ type CommentInput struct {
 
 // AddComment adds actor's comment on ver at in.At seconds, screened in the
 // panel's working language: personal data or listed words hold it for a
-// moderator (rule 5), and the caller opens the case (Held).
+// moderator (rule 5), with its case opened in the same transaction.
 func (s *Service) AddComment(ctx context.Context, actor string, ver video.Version, in CommentInput) (Comment, error) {
-	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Comment, error) { return s.addCommentTx(ctx, actor, ver, in) })
+	return store.Atomically(ctx, s.docs, func(ctx context.Context) (Comment, error) {
+		c, err := s.addCommentTx(ctx, actor, ver, in)
+		if err != nil || !c.Held || s.cases == nil {
+			return c, err
+		}
+		var hits []string
+		for _, h := range c.Hits {
+			hits = append(hits, string(h.Kind))
+		}
+		_, err = s.cases.Hold(ctx, moderation.HoldInput{Content: moderation.ContentRef{Type: ContentComment, ID: c.ID, OwnerID: c.Author, Excerpt: c.Text},
+			PanelID: c.PanelID, GroupID: c.GroupID, Hits: hits})
+		return c, err
+	})
 }
 
 // addCommentTx is AddComment inside its transaction.
@@ -97,11 +111,11 @@ func (s *Service) screen(ctx context.Context, c *Comment) error {
 		return err
 	}
 	var res screen.Result
-	if s.Screeners == nil {
+	if s.screeners == nil {
 		res, err = screen.Screen(c.Text, lang)
 	} else {
 		var sc *screen.Screener
-		if sc, err = s.Screeners.ScreenerFor(ctx, c.PanelID); err == nil {
+		if sc, err = s.screeners.ScreenerFor(ctx, c.PanelID); err == nil {
 			res, err = sc.Screen(c.Text, lang)
 		}
 	}
@@ -139,6 +153,12 @@ type Viewer struct {
 	Supervisor bool
 }
 
+// Sees reports whether v may see c: a held or hidden comment only its
+// author and the panel's supervisors.
+func (v Viewer) Sees(c Comment) bool {
+	return !(c.Held || c.Hidden) || v.Supervisor || c.Author == v.AccountID
+}
+
 // Comments lists the comments on a version that viewer may see: threads
 // by their moment, each followed by its replies (a reply to a comment the
 // viewer may not see is not shown either).
@@ -150,7 +170,7 @@ func (s *Service) Comments(ctx context.Context, viewer Viewer, versionID string)
 	var tops []Comment
 	replies := map[string][]Comment{}
 	for _, c := range all {
-		if (c.Held || c.Hidden) && c.Author != viewer.AccountID && !viewer.Supervisor {
+		if !viewer.Sees(c) {
 			continue
 		}
 		if c.ThreadID == "" {

@@ -56,6 +56,7 @@ type Directory interface {
 // satisfies it.
 type Cases interface {
 	Open(ctx context.Context, in moderation.OpenInput) (moderation.Case, bool, error)
+	Hold(ctx context.Context, in moderation.HoldInput) (moderation.Case, error)
 }
 
 // Screeners gives the screener of a panel (rule 5); moderation/wordlist
@@ -94,15 +95,18 @@ type Service struct {
 	videos *video.Service
 	dir    Directory
 	cases  Cases
-	// Screeners screens comments; nil means the built-in lists only.
-	Screeners Screeners
+	// screeners screens comments (rule 5); nil means the built-in lists
+	// only.
+	screeners Screeners
 	// Now is the clock; NewService sets time.Now.
 	Now func() time.Time
 }
 
-// NewService returns the review service.
-func NewService(docs store.Documents, videos *video.Service, dir Directory, cases Cases) *Service {
-	return &Service{docs: docs, videos: videos, dir: dir, cases: cases, Now: time.Now}
+// NewService returns the review service. screeners screens comments
+// (nil: the built-in lists only); a safeguarding rule's input, so it is
+// fixed here rather than set later.
+func NewService(docs store.Documents, videos *video.Service, dir Directory, cases Cases, screeners Screeners) *Service {
+	return &Service{docs: docs, videos: videos, dir: dir, cases: cases, screeners: screeners, Now: time.Now}
 }
 
 // Declare creates the package's collections.

@@ -19,6 +19,7 @@ import (
 	"chorus/media/upload"
 	"chorus/media/video"
 	"chorus/moderation"
+	"chorus/moderation/screen"
 	"chorus/policy"
 	"chorus/store"
 	"chorus/store/sqlite"
@@ -64,8 +65,19 @@ func (d *directory) set(id string, scopes ...consent.Scope) {
 	d.people[id] = p
 }
 
+// screeners gives each panel its own screener.
+type screeners map[string]*screen.Screener
+
+func (m screeners) ScreenerFor(_ context.Context, panelID string) (*screen.Screener, error) {
+	if sc, ok := m[panelID]; ok {
+		return sc, nil
+	}
+	return nil, fault.Errorf(fault.NotFound, "no panel %s", panelID)
+}
+
 type fixture struct {
 	docs   store.Documents
+	blobs  *disk.Store
 	videos *video.Service
 	rev    *review.Service
 	cases  *moderation.Service
@@ -93,14 +105,18 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	q := jobs.NewQueue(docs)
-	f := &fixture{docs: docs, videos: video.NewService(docs, blobs, q), cases: moderation.NewService(docs, nil), now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	f := &fixture{docs: docs, blobs: blobs, videos: video.NewService(docs, blobs, q), cases: moderation.NewService(docs, nil), now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 	f.dir = &directory{people: map[string]review.Person{
 		"sam": {AccountID: "sam", FirstName: "Sam", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
 		"kim": {AccountID: "kim", FirstName: "Kim", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
 		"noa": {AccountID: "noa", FirstName: "Noa", Youth: true, Band: consent.MinorBelowConsentAge, Consents: all[:1]},
 		"lea": {AccountID: "lea", FirstName: "Lea", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
 	}, groups: map[string]string{"sam": "g1", "kim": "g1", "noa": "g1", "lea": "g2"}}
-	f.rev = review.NewService(docs, f.videos, f.dir, f.cases)
+	own, err := screen.New(screen.Lists{Languages: []string{"fr"}, Own: []string{"mot secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.rev = review.NewService(docs, f.videos, f.dir, f.cases, screeners{"p1": own})
 	f.rev.Now = func() time.Time { return f.now }
 	for _, declare := range []func(context.Context) error{q.Declare, f.videos.Declare, f.cases.Declare, f.rev.Declare} {
 		if err := declare(ctx); err != nil {
@@ -390,6 +406,10 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 	if err != nil || !held.Held {
 		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
 	}
+	// Its case is open for the moderators, with what screening found.
+	if cs, err := f.cases.CaseFor(ctx, review.ContentComment, held.ID); err != nil || cs.Kind != moderation.KindScreening || !slices.Equal(cs.Hits, []string{"email"}) || cs.GroupID != "g1" {
+		t.Errorf("the held comment's case: %+v, %v; want a screening case for its e-mail address", cs, err)
+	}
 	reply, err := add("sam", review.CommentInput{At: 9, ThreadID: c.ID, Text: "D'accord"})
 	if err != nil || reply.At != 4.25 || reply.ThreadID != c.ID {
 		t.Fatalf("reply: %+v, %v; want it at its thread's moment", reply, err)
@@ -438,5 +458,175 @@ func TestTimecodedCommentsAreScreenedThreadedAndResolved(t *testing.T) {
 				t.Errorf("an event carries a comment's text: %s", e.Data)
 			}
 		}
+	}
+	// The panel's own words, from the screener the service was built with (rule 5).
+	if own, err := add("kim", review.CommentInput{At: 2, Text: "c'est le mot secret"}); err != nil || !own.Held {
+		t.Errorf("a comment with a word of the panel's own list: %+v, %v; want held", own, err)
+	}
+}
+
+// A withdrawal of consent reaches a youth's video comments without HTTP
+// (issue 10, hole 3): review's kinds are registered with the moderation
+// workflow, so WithdrawByAuthor takes Noa's visible comment out of the
+// group's view, no moderator approves her held one, and its case shows why.
+func TestWithdrawalReachesVideoComments(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	noa := policy.Subject{AccountID: "noa", Band: consent.MinorBelowConsentAge, Consents: []consent.Scope{consent.Participate},
+		Memberships: []identity.Membership{{PanelID: "p1", GroupID: "g1", Role: identity.Youth}}}
+	mod := policy.Subject{AccountID: "mod", Band: consent.Adult, Memberships: []identity.Membership{{PanelID: "p1", Role: identity.Moderator}}}
+	m := moderation.NewService(f.docs, func(_ context.Context, id string) (policy.Subject, error) {
+		if id != noa.AccountID {
+			return policy.Subject{}, fault.Errorf(fault.NotFound, "no account")
+		}
+		return noa, nil
+	})
+	f.rev.Register(m)
+	shown, err := f.rev.AddComment(ctx, "noa", f.ver, review.CommentInput{At: 2, Text: "J'aime bien la fin"})
+	if err != nil || shown.Held {
+		t.Fatalf("comment: %+v, %v", shown, err)
+	}
+	held, err := f.rev.AddComment(ctx, "noa", f.ver, review.CommentInput{At: 3, Text: "écris-moi à noa@example.org"})
+	if err != nil || !held.Held {
+		t.Fatalf("a comment with an e-mail address: %+v, %v; want held", held, err)
+	}
+	cs, err := m.CaseFor(ctx, review.ContentComment, held.ID)
+	if err != nil {
+		t.Fatalf("the held comment's case: %v", err)
+	}
+
+	noa.Consents = nil
+	if n, err := m.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: "noa", Scope: consent.Participate, By: "guardian"}); err != nil || n != 1 {
+		t.Fatalf("withdrawal: took %d out (%v), want her visible comment", n, err)
+	}
+	got, err := f.rev.Comments(ctx, review.Viewer{AccountID: "kim"}, f.ver.ID)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("the group after the withdrawal sees %+v (%v), want none of Noa's comments", got, err)
+	}
+	_, err = m.Decide(ctx, moderation.DecideInput{CaseID: cs.ID, By: mod, Action: moderation.Approve, Reason: "fine"})
+	wantCode(t, "approving the held comment after the withdrawal", err, fault.Conflict, "no longer takes part")
+	if c, _ := f.rev.Comment(ctx, held.ID); !c.Held {
+		t.Errorf("the held comment after a refused approval: %+v, want still held", c)
+	}
+	if cs, _ = m.Case(ctx, cs.ID); !strings.Contains(cs.ConsentWithdrawn, "participate") || len(cs.AuthorConsents) != 0 {
+		t.Errorf("the case: consentWithdrawn %q, author consents %v; want the withdrawal, no consents", cs.ConsentWithdrawn, cs.AuthorConsents)
+	}
+}
+
+// TestAppearancesOfAPerson: a person's export lists the videos they are
+// tagged in, confirmed or not, by title, and their own video comments only.
+func TestAppearancesOfAPerson(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	if _, err := f.rev.Tag(ctx, "sam", f.video, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.Tag(ctx, "sam", f.video, "kim"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.AddComment(ctx, "kim", f.ver, review.CommentInput{At: 4, Text: "Le son est trop bas ici"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.AddComment(ctx, "sam", f.ver, review.CommentInput{At: 2, Text: "Bonne prise"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.rev.AppearancesOf(ctx, "kim")
+	if err != nil || len(got.Tags) != 1 || got.Tags[0].VideoID != f.video.ID || got.Tags[0].Confirmed {
+		t.Fatalf("Kim's appearances: got %+v %v, want the one tag waiting for her", got, err)
+	}
+	if len(got.Comments) != 1 || got.Comments[0].Text != "Le son est trop bas ici" {
+		t.Errorf("Kim's comments: got %+v, want hers only", got.Comments)
+	}
+	if title := got.Title(f.video.ID); title != "Apps and us" {
+		t.Errorf("the video's title: got %q, want %q", title, "Apps and us")
+	}
+	if none, err := f.rev.AppearancesOf(ctx, "lea"); err != nil || len(none.Tags) != 0 || len(none.Comments) != 0 {
+		t.Errorf("someone in no video: got %+v %v, want nothing", none, err)
+	}
+}
+
+// TestEraseAppearerRemovesTheCutsTheyAppearIn is the videos row of the
+// README's retention table: when Kim's account is erased, every cut of the
+// video she is tagged in goes (footage, captions, approvals, comments),
+// its share with a partner ends at once, her tag goes and the video stays
+// for the group; her comment on a video she is not in keeps its place
+// without her words; nobody else's video or words change; a second run
+// changes nothing.
+func TestEraseAppearerRemovesTheCutsTheyAppearIn(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	for _, key := range []string{"videos/" + f.video.ID + "/originals/u1", "videos/" + f.video.ID + "/versions/u1/poster.jpg", "videos/" + f.video.ID + "/versions/u1/web.mp4"} {
+		if _, err := f.blobs.Put(ctx, key, strings.NewReader("bytes"), "application/octet-stream"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	approved(t, f) // Sam and Kim tagged, shared with partner o1
+	if _, err := f.rev.AddComment(ctx, "kim", f.ver, review.CommentInput{At: 4, Text: "On me voit bien ici"}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := f.videos.Create(ctx, "sam", identity.Group{ID: "g1", PanelID: "p1"}, "Sam alone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.videos.Received(ctx, upload.Upload{ID: "u2", VideoID: other.ID, PanelID: "p1", GroupID: "g1", Uploader: "sam", State: upload.Received}))
+	v2, err := f.videos.UpdateVersion(ctx, "u2", "", func(v *video.Version) { v.State, v.Probe = video.Ready, &video.Probe{Duration: 10} })
+	must(err)
+	_, err = f.rev.Tag(ctx, "sam", other, "")
+	must(err)
+	kims, err := f.rev.AddComment(ctx, "kim", v2, review.CommentInput{At: 1, Text: "Super, Sam !"})
+	must(err)
+	sams, err := f.rev.AddComment(ctx, "sam", v2, review.CommentInput{At: 2, Text: "Merci Kim"})
+	must(err)
+
+	var forgotten []string
+	got, err := f.rev.EraseAppearer(ctx, "kim", "kim", func(_ context.Context, id string) error { forgotten = append(forgotten, id); return nil })
+	if err != nil || !slices.Equal(got.Versions, []string{"u1"}) || got.Tags != 1 || got.Comments != 1 {
+		t.Fatalf("EraseAppearer: got %+v %v, want cut u1, one tag, one comment elsewhere", got, err)
+	}
+	if !slices.Equal(forgotten, []string{"u1"}) {
+		t.Errorf("uploads forgotten: %v, want u1's", forgotten)
+	}
+	if _, err := f.rev.SharedWith(ctx, "u1", []string{"o1"}); !fault.Is(err, fault.NotFound) {
+		t.Errorf("partner o1 still sees the cut Kim is in: %v", err)
+	}
+	if _, err := f.videos.VersionByID(ctx, "u1"); !fault.Is(err, fault.NotFound) {
+		t.Errorf("the cut Kim is in: %v, want gone", err)
+	}
+	if left, err := f.blobs.List(ctx, "videos/"+f.video.ID+"/"); err != nil || len(left) != 0 {
+		t.Errorf("the footage Kim is in: %v %v, want none left", left, err)
+	}
+	if cs, _ := f.videos.Captions(ctx, "u1"); len(cs) != 0 {
+		t.Errorf("captions of the deleted cut: %v", cs)
+	}
+	if as, _ := f.rev.Approvals(ctx, "u1"); len(as) != 0 {
+		t.Errorf("approvals of the deleted cut: %v", as)
+	}
+	if cs, _ := f.rev.Comments(ctx, review.Viewer{Supervisor: true}, "u1"); len(cs) != 0 {
+		t.Errorf("comments on the deleted cut: %v", cs)
+	}
+	if v, err := f.videos.Video(ctx, f.video.ID); err != nil || v.Title != "Apps and us" {
+		t.Errorf("the video itself: %+v %v, want it kept for the group", v, err)
+	}
+	tags, _ := f.rev.Tags(ctx, f.video.ID)
+	if len(tags) != 1 || tags[0].AccountID != "sam" {
+		t.Errorf("tags after the erasure: %+v, want Sam's only", tags)
+	}
+	if c, _ := f.rev.Comment(ctx, kims.ID); c.Text != "" || !c.Erased {
+		t.Errorf("Kim's comment on Sam's video: %+v, want no words, marked erased", c)
+	}
+	if c, _ := f.rev.Comment(ctx, sams.ID); c.Text != "Merci Kim" || c.Erased {
+		t.Errorf("Sam's comment changed: %+v", c)
+	}
+	if _, err := f.videos.VersionByID(ctx, "u2"); err != nil {
+		t.Errorf("Sam's video, which Kim is not in: %v", err)
+	}
+	if again, err := f.rev.EraseAppearer(ctx, "kim", "kim", nil); err != nil || len(again.Versions)+again.Tags+again.Comments != 0 {
+		t.Errorf("a second run: %+v %v, want nothing", again, err)
 	}
 }

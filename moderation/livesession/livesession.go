@@ -222,10 +222,13 @@ func (s *Service) Schedule(ctx context.Context, actor string, in ScheduleInput) 
 	sess := Session{ID: uuid.NewString(), PanelID: panel.ID, Title: title, StartsAt: start, StartsAtMs: start.UnixMilli(), OrgIDs: orgs,
 		MinModerators: panel.Settings.ModeratorsNeeded(), PartnerPostModeration: panel.Settings.PartnerPostModeration,
 		Paused: true, StateChangedAt: now, CreatedBy: actor, CreatedAt: now}
-	if err := store.InsertAs(ctx, s.Docs, SessionsCollection, sess.ID, sess, time.Time{}); err != nil {
-		return Session{}, err
-	}
-	return sess, s.event(ctx, actor, "session.scheduled", sess.ID, map[string]any{"session": sess})
+	// The session and its event: together or not at all.
+	return sess, s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := store.InsertAs(ctx, s.Docs, SessionsCollection, sess.ID, sess, time.Time{}); err != nil {
+			return err
+		}
+		return s.event(ctx, actor, "session.scheduled", sess.ID, map[string]any{"session": sess})
+	})
 }
 
 // Session returns the session with id (fault.NotFound if there is none).

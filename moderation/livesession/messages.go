@@ -176,13 +176,17 @@ func (s *Service) Post(ctx context.Context, in PostInput) (Message, error) {
 	if err := s.hold(ctx, &m, a, sess); err != nil {
 		return Message{}, err
 	}
-	if err := store.InsertAs(ctx, s.Docs, MessagesCollection, m.ID, m, time.Time{}); err != nil {
-		return Message{}, err
-	}
-	if err := s.openCase(ctx, m, a); err != nil {
-		return Message{}, err
-	}
-	return m, s.event(ctx, a.AccountID, "session.message_posted", sess.ID, notice(m))
+	// The message, its case and its event: together or not at all (a held
+	// message without its case would wait for nobody).
+	return m, s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+		if err := store.InsertAs(ctx, s.Docs, MessagesCollection, m.ID, m, time.Time{}); err != nil {
+			return err
+		}
+		if err := s.openCase(ctx, m, a); err != nil {
+			return err
+		}
+		return s.event(ctx, a.AccountID, "session.message_posted", sess.ID, notice(m))
+	})
 }
 
 // screener returns the screener of a panel.

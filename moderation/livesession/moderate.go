@@ -32,6 +32,11 @@ const (
 // Errors: fault.NotFound for an unknown message; fault.Invalid for an
 // unknown outcome.
 func (s *Service) Apply(ctx context.Context, actor, messageID, outcome string) (Message, error) {
+	// The change and its event: together or not at all.
+	return store.Atomically(ctx, s.Docs, func(ctx context.Context) (Message, error) { return s.applyTx(ctx, actor, messageID, outcome) })
+}
+
+func (s *Service) applyTx(ctx context.Context, actor, messageID, outcome string) (Message, error) {
 	for range maxAttempts {
 		d, err := store.GetAs[Message](ctx, s.Docs, MessagesCollection, messageID)
 		if fault.Is(err, fault.NotFound) {
@@ -95,6 +100,23 @@ type DecideInput struct {
 // one's own text, a decision the case's status does not allow), and
 // fault.NotFound for a message not in the session.
 func (s *Service) Decide(ctx context.Context, in DecideInput) (Message, moderation.Case, error) {
+	// The case, the decision with its audit row and what the message
+	// does: one change (rule 6).
+	var (
+		m Message
+		c moderation.Case
+	)
+	err := s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		m, c, err = s.decide(ctx, in)
+		return err
+	})
+	if err != nil {
+		return Message{}, moderation.Case{}, err
+	}
+	return m, c, nil
+}
+
+func (s *Service) decide(ctx context.Context, in DecideInput) (Message, moderation.Case, error) {
 	m, err := s.Message(ctx, in.SessionID, in.MessageID)
 	if err != nil {
 		return Message{}, moderation.Case{}, err

@@ -45,6 +45,23 @@ func (s *Service) Reconcile(ctx context.Context, sessionID string, presentModera
 	if presentModerators < 0 {
 		return Session{}, false, fault.Errorf(fault.Invalid, "A number of moderators cannot be negative.")
 	}
+	// The state and its event: together or not at all, so a client never
+	// misses a pause that took effect.
+	var (
+		sess    Session
+		flipped bool
+	)
+	err := s.Docs.InTransaction(ctx, func(ctx context.Context) (err error) {
+		sess, flipped, err = s.reconcile(ctx, sessionID, presentModerators)
+		return err
+	})
+	if err != nil {
+		return Session{}, false, err
+	}
+	return sess, flipped, nil
+}
+
+func (s *Service) reconcile(ctx context.Context, sessionID string, presentModerators int) (Session, bool, error) {
 	for range maxAttempts {
 		d, err := store.GetAs[Session](ctx, s.Docs, SessionsCollection, sessionID)
 		if fault.Is(err, fault.NotFound) {

@@ -97,9 +97,6 @@ func (a *API) postPledgeComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.holdComment(ctx, cl, p, cm); err != nil {
-		return err
-	}
 	views := a.commentViews(ctx, languageOf(c), []pledge.Comment{cm})
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"comment": views[0]})
 }
@@ -125,34 +122,8 @@ func (a *API) patchPledgeComment(c *fiber.Ctx) error {
 	if cm, err = a.people.Pledges.EditComment(ctx, cl.Account.ID, cm.ID, in.Text); err != nil {
 		return err
 	}
-	if err := a.holdComment(ctx, cl, p, cm); err != nil {
-		return err
-	}
 	views := a.commentViews(ctx, languageOf(c), []pledge.Comment{cm})
 	return c.JSON(fiber.Map{"comment": views[0]})
-}
-
-// holdComment opens the moderation case of a held comment.
-func (a *API) holdComment(ctx context.Context, cl caller, p pledge.Pledge, cm pledge.Comment) error {
-	if !cm.Held {
-		return nil
-	}
-	ref := moderation.ContentRef{Type: moderation.PledgeComment, ID: cm.ID, OwnerID: cm.Author, Excerpt: cm.Text}
-	return a.holdForModerator(ctx, cl, p, ref, cm.Hits)
-}
-
-// holdForModerator puts held content of pledge p before a moderator
-// (moderation.Service.Hold).
-func (a *API) holdForModerator(ctx context.Context, cl caller, p pledge.Pledge, ref moderation.ContentRef, found []screen.Hit) error {
-	if a.people.Moderation == nil {
-		return nil
-	}
-	var hits []string
-	for _, h := range found {
-		hits = append(hits, string(h.Kind))
-	}
-	_, err := a.people.Moderation.Hold(ctx, moderation.HoldInput{Content: ref, PanelID: p.PanelID, GroupID: p.GroupID, Hits: hits, Author: cl.Subject})
-	return err
 }
 
 func notFoundComment() error { return fault.Errorf(fault.NotFound, "This comment does not exist.") }
@@ -179,15 +150,6 @@ func (a *API) amendmentViews(ctx context.Context, lang string, as []pledge.Amend
 	return out
 }
 
-// holdAmendment opens the moderation case of a held amendment.
-func (a *API) holdAmendment(ctx context.Context, cl caller, p pledge.Pledge, am pledge.Amendment) error {
-	if !am.Held {
-		return nil
-	}
-	ref := moderation.ContentRef{Type: moderation.Amendment, ID: am.ID, OwnerID: am.Author, Excerpt: pledge.AmendmentText(am)}
-	return a.holdForModerator(ctx, cl, p, ref, append(slices.Clone(am.Hits), am.ReasonHits...))
-}
-
 // amendmentFor loads the amendment of the path, which must be of pledge p
 // and one the caller may see (a held one does not exist for others).
 func (a *API) amendmentFor(c *fiber.Ctx, cl caller, p pledge.Pledge) (pledge.Amendment, error) {
@@ -195,7 +157,7 @@ func (a *API) amendmentFor(c *fiber.Ctx, cl caller, p pledge.Pledge) (pledge.Ame
 	if err != nil || am.PledgeID != p.ID {
 		return pledge.Amendment{}, notFoundAmendment()
 	}
-	if (am.Held || am.Hidden) && am.Author != cl.Account.ID && !moderatesPanel(cl, p.PanelID) {
+	if !(pledge.Viewer{AccountID: cl.Account.ID, Supervisor: moderatesPanel(cl, p.PanelID)}).SeesAmendment(am) {
 		return pledge.Amendment{}, notFoundAmendment()
 	}
 	return am, nil
@@ -239,9 +201,6 @@ func (a *API) postPledgeAmendment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.holdAmendment(ctx, cl, p, am); err != nil {
-		return err
-	}
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"amendment": a.amendmentViews(ctx, languageOf(c), []pledge.Amendment{am})[0]})
 }
 
@@ -265,9 +224,6 @@ func (a *API) patchPledgeAmendment(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	if am, err = a.people.Pledges.EditAmendment(ctx, cl.Account.ID, am.ID, in.Text, in.Reason); err != nil {
-		return err
-	}
-	if err := a.holdAmendment(ctx, cl, p, am); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"amendment": a.amendmentViews(ctx, languageOf(c), []pledge.Amendment{am})[0]})

@@ -473,13 +473,7 @@ func (a *API) sanctionCheck(ctx context.Context, cl caller, accountID string, p 
 	if err != nil {
 		return err
 	}
-	member, staff := staffIn(ms, p.ID)
-	above := slices.ContainsFunc(ms, func(m identity.Membership) bool { return m.CentreWide() && m.OrgID == p.OrgID })
-	r := policy.Resource{Kind: policy.KindSanction, OwnerID: accountID, CentreID: p.OrgID, PanelID: p.ID, GroupID: groupID, OwnerCentreStaff: above}
-	act := policy.ModerationSanction
-	if staff || above {
-		act = policy.ModerationSanctionStaff
-	}
+	act, r, member := policy.Sanction(accountID, ms, p.OrgID, p.ID, groupID)
 	if err := allowed(cl, act, r); err != nil {
 		return err
 	}

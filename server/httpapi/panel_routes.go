@@ -475,14 +475,14 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 		return err
 	}
 	inGroup := members[:0:0]
-	hasModerator := false
 	for _, m := range members {
 		if m.Membership.GroupID == g.ID || m.Membership.GroupID == "" && m.Membership.Role == identity.Moderator {
 			inGroup = append(inGroup, m)
 		}
-		if m.Membership.GroupID == g.ID && m.Membership.Role == identity.Moderator {
-			hasModerator = true
-		}
+	}
+	hasModerator, err := a.people.Identity.GroupHasModerator(ctx, g.ID) // rule 1, as every write asks it
+	if err != nil {
+		return err
 	}
 	res := policy.Resource{Kind: policy.KindGroup, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator}
 	if err := allowed(cl, policy.GroupEnterWorkspace, res); err != nil {

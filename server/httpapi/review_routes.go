@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,7 +12,6 @@ import (
 	"chorus/identity"
 	"chorus/media/review"
 	"chorus/media/video"
-	"chorus/moderation"
 	"chorus/pledge"
 	"chorus/policy"
 )
@@ -438,13 +436,6 @@ func (a *API) postVideoComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if cm.Held {
-		// A held comment goes to the moderators like a held pledge comment.
-		ref := moderation.ContentRef{Type: review.ContentComment, ID: cm.ID, OwnerID: cm.Author, Excerpt: cm.Text}
-		if err := a.holdForModerator(ctx, cl, pledge.Pledge{PanelID: cm.PanelID, GroupID: cm.GroupID}, ref, cm.Hits); err != nil {
-			return err
-		}
-	}
 	return c.Status(http.StatusCreated).JSON(fiber.Map{"comment": a.videoCommentViews(ctx, c, cl, []review.Comment{cm})[0]})
 }
 
@@ -461,7 +452,7 @@ func (a *API) postVideoCommentResolve(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	cm, err := vs.Review.Comment(ctx, c.Params("commentId"))
-	if err != nil || cm.VersionID != ver.ID || ((cm.Held || cm.Hidden) && cm.Author != cl.Account.ID && !moderatesPanel(cl, ver.PanelID)) {
+	if err != nil || cm.VersionID != ver.ID || !(review.Viewer{AccountID: cl.Account.ID, Supervisor: moderatesPanel(cl, ver.PanelID)}).Sees(cm) {
 		return fault.Errorf(fault.NotFound, "This comment does not exist.")
 	}
 	if cm, err = vs.Review.Resolve(ctx, cl.Account.ID, cm.ID, in.Resolved); err != nil {
@@ -683,70 +674,4 @@ func (a *API) getWatchCaption(c *fiber.Ctx) error {
 		return err
 	}
 	return a.serveSharedCaption(c, vs, sh)
-}
-
-// --- moderation of video content ---
-
-func (a *API) resolveVideoVersion(ctx context.Context, id string) (contentInfo, error) {
-	vs, err := a.videos()
-	if err != nil {
-		return contentInfo{}, err
-	}
-	ver, err := vs.Videos.VersionByID(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	v, err := vs.Videos.Video(ctx, ver.VideoID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	r, err := vs.Review.Request(ctx, ver.ID)
-	if err != nil && !fault.Is(err, fault.NotFound) {
-		return contentInfo{}, err
-	}
-	approved := r.State == review.Approved
-	return contentInfo{PanelID: v.PanelID, GroupID: v.GroupID, Text: v.Title + " (" + strconv.Itoa(ver.Number) + ")",
-		Link: "/videos/" + v.ID, Approved: approved, Hidden: !approved}, nil
-}
-
-func (a *API) checkVideoVersion(ctx context.Context, id string, _ policy.Subject, o moderation.Outcome) error {
-	vs, err := a.videos()
-	if err != nil {
-		return err
-	}
-	return vs.Review.CheckDecision(ctx, id, shownAs(o))
-}
-
-func (a *API) applyVideoVersion(ctx context.Context, id string, ch moderation.Change) error {
-	vs, err := a.videos()
-	if err != nil {
-		return err
-	}
-	return vs.Review.Decide(ctx, ch.Actor, id, shownAs(ch.Outcome))
-}
-
-func (a *API) resolveVideoComment(ctx context.Context, id string) (contentInfo, error) {
-	vs, err := a.videos()
-	if err != nil {
-		return contentInfo{}, err
-	}
-	cm, err := vs.Review.Comment(ctx, id)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	lang, err := vs.Review.WorkingLanguage(ctx, cm.PanelID)
-	if err != nil {
-		return contentInfo{}, err
-	}
-	return contentInfo{PanelID: cm.PanelID, GroupID: cm.GroupID, OwnerID: cm.Author, Text: cm.Text, Link: "/videos/" + cm.VideoID,
-		Language: lang, Hidden: cm.Held || cm.Hidden}, nil
-}
-
-func (a *API) applyVideoComment(ctx context.Context, id string, ch moderation.Change) error {
-	vs, err := a.videos()
-	if err != nil {
-		return err
-	}
-	_, err = vs.Review.ModerateComment(ctx, ch.Actor, id, shownAs(ch.Outcome))
-	return err
 }

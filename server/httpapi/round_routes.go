@@ -60,23 +60,6 @@ func (a *API) rounds() (*round.Service, error) {
 
 // --- who the caller is in a round ---
 
-// roundOrg is the organisation s speaks for in r: one of its partner
-// memberships in the round's panel whose organisation the round invited.
-func roundOrg(s policy.Subject, r round.Round) string {
-	for _, m := range s.Memberships {
-		if m.Role == identity.Partner && m.PanelID == r.PanelID && r.Invites(m.OrgID) {
-			return m.OrgID
-		}
-	}
-	return ""
-}
-
-// roundResource is what the policy needs to know about a round when s asks.
-func roundResource(s policy.Subject, r round.Round) policy.Resource {
-	org := roundOrg(s, r)
-	return policy.Resource{Kind: policy.KindRound, PanelID: r.PanelID, CentreID: r.CentreID, OrgID: org, Approved: org != "" && r.Scorecard(org).Published}
-}
-
 // roundReader is how a caller reads a round: as a supervisor (everything
 // submitted, never drafts), as a partner of an invited organisation (its
 // own answers in full, others' approved), or as youth (approved only).
@@ -89,8 +72,8 @@ type roundReader struct {
 }
 
 func (a *API) readerOf(ctx context.Context, cl caller, r round.Round) roundReader {
-	res := roundResource(cl.Subject, r)
-	rd := roundReader{cl: cl, names: &names{a: a, ctx: ctx, known: map[string]string{}}, supervisor: policy.Decide(cl.Subject, policy.RoundReport, res).Allow, org: roundOrg(cl.Subject, r)}
+	res := r.Resource(cl.Subject)
+	rd := roundReader{cl: cl, names: &names{a: a, ctx: ctx, known: map[string]string{}}, supervisor: policy.Decide(cl.Subject, policy.RoundReport, res).Allow, org: r.OrgOf(cl.Subject)}
 	rd.youth = !rd.supervisor && rd.org == "" && policy.Decide(cl.Subject, policy.RoundReact, res).Allow
 	return rd
 }
@@ -127,10 +110,10 @@ func (a *API) roundFor(c *fiber.Ctx, act policy.Action) (caller, round.Round, er
 	if err != nil {
 		return caller{}, round.Round{}, err
 	}
-	if err := allowed(cl, act, roundResource(cl.Subject, r)); err != nil {
+	if err := allowed(cl, act, r.Resource(cl.Subject)); err != nil {
 		// Whoever may not even see the round hears why not (404 for an
 		// organisation it did not invite: not told it exists).
-		if view := allowed(cl, policy.RoundView, roundResource(cl.Subject, r)); view != nil {
+		if view := allowed(cl, policy.RoundView, r.Resource(cl.Subject)); view != nil {
 			return caller{}, round.Round{}, view
 		}
 		return caller{}, round.Round{}, err
@@ -148,7 +131,7 @@ func (t *TopicPolicy) roundTopic(ctx context.Context, s policy.Subject, id strin
 	if err != nil {
 		return err
 	}
-	return policy.Check(s, policy.RoundView, roundResource(s, r))
+	return policy.Check(s, policy.RoundView, r.Resource(s))
 }
 
 func answerer(cl caller, org string) round.Answerer {
@@ -184,7 +167,7 @@ func (a *API) getRounds(c *fiber.Ctx) error {
 	}
 	out := []roundView{}
 	for _, r := range rs {
-		if !policy.Decide(cl.Subject, policy.RoundView, roundResource(cl.Subject, r)).Allow {
+		if !policy.Decide(cl.Subject, policy.RoundView, r.Resource(cl.Subject)).Allow {
 			continue
 		}
 		v, err := a.roundView(ctx, r, a.readerOf(c.UserContext(), cl, r))
@@ -272,7 +255,7 @@ func (a *API) partnerFor(c *fiber.Ctx, act policy.Action) (caller, round.Round, 
 	if err != nil {
 		return caller{}, round.Round{}, "", err
 	}
-	return cl, r, roundOrg(cl.Subject, r), nil
+	return cl, r, r.OrgOf(cl.Subject), nil
 }
 
 func (a *API) getRoundMine(c *fiber.Ctx) error {
@@ -640,7 +623,7 @@ func (a *API) getPartnerHome(c *fiber.Ctx) error {
 			return err
 		}
 		for _, r := range rs {
-			if !r.Invites(m.OrgID) || !policy.Decide(cl.Subject, policy.RoundView, roundResource(cl.Subject, r)).Allow {
+			if !r.Invites(m.OrgID) || !policy.Decide(cl.Subject, policy.RoundView, r.Resource(cl.Subject)).Allow {
 				continue
 			}
 			rd := a.readerOf(c.UserContext(), cl, r)

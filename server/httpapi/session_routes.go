@@ -13,6 +13,7 @@ import (
 	"chorus/identity"
 	"chorus/mail"
 	"chorus/mail/compose"
+	"chorus/policy"
 )
 
 func (a *API) sessionRoutes() []route {
@@ -76,7 +77,7 @@ func (a *API) me(ctx context.Context, cl caller) (Me, error) {
 			return Me{}, err
 		}
 	}
-	m.CanEnterWorkspace = cl.Subject.Holds(consent.Participate) || cl.Account.BirthDate == ""
+	m.CanEnterWorkspace = policy.EntersWorkspace(cl.Subject, cl.Account.BirthDate != "")
 	return m, nil
 }
 

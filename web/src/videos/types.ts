@@ -99,6 +99,8 @@ export interface VideoComment {
   held?: boolean;
   hidden?: boolean;
   resolved?: boolean;
+  /** Its author's account was erased: the words are gone, the place in the thread stays. */
+  erased?: boolean;
   reasons?: string[];
   createdAt: string;
 }

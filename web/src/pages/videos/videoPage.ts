@@ -233,7 +233,7 @@ class VideoScreen {
       this.commentsBox.replaceChildren(...errorParagraphs(error));
       return;
     }
-    this.current?.setMarkers(comments.filter((c) => !c.threadId).map((c) => ({ at: c.at, label: `${c.name}: ${c.text}` })));
+    this.current?.setMarkers(comments.filter((c) => !c.threadId && !c.erased).map((c) => ({ at: c.at, label: `${c.name}: ${c.text}` })));
     const alert = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'comment-alert' } });
     const text = el('textarea', { attrs: { id: 'comment-text', rows: '3', maxlength: '2000' } });
     const atLabel = el('span', { text: 'videos.commentAt', params: { time: '0:00' } });
@@ -277,11 +277,11 @@ class VideoScreen {
       });
       const li = el('li', { className: `comment${c.resolved ? ' resolved' : ''}` }, [
         el('p', { className: 'comment-head' }, [jump, document.createTextNode(' '), plain('strong', c.name || '…'), document.createTextNode(' · '), timeEl(c.createdAt)]),
-        plain('p', c.text, { className: 'comment-text' }),
+        c.erased ? el('p', { className: 'comment-text comment-erased', text: 'videos.commentErased' }) : plain('p', c.text, { className: 'comment-text' }),
       ]);
       if (c.held) li.append(el('p', { className: 'held-note', text: 'videos.commentHeld' }), ...(c.reasons ?? []).map((r) => plain('p', r, { className: 'hint' })));
       if (replies.length) {
-        li.append(el('ul', { className: 'replies' }, replies.map((r) => el('li', {}, [plain('strong', r.name || '…'), document.createTextNode(': '), plain('span', r.text), ...(r.held ? [el('span', { className: 'held-note', text: 'videos.commentHeld' })] : [])]))));
+        li.append(el('ul', { className: 'replies' }, replies.map((r) => el('li', {}, [plain('strong', r.name || '…'), document.createTextNode(': '), r.erased ? el('span', { className: 'comment-erased', text: 'videos.commentErased' }) : plain('span', r.text), ...(r.held ? [el('span', { className: 'held-note', text: 'videos.commentHeld' })] : [])]))));
       }
       if (!c.held && !c.hidden) {
         const resolve = button(c.resolved ? 'videos.commentReopen' : 'videos.commentResolve', () => {
