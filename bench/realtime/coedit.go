@@ -254,8 +254,31 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	editors.Wait()
 	took := time.Since(start)
 	cpu := cpuTime(os.Getpid()) - cpu0
-	// Edits still buffered go once their op in flight is answered.
-	waitQuiet(ctx, &last, epoch, time.Second, time.Minute) // a backlog drains before the texts are compared
+	// Edits still buffered go once their op in flight is answered. A
+	// backlog drains before the texts are compared: every author with
+	// nothing unanswered, all at one version, and nothing arriving for a
+	// second (a busy server can be silent for longer than that); a minute
+	// at most (a dropped socket never settles).
+	settled := func() bool {
+		v := int64(-1)
+		for _, a := range authors {
+			a.mu.Lock()
+			pending, at := a.c.Pending(), a.c.Version()
+			a.mu.Unlock()
+			if pending || (v >= 0 && at != v) {
+				return false
+			}
+			v = at
+		}
+		return true
+	}
+	for end := time.Now().Add(time.Minute); time.Now().Before(end) && ctx.Err() == nil; {
+		waitQuiet(ctx, &last, epoch, time.Second, time.Until(end))
+		if settled() {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	text, _, err := (&api{base: srv.Base, hc: newHTTPClient(1), token: tokens[0]}).item(ctx, pl)
 	if err != nil {
 		return res, err
