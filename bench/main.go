@@ -346,13 +346,12 @@ func (r *runRealtime) coedit(sides []string, counts []int, d, interval time.Dura
 			if r.prof != nil {
 				cfg.OnEdits = func(d time.Duration) { r.prof.Run(r.ctx, srv, fmt.Sprintf("coedit-%d", n), d) }
 			}
-			cpu0, t0 := srvCPU(srv), time.Now()
 			res, err = realtime.RunCoedit(r.ctx, srv, fix, cfg)
 			r.prof.Wait()
 			if err != nil {
 				return nil, nil, err
 			}
-			serverCores := (srvCPU(srv) - cpu0).Seconds() / time.Since(t0).Seconds()
+			serverCores := res.ServerCPU
 			row.Chorus = fmt.Sprintf("p50 %s, p95 %s, %s", ms(res.Latency.P50), ms(res.Latency.P95), markers(res.Markers))
 			clean := res.Incomplete == 0 && res.Dropped == 0 && res.Failed == 0
 			if !clean {
@@ -398,6 +397,3 @@ func (r *runRealtime) coedit(sides []string, counts []int, d, interval time.Dura
 	}
 	return rows, notes, nil
 }
-
-// srvCPU is the CPU time the Chorus server process used so far.
-func srvCPU(s *realtime.Server) time.Duration { return realtime.CPUTime(s.PID()) }

@@ -22,7 +22,8 @@
 //
 // The sockets are spread over worker processes (this file again, with a
 // part number), which share the clock (performance.timeOrigin) and report
-// what they saw to this one.
+// what they saw to this one. It prints "editing" and "edited" when the
+// edits begin and end, then the result.
 //
 //   node loadgen.mjs ws://127.0.0.1:PORT authors intervalMs durationMs textLen
 import { fork } from 'node:child_process';
@@ -51,8 +52,25 @@ async function coordinate() {
   const workers = Array.from({ length: parts }, (_, p) =>
     fork(new URL(import.meta.url).pathname, [url, authorsArg, intervalArg, durationArg, textLenArg, String(p), String(parts)], { env: { ...process.env, DOC: name } }),
   );
-  // Each worker says ready, inited and report, in that order.
-  const next = (w) => new Promise((resolve) => w.once('message', resolve));
+  // Each worker says ready, inited, edited and report, in that order;
+  // one may be a step ahead of another, so each has its queue.
+  const queues = new Map(workers.map((w) => [w, { msgs: [], wait: null }]));
+  for (const w of workers) {
+    w.on('message', (m) => {
+      const q = queues.get(w);
+      if (q.wait) {
+        const resolve = q.wait;
+        q.wait = null;
+        resolve(m);
+      } else q.msgs.push(m);
+    });
+  }
+  const next = (w) =>
+    new Promise((resolve) => {
+      const q = queues.get(w);
+      if (q.msgs.length) resolve(q.msgs.shift());
+      else q.wait = resolve;
+    });
   await Promise.all(workers.map((w) => next(w)));
   const initial = Array.from({ length: Math.ceil(textLen / 8) }, (_, k) => `[init.${k.toString(36)}]`).join('');
   workers[0].send({ type: 'init', text: initial });
@@ -60,6 +78,10 @@ async function coordinate() {
   await Promise.all(workers.map((w) => next(w)));
   const start = clock() + 200;
   for (const w of workers) w.send({ type: 'start', start });
+  // Phases on stdout, for whoever measures the server meanwhile.
+  setTimeout(() => process.stdout.write('editing\n'), Math.max(0, start - clock()));
+  await Promise.all(workers.map((w) => next(w))); // edited
+  process.stdout.write('edited\n');
   const reports = await Promise.all(workers.map((w) => next(w)));
   for (const w of workers) w.send({ type: 'exit' });
 
@@ -262,6 +284,7 @@ async function work(part, parts) {
   );
   const busy = clock() - start;
   const cpu = process.cpuUsage(cpu0);
+  process.send({ type: 'edited' });
   // Quiet: no message for a second, and every document here on one text.
   const quiet = await waitFor(() => clock() - lastMessage > 1000 && docs.every((a) => a.text.toString() === docs[0].text.toString()), 60_000);
   process.send({

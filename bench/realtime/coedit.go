@@ -52,6 +52,7 @@ type CoeditResult struct {
 	AskedRate  float64       // edits per second made
 	Markers    Markers
 	LoadCPU    float64 // cores the load generator (this process) used while the authors edited
+	ServerCPU  float64 // cores the server used while the authors edited
 }
 
 // Markers is what became of the markers the authors inserted, in the text
@@ -213,7 +214,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	waitQuiet(ctx, &last, epoch, 500*time.Millisecond, 60*time.Second)
 
 	var asked atomic.Int64
-	cpu0 := cpuTime(os.Getpid())
+	cpu0, srv0 := cpuTime(os.Getpid()), cpuTime(srv.PID())
 	start := time.Now()
 	began := int64(start.Sub(epoch))
 	warm := int64(start.Sub(epoch) + cfg.Duration/10)
@@ -253,7 +254,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	}
 	editors.Wait()
 	took := time.Since(start)
-	cpu := cpuTime(os.Getpid()) - cpu0
+	cpu, srvCPU := cpuTime(os.Getpid())-cpu0, cpuTime(srv.PID())-srv0
 	// Edits still buffered go once their op in flight is answered. A
 	// backlog drains before the texts are compared: every author with
 	// nothing unanswered, all at one version, and nothing arriving for a
@@ -287,6 +288,9 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	res.Markers = markersIn(text, inserted, deleted)
 	res.Markers.Converged = true
 	for _, a := range authors {
+		if a.dropped != nil {
+			continue // counted apart (Dropped)
+		}
 		if a.c.Text() != text || a.c.Pending() {
 			res.Markers.Converged = false
 		}
@@ -344,6 +348,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	res.Rate = float64(res.Accepted) / took.Seconds()
 	res.AskedRate = float64(res.Asked) / took.Seconds()
 	res.LoadCPU = cpu.Seconds() / took.Seconds()
+	res.ServerCPU = srvCPU.Seconds() / took.Seconds()
 	if res.Edits == 0 {
 		return res, fmt.Errorf("no edits were measured (%d refused: %s)", res.Failed, res.FailWhy)
 	}

@@ -53,17 +53,42 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	if err != nil || perr != nil {
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus server did not start: %q %v", line, err)
 	}
-	cpu0 := cpuTime(srv.Process.Pid)
 	gen := exec.CommandContext(ctx, node, "loadgen.mjs", fmt.Sprintf("ws://127.0.0.1:%d", port), strconv.Itoa(cfg.Authors),
 		strconv.FormatInt(cfg.Interval.Milliseconds(), 10), strconv.FormatInt(cfg.Duration.Milliseconds(), 10), strconv.Itoa(cfg.TextLen))
 	gen.Dir = dir
 	gen.Stderr = os.Stderr
-	t0 := time.Now()
-	b, err := gen.Output()
+	stdout, err := gen.StdoutPipe()
 	if err != nil {
+		return CoeditResult{}, 0, err
+	}
+	if err := gen.Start(); err != nil {
+		return CoeditResult{}, 0, err
+	}
+	// The server's CPU while the authors edit, as on the Chorus side.
+	var (
+		cpu0, cpu1 time.Duration
+		t0, t1     time.Time
+		b          []byte
+	)
+	lines := bufio.NewScanner(stdout)
+	lines.Buffer(make([]byte, 64<<10), 16<<20)
+	for lines.Scan() {
+		switch l := lines.Bytes(); string(l) {
+		case "editing":
+			cpu0, t0 = cpuTime(srv.Process.Pid), time.Now()
+		case "edited":
+			cpu1, t1 = cpuTime(srv.Process.Pid), time.Now()
+		default:
+			b = append([]byte(nil), l...)
+		}
+	}
+	if err := gen.Wait(); err != nil {
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus load generator: %w", err)
 	}
-	serverCores := (cpuTime(srv.Process.Pid) - cpu0).Seconds() / time.Since(t0).Seconds()
+	serverCores := 0.0
+	if t1.After(t0) && !t0.IsZero() {
+		serverCores = (cpu1 - cpu0).Seconds() / t1.Sub(t0).Seconds()
+	}
 	var r struct {
 		Editors, Workers              int
 		Complete, Incomplete, Asked   int
