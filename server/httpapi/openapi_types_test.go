@@ -69,6 +69,8 @@ var schemaTypes = map[string]any{
 	"Commitment":       commitmentView{},
 	"Scorecard":        scorecardView{},
 	"RoundMatrix":      round.Matrix{},
+	"PartnerHome":      partnerHome{},
+	"PartnerPledge":    partnerPledge{},
 }
 
 // schema is the part of a JSON schema the comparison reads.

@@ -4536,19 +4536,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            pledges?: {
-                                pledgeId?: string;
-                                panelId?: string;
-                                title?: string;
-                                language?: string;
-                                version?: number;
-                                /** Format: date-time */
-                                publishedAt?: string;
-                            }[];
-                            rounds?: components["schemas"]["Round"][];
-                            commitments?: components["schemas"]["Commitment"][];
-                        };
+                        "application/json": components["schemas"]["PartnerHome"];
                     };
                 };
                 /** @description Problem */
@@ -12698,18 +12686,22 @@ export interface components {
             status: "planned" | "in_progress" | "done" | "dropped";
             updates: {
                 id: string;
-                status: string;
+                /** @enum {string} */
+                status: "planned" | "in_progress" | "done" | "dropped";
                 note: string;
                 evidence: string[];
                 /** Format: date-time */
                 at: string;
-                moderation: string;
+                /** @enum {string} */
+                moderation: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             }[];
             updatedForReview?: boolean;
             myRating?: {
-                rating: string;
+                /** @enum {string} */
+                rating: "kept" | "partly" | "not_yet";
                 reason?: string;
-                status?: string;
+                /** @enum {string} */
+                status?: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             };
         };
         /** @description One decision in the consent ledger (append-only): who granted or withdrew which scope, how, with which text. */
@@ -13034,6 +13026,22 @@ export interface components {
             role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
             groupId?: string;
         };
+        /** @description A partner's home: pledges published to their panels, rounds inviting their organisation, their organisation's commitments */
+        PartnerHome: {
+            pledges: components["schemas"]["PartnerPledge"][];
+            rounds: components["schemas"]["Round"][];
+            commitments: components["schemas"]["Commitment"][];
+        };
+        /** @description A pledge version published to one of the partner's panels */
+        PartnerPledge: {
+            pledgeId: string;
+            panelId: string;
+            title: string;
+            language: string;
+            version: number;
+            /** Format: date-time */
+            publishedAt?: string;
+        };
         Pledge: {
             id: string;
             panelId: string;
@@ -13251,7 +13259,8 @@ export interface components {
             }[];
             topic: string;
             me: {
-                role: string;
+                /** @enum {string} */
+                role: "coordinator" | "moderator" | "partner" | "youth" | "ambassador";
                 organisationId?: string;
                 /** Format: date-time */
                 deadline?: string;
@@ -13281,10 +13290,12 @@ export interface components {
             late: boolean;
             /** Format: date-time */
             submittedAt: string;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             history: components["schemas"]["RoundRevision"][];
             followUps: components["schemas"]["RoundFollowUp"][];
-            myReaction?: string;
+            /** @enum {string} */
+            myReaction?: "clear" | "not_clear" | "want_more";
             reactions?: {
                 clear?: number;
                 not_clear?: number;
@@ -13312,7 +13323,8 @@ export interface components {
             author: string;
             /** Format: date-time */
             at: string;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             mine: boolean;
             replies: components["schemas"]["RoundReply"][];
         };
@@ -13339,10 +13351,12 @@ export interface components {
             cells: {
                 itemId: string;
                 organisationId: string;
-                stance: string;
+                /** @enum {string} */
+                stance: "" | "commit" | "partly" | "exploring" | "decline";
                 answered: boolean;
                 late: boolean;
-                status?: string;
+                /** @enum {string} */
+                status?: "approved" | "pending" | "held" | "changes_requested" | "hidden";
                 followUpsWaiting: number;
             }[];
             counts: {
@@ -13367,7 +13381,8 @@ export interface components {
             organisation: string;
             /** Format: date-time */
             at: string;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
         };
         RoundRevision: {
             revision: number;
@@ -13379,16 +13394,19 @@ export interface components {
             /** Format: date-time */
             submittedAt: string;
             late: boolean;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             by: string;
         };
         RoundWorkingCopy: {
             itemId: string;
-            draft: components["schemas"]["RoundAnswerBody"];
+            /** @description The organisation's saved draft; null when there is none */
+            draft: components["schemas"]["RoundAnswerBody"] | null;
             draftBy?: string;
             /** Format: date-time */
             draftAt?: string;
-            answer: components["schemas"]["RoundAnswer"];
+            /** @description The organisation's submitted answer; null before its first submission */
+            answer: components["schemas"]["RoundAnswer"] | null;
         };
         Sanction: {
             id?: string;
@@ -13419,7 +13437,8 @@ export interface components {
                 id: string;
                 itemHeading: string;
                 text: string;
-                status: string;
+                /** @enum {string} */
+                status: "planned" | "in_progress" | "done" | "dropped";
                 ratings: {
                     kept?: number;
                     partly?: number;
