@@ -71,6 +71,16 @@ var schemaTypes = map[string]any{
 	"RoundMatrix":      round.Matrix{},
 	"PartnerHome":      partnerHome{},
 	"PartnerPledge":    partnerPledge{},
+
+	"Video":         videoView{},
+	"VideoVersion":  versionView{},
+	"VideoAsset":    assetView{},
+	"VideoCaption":  captionView{},
+	"VideoTag":      tagView{},
+	"VideoAudience": audienceView{},
+	"VideoShare":    shareView{},
+	"VideoApproval": approvalView{},
+	"VideoComment":  videoCommentView{},
 }
 
 // schema is the part of a JSON schema the comparison reads.
@@ -85,7 +95,7 @@ type schema struct {
 // jsonField is one field as encoding/json writes it.
 type jsonField struct {
 	name   string
-	always bool // no omitempty
+	always bool // neither omitempty nor omitzero
 	typ    reflect.Type
 }
 
@@ -106,7 +116,8 @@ func jsonFields(t reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, jsonField{name: name, always: !slices.Contains(strings.Split(opts, ","), "omitempty"), typ: f.Type})
+		o := strings.Split(opts, ",")
+		out = append(out, jsonField{name: name, always: !slices.Contains(o, "omitempty") && !slices.Contains(o, "omitzero"), typ: f.Type})
 	}
 	return out
 }

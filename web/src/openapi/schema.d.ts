@@ -10349,7 +10349,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            share: components["schemas"]["VideoShare"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10439,7 +10441,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            audiences: components["schemas"]["VideoAudience"][];
+                            partners: {
+                                id: string;
+                                name: string;
+                            }[];
+                            shares: components["schemas"]["VideoShare"][];
+                            workingLanguage: string;
+                            canShare: boolean;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10514,7 +10525,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10581,7 +10594,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10674,7 +10689,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10770,7 +10787,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11045,7 +11064,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11116,7 +11148,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11345,7 +11390,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            comments: components["schemas"]["VideoComment"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11416,7 +11463,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            comment: components["schemas"]["VideoComment"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11519,7 +11568,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            comment: components["schemas"]["VideoComment"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11906,7 +11957,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11992,7 +12056,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -13500,57 +13577,125 @@ export interface components {
             sha256?: string;
         };
         Video: {
-            id?: string;
-            groupId?: string;
-            title?: string;
+            id: string;
+            groupId: string;
+            title: string;
             /** @description The video's script (a document of kind script, edited through /api/pledges/{scriptId}); absent until started */
             scriptId?: string;
-            versions?: number;
-            createdBy?: string;
+            versions: number;
+            createdBy: string;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             latest?: components["schemas"]["VideoVersion"];
             all?: components["schemas"]["VideoVersion"][];
         };
+        /** @description A reviewer's approval of a version */
+        VideoApproval: {
+            accountId: string;
+            name: string;
+            /** Format: date-time */
+            at: string;
+        };
         VideoAsset: {
-            url?: string;
-            contentType?: string;
-            size?: number;
+            url: string;
+            contentType: string;
+            size: number;
             width?: number;
             height?: number;
             count?: number;
             interval?: number;
         };
+        /** @description Whether the video may reach an audience now, and why not */
+        VideoAudience: {
+            /** @enum {string} */
+            audience: "group" | "panel" | "partners" | "event";
+            allowed: boolean;
+            reasons: string[];
+        };
         VideoCaption: {
-            language?: string;
-            cues?: number;
-            url?: string;
+            language: string;
+            cues: number;
+            url: string;
             /** Format: date-time */
-            updatedAt?: string;
+            updatedAt: string;
+        };
+        /** @description A timecoded comment; a held or hidden one only its author and supervisors get (rule 5) */
+        VideoComment: {
+            id: string;
+            videoId: string;
+            versionId: string;
+            panelId: string;
+            groupId: string;
+            /** @description The comment it answers; absent for a thread's first */
+            threadId?: string;
+            author: string;
+            /** @description Seconds from the start */
+            at: number;
+            atMs: number;
+            text: string;
+            held?: boolean;
+            hidden?: boolean;
+            hits?: components["schemas"]["ScreeningHit"][];
+            resolved?: boolean;
+            resolvedBy?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The author as the reader may see them */
+            name: string;
+            /** @description Why it is held, in the reader's language (for its author) */
+            reasons?: string[];
+        };
+        /** @description A version shared outside its group */
+        VideoShare: {
+            id: string;
+            version: number;
+            /** @enum {string} */
+            audience: "group" | "panel" | "partners" | "event";
+            orgId?: string;
+            orgName?: string;
+            label?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @enum {string} */
+            state: "active" | "revoked" | "withdrawn" | "expired";
+            /** @description Why it ended, in the reader's language */
+            reasons?: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            endedAt?: string;
+        };
+        /** @description Someone tagged as appearing in a video; only a confirmed tag counts (rule 7) */
+        VideoTag: {
+            accountId: string;
+            /** @description As the reader may see them */
+            name: string;
+            confirmed: boolean;
+            taggedBy: string;
         };
         VideoVersion: {
-            id?: string;
-            number?: number;
+            id: string;
+            number: number;
             /** @enum {string} */
-            state?: "processing" | "ready" | "failed" | "unavailable";
+            state: "processing" | "ready" | "failed" | "unavailable";
             step?: string;
-            progress?: number;
+            progress: number;
             /** @description Why it failed or waits, in the reader's language */
             problem?: string;
-            uploadedBy?: string;
+            uploadedBy: string;
             /** Format: date-time */
-            createdAt?: string;
-            filename?: string;
-            size?: number;
-            sha256?: string;
-            verified?: boolean;
+            createdAt: string;
+            filename: string;
+            size: number;
+            sha256: string;
+            verified: boolean;
             duration?: number;
             width?: number;
             height?: number;
             poster?: components["schemas"]["VideoAsset"];
             thumbnails?: components["schemas"]["VideoAsset"];
             rendition?: components["schemas"]["VideoAsset"];
-            captions?: components["schemas"]["VideoCaption"][];
+            captions: components["schemas"]["VideoCaption"][];
         };
         WSTicket: {
             /** @description Pass as /ws?ticket=...; usable once */
