@@ -15,7 +15,6 @@ import (
 	"chorus/moderation/helpline"
 	"chorus/moderation/screen"
 	"chorus/pledge"
-	"chorus/policy"
 	"chorus/readability"
 	"chorus/round"
 )
@@ -45,7 +44,7 @@ var schemaTypes = map[string]any{
 	"Panel":              identity.Panel{},
 	"Group":              identity.Group{},
 	"PanelMember":        memberView{},
-	"Watcher":            policy.Watcher{},
+	"Watcher":            watcherView{}, // policy.Watcher with names: every watcher list sends one or the other
 	"Invitation":         invitationViewT{},
 	"LiveSession":        liveSessionView{},
 	"LiveSessionState":   stateView{},
@@ -71,6 +70,9 @@ var schemaTypes = map[string]any{
 	"RoundMatrix":      round.Matrix{},
 	"PartnerHome":      partnerHome{},
 	"PartnerPledge":    partnerPledge{},
+
+	"ModerationSummary": summaryView{},
+	"ModeratedContent":  caseContentView{},
 
 	"Video":         videoView{},
 	"VideoVersion":  versionView{},

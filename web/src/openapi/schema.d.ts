@@ -2628,9 +2628,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            entries?: components["schemas"]["AuditEntry"][];
+                            entries: components["schemas"]["AuditEntry"][] | null;
                             /** @description Cursor of the next page; empty on the last */
-                            next?: string;
+                            next: string;
                         };
                     };
                 };
@@ -2796,13 +2796,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            case?: components["schemas"]["ModerationCase"];
-                            reports?: components["schemas"]["ModerationReport"][];
-                            content?: components["schemas"]["ModeratedContent"];
+                            case: components["schemas"]["ModerationCase"];
+                            reports: components["schemas"]["ModerationReport"][] | null;
+                            content: components["schemas"]["ModeratedContent"];
                             /** @description What the caller may do with it (the server checks again) */
-                            can?: {
-                                approve?: boolean;
-                                act?: boolean;
+                            can: {
+                                approve: boolean;
+                                act: boolean;
+                                restore: boolean;
                             };
                         };
                     };
@@ -2978,10 +2979,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            cases?: components["schemas"]["ModerationCase"][];
+                            cases: components["schemas"]["ModerationCase"][] | null;
                             /** @description Cursor of the next page; empty on the last */
-                            next?: string;
-                            summary?: components["schemas"]["ModerationSummary"];
+                            next: string;
+                            summary: components["schemas"]["ModerationSummary"];
                         };
                     };
                 };
@@ -6811,9 +6812,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            report?: components["schemas"]["ModerationReport"];
+                            report: components["schemas"]["ModerationReport"];
                             /** @description The content is hidden now */
-                            hidden?: boolean;
+                            hidden: boolean;
                             helpline?: components["schemas"]["Helpline"];
                         };
                     };
@@ -12970,9 +12971,9 @@ export interface components {
             role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
         };
         ModeratedContent: {
-            type?: string;
-            id?: string;
-            text?: string;
+            type: string;
+            id: string;
+            text: string;
             /** @description What it is about, e.g. the pledge item a comment is on */
             context?: string;
             /** @description Where the app shows it, e.g. /pledges/{id} */
@@ -12986,6 +12987,8 @@ export interface components {
             title?: string;
             /** @description The group whose space the content is in */
             groupName?: string;
+            /** @description The author's consents in effect now (the case keeps what they were when it was opened, or when one was withdrawn) */
+            authorConsents?: string[];
         };
         ModerationCase: {
             id: string;
@@ -13040,18 +13043,18 @@ export interface components {
         };
         ModerationSummary: {
             /** @description Cases waiting for a moderator (open or escalated) */
-            waiting?: number;
+            waiting: number;
             /** @description Waiting cases per category */
-            byCategory?: {
+            byCategory: {
                 [key: string]: number;
             };
             /** @description Active cases per status */
-            byStatus?: {
+            byStatus: {
                 [key: string]: number;
             };
             /** @description unix milliseconds; absent when nothing waits */
             oldestOpenedAt?: number;
-            oldestAgeSeconds?: number;
+            oldestAgeSeconds: number;
         };
         /** @description What /me shows about consent: every scope, the guardian link, the ledger. */
         MyConsents: {
@@ -13710,6 +13713,10 @@ export interface components {
             panelId?: string;
             groupId?: string;
             orgId?: string;
+            /** @description The moderators by name, when they are few (rule 8) */
+            names?: string[];
+            /** @description The Safer Internet Centre (staff) or the partner organisations (partners) */
+            organisations?: string[];
         };
         /** @description A consent scope as the young person reads it, in the language of the request. */
         YouthScope: {
