@@ -17,6 +17,7 @@ import (
 
 	"chorus/consent"
 	"chorus/fault"
+	"chorus/media/review"
 	"chorus/moderation"
 	"chorus/moderation/livesession"
 	"chorus/pledge"
@@ -42,6 +43,10 @@ type (
 	Rounds interface {
 		ContributionsOf(ctx context.Context, accountID string) (round.Contributions, error)
 	}
+	// Videos is the videos they are tagged in and their video comments.
+	Videos interface {
+		AppearancesOf(ctx context.Context, accountID string) (review.Appearances, error)
+	}
 	// Moderation is what moderation holds about them.
 	Moderation interface {
 		AboutPerson(ctx context.Context, accountID string) (moderation.PersonRecord, error)
@@ -55,6 +60,7 @@ type Sources struct {
 	Messages   Messages
 	Moderation Moderation
 	Rounds     Rounds
+	Videos     Videos
 }
 
 // Person is who the export is about, as the caller shows them: the account
@@ -73,6 +79,7 @@ type Export struct {
 	Pledges         pledge.Contributions    `json:"pledges"`
 	SessionMessages []livesession.Message   `json:"sessionMessages"`
 	Rounds          round.Contributions     `json:"rounds"`
+	Videos          review.Appearances      `json:"videos"`
 	Moderation      moderation.PersonRecord `json:"moderation"`
 	Consent         []consent.Record        `json:"-"`
 }
@@ -107,6 +114,12 @@ func (s *Service) Gather(ctx context.Context, accountID string) (Export, error) 
 	x.Rounds = round.Contributions{FollowUps: []round.FollowUp{}, Ratings: []round.StoredRating{}, Reactions: []round.Reacted{}}
 	if s.Sources.Rounds != nil {
 		if x.Rounds, err = s.Sources.Rounds.ContributionsOf(ctx, accountID); err != nil {
+			return x, err
+		}
+	}
+	x.Videos = review.Appearances{Tags: []review.Tag{}, Comments: []review.Comment{}}
+	if s.Sources.Videos != nil {
+		if x.Videos, err = s.Sources.Videos.AppearancesOf(ctx, accountID); err != nil {
 			return x, err
 		}
 	}
@@ -148,7 +161,7 @@ func (s *Service) Zip(ctx context.Context, p Person, lang string) ([]byte, error
 	if err != nil {
 		return nil, fault.Wrap(fault.Internal, err, "access: encode the account")
 	}
-	contributions, err := json.MarshalIndent(map[string]any{"pledges": x.Pledges, "sessionMessages": x.SessionMessages, "rounds": x.Rounds}, "", "  ")
+	contributions, err := json.MarshalIndent(map[string]any{"pledges": x.Pledges, "sessionMessages": x.SessionMessages, "rounds": x.Rounds, "videos": x.Videos}, "", "  ")
 	if err != nil {
 		return nil, fault.Wrap(fault.Internal, err, "access: encode the contributions")
 	}
@@ -210,7 +223,7 @@ func (s *Service) summaryData(p Person, x Export, lang string) map[string]any {
 	}
 	when := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 	ms := func(v int64) string { return when(time.UnixMilli(v)) }
-	var consentRows, itemRows, commentRows, amendmentRows, messageRows, roundRows, caseRows, sanctionRows []row
+	var consentRows, itemRows, commentRows, amendmentRows, messageRows, roundRows, videoRows, caseRows, sanctionRows []row
 	for _, r := range x.Consent {
 		consentRows = append(consentRows, row{When: when(r.Time), What: string(r.Scope), Text: string(r.Actor) + " · " + string(r.Method), State: string(r.Action)})
 	}
@@ -235,6 +248,16 @@ func (s *Service) summaryData(p Person, x Export, lang string) map[string]any {
 	for _, re := range x.Rounds.Reactions {
 		roundRows = append(roundRows, row{When: when(re.At), What: l["roundReaction"], Text: string(re.Reaction)})
 	}
+	for _, tg := range x.Videos.Tags {
+		state := l["unconfirmed"]
+		if tg.Confirmed {
+			state = l["confirmed"]
+		}
+		videoRows = append(videoRows, row{When: when(tg.CreatedAt), What: l["videoTag"], Text: x.Videos.Title(tg.VideoID), State: state})
+	}
+	for _, c := range x.Videos.Comments {
+		videoRows = append(videoRows, row{When: when(c.CreatedAt), What: l["videoComment"] + " · " + x.Videos.Title(c.VideoID), Text: c.Text, State: videoCommentState(c, l)})
+	}
 	for _, c := range x.Moderation.Cases {
 		caseRows = append(caseRows, row{When: ms(c.OpenedAt), What: string(c.Kind) + " · " + c.Category, Text: c.Content.Excerpt, State: string(c.Status)})
 	}
@@ -251,11 +274,23 @@ func (s *Service) summaryData(p Person, x Export, lang string) map[string]any {
 			{"Title": l["amendments"], "Rows": amendmentRows},
 			{"Title": l["messages"], "Rows": messageRows},
 			{"Title": l["rounds"], "Rows": roundRows},
+			{"Title": l["videos"], "Rows": videoRows},
 			{"Title": l["cases"], "Rows": caseRows},
 			{"Title": l["sanctions"], "Rows": sanctionRows},
 		},
 		"Reports": len(x.Moderation.Reports),
 	}
+}
+
+// videoCommentState says whether others read a video comment.
+func videoCommentState(c review.Comment, l map[string]string) string {
+	switch {
+	case c.Hidden:
+		return l["hidden"]
+	case c.Held:
+		return l["held"]
+	}
+	return l["shown"]
 }
 
 func commentState(c pledge.Comment, l map[string]string) string {

@@ -1,13 +1,16 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
 	"chorus/consent"
 	"chorus/fault"
+	"chorus/identity"
 	"chorus/moderation"
 	"chorus/store"
 )
@@ -24,10 +27,12 @@ func (p *Services) FollowAudit(ctx context.Context, max int) (int, error) {
 
 // placeAuditEvent is where an event of consent or identity shows in the
 // trail: a consent change in every panel of the young person, an
-// invitation in its panel.
+// invitation in its panel, a change of a panel's settings in that panel.
 func (p *Services) placeAuditEvent(ctx context.Context, ev store.Event) ([]moderation.AuditEntry, error) {
 	var action string
 	switch ev.Type {
+	case "identity.panel_settings_changed":
+		return settingChanges(ev)
 	case consent.EventGranted:
 		action = moderation.AuditConsentGrant
 	case consent.EventWithdrawn:
@@ -81,6 +86,41 @@ func (p *Services) placeAuditEvent(ctx context.Context, ev store.Event) ([]moder
 		}
 		panels = append(panels, m.PanelID)
 		out = append(out, moderation.AuditEntry{PanelID: m.PanelID, Action: action, Actor: actor, Person: id, Category: data.Scope})
+	}
+	return out, nil
+}
+
+// settingChanges is one entry per safeguarding setting a change of a
+// panel's settings touched: numbers with their old and new value, the
+// safeguarding lead as the person it is about, post-moderation on or off
+// in the setting's name (the reason column is not translated).
+func settingChanges(ev store.Event) ([]moderation.AuditEntry, error) {
+	var data struct {
+		Before, After identity.Settings
+	}
+	if err := json.Unmarshal(ev.Data, &data); err != nil {
+		return nil, fmt.Errorf("settings event %d: %w", ev.ID, err)
+	}
+	b, a := data.Before, data.After
+	_, panelID, _ := strings.Cut(ev.Subject, ":")
+	entry := func(setting, reason, person string) moderation.AuditEntry {
+		return moderation.AuditEntry{PanelID: panelID, Action: moderation.AuditPanelSettingChanged, Actor: ev.Actor, Category: setting, Reason: reason, Person: person}
+	}
+	var out []moderation.AuditEntry
+	if b.ModeratorsNeeded() != a.ModeratorsNeeded() {
+		out = append(out, entry("moderatorsRequired", fmt.Sprintf("%d → %d", b.ModeratorsNeeded(), a.ModeratorsNeeded()), ""))
+	}
+	hideAfter := func(st identity.Settings) int { // 0 is moderation's default
+		return cmp.Or(st.ReportsToHide, moderation.DefaultHideAfter)
+	}
+	if hideAfter(b) != hideAfter(a) {
+		out = append(out, entry("reportsToHide", fmt.Sprintf("%d → %d", hideAfter(b), hideAfter(a)), ""))
+	}
+	if b.SafeguardingLeadID != a.SafeguardingLeadID {
+		out = append(out, entry("safeguardingLeadId", "", a.SafeguardingLeadID))
+	}
+	if b.PartnerPostModeration != a.PartnerPostModeration {
+		out = append(out, entry("partnerPostModeration."+map[bool]string{true: "on", false: "off"}[a.PartnerPostModeration], "", ""))
 	}
 	return out, nil
 }

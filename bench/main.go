@@ -51,6 +51,7 @@ func main() {
 		authors     = flag.String("authors", "50,200,400", "co-editing: comma-separated numbers of authors, one run each")
 		coeditTime  = flag.Duration("coedit-time", 20*time.Second, "co-editing: how long each run edits")
 		interval    = flag.Duration("edit-interval", 300*time.Millisecond, "co-editing: each author edits this often")
+		peer        = flag.String("coedit-peers", "chorus,hocuspocus", "co-editing: which sides to run (chorus, hocuspocus)")
 		screenTexts = flag.Int("screen-texts", 200, "moderation: generated 1 KB texts per language for screening")
 		screenRound = flag.Duration("screen-round", 500*time.Millisecond, "moderation: how long one screening round runs (3 rounds per side)")
 		modReports  = flag.Int("mod-reports", 300, "moderation: reports filed, each on its own comment (at most 1000)")
@@ -64,6 +65,7 @@ func main() {
 		clipSeconds = flag.Int("clip-seconds", 60, "media: length of the 720p clip processed")
 	)
 	cpuProfile := flag.String("cpuprofile", "", "write the load generator's CPU profile to this file (the server's own is not included)")
+	serverProfile := flag.String("server-profile", "", "co-editing: write the server's CPU, blocking, lock and goroutine profiles of each run into this directory (builds the server with pprof on a loopback port)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -94,6 +96,12 @@ func main() {
 	}
 	if want("conns") || want("fanout") || want("coedit") || want("moderation") || want("rounds") || want("media") {
 		rt := runRealtime{ctx: ctx, dir: dir}
+		if *serverProfile != "" {
+			if err := os.MkdirAll(*serverProfile, 0o755); err != nil {
+				fail(err)
+			}
+			rt.prof = &realtime.Profiler{Dir: *serverProfile}
+		}
 		if err := rt.build(); err != nil {
 			fail(err)
 		}
@@ -117,7 +125,7 @@ func main() {
 				}
 				counts = append(counts, n(a, 5))
 			}
-			r, ns, err := rt.coedit(counts, time.Duration(max(float64(*coeditTime)**scale, float64(2*time.Second))), *interval)
+			r, ns, err := rt.coedit(strings.Split(*peer, ","), counts, time.Duration(max(float64(*coeditTime)**scale, float64(2*time.Second))), *interval)
 			check(err, "co-editing")
 			rows, notes = append(rows, r...), append(notes, ns...)
 		}
@@ -196,10 +204,11 @@ func gomaxprocs() string {
 
 // runRealtime runs the real-time workloads, each against a fresh server.
 type runRealtime struct {
-	ctx context.Context
-	dir string
-	bin string
-	seq int
+	ctx  context.Context
+	dir  string
+	bin  string
+	seq  int
+	prof *realtime.Profiler // -server-profile, or nil
 }
 
 func (r *runRealtime) build() error {
@@ -207,13 +216,21 @@ func (r *runRealtime) build() error {
 		return fmt.Errorf("raising the open-file limit: %w", err)
 	}
 	var err error
-	r.bin, err = realtime.BuildServer(r.dir)
+	var tags []string
+	if r.prof != nil {
+		tags = append(tags, realtime.ProfileTag)
+	}
+	r.bin, err = realtime.BuildServer(r.dir, tags...)
 	return err
 }
 
 func (r *runRealtime) server() (*realtime.Server, *realtime.Fixture, error) {
 	r.seq++
-	srv, err := realtime.StartServer(r.bin, filepath.Join(r.dir, fmt.Sprintf("server%d", r.seq)))
+	start := realtime.StartServer
+	if r.prof != nil {
+		start = realtime.ProfileServer
+	}
+	srv, err := start(r.bin, filepath.Join(r.dir, fmt.Sprintf("server%d", r.seq)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -247,8 +264,9 @@ func (r *runRealtime) conns(cfg realtime.ConnsConfig) ([]table.Row, []string, er
 		{Workload: "idle websockets, largest N reached cleanly on one server", Chorus: reached,
 			Aim: table.Verdict(fmt.Sprintf(">= %d", cfg.N), res.Clean)},
 	}
-	notes := []string{fmt.Sprintf("idle websockets: server RSS %.0f → %.0f MiB; per socket the Go heap in use grew %.1f KiB (live heap ≈ %.1f KiB, from the GC goal), goroutine stacks %.1f KiB, %.1f goroutines; opening took %s from %d client processes.",
-		float64(res.RSSBefore)/(1<<20), float64(res.RSSAfter)/(1<<20), res.HeapPerConn/1024, res.LivePerConn/1024, res.StackPerConn/1024, res.GoroutinesConn,
+	notes := []string{fmt.Sprintf("idle websockets: server RSS %.0f → %.0f MiB, of which free heap not yet given back %.0f → %.0f MiB (RSS growth per socket with it: %.1f KiB); per socket the Go heap in use grew %.1f KiB (live heap ≈ %.1f KiB, from the GC goal at GOGC %.0f), goroutine stacks %.1f KiB, %.1f goroutines; opening took %s from %d client processes.",
+		float64(res.RSSBefore)/(1<<20), float64(res.RSSAfter)/(1<<20), res.FreeBefore/(1<<20), res.FreeAfter/(1<<20), res.RawRSSPerConn()/1024,
+		res.HeapPerConn/1024, res.LivePerConn/1024, res.GOGC, res.StackPerConn/1024, res.GoroutinesConn,
 		res.Took.Round(time.Second), (cfg.N+cfg.PerWorker-1)/cfg.PerWorker)}
 	return rows, notes, nil
 }
@@ -286,12 +304,19 @@ func (r *runRealtime) fanout(cfg realtime.FanoutConfig) ([]table.Row, []string, 
 	return rows, notes, nil
 }
 
-func (r *runRealtime) coedit(counts []int, d, interval time.Duration) ([]table.Row, []string, error) {
-	srv, fix, err := r.server()
-	if err != nil {
-		return nil, nil, err
+func (r *runRealtime) coedit(sides []string, counts []int, d, interval time.Duration) ([]table.Row, []string, error) {
+	chorus, peer := slices.Contains(sides, "chorus"), slices.Contains(sides, "hocuspocus")
+	var (
+		srv *realtime.Server
+		fix *realtime.Fixture
+		err error
+	)
+	if chorus {
+		if srv, fix, err = r.server(); err != nil {
+			return nil, nil, err
+		}
+		defer srv.Stop()
 	}
-	defer srv.Stop()
 	root, _ := os.Getwd()
 	var rows []table.Row
 	var notes []string
@@ -307,20 +332,7 @@ func (r *runRealtime) coedit(counts []int, d, interval time.Duration) ([]table.R
 	}
 	for _, n := range counts {
 		cfg := realtime.CoeditConfig{Authors: n, Interval: interval, Duration: d, TextLen: 800}
-		cpu0, t0 := srvCPU(srv), time.Now()
-		res, err := realtime.RunCoedit(r.ctx, srv, fix, cfg)
-		if err != nil {
-			return nil, nil, err
-		}
-		serverCores := (srvCPU(srv) - cpu0).Seconds() / time.Since(t0).Seconds()
-		hp, hpServer, hpErr := realtime.RunHocuspocus(r.ctx, root, cfg)
-		got := fmt.Sprintf("p50 %s, p95 %s, %s", ms(res.Latency.P50), ms(res.Latency.P95), markers(res.Markers))
-		clean := res.Incomplete == 0 && res.Dropped == 0 && res.Failed == 0
-		if !clean {
-			got += fmt.Sprintf(" (%d of %d ops not received by all, %d refused, %d sockets dropped)", res.Incomplete, res.Edits, res.Failed, res.Dropped)
-		}
-		accepted := float64(res.Accepted) / float64(max(res.Asked, 1))
-		row := table.Row{Workload: fmt.Sprintf("co-editing: %d authors on one item, an edit every %s each, %s", n, interval, d), Chorus: got}
+		row := table.Row{Workload: fmt.Sprintf("co-editing: %d authors on one item, an edit every %s each, %s", n, interval, d)}
 		aim := "ratio >= 1.0, markers 100 %"
 		if n < 200 {
 			aim = "markers 100 %"
@@ -328,33 +340,61 @@ func (r *runRealtime) coedit(counts []int, d, interval time.Duration) ([]table.R
 		if n >= 400 {
 			aim += ", >= 99 % accepted"
 		}
-		met := res.Markers.Intact100() && res.Markers.Converged && clean && (n < 400 || accepted >= 0.99)
-		switch {
-		case errors.Is(hpErr, realtime.ErrNoHocuspocus):
-			row.Baseline = "Hocuspocus skipped: " + hpErr.Error()
-		case hpErr != nil:
-			return nil, nil, hpErr
-		default:
-			ratio := float64(hp.Latency.P95) / float64(res.Latency.P95)
-			row.Baseline = fmt.Sprintf("Hocuspocus p50 %s, p95 %s, %s", ms(hp.Latency.P50), ms(hp.Latency.P95), markers(hp.Markers))
-			row.Ratio = fmt.Sprintf("%.2f", ratio)
-			if n >= 200 {
-				met = met && ratio >= 1.0
+		met := true
+		var res realtime.CoeditResult
+		if chorus {
+			if r.prof != nil {
+				cfg.OnEdits = func(d time.Duration) { r.prof.Run(r.ctx, srv, fmt.Sprintf("coedit-%d", n), d) }
 			}
-			notes = append(notes, fmt.Sprintf("co-editing %d authors, Hocuspocus: %.0f edits/s, %d of %d markers received by every author; its load generator used %.2f cores, its server %.2f.",
-				n, hp.Rate, hp.Complete, hp.Edits, hp.LoadCPU, hpServer))
+			cpu0, t0 := srvCPU(srv), time.Now()
+			res, err = realtime.RunCoedit(r.ctx, srv, fix, cfg)
+			r.prof.Wait()
+			if err != nil {
+				return nil, nil, err
+			}
+			serverCores := (srvCPU(srv) - cpu0).Seconds() / time.Since(t0).Seconds()
+			row.Chorus = fmt.Sprintf("p50 %s, p95 %s, %s", ms(res.Latency.P50), ms(res.Latency.P95), markers(res.Markers))
+			clean := res.Incomplete == 0 && res.Dropped == 0 && res.Failed == 0
+			if !clean {
+				row.Chorus += fmt.Sprintf(" (%d of %d ops not received by all, %d refused, %d sockets dropped)", res.Incomplete, res.Edits, res.Failed, res.Dropped)
+			}
+			accepted := float64(res.Accepted) / float64(max(res.Asked, 1))
+			met = res.Markers.Intact100() && res.Markers.Converged && clean && (n < 400 || accepted >= 0.99)
+			note := fmt.Sprintf("co-editing %d authors, Chorus: %.0f edits/s accepted of %.0f asked (%.1f %%), every op stored as a revision; op round trip (socket, transform, store, ack) p50 %s; latency per op, until the last other author has it; load generator %.2f cores, server %.2f.",
+				n, res.Rate, res.AskedRate, 100*accepted, ms(res.RTT), res.LoadCPU, serverCores)
+			if res.FailWhy != "" {
+				note += fmt.Sprintf(" Refused ops, the first: %.200s.", res.FailWhy)
+			}
+			if res.DropWhy != "" {
+				note += fmt.Sprintf(" Dropped sockets: %s (%d of %d while the authors were joining, before any edit).", res.DropWhy, res.DropsEarly, res.Dropped)
+			}
+			notes = append(notes, note)
 		}
-		row.Aim = table.Verdict(aim, met)
+		if peer {
+			hp, hpServer, hpErr := realtime.RunHocuspocus(r.ctx, root, cfg)
+			switch {
+			case errors.Is(hpErr, realtime.ErrNoHocuspocus):
+				row.Baseline = "Hocuspocus skipped: " + hpErr.Error()
+			case hpErr != nil:
+				return nil, nil, hpErr
+			default:
+				row.Baseline = fmt.Sprintf("Hocuspocus p50 %s, p95 %s, %s", ms(hp.Latency.P50), ms(hp.Latency.P95), markers(hp.Markers))
+				met = met && hp.Markers.Intact100() && hp.Markers.Converged
+				if chorus {
+					ratio := float64(hp.Latency.P95) / float64(res.Latency.P95)
+					row.Ratio = fmt.Sprintf("%.2f", ratio)
+					if n >= 200 {
+						met = met && ratio >= 1.0
+					}
+				}
+				notes = append(notes, fmt.Sprintf("co-editing %d authors, Hocuspocus: %.0f edits/s asked and sent of %.0f nominal, %d of %d markers received by every author; its load generator used %.2f cores, its server %.2f.",
+					n, hp.AskedRate, float64(n)/interval.Seconds(), hp.Complete, hp.Edits, hp.LoadCPU, hpServer))
+			}
+		}
+		if chorus && peer {
+			row.Aim = table.Verdict(aim, met)
+		}
 		rows = append(rows, row)
-		note := fmt.Sprintf("co-editing %d authors, Chorus: %.0f edits/s accepted of %.0f asked (%.1f %%), every op stored as a revision; op round trip (socket, transform, store, ack) p50 %s; latency per op, until the last other author has it; load generator %.2f cores, server %.2f.",
-			n, res.Rate, res.AskedRate, 100*accepted, ms(res.RTT), res.LoadCPU, serverCores)
-		if res.FailWhy != "" {
-			note += fmt.Sprintf(" Refused ops, the first: %.200s.", res.FailWhy)
-		}
-		if res.DropWhy != "" {
-			note += fmt.Sprintf(" Dropped sockets: %s (%d of %d while the authors were joining, before any edit).", res.DropWhy, res.DropsEarly, res.Dropped)
-		}
-		notes = append(notes, note)
 	}
 	return rows, notes, nil
 }

@@ -133,3 +133,28 @@ func TestExportSaysWhatArticle13Asks(t *testing.T) {
 		t.Errorf("purpose in the record's language: got %q", f.Records[0].Processing.PurposeDescription)
 	}
 }
+
+// TestGuardianPageSaysWhatArticle13Asks: before deciding, a guardian reads
+// who is responsible for the data and how to reach them, and for each
+// scope why and who receives it (the partner organisations by name).
+func TestGuardianPageSaysWhatArticle13Asks(t *testing.T) {
+	e := newEnv(t)
+	e.youth("de12", "DE", 12, "de")
+	e.svc.Partners = func(context.Context, string) ([]string, error) { return []string{"AppCo"}, nil }
+	tok := e.askGuardian(t, "de12", "de")
+	page, err := e.svc.OpenGuardianLink(e.ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Controller.Name != "Safer Internet Centre Test" || page.Controller.Contact != "privacy@sic.example.org" {
+		t.Errorf("controller: got %+v", page.Controller)
+	}
+	for _, s := range page.Scopes {
+		if s.Purpose == "" || !strings.Contains(s.Purpose, " ") {
+			t.Errorf("%s: no purpose in German: %q", s.Scope, s.Purpose)
+		}
+		if s.Scope == consent.VideoPublish && (s.Recipients != consent.ToPartners || !slices.Equal(s.Partners, []string{"AppCo"})) {
+			t.Errorf("video_publish recipients: got %s %v", s.Recipients, s.Partners)
+		}
+	}
+}

@@ -92,6 +92,11 @@ type GuardianScope struct {
 	Manager      Manager `json:"manager"`      // guardian or joint
 	Verification Level   `json:"verification"`
 	State        State   `json:"state"`
+	// What GDPR Art. 13 asks the guardian be told before deciding: why,
+	// and who receives the data (the partner organisations by name).
+	Purpose    string     `json:"purpose"`
+	Recipients Recipients `json:"recipients"`
+	Partners   []string   `json:"partners"`
 }
 
 // HistoryEntry is one past decision as shown to a guardian or the young
@@ -112,6 +117,7 @@ type GuardianPage struct {
 	ChildFirstName string          `json:"childFirstName"`
 	Language       string          `json:"language"`
 	ValidUntil     time.Time       `json:"validUntil"`
+	Controller     Controller      `json:"controller"` // who is responsible for the data, and how to reach them (Art. 13(1)(a), (b))
 	Scopes         []GuardianScope `json:"scopes"`
 	History        []HistoryEntry  `json:"history"`
 }
@@ -293,7 +299,15 @@ func (s *Service) guardianPage(ctx context.Context, accountID, lang string, vali
 		return GuardianPage{}, err
 	}
 	states := s.effective(hist, band, sub.Country)
-	page := GuardianPage{ChildFirstName: sub.FirstName, Language: lang, ValidUntil: validUntil.UTC(), Scopes: []GuardianScope{}, History: []HistoryEntry{}}
+	page := GuardianPage{ChildFirstName: sub.FirstName, Language: lang, ValidUntil: validUntil.UTC(), Controller: s.Controller, Scopes: []GuardianScope{}, History: []HistoryEntry{}}
+	partners := []string{}
+	if s.Partners != nil {
+		if ps, err := s.Partners(ctx, accountID); err == nil && ps != nil {
+			partners = ps
+		} else if err != nil {
+			return GuardianPage{}, err
+		}
+	}
 	for _, scope := range Scopes {
 		m := s.Registry.WhoManages(scope, band, joint)
 		if m != ManagedByGuardian && m != ManagedByJoint {
@@ -304,6 +318,7 @@ func (s *Service) guardianPage(ctx context.Context, accountID, lang string, vali
 		page.Scopes = append(page.Scopes, GuardianScope{
 			Scope: scope, ShortName: info.ShortName[lang], Text: info.GuardianText[lang], TextHash: hash,
 			Manager: m, Verification: info.Verification, State: states[scope],
+			Purpose: info.Purpose[lang], Recipients: info.Recipients, Partners: partnersFor(info.Recipients, partners),
 		})
 	}
 	for _, r := range hist {
@@ -713,4 +728,12 @@ func (s *Service) findAll(ctx context.Context, collection string, where []store.
 		}
 		q.After = page.Next
 	}
+}
+
+// partnersFor names the partner organisations that receive a scope's data.
+func partnersFor(r Recipients, partners []string) []string {
+	if r == ToGroup {
+		return []string{}
+	}
+	return partners
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"os"
+	"regexp"
 	"testing"
 
 	"chorus/consent"
@@ -120,6 +121,37 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 	if _, err := r.Text(consent.Participate, consent.ForYouth, "nl"); err == nil {
 		t.Error("Text in an unsupported language must fail")
+	}
+}
+
+// TestShortNamesSpeakInNobodysVoice: a scope's short name labels the young
+// person's card and the guardian's checkbox alike, so it says neither "my"
+// (the child's voice on the guardian's page: "Montrer mon nom complet") nor
+// "your" in any register (issue 15).
+func TestShortNamesSpeakInNobodysVoice(t *testing.T) {
+	voice := map[string]*regexp.Regexp{
+		"en": regexp.MustCompile(`(?i)\b(my|me|mine|your|yours|you)\b`),
+		"fr": regexp.MustCompile(`(?i)(^|[^\pL])(mon|ma|mes|moi|ton|ta|tes|toi|votre|vos|vous)([^\pL]|$)`),
+		"de": regexp.MustCompile(`(?i)(^|[^\pL])(mein\pL*|dein\pL*|ihr\pL*|du|dich|dir|sie)([^\pL]|$)`),
+		"it": regexp.MustCompile(`(?i)(^|[^\pL])(mio|mia|miei|mie|tuo|tua|tuoi|tue|suo|sua|lei)([^\pL]|$)`),
+		"es": regexp.MustCompile(`(?i)(^|[^\pL])(mi|mis|tu|tus|su|sus|usted)([^\pL]|$)`),
+	}
+	r := consent.DefaultRegistry()
+	for _, scope := range consent.Scopes {
+		info, err := r.Info(scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range consent.Languages {
+			re, ok := voice[lang]
+			if !ok {
+				t.Errorf("no voice words for %s: add them here", lang)
+				continue
+			}
+			if name := info.ShortName[lang]; re.MatchString(name) {
+				t.Errorf("%s short name in %s speaks in someone's voice: %q", scope, lang, name)
+			}
+		}
 	}
 }
 

@@ -11,12 +11,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
 	"chorus/fault"
 	"chorus/identity"
 	"chorus/mail"
+	"chorus/media/review"
 	"chorus/pledge"
 	"chorus/store"
 )
@@ -57,9 +59,11 @@ type (
 	Consent interface {
 		EndForErasure(ctx context.Context, accountID, erasedBy string) error
 	}
-	// Cases closes the moderation cases about their content, without excerpts.
+	// Cases closes the moderation cases about their content, without
+	// excerpts, and records the erasure in the panels' audit trail.
 	Cases interface {
 		EraseAuthor(ctx context.Context, accountID, actor string) (int, error)
+		RecordErasure(ctx context.Context, panelIDs []string, accountID, actor, reason string) error
 	}
 	// Pledges removes their comments', amendments' words and endorsements.
 	Pledges interface {
@@ -73,6 +77,15 @@ type (
 	// reasons, and their reactions, in feedback rounds.
 	Rounds interface {
 		EraseAuthor(ctx context.Context, accountID string) (int, error)
+	}
+	// Videos deletes the cuts of every video they are tagged in (their
+	// image is in it), their tags, and their comments' words.
+	Videos interface {
+		EraseAppearer(ctx context.Context, accountID, actor string, forget func(ctx context.Context, uploadID string) error) (review.Erased, error)
+	}
+	// Uploads forgets the upload records of the cuts Videos deleted.
+	Uploads interface {
+		Forget(ctx context.Context, uploadID string) error
 	}
 	// Mailbox forgets the held mail to or about them (the outbox).
 	Mailbox interface {
@@ -89,6 +102,8 @@ type Parts struct {
 	Pledges   Pledges  // nil: no pledges
 	Messages  Messages // nil: no live sessions
 	Rounds    Rounds   // nil: no feedback rounds
+	Videos    Videos   // nil: no videos
+	Uploads   Uploads  // nil: no uploads (with Videos nil)
 	Mailbox   Mailbox  // nil: mail is not held (SMTP)
 }
 
@@ -200,6 +215,15 @@ func (s *Service) Erase(ctx context.Context, in Input) (Erasure, error) {
 			return Erasure{}, err
 		}
 	}
+	if s.Parts.Videos != nil {
+		var forget func(context.Context, string) error
+		if s.Parts.Uploads != nil {
+			forget = s.Parts.Uploads.Forget
+		}
+		if _, err := s.Parts.Videos.EraseAppearer(ctx, p.AccountID, in.Actor, forget); err != nil {
+			return Erasure{}, err
+		}
+	}
 	if err := s.Parts.Directory.EraseAccount(ctx, p.AccountID); err != nil {
 		return Erasure{}, err
 	}
@@ -270,8 +294,21 @@ func (s *Service) finish(ctx context.Context, rec Erasure) (Erasure, error) {
 			return Erasure{}, err
 		}
 		data, _ := json.Marshal(map[string]any{"onBehalf": rec.OnBehalf, "reason": rec.Reason, "requestId": rec.RequestID})
-		_, err = s.Docs.AppendEvent(ctx, store.Event{Actor: rec.By, Type: EventErased, Subject: "account:" + rec.AccountID, Data: data})
-		return rec, err
+		if _, err = s.Docs.AppendEvent(ctx, store.Event{Actor: rec.By, Type: EventErased, Subject: "account:" + rec.AccountID, Data: data}); err != nil {
+			return Erasure{}, err
+		}
+		if s.Parts.Cases != nil {
+			var panels []string
+			for _, m := range rec.Places {
+				if m.PanelID != "" && !slices.Contains(panels, m.PanelID) {
+					panels = append(panels, m.PanelID)
+				}
+			}
+			if err := s.Parts.Cases.RecordErasure(ctx, panels, rec.AccountID, rec.By, rec.Reason); err != nil {
+				return Erasure{}, err
+			}
+		}
+		return rec, nil
 	})
 }
 

@@ -14,11 +14,18 @@ import (
 	"chorus/erasure"
 	"chorus/fault"
 	"chorus/identity"
+	"chorus/jobs"
 	"chorus/mail/outbox"
+	"chorus/media/disk"
+	"chorus/media/review"
+	"chorus/media/upload"
+	"chorus/media/video"
 	"chorus/moderation"
 	"chorus/pledge"
 	"chorus/store"
 	"chorus/store/sqlite"
+
+	"github.com/tus/tusd/v2/pkg/handler"
 )
 
 var start = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -44,6 +51,10 @@ type world struct {
 	pledges  *pledge.Service
 	box      *outbox.Outbox
 	sessions *auth.Sessions
+	blobs    *disk.Store
+	videos   *video.Service
+	uploads  *upload.Store
+	review   *review.Service
 	svc      *erasure.Service
 
 	coord, youth, other identity.Account
@@ -95,7 +106,18 @@ func newWorld(t *testing.T) *world {
 		}
 		return out, err
 	}
-	w.svc = erasure.NewService(docs, erasure.Parts{Directory: w.ids, Sessions: w.sessions, Consent: w.consent, Cases: w.mod, Pledges: w.pledges, Mailbox: w.box},
+	if w.blobs, err = disk.New(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	q := jobs.NewQueue(docs)
+	w.videos = video.NewService(docs, w.blobs, q)
+	w.uploads = upload.NewStore(docs, w.blobs, w.videos, upload.Limits{})
+	w.review = review.NewService(docs, w.videos, videoPeople{w}, w.mod, nil)
+	for _, declare := range []func(context.Context) error{q.Declare, w.videos.Declare, w.uploads.Declare, w.review.Declare} {
+		must(t, declare(ctx))
+	}
+	w.svc = erasure.NewService(docs, erasure.Parts{Directory: w.ids, Sessions: w.sessions, Consent: w.consent, Cases: w.mod, Pledges: w.pledges, Mailbox: w.box,
+		Videos: w.review, Uploads: w.uploads},
 		w.box, coordinators, "https://chorus.example.org")
 	w.svc.Now = clk.Now
 	must(t, w.svc.Declare(ctx))
@@ -122,6 +144,47 @@ func newWorld(t *testing.T) *world {
 	}
 	w.manage = w.linkTo("parent@example.org", "/guardian/manage/")
 	return w
+}
+
+// videoPeople is review's directory on the world's identity service.
+type videoPeople struct{ w *world }
+
+func (d videoPeople) Person(ctx context.Context, id string) (review.Person, error) {
+	a, err := d.w.ids.Account(ctx, id)
+	return review.Person{AccountID: a.ID, FirstName: consent.FirstName(a.DisplayName), Youth: a.BirthDate != ""}, err
+}
+
+func (d videoPeople) InGroup(ctx context.Context, id, groupID string) (bool, error) {
+	ms, err := d.w.ids.Memberships(ctx, id)
+	for _, m := range ms {
+		if m.GroupID == groupID {
+			return true, err
+		}
+	}
+	return false, err
+}
+
+func (videoPeople) WorkingLanguage(context.Context, string) (string, error) { return "fr", nil }
+
+func (videoPeople) PartnerOrgs(context.Context, string) ([]review.Org, error) { return nil, nil }
+
+// upload sends a small MP4 into v as who, through the upload store as tus
+// does, and returns the version it became.
+func (w *world) upload(who string, v video.Video, filename string) video.Version {
+	w.t.Helper()
+	data := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), bytes.Repeat([]byte{0}, 64)...)
+	ctx := upload.WithOwner(w.ctx, upload.Owner{AccountID: who, VideoID: v.ID, PanelID: v.PanelID, GroupID: v.GroupID})
+	u, err := w.uploads.NewUpload(ctx, handler.FileInfo{Size: int64(len(data)), MetaData: handler.MetaData{"filename": filename}})
+	must(w.t, err)
+	if _, err := u.WriteChunk(ctx, 0, bytes.NewReader(data)); err != nil {
+		w.t.Fatal(err)
+	}
+	must(w.t, u.FinishUpload(ctx))
+	info, err := u.GetInfo(ctx)
+	must(w.t, err)
+	ver, err := w.videos.UpdateVersion(ctx, info.ID, "", func(ver *video.Version) { ver.State, ver.Probe = video.Ready, &video.Probe{Duration: 10} })
+	must(w.t, err)
+	return ver
 }
 
 func must(t *testing.T, err error) {
@@ -183,6 +246,28 @@ func TestEraseWalksTheRetentionTable(t *testing.T) {
 	must(t, err)
 	sess, err := w.sessions.Start(ctx, w.youth.ID)
 	must(t, err)
+	// Léa is in the group's video (she tagged herself); Sam's own video has
+	// only him in it, and her comment.
+	ours, err := w.videos.Create(ctx, w.other.ID, w.group, "Nos applis")
+	must(t, err)
+	cut := w.upload(w.other.ID, ours, "lea-et-sam.mp4")
+	// Its bytes wait as parts until processing joins them; processing made a poster.
+	if parts, err := w.blobs.ListParts(ctx, cut.Original.Key, cut.Original.BlobUpload); err != nil || len(parts) == 0 {
+		t.Fatalf("the upload's parts: %v %v", parts, err)
+	}
+	_, err = w.blobs.Put(ctx, "videos/"+ours.ID+"/versions/"+cut.ID+"/poster.jpg", strings.NewReader("jpeg"), "image/jpeg")
+	must(t, err)
+	_, err = w.review.Tag(ctx, w.youth.ID, ours, "")
+	must(t, err)
+	_, err = w.review.AddComment(ctx, w.youth.ID, cut, review.CommentInput{At: 1, Text: "On me reconnaît ici"})
+	must(t, err)
+	his, err := w.videos.Create(ctx, w.other.ID, w.group, "Sam seul")
+	must(t, err)
+	hisCut := w.upload(w.other.ID, his, "sam.mp4")
+	_, err = w.review.Tag(ctx, w.other.ID, his, "")
+	must(t, err)
+	onHis, err := w.review.AddComment(ctx, w.youth.ID, hisCut, review.CommentInput{At: 2, Text: "Bravo Sam, signé Léa"})
+	must(t, err)
 
 	rec, err := w.svc.Erase(ctx, erasure.Input{AccountID: w.youth.ID, Actor: w.youth.ID})
 	if err != nil {
@@ -232,6 +317,35 @@ func TestEraseWalksTheRetentionTable(t *testing.T) {
 			t.Errorf("guardian link: got %v, want %q", err, consent.MsgAccountErased)
 		}
 	})
+	t.Run("videos: every cut they are tagged in goes with its upload; the video stays; their comments elsewhere lose their words", func(t *testing.T) {
+		if _, err := w.videos.VersionByID(ctx, cut.ID); !fault.Is(err, fault.NotFound) {
+			t.Errorf("the cut Léa is in: %v, want gone", err)
+		}
+		if left, _ := w.blobs.List(ctx, "videos/"+ours.ID+"/"); len(left) != 0 {
+			t.Errorf("footage Léa is in: %v, want none", left)
+		}
+		if parts, err := w.blobs.ListParts(ctx, cut.Original.Key, cut.Original.BlobUpload); !fault.Is(err, fault.NotFound) {
+			t.Errorf("the uploaded parts of that cut: %v %v, want gone", parts, err)
+		}
+		if _, err := w.uploads.Get(ctx, cut.ID); !fault.Is(err, fault.NotFound) {
+			t.Errorf("the upload record (file name, uploader) of that cut: %v, want gone", err)
+		}
+		if v, err := w.videos.Video(ctx, ours.ID); err != nil || v.Title != "Nos applis" {
+			t.Errorf("the group's video: %+v %v, want kept without the cut", v, err)
+		}
+		if tags, _ := w.review.Tags(ctx, ours.ID); len(tags) != 0 {
+			t.Errorf("tags: %+v, want Léa's gone", tags)
+		}
+		if c, _ := w.review.Comment(ctx, onHis.ID); c.Text != "" || !c.Erased {
+			t.Errorf("her comment on Sam's video: %+v, want no words, marked erased", c)
+		}
+		if _, err := w.videos.VersionByID(ctx, hisCut.ID); err != nil {
+			t.Errorf("Sam's video, which Léa is not in: %v", err)
+		}
+		if _, err := w.uploads.Get(ctx, hisCut.ID); err != nil {
+			t.Errorf("Sam's upload record: %v", err)
+		}
+	})
 	t.Run("outbox: nothing to or about the person", func(t *testing.T) {
 		page, _ := w.box.List(ctx, outbox.Query{Limit: store.MaxLimit})
 		for _, e := range page.Entries {
@@ -250,7 +364,7 @@ func TestEraseWalksTheRetentionTable(t *testing.T) {
 		must(t, err)
 		sawComment, sawErased := false, false
 		for _, e := range evs {
-			for _, secret := range []string{"lea.dubois@example.org", "lea@example.org", "petit frère", "Léa", "Dubois", "2013-05-01"} {
+			for _, secret := range []string{"lea.dubois@example.org", "lea@example.org", "petit frère", "Léa", "Dubois", "2013-05-01", "reconnaît", "signé"} {
 				if bytes.Contains(e.Data, []byte(secret)) {
 					t.Errorf("event %d %s still holds %q: %s", e.ID, e.Type, secret, e.Data)
 				}
@@ -340,6 +454,10 @@ func TestDeletionRequestLifeCycle(t *testing.T) {
 	}
 	if got, err := w.svc.Erased(ctx, w.youth.ID); err != nil || got.Reason != "Guardian's request of 23 November" {
 		t.Errorf("erasure record: got %+v %v", got, err)
+	}
+	page, err := w.mod.SearchAudit(ctx, moderation.AuditQuery{PanelIDs: []string{w.panel.ID}, Person: w.youth.ID, Action: moderation.AuditAccountErased})
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].Actor != w.coord.ID || page.Entries[0].Reason != "Guardian's request of 23 November" {
+		t.Errorf("the panel's audit trail: got %+v %v, want the erasure by the coordinator with the reason", page.Entries, err)
 	}
 	evs, _ := w.docs.Events(ctx, store.EventQuery{Subject: "account:" + w.youth.ID, Limit: store.MaxLimit})
 	if last := evs[len(evs)-1]; last.Type != erasure.EventErased || last.Actor != w.coord.ID || !bytes.Contains(last.Data, []byte("Guardian's request")) {

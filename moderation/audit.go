@@ -24,7 +24,8 @@ const (
 	AuditMuted           = "moderation.mute"
 	AuditSuspended       = "moderation.suspend"
 	AuditLifted          = "moderation.lift"
-	AuditErased          = "moderation.erased" // the author erased their account: the case lost its excerpt (and closed)
+	AuditErased          = "moderation.erased"         // the author erased their account: the case lost its excerpt (and closed)
+	AuditAccountErased   = "moderation.account_erased" // a person's account was erased (by them, or by a coordinator on a deletion request)
 	// A moderator Action a is recorded as "moderation." + a, e.g.
 	// "moderation.hide".
 )
@@ -35,8 +36,9 @@ var AuditActions = func() []string {
 	for _, a := range Actions {
 		out = append(out, "moderation."+string(a))
 	}
-	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted, AuditErased,
-		AuditConsentGrant, AuditConsentWithdrawal, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted)
+	return append(out, AuditConsentWithdrawn, AuditMuted, AuditSuspended, AuditLifted, AuditErased, AuditAccountErased,
+		AuditConsentGrant, AuditConsentWithdrawal, AuditInvitationSent, AuditInvitationRenewed, AuditInvitationRevoked, AuditInvitationAccepted,
+		AuditPanelSettingChanged)
 }()
 
 // AuditEntry is one line of the audit trail.

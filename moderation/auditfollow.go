@@ -10,8 +10,8 @@ import (
 )
 
 // Audit actions that other capabilities record in the event log and the
-// trail shows beside moderation's own (consent changes and invitations):
-// FollowEvents copies them in.
+// trail shows beside moderation's own (consent changes, invitations and a
+// panel's safeguarding settings): FollowEvents copies them in.
 const (
 	AuditConsentGrant       = "consent.granted"
 	AuditConsentWithdrawal  = "consent.withdrawn"
@@ -19,6 +19,9 @@ const (
 	AuditInvitationRenewed  = "invitation.renewed"
 	AuditInvitationRevoked  = "invitation.revoked"
 	AuditInvitationAccepted = "invitation.accepted"
+	// AuditPanelSettingChanged is one safeguarding setting of a panel
+	// changed; Category names the setting.
+	AuditPanelSettingChanged = "panel.setting_changed"
 )
 
 // Guardian is the actor of what a guardian did through their link (they

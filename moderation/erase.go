@@ -69,5 +69,18 @@ func (s *Service) EraseAuthor(ctx context.Context, accountID, actor string) (int
 	return n, nil
 }
 
+// RecordErasure puts the erasure of accountID into the audit trail of each
+// of their panels: who erased (the person, or a coordinator on their behalf)
+// and why, so that coordinators see it where they see every other action
+// (safeguarding rule 6; GDPR Art. 5(2)).
+func (s *Service) RecordErasure(ctx context.Context, panelIDs []string, accountID, actor, reason string) error {
+	for _, p := range panelIDs {
+		if _, err := s.record(ctx, AuditEntry{PanelID: p, Action: AuditAccountErased, Actor: actor, Person: accountID, Reason: reason}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // errUnchanged stops updateCase for a case erasure has nothing to change.
 var errUnchanged = errors.New("unchanged")

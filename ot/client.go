@@ -15,6 +15,7 @@ type Client struct {
 	sentSeq  int64
 	buffer   Op
 	local    string
+	stale    bool // local is to be worked out again (AppliedText)
 	seq      int64
 }
 
@@ -24,7 +25,30 @@ func NewClient(id, text string, version int64) *Client {
 }
 
 // Text is what the editor shows; Version the newest server version known.
-func (c *Client) Text() string   { return c.local }
+func (c *Client) Text() string {
+	_ = c.refresh()
+	return c.local
+}
+
+// refresh works out the editor's text again after AppliedText: the
+// server's text with what is in flight and the buffer on top.
+func (c *Client) refresh() error {
+	if !c.stale {
+		return nil
+	}
+	t := c.server
+	for _, op := range []Op{c.inflight, c.buffer} {
+		if op == nil {
+			continue
+		}
+		var err error
+		if t, err = Apply(t, op); err != nil {
+			return err
+		}
+	}
+	c.local, c.stale = t, false
+	return nil
+}
 func (c *Client) Version() int64 { return c.version }
 
 // Pending reports whether anything waits to be sent or acknowledged.
@@ -35,6 +59,9 @@ func (c *Client) Awaiting() bool { return c.inflight != nil }
 
 // Edit applies a change made by this editor (on Text).
 func (c *Client) Edit(op Op) error {
+	if err := c.refresh(); err != nil {
+		return err
+	}
 	next, err := Apply(c.local, op)
 	if err != nil {
 		return err
@@ -88,6 +115,9 @@ func (c *Client) Applied(v int64, op Op, client string, seq int64) error {
 	if v <= c.version {
 		return nil
 	}
+	if err := c.refresh(); err != nil {
+		return err
+	}
 	if c.inflight != nil && client == c.ID && seq == c.sentSeq {
 		c.acknowledge(v)
 		return nil
@@ -109,8 +139,38 @@ func (c *Client) Applied(v int64, op Op, client string, seq int64) error {
 	return err
 }
 
+// AppliedText is Applied for a caller that knows text, the server's text
+// at version v (what op made): a load generator whose hundreds of clients
+// follow one feed works it out once for all of them. The client then need
+// not apply op to its copy of the server's text, and its own text is
+// worked out again only when asked for (Text, Edit): applying every op to
+// two texts of every client, hundreds of times over, would make the
+// generator what is measured.
+func (c *Client) AppliedText(v int64, op Op, client string, seq int64, text string) error {
+	if v <= c.version {
+		return nil
+	}
+	c.server, c.version = text, v
+	if c.inflight != nil && client == c.ID && seq == c.sentSeq {
+		c.inflight = nil // ours: the buffer was made on top of it
+	} else {
+		if c.inflight != nil {
+			in := c.inflight
+			c.inflight, op = Transform(in, op, Left), Transform(op, in, Right)
+		}
+		if c.buffer != nil {
+			c.buffer = Transform(c.buffer, op, Left)
+		}
+	}
+	c.stale = true
+	if c.inflight == nil && c.buffer == nil {
+		c.local, c.stale = text, false
+	}
+	return nil
+}
+
 // Drop forgets what was not acknowledged (the server refused the op in
 // flight): the editor shows the server's text again.
 func (c *Client) Drop() {
-	c.inflight, c.buffer, c.local = nil, nil, c.server
+	c.inflight, c.buffer, c.local, c.stale = nil, nil, c.server, false
 }

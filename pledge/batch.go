@@ -2,6 +2,7 @@ package pledge
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -16,12 +17,17 @@ import (
 // again, the edit at the head of the queue (the leader) takes every edit
 // waiting for the item and applies them in arrival order under the item
 // lock: one read of the pledge and the item, then for each edit the same
-// transform as one at a time and its own revision, then a single update of the
-// item (revisions are the source of truth; a reader rolls the item forward
-// if that update is lost) and one event per field edited (editedEvent). The outcome is the one of
-// running the edits one after another in that order. The leader then hands
-// the queue to the first edit that arrived meanwhile, so no request serves
-// others for longer than one batch.
+// transform as one at a time and its own revision, then one transaction
+// with the batch's revisions, the item (revisions are the source of truth;
+// a reader rolls the item forward if that update is lost) and one event
+// per field edited (editedEvent). The outcome is the one of running the
+// edits one after another in that order. An edit is answered once that
+// transaction committed (on SQLite: once it is on disk), so every edit
+// acknowledged is stored, with its event. One commit per batch, not one
+// per revision, item and event: each commit waits for the disk, and the
+// batch's edits share that wait. The leader then hands the queue to the
+// first edit that arrived meanwhile, so no request serves others for
+// longer than one batch.
 
 // editReq is one edit waiting in its item's queue.
 type editReq struct {
@@ -40,8 +46,7 @@ type editReq struct {
 
 type editQueue struct {
 	pending []*editReq
-	leading bool          // a leader is applying a batch
-	events  chan struct{} // closed when the events of the latest batch are out
+	leading bool // a leader is applying a batch
 }
 
 // maxBatch bounds the edits one leader applies in one go.
@@ -59,9 +64,7 @@ func (s *Service) queueEdit(pledgeID, itemID string, r *editReq) (Applied, error
 		// amendment) the edit is applied alone, in that transaction: a
 		// batch led from here would write other people's edits into it,
 		// and a leader elsewhere would wait for the write lock it holds.
-		batch := []*editReq{r}
-		s.applyEdits(r.ctx, pledgeID, itemID, batch)
-		s.editedEvents(r.ctx, pledgeID, itemID, batch)
+		s.applyEdits(r.ctx, pledgeID, itemID, []*editReq{r})
 		return r.res, r.err
 	}
 	r.wake = make(chan struct{}, 1)
@@ -91,16 +94,15 @@ func (s *Service) queueEdit(pledgeID, itemID string, r *editReq) (Applied, error
 }
 
 // leadEdits applies the edits waiting in q (the leader's first), hands the
-// queue on, then appends the batch's events once those of the batch before
-// are out (so events stay in version order while the next batch is transformed)
-// and wakes the batch.
+// queue on and wakes the batch.
 func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 	s.editsMu.Lock()
-	busy := q.events != nil // a batch was handed on to this one
+	busy := q.pending[0].lead
 	s.editsMu.Unlock()
 	if busy {
-		// A moment's wait lets the edits on their way join this batch,
-		// whose fixed costs (reads, commits, one event to every
+		// A batch was handed on to this one: the item is busy. A
+		// moment's wait lets the edits on their way join this batch,
+		// whose fixed costs (reads, the commit, one event to every
 		// subscriber) they then share. A quiet item does not wait.
 		time.Sleep(gatherEdits)
 	}
@@ -108,11 +110,9 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 	n := min(len(q.pending), maxBatch)
 	batch := q.pending[:n:n]
 	q.pending = q.pending[n:]
-	prev, done := q.events, make(chan struct{})
-	q.events = done
 	s.editsMu.Unlock()
 
-	handedOn, finished := false, false
+	handedOn := false
 	handOn := func() {
 		handedOn = true
 		s.editsMu.Lock()
@@ -122,6 +122,9 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 			next.lead = true
 		} else {
 			q.leading = false
+			if s.edits[itemID] == q {
+				delete(s.edits, itemID)
+			}
 		}
 		s.editsMu.Unlock()
 		if next != nil {
@@ -129,22 +132,14 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 		}
 	}
 	defer func() {
-		if !finished { // a panic: fail the batch rather than leave it waiting
+		if !handedOn { // a panic: fail the batch rather than leave it waiting
 			for _, r := range batch {
 				if r.err == nil {
 					r.ok, r.err = false, fault.Errorf(fault.Internal, "The edit could not be saved.")
 				}
 			}
-			if !handedOn {
-				handOn()
-			}
+			handOn()
 		}
-		close(done)
-		s.editsMu.Lock()
-		if !q.leading && len(q.pending) == 0 && q.events == done {
-			delete(s.edits, itemID)
-		}
-		s.editsMu.Unlock()
 		for _, r := range batch[1:] {
 			r.wake <- struct{}{}
 		}
@@ -152,34 +147,8 @@ func (s *Service) leadEdits(pledgeID, itemID string, q *editQueue) {
 
 	// The leader works for everyone in the batch: its own request ending
 	// must not fail the others.
-	ctx := context.WithoutCancel(batch[0].ctx)
-	s.applyEdits(ctx, pledgeID, itemID, batch)
+	s.applyEdits(context.WithoutCancel(batch[0].ctx), pledgeID, itemID, batch)
 	handOn()
-	if prev != nil {
-		<-prev
-	}
-	s.editedEvents(ctx, pledgeID, itemID, batch)
-	finished = true
-}
-
-// editedEvents appends the events of a stored batch, one per field; an
-// edit whose event fails gets its error.
-func (s *Service) editedEvents(ctx context.Context, pledgeID, itemID string, batch []*editReq) {
-	for _, ev := range editedEvents(batch) {
-		last := ev.reqs[len(ev.reqs)-1]
-		hits := last.res.Item.Hits[last.e.Field]
-		if hits == nil {
-			hits = []screen.Hit{} // the field is clean now: a warning shown goes
-		}
-		err := s.event(ctx, last.actor, "pledge.item_edited", pledgeID, map[string]any{"itemId": itemID, "field": last.e.Field,
-			"version": last.res.Version, "baseVersion": ev.reqs[0].e.Base, "ops": ev.ops,
-			"author": last.actor, "authors": ev.authors, "edits": len(ev.reqs), "hits": hits})
-		if err != nil {
-			for _, r := range ev.reqs {
-				r.err = err
-			}
-		}
-	}
 }
 
 // editedEvent is what one pledge.item_edited event says for a batch: the
@@ -203,15 +172,12 @@ type EditedOp struct {
 	Seq     int64  `json:"seq,omitempty"`
 }
 
-// editedEvents groups the stored edits of batch by field, in order of each
+// editedEvents groups the edits applied by field, in order of each
 // field's first edit.
-func editedEvents(batch []*editReq) []*editedEvent {
+func editedEvents(applied []*editReq) []*editedEvent {
 	var evs []*editedEvent
 	var of []Field
-	for _, r := range batch {
-		if !r.ok {
-			continue
-		}
+	for _, r := range applied {
 		i := slices.Index(of, r.e.Field)
 		if i < 0 {
 			evs, of = append(evs, &editedEvent{}), append(of, r.e.Field)
@@ -325,13 +291,28 @@ func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], b
 	for _, r := range applied {
 		r.res.Item.Hits = hitsAlike(r.res.Item, cur)
 	}
-	err = s.Docs.InsertMany(ctx, colRevisions, revs)
-	if fault.Is(err, fault.Conflict) {
-		h.cut(first) // those versions are someone else's
-		return false
+	events, err := s.editedData(applied)
+	if err == nil {
+		err = s.Docs.InTransaction(ctx, func(ctx context.Context) error {
+			if err := s.Docs.InsertMany(ctx, colRevisions, revs); err != nil {
+				return err
+			}
+			if _, err := store.UpdateAs(ctx, s.Docs, colItems, d.Value.ID, d.Version, cur, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
+				return err
+			} // a conflict here means another writer rolled our revisions forward
+			for _, b := range events {
+				if _, err := s.Docs.AppendEvent(ctx, store.Event{Actor: b.actor, Type: "pledge.item_edited", Subject: Topic(p.ID), Data: b.data}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
 	if err != nil {
-		h.cut(first)
+		h.cut(first) // those versions are not ours, or not stored
+		if fault.Is(err, fault.Conflict) {
+			return false
+		}
 		for _, r := range applied {
 			r.err = err
 		}
@@ -340,10 +321,31 @@ func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], b
 	for _, r := range applied {
 		r.ok = true
 	}
-	if _, err := store.UpdateAs(ctx, s.Docs, colItems, d.Value.ID, d.Version, cur, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
-		for _, r := range applied {
-			r.ok, r.err = false, err // as when edited one at a time: no event
-		}
-	} // a conflict here means another writer rolled our revisions forward
 	return true
+}
+
+// editedBody is one pledge.item_edited event of a batch, ready to append.
+type editedBody struct {
+	actor string
+	data  json.RawMessage
+}
+
+// editedData is the batch's events, one per field (see editedEvent).
+func (s *Service) editedData(applied []*editReq) ([]editedBody, error) {
+	var out []editedBody
+	for _, ev := range editedEvents(applied) {
+		last := ev.reqs[len(ev.reqs)-1]
+		hits := last.res.Item.Hits[last.e.Field]
+		if hits == nil {
+			hits = []screen.Hit{} // the field is clean now: a warning shown goes
+		}
+		b, err := json.Marshal(map[string]any{"itemId": last.res.Item.ID, "field": last.e.Field,
+			"version": last.res.Version, "baseVersion": ev.reqs[0].e.Base, "ops": ev.ops,
+			"author": last.actor, "authors": ev.authors, "edits": len(ev.reqs), "hits": hits})
+		if err != nil {
+			return nil, fault.Wrap(fault.Internal, err, "event cannot be recorded")
+		}
+		out = append(out, editedBody{last.actor, b})
+	}
+	return out, nil
 }

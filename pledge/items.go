@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"chorus/fault"
+	"chorus/moderation/screen"
 	"chorus/ot"
 	"chorus/store"
 )
@@ -175,27 +176,28 @@ func itemAt(it Item, r Revision) Item {
 // change makes the next revision of an item: next computes the new item
 // from the current one. The revision is written first (its id, item and
 // version, is unique, so of two writers only one gets a version), then the
-// item; on a conflict everything is read again and next runs again.
-func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind string, f Field, next func(p Pledge, cur Item) (Item, error)) (Item, error) {
+// item; on a conflict everything is read again and next runs again. It
+// returns the item and the operation of each field that changed, as stored.
+func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind string, f Field, next func(p Pledge, cur Item) (Item, error)) (Item, map[Field]ot.Op, error) {
 	defer s.lock(ctx, itemID)()
 	for range maxAttempts {
 		p, err := s.Pledge(ctx, pledgeID)
 		if err != nil {
-			return Item{}, err
+			return Item{}, nil, err
 		}
 		d, err := s.itemDoc(ctx, itemID)
 		if err != nil {
-			return Item{}, err
+			return Item{}, nil, err
 		}
 		if d.Value.PledgeID != pledgeID {
-			return Item{}, noItem()
+			return Item{}, nil, noItem()
 		}
 		it, err := next(p, d.Value)
 		if err != nil {
-			return Item{}, err
+			return Item{}, nil, err
 		}
 		if err := s.rescreen(ctx, p, &it, d.Value); err != nil {
-			return Item{}, err
+			return Item{}, nil, err
 		}
 		it.Version = d.Value.Version + 1
 		it.UpdatedBy, it.UpdatedAt = actor, s.now()
@@ -206,14 +208,14 @@ func (s *Service) change(ctx context.Context, actor, pledgeID, itemID, kind stri
 			continue // someone else took this version: change again
 		}
 		if err != nil {
-			return Item{}, err
+			return Item{}, nil, err
 		}
 		if _, err := store.UpdateAs(ctx, s.Docs, colItems, itemID, d.Version, it, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
-			return Item{}, err
+			return Item{}, nil, err
 		} // a conflict here means another writer rolled our revision forward
-		return it, nil
+		return it, rev.Ops, nil
 	}
-	return Item{}, busy()
+	return Item{}, nil, busy()
 }
 
 // Edit is one change of one field of an item, made on version Base.
@@ -385,7 +387,7 @@ func (s *Service) RemoveItem(ctx context.Context, actor, pledgeID, itemID string
 // removeItem is RemoveItem, inside its transaction.
 func (s *Service) removeItem(ctx context.Context, actor, pledgeID, itemID string) (Item, error) {
 	var position int
-	it, err := s.change(ctx, actor, pledgeID, itemID, "removed", "", func(p Pledge, cur Item) (Item, error) {
+	it, ops, err := s.change(ctx, actor, pledgeID, itemID, "removed", "", func(p Pledge, cur Item) (Item, error) {
 		if err := editable(p); err != nil {
 			return Item{}, err
 		}
@@ -405,7 +407,8 @@ func (s *Service) removeItem(ctx context.Context, actor, pledgeID, itemID string
 	}); err != nil {
 		return Item{}, err
 	}
-	return it, s.event(ctx, actor, "pledge.item_removed", pledgeID, map[string]any{"itemId": itemID, "version": it.Version, "position": position, "author": actor})
+	return it, s.event(ctx, actor, "pledge.item_removed", pledgeID, map[string]any{"itemId": itemID, "version": it.Version, "position": position, "author": actor,
+		"fields": fieldChanges(it, ops, actor)})
 }
 
 // RestoreItem makes a new version of an item with the content it had at
@@ -417,7 +420,7 @@ func (s *Service) RestoreItem(ctx context.Context, actor, pledgeID, itemID strin
 // restoreItem is RestoreItem, inside its transaction.
 func (s *Service) restoreItem(ctx context.Context, actor, pledgeID, itemID string, version int64) (Item, error) {
 	wasRemoved := false
-	it, err := s.change(ctx, actor, pledgeID, itemID, "restored", "", func(p Pledge, cur Item) (Item, error) {
+	it, ops, err := s.change(ctx, actor, pledgeID, itemID, "restored", "", func(p Pledge, cur Item) (Item, error) {
 		if err := editable(p); err != nil {
 			return Item{}, err
 		}
@@ -451,7 +454,33 @@ func (s *Service) restoreItem(ctx context.Context, actor, pledgeID, itemID strin
 			return Item{}, err
 		}
 	}
-	return it, s.event(ctx, actor, "pledge.item_restored", pledgeID, map[string]any{"item": it, "fromVersion": version, "author": actor})
+	return it, s.event(ctx, actor, "pledge.item_restored", pledgeID, map[string]any{"item": it, "fromVersion": version, "author": actor,
+		"version": it.Version, "fields": fieldChanges(it, ops, actor)})
+}
+
+// fieldChanges is what a change of the whole item (a restore, a removal)
+// did to each field it changed, in the shape of a pledge.item_edited event
+// of one edit: the operation the server stored, which it transforms later
+// edits against. A client applies it like anyone's edit, transforming its
+// unsent typing, comment anchors and caret by it; were it to work the
+// change out from the new texts, its transform would differ from the
+// server's and the texts would drift apart. A field that is not listed did
+// not change (its version is the item's all the same).
+func fieldChanges(it Item, ops map[Field]ot.Op, author string) []map[string]any {
+	out := []map[string]any{}
+	for _, f := range fields {
+		op, ok := ops[f]
+		if !ok || len(op) == 0 {
+			continue
+		}
+		hits := it.Hits[f]
+		if hits == nil {
+			hits = []screen.Hit{} // the field is clean now: a warning shown goes
+		}
+		out = append(out, map[string]any{"itemId": it.ID, "field": f, "version": it.Version, "baseVersion": it.Version - 1,
+			"ops": []EditedOp{{Version: it.Version, Op: ot.StripInvertible(op)}}, "author": author, "authors": []string{author}, "edits": 1, "hits": hits})
+	}
+	return out
 }
 
 // History lists the revisions of an item, oldest first.

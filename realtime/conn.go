@@ -30,7 +30,7 @@ type conn struct {
 	id      string
 	sock    Socket
 	peer    Peer
-	ctx     context.Context
+	ctx     context.Context // Serve's: the parent of every call made for the socket
 	limiter *rate.Limiter
 	slot    uint32 // heartbeat slot (see Hub.heartbeat)
 
@@ -57,10 +57,35 @@ type conn struct {
 	finished bool
 
 	mu      sync.Mutex
-	subs    map[string]*subscription
+	subs    subscriptions
 	why     error
 	strikes int    // messages refused by the rate limit in a row
 	grants  uint32 // bumped by revokeEdits: an edit permission decided before does not count
+}
+
+// subscriptions are a connection's topics. A socket follows a few (at most
+// Config.MaxTopics): a slice costs an idle socket a few bytes where a map
+// costs hundreds, and finding a topic in it is as quick.
+type subscriptions []*subscription
+
+func (ss subscriptions) get(topic string) *subscription {
+	for _, s := range ss {
+		if s.topic == topic {
+			return s
+		}
+	}
+	return nil
+}
+
+// remove takes topic's subscription out and returns it (nil: none).
+func (ss *subscriptions) remove(topic string) *subscription {
+	for i, s := range *ss {
+		if s.topic == topic {
+			*ss = slices.Delete(*ss, i, i+1)
+			return s
+		}
+	}
+	return nil
 }
 
 // presSlot is a presence snapshot waiting for the writer; a newer one
@@ -246,7 +271,7 @@ func (c *conn) stopWriting() {
 func (c *conn) offerPresence(topic string, seq uint64, msg []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.subs[topic] == nil || c.killed.Load() {
+	if c.subs.get(topic) == nil || c.killed.Load() {
 		return
 	}
 	c.qmu.Lock()
@@ -298,7 +323,7 @@ func (c *conn) sendError(code fault.Code, message, topic string) {
 func (c *conn) deliver(topic string, id int64, msg []byte) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.subs[topic]
+	s := c.subs.get(topic)
 	if s == nil {
 		return true
 	}
@@ -318,7 +343,7 @@ func (c *conn) deliver(topic string, id int64, msg []byte) bool {
 func (c *conn) sendIfSubscribed(topic string, msg []byte) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.subs[topic] == nil {
+	if c.subs.get(topic) == nil {
 		return true
 	}
 	return c.enqueue(msg)
@@ -330,7 +355,7 @@ func (c *conn) sendIfSubscribed(topic string, msg []byte) bool {
 func (c *conn) itemOf(topic string) (item string, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.subs[topic]
+	s := c.subs.get(topic)
 	if s == nil || !s.announced {
 		return "", false
 	}
@@ -492,15 +517,9 @@ func (c *conn) checkSession() {
 }
 
 func (c *conn) readLoop() error {
-	cfg := c.h.cfg
-	c.sock.SetReadLimit(cfg.HardLimit)
-	extend := func() {
-		if !c.killed.Load() {
-			_ = c.sock.SetReadDeadline(time.Now().Add(cfg.PongWait))
-		}
-	}
-	extend()
-	c.sock.SetPongHandler(func(string) error { extend(); return nil })
+	c.sock.SetReadLimit(c.h.cfg.HardLimit)
+	c.extendRead()
+	c.sock.SetPongHandler(c.onPong)
 	for {
 		typ, r, err := c.sock.NextReader()
 		if err != nil {
@@ -510,6 +529,20 @@ func (c *conn) readLoop() error {
 			return err
 		}
 	}
+}
+
+// extendRead gives the peer another PongWait to be heard from.
+func (c *conn) extendRead() {
+	if !c.killed.Load() {
+		_ = c.sock.SetReadDeadline(time.Now().Add(c.h.cfg.PongWait))
+	}
+}
+
+// onPong is the pong handler. A method value, not a closure over the
+// configuration: that would keep a copy of Config for every socket.
+func (c *conn) onPong(string) error {
+	c.extendRead()
+	return nil
 }
 
 // readBufs are the buffers messages are read into: idle sockets hold none,
@@ -544,7 +577,7 @@ func readInto(buf []byte, r io.Reader, limit int64) ([]byte, error) {
 // readOne reads and handles one client message; an error ends the
 // connection.
 func (c *conn) readOne(typ int, r io.Reader) error {
-	cfg := c.h.cfg
+	cfg := &c.h.cfg
 	bp := readBufs.Get().(*[]byte)
 	data, err := readInto(*bp, r, cfg.MessageLimit+1)
 	defer func() {
@@ -556,9 +589,7 @@ func (c *conn) readOne(typ int, r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if !c.killed.Load() {
-		_ = c.sock.SetReadDeadline(time.Now().Add(cfg.PongWait))
-	}
+	c.extendRead()
 	if int64(len(data)) > cfg.MessageLimit {
 		if _, err := io.Copy(io.Discard, r); err != nil {
 			return err
@@ -628,7 +659,7 @@ func (c *conn) handle(in Inbound) {
 			return
 		}
 		c.mu.Lock()
-		s := c.subs[in.Topic]
+		s := c.subs.get(in.Topic)
 		if s != nil {
 			s.item, s.announced = in.ItemID, true
 		}
@@ -655,7 +686,7 @@ func (c *conn) handle(in Inbound) {
 func (c *conn) subscribed(topic string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.subs[topic] != nil
+	return c.subs.get(topic) != nil
 }
 
 // signal asks Config.Signal whether the connection may announce itself in
@@ -695,7 +726,7 @@ func (c *conn) edit(in Inbound) {
 		return
 	}
 	c.mu.Lock()
-	s := c.subs[in.Topic]
+	s := c.subs.get(in.Topic)
 	allowed, gen := s != nil && s.mayEdit, c.grants
 	c.mu.Unlock()
 	if s == nil {
@@ -710,7 +741,7 @@ func (c *conn) edit(in Inbound) {
 			return
 		}
 		c.mu.Lock()
-		if c.subs[in.Topic] == s && c.grants == gen {
+		if c.subs.get(in.Topic) == s && c.grants == gen {
 			s.mayEdit = true
 		}
 		c.mu.Unlock()
@@ -737,7 +768,7 @@ func (c *conn) revokeEdits() {
 
 func (c *conn) subscribe(topic string, after *int64, have []int64) {
 	c.mu.Lock()
-	_, dup := c.subs[topic]
+	dup := c.subs.get(topic) != nil
 	n := len(c.subs)
 	c.mu.Unlock()
 	switch {
@@ -748,17 +779,20 @@ func (c *conn) subscribe(topic string, after *int64, have []int64) {
 		c.sendError(fault.TooLarge, "Too many subscriptions on one connection.", topic)
 		return
 	}
-	if err := c.h.cfg.Authorize(c.ctx, c.peer.AccountID, topic); err != nil {
+	ctx, cancel := context.WithTimeout(c.ctx, c.h.cfg.WriteWait)
+	err := c.h.cfg.Authorize(ctx, c.peer.AccountID, topic)
+	cancel()
+	if err != nil {
 		c.sendError(fault.CodeOf(err), fault.MessageOf(err), topic)
 		return
 	}
 	s := &subscription{topic: topic, replaying: true}
 	c.mu.Lock()
-	if c.subs[topic] != nil || c.killed.Load() {
+	if c.subs.get(topic) != nil || c.killed.Load() {
 		c.mu.Unlock()
 		return
 	}
-	c.subs[topic] = s
+	c.subs = append(c.subs, s)
 	c.mu.Unlock()
 	if c.h.attach(c, topic) {
 		c.h.publishEphemeral(ephemeral{Op: opSync, Topic: topic, Node: c.h.node, Conn: c.id})
@@ -796,7 +830,7 @@ func (c *conn) catchUp(s *subscription, after *int64, have []int64, ack bool) {
 		}
 	}
 	c.mu.Lock()
-	if c.subs[s.topic] != s {
+	if c.subs.get(s.topic) != s {
 		c.mu.Unlock()
 		return // unsubscribed meanwhile
 	}
@@ -878,8 +912,7 @@ func (s *subscription) resumePoint(mu *sync.Mutex) (after int64, have []int64) {
 // was none.
 func (c *conn) end(topic, reason string, code fault.Code) bool {
 	c.mu.Lock()
-	s := c.subs[topic]
-	delete(c.subs, topic)
+	s := c.subs.remove(topic)
 	c.qmu.Lock()
 	c.pres = slices.DeleteFunc(c.pres, func(p presSlot) bool { return p.topic == topic }) // no presence after the unsubscribed
 	if len(c.pres) == 0 {
@@ -914,8 +947,8 @@ func (c *conn) reauthorize(eventType string) {
 	}
 	c.mu.Lock()
 	topics := make([]string, 0, len(c.subs))
-	for t := range c.subs {
-		topics = append(topics, t)
+	for _, s := range c.subs {
+		topics = append(topics, s.topic)
 	}
 	c.mu.Unlock()
 	for _, t := range topics {

@@ -262,15 +262,17 @@ func (h *Hub) Connections() int {
 // Serve runs one socket until it closes and returns why: nil for a normal
 // close by the peer, ErrTooSlow, ErrSessionExpired, ErrShuttingDown,
 // ErrTooManyMessages, or the read error. The caller must not use sock
-// afterwards; Serve has closed it.
+// afterwards; Serve has closed it. ctx is the parent of every call made
+// for the socket (authorisation, the store, Config.Edit), each of which is
+// bounded by WriteWait. Calls do not get a context of the connection's own,
+// cancelled when it ends: a context that has had children keeps a channel
+// and a map of them for good, hundreds of bytes per idle socket, while
+// Serve returns only once the message being handled is done anyway.
 func (h *Hub) Serve(ctx context.Context, sock Socket, p Peer) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	n := h.nextID.Add(1)
 	c := &conn{h: h, sock: sock, peer: p, ctx: ctx,
 		id:      h.node + "-" + itoa(n),
 		slot:    uint32(n % heartbeatSlots),
-		subs:    map[string]*subscription{},
 		limiter: rate.NewLimiter(rate.Limit(h.cfg.RateLimit), h.cfg.RateBurst),
 	}
 	if !h.register(c) {
@@ -357,10 +359,10 @@ func (h *Hub) unregister(c *conn) {
 	h.mu.Unlock()
 	c.mu.Lock()
 	topics := make([]string, 0, len(c.subs))
-	for t := range c.subs {
-		topics = append(topics, t)
+	for _, s := range c.subs {
+		topics = append(topics, s.topic)
 	}
-	c.subs = map[string]*subscription{}
+	c.subs = nil
 	c.mu.Unlock()
 	for _, t := range topics {
 		h.detach(c, t)

@@ -237,6 +237,43 @@ func TestSubscribeAuthorizedAndDenied(t *testing.T) {
 	}
 }
 
+// TestSubscriptionsPerConnectionAreBounded: a connection follows at most
+// Config.MaxTopics topics; one more is refused and changes nothing, and an
+// unsubscribe makes room again. Each topic gets its own events.
+func TestSubscriptionsPerConnectionAreBounded(t *testing.T) {
+	const max = 5
+	e := newEnv(t, openStore(t), realtime.NewLocalBroker(), func(c *realtime.Config) { c.MaxTopics = max })
+	c := e.dial("ana", "")
+	for i := range max + 1 {
+		e.perms.set("ana", fmt.Sprintf("group:%d", i), true)
+	}
+	for i := range max {
+		c.subscribe(fmt.Sprintf("group:%d", i), nil)
+		c.until("subscribed", isType("subscribed", fmt.Sprintf("group:%d", i)))
+	}
+	extra := fmt.Sprintf("group:%d", max)
+	c.subscribe(extra, nil)
+	if m := c.until("an error", isType("error", extra)); m.Code != "too_large" {
+		t.Fatalf("subscribe %d of %d: got %+v, want too_large", max+1, max, m)
+	}
+	e.append(extra, "x.refused") // not subscribed: never delivered
+	for i := max - 1; i >= 0; i-- {
+		ev := e.append(fmt.Sprintf("group:%d", i), "x.changed")
+		m := c.until("the event", func(m msg) bool { return m.Type == "event" })
+		if m.Topic != fmt.Sprintf("group:%d", i) || m.ID != ev.ID {
+			t.Fatalf("got event %d on %s, want %d on group:%d", m.ID, m.Topic, ev.ID, i)
+		}
+	}
+	c.send(map[string]any{"type": "unsubscribe", "topic": "group:2"})
+	c.until("unsubscribed", isType("unsubscribed", "group:2"))
+	c.subscribe(extra, nil)
+	c.until("subscribed after making room", isType("subscribed", extra))
+	ev := e.append(extra, "x.changed")
+	if m := c.until("the event", isType("event", extra)); m.ID != ev.ID {
+		t.Fatalf("%s: got event %d (%s on %s), want %d", extra, m.ID, m.Event, m.Topic, ev.ID)
+	}
+}
+
 // Resume: what was missed comes first, in order, then live events, each once.
 func TestResumeReplaysMissedEventsThenLiveOnes(t *testing.T) {
 	e := newEnv(t, openStore(t), realtime.NewLocalBroker(), nil)

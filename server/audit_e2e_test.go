@@ -120,3 +120,33 @@ func TestMyWaiting(t *testing.T) {
 		t.Errorf("the ambassador: got %v, want nothing (it is Sam's)", w)
 	}
 }
+
+// TestPanelSettingChangesAreInTheAuditTrail: a coordinator's change of a
+// panel's safeguarding settings is in the trail, one entry per setting
+// changed, by her: the number of moderators a live session needs (from and
+// to), the safeguarding lead (about the new lead), partner
+// post-moderation (on or off). Saving the same values again adds nothing.
+func TestPanelSettingChangesAreInTheAuditTrail(t *testing.T) {
+	base, _, stderr := start(t, nil)
+	coord, coordID, panel, group := centreIn(t, base, stderr, "FR")
+	mod := joinByMail(t, coord, base, panel, group, "", "mod@example.org", "moderator", "")
+	modID := str(mod.do("GET", "/api/session", nil, 200), "me", "account", "id")
+
+	change := map[string]any{"moderatorsRequired": 3, "safeguardingLeadId": modID, "partnerPostModeration": true}
+	coord.do("PATCH", "/api/panels/"+panel+"/settings", change, 200)
+	coord.do("PATCH", "/api/panels/"+panel+"/settings", change, 200)
+
+	var got []string
+	for _, e := range coord.do("GET", "/api/moderation/audit?panelId="+panel+"&action=panel.setting_changed", nil, 200)["entries"].([]any) {
+		m := e.(map[string]any)
+		if m["actor"] != coordID {
+			t.Errorf("%v: got actor %v, want the coordinator", m["category"], m["actor"])
+		}
+		got = append(got, fmt.Sprintf("%v %v %v", m["category"], m["reason"], m["person"]))
+	}
+	slices.Sort(got)
+	want := []string{"moderatorsRequired 2 → 3 <nil>", "partnerPostModeration.on <nil> <nil>", "safeguardingLeadId <nil> " + modID}
+	if !slices.Equal(got, want) {
+		t.Errorf("settings in the trail: got %q, want %q", got, want)
+	}
+}

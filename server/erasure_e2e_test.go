@@ -57,7 +57,7 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 		files := unzip(t, who, path)
 		for name, want := range map[string][]string{
 			"summary.html":         {"little brother", "lea.dubois@example.org", "participate", `lang="en"`},
-			"contributions.json":   {"little brother", "Apps should talk to us simply"},
+			"contributions.json":   {"little brother", "Apps should talk to us simply", `"videos"`, `"rounds"`},
 			"moderation.json":      {"lea.dubois@example.org", `"kind": "screening"`},
 			"consent-records.json": {"ISO/IEC TS 27560", "parent@example.org", "Centre pour un internet plus sûr", "dpo@example.org", "pii_categories", "retention"},
 			"account.json":         {"lea@example.org"},
@@ -90,6 +90,10 @@ func TestGuardianDeletionRequestJourney(t *testing.T) {
 	problem(t, youth, "POST", "/api/accounts/"+accountID(coord)+"/erase", map[string]any{"reason": "x"}, 403, "forbidden")
 	youth.do("GET", "/api/session", nil, 200) // the refused attempts changed nothing
 	coord.do("POST", "/api/accounts/"+youthID+"/erase", map[string]any{"reason": "The guardian's deletion request"}, 200)
+	audit, _ := json.Marshal(coord.do("GET", "/api/moderation/audit?action=moderation.account_erased", nil, 200))
+	if !strings.Contains(string(audit), "The guardian's deletion request") || !strings.Contains(string(audit), youthID) {
+		t.Errorf("the panel's audit trail should show the erasure with its reason: %s", audit)
+	}
 
 	if s := youth.do("GET", "/api/session", nil, 200); s["signedIn"] != false {
 		t.Errorf("the erased person is still signed in: %v", s)

@@ -15,19 +15,24 @@ import (
 	"chorus/server/httpapi"
 )
 
-// buildMedia wires videos, their review, uploads and the processing queue
-// on the opened stores into svc, and returns what the HTTP API serves them
-// with.
-func buildMedia(ctx context.Context, cfg config.Config, s *stores, svc *app.Services, log *slog.Logger) (*httpapi.Videos, error) {
+// buildVideos wires videos, their review, uploads and the processing
+// queue on the opened stores into svc. buildServices calls it before the
+// services that reach into videos (a person's export, erasure).
+func buildVideos(ctx context.Context, cfg config.Config, s *stores, svc *app.Services) error {
 	svc.Jobs = jobs.NewQueue(s.docs)
 	svc.Videos = video.NewService(s.docs, s.blobs, svc.Jobs)
 	svc.Uploads = uploads.NewStore(s.docs, s.blobs, svc.Videos, uploads.Limits{MaxBytes: cfg.Video.MaxBytes})
 	svc.Review = review.NewService(s.docs, svc.Videos, videoDirectory{svc}, svc.Moderation, svc.ScreenWords)
 	for _, declare := range []func(context.Context) error{svc.Jobs.Declare, svc.Videos.Declare, svc.Uploads.Declare, svc.Review.Declare} {
 		if err := declare(ctx); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
+
+// buildMedia returns what the HTTP API serves svc's videos with.
+func buildMedia(cfg config.Config, s *stores, svc *app.Services, log *slog.Logger) (*httpapi.Videos, error) {
 	return httpapi.NewVideos(svc.Videos, svc.Review, svc.Uploads, s.blobs, cfg.Video.SignedURLTTL, log)
 }
 

@@ -110,9 +110,13 @@ func buildServices(ctx context.Context, cfg config.Config, s *stores, presence l
 	if p.Pseudonyms, err = pseudonym.Load(ctx, s.docs); err != nil {
 		return nil, err
 	}
-	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation, Rounds: p.Rounds})
+	if err := buildVideos(ctx, cfg, s, p); err != nil {
+		return nil, err
+	}
+	p.Access = access.NewService(access.Sources{Consent: p.Consent, Pledges: p.Pledges, Messages: p.LiveSessions, Moderation: p.Moderation, Rounds: p.Rounds,
+		Videos: p.Review})
 	parts := erasure.Parts{Directory: p.Identity, Sessions: p.Sessions, Consent: p.Consent, Cases: p.Moderation, Pledges: p.Pledges, Messages: p.LiveSessions,
-		Rounds: p.Rounds}
+		Rounds: p.Rounds, Videos: p.Review, Uploads: p.Uploads}
 	if p.Outbox != nil {
 		parts.Mailbox = p.Outbox
 	}

@@ -103,7 +103,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("seeding the demo: %w", err)
 		}
 	}
-	videos, err := buildMedia(ctx, cfg, s, people, log)
+	videos, err := buildMedia(cfg, s, people, log)
 	if err != nil {
 		return err
 	}

@@ -312,6 +312,22 @@ func videoJourney(t *testing.T, env map[string]string, signed bool) {
 	if cs := v["captions"].([]any); len(cs) != 1 || cs[0].(map[string]any)["language"] != "fr" {
 		t.Errorf("captions listed: %v", cs)
 	}
+
+	// Her export lists the video she appears in, by its title, and her
+	// comment on it (GDPR Art. 15, 20).
+	p.youth.do("POST", "/api/videos/"+vid+"/tags", map[string]any{}, 201)
+	p.youth.do("POST", "/api/videos/"+vid+"/versions/1/comments", map[string]any{"at": 1.5, "text": "Louder here please"}, 201)
+	files := unzip(t, p.youth, "/api/me/export")
+	for name, want := range map[string][]string{
+		"contributions.json": {`"videos"`, `"videoId": "` + vid + `"`, `"confirmed": true`, "Louder here please", `"` + vid + `": "Apps and us"`},
+		"summary.html":       {"Apps and us", "Louder here please"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(files[name], w) {
+				t.Errorf("export: %s lacks %q:\n%s", name, w, files[name])
+			}
+		}
+	}
 }
 
 func putVTT(t *testing.T, c *client, path, text string) (int, map[string]any) {

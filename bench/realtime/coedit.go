@@ -26,6 +26,9 @@ type CoeditConfig struct {
 	Interval time.Duration // each author edits this often (jittered ±20 %)
 	Duration time.Duration // how long authors keep editing
 	TextLen  int           // the item keeps about this many characters
+	// OnEdits, when set, is called as the authors begin editing, with how
+	// long they will (to profile the server over that time).
+	OnEdits func(d time.Duration)
 }
 
 // CoeditResult is what one co-editing run measured. Latency is per edit:
@@ -110,6 +113,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	for _, y := range fix.Youth {
 		tokens = append(tokens, y.Token)
 	}
+	feed := newRunFeed(pl.Text, pl.Version)
 	conns, err := openSubscribers(ctx, srv.Base, tokens, pl.Topic(), cfg.Authors)
 	if err != nil {
 		return res, err
@@ -173,7 +177,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 				now := int64(time.Since(epoch))
 				last.Store(now)
 				for _, msg := range protocol.Messages(frame) {
-					a.receive(msg, now, done, send, &failed, &failWhy, &badFeed)
+					a.receive(feed, msg, now, done, send, &failed, &failWhy, &badFeed)
 				}
 			}
 		}()
@@ -208,6 +212,9 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	began := int64(start.Sub(epoch))
 	warm := int64(start.Sub(epoch) + cfg.Duration/10)
 	end := start.Add(cfg.Duration)
+	if cfg.OnEdits != nil {
+		cfg.OnEdits(cfg.Duration)
+	}
 	var editors sync.WaitGroup
 	for _, a := range authors {
 		editors.Add(1)
@@ -222,7 +229,9 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 				if time.Now().After(end) || ctx.Err() != nil {
 					return
 				}
-				next = time.Now().Add(time.Duration(float64(cfg.Interval) * (0.8 + 0.4*r.Float64())))
+				// On the author's own clock, not from now: a late wake-up
+				// does not lower the rate asked.
+				next = next.Add(time.Duration(float64(cfg.Interval) * (0.8 + 0.4*r.Float64())))
 				a.mu.Lock()
 				op := markerEdit(r, a.c.Text(), cfg.TextLen, a.c.ID, n, &markMu, inserted, deleted)
 				if err := a.c.Edit(op); err == nil {
@@ -311,10 +320,10 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 }
 
 // receive handles one server message for a.
-func (a *author) receive(msg []byte, now int64, done func(*author, int64, int64), send func(*author), failed *atomic.Int64, failWhy, badFeed *atomic.Value) {
+func (a *author) receive(feed *runFeed, msg []byte, now int64, done func(*author, int64, int64), send func(*author), failed *atomic.Int64, failWhy, badFeed *atomic.Value) {
 	switch {
 	case bytes.Contains(msg, editedKey):
-		ops, ok := decoded.get(msg)
+		ops, ok := feed.decode(msg)
 		if !ok {
 			return
 		}
@@ -328,7 +337,13 @@ func (a *author) receive(msg []byte, now int64, done func(*author, int64, int64)
 			if o.Client == a.c.ID {
 				done(a, o.Seq, o.V)
 			}
-			if err := a.c.Applied(o.V, o.Op, o.Client, o.Seq); err != nil {
+			var err error
+			if text, ok := feed.text(o); ok {
+				err = a.c.AppliedText(o.V, o.Op, o.Client, o.Seq, text)
+			} else {
+				err = a.c.Applied(o.V, o.Op, o.Client, o.Seq)
+			}
+			if err != nil {
 				badFeed.CompareAndSwap(nil, err.Error())
 			}
 		}
@@ -364,24 +379,31 @@ type editedOp struct {
 	Seq    int64  `json:"seq"`
 }
 
-// opCache decodes each event once for all the authors: they all receive
-// the same bytes, and decoding them 400 times over would make the load
-// generator, not the server, what is measured. Each author still applies
-// every op to its own text.
-type opCache struct {
-	mu  sync.Mutex
-	ops map[int64][]editedOp
+// runFeed is what every author of a run receives, worked out once for
+// all: each event decoded, and the item's text at each version. The
+// authors all receive the same bytes and the same ops; decoding them and
+// applying them to the server's text 400 times over would make the load
+// generator, not the server, what is measured. Each author still
+// transforms every op against what it has not had acknowledged, and keeps
+// its own text (ot.Client.AppliedText).
+type runFeed struct {
+	mu    sync.Mutex
+	ops   map[int64][]editedOp // by event id
+	texts map[int64]string     // by version
 }
 
-var decoded = &opCache{ops: map[int64][]editedOp{}}
+func newRunFeed(text string, version int64) *runFeed {
+	return &runFeed{ops: map[int64][]editedOp{}, texts: map[int64]string{version: text}}
+}
 
 var eventIDKey = []byte(`"id":`)
 
-func (c *opCache) get(msg []byte) ([]editedOp, bool) {
+// decode returns the ops of an event.
+func (f *runFeed) decode(msg []byte) ([]editedOp, bool) {
 	id := intAfter(msg, eventIDKey, ',')
-	c.mu.Lock()
-	ops, ok := c.ops[id]
-	c.mu.Unlock()
+	f.mu.Lock()
+	ops, ok := f.ops[id]
+	f.mu.Unlock()
 	if ok && id >= 0 {
 		return ops, true
 	}
@@ -394,11 +416,31 @@ func (c *opCache) get(msg []byte) ([]editedOp, bool) {
 		return nil, false
 	}
 	if id >= 0 {
-		c.mu.Lock()
-		c.ops[id] = ev.Data.Ops
-		c.mu.Unlock()
+		f.mu.Lock()
+		f.ops[id] = ev.Data.Ops
+		f.mu.Unlock()
 	}
 	return ev.Data.Ops, true
+}
+
+// text is the item's text at version o.V, made by o; ok is false when the
+// text before it is not known (then the author applies o itself).
+func (f *runFeed) text(o editedOp) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if t, ok := f.texts[o.V]; ok {
+		return t, true
+	}
+	prev, ok := f.texts[o.V-1]
+	if !ok {
+		return "", false
+	}
+	t, err := ot.Apply(prev, o.Op)
+	if err != nil {
+		return "", false
+	}
+	f.texts[o.V] = t
+	return t, true
 }
 
 var (

@@ -29,24 +29,45 @@ type ConnsConfig struct {
 
 // ConnsResult is what the idle-connection benchmark measured.
 type ConnsResult struct {
-	N, Reached     int
-	Clean          bool
-	Why            string // why N was not reached cleanly
-	RSSBefore      int64
-	RSSAfter       int64
-	HeapPerConn    float64 // bytes of Go heap in use per socket (live data and garbage not yet collected)
-	LivePerConn    float64 // bytes of live heap per socket, from the GC goal (GOGC=100: goal = 2 × live)
-	StackPerConn   float64 // bytes of goroutine stacks per socket
-	GoroutinesConn float64 // goroutines per socket
-	Took           time.Duration
+	N, Reached int
+	Clean      bool
+	Why        string // why N was not reached cleanly
+	RSSBefore  int64
+	RSSAfter   int64
+	// FreeBefore and FreeAfter are the heap the server's runtime holds
+	// free but has not given back to the system yet (heap idle − released):
+	// part of its RSS that no socket uses (see RSSPerConn).
+	FreeBefore, FreeAfter float64
+	GOGC                  float64 // the server's GC target, percent
+	HeapPerConn           float64 // bytes of Go heap in use per socket (live data and garbage not yet collected)
+	LivePerConn           float64 // bytes of live heap per socket, from the GC goal (goal = live + (live + stacks) × GOGC/100)
+	StackPerConn          float64 // bytes of goroutine stacks per socket
+	GoroutinesConn        float64 // goroutines per socket
+	Took                  time.Duration
 }
 
-// RSSPerConn is the server's resident memory per open socket.
+// RSSPerConn is the server's resident memory per open socket: how much
+// RSS grew, not counting free heap the runtime kept rather than gave back
+// (before the sockets, what set-up freed makes it vary from 45 to 85 MiB
+// between runs; the sockets reuse it, so it would hide their memory).
 func (r ConnsResult) RSSPerConn() float64 {
 	if r.Reached == 0 {
 		return 0
 	}
+	return (float64(r.RSSAfter) - r.FreeAfter - (float64(r.RSSBefore) - r.FreeBefore)) / float64(r.Reached)
+}
+
+// RawRSSPerConn is how much RSS grew per open socket, free heap included.
+func (r ConnsResult) RawRSSPerConn() float64 {
+	if r.Reached == 0 {
+		return 0
+	}
 	return float64(r.RSSAfter-r.RSSBefore) / float64(r.Reached)
+}
+
+// freeHeap is the heap the runtime holds free and has not released.
+func freeHeap(m map[string]float64) float64 {
+	return m["go_memstats_heap_idle_bytes"] - m["go_memstats_heap_released_bytes"]
 }
 
 // connWorkerArgs is what a client process is told to do.
@@ -191,10 +212,17 @@ func RunConns(ctx context.Context, srv *Server, fix *Fixture, cfg ConnsConfig) (
 		return res, err
 	}
 	if after, err := srv.Metrics(); err == nil && before != nil && opened > 0 {
-		res.HeapPerConn = (after["go_memstats_heap_inuse_bytes"] - before["go_memstats_heap_inuse_bytes"]) / float64(opened)
-		res.LivePerConn = (after["go_memstats_next_gc_bytes"] - before["go_memstats_next_gc_bytes"]) / 2 / float64(opened)
-		res.StackPerConn = (after["go_memstats_stack_inuse_bytes"] - before["go_memstats_stack_inuse_bytes"]) / float64(opened)
-		res.GoroutinesConn = (after["go_goroutines"] - before["go_goroutines"]) / float64(opened)
+		delta := func(name string) float64 { return (after[name] - before[name]) / float64(opened) }
+		res.GOGC = 100
+		if g, ok := after["go_gc_gogc_percent"]; ok && g > 0 {
+			res.GOGC = g
+		}
+		res.FreeBefore, res.FreeAfter = freeHeap(before), freeHeap(after)
+		res.HeapPerConn = delta("go_memstats_heap_inuse_bytes")
+		res.StackPerConn = delta("go_memstats_stack_inuse_bytes")
+		g := res.GOGC / 100
+		res.LivePerConn = (delta("go_memstats_next_gc_bytes") - res.StackPerConn*g) / (1 + g)
+		res.GoroutinesConn = delta("go_goroutines")
 	}
 	if err := sleepCtx(ctx, cfg.Hold); err != nil {
 		return res, err

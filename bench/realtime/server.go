@@ -40,13 +40,14 @@ type Server struct {
 	// no links, so the benchmark reads them as their recipients would.
 	Mail  *testenv.SMTPServer
 	cmd   *exec.Cmd
+	pprof string // the server's pprof base URL (ProfileServer), or ""
 	errs  *lockedBuffer
 	ended chan struct{}
 }
 
-// BuildServer compiles ./server of the module into dir and returns the
-// binary's path.
-func BuildServer(dir string) (string, error) {
+// BuildServer compiles ./server of the module into dir, with the build
+// tags given, and returns the binary's path.
+func BuildServer(dir string, tags ...string) (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
 		return "", fmt.Errorf("go env GOMOD: %w", err)
@@ -56,7 +57,11 @@ func BuildServer(dir string) (string, error) {
 		return "", errors.New("not inside the chorus module")
 	}
 	bin := filepath.Join(dir, "chorus")
-	cmd := exec.Command("go", "build", "-o", bin, "./server")
+	args := []string{"build", "-o", bin}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.Command("go", append(args, "./server")...)
 	cmd.Dir = filepath.Dir(mod)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./server: %w\n%s", err, b)

@@ -39,6 +39,7 @@ type Comment struct {
 	Hits       []screen.Hit `json:"hits,omitempty"`
 	Resolved   bool         `json:"resolved,omitempty"`
 	ResolvedBy string       `json:"resolvedBy,omitempty"`
+	Erased     bool         `json:"erased,omitempty"` // its author's account was erased: the words are gone, the place in the thread stays
 	CreatedAt  time.Time    `json:"createdAt"`
 }
 

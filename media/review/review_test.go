@@ -77,6 +77,7 @@ func (m screeners) ScreenerFor(_ context.Context, panelID string) (*screen.Scree
 
 type fixture struct {
 	docs   store.Documents
+	blobs  *disk.Store
 	videos *video.Service
 	rev    *review.Service
 	cases  *moderation.Service
@@ -104,7 +105,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	q := jobs.NewQueue(docs)
-	f := &fixture{docs: docs, videos: video.NewService(docs, blobs, q), cases: moderation.NewService(docs, nil), now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	f := &fixture{docs: docs, blobs: blobs, videos: video.NewService(docs, blobs, q), cases: moderation.NewService(docs, nil), now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 	f.dir = &directory{people: map[string]review.Person{
 		"sam": {AccountID: "sam", FirstName: "Sam", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
 		"kim": {AccountID: "kim", FirstName: "Kim", Youth: true, Band: consent.MinorAtConsentAge, Consents: all},
@@ -509,5 +510,123 @@ func TestWithdrawalReachesVideoComments(t *testing.T) {
 	}
 	if cs, _ = m.Case(ctx, cs.ID); !strings.Contains(cs.ConsentWithdrawn, "participate") || len(cs.AuthorConsents) != 0 {
 		t.Errorf("the case: consentWithdrawn %q, author consents %v; want the withdrawal, no consents", cs.ConsentWithdrawn, cs.AuthorConsents)
+	}
+}
+
+// TestAppearancesOfAPerson: a person's export lists the videos they are
+// tagged in, confirmed or not, by title, and their own video comments only.
+func TestAppearancesOfAPerson(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	if _, err := f.rev.Tag(ctx, "sam", f.video, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.Tag(ctx, "sam", f.video, "kim"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.AddComment(ctx, "kim", f.ver, review.CommentInput{At: 4, Text: "Le son est trop bas ici"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rev.AddComment(ctx, "sam", f.ver, review.CommentInput{At: 2, Text: "Bonne prise"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.rev.AppearancesOf(ctx, "kim")
+	if err != nil || len(got.Tags) != 1 || got.Tags[0].VideoID != f.video.ID || got.Tags[0].Confirmed {
+		t.Fatalf("Kim's appearances: got %+v %v, want the one tag waiting for her", got, err)
+	}
+	if len(got.Comments) != 1 || got.Comments[0].Text != "Le son est trop bas ici" {
+		t.Errorf("Kim's comments: got %+v, want hers only", got.Comments)
+	}
+	if title := got.Title(f.video.ID); title != "Apps and us" {
+		t.Errorf("the video's title: got %q, want %q", title, "Apps and us")
+	}
+	if none, err := f.rev.AppearancesOf(ctx, "lea"); err != nil || len(none.Tags) != 0 || len(none.Comments) != 0 {
+		t.Errorf("someone in no video: got %+v %v, want nothing", none, err)
+	}
+}
+
+// TestEraseAppearerRemovesTheCutsTheyAppearIn is the videos row of the
+// README's retention table: when Kim's account is erased, every cut of the
+// video she is tagged in goes (footage, captions, approvals, comments),
+// its share with a partner ends at once, her tag goes and the video stays
+// for the group; her comment on a video she is not in keeps its place
+// without her words; nobody else's video or words change; a second run
+// changes nothing.
+func TestEraseAppearerRemovesTheCutsTheyAppearIn(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	for _, key := range []string{"videos/" + f.video.ID + "/originals/u1", "videos/" + f.video.ID + "/versions/u1/poster.jpg", "videos/" + f.video.ID + "/versions/u1/web.mp4"} {
+		if _, err := f.blobs.Put(ctx, key, strings.NewReader("bytes"), "application/octet-stream"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	approved(t, f) // Sam and Kim tagged, shared with partner o1
+	if _, err := f.rev.AddComment(ctx, "kim", f.ver, review.CommentInput{At: 4, Text: "On me voit bien ici"}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := f.videos.Create(ctx, "sam", identity.Group{ID: "g1", PanelID: "p1"}, "Sam alone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.videos.Received(ctx, upload.Upload{ID: "u2", VideoID: other.ID, PanelID: "p1", GroupID: "g1", Uploader: "sam", State: upload.Received}))
+	v2, err := f.videos.UpdateVersion(ctx, "u2", "", func(v *video.Version) { v.State, v.Probe = video.Ready, &video.Probe{Duration: 10} })
+	must(err)
+	_, err = f.rev.Tag(ctx, "sam", other, "")
+	must(err)
+	kims, err := f.rev.AddComment(ctx, "kim", v2, review.CommentInput{At: 1, Text: "Super, Sam !"})
+	must(err)
+	sams, err := f.rev.AddComment(ctx, "sam", v2, review.CommentInput{At: 2, Text: "Merci Kim"})
+	must(err)
+
+	var forgotten []string
+	got, err := f.rev.EraseAppearer(ctx, "kim", "kim", func(_ context.Context, id string) error { forgotten = append(forgotten, id); return nil })
+	if err != nil || !slices.Equal(got.Versions, []string{"u1"}) || got.Tags != 1 || got.Comments != 1 {
+		t.Fatalf("EraseAppearer: got %+v %v, want cut u1, one tag, one comment elsewhere", got, err)
+	}
+	if !slices.Equal(forgotten, []string{"u1"}) {
+		t.Errorf("uploads forgotten: %v, want u1's", forgotten)
+	}
+	if _, err := f.rev.SharedWith(ctx, "u1", []string{"o1"}); !fault.Is(err, fault.NotFound) {
+		t.Errorf("partner o1 still sees the cut Kim is in: %v", err)
+	}
+	if _, err := f.videos.VersionByID(ctx, "u1"); !fault.Is(err, fault.NotFound) {
+		t.Errorf("the cut Kim is in: %v, want gone", err)
+	}
+	if left, err := f.blobs.List(ctx, "videos/"+f.video.ID+"/"); err != nil || len(left) != 0 {
+		t.Errorf("the footage Kim is in: %v %v, want none left", left, err)
+	}
+	if cs, _ := f.videos.Captions(ctx, "u1"); len(cs) != 0 {
+		t.Errorf("captions of the deleted cut: %v", cs)
+	}
+	if as, _ := f.rev.Approvals(ctx, "u1"); len(as) != 0 {
+		t.Errorf("approvals of the deleted cut: %v", as)
+	}
+	if cs, _ := f.rev.Comments(ctx, review.Viewer{Supervisor: true}, "u1"); len(cs) != 0 {
+		t.Errorf("comments on the deleted cut: %v", cs)
+	}
+	if v, err := f.videos.Video(ctx, f.video.ID); err != nil || v.Title != "Apps and us" {
+		t.Errorf("the video itself: %+v %v, want it kept for the group", v, err)
+	}
+	tags, _ := f.rev.Tags(ctx, f.video.ID)
+	if len(tags) != 1 || tags[0].AccountID != "sam" {
+		t.Errorf("tags after the erasure: %+v, want Sam's only", tags)
+	}
+	if c, _ := f.rev.Comment(ctx, kims.ID); c.Text != "" || !c.Erased {
+		t.Errorf("Kim's comment on Sam's video: %+v, want no words, marked erased", c)
+	}
+	if c, _ := f.rev.Comment(ctx, sams.ID); c.Text != "Merci Kim" || c.Erased {
+		t.Errorf("Sam's comment changed: %+v", c)
+	}
+	if _, err := f.videos.VersionByID(ctx, "u2"); err != nil {
+		t.Errorf("Sam's video, which Kim is not in: %v", err)
+	}
+	if again, err := f.rev.EraseAppearer(ctx, "kim", "kim", nil); err != nil || len(again.Versions)+again.Tags+again.Comments != 0 {
+		t.Errorf("a second run: %+v %v, want nothing", again, err)
 	}
 }

@@ -184,6 +184,34 @@ func (s *Store) Get(ctx context.Context, id string) (Upload, error) {
 	return d.Value, err
 }
 
+// Forget removes the record of upload id and whatever of its bytes the
+// blob store still holds (the joined file is the video version's, which
+// package video deletes). Erasure calls it for the cuts it deletes: the
+// record keeps the file's name and who uploaded it. An unknown id is no
+// error, so a cut-short erasure simply runs again.
+func (s *Store) Forget(ctx context.Context, id string) error {
+	if !validID(id) {
+		return nil
+	}
+	d, err := store.GetAs[Upload](ctx, s.docs, collection, id)
+	if fault.Is(err, fault.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if d.Value.BlobUpload == "" {
+		if err := s.docs.Delete(ctx, collection, id); err != nil && !fault.Is(err, fault.NotFound) {
+			return err
+		}
+		if err := s.removeTails(ctx, d.Value, ""); err != nil {
+			return err
+		}
+		return s.event(ctx, d.Value, "video.upload_erased", map[string]any{})
+	}
+	return s.remove(ctx, d, "video.upload_erased")
+}
+
 func notFound() error {
 	return fault.Errorf(fault.NotFound, "There is no such upload. Start the upload again.")
 }

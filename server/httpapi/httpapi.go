@@ -128,7 +128,15 @@ func New(d Deps) *fiber.App {
 		// within BodyLimit (see tus.go).
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
+		// A connection holds fasthttp's 4 KiB reader and writer only while
+		// a request is being read or answered, not while it waits idle
+		// for the next one; and a websocket gets no reader of fasthttp's at
+		// all (it reads from the network, see readsFromNetwork).
+		ReduceMemoryUsage: true,
 	})
+	// The upgrade handler returns while the websocket stays open (see
+	// wsEndpoint): the hub closes it, not fasthttp.
+	app.Server().KeepHijackedConns = true
 	app.Use(requestid.New())
 	app.Use(a.limitBodies)
 	app.Use(a.observe)

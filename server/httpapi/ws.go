@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -349,27 +350,32 @@ func (a *API) postWSTicket(c *fiber.Ctx) error {
 const peerLocal = "realtime.peer"
 
 // wsEndpoint authenticates before the upgrade (a problem+json answer when
-// that fails), then hands the socket to the hub for its whole life: the
-// handler returns only when the connection is over, as fasthttp requires.
+// that fails), then hands the socket to the hub on a goroutine of its own
+// and returns. fasthttp keeps the request's context (the parsed request,
+// its headers and cookies) and gofiber/websocket its copies of them until
+// the upgrade handler returns; an idle socket lives for hours, so the
+// handler returns at once and the socket keeps only what the hub needs (the
+// Peer). The server keeps hijacked connections open for it
+// (KeepHijackedConns, see New): the hub closes the socket.
 func (a *API) wsEndpoint() fiber.Handler {
 	upgrade := websocket.New(func(conn *websocket.Conn) {
 		peer, _ := conn.Locals(peerLocal).(realtime.Peer)
-		a.metrics.wsConnections.Inc()
-		defer a.metrics.wsConnections.Dec()
-		// The hub gets the underlying connection, never the pooled wrapper.
-		err := a.deps.Realtime.Hub.Serve(context.Background(), conn.Conn, peer)
-		if errors.Is(err, realtime.ErrTooSlow) {
-			a.metrics.wsDropped.Inc()
+		sock := conn.Conn
+		if !readsFromNetwork(sock.NetConn()) {
+			_ = sock.Close()
+			return
 		}
+		go a.serveSocket(sock, peer)
 	}, websocket.Config{
 		HandshakeTimeout: 10 * time.Second,
 		// Most sockets sit idle between events: a shared pool lends a write
 		// buffer only while a message is being written.
 		WriteBufferPool: &sync.Pool{},
-		// The socket reads through the HTTP server's own buffered reader
-		// (4 KiB, kept for the connection's life), so a second buffer
-		// of its own needs to hold no more than a control frame.
-		ReadBufferSize: 128,
+		// The socket reads straight from the network (see
+		// readsFromNetwork): its own buffer is the only one, large enough
+		// for a frame header and a control frame; a message's payload is
+		// read past it into the hub's pooled buffers.
+		ReadBufferSize: wsReadBuffer,
 	})
 	return func(c *fiber.Ctx) error {
 		if _, err := a.realtime(); err != nil {
@@ -385,6 +391,37 @@ func (a *API) wsEndpoint() fiber.Handler {
 		c.Locals(peerLocal, peer)
 		return upgrade(c)
 	}
+}
+
+// wsReadBuffer is the size of a socket's read buffer, kept for its life.
+const wsReadBuffer = 128
+
+func (a *API) serveSocket(sock realtime.Socket, peer realtime.Peer) {
+	a.metrics.wsConnections.Inc()
+	defer a.metrics.wsConnections.Dec()
+	err := a.deps.Realtime.Hub.Serve(context.Background(), sock, peer)
+	if errors.Is(err, realtime.ErrTooSlow) {
+		a.metrics.wsDropped.Inc()
+	}
+}
+
+// readsFromNetwork reports whether nothing the client sent waits in the
+// HTTP server's buffered reader, so that the socket reads from the network
+// itself and the reader is free to go back to the server's pool once the
+// upgrade handler returns (with ReduceMemoryUsage, see New, fasthttp hands
+// a hijacked connection its reader only when bytes are left in it). A
+// client may send frames only once it has the handshake's answer (RFC 6455
+// 4.1), so bytes left over from the upgrade request are a client that did
+// not wait: it is refused, as net/http's websocket upgrader does. The probe
+// reads with a deadline already past, which fails before reading anything
+// from the network, so a frame sent after the answer stays where it is.
+func readsFromNetwork(nc net.Conn) bool {
+	if err := nc.SetReadDeadline(time.Unix(1, 0)); err != nil {
+		return false
+	}
+	var b [1]byte
+	n, _ := nc.Read(b[:])
+	return n == 0 && nc.SetReadDeadline(time.Time{}) == nil
 }
 
 // wsPeer is who opens a socket: from a ticket, or from the access token

@@ -1,5 +1,6 @@
 // Issue 15: a live session can open in the demo. The coordinator sees the
-// panel's safeguarding settings and saves them through the form; a
+// panel's safeguarding settings and saves them through the form (the
+// audit trail says who changed which); a
 // moderator schedules a session; with one moderator connected it stays
 // paused and Send is disabled with the reason beside it; when the second
 // demo moderator joins it opens and the ambassador's message goes through.
@@ -43,6 +44,16 @@ describe('a live session in the demo', () => {
     expect(panel.settings.moderatorsRequired).toBe(2);
     expect(panel.settings.safeguardingLeadId).toBeTruthy();
     await axeInEveryLanguage(coordinator, 'the panel settings', { selector: '#panel-settings-heading', key: 'settings.heading' });
+    // The change is in the audit trail: who made Mo the safeguarding lead, and when.
+    await coordinator.goto(h.url('/moderation/audit?action=panel.setting_changed'));
+    const row = coordinator.locator('.audit-table tbody tr');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('td').evaluateAll((cells) => cells.slice(0, 3).concat(cells.slice(4, 5)).map((c) => c.textContent))).toEqual([
+      en('auditAction.settingChanged'),
+      'Camille Coordinator',
+      'Mo Moderator',
+      en('settings.leadLabel'),
+    ]);
 
     const mo = await h.open('Mo', { email: demo.moderator });
     const { session } = await h.api<{ session: { id: string } }>(mo, 'POST', `/api/panels/${panelId}/sessions`, { title: 'Ask PixelApps', startsAt: new Date(Date.now() + 60_000).toISOString() });

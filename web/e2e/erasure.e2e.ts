@@ -36,8 +36,14 @@ describe('deletion requests (issue 14)', () => {
     await g.goto(h.url(`/guardian/manage/${manage}`));
     await g.getByRole('button', { name: en('manage.deletion') }).click();
     await g.getByRole('dialog').getByRole('button', { name: en('manage.deletionConfirm') }).click();
-    const { requests } = await h.api<{ requests: { dueAt: string }[] }>(coordinator, 'GET', '/api/deletion-requests');
-    const dueAt = requests[0]?.dueAt ?? '';
+    let dueAt = '';
+    await expect
+      .poll(async () => {
+        const { requests } = await h.api<{ requests: { dueAt: string }[] }>(coordinator, 'GET', '/api/deletion-requests');
+        dueAt = requests[0]?.dueAt ?? '';
+        return dueAt;
+      })
+      .not.toBe('');
     const dueDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(dueAt)); // as the app writes dates
     await expect.poll(() => g.locator('#status').textContent()).toContain(dueDay);
 

@@ -3,6 +3,7 @@
 // its next step; axe on each home in every language.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './browser';
 import { tr } from './catalogues';
 import { demo, demoPassword, startDemo, type DemoHarness } from './demoHarness';
 import { axeInEveryLanguage, switchLanguage } from './languages';
@@ -64,7 +65,7 @@ describe('every role at home', () => {
     await giulia.getByRole('button', { name: en('pledge.submitReview') }).waitFor();
   }, 90_000);
 
-  it('a moderator: the waiting cases, counted in the menu too, then the queue', async () => {
+  it('a moderator: the waiting cases, counted in the menu too, today’s live sessions, then the queue', async () => {
     // Something to moderate: Jonas writes a comment with a phone number, and screening holds it.
     const jonas = await h.open('Jonas', { email: demo.jonas });
     const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(jonas, 'GET', '/api/session');
@@ -73,8 +74,14 @@ describe('every role at home', () => {
     const { pledge } = await h.api<{ pledge: { id: string; itemIds: string[] } }>(jonas, 'GET', `/api/pledges/${pledges[0]?.id ?? ''}`);
     await h.api(jonas, 'POST', `/api/pledges/${pledge.id}/items/${pledge.itemIds[0] ?? ''}/comments`, { text: 'Ruf mich an: 0171 2345678' });
 
+    // And a live session today.
+    const scheduler = await h.open('Mo (schedules)', { email: demo.moderator });
+    const { panels } = await h.api<{ panels: { id: string }[] }>(scheduler, 'GET', '/api/panels');
+    await h.api(scheduler, 'POST', `/api/panels/${panels[0]?.id ?? ''}/sessions`, { title: 'Questions for PixelApps', startsAt: new Date().toISOString() });
+
     const mo = await signIn('Mo', demo.moderator);
     await expect.poll(() => h1(mo).textContent()).toBe(en('roleHome.heading', { name: 'Mo Moderator' }));
+    await mo.locator('#sessions-today .session-list a', { hasText: 'Questions for PixelApps' }).waitFor();
     await expect.poll(() => mo.locator('#queue-waiting .lead').textContent()).toBe(en('staffHome.queueWaiting', { n: 1 }));
     await expect.poll(() => mo.locator('nav.main-nav a[href="/moderation"]').textContent()).toBe(en('nav.moderation') + en('nav.waiting', { n: 1 }));
     await axeInEveryLanguage(mo, 'the moderator’s home', { selector: '#queue-waiting-heading', key: 'staffHome.queueHeading' });
@@ -132,6 +139,73 @@ describe('every role at home', () => {
     await sam.goBack();
     await round.click();
     await expect.poll(() => new URL(sam.url()).pathname).toMatch(/^\/rounds\/[^/]+$/);
+    expect(h.unexpectedProblems()).toEqual([]);
+  }, 90_000);
+});
+
+describe('a guardian at home: the link', () => {
+  it('opens in the guardian’s language with the child’s name and the choices; once confirmed, the child’s home moves on', async () => {
+    const camille = await h.open('Camille (outbox)', { email: demo.coordinator });
+    const { messages } = await h.api<{ messages: { to: string; text: string }[] }>(camille, 'GET', '/api/outbox');
+    const mail = messages.find((m) => m.to === 'parent.dubois@demo.chorus' && m.text.includes('/guardian/'));
+    const link = /(\/guardian\/[A-Za-z0-9_.-]+)/.exec(mail?.text ?? '')?.[1] ?? '';
+    expect(link, 'the link in the mail to Léa’s parent').not.toBe('');
+    const parent = await h.open('Léa’s parent');
+    await parent.goto(h.url(link));
+    // Léa asked in French: the page speaks French, formally, although the browser speaks English.
+    await expect.poll(() => parent.locator('html').getAttribute('lang')).toBe('fr');
+    await expect.poll(() => h1(parent).textContent()).toBe(tr('fr', 'guardianPage.heading', { child: 'Léa' }));
+    expect(await parent.locator('main').textContent()).toContain(tr('fr', 'guardianPage.choose'));
+    await switchLanguage(parent, 'en');
+    await axeInEveryLanguage(parent, 'the guardian’s link page', { selector: 'main p.lead', key: 'guardianPage.intro' });
+    // The next step: choose, sign with a name, confirm.
+    await switchLanguage(parent, 'fr');
+    await parent.getByLabel('Participer au panel').check();
+    await parent.fill('#g-guardianName', 'Claire Dubois');
+    await parent.getByRole('button', { name: tr('fr', 'guardianPage.confirm') }).click();
+    await expect.poll(() => h1(parent).textContent()).toBe(tr('fr', 'guardianPage.thanksHeading'));
+    // Léa's home no longer waits for her guardian (in France below 15 she says yes too).
+    const lea = await h.open('Léa (after her parent)', { email: demo.lea, lang: 'fr' });
+    await lea.goto(h.url('/'));
+    const steps = lea.locator('#next-step .steps li');
+    await steps.first().waitFor();
+    expect(await steps.allTextContents()).not.toContain(tr('fr', 'missing.waitGuardian'));
+    expect(await steps.allTextContents()).toContain(tr('fr', 'youthHome.sayYes'));
+    expect(h.unexpectedProblems()).toEqual([]);
+  }, 90_000);
+});
+
+describe('every role at home on a phone', () => {
+  it('the header stays one compact row at 375 px for each role, and its menu opens and closes by keyboard', async () => {
+    for (const [who, email] of [
+      ['Giulia', demo.giulia],
+      ['Mo', demo.moderator],
+      ['Camille', demo.coordinator],
+      ['Sam', demo.partner],
+    ] as const) {
+      const page = await h.open(`${who} (phone)`, { email, width: 375 });
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.goto(h.url('/'));
+      await h1(page).waitFor();
+      const header = await page.locator('header.site-header').boundingBox();
+      expect(header?.height ?? 999, `${who}: header height at 375 px`).toBeLessThanOrEqual(120);
+      expect(await page.locator('nav.main-nav').isVisible(), `${who}: the menu is folded`).toBe(false);
+      // By keyboard: Tab reaches the Menu button, Enter unfolds the menu, Tab goes into it, Escape folds it and returns to the button.
+      const toggle = page.getByRole('button', { name: en('nav.menu') });
+      let tabs = 0;
+      while (!(await toggle.evaluate((b) => b === document.activeElement)) && tabs++ < 10) await page.keyboard.press('Tab');
+      expect(tabs, `${who}: Tab reaches the Menu button`).toBeLessThan(10);
+      await page.keyboard.press('Enter');
+      expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+      await page.locator('nav.main-nav').waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('.header-menu, .site-nav-bar')), `${who}: Tab goes into the menu`).toBe(true);
+      expect(await axeViolations(page), `${who}: axe with the menu open at 375 px`).toEqual([]);
+      await page.keyboard.press('Escape');
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      expect(await toggle.evaluate((b) => b === document.activeElement), `${who}: Escape returns to the Menu button`).toBe(true);
+      expect(await page.locator('nav.main-nav').isVisible()).toBe(false);
+    }
     expect(h.unexpectedProblems()).toEqual([]);
   }, 90_000);
 });

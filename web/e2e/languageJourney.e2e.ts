@@ -1,8 +1,11 @@
 // The language journey of issue 15 on the demo workspace: every page type,
 // as the person who would see it (each role's home too), switched
 // en -> fr -> de -> it -> es in place (the same document: no reload), and in each language no English
-// catalogue text is left on screen (visible text and labels are scanned
-// against the English catalogue) and axe finds nothing.
+// text is left on screen (visible text and labels are scanned against the
+// English catalogue, the consent registry's texts and the server's
+// messages), every date and relative time is written the way the language
+// writes it, and axe finds nothing.
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser';
@@ -20,17 +23,69 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** The texts the server sends in the reader's language: the consent registry's (scope names and texts) and its messages (errors, refusals), by language. */
+const serverTexts: Readonly<Record<Lang, string[]>> = (() => {
+  const out: Record<Lang, string[]> = {};
+  const add = (lang: Lang, text: string) => (out[lang] ??= []).push(text);
+  const registry = JSON.parse(readFileSync(new URL('../../consent/data/scopes.json', import.meta.url), 'utf8')) as { scopes: Record<string, unknown>[] };
+  for (const scope of registry.scopes)
+    for (const field of ['shortName', 'youthText', 'guardianText', 'purpose'])
+      for (const [lang, text] of Object.entries((scope[field] ?? {}) as Record<Lang, string>)) add(lang, text);
+  const messages = new URL('../../server/httpapi/messages/', import.meta.url);
+  for (const name of readdirSync(messages).filter((n) => n.endsWith('.json'))) {
+    const messagesOf = JSON.parse(readFileSync(new URL(name, messages), 'utf8')) as Record<string, string>;
+    for (const [english, text] of Object.entries(messagesOf)) {
+      add('en', english);
+      add(name.slice(0, -5), text);
+    }
+  }
+  return out;
+})();
+
+/** A text as a pattern matching it with any values in its {params} (the server's messages: in its %d and %s). */
+const textPattern = (text: string, server: boolean) => {
+  const escaped = text.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '.+');
+  return new RegExp(`^${server ? escaped.replace(/%[dsvq]/g, '.+') : escaped}$`, 's');
+};
+
 /** English texts that would show a missed translation: whole sentences or labels of more than one word, as patterns. */
 function englishPatterns(lang: Lang): { key: string; pattern: RegExp }[] {
-  const en = catalogue('en');
-  // A text the target catalogue itself uses somewhere is that language's too ("Chorus", a name).
-  const own = new Set(Object.values(catalogue(lang)));
-  return Object.entries(en)
-    .filter(([, text]) => /\s/.test(text.replace(/\{\w+\}/g, '')) && !own.has(text))
-    .map(([key, text]) => ({
-      key,
-      pattern: new RegExp(`^${text.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '.+')}$`, 's'),
-    }));
+  // A text the target language itself uses somewhere is that language's too ("Chorus", a name).
+  const own = new Set([...Object.values(catalogue(lang)), ...(serverTexts[lang] ?? [])]);
+  const english: [string, string][] = [...Object.entries(catalogue('en')), ...(serverTexts.en ?? []).map((text): [string, string] => ['server', text])];
+  return english
+    .filter(([key, text]) => /\s/.test(text.replace(key === 'server' ? /%[dsvq]/g : /\{\w+\}/g, '')) && !own.has(text))
+    .map(([key, text]) => ({ key, pattern: textPattern(text, key === 'server') }));
+}
+
+/** Dates and relative times on the page (their text as shown) that are not what Intl writes for them in the page's language. */
+function foreignTimes(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const lang = document.documentElement.lang;
+    const units: [Intl.RelativeTimeFormatUnit, number][] = [
+      ['year', 365 * 24 * 3600_000], ['month', 30 * 24 * 3600_000], ['week', 7 * 24 * 3600_000], ['day', 24 * 3600_000], ['hour', 3600_000], ['minute', 60_000],
+    ];
+    const wrong: string[] = [];
+    for (const t of document.querySelectorAll<HTMLElement>('time[data-time]')) {
+      const raw = t.dataset.time ?? '';
+      const at = new Date(/^\d+$/.test(raw) ? Number(raw) : raw).getTime();
+      const style = t.dataset.timeStyle ?? 'datetime';
+      let want: string[];
+      if (style === 'relative') {
+        // The text was written a moment ago: the amount may have moved by one since.
+        const delta = at - Date.now();
+        const [unit, size] = units.find(([, ms]) => Math.abs(delta) >= ms) ?? ['second', 1000];
+        const n = unit === 'second' ? 0 : Math.trunc(delta / size);
+        const f = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+        want = [n - 1, n, n + 1].map((k) => f.format(k, unit));
+        if (unit === 'minute' || unit === 'second') want.push(f.format(0, 'second'), f.format(Math.sign(delta) || -1, 'minute'));
+      } else {
+        want = [new Intl.DateTimeFormat(lang, style === 'date' ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' }).format(at)];
+      }
+      if (!want.includes(t.textContent ?? '')) wrong.push(`${t.textContent} (${style}, want ${want.join(' or ')})`);
+    }
+    return wrong;
+  });
 }
 
 /** The visible texts of the page in its own language (text nodes, aria-labels, titles), leaving out what is marked as another language (people's own writing, language names). */
@@ -80,6 +135,7 @@ async function everyLanguage(page: Page, where: string): Promise<void> {
         })
         .toEqual([]);
     }
+    await expect.poll(() => foreignTimes(page), { message: `dates on ${where} in ${lang}`, timeout: 5_000 }).toEqual([]);
     expect(await axeViolations(page), `axe on ${where} in ${lang}`).toEqual([]);
   }
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument), `${where}: switching reloaded the page`).toBe(true);
@@ -106,6 +162,17 @@ describe('every page type in every language, without a reload', () => {
     for (const path of ['/', '/me', '/pledges']) await visit(lea, path, `${path} (waiting for consent)`);
   }, 420_000);
 
+  it('a young person’s videos and feedback round', async () => {
+    const giulia = await h.open('Giulia (videos, round)', { email: demo.giulia });
+    const { me } = await h.api<{ me: { memberships: { groupId?: string; panelId?: string }[] } }>(giulia, 'GET', '/api/session');
+    const groupId = me.memberships.find((m) => m.groupId)?.groupId ?? '';
+    const panelId = me.memberships.find((m) => m.panelId)?.panelId ?? '';
+    const { rounds } = await h.api<{ rounds: { id: string }[] }>(giulia, 'GET', `/api/panels/${panelId}/rounds`);
+    expect(rounds.length, 'the demo’s feedback round').toBeGreaterThan(0);
+    const { video } = await h.api<{ video: { id: string } }>(giulia, 'POST', `/api/groups/${groupId}/videos`, { title: 'Clear terms in one minute' });
+    for (const path of ['/videos', `/videos/${video.id}`, `/rounds/${rounds[0]?.id ?? ''}`]) await visit(giulia, path, path.replace(/\/[^/]{20,}$/, '/:id') + ' (youth)');
+  }, 300_000);
+
   it('staff pages: panels, a panel, outbox, queue, a case, audit trail, sessions', async () => {
     const coordinator = await h.open('coordinator', { email: demo.coordinator });
     const { panels } = await h.api<{ panels: { id: string }[] }>(coordinator, 'GET', '/api/panels');
@@ -127,8 +194,34 @@ describe('every page type in every language, without a reload', () => {
     await visit(moderator, '/', '/ (moderator)');
     await visit(moderator, `/moderation/cases/${cases[0]?.id ?? ''}`, '/moderation/cases/:id');
     await visit(moderator, `/sessions/${session.id}`, '/sessions/:id');
+  }, 420_000);
+
+  it('more staff pages: a panel’s consents (relative times), deletion requests, my account, a feedback round, opening one', async () => {
+    const coordinator = await h.open('coordinator (more)', { email: demo.coordinator });
+    const { panels } = await h.api<{ panels: { id: string }[] }>(coordinator, 'GET', '/api/panels');
+    const panelId = panels[0]?.id ?? '';
+    const { rounds } = await h.api<{ rounds: { id: string; pledgeId: string }[] }>(coordinator, 'GET', `/api/panels/${panelId}/rounds`);
+    await visit(coordinator, `/panels/${panelId}/consents`, '/panels/:id/consents');
+    // Léa's guardian was asked a moment ago: the page says when, in words of its language.
+    expect(await coordinator.locator('time[data-time-style="relative"]').count(), 'a relative time on the consents page').toBeGreaterThan(0);
+    for (const path of ['/deletion-requests', '/me']) await visit(coordinator, path, `${path} (coordinator)`);
+    await visit(coordinator, `/rounds/${rounds[0]?.id ?? ''}`, '/rounds/:id (coordinator)');
+    await visit(coordinator, `/pledges/${rounds[0]?.pledgeId ?? ''}/rounds/new`, '/pledges/:id/rounds/new');
+    const moderator = await h.open('moderator (round)', { email: demo.moderator });
+    await visit(moderator, `/rounds/${rounds[0]?.id ?? ''}`, '/rounds/:id (moderator)');
+  }, 420_000);
+
+  it('a partner’s pages: home, the feedback round to answer, the published pledge, sessions, account', async () => {
     const partner = await h.open('partner', { email: demo.partner });
     await visit(partner, '/', '/ (partner)');
+    const round = (await partner.locator('#partner-rounds li a').first().getAttribute('href')) ?? '';
+    const pledge = (await partner.locator('#partner-pledges li a').first().getAttribute('href')) ?? '';
+    expect(round).toMatch(/^\/rounds\//);
+    expect(pledge).toMatch(/^\/pledges\//);
+    await visit(partner, round, '/rounds/:id (partner)');
+    await visit(partner, pledge, '/pledges/:id (published, partner)');
+    for (const path of ['/pledges', '/sessions', '/me']) await visit(partner, path, `${path} (partner)`);
+    expect(h.unexpectedProblems()).toEqual([]);
   }, 420_000);
 
   it('a guardian’s page and an invitation, which open in their own language', async () => {

@@ -67,14 +67,32 @@ describe('what the screens say is true', () => {
     expect(texts.join(' ')).not.toContain('plus bas');
   });
 
-  it('a new pledge starts in the panel’s language', async () => {
-    const giulia = await h.open('Giulia (new pledge)', { email: demo.giulia });
-    const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(giulia, 'GET', '/api/session');
+  it('a new pledge starts in the panel’s language, in the writer’s own when the panel works in it', async () => {
+    // Jonas writes German, and the demo panel works in English, French and German: his pledge starts in German.
+    const jonas = await h.open('Jonas (new pledge)', { email: demo.jonas });
+    const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(jonas, 'GET', '/api/session');
     const groupId = me.memberships.find((m) => m.groupId)?.groupId ?? '';
-    const { panelLanguages } = await h.api<{ panelLanguages: string[] }>(giulia, 'GET', `/api/groups/${groupId}`);
+    const { panelLanguages } = await h.api<{ panelLanguages: string[] }>(jonas, 'GET', `/api/groups/${groupId}`);
+    expect(panelLanguages).toContain('de');
+    await jonas.goto(h.url('/pledges'));
+    await jonas.locator('#new-pledge-language').waitFor();
+    expect(await jonas.inputValue('#new-pledge-language')).toBe('de');
+    // Giulia's account is in English, one of the panel's languages.
+    const giulia = await h.open('Giulia (new pledge)', { email: demo.giulia });
     await giulia.goto(h.url('/pledges'));
     await giulia.locator('#new-pledge-language').waitFor();
-    expect(await giulia.inputValue('#new-pledge-language')).toBe(panelLanguages[0]);
+    expect(await giulia.inputValue('#new-pledge-language')).toBe('en');
+  });
+
+  it('a new panel in France starts in French, one in Germany in German', async () => {
+    const camille = await h.open('Camille (new panel)', { email: demo.coordinator });
+    await camille.goto(h.url('/panels'));
+    await camille.locator('#panel-form').waitFor();
+    const ticked = () => camille.locator('#panel-form input[type="checkbox"]:checked').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+    await camille.selectOption('#panel-country', 'FR');
+    expect(await ticked()).toEqual(['fr']);
+    await camille.selectOption('#panel-country', 'DE');
+    expect(await ticked()).toEqual(['de']);
     expect(h.unexpectedProblems()).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FetchLike } from './api';
 import { mountApp } from './app';
 import { catalogues, getLanguage, setLanguage } from './i18n';
+import type { GuardianView } from './people/types';
 import type { Router } from './router';
 
 let root: HTMLElement;
@@ -275,14 +276,21 @@ describe('people pages', () => {
     expect(text).toContain(catalogues.en['invite.linkHint']);
   });
 
-  it('the guardian page switches to the child\'s language', async () => {
+  it('the guardian page switches to the child\'s language and says what Art. 13 asks', async () => {
     answers['GET /api/guardian/tok'] = {
       body: {
         childFirstName: 'Léa',
         language: 'fr',
-        scopes: [{ scope: 'participate', name: 'Participer au panel', guardianText: 'Votre enfant peut participer.', state: 'not_granted' }],
+        validUntil: '2026-12-10T10:00:00Z',
+        controller: { party_name: 'Centre pour un internet plus sûr', party_contact: 'dpo@example.org' },
+        scopes: [
+          { scope: 'participate', name: 'Participer au panel', guardianText: 'Votre enfant peut participer.', textHash: 'h1', manager: 'guardian', verification: 'email_confirmed', state: 'not_granted',
+            purpose: 'Rédiger des engagements avec son groupe.', recipients: 'group', partners: [] },
+          { scope: 'video_publish', name: 'Publier la vidéo', guardianText: 'La vidéo peut être montrée.', textHash: 'h2', manager: 'guardian', verification: 'strong', state: 'not_granted',
+            purpose: 'Montrer la vidéo du groupe.', recipients: 'partners', partners: ['AppCo', 'StreamCo'] },
+        ],
         history: [],
-      },
+      } satisfies GuardianView,
     };
     router.navigate('/guardian/tok');
     await settle();
@@ -290,6 +298,14 @@ describe('people pages', () => {
     expect(heading().textContent).toBe('Léa souhaite rejoindre Chorus');
     const box = root.querySelector<HTMLInputElement>('input[type="checkbox"]');
     expect(root.querySelector(`label[for="${box?.id}"]`)?.textContent).toBe('Participer au panel');
+    // Before deciding, the guardian reads what GDPR Art. 13 asks: who is
+    // responsible and how to reach them, each item's purpose and who gets it.
+    const about = root.querySelector('#about-data')?.textContent ?? '';
+    expect(about).toContain('Centre pour un internet plus sûr');
+    expect(about).toContain('dpo@example.org');
+    expect(about).toContain('Montrer la vidéo du groupe.');
+    expect(about).toContain('AppCo, StreamCo');
+    expect(about).toContain(catalogues.fr?.['guardianPage.toPartners'] ?? '(the French catalogue was not loaded)');
   });
 
   it('sends the CSRF cookie on sign-in and lands a waiting youth on /me', async () => {

@@ -30,5 +30,11 @@ export function siteHeader(nav: MainNav, account?: HTMLElement): SiteHeader {
     toggle.setAttribute('aria-expanded', String(open));
   };
   toggle.addEventListener('click', () => setOpen(!element.classList.contains('menu-open')));
+  // Escape folds an open menu and goes back to its button (the disclosure pattern).
+  element.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !element.classList.contains('menu-open')) return;
+    setOpen(false);
+    toggle.focus();
+  });
   return { element, closeMenu: () => setOpen(false) };
 }

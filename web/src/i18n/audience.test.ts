@@ -10,7 +10,7 @@ type Audience = 'adult' | 'youth' | 'everyone';
 
 /** Key prefixes of screens for guardians and staff: formal. */
 const adult = [
-  'guardianPage.', 'manage.', 'guardian.state.', 'queue.', 'case.', 'audit.', 'auditAction.', 'caseEntry.', 'caseKind.', 'caseStatus.',
+  'guardianPage.', 'manage.', 'guardian.state.', 'queue.', 'case.', 'audit.', 'auditAction.', 'auditSetting.', 'caseEntry.', 'caseKind.', 'caseStatus.',
   'category.', 'action.', 'band.', 'panels.', 'panel.', 'invitations.', 'org.', 'outbox.', 'setup.', 'settings.', 'staffHome.', 'partnerHome.',
   'session.answer', 'sessions.leadStaff', 'sessions.leadAdult', 'sessions.schedule', 'sessions.title', 'sessions.when', 'sessions.partnersLegend',
   'sessions.partnersNone', 'sessions.openNew', 'sessions.forbiddenHint', 'sessions.backToPanel',

@@ -56,4 +56,15 @@ describe('audit words', () => {
     expect(auditCategoryLabel('invitation.sent', 'moderator')).toEqual({ key: 'role.moderator' });
     expect(auditCategoryLabel('moderation.report', 'bullying')).toEqual({ key: 'category.bullying' });
   });
+
+  it('names each safeguarding setting a coordinator changed, and whether partner post-moderation went on or off', () => {
+    expect(auditActions).toContain('panel.setting_changed');
+    expect(auditActionLabel('panel.setting_changed')).toEqual({ key: 'auditAction.settingChanged' });
+    expect(auditCategoryLabel('panel.setting_changed', 'moderatorsRequired')).toEqual({ key: 'settings.moderatorsLabel' });
+    expect(auditCategoryLabel('panel.setting_changed', 'reportsToHide')).toEqual({ key: 'settings.reportsLabel' });
+    expect(auditCategoryLabel('panel.setting_changed', 'safeguardingLeadId')).toEqual({ key: 'settings.leadLabel' });
+    expect(auditCategoryLabel('panel.setting_changed', 'partnerPostModeration.on')).toEqual({ key: 'auditSetting.postModerationOn' });
+    expect(auditCategoryLabel('panel.setting_changed', 'partnerPostModeration.off')).toEqual({ key: 'auditSetting.postModerationOff' });
+    expect(auditCategoryLabel('panel.setting_changed', 'somethingNew')).toEqual({ key: 'auditSetting.other', params: { code: 'somethingNew' } });
+  });
 });

@@ -108,12 +108,14 @@ export const auditActions: readonly string[] = [
   'moderation.suspend',
   'moderation.lift',
   'moderation.erased',
+  'moderation.account_erased',
   'consent.granted',
   'consent.withdrawn',
   'invitation.sent',
   'invitation.renewed',
   'invitation.revoked',
   'invitation.accepted',
+  'panel.setting_changed',
 ];
 
 const auditKeys: Readonly<Record<string, MessageKey>> = {
@@ -130,12 +132,14 @@ const auditKeys: Readonly<Record<string, MessageKey>> = {
   'moderation.suspend': 'auditAction.suspend',
   'moderation.lift': 'auditAction.lift',
   'moderation.erased': 'auditAction.erased',
+  'moderation.account_erased': 'auditAction.accountErased',
   'consent.granted': 'auditAction.consentGranted',
   'consent.withdrawn': 'auditAction.consentWithdrawn',
   'invitation.sent': 'auditAction.invitationSent',
   'invitation.renewed': 'auditAction.invitationRenewed',
   'invitation.revoked': 'auditAction.invitationRevoked',
   'invitation.accepted': 'auditAction.invitationAccepted',
+  'panel.setting_changed': 'auditAction.settingChanged',
 };
 
 export function auditActionLabel(action: string): Label {
@@ -159,9 +163,19 @@ const roleKeys: Readonly<Record<string, MessageKey>> = {
   coordinator: 'role.coordinator',
 };
 
-/** An audit entry's category: a consent scope, an invited role, else a report or hit category. */
+// A panel's safeguarding settings by the labels of the settings form.
+const settingKeys: Readonly<Record<string, MessageKey>> = {
+  moderatorsRequired: 'settings.moderatorsLabel',
+  reportsToHide: 'settings.reportsLabel',
+  safeguardingLeadId: 'settings.leadLabel',
+  'partnerPostModeration.on': 'auditSetting.postModerationOn',
+  'partnerPostModeration.off': 'auditSetting.postModerationOff',
+};
+
+/** An audit entry's category: a consent scope, an invited role, a panel setting, else a report or hit category. */
 export function auditCategoryLabel(action: string, code: string): Label {
   if (action.startsWith('consent.')) return { key: scopeKeys[code] ?? 'memberConsents.scope.other' };
+  if (action.startsWith('panel.')) return settingKeys[code] ? { key: settingKeys[code] } : { key: 'auditSetting.other', params: { code } };
   if (action.startsWith('invitation.')) return roleKeys[code] ? { key: roleKeys[code] } : { key: 'role.other' };
   return categoryLabel(code);
 }

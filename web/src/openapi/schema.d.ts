@@ -1206,7 +1206,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["GuardianPage"];
                     };
                 };
                 /** @description Problem */
@@ -1488,7 +1488,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["GuardianPage"];
                     };
                 };
                 /** @description Problem */
@@ -2605,7 +2605,7 @@ export interface paths {
                     /** @description Entries about content whose pledge or session title contains these words (any case) */
                     content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -2700,7 +2700,7 @@ export interface paths {
                     /** @description Entries about content whose pledge or session title contains these words (any case) */
                     content?: string;
                     /** @description One action */
-                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+                    action?: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
                     /** @description At or after: RFC 3339, or a date (midnight UTC) */
                     from?: string;
                     /** @description Before: RFC 3339, or a date (midnight UTC) */
@@ -5511,7 +5511,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove an item (a revision: restore brings it back) */
+        /**
+         * Remove an item (a revision: restore brings it back)
+         * @description Subscribers of `pledge:<id>` get a `pledge.item_removed` event {itemId, version, position, author, fields} (`fields` as in `pledge.item_restored`: a removal changes no text, so it is empty).
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6251,7 +6254,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Make a new version with the content of an old one (brings a removed item back) */
+        /**
+         * Make a new version with the content of an old one (brings a removed item back)
+         * @description Subscribers of `pledge:<id>` get a `pledge.item_restored` event {item, fromVersion, author, version, fields}. `fields` lists, for each field the restore changed, what a `pledge.item_edited` event says of one edit {itemId, field, version, baseVersion, ops: [{v, op}], author, authors, edits, hits}: the operation the server stored and transforms later edits against. Apply it as anyone's edit (transforming unsent typing, the caret and comment anchors by it) rather than working the change out from `item`, which would transform differently. A field not listed did not change; the whole item is at `version` (as after any event of the item). Events from before `fields` existed carry only `item`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -12733,7 +12739,7 @@ export interface components {
             at: number;
             panelId: string;
             /** @enum {string} */
-            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted";
+            action: "moderation.opened" | "moderation.resubmitted" | "moderation.report" | "moderation.hidden_by_reports" | "moderation.approve" | "moderation.request_changes" | "moderation.hide" | "moderation.restore" | "moderation.escalate" | "moderation.mute" | "moderation.suspend" | "moderation.lift" | "moderation.erased" | "moderation.account_erased" | "consent.granted" | "consent.withdrawn" | "invitation.sent" | "invitation.renewed" | "invitation.revoked" | "invitation.accepted" | "panel.setting_changed";
             /** @description An account id, "system" (screening, reports) or "guardian" (through their link) */
             actor: string;
             person?: string;
@@ -12820,6 +12826,14 @@ export interface components {
             ownerId?: string;
             excerpt?: string;
         };
+        /** @description Who is responsible for the data and how to reach them (GDPR Art. 13(1)(a), (b); ISO/IEC TS 27560 field names), from CONTROLLER_NAME, CONTROLLER_CONTACT and PRIVACY_NOTICE_URL. */
+        Controller: {
+            party_name: string;
+            /** @description e-mail of the privacy contact */
+            party_contact?: string;
+            /** @description the privacy notice */
+            party_url?: string;
+        };
         DiffOp: {
             /** @enum {string} */
             op: "equal" | "insert" | "delete";
@@ -12836,6 +12850,55 @@ export interface components {
             name: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        /** @description One past decision as a guardian reads it: evidence keys and coordinator ids stay with coordinators. */
+        GuardianHistoryEntry: {
+            /** Format: date-time */
+            time: string;
+            scope: string;
+            /** @enum {string} */
+            action: "granted" | "withdrawn";
+            /** @enum {string} */
+            actor: "self" | "guardian" | "erasure";
+            method: string;
+            level?: string;
+        };
+        /** @description What a guardian's link shows: the child's first name only, the scopes the guardian decides with their texts, purposes, recipients and state, who is responsible for the data, and the history. */
+        GuardianPage: {
+            childFirstName: string;
+            language: string;
+            /** Format: date-time */
+            validUntil: string;
+            controller: components["schemas"]["Controller"];
+            scopes: components["schemas"]["GuardianScope"][];
+            history: components["schemas"]["GuardianHistoryEntry"][];
+        };
+        /** @description One consent scope as the guardian page shows it, in the page's language, with what GDPR Art. 13 asks the guardian be told before deciding. */
+        GuardianScope: {
+            scope: string;
+            name: string;
+            /** @description the guardian text in the page's language */
+            guardianText: string;
+            /** @description sha256 of that text, recorded with the decision */
+            textHash: string;
+            /** @enum {string} */
+            manager: "guardian" | "joint";
+            /**
+             * @description the verification the scope needs
+             * @enum {string}
+             */
+            verification: "" | "email_confirmed" | "strong";
+            /** @enum {string} */
+            state: "granted" | "not_granted" | "withdrawn" | "partial" | "needs_verification" | "not_allowed";
+            /** @description why the data is processed, in the page's language */
+            purpose: string;
+            /**
+             * @description who receives the data
+             * @enum {string}
+             */
+            recipients: "group" | "panel" | "partners";
+            /** @description the partner organisations that may receive it, by name (empty for the group) */
+            partners: string[];
         };
         Health: {
             /** @enum {string} */
@@ -13647,6 +13710,8 @@ export interface components {
             name: string;
             /** @description Why it is held, in the reader's language (for its author) */
             reasons?: string[];
+            /** @description Its author's account was erased: the words are gone, the place in the thread stays */
+            erased?: boolean;
         };
         /** @description A version shared outside its group */
         VideoShare: {

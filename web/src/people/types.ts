@@ -28,19 +28,11 @@ export type YouthScope = Schemas['YouthScope'];
 
 export type MyConsents = Schemas['MyConsents'];
 
-export interface GuardianScope {
-  scope: string;
-  name: string;
-  guardianText: string;
-  state: ConsentState;
-}
+/** One scope on the guardian's page, with its purpose and recipients (GDPR Art. 13). */
+export type GuardianScope = Schemas['GuardianScope'];
 
-export interface GuardianView {
-  childFirstName: string;
-  language: string;
-  scopes: GuardianScope[];
-  history: ConsentRecord[];
-}
+/** The guardian's page: the child's first name, who is responsible for the data, the scopes and the history. */
+export type GuardianView = Schemas['GuardianPage'];
 
 export type Organisation = Schemas['Organisation'];
 

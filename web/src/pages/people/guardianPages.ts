@@ -87,7 +87,32 @@ function renderConsentForm(ctx: AppContext, page: AsyncPage, token: string, view
       ctx.announce('guardianPage.saved');
     },
   });
-  fill(page.body, [...intro(), f.element]);
+  fill(page.body, [...intro(), f.element, aboutTheData(view)]);
+}
+
+const recipientKeys = { group: 'guardianPage.toGroup', panel: 'guardianPage.toPanel', partners: 'guardianPage.toPartners' } as const;
+
+/** What GDPR Art. 13 asks a guardian be told: who is responsible, and for each item why and who receives it. */
+function aboutTheData(view: GuardianView): HTMLElement {
+  const lang = view.language;
+  const items = view.scopes
+    .filter((s) => s.state !== 'not_allowed' && s.purpose)
+    .map((s) =>
+      el('li', {}, [
+        plain('strong', s.name, { attrs: { lang } }),
+        plain('p', s.purpose, { attrs: { lang } }),
+        el('p', {}, [
+          el('span', { text: recipientKeys[s.recipients] }),
+          ...(s.partners.length ? [document.createTextNode(' '), plain('span', s.partners.join(', '))] : []),
+        ]),
+      ]),
+    );
+  const c = view.controller;
+  return section('about-data', 'guardianPage.dataHeading', [
+    el('p', { text: c.party_contact ? 'guardianPage.controllerWithContact' : 'guardianPage.controller', params: { name: c.party_name, contact: c.party_contact ?? '' } }),
+    el('ul', { className: 'data-purposes' }, items),
+    el('p', { text: 'guardianPage.rights' }),
+  ]);
 }
 
 export function guardianManagePage(ctx: AppContext, params: RouteParams): Page {

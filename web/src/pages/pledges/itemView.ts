@@ -5,10 +5,10 @@
 import { ApiError, apiPath, type ApiClient } from '../../api';
 import { el, plain, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
-import type { TextOp } from 'ot-text-unicode';
+import { type as textType, type TextOp } from 'ot-text-unicode';
 import { FieldSync, throttle, type AppliedOp } from '../../pledges/fieldSync';
 import { byteToUtf16, mapThrough, utf16ToCodePoint } from '../../pledges/text';
-import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport, type ScreeningHit } from '../../pledges/types';
+import { itemFields, type ItemField, type PledgeItem, type ReadabilityReport, type Revision, type ScreeningHit } from '../../pledges/types';
 import { button } from '../../ui/form';
 import { ScreenWarning } from './screenWarning';
 
@@ -78,6 +78,8 @@ export class ItemView {
   private number = 0;
   private readonly labels: Record<ItemField, MessageKey>;
   private title = '';
+  private readonly api: ApiClient;
+  private readonly pledgeId: string;
   /** The last selection in the text field (UTF-16 indices), for anchoring a comment. */
   selection: { start: number; end: number } | null = null;
 
@@ -85,6 +87,8 @@ export class ItemView {
     const item = opts.item;
     this.labels = opts.labels ?? fieldLabel;
     this.id = item.id;
+    this.api = opts.api;
+    this.pledgeId = opts.pledgeId;
     const base = `item-${item.id}`;
     this.headingEl = el('h3', { className: 'item-title', attrs: { id: `${base}-title`, tabindex: '-1' } });
     this.presence = el('ul', { className: 'presence-list', attrs: { 'aria-label': '' }, i18nAttrs: { 'aria-label': 'pledge.presenceLabel' } });
@@ -229,16 +233,81 @@ export class ItemView {
 
   /** Operations the server applied to a field (a live event), then what screening finds in it at version. */
   remote(f: ItemField, ops: readonly AppliedOp[], hits?: readonly ScreeningHit[] | null, version?: number): void {
-    const fv = this.fields.get(f);
-    if (!fv) return;
-    fv.sync.remote(ops);
-    const now = fv.sync.confirmed;
-    if (hits !== undefined && version !== undefined && now.version === version) this.setHits(f, now.text, hits, version);
+    this.changes([{ field: f, ops, hits, version: version ?? Math.max(0, ...ops.map((o) => o.v)) }]);
+  }
+
+  /**
+   * What the server did to the item's fields (one live event): each field's
+   * operations, then what screening finds in it at their version. The item
+   * has one version for all its fields, so a version that changed one field
+   * (or none: `version`) moves the others on with nothing to apply; were it
+   * skipped, they would wait for it for ever.
+   */
+  changes(list: readonly FieldOps[], version?: number): void {
+    const versions = new Set(list.flatMap((c) => c.ops.map((o) => o.v)));
+    if (version !== undefined) versions.add(version);
+    for (const [f, fv] of this.fields) {
+      const own = list.filter((c) => c.field === f).flatMap((c) => c.ops);
+      const at = new Set(own.map((o) => o.v));
+      fv.sync.remote([...own, ...[...versions].filter((v) => !at.has(v)).map((v): AppliedOp => ({ v, op: [] }))]);
+    }
+    for (const c of list) {
+      const now = this.fields.get(c.field)?.sync.confirmed;
+      if (c.hits !== undefined && now?.version === c.version) this.setHits(c.field, now.text, c.hits, c.version);
+    }
   }
 
   /** Undoes my own last change of a field; false when there is none. */
   undo(f: ItemField): boolean {
     return this.fields.get(f)?.sync.undo() ?? false;
+  }
+
+  /**
+   * The item as the page read it again (an event was lost): every field
+   * brought in step with it. Whether typing of mine on its way is in it
+   * already, its texts cannot tell (taken as someone else's change, it
+   * would show twice and wait for ever); the item's revisions since the
+   * version known can: they hold the operations the server applied, mine
+   * among them by client and seq, and are applied like events. Without
+   * typing waiting, or when the revisions do not make the texts (stored
+   * before operations were), the texts are taken as they are.
+   */
+  async reloaded(item: PledgeItem): Promise<void> {
+    if (this.pending && itemFields.some((f) => (this.fields.get(f)?.sync.confirmed.version ?? item.version) < item.version)) {
+      try {
+        const res = await this.api.get<{ revisions: Revision[] }>(apiPath`/api/pledges/${this.pledgeId}/items/${this.id}/history`);
+        if (this.replay(res.revisions, item)) return;
+      } catch {
+        // taken as it is
+      }
+    }
+    this.remoteItem(item);
+  }
+
+  /** Applies the revisions after each field's version as events; false (nothing applied) when they do not make the texts they list. */
+  private replay(revisions: readonly Revision[], item: PledgeItem): boolean {
+    const list: FieldOps[] = [];
+    for (const [f, fv] of this.fields) {
+      let { text, version } = fv.sync.confirmed;
+      const ops: AppliedOp[] = [];
+      for (const r of revisions) {
+        if (r.version <= version) continue;
+        if (r.version !== version + 1) return false;
+        const op = (r.ops?.[f] ?? []) as TextOp;
+        try {
+          text = textType.apply(text, op);
+        } catch {
+          return false;
+        }
+        if (text !== r[f]) return false;
+        ops.push({ v: r.version, op, client: r.client, seq: r.seq });
+        version = r.version;
+      }
+      if (version < item.version) return false;
+      list.push({ field: f, version, ops, hits: version === item.version ? (item.hits?.[f] ?? []) : undefined });
+    }
+    this.changes(list);
+    return true;
   }
 
   /** Every field of an item as reloaded or restored, with what screening finds in it. */
@@ -297,6 +366,56 @@ export class ItemView {
     const f = area.dataset.field as ItemField;
     this.fields.get(f)?.check?.run(after);
   }
+}
+
+/** What a live event says the server did to one field: pledge.item_edited, or one of the `fields` of pledge.item_restored. */
+export interface FieldOps {
+  field: ItemField;
+  /** The item version the operations made (the last one's). */
+  version: number;
+  ops: readonly AppliedOp[];
+  /** What screening finds in the field at version (empty: it is clean). */
+  hits?: readonly ScreeningHit[] | null;
+}
+
+function fieldOps(data: unknown): FieldOps | null {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const f = d.field as ItemField;
+  if (!itemFields.includes(f) || !Array.isArray(d.ops) || typeof d.version !== 'number') return null;
+  return { field: f, version: d.version, ops: d.ops as AppliedOp[], hits: Array.isArray(d.hits) ? (d.hits as ScreeningHit[]) : undefined };
+}
+
+/**
+ * Applies a live event that changed the fields of the item on view v
+ * (pledge.item_edited, pledge.item_restored) through the operations it
+ * carries, the ones the server stored: the same path for everyone's edits
+ * and for whole-text changes, so that unsent typing, the caret and undo are
+ * transformed as the server transformed them. False when the event says
+ * nothing it can apply.
+ */
+export function applyItemEvent(v: ItemView, type: string, data: Record<string, unknown>): boolean {
+  if (type === 'pledge.item_edited') {
+    const c = fieldOps(data);
+    if (!c || String(data.itemId) !== v.id) return false;
+    v.changes([c]);
+    return true;
+  }
+  if (type === 'pledge.item_restored') {
+    const item = data.item as PledgeItem | undefined;
+    if (!item || item.id !== v.id) return false;
+    if (!Array.isArray(data.fields) || typeof data.version !== 'number') {
+      v.remoteItem(item); // an event from before restores carried their operations (replayed on resume)
+      return true;
+    }
+    const list = data.fields.map(fieldOps).filter((c): c is FieldOps => c !== null);
+    v.changes(list, data.version);
+    for (const f of itemFields) {
+      const now = v.confirmed(f);
+      if (now?.version === data.version) v.setHits(f, now.text, item.hits?.[f], data.version);
+    }
+    return true;
+  }
+  return false;
 }
 
 /** The plain-language check beside a field: the band in words, long sentences and rare words. */

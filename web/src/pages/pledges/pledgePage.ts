@@ -10,14 +10,13 @@ import { el, plain, setPlainText, setText } from '../../dom';
 import { t, type MessageKey } from '../../i18n';
 import { watcherNamedLines } from '../../people/consentText';
 import type { GroupDetail } from '../../people/types';
-import type { AppliedOp } from '../../pledges/fieldSync';
 import { LiveConnection, type LiveEvent, type LiveStatus, type PresenceMember } from '../../live/connection';
-import { itemFields, type Abilities, type ItemField, type PledgeComment, type PledgeDetail, type PledgeItem, type PledgeState, type PublishedDetail, type ScreeningHit } from '../../pledges/types';
+import type { Abilities, ItemField, PledgeComment, PledgeDetail, PledgeItem, PledgeState, PublishedDetail } from '../../pledges/types';
 import type { Page, RouteParams } from '../../router';
 import { confirmDialog, messageDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt } from '../people/common';
-import { ItemView } from './itemView';
+import { applyItemEvent, ItemView } from './itemView';
 import { showPublishedPledge } from './publishedPledge';
 import { SidePanel } from './sidePanel';
 
@@ -283,12 +282,7 @@ class PledgeEditor {
     switch (ev.event) {
       case 'pledge.item_edited': {
         const v = this.views.get(String(data.itemId));
-        const f = data.field as ItemField;
-        if (v && itemFields.includes(f) && Array.isArray(data.ops) && typeof data.version === 'number') {
-          // The operations, then what screening finds in the field at their newest version (an empty list when it is clean again).
-          v.remote(f, data.ops as AppliedOp[], Array.isArray(data.hits) ? (data.hits as ScreeningHit[]) : undefined, data.version);
-          if (!mine) this.say(`edit:${v.id}:${ev.actor}`, 'pledge.announceEdited', { name: this.nameOf(ev.actor), n: v.position });
-        }
+        if (v && applyItemEvent(v, ev.event, data) && !mine) this.say(`edit:${v.id}:${ev.actor}`, 'pledge.announceEdited', { name: this.nameOf(ev.actor), n: v.position });
         break;
       }
       case 'pledge.item_added': {
@@ -314,7 +308,7 @@ class PledgeEditor {
       case 'pledge.item_restored': {
         const item = data.item as PledgeItem | undefined;
         const v = item ? this.views.get(item.id) : undefined;
-        if (item && v) v.remoteItem(item);
+        if (v) applyItemEvent(v, ev.event, data);
         else if (item && !item.removed) void this.refetch();
         break;
       }
@@ -413,7 +407,7 @@ class PledgeEditor {
       for (const v of [...this.views.values()]) if (!ids.has(v.id)) this.dropView(v);
       for (const item of detail.items) {
         const v = this.views.get(item.id);
-        if (v) v.remoteItem(item);
+        if (v) void v.reloaded(item);
         else this.addView(item);
       }
       this.order(detail.pledge.itemIds);

@@ -7,7 +7,7 @@
 import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setPlainText, setText } from '../../dom';
-import { getLanguage, languages, type MessageKey } from '../../i18n';
+import { getLanguage, languages, onLanguageChange, type MessageKey } from '../../i18n';
 import type { GroupDetail, Me } from '../../people/types';
 import type { Page, RouteParams } from '../../router';
 import { button, errorParagraphs } from '../../ui/form';
@@ -67,6 +67,8 @@ class VideoScreen {
   private current: Player | null = null;
   private poll: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  // Who may see the video, and why not, comes from the server in the page's language: read again after a switch.
+  private readonly offLanguage = onLanguageChange(() => void this.renderSharing());
   private readonly versionBox = el('div', { className: 'video-version' });
   private readonly commentsBox = el('div', { className: 'video-comments' });
   private readonly captionsBox = el('div', { className: 'video-captions' });
@@ -123,6 +125,7 @@ class VideoScreen {
   /** The page is left: no more polling, also not after an answer still on its way. */
   stop(): void {
     this.stopped = true;
+    this.offLanguage();
     if (this.poll) clearTimeout(this.poll);
     this.poll = null;
   }
@@ -230,7 +233,7 @@ class VideoScreen {
       this.commentsBox.replaceChildren(...errorParagraphs(error));
       return;
     }
-    this.current?.setMarkers(comments.filter((c) => !c.threadId).map((c) => ({ at: c.at, label: `${c.name}: ${c.text}` })));
+    this.current?.setMarkers(comments.filter((c) => !c.threadId && !c.erased).map((c) => ({ at: c.at, label: `${c.name}: ${c.text}` })));
     const alert = el('div', { className: 'form-error', attrs: { role: 'alert', id: 'comment-alert' } });
     const text = el('textarea', { attrs: { id: 'comment-text', rows: '3', maxlength: '2000' } });
     const atLabel = el('span', { text: 'videos.commentAt', params: { time: '0:00' } });
@@ -274,11 +277,11 @@ class VideoScreen {
       });
       const li = el('li', { className: `comment${c.resolved ? ' resolved' : ''}` }, [
         el('p', { className: 'comment-head' }, [jump, document.createTextNode(' '), plain('strong', c.name || '…'), document.createTextNode(' · '), timeEl(c.createdAt)]),
-        plain('p', c.text, { className: 'comment-text' }),
+        c.erased ? el('p', { className: 'comment-text comment-erased', text: 'videos.commentErased' }) : plain('p', c.text, { className: 'comment-text' }),
       ]);
       if (c.held) li.append(el('p', { className: 'held-note', text: 'videos.commentHeld' }), ...(c.reasons ?? []).map((r) => plain('p', r, { className: 'hint' })));
       if (replies.length) {
-        li.append(el('ul', { className: 'replies' }, replies.map((r) => el('li', {}, [plain('strong', r.name || '…'), document.createTextNode(': '), plain('span', r.text), ...(r.held ? [el('span', { className: 'held-note', text: 'videos.commentHeld' })] : [])]))));
+        li.append(el('ul', { className: 'replies' }, replies.map((r) => el('li', {}, [plain('strong', r.name || '…'), document.createTextNode(': '), r.erased ? el('span', { className: 'comment-erased', text: 'videos.commentErased' }) : plain('span', r.text), ...(r.held ? [el('span', { className: 'held-note', text: 'videos.commentHeld' })] : [])]))));
       }
       if (!c.held && !c.hidden) {
         const resolve = button(c.resolved ? 'videos.commentReopen' : 'videos.commentResolve', () => {
