@@ -75,6 +75,10 @@ var schemaTypes = map[string]any{
 	"PartnerHome":      partnerHome{},
 	"PartnerPledge":    partnerPledge{},
 
+	"PledgeVersion":   pledge.Version{},
+	"PublishedPledge": publishedPledge{},
+	"ScreenWords":     screenWordsView{},
+
 	"ModerationSummary": summaryView{},
 	"ModeratedContent":  caseContentView{},
 

@@ -12976,24 +12976,19 @@ export interface components {
             erased?: boolean;
         };
         LiveSessionPage: {
-            session?: components["schemas"]["LiveSession"];
-            state?: components["schemas"]["LiveSessionState"];
-            chat?: components["schemas"]["LiveSessionMessage"][];
-            questions?: (components["schemas"]["LiveSessionMessage"] & {
-                answers?: components["schemas"]["LiveSessionMessage"][];
+            session: components["schemas"]["LiveSession"];
+            state: components["schemas"]["LiveSessionState"];
+            chat: components["schemas"]["LiveSessionMessage"][];
+            questions: (components["schemas"]["LiveSessionMessage"] & {
+                answers: components["schemas"]["LiveSessionMessage"][];
             })[];
-            watchers?: {
-                role?: string;
-                panelId?: string;
-                groupId?: string;
-                orgId?: string;
-            }[];
-            can?: {
-                post?: boolean;
-                ask?: boolean;
-                answer?: boolean;
-                moderate?: boolean;
-                transcript?: boolean;
+            watchers: components["schemas"]["Watcher"][];
+            can: {
+                post: boolean;
+                ask: boolean;
+                answer: boolean;
+                moderate: boolean;
+                transcript: boolean;
             };
         };
         /** @description Whether the session accepts posts now, and why not (rule 3) */
@@ -13302,22 +13297,23 @@ export interface components {
             items: number;
         };
         PledgeVersion: {
-            id?: string;
-            pledgeId?: string;
-            number?: number;
-            title?: string;
-            language?: string;
-            status?: string;
-            submittedBy?: string;
-            submittedAt?: string;
+            id: string;
+            pledgeId: string;
+            number: number;
+            title: string;
+            language: string;
+            /** @enum {string} */
+            status: "in_review" | "published";
+            submittedBy: string;
+            submittedAt: string;
             publishedBy?: string;
             publishedAt?: string;
-            items?: {
-                id?: string;
-                heading?: string;
-                text?: string;
-                summary?: string;
-                itemVersion?: number;
+            items: {
+                id: string;
+                heading: string;
+                text: string;
+                summary: string;
+                itemVersion: number;
             }[];
         };
         Problem: {
@@ -13334,16 +13330,16 @@ export interface components {
             type: string;
         };
         PublishedPledge: {
-            id?: string;
-            title?: string;
-            language?: string;
+            id: string;
+            title: string;
+            language: string;
             /** @description the newest published version */
-            version?: number;
-            items?: number;
+            version: number;
+            items: number;
             /** Format: date-time */
             publishedAt?: string;
-            panelId?: string;
-            panelName?: string;
+            panelId: string;
+            panelName: string;
         };
         ReadabilityReport: {
             language: string;
@@ -13596,22 +13592,22 @@ export interface components {
             };
         };
         ScreenWords: {
-            words?: string[];
-            version?: number;
+            words: string[];
+            version: number;
             /** Format: date-time */
             updatedAt?: string;
-            maxWords?: number;
-            maxLength?: number;
-            changes?: {
+            maxWords: number;
+            maxLength: number;
+            changes: {
                 /** Format: date-time */
-                at?: string;
+                at: string;
                 /** @description Account id of who made the change */
-                actor?: string;
-                actorName?: string;
-                added?: string[];
-                removed?: string[];
+                actor: string;
+                actorName: string;
+                added: string[];
+                removed: string[];
                 /** @description The list's version after the change */
-                version?: number;
+                version: number;
             }[];
         };
         /** @description Something screening found (safeguarding rule 5): its kind, where it is (byte offsets into the text) and the key of the reason to show */
