@@ -173,13 +173,17 @@ func (s *Services) RegisterKinds() {
 // every audience the scope covered and the audit rows are one change, so
 // a withdrawal never stands while what it covered is still shown.
 func (s *Services) Withdraw(ctx context.Context, accountID string, scope consent.Scope, lang string) (consent.Record, error) {
-	return s.withdrawing(ctx, func(ctx context.Context) (consent.Record, error) { return s.Consent.Withdraw(ctx, accountID, scope, lang) })
+	return s.withdrawing(ctx, func(ctx context.Context) (consent.Record, error) {
+		return s.Consent.Withdraw(ctx, accountID, scope, lang)
+	})
 }
 
 // GuardianWithdraw is Withdraw by a guardian through their link
 // (consent.Service GuardianWithdraw).
 func (s *Services) GuardianWithdraw(ctx context.Context, token string, scope consent.Scope) (consent.Record, error) {
-	return s.withdrawing(ctx, func(ctx context.Context) (consent.Record, error) { return s.Consent.GuardianWithdraw(ctx, token, scope) })
+	return s.withdrawing(ctx, func(ctx context.Context) (consent.Record, error) {
+		return s.Consent.GuardianWithdraw(ctx, token, scope)
+	})
 }
 
 func (s *Services) withdrawing(ctx context.Context, withdraw func(context.Context) (consent.Record, error)) (consent.Record, error) {
