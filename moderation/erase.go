@@ -82,5 +82,39 @@ func (s *Service) RecordErasure(ctx context.Context, panelIDs []string, accountI
 	return nil
 }
 
+// ContentGone closes the active case about content erasure deleted (a
+// video cut someone erased appears in): moderators have nothing left to
+// decide, and the excerpt goes with the content. The change is recorded
+// (AuditErased) with actor; content without an active case changes
+// nothing.
+func (s *Service) ContentGone(ctx context.Context, contentType, contentID, actor string) error {
+	c, err := s.CaseFor(ctx, contentType, contentID)
+	if fault.Is(err, fault.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var from Status
+	c, err = s.updateCase(ctx, c.ID, func(c *Case) error {
+		from = c.Status
+		if !c.Status.Active() {
+			return errUnchanged
+		}
+		c.Content.Excerpt = ""
+		c.Status, c.HiddenByReports, c.HiddenByModerator = StatusClosed, false, false
+		c.History = append(c.History, Entry{Action: "erased", Actor: actor, At: s.now().UnixMilli(), From: from, To: c.Status})
+		return nil
+	})
+	if fault.Is(err, fault.NotFound) || errors.Is(err, errUnchanged) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.record(ctx, auditFor(c, AuditErased, actor, ""), map[string]any{"from": from, "to": c.Status})
+	return err
+}
+
 // errUnchanged stops updateCase for a case erasure has nothing to change.
 var errUnchanged = errors.New("unchanged")

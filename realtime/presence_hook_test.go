@@ -25,7 +25,7 @@ func (p presenceCalls) hook(topic string, members []realtime.PresenceMember) {
 // until waits for a call that reports exactly want.
 func (p presenceCalls) until(t *testing.T, want ...string) {
 	t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(patience)
 	var last []string
 	for {
 		select {

@@ -15,21 +15,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
-// gcPercent is the garbage collector's target when GOGC is not set. A
-// web process holds mostly idle websockets, whose memory is small and
-// long-lived: with Go's default (100) half of the heap is headroom, which
-// made an idle socket cost ~29 KiB; at 40 about 26 KiB (make bench), for a
-// little more GC work under load. GOGC, when set, wins.
-const gcPercent = 40
-
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {

@@ -28,7 +28,7 @@ type client struct {
 
 func newClient(t *testing.T, base string) *client {
 	jar, _ := cookiejar.New(nil)
-	c := &client{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+	c := &client{t: t, base: base, http: &http.Client{Jar: jar, Timeout: patience}}
 	c.do("GET", "/api/session", nil, 200) // picks up the CSRF cookie, as the app does
 	return c
 }
@@ -97,7 +97,7 @@ func linkIn(t *testing.T, smtp *testenv.SMTPServer, addr, pathPrefix string) str
 			}
 		}
 		return false
-	}, 10*time.Second)
+	}, patience)
 	return found
 }
 

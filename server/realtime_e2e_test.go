@@ -76,7 +76,7 @@ type wsConn struct {
 // when c is nil.
 func dialWS(t *testing.T, base string, c *client, query string, hdr http.Header) (*wsConn, *http.Response, error) {
 	t.Helper()
-	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+	d := websocket.Dialer{HandshakeTimeout: patience}
 	if c != nil {
 		d.Jar = c.http.Jar
 	}
@@ -90,7 +90,7 @@ func dialWS(t *testing.T, base string, c *client, query string, hdr http.Header)
 
 func (w *wsConn) send(v any) {
 	w.t.Helper()
-	w.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	w.c.SetWriteDeadline(time.Now().Add(patience))
 	if err := w.c.WriteJSON(v); err != nil {
 		w.t.Fatal(err)
 	}
@@ -110,10 +110,10 @@ func (w *wsConn) next() ([]byte, error) {
 	return data, nil
 }
 
-// until reads messages until one matches, within 10 s.
+// until reads messages until one matches, within patience.
 func (w *wsConn) until(desc string, match func(wsMsg) bool) wsMsg {
 	w.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	w.c.SetReadDeadline(deadline)
 	for {
 		data, err := w.next()
@@ -133,7 +133,7 @@ func (w *wsConn) until(desc string, match func(wsMsg) bool) wsMsg {
 // closed waits for the server to close the socket and returns the close error.
 func (w *wsConn) closed() *websocket.CloseError {
 	w.t.Helper()
-	w.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	w.c.SetReadDeadline(time.Now().Add(patience))
 	for {
 		if _, _, err := w.c.ReadMessage(); err != nil {
 			var ce *websocket.CloseError

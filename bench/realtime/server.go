@@ -93,6 +93,17 @@ func StartServer(bin, dataDir string) (*Server, error) { return StartServerWith(
 // StartServerWith is StartServer with more environment variables
 // ("S3_ENDPOINT=...").
 func StartServerWith(bin, dataDir string, extraEnv ...string) (*Server, error) {
+	// A free port can be taken between probing and binding (the machine
+	// opens thousands of connections): start again on another one then.
+	for attempt := 1; ; attempt++ {
+		s, err := startServerOnce(bin, dataDir, extraEnv)
+		if err == nil || attempt == 3 || !strings.Contains(err.Error(), "cannot listen") {
+			return s, err
+		}
+	}
+}
+
+func startServerOnce(bin, dataDir string, extraEnv []string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -134,6 +145,7 @@ func StartServerWith(bin, dataDir string, extraEnv ...string) (*Server, error) {
 		}
 		select {
 		case <-s.ended:
+			mail.Close()
 			return nil, fmt.Errorf("chorus exited before serving: %s", s.errs.String())
 		default:
 		}

@@ -99,6 +99,18 @@ func (s *Service) deleteVersion(ctx context.Context, actor string, ver video.Ver
 	if err != nil {
 		return err
 	}
+	// The moderators' cases about the cut (a share request) and its
+	// comments (held by screening) close: there is nothing left to decide.
+	if s.cases != nil {
+		if err := s.cases.ContentGone(ctx, ContentVersion, ver.ID, actor); err != nil {
+			return err
+		}
+		for _, c := range comments {
+			if err := s.cases.ContentGone(ctx, ContentComment, c.ID, actor); err != nil {
+				return err
+			}
+		}
+	}
 	gone := []struct{ col, id string }{{colRequests, ver.ID}}
 	for _, a := range approvals {
 		gone = append(gone, struct{ col, id string }{colApprovals, a.ID})
@@ -119,4 +131,3 @@ func (s *Service) deleteVersion(ctx context.Context, actor string, ver video.Ver
 	}
 	return s.videos.DeleteVersion(ctx, actor, ver)
 }
-

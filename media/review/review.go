@@ -52,11 +52,13 @@ type Directory interface {
 	PartnerOrgs(ctx context.Context, panelID string) ([]Org, error)
 }
 
-// Cases is the moderation record review opens cases in; *moderation.Service
+// Cases is the moderation record review opens cases in, and closes them
+// in when erasure deletes what they are about; *moderation.Service
 // satisfies it.
 type Cases interface {
 	Open(ctx context.Context, in moderation.OpenInput) (moderation.Case, bool, error)
 	Hold(ctx context.Context, in moderation.HoldInput) (moderation.Case, error)
+	ContentGone(ctx context.Context, contentType, contentID, actor string) error
 }
 
 // Screeners gives the screener of a panel (rule 5); moderation/wordlist

@@ -564,15 +564,28 @@ func TestEraseAppearerRemovesTheCutsTheyAppearIn(t *testing.T) {
 	if _, err := f.rev.AddComment(ctx, "kim", f.ver, review.CommentInput{At: 4, Text: "On me voit bien ici"}); err != nil {
 		t.Fatal(err)
 	}
-	other, err := f.videos.Create(ctx, "sam", identity.Group{ID: "g1", PanelID: "p1"}, "Sam alone")
-	if err != nil {
-		t.Fatal(err)
-	}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A second cut waits for a moderator's decision.
+	must(f.videos.Received(ctx, upload.Upload{ID: "u3", VideoID: f.video.ID, PanelID: "p1", GroupID: "g1", Uploader: "sam", State: upload.Received}))
+	cut2, err := f.videos.UpdateVersion(ctx, "u3", "", func(v *video.Version) { v.State, v.Probe = video.Ready, &video.Probe{Duration: 10} })
+	must(err)
+	_, err = f.rev.Approve(ctx, "kim", cut2)
+	must(err)
+	_, err = f.videos.PutCaption(ctx, "sam", cut2, "fr", []byte("WEBVTT\n\n00:01.000 --> 00:02.000\nSalut\n"))
+	must(err)
+	_, err = f.rev.RequestShare(ctx, "sam", f.video, cut2, review.ShareInput{Partners: []string{"o1"}})
+	must(err)
+	if _, err := f.cases.CaseFor(ctx, review.ContentVersion, "u3"); err != nil {
+		t.Fatalf("the moderators' case about the second cut: %v", err)
+	}
+	other, err := f.videos.Create(ctx, "sam", identity.Group{ID: "g1", PanelID: "p1"}, "Sam alone")
+	if err != nil {
+		t.Fatal(err)
 	}
 	must(f.videos.Received(ctx, upload.Upload{ID: "u2", VideoID: other.ID, PanelID: "p1", GroupID: "g1", Uploader: "sam", State: upload.Received}))
 	v2, err := f.videos.UpdateVersion(ctx, "u2", "", func(v *video.Version) { v.State, v.Probe = video.Ready, &video.Probe{Duration: 10} })
@@ -586,11 +599,14 @@ func TestEraseAppearerRemovesTheCutsTheyAppearIn(t *testing.T) {
 
 	var forgotten []string
 	got, err := f.rev.EraseAppearer(ctx, "kim", "kim", func(_ context.Context, id string) error { forgotten = append(forgotten, id); return nil })
-	if err != nil || !slices.Equal(got.Versions, []string{"u1"}) || got.Tags != 1 || got.Comments != 1 {
-		t.Fatalf("EraseAppearer: got %+v %v, want cut u1, one tag, one comment elsewhere", got, err)
+	if err != nil || !slices.Equal(got.Versions, []string{"u1", "u3"}) || got.Tags != 1 || got.Comments != 1 {
+		t.Fatalf("EraseAppearer: got %+v %v, want cuts u1 and u3, one tag, one comment elsewhere", got, err)
 	}
-	if !slices.Equal(forgotten, []string{"u1"}) {
-		t.Errorf("uploads forgotten: %v, want u1's", forgotten)
+	if !slices.Equal(forgotten, []string{"u1", "u3"}) {
+		t.Errorf("uploads forgotten: %v, want u1's and u3's", forgotten)
+	}
+	if c, err := f.cases.CaseFor(ctx, review.ContentVersion, "u3"); !fault.Is(err, fault.NotFound) {
+		t.Errorf("the moderators' case about the deleted cut is still open: %+v %v", c, err)
 	}
 	if _, err := f.rev.SharedWith(ctx, "u1", []string{"o1"}); !fault.Is(err, fault.NotFound) {
 		t.Errorf("partner o1 still sees the cut Kim is in: %v", err)

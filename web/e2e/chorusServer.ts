@@ -37,12 +37,14 @@ export function chorusBinary(): string {
   return bin;
 }
 
+// A port free on every interface: the server listens on ":PORT", so a port
+// free on 127.0.0.1 alone may still be taken on another address.
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();
     probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.listen(0, () => {
       const address = probe.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       probe.close(() => resolve(port));
@@ -50,11 +52,10 @@ function freePort(): Promise<number> {
   });
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
+// Resolves once the child has exited and its output is all read: 'exit'
+// can come before the last of stderr (the reason it stopped), 'close' not.
+function closed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.once('close', () => resolve()));
 }
 
 /**
@@ -77,21 +78,30 @@ export async function startChorus(args: readonly string[] = [], opts: { outbox?:
 
 async function startOnce(args: readonly string[], outbox: boolean): Promise<ChorusServer> {
   const bin = chorusBinary();
-  const port = await freePort();
+  // The mail sink first: its own listen(0) cannot then take the server's
+  // port between probing and spawning.
   const mail = outbox ? null : await startMailSink();
+  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
   const url = `http://127.0.0.1:${port}`;
-  let log = '';
+  let log = ''; // stdout (JSON logs) and stderr, interleaved
+  let stderr = ''; // why it stopped, when it does
   const child = spawn(bin, [...args], {
     env: { ...process.env, PORT: String(port), CHORUS_DATA_DIR: dataDir, SMTP_URL: mail?.url ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const done = exited(child);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+    stderr += chunk.toString();
+  });
+  let ended = false;
+  const done = closed(child).then(() => {
+    ended = true;
+  });
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (!ended) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await done;
@@ -104,9 +114,12 @@ async function startOnce(args: readonly string[], outbox: boolean): Promise<Chor
   const deadline = Date.now() + healthTimeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (ended) {
       await stop();
-      throw new Error(`${bin} exited (${child.exitCode ?? child.signalCode}) before /healthz answered:\n${log}`);
+      throw new Error(
+        `${bin} on port ${port} exited (${child.exitCode ?? child.signalCode}) before /healthz answered; ` +
+          `its stderr:\n${stderr || '(nothing)'}\nall it wrote:\n${log}`,
+      );
     }
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });

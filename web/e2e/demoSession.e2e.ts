@@ -38,22 +38,34 @@ describe('a live session in the demo', () => {
     await expect.poll(() => coordinator.locator('#settings-moderatorsRequired-error').textContent()).toBe(en('settings.moderatorsInvalid'));
     await coordinator.fill('#settings-moderatorsRequired', '2');
     await coordinator.selectOption('#settings-safeguardingLeadId', { label: `Mo Moderator (${en('role.moderator')})` });
+    await coordinator.fill('#settings-reportsToHide', '4');
+    await coordinator.check('#settings-partnerPostModeration');
     await coordinator.getByRole('button', { name: en('settings.save') }).click();
     await expect.poll(() => coordinator.locator('#status').textContent()).toContain(en('settings.saved'));
-    const { panel } = await h.api<{ panel: { settings: { moderatorsRequired: number; safeguardingLeadId?: string } } }>(coordinator, 'GET', `/api/panels/${panelId}`);
-    expect(panel.settings.moderatorsRequired).toBe(2);
+    type Settings = { moderatorsRequired: number; safeguardingLeadId?: string; reportsToHide?: number; partnerPostModeration?: boolean };
+    const { panel } = await h.api<{ panel: { settings: Settings } }>(coordinator, 'GET', `/api/panels/${panelId}`);
+    expect(panel.settings).toMatchObject({ moderatorsRequired: 2, reportsToHide: 4, partnerPostModeration: true });
     expect(panel.settings.safeguardingLeadId).toBeTruthy();
     await axeInEveryLanguage(coordinator, 'the panel settings', { selector: '#panel-settings-heading', key: 'settings.heading' });
-    // The change is in the audit trail: who made Mo the safeguarding lead, and when.
+    // Back to the safe default: a moderator approves partners' messages first.
+    await coordinator.uncheck('#settings-partnerPostModeration');
+    await coordinator.getByRole('button', { name: en('settings.save') }).click();
+    await expect.poll(async () => (await h.api<{ panel: { settings: Settings } }>(coordinator, 'GET', `/api/panels/${panelId}`)).panel.settings.partnerPostModeration ?? false).toBe(false);
+
+    // The changes are in the audit trail: who changed which setting (the lead: about whom), and when.
     await coordinator.goto(h.url('/moderation/audit?action=panel.setting_changed'));
-    const row = coordinator.locator('.audit-table tbody tr');
-    await expect.poll(() => row.count()).toBe(1);
-    expect(await row.locator('td').evaluateAll((cells) => cells.slice(0, 3).concat(cells.slice(4, 5)).map((c) => c.textContent))).toEqual([
-      en('auditAction.settingChanged'),
-      'Camille Coordinator',
-      'Mo Moderator',
-      en('settings.leadLabel'),
-    ]);
+    const rows = coordinator.locator('.audit-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    const seen = await rows.evaluateAll((list) => list.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent ?? '')));
+    expect(seen.every((cells) => cells[0] === en('auditAction.settingChanged') && cells[1] === 'Camille Coordinator')).toBe(true);
+    expect(seen.map((cells) => [cells[2], cells[4], cells[5]]).sort()).toEqual(
+      [
+        ['', en('auditSetting.postModerationOff'), ''],
+        ['', en('auditSetting.postModerationOn'), ''],
+        ['', en('settings.reportsLabel'), '3 → 4'],
+        ['Mo Moderator', en('settings.leadLabel'), ''],
+      ].sort(),
+    );
 
     const mo = await h.open('Mo', { email: demo.moderator });
     const { session } = await h.api<{ session: { id: string } }>(mo, 'POST', `/api/panels/${panelId}/sessions`, { title: 'Ask PixelApps', startsAt: new Date(Date.now() + 60_000).toISOString() });
@@ -68,6 +80,12 @@ describe('a live session in the demo', () => {
     expect(await sendButton.isDisabled()).toBe(true);
     expect(await giulia.locator('#session-chat-form-why').isVisible()).toBe(true);
     expect(await giulia.locator('#session-chat-form-why').textContent()).toBe(en('session.sendPaused'));
+    expect((await sendButton.getAttribute('aria-describedby'))?.split(' ')).toContain('session-chat-form-why');
+    // Ask, on the question board, the same.
+    const askButton = giulia.locator('#session-ask-form').getByRole('button', { name: en('session.ask') });
+    expect(await askButton.isDisabled()).toBe(true);
+    expect(await giulia.locator('#session-ask-form-why').isVisible()).toBe(true);
+    expect((await askButton.getAttribute('aria-describedby'))?.split(' ')).toContain('session-ask-form-why');
 
     // The second demo moderator joins: the session opens and the message goes through.
     const max = await h.open('Max', { email: demo.moderator2 });
@@ -75,6 +93,7 @@ describe('a live session in the demo', () => {
     await expect.poll(() => status(giulia), { timeout: 8_000 }).toBe('live');
     expect(await sendButton.isDisabled()).toBe(false);
     expect(await giulia.locator('#session-chat-form-why').isVisible()).toBe(false);
+    expect(await askButton.isDisabled()).toBe(false);
     await giulia.fill('#session-chat-form-text', 'Hello from Italy!');
     await sendButton.click();
     await mo.locator('.session-chat-list .session-text', { hasText: 'Hello from Italy!' }).waitFor();

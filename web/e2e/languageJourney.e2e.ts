@@ -152,6 +152,11 @@ describe('every page type in every language, without a reload', () => {
     for (const path of ['/', '/about', '/signin', '/reset', '/videos', '/rounds', '/pledges', '/no-such-page', '/setup/used-link']) await visit(page, path);
   }, 180_000);
 
+  it('links that no longer work: a reset, an invitation, a guardian’s, a shared video', async () => {
+    const page = await h.open('visitor (old links)');
+    for (const path of ['/reset/used-link', '/invite/used-link', '/guardian/used-link', '/guardian/manage/used-link', '/watch/used-link', '/shared/no-such-video']) await visit(page, path);
+  }, 180_000);
+
   it('a young person’s pages (ambassador, and one still waiting for her guardian)', async () => {
     const giulia = await h.open('Giulia', { email: demo.giulia });
     const { me } = await h.api<{ me: { memberships: { groupId?: string }[] } }>(giulia, 'GET', '/api/session');

@@ -1,6 +1,6 @@
 // Issue 15: the screens that said things that were not true, checked on
 // the demo as each person meets them: a used set-up link, who decides an
-// amendment, "My account" for staff, a young person waiting for consent
+// amendment, a French invitation, "My account" for staff, a young person waiting for consent
 // (one clear state, and steps that point where the form is), and a new
 // pledge starting in the panel's language.
 import type { Page } from 'playwright-core';
@@ -28,6 +28,20 @@ describe('what the screens say is true', () => {
     expect(await visitor.locator('#setup-form').count(), 'no form that can only fail').toBe(0);
     await visitor.locator('main').getByRole('link', { name: en('signin.link') }).click();
     await expect.poll(() => new URL(visitor.url()).pathname).toBe('/signin');
+  });
+
+  it('a French invitation opens in French, although the browser speaks English', async () => {
+    const camille = await h.open('Camille (invites)', { email: demo.coordinator });
+    const { panels } = await h.api<{ panels: { id: string }[] }>(camille, 'GET', '/api/panels');
+    const { organisations } = await h.api<{ organisations: { id: string; kind: string }[] }>(camille, 'GET', '/api/organisations');
+    await h.api(camille, 'POST', `/api/panels/${panels[0]?.id ?? ''}/invitations`, { email: 'chloe@demo.chorus', role: 'partner', orgId: organisations.find((o) => o.kind === 'partner')?.id, language: 'fr' });
+    const { messages } = await h.api<{ messages: { to: string; text: string }[] }>(camille, 'GET', '/api/outbox');
+    const link = /(\/invite\/[A-Za-z0-9_.-]+)/.exec(messages.find((m) => m.to === 'chloe@demo.chorus')?.text ?? '')?.[1] ?? '';
+    expect(link, 'the invitation link').not.toBe('');
+    const invitee = await h.open('Chloé', { lang: 'en' });
+    await invitee.goto(h.url(link));
+    await expect.poll(() => invitee.locator('html').getAttribute('lang')).toBe('fr');
+    await expect.poll(() => h1(invitee).textContent()).toBe(tr('fr', 'invite.heading'));
   });
 
   it('an open amendment says who decides it', async () => {

@@ -102,9 +102,15 @@ describe('screening in the pledge editor', () => {
     expect(await heldM.getByRole('button', { name: en('pledge.decline') }).count()).toBe(1);
 
     // --- The moderator asks for a change (through the queue's API); B reads it and rewrites the proposal.
-    const { cases } = await h.api<{ cases: { id: string; content: { id: string } }[] }>(moderator, 'GET', '/api/moderation/queue');
-    const theCase = cases.find((c) => c.content.id === amendmentId);
-    expect(theCase, 'a moderation case for the held amendment').toBeTruthy();
+    // The moderator's page shows the amendment held; the queue is read until its case is there too.
+    let theCase: { id: string; content: { id: string } } | undefined;
+    await expect
+      .poll(async () => {
+        const { cases } = await h.api<{ cases: { id: string; content: { id: string } }[] }>(moderator, 'GET', '/api/moderation/queue');
+        theCase = cases.find((c) => c.content.id === amendmentId);
+        return theCase;
+      }, { message: 'a moderation case for the held amendment' })
+      .toBeTruthy();
     await h.api(moderator, 'POST', `/api/moderation/cases/${theCase?.id}/actions`, {
       action: 'request_changes',
       reason: 'Phone numbers stay private.',

@@ -194,9 +194,15 @@ describe('group videos (issue 13)', () => {
     await a.getByLabel('AppCo').check();
     await a.getByRole('button', { name: en('videos.shareRequest') }).click();
     await expect.poll(() => a.locator('.video-review').textContent()).toContain(en('videos.requestWaiting'));
-    const queue = await h.api<{ cases: { id: string; content: { type: string } }[] }>(moderator, 'GET', `/api/moderation/queue?panelId=${panelId}`);
-    const c = queue.cases.find((x) => x.content.type === 'video_version');
-    expect(c, 'a publication case for the version').toBeTruthy();
+    // Ana's page says the request waits; the queue is read until its case is there too.
+    let c: { id: string; content: { type: string } } | undefined;
+    await expect
+      .poll(async () => {
+        const queue = await h.api<{ cases: { id: string; content: { type: string } }[] }>(moderator, 'GET', `/api/moderation/queue?panelId=${panelId}`);
+        c = queue.cases.find((x) => x.content.type === 'video_version');
+        return c;
+      }, { message: 'a publication case for the version' })
+      .toBeTruthy();
     const m = await h.openPage(moderator, 'Mona Moderator');
     await m.goto(h.url(`/moderation/cases/${c?.id ?? ''}`));
     await expect.poll(() => m.locator('.case-status').textContent()).toBe(en('caseStatus.open'));

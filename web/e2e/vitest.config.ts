@@ -10,6 +10,10 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 45_000,
+    // What a page shows after a round trip to the server, and what the
+    // server has after a click, can take seconds on a loaded machine (CI:
+    // two cores); polls wait up to 10 s rather than vitest's 1 s.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default'],
   },
 });
