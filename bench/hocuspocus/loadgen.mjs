@@ -92,6 +92,7 @@ async function coordinate() {
   let asked = 0;
   let cpu = 0;
   let busy = 0;
+  let received = 0;
   const texts = [];
   for (const r of reports) {
     for (const [m, at] of r.sentAt) sentAt.set(m, at);
@@ -104,6 +105,7 @@ async function coordinate() {
     for (const m of r.inserted) inserted.add(m);
     for (const m of r.deleted) deleted.add(m);
     asked += r.asked;
+    received += r.received;
     cpu += r.cpuCores;
     busy = Math.max(busy, r.busy);
     texts.push(...r.texts);
@@ -144,6 +146,7 @@ async function coordinate() {
     incomplete,
     asked,
     rate: asked / (busy / 1000),
+    messagesPerSecond: received / (busy / 1000), // what the authors' sockets received
     p50: pct(50),
     p95: pct(95),
     converged: reports.every((r) => r.quiet) && texts.every((t) => t === final),
@@ -181,10 +184,13 @@ async function work(part, parts) {
       else waiters.push({ type, resolve });
     });
   let lastMessage = clock();
+  let received = 0; // messages, all sockets of this worker, while the authors edit
+  let editing = false;
   // observe notes the markers of others in one message that socket i got.
   const observe = (i, data) => {
     const at = clock();
     lastMessage = at;
+    if (editing) received++;
     const update = updateOf(data);
     if (update === null) return;
     const own = `[${i.toString(36)}.`;
@@ -243,6 +249,7 @@ async function work(part, parts) {
   process.send({ type: 'inited' });
   const { start } = await message('start');
   await sleep(start - clock());
+  editing = true;
   const cpu0 = process.cpuUsage();
   const end = start + duration;
   const every = (interval * editors) / authors; // all editors together: authors ÷ interval edits a second
@@ -284,6 +291,7 @@ async function work(part, parts) {
   );
   const busy = clock() - start;
   const cpu = process.cpuUsage(cpu0);
+  editing = false;
   process.send({ type: 'edited' });
   // Quiet: no message for a second, and every document here on one text.
   const quiet = await waitFor(() => clock() - lastMessage > 1000 && docs.every((a) => a.text.toString() === docs[0].text.toString()), 60_000);
@@ -295,6 +303,7 @@ async function work(part, parts) {
     deleted: [...deleted],
     asked,
     busy,
+    received,
     cpuCores: (cpu.user + cpu.system) / 1000 / busy,
     quiet,
     texts: docs.map((a) => a.text.toString()),
