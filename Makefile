@@ -80,6 +80,7 @@ clean:
 
 ## bench: stores and real-time against baselines, one table (BENCH_FLAGS="-scale 0.1" for a quick look)
 bench: $(MINIO_BIN) $(FERRETDB_BIN) bench/hocuspocus/node_modules/.installed
+	cd bench/hocuspocus && node --test protocol.test.mjs
 	CHORUS_MINIO_BIN=$(MINIO_BIN) CHORUS_FERRETDB_BIN=$(FERRETDB_BIN) go run ./bench $(BENCH_FLAGS)
 
 # The Yjs peer of the co-editing rows (Hocuspocus), with its own lock file.

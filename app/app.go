@@ -30,6 +30,7 @@ import (
 	"chorus/policy"
 	"chorus/pseudonym"
 	"chorus/round"
+	"chorus/store"
 )
 
 // Services are the domain services of one process.
@@ -164,4 +165,37 @@ func (s *Services) RegisterKinds() {
 	if s.Review != nil {
 		s.Review.Register(m)
 	}
+}
+
+// Withdraw withdraws accountID's own consent to scope (consent.Service
+// Withdraw) and makes it take effect on their content at once
+// (moderation.Service.WithdrawByAuthor): the record, the content leaving
+// every audience the scope covered and the audit rows are one change, so
+// a withdrawal never stands while what it covered is still shown.
+func (s *Services) Withdraw(ctx context.Context, accountID string, scope consent.Scope, lang string) (consent.Record, error) {
+	return s.withdrawing(ctx, func(ctx context.Context) (consent.Record, error) {
+		return s.Consent.Withdraw(ctx, accountID, scope, lang)
+	})
+}
+
+// GuardianWithdraw is Withdraw by a guardian through their link
+// (consent.Service GuardianWithdraw).
+func (s *Services) GuardianWithdraw(ctx context.Context, token string, scope consent.Scope) (consent.Record, error) {
+	return s.withdrawing(ctx, func(ctx context.Context) (consent.Record, error) {
+		return s.Consent.GuardianWithdraw(ctx, token, scope)
+	})
+}
+
+func (s *Services) withdrawing(ctx context.Context, withdraw func(context.Context) (consent.Record, error)) (consent.Record, error) {
+	if s.Moderation == nil {
+		return withdraw(ctx)
+	}
+	return store.Atomically(ctx, s.Moderation.Docs, func(ctx context.Context) (consent.Record, error) {
+		rec, err := withdraw(ctx)
+		if err != nil || rec.Action != consent.Withdrawn {
+			return rec, err
+		}
+		_, err = s.Moderation.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: rec.AccountID, Scope: rec.Scope, By: string(rec.Actor)})
+		return rec, err
+	})
 }

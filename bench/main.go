@@ -387,8 +387,8 @@ func (r *runRealtime) coedit(sides []string, counts []int, d, interval time.Dura
 						met = met && ratio >= 1.0
 					}
 				}
-				notes = append(notes, fmt.Sprintf("co-editing %d authors, Hocuspocus: %.0f edits/s asked and sent of %.0f nominal, %d of %d markers received by every author; its load generator used %.2f cores, its server %.2f.",
-					n, hp.AskedRate, float64(n)/interval.Seconds(), hp.Complete, hp.Edits, hp.LoadCPU, hpServer))
+				notes = append(notes, fmt.Sprintf("co-editing %d authors, Hocuspocus: %.0f edits/s asked and sent of %.0f nominal, by %d editors holding a Y.Doc (the other sockets observe the update bytes); %d of %d markers received by every other socket; its load generator used %.2f cores, its server %.2f.",
+					n, hp.AskedRate, float64(n)/interval.Seconds(), hp.Editors, hp.Complete, hp.Edits, hp.LoadCPU, hpServer))
 			}
 		}
 		if chorus && peer {

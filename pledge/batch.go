@@ -292,21 +292,29 @@ func (s *Service) storeEdits(ctx context.Context, p Pledge, d store.Doc[Item], b
 		r.res.Item.Hits = hitsAlike(r.res.Item, cur)
 	}
 	events, err := s.editedData(applied)
-	if err == nil {
-		err = s.Docs.InTransaction(ctx, func(ctx context.Context) error {
-			if err := s.Docs.InsertMany(ctx, colRevisions, revs); err != nil {
+	write := func(ctx context.Context) error {
+		if err := s.Docs.InsertMany(ctx, colRevisions, revs); err != nil {
+			return err
+		}
+		if _, err := store.UpdateAs(ctx, s.Docs, colItems, d.Value.ID, d.Version, cur, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
+			return err
+		} // a conflict here means another writer rolled our revisions forward
+		for _, b := range events {
+			if _, err := s.Docs.AppendEvent(ctx, store.Event{Actor: b.actor, Type: "pledge.item_edited", Subject: Topic(p.ID), Data: b.data}); err != nil {
 				return err
 			}
-			if _, err := store.UpdateAs(ctx, s.Docs, colItems, d.Value.ID, d.Version, cur, time.Time{}); err != nil && !fault.Is(err, fault.Conflict) {
-				return err
-			} // a conflict here means another writer rolled our revisions forward
-			for _, b := range events {
-				if _, err := s.Docs.AppendEvent(ctx, store.Event{Actor: b.actor, Type: "pledge.item_edited", Subject: Topic(p.ID), Data: b.data}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		}
+		return nil
+	}
+	switch {
+	case err != nil:
+	case store.WithinTransaction(ctx):
+		// The caller's transaction holds everything already; joining it
+		// with InTransaction would make a taken version (tried again
+		// here) fail the caller's whole transaction.
+		err = write(ctx)
+	default:
+		err = s.Docs.InTransaction(ctx, write)
 	}
 	if err != nil {
 		h.cut(first) // those versions are not ours, or not stored

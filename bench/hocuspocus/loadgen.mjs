@@ -1,31 +1,43 @@
 // The co-editing workload of make bench against a Hocuspocus server (Yjs),
 // as bench/realtime/coedit.go runs it against Chorus: N authors, each on
-// its own socket, on one shared text; every interval (±20 %) each author
-// inserts a unique marker at a marker boundary or, while the text is longer
-// than textLen, deletes one or two whole markers. Latency is per inserted
-// marker, from the author's change until the last other author has it;
-// the first 10 % of the run is warm-up. Afterwards: do all authors hold
-// the same text, is every marker nobody deleted there exactly once and
-// intact, did a deleted one come back. Prints one JSON line.
+// its own socket, on one shared text, N ÷ interval edits a second in all;
+// each edit inserts a unique marker at a marker boundary or, while the
+// text is longer than textLen, deletes one or two whole markers. Latency is
+// per inserted marker, from the author's change until the last other
+// author's socket has it; the first 10 % of the run is warm-up. Afterwards:
+// do all documents hold the same text, is every marker nobody deleted there
+// exactly once and intact, did a deleted one come back. Prints one JSON line.
 //
-// One node thread cannot hold hundreds of Y.Docs and keep up, so the
-// authors are spread over worker processes of at most 50 each (this file
-// again, with a part number), which share the clock (performance.timeOrigin)
-// and report what they saw to this one.
+// Who does what, so that the load generator is not what is measured: a
+// Yjs author needs a Y.Doc that applies every update to make its own, and
+// hundreds of those on two cores are the bottleneck (from 200 authors the
+// first version asked a quarter to a half of the edits). So `editors` of
+// the N sockets (at most 20) hold a Y.Doc (a full @hocuspocus/provider)
+// and make all the edits, each every interval × editors ÷ N; the others
+// observe: they join the document over a plain websocket and spot the
+// markers in the bytes of each update (protocol.mjs), as the editors do on
+// theirs. For the server it is the same load: N sockets, the same edits a
+// second, each update sent to every socket. One more socket, a full
+// provider that edits nothing, holds the text the markers are checked in.
+//
+// The sockets are spread over worker processes (this file again, with a
+// part number), which share the clock (performance.timeOrigin) and report
+// what they saw to this one.
 //
 //   node loadgen.mjs ws://127.0.0.1:PORT authors intervalMs durationMs textLen
 import { fork } from 'node:child_process';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { joinMessages, updateOf } from './protocol.mjs';
 
 const [url, authorsArg, intervalArg, durationArg, textLenArg, partArg, partsArg] = process.argv.slice(2);
 const authors = Number(authorsArg);
 const interval = Number(intervalArg);
 const duration = Number(durationArg);
 const textLen = Number(textLenArg);
+const editors = Math.min(authors, Number(process.env.EDITORS ?? 20));
 const marker = /\[[0-9a-z]+\.[0-9a-z]+\]/g;
-const perWorker = 50;
 /** Milliseconds on a clock every process of the run shares. */
 const clock = () => performance.timeOrigin + performance.now();
 
@@ -33,7 +45,8 @@ if (partArg === undefined) await coordinate();
 else await work(Number(partArg), Number(partsArg));
 
 async function coordinate() {
-  const parts = Math.max(1, Math.ceil(authors / perWorker));
+  // Two processes at least, as the Go side has two threads.
+  const parts = Math.max(Math.min(authors, 2), Math.min(4, Math.ceil(authors / 100)));
   const name = `pledge-${Date.now()}`;
   const workers = Array.from({ length: parts }, (_, p) =>
     fork(new URL(import.meta.url).pathname, [url, authorsArg, intervalArg, durationArg, textLenArg, String(p), String(parts)], { env: { ...process.env, DOC: name } }),
@@ -56,6 +69,8 @@ async function coordinate() {
   const deleted = new Set();
   let asked = 0;
   let cpu = 0;
+  let busy = 0;
+  const texts = [];
   for (const r of reports) {
     for (const [m, at] of r.sentAt) sentAt.set(m, at);
     for (const [m, s] of r.seen) {
@@ -68,6 +83,8 @@ async function coordinate() {
     for (const m of r.deleted) deleted.add(m);
     asked += r.asked;
     cpu += r.cpuCores;
+    busy = Math.max(busy, r.busy);
+    texts.push(...r.texts);
   }
   const warm = start + duration / 10;
   const lat = [];
@@ -83,7 +100,7 @@ async function coordinate() {
   }
   lat.sort((x, y) => x - y);
   const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] : 0);
-  const final = reports[0].text;
+  const final = reports[0].full; // the full observer's
   const count = new Map();
   for (const m of final.match(marker) ?? []) count.set(m, (count.get(m) ?? 0) + 1);
   let kept = 0;
@@ -99,14 +116,15 @@ async function coordinate() {
   }
   const result = {
     authors,
+    editors,
     workers: parts,
     complete,
     incomplete,
     asked,
-    rate: asked / (duration / 1000),
+    rate: asked / (busy / 1000),
     p50: pct(50),
     p95: pct(95),
-    converged: reports.every((r) => r.converged && r.text === final),
+    converged: reports.every((r) => r.quiet) && texts.every((t) => t === final),
     scrambled: final.replace(marker, '').length,
     kept,
     intact,
@@ -140,80 +158,112 @@ async function work(part, parts) {
       if (i >= 0) resolve(inbox.splice(i, 1)[0]);
       else waiters.push({ type, resolve });
     });
-
-  const list = [];
-  for (let i = part; i < authors; i += parts) {
+  let lastMessage = clock();
+  // observe notes the markers of others in one message that socket i got.
+  const observe = (i, data) => {
+    const at = clock();
+    lastMessage = at;
+    const update = updateOf(data);
+    if (update === null) return;
+    const own = `[${i.toString(36)}.`;
+    for (const m of update.match(marker) ?? []) {
+      if (m.startsWith(own)) continue;
+      const s = seen.get(m) ?? { n: 0, last: 0 };
+      s.n++;
+      s.last = at;
+      seen.set(m, s);
+    }
+  };
+  // A full provider and Y.Doc; its socket's messages are observed too
+  // (i < 0: the full observer, whose arrivals do not count).
+  const fullAuthor = (i) => {
     const doc = new Y.Doc();
-    const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
-    const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc });
-    const text = doc.getText('text');
-    text.observe((ev) => {
-      if (ev.transaction.local) return;
-      const at = clock();
-      for (const d of ev.delta) {
-        if (typeof d.insert !== 'string') continue;
-        for (const m of d.insert.match(marker) ?? []) {
-          const s = seen.get(m) ?? { n: 0, last: 0 };
-          s.n++;
-          s.last = at;
-          seen.set(m, s);
-        }
+    class Observed extends WebSocket {
+      constructor(...args) {
+        super(...args);
+        if (i >= 0) this.on('message', (data) => observe(i, data));
       }
-    });
+    }
+    const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: Observed });
+    const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc });
     const synced = new Promise((resolve) => provider.on('synced', resolve));
     provider.attach(); // a provider given its own socket joins it only when attached
-    list.push({ i, text, provider, socket, synced, next: 0 });
+    return { i, text: doc.getText('text'), provider, socket, synced, next: 0 };
+  };
+  const list = [];
+  const plain = [];
+  for (let i = part; i < authors; i += parts) {
+    if (i < editors) {
+      list.push(fullAuthor(i));
+      continue;
+    }
+    const ws = new WebSocket(url);
+    ws.on('message', (data) => observe(i, data));
+    plain.push(
+      new Promise((resolve, reject) => {
+        ws.on('open', () => {
+          for (const m of joinMessages(name)) ws.send(m);
+          resolve(ws);
+        });
+        ws.on('error', reject);
+      }),
+    );
   }
-  await Promise.all(list.map((a) => a.synced));
+  const full = part === 0 ? fullAuthor(-1) : null;
+  const docs = full ? [...list, full] : list;
+  const observers = await Promise.all(plain);
+  await Promise.all(docs.map((a) => a.synced));
   process.send({ type: 'ready' });
   const expect = message('expect');
-  if (part === 0) list[0].text.insert(0, (await message('init')).text);
+  if (full) full.text.insert(0, (await message('init')).text);
   const { length } = await expect;
-  await waitFor(() => list.every((a) => a.text.length === length), 30_000);
+  await waitFor(() => docs.every((a) => a.text.length === length), 30_000);
   process.send({ type: 'inited' });
   const { start } = await message('start');
   await sleep(start - clock());
   const cpu0 = process.cpuUsage();
   const end = start + duration;
+  const every = (interval * editors) / authors; // all editors together: authors ÷ interval edits a second
   let asked = 0;
+  const edit = (a) => {
+    const t = a.text.toString();
+    const units = [...t.matchAll(marker)];
+    if (t.length > textLen && units.length > 1) {
+      const k = Math.floor(random() * (units.length - 1));
+      const n = 1 + Math.floor(random() * 2);
+      const from = units[k].index;
+      const last = units[Math.min(units.length - 1, k + n - 1)];
+      for (const u of units.slice(k, k + n)) deleted.add(u[0]);
+      a.text.delete(from, last.index + last[0].length - from);
+    } else {
+      const m = `[${a.i.toString(36)}.${(a.next++).toString(36)}]`;
+      const k = Math.floor(random() * (units.length + 1));
+      inserted.add(m);
+      sentAt.set(m, clock());
+      a.text.insert(k === units.length ? t.length : units[k].index, m);
+    }
+  };
   await Promise.all(
     list.map(async (a) => {
-      await sleep(random() * interval);
-      while (clock() < end) {
-        const t = a.text.toString();
-        const units = [...t.matchAll(marker)];
-        if (t.length > textLen && units.length > 1) {
-          const k = Math.floor(random() * (units.length - 1));
-          const n = 1 + Math.floor(random() * 2);
-          const from = units[k].index;
-          const last = units[Math.min(units.length - 1, k + n - 1)];
-          for (const u of units.slice(k, k + n)) deleted.add(u[0]);
-          a.text.delete(from, last.index + last[0].length - from);
-        } else {
-          const m = `[${a.i.toString(36)}.${(a.next++).toString(36)}]`;
-          const k = Math.floor(random() * (units.length + 1));
-          inserted.add(m);
-          sentAt.set(m, clock());
-          a.text.insert(k === units.length ? t.length : units[k].index, m);
+      let next = start + random() * every;
+      for (;;) {
+        await sleep(next - clock());
+        // Every edit due by now, without waiting for the event loop again
+        // (on a busy machine it comes back late), on the editor's own
+        // clock: a late wake-up does not lower the rate asked.
+        while (next <= clock()) {
+          if (clock() >= end) return;
+          edit(a);
+          asked++;
+          next += every * (0.8 + 0.4 * random());
         }
-        asked++;
-        await sleep(interval * (0.8 + 0.4 * random()));
       }
     }),
   );
-  const cpu = process.cpuUsage(cpu0);
   const busy = clock() - start;
-  // Quiet: nothing changed for a second, every author of this worker on one text.
-  let last = list[0].text.toString();
-  let stableSince = clock();
-  const quiet = await waitFor(() => {
-    const t = list[0].text.toString();
-    if (t !== last) {
-      last = t;
-      stableSince = clock();
-    }
-    return clock() - stableSince > 1000 && list.every((a) => a.text.toString() === t);
-  }, 20_000);
+  const cpu = process.cpuUsage(cpu0);
+  // Quiet: no message for a second, and every document here on one text.
+  const quiet = await waitFor(() => clock() - lastMessage > 1000 && docs.every((a) => a.text.toString() === docs[0].text.toString()), 20_000);
   process.send({
     type: 'report',
     sentAt: [...sentAt],
@@ -221,15 +271,18 @@ async function work(part, parts) {
     inserted: [...inserted],
     deleted: [...deleted],
     asked,
+    busy,
     cpuCores: (cpu.user + cpu.system) / 1000 / busy,
-    converged: quiet,
-    text: list[0].text.toString(),
+    quiet,
+    texts: docs.map((a) => a.text.toString()),
+    full: full?.text.toString(),
   });
   await message('exit');
-  for (const a of list) {
+  for (const a of docs) {
     a.provider.destroy();
     a.socket.destroy();
   }
+  for (const ws of observers) ws.close();
   process.exit(0);
 }
 

@@ -35,6 +35,7 @@ type CoeditConfig struct {
 // from the author sending it to the last other author receiving its op.
 type CoeditResult struct {
 	Authors    int
+	Editors    int // of the authors, those that made the edits (Hocuspocus: the others observe; Chorus: all)
 	Asked      int // edits the authors made (several made while one is in flight go as one op)
 	Accepted   int // of which the server acknowledged
 	Edits      int // ops sent after the warm-up
@@ -78,6 +79,8 @@ type author struct {
 	sentAt  map[int64]int64 // seq -> ns since epoch, for ops in flight
 	edits   map[int64]int   // seq -> edits the op carries
 	pending int             // edits made since the last op went
+	marks   marks           // what those edits inserted and deleted
+	flight  marks           // what the op in flight inserted and deleted
 	recv    []int64         // recv[version]: ns since the run's epoch when its op arrived
 
 	dropped   error
@@ -96,7 +99,7 @@ type sentEdit struct {
 // (one in flight each, as the browser does): insert a unique marker, or,
 // while the text is longer than cfg.TextLen, delete one or two markers.
 func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig) (CoeditResult, error) {
-	res := CoeditResult{Authors: cfg.Authors}
+	res := CoeditResult{Authors: cfg.Authors, Editors: cfg.Authors}
 	var initial strings.Builder
 	for k := 0; initial.Len() < cfg.TextLen; k++ {
 		fmt.Fprintf(&initial, "[init.%s]", strconv.FormatInt(int64(k), 36))
@@ -122,6 +125,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	authors := make([]*author, cfg.Authors)
 	epoch := time.Now()
 	var (
+		markMu   sync.Mutex // guards inserted and deleted
 		last     atomic.Int64
 		closing  atomic.Bool
 		readers  sync.WaitGroup
@@ -142,6 +146,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 			return
 		}
 		a.sentAt[seq], a.edits[seq], a.pending = int64(time.Since(epoch)), a.pending, 0
+		a.flight, a.marks = a.marks, marks{}
 		msg, _ := json.Marshal(map[string]any{"type": "edit", "topic": pl.Topic(), "itemId": pl.Item, "field": "text", "base": base, "op": op, "client": a.c.ID, "seq": seq})
 		_ = a.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
 		_ = a.conn.WriteMessage(websocket.TextMessage, msg)
@@ -153,6 +158,10 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 			return
 		}
 		delete(a.sentAt, seq)
+		markMu.Lock()
+		a.flight.noteIn(inserted, deleted) // only what was accepted counts
+		markMu.Unlock()
+		a.flight = marks{}
 		accepted.Add(int64(a.edits[seq]))
 		delete(a.edits, seq)
 		sentMu.Lock()
@@ -203,10 +212,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	}
 	waitQuiet(ctx, &last, epoch, 500*time.Millisecond, 60*time.Second)
 
-	var (
-		asked  atomic.Int64
-		markMu sync.Mutex
-	)
+	var asked atomic.Int64
 	cpu0 := cpuTime(os.Getpid())
 	start := time.Now()
 	began := int64(start.Sub(epoch))
@@ -233,8 +239,10 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 				// does not lower the rate asked.
 				next = next.Add(time.Duration(float64(cfg.Interval) * (0.8 + 0.4*r.Float64())))
 				a.mu.Lock()
-				op := markerEdit(r, a.c.Text(), cfg.TextLen, a.c.ID, n, &markMu, inserted, deleted)
+				op, m := markerEdit(r, a.c.Text(), cfg.TextLen, a.c.ID, n)
 				if err := a.c.Edit(op); err == nil {
+					a.marks.inserted = append(a.marks.inserted, m.inserted...)
+					a.marks.deleted = append(a.marks.deleted, m.deleted...)
 					a.pending++
 					asked.Add(1)
 					send(a)
@@ -367,6 +375,7 @@ func (a *author) receive(feed *runFeed, msg []byte, now int64, done func(*author
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		a.c.Drop() // as the browser does: what was refused is gone
+		a.flight, a.marks, a.pending = marks{}, marks{}, 0
 		send(a)
 	}
 }
@@ -448,28 +457,42 @@ var (
 	refusedKey = []byte(`"type":"refused"`)
 )
 
+// marks are the markers some edits inserted and deleted.
+type marks struct{ inserted, deleted []string }
+
+// noteIn adds m to inserted and deleted.
+func (m marks) noteIn(inserted, deleted map[string]bool) {
+	for _, s := range m.inserted {
+		inserted[s] = true
+	}
+	for _, s := range m.deleted {
+		deleted[s] = true
+	}
+}
+
 // markerEdit is an author's next change of text: a unique marker inserted
 // at a marker boundary or, while the text is longer than maxLen, one or
-// two markers deleted. It notes what it inserts and deletes.
-func markerEdit(r *rand.Rand, text string, maxLen int, who string, n int, mu *sync.Mutex, inserted, deleted map[string]bool) ot.Op {
+// two markers deleted, and what it inserts and deletes; the author adds
+// that to the run's once the server accepted the edit (an edit refused is
+// gone: its marker was never inserted, a marker it deleted stays).
+func markerEdit(r *rand.Rand, text string, maxLen int, who string, n int) (ot.Op, marks) {
+	var m marks
 	units := markerRE.FindAllStringIndex(text, -1)
-	mu.Lock()
-	defer mu.Unlock()
 	if len(text) > maxLen && len(units) > 1 {
 		k := r.IntN(len(units) - 1)
 		to := min(len(units), k+1+r.IntN(2))
 		for _, u := range units[k:to] {
-			deleted[text[u[0]:u[1]]] = true
+			m.deleted = append(m.deleted, text[u[0]:u[1]])
 		}
-		return ot.Delete(units[k][0], units[to-1][1]-units[k][0]) // markers are ASCII: bytes are code points
+		return ot.Delete(units[k][0], units[to-1][1]-units[k][0]), m // markers are ASCII: bytes are code points
 	}
-	m := "[" + who + "." + strconv.FormatInt(int64(n), 36) + "]"
-	inserted[m] = true
+	mk := "[" + who + "." + strconv.FormatInt(int64(n), 36) + "]"
+	m.inserted = append(m.inserted, mk)
 	at := len(text)
 	if k := r.IntN(len(units) + 1); k < len(units) {
 		at = units[k][0]
 	}
-	return ot.Insert(at, m)
+	return ot.Insert(at, mk), m
 }
 
 // markersIn checks the markers of text against what was inserted and deleted.

@@ -65,6 +65,7 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	}
 	serverCores := (cpuTime(srv.Process.Pid) - cpu0).Seconds() / time.Since(t0).Seconds()
 	var r struct {
+		Editors, Workers              int
 		Complete, Incomplete, Asked   int
 		Rate, P50, P95, CPUCores      float64
 		Converged                     bool
@@ -74,7 +75,7 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus load generator said %q: %w", b, err)
 	}
 	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
-	return CoeditResult{Authors: cfg.Authors, Asked: r.Asked, Accepted: r.Asked, Edits: r.Complete + r.Incomplete, Complete: r.Complete,
+	return CoeditResult{Authors: cfg.Authors, Editors: r.Editors, Asked: r.Asked, Accepted: r.Asked, Edits: r.Complete + r.Incomplete, Complete: r.Complete,
 		Incomplete: r.Incomplete, Latency: Latency{P50: ms(r.P50), P95: ms(r.P95), N: r.Complete, Missing: r.Incomplete},
 		Rate: r.Rate, AskedRate: r.Rate, LoadCPU: r.CPUCores,
 		Markers: Markers{Kept: r.Kept, Intact: r.Intact, Back: r.Back, Scrambled: r.Scrambled, Converged: r.Converged}}, serverCores, nil

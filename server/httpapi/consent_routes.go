@@ -20,7 +20,6 @@ import (
 	"chorus/fault"
 	"chorus/mail"
 	"chorus/mail/outbox"
-	"chorus/moderation"
 	"chorus/policy"
 	"chorus/store"
 )
@@ -136,7 +135,7 @@ func (a *API) postMyConsentGrant(c *fiber.Ctx) error {
 }
 
 func (a *API) postMyConsentWithdraw(c *fiber.Ctx) error {
-	return a.decideMyConsent(c, policy.ConsentWithdrawSelf, a.people.Consent.Withdraw)
+	return a.decideMyConsent(c, policy.ConsentWithdrawSelf, a.people.Withdraw) // with what it does to the person's content
 }
 
 func (a *API) decideMyConsent(c *fiber.Ctx, act policy.Action, decide func(context.Context, string, consent.Scope, string) (consent.Record, error)) error {
@@ -154,9 +153,6 @@ func (a *API) decideMyConsent(c *fiber.Ctx, act policy.Action, decide func(conte
 	// The record names the language of the text the person read: the one they read Chorus in.
 	rec, err := decide(c.UserContext(), cl.Account.ID, sc, languageOf(c))
 	if err != nil {
-		return err
-	}
-	if err := a.withdrawContent(c.UserContext(), rec); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"record": rec})
@@ -324,7 +320,7 @@ func (a *API) postGuardianGrant(c *fiber.Ctx) error {
 }
 
 func (a *API) postGuardianWithdraw(c *fiber.Ctx) error {
-	return a.guardianDecides(c, a.people.Consent.GuardianWithdraw)
+	return a.guardianDecides(c, a.people.GuardianWithdraw) // with what it does to the child's content
 }
 
 func (a *API) guardianDecides(c *fiber.Ctx, decide func(context.Context, string, consent.Scope) (consent.Record, error)) error {
@@ -336,20 +332,7 @@ func (a *API) guardianDecides(c *fiber.Ctx, decide func(context.Context, string,
 	if err != nil {
 		return err
 	}
-	if err := a.withdrawContent(c.UserContext(), rec); err != nil {
-		return err
-	}
 	return c.JSON(fiber.Map{"record": rec})
-}
-
-// withdrawContent makes a withdrawal take effect on the person's content at
-// once (moderation.Service.WithdrawByAuthor); a grant changes nothing there.
-func (a *API) withdrawContent(ctx context.Context, rec consent.Record) error {
-	if rec.Action != consent.Withdrawn || a.people.Moderation == nil {
-		return nil
-	}
-	_, err := a.people.Moderation.WithdrawByAuthor(ctx, moderation.Withdrawal{AccountID: rec.AccountID, Scope: rec.Scope, By: string(rec.Actor)})
-	return err
 }
 
 // getGuardianExport gives the guardian the child's data, as the child's own

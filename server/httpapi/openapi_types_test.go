@@ -15,7 +15,6 @@ import (
 	"chorus/moderation/helpline"
 	"chorus/moderation/screen"
 	"chorus/pledge"
-	"chorus/policy"
 	"chorus/readability"
 	"chorus/round"
 )
@@ -45,7 +44,7 @@ var schemaTypes = map[string]any{
 	"Panel":                identity.Panel{},
 	"Group":                identity.Group{},
 	"PanelMember":          memberView{},
-	"Watcher":              policy.Watcher{},
+	"Watcher":              watcherView{}, // policy.Watcher with names: every watcher list sends one or the other
 	"Invitation":           invitationViewT{},
 	"LiveSession":          liveSessionView{},
 	"LiveSessionState":     stateView{},
@@ -73,6 +72,25 @@ var schemaTypes = map[string]any{
 	"Commitment":       commitmentView{},
 	"Scorecard":        scorecardView{},
 	"RoundMatrix":      round.Matrix{},
+	"PartnerHome":      partnerHome{},
+	"PartnerPledge":    partnerPledge{},
+
+	"PledgeVersion":   pledge.Version{},
+	"PublishedPledge": publishedPledge{},
+	"ScreenWords":     screenWordsView{},
+
+	"ModerationSummary": summaryView{},
+	"ModeratedContent":  caseContentView{},
+
+	"Video":         videoView{},
+	"VideoVersion":  versionView{},
+	"VideoAsset":    assetView{},
+	"VideoCaption":  captionView{},
+	"VideoTag":      tagView{},
+	"VideoAudience": audienceView{},
+	"VideoShare":    shareView{},
+	"VideoApproval": approvalView{},
+	"VideoComment":  videoCommentView{},
 }
 
 // schema is the part of a JSON schema the comparison reads.
@@ -87,7 +105,7 @@ type schema struct {
 // jsonField is one field as encoding/json writes it.
 type jsonField struct {
 	name   string
-	always bool // no omitempty
+	always bool // neither omitempty nor omitzero
 	typ    reflect.Type
 }
 
@@ -108,7 +126,8 @@ func jsonFields(t reflect.Type) []jsonField {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, jsonField{name: name, always: !slices.Contains(strings.Split(opts, ","), "omitempty"), typ: f.Type})
+		o := strings.Split(opts, ",")
+		out = append(out, jsonField{name: name, always: !slices.Contains(o, "omitempty") && !slices.Contains(o, "omitzero"), typ: f.Type})
 	}
 	return out
 }

@@ -597,21 +597,13 @@ func (a *API) getPartnerHome(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	type pledgeRef struct {
-		PledgeID    string     `json:"pledgeId"`
-		PanelID     string     `json:"panelId"`
-		Title       string     `json:"title"`
-		Language    string     `json:"language"`
-		Version     int        `json:"version"`
-		PublishedAt *time.Time `json:"publishedAt,omitempty"`
-	}
 	published, err := a.publishedPledges(ctx, cl, func(m identity.Membership) bool { return m.Role == identity.Partner })
 	if err != nil {
 		return err
 	}
-	pledges, rounds, commitments := []pledgeRef{}, []roundView{}, []commitmentView{}
+	pledges, rounds, commitments := []partnerPledge{}, []roundView{}, []commitmentView{}
 	for _, p := range published {
-		pledges = append(pledges, pledgeRef{PledgeID: p.ID, PanelID: p.PanelID, Title: p.Title, Language: p.Language, Version: p.Version, PublishedAt: p.PublishedAt})
+		pledges = append(pledges, partnerPledge{PledgeID: p.ID, PanelID: p.PanelID, Title: p.Title, Language: p.Language, Version: p.Version, PublishedAt: p.PublishedAt})
 	}
 	orgsSeen := map[string]bool{}
 	for _, m := range cl.Subject.Memberships {
@@ -646,7 +638,25 @@ func (a *API) getPartnerHome(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return c.JSON(fiber.Map{"pledges": pledges, "rounds": rounds, "commitments": commitments})
+	return c.JSON(partnerHome{Pledges: pledges, Rounds: rounds, Commitments: commitments})
+}
+
+// partnerHome is a partner's home (schema PartnerHome).
+type partnerHome struct {
+	Pledges     []partnerPledge  `json:"pledges"`
+	Rounds      []roundView      `json:"rounds"`
+	Commitments []commitmentView `json:"commitments"`
+}
+
+// partnerPledge is a pledge version published to a partner's panel
+// (schema PartnerPledge).
+type partnerPledge struct {
+	PledgeID    string     `json:"pledgeId"`
+	PanelID     string     `json:"panelId"`
+	Title       string     `json:"title"`
+	Language    string     `json:"language"`
+	Version     int        `json:"version"`
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
 }
 
 // postRoundSession schedules a supervised live session with the round's

@@ -1,6 +1,5 @@
 // The live session API (server/httpapi/openapi/livesession.json).
 import type { Schemas } from '../openapi/types';
-import type { Watcher } from '../people/types';
 
 export type LiveSession = Schemas['LiveSession'];
 
@@ -9,18 +8,10 @@ export type SessionState = Schemas['LiveSessionState'];
 
 export type SessionMessage = Schemas['LiveSessionMessage'];
 
-export interface SessionQuestion extends SessionMessage {
-  answers: SessionMessage[];
-}
+/** Who is here and what they may do, the chat, and the questions with their answers. */
+export type SessionPage = Schemas['LiveSessionPage'];
 
-export interface SessionPage {
-  session: LiveSession;
-  state: SessionState;
-  chat: SessionMessage[];
-  questions: SessionQuestion[];
-  watchers: Watcher[];
-  can: { post: boolean; ask: boolean; answer: boolean; moderate: boolean; transcript: boolean };
-}
+export type SessionQuestion = SessionPage['questions'][number];
 
 /** The state a session.paused / session.resumed event announces. */
 export function stateFromEvent(event: string, data: Record<string, unknown> | undefined, before: SessionState): SessionState | null {

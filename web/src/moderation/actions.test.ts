@@ -25,6 +25,7 @@ describe('allowedActions', () => {
     expect(allowedActions(c('open'), { approve: false, act: true })).toEqual(['request_changes', 'hide', 'escalate']);
     expect(allowedActions(c('open'), { approve: true, act: false })).toEqual(['approve']);
     expect(allowedActions(c('open'), {})).toEqual(['approve', 'request_changes', 'hide', 'escalate']);
+    expect(allowedActions(c('hidden', true), { approve: true, act: true, restore: false })).not.toContain('restore');
   });
 });
 

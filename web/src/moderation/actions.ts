@@ -19,8 +19,8 @@ const order: readonly ModerationAction[] = ['approve', 'request_changes', 'hide'
  * hidden content. With can (from the server), only those the person may
  * take: approving may need more than the other actions (rule 2).
  */
-export function allowedActions(c: Pick<ModerationCase, 'status' | 'hiddenByModerator' | 'hiddenByReports'>, can?: CaseAbilities): ModerationAction[] {
-  const may = (a: ModerationAction) => !can || (a === 'approve' ? can.approve !== false : can.act !== false);
+export function allowedActions(c: Pick<ModerationCase, 'status' | 'hiddenByModerator' | 'hiddenByReports'>, can?: Partial<CaseAbilities>): ModerationAction[] {
+  const may = (a: ModerationAction) => !can || (a === 'approve' ? can.approve : a === 'restore' ? (can.restore ?? can.act) : can.act) !== false;
   return order.filter((a) => from[a].includes(c.status) && (a !== 'restore' || c.hiddenByModerator || c.hiddenByReports) && may(a));
 }
 

@@ -47,30 +47,13 @@ export function millis(value: string | number | null | undefined): number | null
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** Reads a Go duration string ("1h2m3.5s", "450ms") as milliseconds; null when it is not one. */
-export function goDuration(text: string): number | null {
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: minute, h: hour };
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text.replace(/^-/, '')) return null;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (unit[p[2] ?? ''] ?? 0), 0);
-}
-
 /**
  * How long the oldest waiting case has waited, in ms, or null when nothing
- * waits. The server's own age wins (its clock opened the case); otherwise
- * the age is worked out from when the case was opened.
+ * waits: the server's own age (its clock opened the case).
  */
-export function oldestAgeMs(summary: QueueSummary | undefined, now: number): number | null {
+export function oldestAgeMs(summary: QueueSummary | undefined): number | null {
   if (!summary || summary.waiting === 0) return null;
-  if (typeof summary.oldestAgeSeconds === 'number') return summary.oldestAgeSeconds * 1000;
-  if (typeof summary.oldestAge === 'string') {
-    const ms = goDuration(summary.oldestAge);
-    if (ms !== null) return ms;
-  }
-  const opened = millis(summary.oldestOpenedAt);
-  if (opened !== null) return Math.max(0, now - opened);
-  if (typeof summary.oldestAge === 'number') return summary.oldestAge * 1000;
-  return null;
+  return summary.oldestAgeSeconds * 1000;
 }
 
 export interface CountLine {

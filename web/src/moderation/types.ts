@@ -1,8 +1,7 @@
-// What the moderation API sends (moderation/*.go json tags): cases, their
-// history and reports, the queue with its summary, the audit trail, and
-// what a report leads to.
-import type { Schemas } from '../openapi/types';
-import type { Band } from '../people/types';
+// What the moderation API sends (server/httpapi/openapi/moderation.json,
+// generated in src/openapi): cases, their history and reports, the queue with
+// its summary, the audit trail, and what a report leads to.
+import type { Reply, Schemas } from '../openapi/types';
 
 export type CaseKind = Schemas['ModerationCase']['kind'];
 export const caseKinds: readonly CaseKind[] = ['screening', 'report', 'publication', 'partner_text'];
@@ -30,67 +29,26 @@ export type CaseEntry = ModerationCase['history'][number];
 
 export type ModerationCase = Schemas['ModerationCase'];
 
-/** The queue's counts as the server sends them; times may be ISO strings or unix ms. */
-export interface QueueSummary {
-  waiting?: number;
-  byCategory?: Record<string, number>;
-  byStatus?: Partial<Record<CaseStatus, number>>;
-  oldestOpenedAt?: string | number | null;
-  /** How long the oldest waiting case has waited: seconds, or a Go duration string. */
-  oldestAge?: number | string | null;
-  oldestAgeSeconds?: number | null;
-}
+/** The queue's counts; times are unix ms. */
+export type QueueSummary = Schemas['ModerationSummary'];
 
-export interface QueueAnswer {
-  cases: ModerationCase[] | null;
-  next?: string;
-  summary?: QueueSummary;
-}
+export type QueueAnswer = Reply<'/api/moderation/queue', 'get'>;
 
 export type CaseReport = Schemas['ModerationReport'];
 
-export interface CaseContent {
-  type: string;
-  id: string;
-  text: string;
-  context?: string;
-  link?: string;
-  authorName?: string;
-  authorBand?: Band | string;
-  language?: string;
-  /** What it belongs to: the pledge's or the session's title. */
-  title?: string;
-  /** The group whose space it is in. */
-  groupName?: string;
-  /** The content no longer exists; text is what the case kept of it. */
-  gone?: boolean;
-}
+/** The content of a case as the moderator may read it; gone when it no longer exists. */
+export type CaseContent = Schemas['ModeratedContent'];
 
 /** What the caller may do with a case (the server checks again). */
-export interface CaseAbilities {
-  approve?: boolean;
-  act?: boolean;
-}
+export type CaseAbilities = CaseDetail['can'];
 
-export interface CaseDetail {
-  case: ModerationCase;
-  reports: CaseReport[] | null;
-  content: CaseContent | null;
-  can?: CaseAbilities;
-}
+export type CaseDetail = Reply<'/api/moderation/cases/{id}', 'get'>;
 
 export type AuditEntry = Schemas['AuditEntry'];
 
-export interface AuditAnswer {
-  entries: AuditEntry[] | null;
-  next?: string;
-}
+export type AuditAnswer = Reply<'/api/moderation/audit', 'get'>;
 
 /** A child helpline: the national number first, 116 111 beside it where it differs (EU member states). */
 export type Helpline = Schemas['Helpline'];
 
-export interface ReportAnswer {
-  report: { id: string; category: ReportCategory };
-  hidden: boolean;
-  helpline?: Helpline | null;
-}
+export type ReportAnswer = Reply<'/api/reports', 'post'>;

@@ -2628,9 +2628,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            entries?: components["schemas"]["AuditEntry"][];
+                            entries: components["schemas"]["AuditEntry"][] | null;
                             /** @description Cursor of the next page; empty on the last */
-                            next?: string;
+                            next: string;
                         };
                     };
                 };
@@ -2796,13 +2796,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            case?: components["schemas"]["ModerationCase"];
-                            reports?: components["schemas"]["ModerationReport"][];
-                            content?: components["schemas"]["ModeratedContent"];
+                            case: components["schemas"]["ModerationCase"];
+                            reports: components["schemas"]["ModerationReport"][] | null;
+                            content: components["schemas"]["ModeratedContent"];
                             /** @description What the caller may do with it (the server checks again) */
-                            can?: {
-                                approve?: boolean;
-                                act?: boolean;
+                            can: {
+                                approve: boolean;
+                                act: boolean;
+                                restore: boolean;
                             };
                         };
                     };
@@ -2978,10 +2979,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            cases?: components["schemas"]["ModerationCase"][];
+                            cases: components["schemas"]["ModerationCase"][] | null;
                             /** @description Cursor of the next page; empty on the last */
-                            next?: string;
-                            summary?: components["schemas"]["ModerationSummary"];
+                            next: string;
+                            summary: components["schemas"]["ModerationSummary"];
                         };
                     };
                 };
@@ -4536,19 +4537,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            pledges?: {
-                                pledgeId?: string;
-                                panelId?: string;
-                                title?: string;
-                                language?: string;
-                                version?: number;
-                                /** Format: date-time */
-                                publishedAt?: string;
-                            }[];
-                            rounds?: components["schemas"]["Round"][];
-                            commitments?: components["schemas"]["Commitment"][];
-                        };
+                        "application/json": components["schemas"]["PartnerHome"];
                     };
                 };
                 /** @description Problem */
@@ -6829,9 +6818,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            report?: components["schemas"]["ModerationReport"];
+                            report: components["schemas"]["ModerationReport"];
                             /** @description The content is hidden now */
-                            hidden?: boolean;
+                            hidden: boolean;
                             helpline?: components["schemas"]["Helpline"];
                         };
                     };
@@ -10367,7 +10356,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            share: components["schemas"]["VideoShare"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10457,7 +10448,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            audiences: components["schemas"]["VideoAudience"][];
+                            partners: {
+                                id: string;
+                                name: string;
+                            }[];
+                            shares: components["schemas"]["VideoShare"][];
+                            workingLanguage: string;
+                            canShare: boolean;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10532,7 +10532,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10599,7 +10601,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10692,7 +10696,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -10788,7 +10794,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            tags: components["schemas"]["VideoTag"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11063,7 +11071,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11134,7 +11155,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11363,7 +11397,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            comments: components["schemas"]["VideoComment"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11434,7 +11470,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            comment: components["schemas"]["VideoComment"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11537,7 +11575,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            comment: components["schemas"]["VideoComment"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -11924,7 +11964,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -12010,7 +12063,20 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            approvals: components["schemas"]["VideoApproval"][];
+                            /** @description The share request; null before one */
+                            request: {
+                                /** @enum {string} */
+                                state: "waiting" | "approved" | "changes_requested" | "hidden";
+                                panel: boolean;
+                                partners: string[];
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                decidedAt?: string;
+                            } | null;
+                        };
                     };
                 };
                 /** @description Problem */
@@ -12704,18 +12770,22 @@ export interface components {
             status: "planned" | "in_progress" | "done" | "dropped";
             updates: {
                 id: string;
-                status: string;
+                /** @enum {string} */
+                status: "planned" | "in_progress" | "done" | "dropped";
                 note: string;
                 evidence: string[];
                 /** Format: date-time */
                 at: string;
-                moderation: string;
+                /** @enum {string} */
+                moderation: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             }[];
             updatedForReview?: boolean;
             myRating?: {
-                rating: string;
+                /** @enum {string} */
+                rating: "kept" | "partly" | "not_yet";
                 reason?: string;
-                status?: string;
+                /** @enum {string} */
+                status?: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             };
         };
         /** @description One decision in the consent ledger (append-only): who granted or withdrew which scope, how, with which text. */
@@ -12906,24 +12976,19 @@ export interface components {
             erased?: boolean;
         };
         LiveSessionPage: {
-            session?: components["schemas"]["LiveSession"];
-            state?: components["schemas"]["LiveSessionState"];
-            chat?: components["schemas"]["LiveSessionMessage"][];
-            questions?: (components["schemas"]["LiveSessionMessage"] & {
-                answers?: components["schemas"]["LiveSessionMessage"][];
+            session: components["schemas"]["LiveSession"];
+            state: components["schemas"]["LiveSessionState"];
+            chat: components["schemas"]["LiveSessionMessage"][];
+            questions: (components["schemas"]["LiveSessionMessage"] & {
+                answers: components["schemas"]["LiveSessionMessage"][];
             })[];
-            watchers?: {
-                role?: string;
-                panelId?: string;
-                groupId?: string;
-                orgId?: string;
-            }[];
-            can?: {
-                post?: boolean;
-                ask?: boolean;
-                answer?: boolean;
-                moderate?: boolean;
-                transcript?: boolean;
+            watchers: components["schemas"]["Watcher"][];
+            can: {
+                post: boolean;
+                ask: boolean;
+                answer: boolean;
+                moderate: boolean;
+                transcript: boolean;
             };
         };
         /** @description Whether the session accepts posts now, and why not (rule 3) */
@@ -12964,9 +13029,9 @@ export interface components {
             role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
         };
         ModeratedContent: {
-            type?: string;
-            id?: string;
-            text?: string;
+            type: string;
+            id: string;
+            text: string;
             /** @description What it is about, e.g. the pledge item a comment is on */
             context?: string;
             /** @description Where the app shows it, e.g. /pledges/{id} */
@@ -12980,6 +13045,8 @@ export interface components {
             title?: string;
             /** @description The group whose space the content is in */
             groupName?: string;
+            /** @description The author's consents in effect now (the case keeps what they were when it was opened, or when one was withdrawn) */
+            authorConsents?: string[];
         };
         ModerationCase: {
             id: string;
@@ -13034,18 +13101,18 @@ export interface components {
         };
         ModerationSummary: {
             /** @description Cases waiting for a moderator (open or escalated) */
-            waiting?: number;
+            waiting: number;
             /** @description Waiting cases per category */
-            byCategory?: {
+            byCategory: {
                 [key: string]: number;
             };
             /** @description Active cases per status */
-            byStatus?: {
+            byStatus: {
                 [key: string]: number;
             };
             /** @description unix milliseconds; absent when nothing waits */
             oldestOpenedAt?: number;
-            oldestAgeSeconds?: number;
+            oldestAgeSeconds: number;
         };
         /** @description What /me shows about consent: every scope, the guardian link, the ledger. */
         MyConsents: {
@@ -13096,6 +13163,22 @@ export interface components {
             /** @enum {string} */
             role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
             groupId?: string;
+        };
+        /** @description A partner's home: pledges published to their panels, rounds inviting their organisation, their organisation's commitments */
+        PartnerHome: {
+            pledges: components["schemas"]["PartnerPledge"][];
+            rounds: components["schemas"]["Round"][];
+            commitments: components["schemas"]["Commitment"][];
+        };
+        /** @description A pledge version published to one of the partner's panels */
+        PartnerPledge: {
+            pledgeId: string;
+            panelId: string;
+            title: string;
+            language: string;
+            version: number;
+            /** Format: date-time */
+            publishedAt?: string;
         };
         Pledge: {
             id: string;
@@ -13214,22 +13297,23 @@ export interface components {
             items: number;
         };
         PledgeVersion: {
-            id?: string;
-            pledgeId?: string;
-            number?: number;
-            title?: string;
-            language?: string;
-            status?: string;
-            submittedBy?: string;
-            submittedAt?: string;
+            id: string;
+            pledgeId: string;
+            number: number;
+            title: string;
+            language: string;
+            /** @enum {string} */
+            status: "in_review" | "published";
+            submittedBy: string;
+            submittedAt: string;
             publishedBy?: string;
             publishedAt?: string;
-            items?: {
-                id?: string;
-                heading?: string;
-                text?: string;
-                summary?: string;
-                itemVersion?: number;
+            items: {
+                id: string;
+                heading: string;
+                text: string;
+                summary: string;
+                itemVersion: number;
             }[];
         };
         Problem: {
@@ -13246,16 +13330,16 @@ export interface components {
             type: string;
         };
         PublishedPledge: {
-            id?: string;
-            title?: string;
-            language?: string;
+            id: string;
+            title: string;
+            language: string;
             /** @description the newest published version */
-            version?: number;
-            items?: number;
+            version: number;
+            items: number;
             /** Format: date-time */
             publishedAt?: string;
-            panelId?: string;
-            panelName?: string;
+            panelId: string;
+            panelName: string;
         };
         ReadabilityReport: {
             language: string;
@@ -13314,7 +13398,8 @@ export interface components {
             }[];
             topic: string;
             me: {
-                role: string;
+                /** @enum {string} */
+                role: "coordinator" | "moderator" | "partner" | "youth" | "ambassador";
                 organisationId?: string;
                 /** Format: date-time */
                 deadline?: string;
@@ -13344,10 +13429,12 @@ export interface components {
             late: boolean;
             /** Format: date-time */
             submittedAt: string;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             history: components["schemas"]["RoundRevision"][];
             followUps: components["schemas"]["RoundFollowUp"][];
-            myReaction?: string;
+            /** @enum {string} */
+            myReaction?: "clear" | "not_clear" | "want_more";
             reactions?: {
                 clear?: number;
                 not_clear?: number;
@@ -13375,7 +13462,8 @@ export interface components {
             author: string;
             /** Format: date-time */
             at: string;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             mine: boolean;
             replies: components["schemas"]["RoundReply"][];
         };
@@ -13402,10 +13490,12 @@ export interface components {
             cells: {
                 itemId: string;
                 organisationId: string;
-                stance: string;
+                /** @enum {string} */
+                stance: "" | "commit" | "partly" | "exploring" | "decline";
                 answered: boolean;
                 late: boolean;
-                status?: string;
+                /** @enum {string} */
+                status?: "approved" | "pending" | "held" | "changes_requested" | "hidden";
                 followUpsWaiting: number;
             }[];
             counts: {
@@ -13430,7 +13520,8 @@ export interface components {
             organisation: string;
             /** Format: date-time */
             at: string;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
         };
         RoundRevision: {
             revision: number;
@@ -13442,16 +13533,19 @@ export interface components {
             /** Format: date-time */
             submittedAt: string;
             late: boolean;
-            status: string;
+            /** @enum {string} */
+            status: "approved" | "pending" | "held" | "changes_requested" | "hidden";
             by: string;
         };
         RoundWorkingCopy: {
             itemId: string;
-            draft: components["schemas"]["RoundAnswerBody"];
+            /** @description The organisation's saved draft; null when there is none */
+            draft: components["schemas"]["RoundAnswerBody"] | null;
             draftBy?: string;
             /** Format: date-time */
             draftAt?: string;
-            answer: components["schemas"]["RoundAnswer"];
+            /** @description The organisation's submitted answer; null before its first submission */
+            answer: components["schemas"]["RoundAnswer"] | null;
         };
         Sanction: {
             id?: string;
@@ -13482,7 +13576,8 @@ export interface components {
                 id: string;
                 itemHeading: string;
                 text: string;
-                status: string;
+                /** @enum {string} */
+                status: "planned" | "in_progress" | "done" | "dropped";
                 ratings: {
                     kept?: number;
                     partly?: number;
@@ -13497,22 +13592,22 @@ export interface components {
             };
         };
         ScreenWords: {
-            words?: string[];
-            version?: number;
+            words: string[];
+            version: number;
             /** Format: date-time */
             updatedAt?: string;
-            maxWords?: number;
-            maxLength?: number;
-            changes?: {
+            maxWords: number;
+            maxLength: number;
+            changes: {
                 /** Format: date-time */
-                at?: string;
+                at: string;
                 /** @description Account id of who made the change */
-                actor?: string;
-                actorName?: string;
-                added?: string[];
-                removed?: string[];
+                actor: string;
+                actorName: string;
+                added: string[];
+                removed: string[];
                 /** @description The list's version after the change */
-                version?: number;
+                version: number;
             }[];
         };
         /** @description Something screening found (safeguarding rule 5): its kind, where it is (byte offsets into the text) and the key of the reason to show */
@@ -13544,57 +13639,127 @@ export interface components {
             sha256?: string;
         };
         Video: {
-            id?: string;
-            groupId?: string;
-            title?: string;
+            id: string;
+            groupId: string;
+            title: string;
             /** @description The video's script (a document of kind script, edited through /api/pledges/{scriptId}); absent until started */
             scriptId?: string;
-            versions?: number;
-            createdBy?: string;
+            versions: number;
+            createdBy: string;
             /** Format: date-time */
-            createdAt?: string;
+            createdAt: string;
             latest?: components["schemas"]["VideoVersion"];
             all?: components["schemas"]["VideoVersion"][];
         };
+        /** @description A reviewer's approval of a version */
+        VideoApproval: {
+            accountId: string;
+            name: string;
+            /** Format: date-time */
+            at: string;
+        };
         VideoAsset: {
-            url?: string;
-            contentType?: string;
-            size?: number;
+            url: string;
+            contentType: string;
+            size: number;
             width?: number;
             height?: number;
             count?: number;
             interval?: number;
         };
+        /** @description Whether the video may reach an audience now, and why not */
+        VideoAudience: {
+            /** @enum {string} */
+            audience: "group" | "panel" | "partners" | "event";
+            allowed: boolean;
+            reasons: string[];
+        };
         VideoCaption: {
-            language?: string;
-            cues?: number;
-            url?: string;
+            language: string;
+            cues: number;
+            url: string;
             /** Format: date-time */
-            updatedAt?: string;
+            updatedAt: string;
+        };
+        /** @description A timecoded comment; a held or hidden one only its author and supervisors get (rule 5) */
+        VideoComment: {
+            id: string;
+            videoId: string;
+            versionId: string;
+            panelId: string;
+            groupId: string;
+            /** @description The comment it answers; absent for a thread's first */
+            threadId?: string;
+            author: string;
+            /** @description Seconds from the start */
+            at: number;
+            atMs: number;
+            text: string;
+            held?: boolean;
+            hidden?: boolean;
+            hits?: components["schemas"]["ScreeningHit"][];
+            resolved?: boolean;
+            resolvedBy?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The author as the reader may see them */
+            name: string;
+            /** @description Why it is held, in the reader's language (for its author) */
+            reasons?: string[];
+            /** @description Its author's account was erased: the words are gone, the place in the thread stays */
+            erased?: boolean;
+        };
+        /** @description A version shared outside its group */
+        VideoShare: {
+            id: string;
+            version: number;
+            /** @enum {string} */
+            audience: "group" | "panel" | "partners" | "event";
+            orgId?: string;
+            orgName?: string;
+            label?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @enum {string} */
+            state: "active" | "revoked" | "withdrawn" | "expired";
+            /** @description Why it ended, in the reader's language */
+            reasons?: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            endedAt?: string;
+        };
+        /** @description Someone tagged as appearing in a video; only a confirmed tag counts (rule 7) */
+        VideoTag: {
+            accountId: string;
+            /** @description As the reader may see them */
+            name: string;
+            confirmed: boolean;
+            taggedBy: string;
         };
         VideoVersion: {
-            id?: string;
-            number?: number;
+            id: string;
+            number: number;
             /** @enum {string} */
-            state?: "processing" | "ready" | "failed" | "unavailable";
+            state: "processing" | "ready" | "failed" | "unavailable";
             step?: string;
-            progress?: number;
+            progress: number;
             /** @description Why it failed or waits, in the reader's language */
             problem?: string;
-            uploadedBy?: string;
+            uploadedBy: string;
             /** Format: date-time */
-            createdAt?: string;
-            filename?: string;
-            size?: number;
-            sha256?: string;
-            verified?: boolean;
+            createdAt: string;
+            filename: string;
+            size: number;
+            sha256: string;
+            verified: boolean;
             duration?: number;
             width?: number;
             height?: number;
             poster?: components["schemas"]["VideoAsset"];
             thumbnails?: components["schemas"]["VideoAsset"];
             rendition?: components["schemas"]["VideoAsset"];
-            captions?: components["schemas"]["VideoCaption"][];
+            captions: components["schemas"]["VideoCaption"][];
         };
         WSTicket: {
             /** @description Pass as /ws?ticket=...; usable once */
@@ -13609,6 +13774,10 @@ export interface components {
             panelId?: string;
             groupId?: string;
             orgId?: string;
+            /** @description The moderators by name, when they are few (rule 8) */
+            names?: string[];
+            /** @description The Safer Internet Centre (staff) or the partner organisations (partners) */
+            organisations?: string[];
         };
         /** @description A consent scope as the young person reads it, in the language of the request. */
         YouthScope: {

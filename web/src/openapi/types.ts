@@ -3,7 +3,21 @@
 // the schemas they use from here instead of copying their fields; the Go test
 // TestOpenAPISchemasMatchTheGoTypes keeps each schema true to the type the
 // server encodes.
-import type { components } from './schema';
+import type { components, paths } from './schema';
 
 /** Every named schema of the API (components.schemas). */
 export type Schemas = components['schemas'];
+
+type JSONBody<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+
+/**
+ * What a route answers on success (200, else 201), for answers made of
+ * several schemas: Reply<'/api/videos/{id}/sharing', 'get'>.
+ */
+export type Reply<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'> = paths[P][M] extends { responses: infer Rs }
+  ? Rs extends { 200: infer R }
+    ? JSONBody<R>
+    : Rs extends { 201: infer R }
+      ? JSONBody<R>
+      : never
+  : never;

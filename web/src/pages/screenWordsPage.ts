@@ -6,27 +6,14 @@ import { ApiError, apiPath } from '../api';
 import type { AppContext } from '../context';
 import { el } from '../dom';
 import { type MessageKey, type Params } from '../i18n';
+import type { Schemas } from '../openapi/types';
 import type { Page } from '../router';
 import { button, errorParagraphs } from '../ui/form';
 import { asyncPage, fill, section, showProblem, signedInOrPrompt, timeEl } from './people/common';
 
-export interface ScreenWordsChange {
-  at: string;
-  actor: string;
-  actorName: string;
-  added: string[];
-  removed: string[];
-  version: number;
-}
-
-export interface ScreenWords {
-  words: string[];
-  version: number;
-  updatedAt?: string;
-  changes: ScreenWordsChange[];
-  maxWords: number;
-  maxLength: number;
-}
+/** A panel's own screening words with their history (schema ScreenWords). */
+export type ScreenWords = Schemas['ScreenWords'];
+export type ScreenWordsChange = ScreenWords['changes'][number];
 
 /** The words of the text area: one per line, trimmed, blank lines left out. */
 export function wordsOf(text: string): string[] {

@@ -55,16 +55,8 @@ export interface PanelDetail {
   invitations?: Invitation[];
 }
 
-export interface Watcher {
-  role: Role;
-  panelId?: string;
-  groupId?: string;
-  orgId?: string;
-  /** The moderators by name, when they are few (rule 8). */
-  names?: string[];
-  /** The Safer Internet Centre (staff) or the partner organisations (partners). */
-  organisations?: string[];
-}
+/** Who can see a space or content (rule 8): a role where it is, with the moderators' names when few, and the centre or organisations. */
+export type Watcher = Schemas['Watcher'];
 
 export interface GroupDetail {
   group: Group;

@@ -51,27 +51,10 @@ export type Amendment = Schemas['Amendment'];
 export type Revision = Schemas['PledgeRevision'];
 export type ReadabilityReport = Schemas['ReadabilityReport'];
 
-/** An item as frozen in a version. */
-export interface VersionItem {
-  id: string;
-  heading: string;
-  text: string;
-  /** The child-friendly summary; may be empty. */
-  summary: string;
-  itemVersion: number;
-}
-
 /** A frozen version of a pledge (what partners read once a moderator published it). */
-export interface PledgeVersion {
-  id: string;
-  pledgeId: string;
-  number: number;
-  title: string;
-  language: string;
-  status: 'in_review' | 'published';
-  items: VersionItem[];
-  publishedAt?: string;
-}
+export type PledgeVersion = Schemas['PledgeVersion'];
+/** An item as frozen in a version; its summary may be empty. */
+export type VersionItem = PledgeVersion['items'][number];
 
 /** GET /api/pledges/:id for someone who may see only published versions (partners). */
 export interface PublishedDetail {
@@ -79,13 +62,4 @@ export interface PublishedDetail {
 }
 
 /** A published pledge one may read (GET /api/published-pledges). */
-export interface PublishedPledge {
-  id: string;
-  title: string;
-  language: string;
-  version: number;
-  items: number;
-  publishedAt?: string;
-  panelId: string;
-  panelName: string;
-}
+export type PublishedPledge = Schemas['PublishedPledge'];

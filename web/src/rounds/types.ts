@@ -1,4 +1,6 @@
-// What the feedback rounds API sends (ROUNDS_API.md, server/httpapi/openapi/rounds.json).
+// What the feedback rounds API sends: the schemas of server/httpapi/openapi/rounds.json,
+// generated (src/openapi), and the lists the pages offer.
+import type { Schemas } from '../openapi/types';
 
 export type Stance = 'commit' | 'partly' | 'exploring' | 'decline';
 export const stances: readonly Stance[] = ['commit', 'partly', 'exploring', 'decline'];
@@ -11,50 +13,15 @@ export const ratings: readonly Rating[] = ['kept', 'partly', 'not_yet'];
 /** Moderation status of a text: youth see only approved ones. */
 export type TextStatus = 'approved' | 'pending' | 'held' | 'changes_requested' | 'hidden';
 
-export interface RoundOrganisation {
-  id: string;
-  name: string;
-  deadline: string;
-  extended: boolean;
-}
+export type RoundOrganisation = Schemas['RoundOrg'];
+export type RoundItem = Schemas['RoundItem'];
+export type Round = Schemas['Round'];
+/** Who the caller is in the round, and what is due from them. */
+export type RoundMe = Round['me'];
+export type Action = Schemas['RoundAction'];
 
-export interface RoundItem {
-  id: string;
-  heading: string;
-  text: string;
-  summary: string;
-  question?: string;
-}
-
-export interface RoundMe {
-  role: 'coordinator' | 'moderator' | 'partner' | 'youth' | 'ambassador';
-  organisationId?: string;
-  deadline?: string;
-  canAnswer?: boolean;
-  unanswered?: number;
-}
-
-export interface Round {
-  id: string;
-  panelId: string;
-  pledgeId: string;
-  version: number;
-  title: string;
-  language: string;
-  state: 'open' | 'closed';
-  deadline: string;
-  organisations: RoundOrganisation[];
-  items: RoundItem[];
-  createdAt: string;
-  closedAt?: string;
-  review?: { dueAt: string; openedAt: string };
-  topic: string;
-  /** Supervised live sessions scheduled with the round's partners, linked from it. */
-  sessions?: { id: string; title: string; startsAt: string }[];
-  me?: RoundMe;
-}
-
-export interface Action {
+/** One action as a partner types it (it has an id once stored). */
+export interface ActionInput {
   id?: string;
   text: string;
   dueDate: string;
@@ -64,122 +31,25 @@ export interface Action {
 export interface AnswerBody {
   stance: Stance | '';
   explanation: string;
-  actions: Action[];
+  actions: ActionInput[];
   evidence: string[];
 }
 
-export interface Revision {
-  revision: number;
-  stance: Stance;
-  explanation: string;
-  actions: Action[];
-  evidence: string[];
-  submittedAt: string;
-  late: boolean;
-  status: TextStatus;
-  by?: string;
-}
+/** A body as the server keeps it (a draft may lack any part). */
+export type SavedBody = Schemas['RoundAnswerBody'];
 
-export interface Reply {
-  id: string;
-  text: string;
-  organisation: string;
-  at: string;
-  status: TextStatus;
-}
-
-export interface FollowUp {
-  id: string;
-  answerId: string;
-  itemId: string;
-  organisationId: string;
-  text: string;
-  /** First name and country (rule 4). */
-  author: string;
-  at: string;
-  status: TextStatus;
-  mine?: boolean;
-  replies: Reply[];
-}
-
-export interface Answer {
-  id: string;
-  itemId: string;
-  organisation: { id: string; name: string };
-  stance: Stance;
-  explanation: string;
-  actions: Action[];
-  evidence: string[];
-  revision: number;
-  late: boolean;
-  submittedAt: string;
-  status?: TextStatus;
-  history?: Revision[];
-  followUps?: FollowUp[];
-  myReaction?: Reaction;
-  reactions?: Partial<Record<Reaction, number>>;
-}
-
+export type Revision = Schemas['RoundRevision'];
+export type Reply = Schemas['RoundReply'];
+/** A youth's question; its author by first name and country (rule 4). */
+export type FollowUp = Schemas['RoundFollowUp'];
+export type Answer = Schemas['RoundAnswer'];
 /** A partner's own working copy of one item. */
-export interface Mine {
-  itemId: string;
-  draft: AnswerBody | null;
-  draftBy?: string;
-  draftAt?: string;
-  answer: Answer | null;
-}
+export type Mine = Schemas['RoundWorkingCopy'];
+export type Commitment = Schemas['Commitment'];
+export type CommitmentUpdate = Commitment['updates'][number];
+export type Scorecard = Schemas['Scorecard'];
+export type Matrix = Schemas['RoundMatrix'];
+export type MatrixCell = Matrix['cells'][number];
 
-export interface CommitmentUpdate {
-  id: string;
-  status: CommitmentStatus;
-  note: string;
-  evidence: string[];
-  at: string;
-  moderation?: TextStatus;
-}
-
-export interface Commitment {
-  id: string;
-  roundId: string;
-  itemId: string;
-  organisation: { id: string; name: string };
-  text: string;
-  dueDate: string;
-  status: CommitmentStatus;
-  updates: CommitmentUpdate[];
-  updatedForReview?: boolean;
-  myRating?: { rating: Rating; reason?: string };
-}
-
-export interface Scorecard {
-  roundId: string;
-  organisation: { id: string; name: string };
-  published: boolean;
-  public: boolean;
-  commitments: { id: string; itemHeading: string; text: string; status: CommitmentStatus; ratings: Partial<Record<Rating, number>>; reasons: string[] }[];
-  totals: Partial<Record<Rating, number>>;
-}
-
-export interface MatrixCell {
-  itemId: string;
-  organisationId: string;
-  stance: Stance | '';
-  answered: boolean;
-  late: boolean;
-  status?: TextStatus;
-  followUpsWaiting: number;
-}
-
-export interface Matrix {
-  items: { id: string; heading: string }[];
-  organisations: { id: string; name: string; deadline: string; late: boolean; unanswered: number }[];
-  cells: MatrixCell[];
-  counts: Partial<Record<Stance | 'unanswered', number>>;
-  followUpsWaiting: number;
-}
-
-export interface PartnerHome {
-  pledges: { pledgeId: string; panelId: string; title: string; language: string; version: number; publishedAt?: string }[];
-  rounds: Round[];
-  commitments: Commitment[];
-}
+/** A partner's home: what was published to them, their rounds and commitments. */
+export type PartnerHome = Schemas['PartnerHome'];

@@ -1,109 +1,28 @@
-// What the video API answers (server/httpapi/video_routes.go, review_routes.go).
+// What the video API answers: the schemas of server/httpapi/openapi/videos.json and
+// review.json, generated (src/openapi).
+import type { Reply, Schemas } from '../openapi/types';
 
-export type VersionState = 'processing' | 'ready' | 'failed' | 'unavailable';
+export type VersionState = Schemas['VideoVersion']['state'];
 
-export interface Asset {
-  url: string;
-  contentType: string;
-  size: number;
-  width?: number;
-  height?: number;
-  count?: number;
-  interval?: number;
-}
+export type Asset = Schemas['VideoAsset'];
+export type CaptionInfo = Schemas['VideoCaption'];
+export type Version = Schemas['VideoVersion'];
+export type Video = Schemas['Video'];
+/** Someone tagged as appearing; only a confirmed tag counts (rule 7). */
+export type Tag = Schemas['VideoTag'];
 
-export interface CaptionInfo {
-  language: string;
-  cues: number;
-  url: string;
-  updatedAt: string;
-}
+export type Audience = Schemas['VideoShare']['audience'];
+/** Whether the video may reach an audience now, and why not. */
+export type AudienceState = Schemas['VideoAudience'];
+export type Share = Schemas['VideoShare'];
 
-export interface Version {
-  id: string;
-  number: number;
-  state: VersionState;
-  step?: string;
-  progress: number;
-  problem?: string;
-  uploadedBy: string;
-  createdAt: string;
-  filename: string;
-  size: number;
-  duration?: number;
-  poster?: Asset;
-  thumbnails?: Asset;
-  rendition?: Asset;
-  captions: CaptionInfo[];
-}
+/** Who the video may reach, the panel's partners to choose from, every share. */
+export type Sharing = Reply<'/api/videos/{id}/sharing', 'get'>;
+/** Who approved a version, and its share request (null before one). */
+export type Review = Reply<'/api/videos/{id}/versions/{number}/review', 'get'>;
 
-export interface Video {
-  id: string;
-  groupId: string;
-  title: string;
-  scriptId?: string;
-  versions: number;
-  createdAt: string;
-  latest?: Version;
-  all?: Version[];
-}
-
-export interface Tag {
-  accountId: string;
-  name: string;
-  confirmed: boolean;
-  taggedBy: string;
-}
-
-export type Audience = 'group' | 'panel' | 'partners' | 'event';
-
-export interface AudienceState {
-  audience: Audience;
-  allowed: boolean;
-  reasons: string[];
-}
-
-export interface Share {
-  id: string;
-  version: number;
-  audience: Audience;
-  orgId?: string;
-  orgName?: string;
-  label?: string;
-  expiresAt?: string;
-  state: 'active' | 'revoked' | 'withdrawn' | 'expired';
-  reasons?: string[];
-  createdAt: string;
-}
-
-export interface Sharing {
-  audiences: AudienceState[];
-  partners: { id: string; name: string }[];
-  shares: Share[];
-  workingLanguage: string;
-  canShare: boolean;
-}
-
-export interface Review {
-  approvals: { accountId: string; name: string; at: string }[];
-  request: { state: 'waiting' | 'approved' | 'changes_requested' | 'hidden'; panel: boolean; partners: string[] } | null;
-}
-
-export interface VideoComment {
-  id: string;
-  threadId?: string;
-  author: string;
-  name: string;
-  at: number;
-  text: string;
-  held?: boolean;
-  hidden?: boolean;
-  resolved?: boolean;
-  /** Its author's account was erased: the words are gone, the place in the thread stays. */
-  erased?: boolean;
-  reasons?: string[];
-  createdAt: string;
-}
+/** A timecoded comment; a held or hidden one only its author and supervisors get (rule 5). */
+export type VideoComment = Schemas['VideoComment'];
 
 export interface SharedVideo {
   id: string;

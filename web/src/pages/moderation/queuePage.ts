@@ -148,7 +148,7 @@ class QueueScreen {
       const cases = got.cases ?? [];
       // Cases of panels not followed yet (a coordinator's) are followed from now on.
       for (const c of cases) this.follow(c.panelId);
-      if (!more) this.summary.replaceChildren(...summaryView(got.summary, Date.now()));
+      if (!more) this.summary.replaceChildren(...summaryView(got.summary));
       const focused = document.activeElement instanceof HTMLElement && this.list.contains(document.activeElement) ? document.activeElement.closest<HTMLElement>('[data-case]')?.dataset.case : undefined;
       const table = casesTable(cases, Date.now(), more?.rows);
       const next = got.next ? button('queue.more', () => void this.fetch({ after: got.next ?? '', rows: table.tbody }), { className: 'button queue-more' }) : null;

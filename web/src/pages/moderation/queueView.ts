@@ -8,10 +8,10 @@ import type { ModerationCase, QueueSummary } from '../../moderation/types';
 const label = (tag: 'span' | 'dt' | 'td', l: Label, className?: string) => el(tag, { text: l.key, params: l.params, className });
 
 /** The counts and the age of the oldest waiting case. */
-export function summaryView(summary: QueueSummary | undefined, now: number): HTMLElement[] {
+export function summaryView(summary: QueueSummary | undefined): HTMLElement[] {
   const waiting = summary?.waiting ?? 0;
   const out: HTMLElement[] = [el('p', { className: 'queue-waiting', text: waiting > 0 ? 'queue.waiting' : 'queue.nothingWaiting', params: { n: waiting } })];
-  const age = oldestAgeMs(summary, now);
+  const age = oldestAgeMs(summary);
   if (age !== null) {
     // Label and age are two translated parts, so both follow a language switch.
     out.push(el('p', { className: 'queue-oldest' }, [el('span', { text: 'queue.oldest' }), document.createTextNode(' '), label('span', ageLabel(age), 'queue-oldest-age')]));

@@ -7,7 +7,7 @@ import { apiPath } from '../../api';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
 import { answerProblems, cleanBody, latestDue, limits, localDate, type AnswerProblem } from '../../rounds/answer';
-import { stances, type Action, type Answer, type AnswerBody, type Mine, type Revision } from '../../rounds/types';
+import { stances, type ActionInput, type Answer, type AnswerBody, type Mine, type Revision, type SavedBody } from '../../rounds/types';
 import { button, errorParagraphs } from '../../ui/form';
 import { timeEl } from '../people/common';
 import { dueEl, stanceBadge, textStatusKey } from './marks';
@@ -131,8 +131,8 @@ export class AnswerEditor {
     this.timer = null;
   }
 
-  private fill(b: AnswerBody): void {
-    this.body = { stance: b.stance, explanation: b.explanation ?? '', actions: [], evidence: [] };
+  private fill(b: SavedBody): void {
+    this.body = { stance: b.stance ?? '', explanation: b.explanation ?? '', actions: [], evidence: [] };
     for (const s of stances) {
       const input = this.form.querySelector<HTMLInputElement>(`#${this.prefix}-stance-${s}`);
       if (input) input.checked = s === b.stance;
@@ -140,7 +140,7 @@ export class AnswerEditor {
     this.explanation.value = this.body.explanation;
     this.actionList.replaceChildren();
     this.linkList.replaceChildren();
-    for (const a of b.actions ?? []) this.addAction({ text: a.text, dueDate: a.dueDate }, false);
+    for (const a of b.actions ?? []) this.addAction({ text: a.text ?? '', dueDate: a.dueDate ?? '' }, false);
     for (const l of b.evidence ?? []) this.addLink(l, false);
   }
 
@@ -150,7 +150,7 @@ export class AnswerEditor {
     return slot;
   }
 
-  private addAction(a: Action, focus: boolean): void {
+  private addAction(a: ActionInput, focus: boolean): void {
     const action = { text: a.text, dueDate: a.dueDate };
     this.body.actions.push(action);
     const i = this.actionList.children.length;

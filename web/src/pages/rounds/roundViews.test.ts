@@ -57,6 +57,7 @@ const answer = (over: Partial<Answer> = {}): Answer => ({
   late: false,
   submittedAt: '2026-12-03T10:00:00Z',
   status: 'approved',
+  history: [],
   followUps: [],
   ...over,
 });

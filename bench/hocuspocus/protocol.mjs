@@ -1,0 +1,76 @@
+// Just enough of the Hocuspocus protocol (y-protocols sync inside
+// Hocuspocus's framing) for an observer that does not hold a Y.Doc: join a
+// document and spot, in each update the server broadcasts, the markers the
+// authors inserted. Yjs writes an inserted string into the update as UTF-8
+// (protocol.test.mjs checks it, merged updates included), so a marker shows
+// in the bytes as it was typed; applying every update to a Y.Doc per
+// observer would make the load generator, not the server, what is measured.
+//
+// A message is varString(document) varUint(type) ...; type 2 (auth)
+// carries varUint(0 = token) varString(token); type 0 (sync) carries
+// varUint(0 = step 1, 1 = step 2, 2 = update) varUint8Array(payload).
+
+const encoder = new TextEncoder();
+
+function varUint(out, n) {
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+function varBytes(out, bytes) {
+  varUint(out, bytes.length);
+  for (const b of bytes) out.push(b);
+}
+
+/** The first messages of a client joining document (no token). */
+export function joinMessages(document) {
+  const name = encoder.encode(document);
+  const auth = [];
+  varBytes(auth, name);
+  varUint(auth, 2); // auth
+  varUint(auth, 0); // token
+  varBytes(auth, []);
+  const step1 = [];
+  varBytes(step1, name);
+  varUint(step1, 0); // sync
+  varUint(step1, 0); // step 1
+  varBytes(step1, [0]); // the state vector of an empty document: no clients
+  return [Uint8Array.from(auth), Uint8Array.from(step1)];
+}
+
+/** Reads a varUint at offset; returns [value, next offset] (NaN past the end). */
+function readVarUint(buf, at) {
+  let n = 0;
+  let mult = 1;
+  for (;;) {
+    if (!(at < buf.length)) return [NaN, at];
+    const b = buf[at++];
+    n += (b & 0x7f) * mult;
+    if (b < 0x80) return [n, at];
+    mult *= 128;
+  }
+}
+
+/**
+ * The document update a message carries (sync step 2 or update), as a
+ * latin1 string of its bytes (a marker is ASCII, so it reads as typed), or
+ * null for any other message. data is what a ws socket hands over: a
+ * Buffer, or an ArrayBuffer where binaryType says so (the provider's).
+ */
+export function updateOf(data) {
+  const buf = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+  let [len, at] = readVarUint(buf, 0);
+  at += len; // the document's name
+  let type;
+  [type, at] = readVarUint(buf, at);
+  if (type !== 0) return null;
+  let step;
+  [step, at] = readVarUint(buf, at);
+  if (step !== 1 && step !== 2) return null;
+  [len, at] = readVarUint(buf, at);
+  if (!(at + len <= buf.length)) return null;
+  return Buffer.from(buf.buffer, buf.byteOffset + at, len).toString('latin1');
+}
