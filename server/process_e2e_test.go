@@ -7,7 +7,6 @@ package main
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -128,7 +127,7 @@ func tryProcess(t *testing.T, bin, role string, env map[string]string) (*chorusP
 		mailboxes.Store(p.base, smtp)
 		t.Cleanup(func() { mailboxes.Delete(p.base) })
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		resp, err := http.Get(p.base + "/healthz")
 		if err == nil {
@@ -141,7 +140,7 @@ func tryProcess(t *testing.T, bin, role string, env map[string]string) (*chorusP
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			return p, errors.New("no answer on /healthz within 20 s")
+			return p, fmt.Errorf("no answer on /healthz within %v", patience)
 		}
 	}
 }

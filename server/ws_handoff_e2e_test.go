@@ -49,7 +49,7 @@ func TestRealtimeHandOffReadsFromTheNetwork(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { nc.Close() })
-		nc.SetDeadline(time.Now().Add(10 * time.Second))
+		nc.SetDeadline(time.Now().Add(patience))
 		req := rawUpgrade(base, tk)
 		if early {
 			req = append(req, clientFrame(sub)...) // one write: the frame does not wait for the answer
