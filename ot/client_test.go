@@ -57,7 +57,7 @@ func coCase(t *testing.T, seed uint64, authors, steps int) {
 		inserted[m] = true
 	}
 	type author struct {
-		c     *Client
+		c      *Client
 		fed    int64 // versions of the feed delivered
 		inbox  []int64
 		shared bool // fed with AppliedText
