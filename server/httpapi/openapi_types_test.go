@@ -15,6 +15,7 @@ import (
 	"chorus/moderation/helpline"
 	"chorus/moderation/screen"
 	"chorus/pledge"
+	"chorus/policy"
 	"chorus/readability"
 	"chorus/round"
 )
@@ -59,6 +60,8 @@ var schemaTypes = map[string]any{
 	"ScreeningHit":         screen.Hit{},
 	"ReadabilityReport":    readability.Report{},
 	"PledgeSummary":        pledgeSummary{},
+	"PledgeDetail":         pledgeDetail{},
+	"PublishedDetail":      publishedDetail{},
 
 	"Round":            roundView{},
 	"RoundOrg":         roundOrgView{},
@@ -192,5 +195,36 @@ func TestOpenAPISchemasMatchTheGoTypes(t *testing.T) {
 			continue
 		}
 		compareSchema(t, name, s, reflect.TypeOf(v))
+	}
+}
+
+// The abilities are a map, so the schema-vs-type comparison cannot see its
+// keys: the schema must name exactly the keys pledgeAbilities sends.
+func TestOpenAPIPledgeAbilitiesAreTheKeysSent(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]*schema `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas["PledgeAbilities"]
+	if s == nil {
+		t.Fatal("no schema PledgeAbilities")
+	}
+	var sent, props []string
+	for k := range (&API{}).pledgeAbilities(caller{}, policy.Resource{}) {
+		sent = append(sent, k)
+	}
+	for p := range s.Properties {
+		props = append(props, p)
+	}
+	required := slices.Clone(s.Required)
+	for _, l := range [][]string{sent, props, required} {
+		sort.Strings(l)
+	}
+	if !slices.Equal(props, sent) || !slices.Equal(required, sent) {
+		t.Errorf("schema PledgeAbilities has properties %v, requires %v; the server sends %v", props, required, sent)
 	}
 }

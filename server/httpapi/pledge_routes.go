@@ -214,7 +214,7 @@ func (a *API) getPledge(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"published": a.versionAsSeen(cl, v), "watchers": policy.Watchers(r)})
+		return c.JSON(publishedDetail{Published: a.versionAsSeen(cl, v), Watchers: policy.Watchers(r)})
 	}
 	items, err := a.people.Pledges.Items(ctx, p)
 	if err != nil {
@@ -228,8 +228,25 @@ func (a *API) getPledge(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"pledge": p, "items": items, "endorsements": end, "watchers": watchers, "can": a.pledgeAbilities(cl, r),
-		"hasModerator": r.GroupHasModerator})
+	return c.JSON(pledgeDetail{Pledge: p, Items: items, Endorsements: end, Watchers: watchers, Can: a.pledgeAbilities(cl, r),
+		HasModerator: r.GroupHasModerator})
+}
+
+// pledgeDetail is a pledge as those who may see its draft get it.
+type pledgeDetail struct {
+	Pledge       pledge.Pledge       `json:"pledge"`
+	Items        []pledge.Item       `json:"items"`
+	Endorsements pledge.Endorsements `json:"endorsements"`
+	Watchers     []watcherView       `json:"watchers"`
+	Can          map[string]bool     `json:"can"`
+	HasModerator bool                `json:"hasModerator"` // only then may anyone write into it (rule 1)
+}
+
+// publishedDetail is a pledge as those who may see only its published
+// versions get it (partners): the newest one.
+type publishedDetail struct {
+	Published pledge.Version   `json:"published"`
+	Watchers  []policy.Watcher `json:"watchers"`
 }
 
 // pledgeAbilities tells the app which controls to show; the server checks

@@ -4630,19 +4630,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            pledge?: components["schemas"]["Pledge"];
-                            items?: components["schemas"]["PledgeItem"][];
-                            endorsements?: components["schemas"]["Endorsements"];
-                            /** @description Who can see this (rule 8): each audience with its role, the moderators by name (names) when few, and the organisations (organisations: the Safer Internet Centre for staff, the partner organisations for partners). */
-                            watchers?: Record<string, never>[];
-                            /** @description The group has a moderator member: only then may anyone write into its pledges (rule 1). */
-                            hasModerator?: boolean;
-                            can?: {
-                                [key: string]: boolean;
-                            };
-                            published?: components["schemas"]["PledgeVersion"];
-                        };
+                        "application/json": components["schemas"]["PledgeDetail"] | components["schemas"]["PublishedDetail"];
                     };
                 };
                 /** @description Problem */
@@ -13206,6 +13194,20 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        /** @description Which controls to show (each a pledge action the caller may take now); the server checks every action again. */
+        PledgeAbilities: {
+            edit: boolean;
+            comment: boolean;
+            amend: boolean;
+            amendment_decide: boolean;
+            endorse: boolean;
+            submit_review: boolean;
+            request_changes: boolean;
+            publish: boolean;
+            open_round: boolean;
+            close: boolean;
+            export: boolean;
+        };
         PledgeComment: {
             id: string;
             pledgeId: string;
@@ -13235,6 +13237,17 @@ export interface components {
             atMs: number;
             /** @description its author erased their account: the words are gone */
             erased?: boolean;
+        };
+        /** @description A pledge as those who may see its draft get it. */
+        PledgeDetail: {
+            pledge: components["schemas"]["Pledge"];
+            items: components["schemas"]["PledgeItem"][];
+            endorsements: components["schemas"]["Endorsements"];
+            /** @description Who can see this (rule 8): each audience with its role, the moderators by name (names) when few, and the organisations (organisations: the Safer Internet Centre for staff, the partner organisations for partners). */
+            watchers: components["schemas"]["Watcher"][];
+            can: components["schemas"]["PledgeAbilities"];
+            /** @description The group has a moderator member: only then may anyone write into its pledges (rule 1). */
+            hasModerator: boolean;
         };
         PledgeItem: {
             id: string;
@@ -13328,6 +13341,11 @@ export interface components {
             title: string;
             /** @description Stable problem type, e.g. /problems/not_found */
             type: string;
+        };
+        /** @description A pledge as those who may see only its published versions get it (partners): the newest published version, and who can see it (rule 8). */
+        PublishedDetail: {
+            published: components["schemas"]["PledgeVersion"];
+            watchers: components["schemas"]["Watcher"][];
         };
         PublishedPledge: {
             id: string;

@@ -1,7 +1,6 @@
 // What the pledge API sends: the schemas of server/httpapi/openapi/pledges.json,
 // generated (src/openapi), and the answers made of them.
 import type { Schemas } from '../openapi/types';
-import type { Watcher } from '../people/types';
 
 export type PledgeState = Schemas['Pledge']['state'];
 export type ItemField = Schemas['Amendment']['field'];
@@ -17,29 +16,10 @@ export type PledgeSummary = Schemas['PledgeSummary'];
 export type PledgeItem = Schemas['PledgeItem'];
 
 /** Which controls to show: the server checks every action again. */
-export interface Abilities {
-  edit?: boolean;
-  comment?: boolean;
-  amend?: boolean;
-  amendment_decide?: boolean;
-  endorse?: boolean;
-  submit_review?: boolean;
-  request_changes?: boolean;
-  publish?: boolean;
-  open_round?: boolean;
-  close?: boolean;
-  export?: boolean;
-}
+export type Abilities = Schemas['PledgeAbilities'];
 
-export interface PledgeDetail {
-  pledge: Pledge;
-  items: PledgeItem[];
-  endorsements?: { endorsedByMe?: boolean };
-  watchers: Watcher[];
-  can: Abilities;
-  /** Whether the group has a moderator member: only then can anyone write here (rule 1). */
-  hasModerator?: boolean;
-}
+/** GET /api/pledges/:id for someone who may see the draft. */
+export type PledgeDetail = Schemas['PledgeDetail'];
 
 export type Anchor = Schemas['Anchor'];
 /** A comment; held (by screening or a moderator) only its author and moderators get it (rule 5). */
@@ -57,9 +37,7 @@ export type PledgeVersion = Schemas['PledgeVersion'];
 export type VersionItem = PledgeVersion['items'][number];
 
 /** GET /api/pledges/:id for someone who may see only published versions (partners). */
-export interface PublishedDetail {
-  published: PledgeVersion;
-}
+export type PublishedDetail = Schemas['PublishedDetail'];
 
 /** A published pledge one may read (GET /api/published-pledges). */
 export type PublishedPledge = Schemas['PublishedPledge'];
