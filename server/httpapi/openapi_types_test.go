@@ -47,6 +47,9 @@ var schemaTypes = map[string]any{
 	"PanelMember":          memberView{},
 	"Watcher":              watcherView{}, // policy.Watcher with names: every watcher list sends one or the other
 	"Invitation":           invitationViewT{},
+	"InvitationInfo":       invitationInfo{},
+	"PanelDetail":          panelDetail{},
+	"GroupDetail":          groupDetail{},
 	"LiveSession":          liveSessionView{},
 	"LiveSessionState":     stateView{},
 	"ModerationReport":     moderation.Report{},

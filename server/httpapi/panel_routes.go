@@ -283,16 +283,31 @@ func (a *API) getPanel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"panel": p, "groups": groups, "members": views,
-		"can": fiber.Map{"editSettings": policy.Decide(cl.Subject, policy.PanelSettingsEdit, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID}).Allow}}
+	out := panelDetail{Panel: p, Groups: groups, Members: views,
+		Can: panelAbilities{EditSettings: policy.Decide(cl.Subject, policy.PanelSettingsEdit, policy.Resource{Kind: policy.KindPanel, PanelID: p.ID, CentreID: p.OrgID}).Allow}}
 	if policy.Decide(cl.Subject, policy.InvitationCreate, policy.Resource{Kind: policy.KindInvitation, PanelID: p.ID, CentreID: p.OrgID}).Allow {
 		invs, err := a.people.Identity.Invitations(ctx, p.ID)
 		if err != nil {
 			return err
 		}
-		out["invitations"] = invitationViews(invs)
+		views := invitationViews(invs)
+		out.Invitations = &views
 	}
 	return c.JSON(out)
+}
+
+// panelDetail is a panel as its page shows it.
+type panelDetail struct {
+	Panel       identity.Panel     `json:"panel"`
+	Groups      []identity.Group   `json:"groups"`
+	Members     []memberView       `json:"members"` // those the caller may list
+	Can         panelAbilities     `json:"can"`
+	Invitations *[]invitationViewT `json:"invitations,omitempty"` // only to those who may invite
+}
+
+// panelAbilities tells the app which controls to show on a panel's page.
+type panelAbilities struct {
+	EditSettings bool `json:"editSettings"`
 }
 
 func (a *API) postGroup(c *fiber.Ctx) error {
@@ -408,13 +423,24 @@ func (a *API) getInvitationByToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := fiber.Map{"role": inv.Value.Role, "panelName": p.Name, "language": inv.Value.Language, "needsBirthDate": inv.Value.Role.IsYouth(), "email": inv.Value.Email}
+	out := invitationInfo{Role: inv.Value.Role, PanelName: p.Name, Language: inv.Value.Language, NeedsBirthDate: inv.Value.Role.IsYouth(), Email: inv.Value.Email}
 	if inv.Value.GroupID != "" {
 		if g, err := a.people.Identity.Group(ctx, inv.Value.GroupID); err == nil {
-			out["groupName"] = g.Name
+			out.GroupName = g.Name
 		}
 	}
 	return c.JSON(out)
+}
+
+// invitationInfo is what the holder of an invitation link learns before
+// accepting it.
+type invitationInfo struct {
+	Role           identity.Role `json:"role"`
+	PanelName      string        `json:"panelName"`
+	GroupName      string        `json:"groupName,omitempty"`
+	Language       string        `json:"language"`
+	NeedsBirthDate bool          `json:"needsBirthDate"`
+	Email          string        `json:"email"`
 }
 
 func (a *API) postInvitationAccept(c *fiber.Ctx) error {
@@ -498,9 +524,25 @@ func (a *API) getGroup(c *fiber.Ctx) error {
 	}
 	// What the app offers here; the server asks again on every write.
 	pledgeRes := policy.Resource{Kind: policy.KindPledge, PanelID: p.ID, GroupID: g.ID, CentreID: p.OrgID, GroupHasModerator: hasModerator}
-	can := map[string]bool{"startPledge": policy.Decide(cl.Subject, policy.PledgeCreate, pledgeRes).Allow}
-	return c.JSON(fiber.Map{"group": g, "panelName": p.Name, "panelLanguages": p.Languages, "members": views, "watchers": watchers,
-		"hasModerator": hasModerator, "can": can})
+	can := groupAbilities{StartPledge: policy.Decide(cl.Subject, policy.PledgeCreate, pledgeRes).Allow}
+	return c.JSON(groupDetail{Group: g, PanelName: p.Name, PanelLanguages: p.Languages, Members: views, Watchers: watchers,
+		HasModerator: hasModerator, Can: can})
+}
+
+// groupDetail is a group's workspace as its page shows it.
+type groupDetail struct {
+	Group          identity.Group `json:"group"`
+	PanelName      string         `json:"panelName"`
+	PanelLanguages []string       `json:"panelLanguages"` // the main one first
+	Members        []memberView   `json:"members"`
+	Watchers       []watcherView  `json:"watchers"`
+	HasModerator   bool           `json:"hasModerator"` // only then may anyone write here (rule 1)
+	Can            groupAbilities `json:"can"`
+}
+
+// groupAbilities tells the app which controls to show in a group.
+type groupAbilities struct {
+	StartPledge bool `json:"startPledge"`
 }
 
 // invitationView is an invitation as coordinators see it: never the hash of

@@ -823,7 +823,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["GroupDetail"];
                     };
                 };
                 /** @description Problem */
@@ -1663,7 +1663,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["InvitationInfo"];
                     };
                 };
                 /** @description Problem */
@@ -3714,7 +3714,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": components["schemas"]["PanelDetail"];
                     };
                 };
                 /** @description Problem */
@@ -12839,6 +12839,21 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description A group's workspace: its members (and the panel's moderators), who can see it (rule 8), and whether anyone may write in it. */
+        GroupDetail: {
+            group: components["schemas"]["Group"];
+            panelName: string;
+            /** @description The panel's working languages, the main one first */
+            panelLanguages: string[];
+            members: components["schemas"]["PanelMember"][];
+            watchers: components["schemas"]["Watcher"][];
+            /** @description A moderator is a member: only then may anyone write here (rule 1) */
+            hasModerator: boolean;
+            /** @description Which controls to show; the server checks every action again. */
+            can: {
+                startPledge: boolean;
+            };
+        };
         /** @description One past decision as a guardian reads it: evidence keys and coordinator ids stay with coordinators. */
         GuardianHistoryEntry: {
             /** Format: date-time */
@@ -12918,6 +12933,17 @@ export interface components {
             expiresAt: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        /** @description What the holder of an invitation link learns before accepting it. */
+        InvitationInfo: {
+            /** @enum {string} */
+            role: "youth" | "ambassador" | "moderator" | "partner" | "coordinator";
+            panelName: string;
+            groupName?: string;
+            language: string;
+            /** @description The role is a youth role: a date of birth (and country) is asked */
+            needsBirthDate: boolean;
+            email: string;
         };
         LiveSession: {
             id: string;
@@ -13143,6 +13169,19 @@ export interface components {
             };
             /** Format: date-time */
             createdAt: string;
+        };
+        /** @description A panel as its page shows it: its groups, the members the caller may list, and the invitations for those who may invite. */
+        PanelDetail: {
+            panel: components["schemas"]["Panel"];
+            groups: components["schemas"]["Group"][];
+            /** @description Only the members the caller may list (partners: nobody) */
+            members: components["schemas"]["PanelMember"][];
+            /** @description Which controls to show; the server checks every action again. */
+            can: {
+                editSettings: boolean;
+            };
+            /** @description Only for those who may invite into the panel */
+            invitations?: components["schemas"]["Invitation"][];
         };
         /** @description A member as the caller may see them (rule 4 for partners). */
         PanelMember: {

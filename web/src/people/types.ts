@@ -46,37 +46,17 @@ export type PanelMember = Schemas['PanelMember'];
 
 export type Invitation = Schemas['Invitation'];
 
-export interface PanelDetail {
-  panel: Panel;
-  /** What the caller may do here (the server's policy decides). */
-  can?: { editSettings?: boolean };
-  groups: Group[];
-  members: PanelMember[];
-  invitations?: Invitation[];
-}
+/** A panel's page: its groups, the members the caller may list, what the caller may do; invitations only for those who may invite. */
+export type PanelDetail = Schemas['PanelDetail'];
 
 /** Who can see a space or content (rule 8): a role where it is, with the moderators' names when few, and the centre or organisations. */
 export type Watcher = Schemas['Watcher'];
 
-export interface GroupDetail {
-  group: Group;
-  panelName: string;
-  /** The panel's working languages, first the main one. */
-  panelLanguages?: string[];
-  members: PanelMember[];
-  watchers: Watcher[];
-  /** Whether a moderator is a member: only then can anyone write here (rule 1). */
-  hasModerator?: boolean;
-  can?: { startPledge?: boolean };
-}
+/** A group's workspace: its members, who can see it, whether a moderator is a member (only then can anyone write here, rule 1). */
+export type GroupDetail = Schemas['GroupDetail'];
 
-export interface InvitationInfo {
-  role: Role;
-  panelName: string;
-  groupName?: string;
-  language: string;
-  needsBirthDate: boolean;
-}
+/** What an invitation link says before it is accepted. */
+export type InvitationInfo = Schemas['InvitationInfo'];
 
 /** A held mail: that it waits, its kind, the recipient's domain and when; to, subject and text only in the demo. */
 export interface OutboxMessage {
