@@ -47,6 +47,9 @@ var schemaTypes = map[string]any{
 	"PanelMember":          memberView{},
 	"Watcher":              watcherView{}, // policy.Watcher with names: every watcher list sends one or the other
 	"Invitation":           invitationViewT{},
+	"OutboxMessage":        heldMail{},
+	"MemberConsent":        memberConsent{},
+	"DeletionRequest":      deletionRequestView{},
 	"InvitationInfo":       invitationInfo{},
 	"PanelDetail":          panelDetail{},
 	"GroupDetail":          groupDetail{},
@@ -117,7 +120,7 @@ type jsonField struct {
 
 // jsonFields are the fields encoding/json writes for the struct type t.
 func jsonFields(t reflect.Type) []jsonField {
-	var out []jsonField
+	var out, embedded []jsonField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tag, ok := f.Tag.Lookup("json")
@@ -126,7 +129,7 @@ func jsonFields(t reflect.Type) []jsonField {
 		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && !ok && f.Type.Kind() == reflect.Struct {
-			out = append(out, jsonFields(f.Type)...)
+			embedded = append(embedded, jsonFields(f.Type)...)
 			continue
 		}
 		if name == "" {
@@ -134,6 +137,13 @@ func jsonFields(t reflect.Type) []jsonField {
 		}
 		o := strings.Split(opts, ",")
 		out = append(out, jsonField{name: name, always: !slices.Contains(o, "omitempty") && !slices.Contains(o, "omitzero"), typ: f.Type})
+	}
+	// As in encoding/json, a field of t hides a field of the same name in a
+	// struct it embeds.
+	for _, e := range embedded {
+		if !slices.ContainsFunc(out, func(f jsonField) bool { return f.name == e.name }) {
+			out = append(out, e)
+		}
 	}
 	return out
 }

@@ -767,7 +767,10 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            /** @description The one due first first */
+                            requests: components["schemas"]["DeletionRequest"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -3485,20 +3488,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @description Only `chorus demo`: the messages themselves are shown. */
-                            revealed?: boolean;
-                            messages?: {
-                                id: string;
-                                kind: string;
-                                toDomain: string;
-                                /** Format: date-time */
-                                time: string;
-                                /** @description Demo only. */
-                                to?: string;
-                                /** @description Demo only. */
-                                subject?: string;
-                                /** @description Demo only. */
-                                text?: string;
-                            }[];
+                            revealed: boolean;
+                            messages: components["schemas"]["OutboxMessage"][];
                         };
                     };
                 };
@@ -3788,7 +3779,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            members: components["schemas"]["MemberConsent"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -12822,6 +12815,23 @@ export interface components {
             /** @description the privacy notice */
             party_url?: string;
         };
+        /** @description An open deletion request as a coordinator sees it, with the date the law sets (one month, GDPR Art. 12(3)). */
+        DeletionRequest: {
+            id: string;
+            accountId: string;
+            /** @description The person to erase */
+            name: string;
+            panelId: string;
+            panelName: string;
+            by: string;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: date-time */
+            remindedAt?: string;
+            overdue: boolean;
+        };
         DiffOp: {
             /** @enum {string} */
             op: "equal" | "insert" | "delete";
@@ -13032,6 +13042,45 @@ export interface components {
         MeResponse: {
             me?: components["schemas"]["Me"];
         };
+        /** @description A young person's consent as their panel's staff see it: every scope's state and what it still waits for, and where the guardian request stands. */
+        MemberConsent: {
+            accountId: string;
+            /** @description As the caller may see it (rule 4) */
+            name: string;
+            groupId?: string;
+            /** @enum {string} */
+            band: "adult" | "minor_at_consent_age" | "minor_below_consent_age";
+            scopes: {
+                /** @enum {string} */
+                scope: "participate" | "video_appear" | "video_publish" | "name_visible_to_partners";
+                /** @enum {string} */
+                state: "granted" | "not_granted" | "withdrawn" | "partial" | "needs_verification" | "not_allowed";
+                /** @enum {string} */
+                manager: "youth" | "guardian" | "joint" | "not_allowed";
+                /**
+                 * @description What the scope still waits for; absent when held or when nobody may grant it
+                 * @enum {string}
+                 */
+                missing?: "child" | "guardian" | "guardian_request" | "signed_form" | "withdrawn";
+            }[];
+            guardian: {
+                /** @enum {string} */
+                status: "none" | "waiting" | "approved" | "declined" | "expired";
+                /** Format: date-time */
+                requestedAt?: string;
+                /** Format: date-time */
+                expiresAt?: string;
+                /**
+                 * Format: date-time
+                 * @description The reminder before the link expires was sent
+                 */
+                remindedAt?: string;
+                /** @description The domain of the guardian's address only */
+                guardianDomain?: string;
+            };
+            /** @description The caller may record a signed consent form they checked */
+            canRecordForms: boolean;
+        };
         /** @description A role in a panel (and group), or in a whole centre (orgId without panelId). */
         Membership: {
             panelId?: string;
@@ -13146,6 +13195,20 @@ export interface components {
             centreId?: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        /** @description A held mail: that it waits, its kind, the recipient's domain and when; to, subject and text only in the demo (the links in a held mail work for whoever reads them). */
+        OutboxMessage: {
+            id: string;
+            kind: string;
+            toDomain: string;
+            /** Format: date-time */
+            time: string;
+            /** @description Demo only. */
+            to?: string;
+            /** @description Demo only. */
+            subject?: string;
+            /** @description Demo only. */
+            text?: string;
         };
         /** @description A youth panel run by a Safer Internet Centre. */
         Panel: {

@@ -57,14 +57,3 @@ export type GroupDetail = Schemas['GroupDetail'];
 
 /** What an invitation link says before it is accepted. */
 export type InvitationInfo = Schemas['InvitationInfo'];
-
-/** A held mail: that it waits, its kind, the recipient's domain and when; to, subject and text only in the demo. */
-export interface OutboxMessage {
-  id: string;
-  kind: string;
-  toDomain: string;
-  time: string;
-  to?: string;
-  subject?: string;
-  text?: string;
-}

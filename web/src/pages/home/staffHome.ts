@@ -8,7 +8,7 @@ import { el, plain } from '../../dom';
 import type { SessionList } from '../livesession/sessionsPage';
 import type { QueueAnswer } from '../../moderation/types';
 import { consentWaitingKey } from '../../people/consentText';
-import type { MemberConsent } from '../people/memberConsentsPage';
+import type { Reply } from '../../openapi/types';
 import type { Me, Panel, PanelDetail } from '../../people/types';
 import { hasRole } from '../../session';
 import { fill, routeLink, section, timeEl, type AsyncPage } from '../people/common';
@@ -65,8 +65,8 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
         await Promise.all(
           panels.map((p) =>
             ctx.api
-              .get<{ members: MemberConsent[] | null }>(apiPath`/api/panels/${p.id}/consents`)
-              .then((r) => (r.members ?? []).flatMap((m) => {
+              .get<Reply<'/api/panels/{panelId}/consents', 'get'>>(apiPath`/api/panels/${p.id}/consents`)
+              .then((r) => r.members.flatMap((m) => {
                 const key = consentWaitingKey(m);
                 return key ? [{ name: m.name, key, panelId: p.id }] : [];
               }))

@@ -3,6 +3,7 @@
 // first, with the date the law sets (one month), and the erasure on the
 // guardian's behalf, which needs a reason kept in the audit trail.
 import { apiPath } from '../../api';
+import type { Reply, Schemas } from '../../openapi/types';
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
 import type { Page } from '../../router';
@@ -10,18 +11,7 @@ import { confirmDialog } from '../../ui/dialog';
 import { field, form } from '../../ui/form';
 import { asyncPage, fill, showProblem, signedInOrPrompt, timeEl } from './common';
 
-export interface DeletionRequest {
-  id: string;
-  accountId: string;
-  name: string;
-  panelId: string;
-  panelName: string;
-  by: string;
-  requestedAt: string;
-  dueAt: string;
-  remindedAt?: string;
-  overdue: boolean;
-}
+export type DeletionRequest = Schemas['DeletionRequest'];
 
 /** Whole days from now until iso (negative once past). */
 export function daysUntil(iso: string, now: Date = new Date()): number {
@@ -88,7 +78,7 @@ export function deletionRequestsPage(ctx: AppContext): Page {
   const page = asyncPage('deletionRequests.heading', 'deletion-requests-page');
   const load = async (): Promise<void> => {
     if (!(await signedInOrPrompt(ctx, page))) return;
-    const { requests } = await ctx.api.get<{ requests: DeletionRequest[] }>('/api/deletion-requests');
+    const { requests } = await ctx.api.get<Reply<'/api/deletion-requests', 'get'>>('/api/deletion-requests');
     fill(page.body, [
       el('p', { className: 'lead', text: 'deletionRequests.lead' }),
       requests.length

@@ -4,6 +4,7 @@
 // form to record a signed consent form they checked: the only way scopes
 // that need strong verification can be completed.
 import { apiPath } from '../../api';
+import type { Reply, Schemas } from '../../openapi/types';
 import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
@@ -13,22 +14,9 @@ import { asyncPage, fill, section, showProblem, signedInOrPrompt, timeEl, type A
 import { stateTone } from '../../people/consentText';
 import type { Panel } from '../../people/types';
 
-export interface ScopeProgress {
-  scope: string;
-  state: string;
-  manager: string;
-  missing?: string;
-}
-
-export interface MemberConsent {
-  accountId: string;
-  name: string;
-  groupId?: string;
-  band: string;
-  scopes: ScopeProgress[];
-  guardian: { status: string; requestedAt?: string; expiresAt?: string; remindedAt?: string; guardianDomain?: string };
-  canRecordForms: boolean;
-}
+/** One young person's consent: every scope's state and what it waits for, and the guardian request. */
+export type MemberConsent = Schemas['MemberConsent'];
+export type ScopeProgress = MemberConsent['scopes'][number];
 
 const scopeKeys: Readonly<Record<string, MessageKey>> = {
   participate: 'memberConsents.scope.participate',
@@ -172,7 +160,7 @@ export function memberConsentsPage(ctx: AppContext, params: RouteParams): Page {
     if (!(await signedInOrPrompt(ctx, page))) return;
     const [{ panel }, { members }] = await Promise.all([
       ctx.api.get<{ panel: Panel }>(apiPath`/api/panels/${panelId}`),
-      ctx.api.get<{ members: MemberConsent[] }>(apiPath`/api/panels/${panelId}/consents`),
+      ctx.api.get<Reply<'/api/panels/{panelId}/consents', 'get'>>(apiPath`/api/panels/${panelId}/consents`),
     ]);
     const reload = () => void load().catch((error: unknown) => showProblem(page, error));
     setText(page.heading, 'memberConsents.headingOf', { panel: panel.name });

@@ -5,7 +5,7 @@
 // itself with its links.
 import type { AppContext } from '../../context';
 import { el, plain } from '../../dom';
-import type { OutboxMessage } from '../../people/types';
+import type { Reply } from '../../openapi/types';
 import type { Page } from '../../router';
 import { asyncPage, fill, showProblem, signedInOrPrompt, timeEl } from './common';
 
@@ -40,7 +40,7 @@ export function outboxPage(ctx: AppContext): Page {
   const page = asyncPage('outbox.heading', 'outbox-page');
   const load = async () => {
     if (!(await signedInOrPrompt(ctx, page))) return;
-    const { messages, revealed } = await ctx.api.get<{ messages: OutboxMessage[]; revealed: boolean }>('/api/outbox');
+    const { messages, revealed } = await ctx.api.get<Reply<'/api/outbox', 'get'>>('/api/outbox');
     const items = [...messages]
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))
       .map((m) =>
