@@ -306,7 +306,7 @@ func (a *API) getLiveSessions(c *fiber.Ctx) error {
 		out = append(out, v)
 	}
 	can := policy.Decide(cl.Subject, policy.SessionSchedule, policy.Resource{Kind: policy.KindSession, PanelID: p.ID}).Allow
-	answer := fiber.Map{"sessions": out, "can": fiber.Map{"schedule": can}}
+	answer := sessionList{Sessions: out, Can: sessionAbilities{Schedule: can}}
 	if can {
 		// Whoever schedules chooses whom to invite: every partner
 		// organisation the panel's centre registered, by name (the
@@ -315,15 +315,27 @@ func (a *API) getLiveSessions(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		invitable := []fiber.Map{}
+		invitable := []orgView{}
 		for _, o := range orgs {
 			if o.Kind == identity.IndustryPartner {
-				invitable = append(invitable, fiber.Map{"id": o.ID, "name": o.Name})
+				invitable = append(invitable, orgView{ID: o.ID, Name: o.Name})
 			}
 		}
-		answer["invitable"] = invitable
+		answer.Invitable = &invitable
 	}
 	return c.JSON(answer)
+}
+
+// sessionList is a panel's live sessions as the caller may see them.
+type sessionList struct {
+	Sessions  []liveSessionView `json:"sessions"`
+	Can       sessionAbilities  `json:"can"`
+	Invitable *[]orgView        `json:"invitable,omitempty"` // for whoever may schedule: the partner organisations to invite
+}
+
+// sessionAbilities tells the app which controls to show on the list.
+type sessionAbilities struct {
+	Schedule bool `json:"schedule"`
 }
 
 func (a *API) postLiveSession(c *fiber.Ctx) error {

@@ -55,6 +55,7 @@ var schemaTypes = map[string]any{
 	"GroupDetail":          groupDetail{},
 	"LiveSession":          liveSessionView{},
 	"LiveSessionState":     stateView{},
+	"LiveSessionList":      sessionList{},
 	"ModerationReport":     moderation.Report{},
 	"ConsentRecord":        consent.Record{},
 	"YouthScope":           scopeView{},

@@ -4278,12 +4278,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            sessions?: components["schemas"]["LiveSession"][];
-                            can?: {
-                                schedule?: boolean;
-                            };
-                        };
+                        "application/json": components["schemas"]["LiveSessionList"];
                     };
                 };
                 /** @description Problem */
@@ -12969,6 +12964,18 @@ export interface components {
             partnerPostModeration: boolean;
             /** @description websocket topic: session:<id>; being subscribed is being present. Events: session.paused {reason, present, needed}, session.resumed {present, needed}, session.message_posted and session.message_moderated {id, kind, status} (no text: fetch the session again) */
             topic: string;
+        };
+        /** @description A panel's live sessions the caller may see (partners: those their organisation is invited to), and for whoever may schedule one, the partner organisations to invite. */
+        LiveSessionList: {
+            sessions: components["schemas"]["LiveSession"][];
+            can: {
+                schedule: boolean;
+            };
+            /** @description Only for whoever may schedule: every partner organisation of the panel's centre */
+            invitable?: {
+                id: string;
+                name: string;
+            }[];
         };
         LiveSessionMessage: {
             id: string;

@@ -27,7 +27,7 @@ export function staffHome(ctx: AppContext, page: AsyncPage, me: Me): void {
   ]).then(async ([queue, panels]) => {
     const waiting = queue?.summary?.waiting ?? 0;
     const sessions = (
-      await Promise.all(panels.map((p) => ctx.api.get<SessionList>(apiPath`/api/panels/${p.id}/sessions`).then((r) => r.sessions ?? []).catch(() => [])))
+      await Promise.all(panels.map((p) => ctx.api.get<SessionList>(apiPath`/api/panels/${p.id}/sessions`).then((r) => r.sessions).catch(() => [])))
     ).flat();
     const today = sessions.filter((s) => isToday(s.startsAt));
     const parts: Node[] = [

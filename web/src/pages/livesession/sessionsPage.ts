@@ -9,21 +9,16 @@ import type { AppContext } from '../../context';
 import { el, plain, setText } from '../../dom';
 import type { MessageKey } from '../../i18n';
 import { byStart, checkStart, checkTitle, maxTitle, scheduleRequest } from '../../livesession/schedule';
-import type { LiveSession, SessionState } from '../../livesession/types';
+import type { LiveSession } from '../../livesession/types';
+import type { Schemas } from '../../openapi/types';
 import type { Me, Panel, PanelDetail } from '../../people/types';
 import { hasRole } from '../../session';
 import type { Page, RouteParams } from '../../router';
 import { field, form, type Field } from '../../ui/form';
 import { asyncPage, fill, routeLink, section, showProblem, signedInOrPrompt, timeEl } from '../people/common';
 
-/** A session as the list gives it; the state may come with it. */
-export type ListedSession = LiveSession & { state?: SessionState };
-export interface SessionList {
-  sessions: ListedSession[];
-  can?: { schedule?: boolean };
-  /** For whoever may schedule: every partner organisation they may invite. */
-  invitable?: { id: string; name: string }[];
-}
+/** A panel's sessions the caller may see; for whoever may schedule, every partner organisation they may invite. */
+export type SessionList = Schemas['LiveSessionList'];
 
 /** Young people are spoken to as "tu"/"du", adults as "vous"/"Sie". */
 const leadKey = (me: Me): MessageKey => (hasRole(me, 'youth', 'ambassador') ? 'sessions.lead' : 'sessions.leadAdult');
@@ -31,13 +26,12 @@ const leadKey = (me: Me): MessageKey => (hasRole(me, 'youth', 'ambassador') ? 's
 const sessionPath = (id: string) => `/sessions/${encodeURIComponent(id)}`;
 const panelSessionsPath = (panelId: string) => `/panels/${encodeURIComponent(panelId)}/sessions`;
 
-/** One session: its title as a link, when it starts, its state when known, the partners invited. */
-function sessionItem(s: ListedSession): HTMLLIElement {
+/** One session: its title as a link, when it starts, the partners invited. */
+function sessionItem(s: LiveSession): HTMLLIElement {
   const parts: Node[] = [
     el('p', { className: 'entry-title' }, [plain('a', s.title, { attrs: { href: sessionPath(s.id), 'data-route': '' } })]),
     el('p', {}, [el('span', { text: 'session.startsAt' }), document.createTextNode(' '), timeEl(s.startsAt)]),
   ];
-  if (s.state) parts.push(el('p', { text: s.state.status === 'paused' ? 'sessions.statePaused' : 'sessions.stateLive' }));
   if (s.organisations.length) {
     parts.push(el('p', {}, [el('span', { text: 'sessions.partners' }), document.createTextNode(' '), plain('span', s.organisations.map((o) => o.name).join(', '))]));
   }
@@ -45,7 +39,7 @@ function sessionItem(s: ListedSession): HTMLLIElement {
 }
 
 /** The list of sessions, earliest first, or a line saying there are none. */
-export function sessionList(sessions: readonly ListedSession[], labelledBy: string): HTMLElement {
+export function sessionList(sessions: readonly LiveSession[], labelledBy: string): HTMLElement {
   if (sessions.length === 0) return el('p', { className: 'sessions-none', text: 'sessions.none' });
   return el('ul', { className: 'card-list session-list', attrs: { 'aria-labelledby': labelledBy } }, byStart(sessions).map(sessionItem));
 }
@@ -54,7 +48,7 @@ function scheduleSection(
   ctx: AppContext,
   panelId: string,
   orgs: { id: string; name: string }[],
-  scheduled: (s: ListedSession) => void,
+  scheduled: (s: LiveSession) => void,
 ): HTMLElement {
   const title = field(
     { name: 'title', label: 'sessions.titleLabel', hint: 'sessions.titleHint', hintParams: { n: maxTitle }, check: checkTitle, attrs: { maxlength: String(maxTitle) } },
@@ -86,7 +80,7 @@ function scheduleSection(
         (request.errors.title ? title : when).control.focus();
         return;
       }
-      const { session } = await ctx.api.post<{ session: ListedSession }>(apiPath`/api/panels/${panelId}/sessions`, request.body);
+      const { session } = await ctx.api.post<{ session: LiveSession }>(apiPath`/api/panels/${panelId}/sessions`, request.body);
       scheduled(session);
       for (const input of [title.control, when.control]) input.value = '';
       for (const b of boxes) if (b.control instanceof HTMLInputElement) b.control.checked = false;
@@ -113,7 +107,7 @@ export function panelSessionsPage(ctx: AppContext, params: RouteParams): Page {
       ctx.api.get<SessionList>(apiPath`/api/panels/${panelId}/sessions`),
     ]);
     const sessions = [...list.sessions];
-    const canSchedule = !!list.can?.schedule;
+    const canSchedule = list.can.schedule;
     const choices = canSchedule ? [...(list.invitable ?? [])].sort((a, b) => a.name.localeCompare(b.name)) : null;
     setText(page.heading, 'sessions.headingPanel', { panel: detail.panel.name });
     const listSection = section('session-list', 'sessions.listHeading', [sessionList(sessions, 'session-list-heading')]);
@@ -164,7 +158,7 @@ export function mySessionsPage(ctx: AppContext): Page {
       if (!list) return;
       const id = `panel-sessions-${i}`;
       const heading = plain('h2', p.name, { attrs: { id: `${id}-heading`, tabindex: '-1' } });
-      const more = routeLink(panelSessionsPath(p.id), list.can?.schedule ? 'sessions.scheduleLink' : 'sessions.panelLink', { panel: p.name });
+      const more = routeLink(panelSessionsPath(p.id), list.can.schedule ? 'sessions.scheduleLink' : 'sessions.panelLink', { panel: p.name });
       parts.push(el('section', { className: 'section panel-sessions', attrs: { id, 'aria-labelledby': heading.id } }, [heading, sessionList(list.sessions, heading.id), el('p', {}, [more])]));
     });
     fill(page.body, parts);
