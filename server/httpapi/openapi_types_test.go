@@ -101,6 +101,7 @@ var schemaTypes = map[string]any{
 	"VideoShare":    shareView{},
 	"VideoApproval": approvalView{},
 	"VideoComment":  videoCommentView{},
+	"SharedVideo":   sharedVideo{},
 }
 
 // schema is the part of a JSON schema the comparison reads.

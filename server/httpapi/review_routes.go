@@ -509,7 +509,7 @@ func (a *API) getSharedVideos(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	out := []fiber.Map{}
+	out := []sharedVideo{}
 	seen := map[string]bool{}
 	for _, m := range cl.Subject.Memberships {
 		if m.PanelID == "" {
@@ -538,35 +538,52 @@ func (a *API) getSharedVideos(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"videos": out})
 }
 
-// sharedView is what an audience outside the group sees: the title, the
+// sharedVideo is what an audience outside the group sees: the title, the
 // version to play with its captions, nothing of the group's work.
-func (a *API) sharedView(c *fiber.Ctx, vs *Videos, sh review.Share, base string) (fiber.Map, error) {
+type sharedVideo struct {
+	ID        string          `json:"id"` // the share's
+	Title     string          `json:"title"`
+	Version   int             `json:"version"`
+	Audience  policy.Audience `json:"audience"`
+	Captions  []sharedCaption `json:"captions"`
+	Duration  *float64        `json:"duration,omitempty"` // seconds; with width and height once the file was read
+	Width     *int            `json:"width,omitempty"`
+	Height    *int            `json:"height,omitempty"`
+	Poster    string          `json:"poster,omitempty"` // with rendition once the version is ready
+	Rendition string          `json:"rendition,omitempty"`
+	ExpiresAt time.Time       `json:"expiresAt,omitzero"`
+}
+
+// sharedCaption is a caption track of a shared video.
+type sharedCaption struct {
+	Language string `json:"language"`
+	URL      string `json:"url"`
+}
+
+func (a *API) sharedView(c *fiber.Ctx, vs *Videos, sh review.Share, base string) (sharedVideo, error) {
 	ctx := c.UserContext()
 	v, err := vs.Videos.Video(ctx, sh.VideoID)
 	if err != nil {
-		return nil, err
+		return sharedVideo{}, err
 	}
 	ver, err := vs.Videos.VersionByID(ctx, sh.VersionID)
 	if err != nil {
-		return nil, err
+		return sharedVideo{}, err
 	}
 	captions, err := vs.Videos.Captions(ctx, ver.ID)
 	if err != nil {
-		return nil, err
+		return sharedVideo{}, err
 	}
-	cv := []fiber.Map{}
+	cv := []sharedCaption{}
 	for _, cp := range captions {
-		cv = append(cv, fiber.Map{"language": cp.Language, "url": base + "/captions/" + cp.Language})
+		cv = append(cv, sharedCaption{Language: cp.Language, URL: base + "/captions/" + cp.Language})
 	}
-	out := fiber.Map{"id": sh.ID, "title": v.Title, "version": ver.Number, "audience": sh.Audience, "captions": cv}
-	if ver.Probe != nil {
-		out["duration"], out["width"], out["height"] = ver.Probe.Duration, ver.Probe.Width, ver.Probe.Height
+	out := sharedVideo{ID: sh.ID, Title: v.Title, Version: ver.Number, Audience: sh.Audience, Captions: cv, ExpiresAt: sh.ExpiresAt}
+	if p := ver.Probe; p != nil {
+		out.Duration, out.Width, out.Height = &p.Duration, &p.Width, &p.Height
 	}
 	if ver.State == video.Ready {
-		out["poster"], out["rendition"] = base+"/poster", base+"/rendition"
-	}
-	if !sh.ExpiresAt.IsZero() {
-		out["expiresAt"] = sh.ExpiresAt
+		out.Poster, out.Rendition = base+"/poster", base+"/rendition"
 	}
 	return out, nil
 }

@@ -9675,7 +9675,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            videos: components["schemas"]["SharedVideo"][];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -9732,7 +9734,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            video: components["schemas"]["SharedVideo"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -12229,7 +12233,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": {
+                            video: components["schemas"]["SharedVideo"];
+                        };
                     };
                 };
                 /** @description Problem */
@@ -13745,6 +13751,31 @@ export interface components {
             start: number;
             end: number;
             reason: string;
+        };
+        /** @description A video as an audience outside the group sees it (a share or an event link): the title, the version to play with its captions, nothing of the group's work. */
+        SharedVideo: {
+            /** @description The share's id */
+            id: string;
+            title: string;
+            version: number;
+            /** @enum {string} */
+            audience: "group" | "panel" | "partners" | "event";
+            captions: {
+                language: string;
+                url: string;
+            }[];
+            /** @description Seconds; with width and height once the file was read */
+            duration?: number;
+            width?: number;
+            height?: number;
+            /** @description With rendition once the version is ready */
+            poster?: string;
+            rendition?: string;
+            /**
+             * Format: date-time
+             * @description Event links: when the link stops working
+             */
+            expiresAt?: string;
         };
         /** @description An ot-text-unicode operation: numbers keep characters, strings insert, {"d": count or text} deletes (Unicode code points) */
         TextOp: (number | string | {

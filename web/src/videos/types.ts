@@ -24,14 +24,5 @@ export type Review = Reply<'/api/videos/{id}/versions/{number}/review', 'get'>;
 /** A timecoded comment; a held or hidden one only its author and supervisors get (rule 5). */
 export type VideoComment = Schemas['VideoComment'];
 
-export interface SharedVideo {
-  id: string;
-  title: string;
-  version: number;
-  audience: Audience;
-  duration?: number;
-  poster?: string;
-  rendition?: string;
-  captions: { language: string; url: string }[];
-  expiresAt?: string;
-}
+/** A video as an audience outside the group sees it (a share, an event link): what to play, nothing of the group's work. */
+export type SharedVideo = Schemas['SharedVideo'];

@@ -6,6 +6,7 @@ import { el, plain } from '../../dom';
 import { hasRole } from '../../session';
 import type { Page } from '../../router';
 import { field, form } from '../../ui/form';
+import type { Reply } from '../../openapi/types';
 import type { SharedVideo, Video } from '../../videos/types';
 import { asyncPage, fill, routeLink, section, showProblem } from '../people/common';
 
@@ -30,7 +31,7 @@ export function videosPage(ctx: AppContext): Page {
         sections.push(section(`videos-${m.groupId ?? ''}`, 'videos.groupHeading', [groupVideos(ctx, m.groupId ?? '')], { group: m.groupName ?? '' }));
       }
     }
-    const shared = await ctx.api.get<{ videos: SharedVideo[] }>('/api/shared/videos').catch(() => ({ videos: [] as SharedVideo[] }));
+    const shared = await ctx.api.get<Reply<'/api/shared/videos', 'get'>>('/api/shared/videos').catch(() => ({ videos: [] as SharedVideo[] }));
     if (shared.videos.length || groups.length === 0) {
       sections.push(
         section('videos-shared', 'shared.heading', [
