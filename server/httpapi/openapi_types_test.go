@@ -91,6 +91,7 @@ var schemaTypes = map[string]any{
 
 	"ModerationSummary": summaryView{},
 	"ModeratedContent":  caseContentView{},
+	"Waiting":           waitingView{},
 
 	"Video":         videoView{},
 	"VideoVersion":  versionView{},

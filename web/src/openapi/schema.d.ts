@@ -2559,13 +2559,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            waiting?: {
-                                contentType?: string;
-                                contentId?: string;
-                                title?: string;
-                                link?: string;
-                                message?: string;
-                            }[];
+                            waiting: components["schemas"]["Waiting"][];
                         };
                     };
                 };
@@ -13924,6 +13918,16 @@ export interface components {
             ticket: string;
             /** @description Seconds the ticket stays valid */
             expiresIn: number;
+        };
+        /** @description Something of the caller's that waits for them: content a moderator sent back with a message, named by what it belongs to (the pledge's title) and where to change it. */
+        Waiting: {
+            /** @description The moderated kind, e.g. pledge_comment, amendment */
+            contentType: string;
+            contentId: string;
+            title: string;
+            link?: string;
+            /** @description The moderator's message, when they wrote one */
+            message?: string;
         };
         /** @description Who can see a space or a piece of content (rule 8): a role, in a panel, group or organisation. */
         Watcher: {

@@ -1,14 +1,9 @@
 // What waits for a young person (GET /api/me/waiting): their content a
 // moderator sent back for a change, said in their words.
 import type { MessageKey } from '../../i18n';
+import type { Schemas } from '../../openapi/types';
 
-export interface Waiting {
-  contentType: string;
-  contentId: string;
-  title: string;
-  link?: string;
-  message?: string;
-}
+export type Waiting = Schemas['Waiting'];
 
 const keys: Readonly<Record<string, MessageKey>> = {
   pledge_comment: 'youthHome.waitComment',

@@ -10,6 +10,7 @@ import { homeSteps, missingSteps, openChoices } from '../../people/consentText';
 import type { Me, MyConsents } from '../../people/types';
 import type { PledgeSummary } from '../../pledges/types';
 import { onLanguageChange } from '../../i18n';
+import type { Reply } from '../../openapi/types';
 import { hasRole } from '../../session';
 import { fill, routeLink, section, type AsyncPage } from '../people/common';
 import { stateKey } from '../pledges/pledgePage';
@@ -39,8 +40,8 @@ export function youthHome(ctx: AppContext, page: AsyncPage, me: Me): void {
   const ambassador = hasRole(me, 'ambassador');
   const consents = ctx.api.get<MyConsents>('/api/me/consents').catch(() => null);
   const waiting = ctx.api
-    .get<{ waiting: Waiting[] | null }>('/api/me/waiting')
-    .then((r) => r.waiting ?? [])
+    .get<Reply<'/api/me/waiting', 'get'>>('/api/me/waiting')
+    .then((r) => r.waiting)
     .catch(() => [] as Waiting[]);
   void Promise.all(
     groups.map(async (m) => {
