@@ -37,8 +37,8 @@ web/node_modules/.installed: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-## deps: Debian packages, npm packages, MinIO and FerretDB servers for the tests (idempotent)
-deps: web/node_modules/.installed $(MINIO_BIN) $(FERRETDB_BIN)
+## deps: Debian packages, npm packages (the web app's, the co-editing benchmark's peer), MinIO and FerretDB servers for the tests (idempotent)
+deps: web/node_modules/.installed bench/hocuspocus/node_modules/.installed $(MINIO_BIN) $(FERRETDB_BIN)
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
@@ -71,6 +71,7 @@ test-go:
 
 test-web:
 	cd web && npm run typecheck && npm test
+	cd bench/hocuspocus && node --test protocol.test.mjs
 
 test-browser:
 	cd web && CHORUS_BIN=$(abspath $(BIN)) npm run test:browser

@@ -386,8 +386,12 @@ func (r *runRealtime) coedit(sides []string, counts []int, d, interval time.Dura
 						met = met && ratio >= 1.0
 					}
 				}
-				notes = append(notes, fmt.Sprintf("co-editing %d authors, Hocuspocus: %.0f edits/s asked and sent of %.0f nominal, by %d editors holding a Y.Doc (the other sockets observe the update bytes); %d of %d markers received by every other socket; its load generator used %.2f cores, its server %.2f.",
-					n, hp.AskedRate, float64(n)/interval.Seconds(), hp.Editors, hp.Complete, hp.Edits, hp.LoadCPU, hpServer))
+				note := fmt.Sprintf("co-editing %d authors, Hocuspocus: %.0f edits/s asked and sent of %.0f nominal, by %d editors holding a Y.Doc in node; %d of %d markers received by every other socket; latency until the last of the %d observers (Go sockets reading the update bytes) has it",
+					n, hp.AskedRate, float64(n)/interval.Seconds(), hp.Editors, hp.Complete, hp.Edits, n-hp.Editors)
+				if hp.EditorsLatency.N > 0 {
+					note += fmt.Sprintf(" (until the last editor has it, whose event loop also makes the edits: p50 %s, p95 %s)", ms(hp.EditorsLatency.P50), ms(hp.EditorsLatency.P95))
+				}
+				notes = append(notes, note+fmt.Sprintf("; its load generator (node and Go observers) used %.2f cores, its server %.2f.", hp.LoadCPU, hpServer))
 			}
 		}
 		if chorus && peer {

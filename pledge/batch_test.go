@@ -87,7 +87,7 @@ func TestEditWithoutItsEventIsNotStored(t *testing.T) {
 	if got.Version != it.Version || got.Text != it.Text {
 		t.Errorf("the refused edit changed the item: version %d, text %q", got.Version, got.Text)
 	}
-	hist, err := s.History(ctx, p.ID, it.ID)
+	hist, err := s.History(ctx, p.ID, it.ID, 0)
 	if err != nil || len(hist) != int(it.Version) {
 		t.Errorf("history: %d revisions (%v), want %d: the refused edit's revision is stored", len(hist), err, it.Version)
 	}

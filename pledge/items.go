@@ -483,12 +483,17 @@ func fieldChanges(it Item, ops map[Field]ot.Op, author string) []map[string]any 
 	return out
 }
 
-// History lists the revisions of an item, oldest first.
-func (s *Service) History(ctx context.Context, pledgeID, itemID string) ([]Revision, error) {
+// History lists the revisions of an item after version since (0: all of
+// them), oldest first. A client that has the item at some version asks for
+// what it misses only, not the whole history.
+func (s *Service) History(ctx context.Context, pledgeID, itemID string, since int64) ([]Revision, error) {
+	if since < 0 {
+		return nil, fault.Errorf(fault.Invalid, "The %s must be a whole number, 0 or more.", "since")
+	}
 	if _, err := s.Item(ctx, pledgeID, itemID); err != nil {
 		return nil, err
 	}
-	docs, err := store.FindAs[Revision](ctx, s.Docs, colRevisions, store.Query{Where: []store.Cond{{Field: "itemId", Op: store.Eq, Value: itemID}},
+	docs, err := store.FindAs[Revision](ctx, s.Docs, colRevisions, store.Query{Where: []store.Cond{{Field: "itemId", Op: store.Eq, Value: itemID}, {Field: "version", Op: store.Gt, Value: since}},
 		OrderBy: "version", Limit: store.MaxLimit}, maxHistory)
 	if err != nil {
 		return nil, err

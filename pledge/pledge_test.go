@@ -142,7 +142,7 @@ func TestTwentyClientsFiftyEditsEachLoseNothing(t *testing.T) {
 	if want := 1 + accepted.Load(); final.Version != want {
 		t.Errorf("final version: got %d, want %d (1 + accepted edits)", final.Version, want)
 	}
-	hist, err := s.History(ctx, p.ID, it.ID)
+	hist, err := s.History(ctx, p.ID, it.ID, 0)
 	if err != nil || int64(len(hist)) != final.Version {
 		t.Fatalf("history: got %d revisions (%v), want %d", len(hist), err, final.Version)
 	}

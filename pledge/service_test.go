@@ -225,3 +225,45 @@ func TestExportEscapes(t *testing.T) {
 		t.Errorf("markdown with raw HTML:\n%s", md)
 	}
 }
+
+// A client that already has an item at some version reads only the
+// revisions after it (reading an item again while its typing is on its
+// way), not the item's whole history.
+func TestHistorySinceListsOnlyLaterRevisions(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	p, it := newPledge(t, s)
+	for i, text := range []string{"one", "two", "three"} {
+		if _, err := s.EditItem(ctx, "amb", p.ID, it.ID, pledge.Text, int64(i+1), text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	versions := func(revs []pledge.Revision) []int64 {
+		out := []int64{}
+		for _, r := range revs {
+			out = append(out, r.Version)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		since int64
+		want  []int64
+	}{{0, []int64{1, 2, 3, 4}}, {2, []int64{3, 4}}, {4, []int64{}}, {99, []int64{}}} {
+		got, err := s.History(ctx, p.ID, it.ID, c.since)
+		if err != nil {
+			t.Fatalf("since %d: %v", c.since, err)
+		}
+		if fmt.Sprint(versions(got)) != fmt.Sprint(c.want) {
+			t.Errorf("since %d: got versions %v, want %v", c.since, versions(got), c.want)
+		}
+	}
+	if got, _ := s.History(ctx, p.ID, it.ID, 2); len(got) > 0 && got[len(got)-1].Text != "three" {
+		t.Errorf("since 2: the newest revision says %q, want %q", got[len(got)-1].Text, "three")
+	}
+	if _, err := s.History(ctx, p.ID, it.ID, -1); !fault.Is(err, fault.Invalid) {
+		t.Errorf("since -1: got %v, want invalid", err)
+	}
+	if _, err := s.History(ctx, p.ID, "nope", 0); !fault.Is(err, fault.NotFound) {
+		t.Errorf("unknown item: got %v, want not_found", err)
+	}
+}

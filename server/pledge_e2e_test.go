@@ -138,6 +138,21 @@ func TestPledgeJourney(t *testing.T) {
 	if len(hist) != 3 {
 		t.Fatalf("history: got %d revisions, want 3", len(hist))
 	}
+	// A client that has version 2 reads only what it misses; a bad since
+	// is a clear problem.
+	since := amb.do("GET", items+"/history?since=2", nil, 200)["revisions"].([]any)
+	if len(since) != 1 || since[0].(map[string]any)["version"] != 3.0 || since[0].(map[string]any)["text"] != "All apps should explain rules clearly." {
+		t.Fatalf("history since 2: got %v, want version 3 only", since)
+	}
+	for _, bad := range []string{"-1", "two", "1.5", "99999999999999999999", "%20"} {
+		detail := problem(t, amb, "GET", items+"/history?since="+bad, nil, 400, "invalid")
+		if !strings.Contains(detail, "since") {
+			t.Errorf("since=%s: the problem %q does not name the parameter", bad, detail)
+		}
+	}
+	if st, h, _ := download(t, amb, items+"/history?since=x"); st != 400 || h.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("since=x: got %d as %q, want 400 application/problem+json", st, h.Get("Content-Type"))
+	}
 	diff := amb.do("GET", items+"/diff?from=1&to=3", nil, 200)
 	if raw := fmt.Sprint(diff); !strings.Contains(raw, "insert") {
 		t.Errorf("diff has no insert: %v", raw)

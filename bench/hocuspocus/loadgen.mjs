@@ -4,40 +4,44 @@
 // each edit inserts a unique marker at a marker boundary or, while the
 // text is longer than textLen, deletes one or two whole markers. Latency is
 // per inserted marker, from the author's change until the last other
-// author's socket has it; the first 10 % of the run is warm-up. Afterwards:
-// do all documents hold the same text, is every marker nobody deleted there
-// exactly once and intact, did a deleted one come back. Prints one JSON line.
+// author's socket has it. Afterwards: do all documents hold the same text,
+// is every marker nobody deleted there exactly once and intact, did a
+// deleted one come back. Prints one JSON line.
 //
 // Who does what, so that the load generator is not what is measured: a
 // Yjs author needs a Y.Doc that applies every update to make its own, and
 // hundreds of those on two cores are the bottleneck (from 200 authors the
-// first version asked a quarter to a half of the edits). So `editors` of
-// the N sockets (at most 20) hold a Y.Doc (a full @hocuspocus/provider)
-// and make all the edits, each every interval × editors ÷ N; the others
-// observe: they join the document over a plain websocket and spot the
-// markers in the bytes of each update (protocol.mjs), as the editors do on
-// theirs. For the server it is the same load: N sockets, the same edits a
-// second, each update sent to every socket. One more socket, a full
-// provider that edits nothing, holds the text the markers are checked in.
+// first version asked a quarter to a half of the edits). So EDITORS of
+// the N sockets (4) hold a Y.Doc (a full @hocuspocus/provider)
+// and make all the edits, each every interval × EDITORS ÷ N; the others
+// observe: bench/realtime/hpobserve.go joins them to document DOC before
+// this starts and spots the markers in the bytes of each update, as the
+// editors do on theirs (protocol.mjs). For the server it is the same load:
+// N sockets, the same edits a second, each update sent to every socket.
+// One more socket, a full provider that edits nothing, holds the text the
+// markers are checked in.
 //
-// The sockets are spread over worker processes (this file again, with a
-// part number), which share the clock (performance.timeOrigin) and report
-// what they saw to this one. It prints "editing" and "edited" when the
-// edits begin and end, then the result.
+// The editors are spread over worker processes (this file again, with a
+// part number), which share the wall clock (performance.timeOrigin, as the
+// Go observers do) and report what they saw to this one. It prints
+// "editing" and "edited" when the edits begin and end, then the result:
+// when each marker was sent and how many editors' sockets got it when
+// (the Go side adds its observers' and works out the latency, from the
+// first 10 % on), and what became of the markers.
 //
-//   node loadgen.mjs ws://127.0.0.1:PORT authors intervalMs durationMs textLen
+//   DOC=name EDITORS=n node loadgen.mjs ws://127.0.0.1:PORT authors intervalMs durationMs textLen
 import { fork } from 'node:child_process';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { joinMessages, updateOf } from './protocol.mjs';
+import { updateOf } from './protocol.mjs';
 
 const [url, authorsArg, intervalArg, durationArg, textLenArg, partArg, partsArg] = process.argv.slice(2);
 const authors = Number(authorsArg);
 const interval = Number(intervalArg);
 const duration = Number(durationArg);
 const textLen = Number(textLenArg);
-const editors = Math.min(authors, Number(process.env.EDITORS ?? 20));
+const editors = Math.min(authors, Number(process.env.EDITORS ?? 4));
 const marker = /\[[0-9a-z]+\.[0-9a-z]+\]/g;
 /** Milliseconds on a clock every process of the run shares. */
 const clock = () => performance.timeOrigin + performance.now();
@@ -46,9 +50,9 @@ if (partArg === undefined) await coordinate();
 else await work(Number(partArg), Number(partsArg));
 
 async function coordinate() {
-  // Two processes at least, as the Go side has two threads.
-  const parts = Math.max(Math.min(authors, 2), Math.min(4, Math.ceil(authors / 100)));
-  const name = `pledge-${Date.now()}`;
+  // Two processes, as the Go side has two threads.
+  const parts = Math.min(editors, 2);
+  const name = process.env.DOC ?? `pledge-${Date.now()}`;
   const workers = Array.from({ length: parts }, (_, p) =>
     fork(new URL(import.meta.url).pathname, [url, authorsArg, intervalArg, durationArg, textLenArg, String(p), String(parts)], { env: { ...process.env, DOC: name } }),
   );
@@ -92,7 +96,6 @@ async function coordinate() {
   let asked = 0;
   let cpu = 0;
   let busy = 0;
-  let received = 0;
   const texts = [];
   for (const r of reports) {
     for (const [m, at] of r.sentAt) sentAt.set(m, at);
@@ -105,25 +108,10 @@ async function coordinate() {
     for (const m of r.inserted) inserted.add(m);
     for (const m of r.deleted) deleted.add(m);
     asked += r.asked;
-    received += r.received;
     cpu += r.cpuCores;
     busy = Math.max(busy, r.busy);
     texts.push(...r.texts);
   }
-  const warm = start + duration / 10;
-  const lat = [];
-  let complete = 0;
-  let incomplete = 0;
-  for (const [m, at] of sentAt) {
-    if (at < warm) continue;
-    const s = seen.get(m);
-    if (s && s.n >= authors - 1) {
-      complete++;
-      lat.push(s.last - at);
-    } else if (!deleted.has(m)) incomplete++;
-  }
-  lat.sort((x, y) => x - y);
-  const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] : 0);
   const final = reports[0].full; // the full observer's
   const count = new Map();
   for (const m of final.match(marker) ?? []) count.set(m, (count.get(m) ?? 0) + 1);
@@ -142,13 +130,13 @@ async function coordinate() {
     authors,
     editors,
     workers: parts,
-    complete,
-    incomplete,
+    start,
+    duration,
     asked,
     rate: asked / (busy / 1000),
-    messagesPerSecond: received / (busy / 1000), // what the authors' sockets received
-    p50: pct(50),
-    p95: pct(95),
+    sentAt: Object.fromEntries(sentAt),
+    seen: Object.fromEntries(seen),
+    deleted: [...deleted],
     converged: reports.every((r) => r.quiet) && texts.every((t) => t === final),
     scrambled: final.replace(marker, '').length,
     kept,
@@ -184,13 +172,10 @@ async function work(part, parts) {
       else waiters.push({ type, resolve });
     });
   let lastMessage = clock();
-  let received = 0; // messages, all sockets of this worker, while the authors edit
-  let editing = false;
   // observe notes the markers of others in one message that socket i got.
   const observe = (i, data) => {
     const at = clock();
     lastMessage = at;
-    if (editing) received++;
     const update = updateOf(data);
     if (update === null) return;
     const own = `[${i.toString(36)}.`;
@@ -219,27 +204,9 @@ async function work(part, parts) {
     return { i, text: doc.getText('text'), provider, socket, synced, next: 0 };
   };
   const list = [];
-  const plain = [];
-  for (let i = part; i < authors; i += parts) {
-    if (i < editors) {
-      list.push(fullAuthor(i));
-      continue;
-    }
-    const ws = new WebSocket(url);
-    ws.on('message', (data) => observe(i, data));
-    plain.push(
-      new Promise((resolve, reject) => {
-        ws.on('open', () => {
-          for (const m of joinMessages(name)) ws.send(m);
-          resolve(ws);
-        });
-        ws.on('error', reject);
-      }),
-    );
-  }
+  for (let i = part; i < editors; i += parts) list.push(fullAuthor(i));
   const full = part === 0 ? fullAuthor(-1) : null;
   const docs = full ? [...list, full] : list;
-  const observers = await Promise.all(plain);
   await Promise.all(docs.map((a) => a.synced));
   process.send({ type: 'ready' });
   const expect = message('expect');
@@ -249,7 +216,6 @@ async function work(part, parts) {
   process.send({ type: 'inited' });
   const { start } = await message('start');
   await sleep(start - clock());
-  editing = true;
   const cpu0 = process.cpuUsage();
   const end = start + duration;
   const every = (interval * editors) / authors; // all editors together: authors ÷ interval edits a second
@@ -291,7 +257,6 @@ async function work(part, parts) {
   );
   const busy = clock() - start;
   const cpu = process.cpuUsage(cpu0);
-  editing = false;
   process.send({ type: 'edited' });
   // Quiet: no message for a second, and every document here on one text.
   const quiet = await waitFor(() => clock() - lastMessage > 1000 && docs.every((a) => a.text.toString() === docs[0].text.toString()), 60_000);
@@ -303,7 +268,6 @@ async function work(part, parts) {
     deleted: [...deleted],
     asked,
     busy,
-    received,
     cpuCores: (cpu.user + cpu.system) / 1000 / busy,
     quiet,
     texts: docs.map((a) => a.text.toString()),
@@ -314,7 +278,6 @@ async function work(part, parts) {
     a.provider.destroy();
     a.socket.destroy();
   }
-  for (const ws of observers) ws.close();
   process.exit(0);
 }
 

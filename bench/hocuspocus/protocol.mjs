@@ -1,7 +1,7 @@
 // Just enough of the Hocuspocus protocol (y-protocols sync inside
-// Hocuspocus's framing) for an observer that does not hold a Y.Doc: join a
-// document and spot, in each update the server broadcasts, the markers the
-// authors inserted. Yjs writes an inserted string into the update as UTF-8
+// Hocuspocus's framing) to spot, in each update the server broadcasts, the
+// markers the authors inserted (the Go observers, bench/realtime/hpobserve.go,
+// read it the same way). Yjs writes an inserted string into the update as UTF-8
 // (protocol.test.mjs checks it, merged updates included), so a marker shows
 // in the bytes as it was typed; applying every update to a Y.Doc per
 // observer would make the load generator, not the server, what is measured.
@@ -9,37 +9,6 @@
 // A message is varString(document) varUint(type) ...; type 2 (auth)
 // carries varUint(0 = token) varString(token); type 0 (sync) carries
 // varUint(0 = step 1, 1 = step 2, 2 = update) varUint8Array(payload).
-
-const encoder = new TextEncoder();
-
-function varUint(out, n) {
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-}
-
-function varBytes(out, bytes) {
-  varUint(out, bytes.length);
-  for (const b of bytes) out.push(b);
-}
-
-/** The first messages of a client joining document (no token). */
-export function joinMessages(document) {
-  const name = encoder.encode(document);
-  const auth = [];
-  varBytes(auth, name);
-  varUint(auth, 2); // auth
-  varUint(auth, 0); // token
-  varBytes(auth, []);
-  const step1 = [];
-  varBytes(step1, name);
-  varUint(step1, 0); // sync
-  varUint(step1, 0); // step 1
-  varBytes(step1, [0]); // the state vector of an empty document: no clients
-  return [Uint8Array.from(auth), Uint8Array.from(step1)];
-}
 
 /** Reads a varUint at offset; returns [value, next offset] (NaN past the end). */
 function readVarUint(buf, at) {

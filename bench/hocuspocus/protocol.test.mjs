@@ -1,11 +1,9 @@
-// node --test bench/hocuspocus/ : what the observers of loadgen.mjs rely on.
+// node --test bench/hocuspocus/ : what the observers of loadgen.mjs and
+// bench/realtime/hpobserve.go rely on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server } from '@hocuspocus/server';
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { joinMessages, updateOf } from './protocol.mjs';
+import { updateOf } from './protocol.mjs';
 
 const marker = /\[[0-9a-z]+\.[0-9a-z]+\]/g;
 
@@ -40,37 +38,4 @@ test('updateOf reads a Buffer or an ArrayBuffer, and nothing past the end', () =
   assert.equal(updateOf(buf.subarray(0, buf.length - 1)), null); // cut short
   assert.equal(updateOf(Buffer.from([0xff])), null);
   assert.equal(updateOf(Buffer.from([4, ...Buffer.from('docs'), 8, 1])), null); // sync status
-});
-
-test('an observer that only reads the bytes sees what an author types', async () => {
-  const server = new Server({ port: 0, address: '127.0.0.1', quiet: true });
-  await server.listen();
-  const url = `ws://127.0.0.1:${server.address.port}`;
-  try {
-    const seen = [];
-    const observer = new WebSocket(url);
-    observer.on('message', (data) => {
-      const u = updateOf(data);
-      if (u) seen.push(...(u.match(marker) ?? []));
-    });
-    await new Promise((resolve) => observer.on('open', resolve));
-    for (const m of joinMessages('doc')) observer.send(m);
-
-    const doc = new Y.Doc();
-    const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
-    const provider = new HocuspocusProvider({ websocketProvider: socket, name: 'doc', document: doc });
-    const synced = new Promise((resolve) => provider.on('synced', resolve));
-    provider.attach();
-    await synced;
-    doc.getText('text').insert(0, '[a.1]');
-    doc.getText('text').insert(5, '[a.2]');
-    const until = Date.now() + 5000;
-    while (seen.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(seen, ['[a.1]', '[a.2]']);
-    provider.destroy();
-    socket.destroy();
-    observer.close();
-  } finally {
-    await server.destroy();
-  }
 });

@@ -47,12 +47,15 @@ type CoeditResult struct {
 	DropsEarly int // of which while everyone was joining, before the edits began
 	DropWhy    string
 	Latency    Latency
-	RTT        time.Duration // p50 of the op's round trip (sent to ack)
-	Rate       float64       // edits per second accepted, all authors
-	AskedRate  float64       // edits per second made
-	Markers    Markers
-	LoadCPU    float64 // cores the load generator (this process) used while the authors edited
-	ServerCPU  float64 // cores the server used while the authors edited
+	// EditorsLatency (Hocuspocus): until the last editor's socket has an
+	// edit, which waits on the editors' node event loop too.
+	EditorsLatency Latency
+	RTT            time.Duration // p50 of the op's round trip (sent to ack)
+	Rate           float64       // edits per second accepted, all authors
+	AskedRate      float64       // edits per second made
+	Markers        Markers
+	LoadCPU        float64 // cores the load generator (this process) used while the authors edited
+	ServerCPU      float64 // cores the server used while the authors edited
 }
 
 // Markers is what became of the markers the authors inserted, in the text

@@ -53,9 +53,19 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	if err != nil || perr != nil {
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus server did not start: %q %v", line, err)
 	}
-	gen := exec.CommandContext(ctx, node, "loadgen.mjs", fmt.Sprintf("ws://127.0.0.1:%d", port), strconv.Itoa(cfg.Authors),
+	// The observers join first, so that every edit reaches all N sockets.
+	url := fmt.Sprintf("ws://127.0.0.1:%d", port)
+	document := fmt.Sprintf("pledge-%d", time.Now().UnixNano())
+	editors := min(cfg.Authors, HocuspocusEditors)
+	obs, err := openHPObservers(ctx, url, document, cfg.Authors-editors)
+	if err != nil {
+		return CoeditResult{}, 0, fmt.Errorf("hocuspocus observers: %w", err)
+	}
+	defer obs.close()
+	gen := exec.CommandContext(ctx, node, "loadgen.mjs", url, strconv.Itoa(cfg.Authors),
 		strconv.FormatInt(cfg.Interval.Milliseconds(), 10), strconv.FormatInt(cfg.Duration.Milliseconds(), 10), strconv.Itoa(cfg.TextLen))
 	gen.Dir = dir
+	gen.Env = append(os.Environ(), "DOC="+document, "EDITORS="+strconv.Itoa(editors))
 	gen.Stderr = os.Stderr
 	stdout, err := gen.StdoutPipe()
 	if err != nil {
@@ -64,20 +74,21 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	if err := gen.Start(); err != nil {
 		return CoeditResult{}, 0, err
 	}
-	// The server's CPU while the authors edit, as on the Chorus side.
+	// The server's CPU while the authors edit, as on the Chorus side, and
+	// the observers' (this process's).
 	var (
-		cpu0, cpu1 time.Duration
-		t0, t1     time.Time
-		b          []byte
+		cpu0, cpu1, own0, own1 time.Duration
+		t0, t1                 time.Time
+		b                      []byte
 	)
 	lines := bufio.NewScanner(stdout)
-	lines.Buffer(make([]byte, 64<<10), 16<<20)
+	lines.Buffer(make([]byte, 64<<10), 64<<20)
 	for lines.Scan() {
 		switch l := lines.Bytes(); string(l) {
 		case "editing":
-			cpu0, t0 = cpuTime(srv.Process.Pid), time.Now()
+			cpu0, own0, t0 = cpuTime(srv.Process.Pid), cpuTime(os.Getpid()), time.Now()
 		case "edited":
-			cpu1, t1 = cpuTime(srv.Process.Pid), time.Now()
+			cpu1, own1, t1 = cpuTime(srv.Process.Pid), cpuTime(os.Getpid()), time.Now()
 		default:
 			b = append([]byte(nil), l...)
 		}
@@ -85,23 +96,71 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	if err := gen.Wait(); err != nil {
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus load generator: %w", err)
 	}
-	serverCores := 0.0
+	obs.quiet(ctx, time.Minute)
+	serverCores, ownCores := 0.0, 0.0
 	if t1.After(t0) && !t0.IsZero() {
 		serverCores = (cpu1 - cpu0).Seconds() / t1.Sub(t0).Seconds()
+		ownCores = (own1 - own0).Seconds() / t1.Sub(t0).Seconds()
 	}
 	var r struct {
-		Editors, Workers              int
-		Complete, Incomplete, Asked   int
-		Rate, P50, P95, CPUCores      float64
+		Editors, Workers, Asked       int
+		Start, Duration               float64 // ms on the wall clock; the edits' length
+		Rate, CPUCores                float64
+		SentAt                        map[string]float64    // marker -> ms on the wall clock
+		Seen                          map[string]hpNodeSeen // by the editors' sockets
+		Deleted                       []string
 		Converged                     bool
 		Scrambled, Kept, Intact, Back int
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return CoeditResult{}, 0, fmt.Errorf("hocuspocus load generator said %q: %w", b, err)
+		return CoeditResult{}, 0, fmt.Errorf("hocuspocus load generator said %.200q: %w", b, err)
 	}
-	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
-	return CoeditResult{Authors: cfg.Authors, Editors: r.Editors, Asked: r.Asked, Accepted: r.Asked, Edits: r.Complete + r.Incomplete, Complete: r.Complete,
-		Incomplete: r.Incomplete, Latency: Latency{P50: ms(r.P50), P95: ms(r.P95), N: r.Complete, Missing: r.Incomplete},
-		Rate: r.Rate, AskedRate: r.Rate, LoadCPU: r.CPUCores,
+	// Latency per marker inserted after the warm-up: from the edit until
+	// the last observer has it, once every other socket has (editors'
+	// arrivals wait on their node event loop, which also makes the edits
+	// and applies every update to a Y.Doc: that measures the load
+	// generator, so it is reported apart). With no observers (a run of at
+	// most HocuspocusEditors authors) the editors' arrivals are all there is.
+	deleted := make(map[string]bool, len(r.Deleted))
+	for _, m := range r.Deleted {
+		deleted[m] = true
+	}
+	warm := r.Start + r.Duration/10
+	ms := func(from, to float64) time.Duration { return time.Duration((to - from) * float64(time.Millisecond)) }
+	var lat, editorsLat []time.Duration
+	incomplete := 0
+	for m, at := range r.SentAt {
+		if at < warm {
+			continue
+		}
+		n, last := obs.received(m)
+		s := r.Seen[m]
+		switch {
+		case n+s.N < cfg.Authors-1:
+			if !deleted[m] {
+				incomplete++
+			}
+		case len(obs.conns) == 0:
+			lat = append(lat, ms(at, s.Last))
+		default:
+			lat = append(lat, ms(at, last))
+			editorsLat = append(editorsLat, ms(at, s.Last))
+		}
+	}
+	return CoeditResult{Authors: cfg.Authors, Editors: r.Editors, Asked: r.Asked, Accepted: r.Asked, Edits: len(lat) + incomplete, Complete: len(lat),
+		Incomplete: incomplete, Latency: summarise(lat, incomplete), EditorsLatency: summarise(editorsLat, 0),
+		Rate: r.Rate, AskedRate: r.Rate, LoadCPU: r.CPUCores + ownCores,
 		Markers: Markers{Kept: r.Kept, Intact: r.Intact, Back: r.Back, Scrambled: r.Scrambled, Converged: r.Converged}}, serverCores, nil
 }
+
+// hpNodeSeen is how many of the node side's sockets received a marker, and
+// when the last did (ms on the wall clock).
+type hpNodeSeen struct {
+	N    int
+	Last float64
+}
+
+// HocuspocusEditors is how many of a run's Hocuspocus sockets hold a Y.Doc
+// and make the edits; the others observe (see openHPObservers). Few: each
+// editor's Y.Doc applies every update, in node's one thread per process.
+const HocuspocusEditors = 4

@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -82,6 +83,26 @@ func TestSmoke(t *testing.T) {
 		}
 		if !res.Markers.Intact100() || !res.Markers.Converged || res.Markers.Kept == 0 {
 			t.Fatalf("markers: got %+v, want every kept marker once and every author on the server's text", res.Markers)
+		}
+	})
+	t.Run("co-editing against Hocuspocus", func(t *testing.T) {
+		// 22 sockets: 20 editors in node, 2 observers here.
+		res, _, err := RunHocuspocus(ctx, filepath.Join("..", ".."), CoeditConfig{Authors: HocuspocusEditors + 2, Interval: 300 * time.Millisecond, Duration: 2 * time.Second, TextLen: 300})
+		if errors.Is(err, ErrNoHocuspocus) {
+			msg := "skipped: " + err.Error()
+			if os.Getenv("CHORUS_REQUIRE_SERVICES") == "1" {
+				t.Fatal(msg + " (CHORUS_REQUIRE_SERVICES=1)")
+			}
+			t.Skip(msg)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete == 0 || res.Incomplete != 0 || res.Latency.P50 <= 0 {
+			t.Fatalf("got %+v, want every marker received by every other socket, observers included", res)
+		}
+		if !res.Markers.Intact100() || !res.Markers.Converged || res.Markers.Kept == 0 {
+			t.Fatalf("markers: got %+v, want every kept marker once and every document on one text", res.Markers)
 		}
 	})
 	t.Run("moderation queue", func(t *testing.T) {

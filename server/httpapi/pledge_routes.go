@@ -566,7 +566,11 @@ func (a *API) getPledgeItemHistory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	revs, err := a.people.Pledges.History(c.UserContext(), p.ID, c.Params("itemId"))
+	since, err := pledge.ParseNumber("since", c.Query("since"), 0)
+	if err != nil {
+		return err
+	}
+	revs, err := a.people.Pledges.History(c.UserContext(), p.ID, c.Params("itemId"), since)
 	if err != nil {
 		return err
 	}

@@ -64,6 +64,13 @@ describe('deletion requests (issue 14)', () => {
     const dialog = c.getByRole('dialog');
     await expect.poll(() => dialog.locator('h2').textContent()).toBe(en('deletionRequests.confirmHeading', { name: 'Ana Berg' }));
     expect(await axeViolations(c)).toEqual([]);
+    // Escape says no: the dialog goes, focus is back on the button, nothing is erased.
+    await c.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    const erase = c.getByRole('button', { name: en('deletionRequests.erase') });
+    expect(await erase.evaluate((b) => b === document.activeElement)).toBe(true);
+    expect(await request.locator('h2').textContent()).toBe('Ana Berg');
+    await erase.click();
     await dialog.getByRole('button', { name: en('deletionRequests.confirm') }).click();
     await expect.poll(() => c.locator('#status').textContent()).toBe(en('deletionRequests.done', { name: 'Ana Berg' }));
     await expect.poll(() => c.locator('.page-body .none').textContent()).toBe(en('deletionRequests.none'));

@@ -68,6 +68,12 @@ describe('a restore while someone types (issue 11)', () => {
     // A reload shows the same text: nothing only on a screen.
     await a.reload();
     await expect.poll(() => itemText(a).inputValue()).toBe(final);
+    // The side panel's history still lists every version, the first one too
+    // (only reading an item again while typing asks for the newest alone).
+    const { version } = await read();
+    await a.getByRole('button', { name: en('pledge.history'), exact: true }).first().click();
+    await expect.poll(() => a.locator('.revision-list li').count()).toBe(version);
+    expect(await a.locator('.revision-list li[data-version="1"]').count()).toBe(1);
 
     expect(h.unexpectedProblems(), `server output:\n${h.server.output().slice(-4000)}`).toEqual([]);
   }, 60_000);

@@ -6058,10 +6058,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every revision of an item, oldest first */
+        /** Every revision of an item after version since (default 0: all of them), oldest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Only the revisions after this version (what a client that has the item at this version misses); default 0, every revision */
+                    since?: number;
+                };
                 header?: never;
                 path: {
                     /** @description Pledge id */

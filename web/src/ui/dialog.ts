@@ -1,5 +1,6 @@
 // A confirm step as a modal <dialog>: the second of the "two clicks" that
-// withdrawing a consent, revoking or erasing takes. Escape or Cancel says no.
+// withdrawing a consent, revoking or erasing takes, or a short text asked
+// for. Escape or Cancel says no.
 import { el } from '../dom';
 import type { MessageKey, Params } from '../i18n';
 import { button } from './form';
@@ -14,34 +15,61 @@ export interface ConfirmOptions {
   host: HTMLElement;
 }
 
+/** What a dialog puts in the shell: controls between its text and its buttons, the yes button, and what gets focus first. */
+interface Inside {
+  controls?: HTMLElement[];
+  yes: HTMLElement;
+  focus?: HTMLElement;
+}
+
 let counter = 0;
 
-/** Asks a yes/no question in a modal dialog; resolves true for yes. Focus returns where it was. */
-export function confirmDialog(opts: ConfirmOptions): Promise<boolean> {
-  const id = `confirm-${++counter}`;
+/**
+ * The shell every dialog here shares: a modal dialog in the host, labelled
+ * by its heading and described by its text, the yes button from fill and
+ * Cancel after it. It resolves what fill answered (answer closes it), or
+ * no for Cancel and Escape, and gives focus back where it was.
+ */
+function modal<T>(prefix: string, opts: ConfirmOptions, no: T, fill: (id: string, answer: (value: T) => void) => Inside): Promise<T> {
+  const id = `${prefix}-${++counter}`;
   const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   return new Promise((resolve) => {
-    let answer = false;
-    const yes = button(opts.confirm, () => {
-      answer = true;
+    let result = no;
+    const dialog = el('dialog', { className: 'confirm-dialog', attrs: { 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` } });
+    const inside = fill(id, (value) => {
+      result = value;
       dialog.close();
-    }, { className: 'button button-danger' });
-    const no = button(opts.cancel ?? 'dialog.cancel', () => dialog.close(), { className: 'button' });
-    const dialog = el('dialog', { className: 'confirm-dialog', attrs: { 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` } }, [
+    });
+    const cancel = button(opts.cancel ?? 'dialog.cancel', () => dialog.close(), { className: 'button' });
+    dialog.append(
       el('h2', { text: opts.heading, params: opts.params, attrs: { id: `${id}-heading` } }),
       el('p', { text: opts.text, params: opts.params, attrs: { id: `${id}-text` } }),
-      el('div', { className: 'form-actions' }, [yes, no]),
-    ]);
+      ...(inside.controls ?? []),
+      el('div', { className: 'form-actions' }, [inside.yes, cancel]),
+    );
+    // The native dialog closes on Escape by itself; this also covers
+    // browsers (and test DOMs) without showModal.
+    dialog.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        dialog.close();
+      }
+    });
     dialog.addEventListener('close', () => {
       dialog.remove();
       returnTo?.focus();
-      resolve(answer);
+      resolve(result);
     });
     opts.host.append(dialog);
     if (typeof dialog.showModal === 'function') dialog.showModal();
     else dialog.setAttribute('open', '');
-    no.focus();
+    (inside.focus ?? cancel).focus();
   });
+}
+
+/** Asks a yes/no question in a modal dialog; resolves true for yes. Focus starts on Cancel and returns where it was. */
+export function confirmDialog(opts: ConfirmOptions): Promise<boolean> {
+  return modal('confirm', opts, false, (_, answer) => ({ yes: button(opts.confirm, () => answer(true), { className: 'button button-danger' }) }));
 }
 
 export interface MessageOptions extends ConfirmOptions {
@@ -54,10 +82,7 @@ export interface MessageOptions extends ConfirmOptions {
 
 /** Asks for a short text in a modal dialog; resolves the text, or null when cancelled. Focus returns where it was. */
 export function messageDialog(opts: MessageOptions): Promise<string | null> {
-  const id = `message-${++counter}`;
-  const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  return new Promise((resolve) => {
-    let answer: string | null = null;
+  return modal<string | null>('message', opts, null, (id, answer) => {
     const area = el('textarea', { attrs: { id: `${id}-text-input`, rows: '4', maxlength: String(opts.maxLength ?? 1000), 'aria-describedby': `${id}-text ${id}-error` } });
     const error = el('p', { className: 'form-error', attrs: { id: `${id}-error`, role: 'alert' } });
     const yes = button(opts.confirm, () => {
@@ -68,26 +93,8 @@ export function messageDialog(opts: MessageOptions): Promise<string | null> {
         area.focus();
         return;
       }
-      answer = text;
-      dialog.close();
+      answer(text);
     }, { className: 'button button-primary' });
-    const no = button(opts.cancel ?? 'dialog.cancel', () => dialog.close(), { className: 'button' });
-    const dialog = el('dialog', { className: 'confirm-dialog', attrs: { 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` } }, [
-      el('h2', { text: opts.heading, params: opts.params, attrs: { id: `${id}-heading` } }),
-      el('p', { text: opts.text, params: opts.params, attrs: { id: `${id}-text` } }),
-      el('label', { text: opts.label, attrs: { for: `${id}-text-input` } }),
-      area,
-      error,
-      el('div', { className: 'form-actions' }, [yes, no]),
-    ]);
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      returnTo?.focus();
-      resolve(answer);
-    });
-    opts.host.append(dialog);
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    area.focus();
+    return { controls: [el('label', { text: opts.label, attrs: { for: `${id}-text-input` } }), area, error], yes, focus: area };
   });
 }

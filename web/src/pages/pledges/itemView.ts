@@ -268,14 +268,17 @@ export class ItemView {
    * already, its texts cannot tell (taken as someone else's change, it
    * would show twice and wait for ever); the item's revisions since the
    * version known can: they hold the operations the server applied, mine
-   * among them by client and seq, and are applied like events. Without
-   * typing waiting, or when the revisions do not make the texts (stored
-   * before operations were), the texts are taken as they are.
+   * among them by client and seq, and are applied like events. Only the
+   * revisions after the oldest version a field has are read, not the
+   * whole history. Without typing waiting, or when the revisions do not
+   * make the texts (stored before operations were), the texts are taken
+   * as they are.
    */
   async reloaded(item: PledgeItem): Promise<void> {
-    if (this.pending && itemFields.some((f) => (this.fields.get(f)?.sync.confirmed.version ?? item.version) < item.version)) {
+    const since = Math.min(...itemFields.map((f) => this.fields.get(f)?.sync.confirmed.version ?? item.version));
+    if (this.pending && since < item.version) {
       try {
-        const res = await this.api.get<{ revisions: Revision[] }>(apiPath`/api/pledges/${this.pledgeId}/items/${this.id}/history`);
+        const res = await this.api.get<{ revisions: Revision[] }>(apiPath`/api/pledges/${this.pledgeId}/items/${this.id}/history?since=${since}`);
         if (this.replay(res.revisions, item)) return;
       } catch {
         // taken as it is

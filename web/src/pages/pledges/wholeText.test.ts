@@ -43,9 +43,9 @@ function itemServer(start: Texts) {
   let version = 1;
   const log: Logged[] = [];
   const revisions = new Map<number, Texts>([[1, { ...texts }]]);
-  /** Every version, as GET .../history lists it: the texts, and the operation of each field that changed, with who sent it. */
-  const history = (): Record<string, unknown>[] =>
-    [...revisions].map(([v, t]) => {
+  /** The versions after since, as GET .../history?since= lists them: the texts, and the operation of each field that changed, with who sent it. */
+  const history = (since = 0): Record<string, unknown>[] =>
+    [...revisions].filter(([v]) => v > since).map(([v, t]) => {
       const made = log.filter((l) => l.v === v);
       return { version: v, kind: v === 1 ? 'created' : 'edited', ...t, ...(v > 1 ? { ops: Object.fromEntries(made.map((l) => [l.field, l.op])) } : {}), client: made[0]?.client, seq: made[0]?.seq };
     });
@@ -100,13 +100,26 @@ interface Sent {
   resolve(v: number): void;
 }
 
-/** A person's page on the item: edits wait on their way until delivered; events arrive when fed. */
+/** The revisions GET path asks for, as the real route reads it: since absent is 0; anything but a whole number 0 or more is refused. */
+function historyOf(server: Server, path: string): { revisions: Record<string, unknown>[] } {
+  const url = new URL(path, 'http://chorus.test');
+  if (url.pathname !== '/api/pledges/p1/items/i1/history') throw new Error(path);
+  const since = url.searchParams.get('since') ?? '0';
+  if (!/^\d+$/.test(since)) throw new Error(`since ${since}: a 400 problem`);
+  return { revisions: server.history(Number(since)) };
+}
+
+/** A person's page on the item: edits wait on their way until delivered; events arrive when fed; every GET is kept in asked. */
 function person(server: Server) {
   const outbox: Sent[] = [];
+  const asked: string[] = [];
   let fed = server.events.length;
   const api = {
     post: async () => ({ score: 80, band: 'easy', longSentences: [], rareWords: [] }),
-    get: async (path: string) => (path.endsWith('/items/i1/history') ? { revisions: server.history() } : Promise.reject(new Error(path))),
+    get: async (path: string) => {
+      asked.push(path);
+      return historyOf(server, path);
+    },
   } as unknown as ApiClient;
   const v = new ItemView({
     api,
@@ -126,6 +139,7 @@ function person(server: Server) {
   return {
     v,
     outbox,
+    asked,
     /** The edits on their way reach the server; their answers come back. */
     deliver(): void {
       for (const s of outbox.splice(0)) s.resolve(server.edit(s.e.field, s.e.op, s.e.base, s.e.client, s.e.seq));
@@ -264,6 +278,34 @@ describe('a whole-text change while typing is on its way', () => {
     await settle(server, [a, b]);
     expect(server.texts.text).toBe('Apps must kindly talk to us in really plain words, always');
     expect(server.texts.heading).toBe('Plain words, always!');
+  });
+
+  it('a reload reads only the revisions after the version the page has, and applies them', async () => {
+    const server = changedTwice();
+    const a = person(server);
+    const b = person(server);
+    for (let i = 0; i < 20; i++) server.editText('summary', server.item().version, `Say it simply ${i}`); // a long history A has seen
+    a.feed();
+    b.feed();
+    const known = server.item().version; // 23
+    await typeTwice(a);
+    const [sent] = a.outbox.splice(0);
+    const v = server.edit(sent!.e.field, sent!.e.op, sent!.e.base, sent!.e.client, sent!.e.seq); // applied; the answer is slow
+    b.type('heading', 'Plain words, always!', '!');
+    await vi.advanceTimersByTimeAsync(300);
+    b.deliver();
+    b.feed();
+    a.lose();
+    await a.v.reloaded(server.item());
+    expect(a.asked).toEqual([`/api/pledges/p1/items/i1/history?since=${known}`]);
+    // The two revisions after it (A's own typing, B's heading) were applied, not diffed: nothing doubled.
+    expect(a.v.value('text')).toBe('Apps must kindly talk to us in really plain words, always');
+    expect(a.v.value('heading')).toBe('Plain words, always!');
+    expect(a.v.confirmed('text')?.version).toBe(known + 2);
+    sent!.resolve(v);
+    await settle(server, [a, b]);
+    expect(server.texts.text).toBe('Apps must kindly talk to us in really plain words, always');
+    expect(server.texts.summary).toBe('Say it simply 19');
   });
 
   it('an edit of another field moves every field to the item version, so none waits for a version it will never see', async () => {
