@@ -97,6 +97,9 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus load generator: %w", err)
 	}
 	obs.quiet(ctx, time.Minute)
+	if os.Getenv("HPDEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "HPDEBUG %d observer messages, %.0f per observer per second\n", obs.msgs.Load(), float64(obs.msgs.Load())/float64(len(obs.conns))/cfg.Duration.Seconds())
+	}
 	serverCores, ownCores := 0.0, 0.0
 	if t1.After(t0) && !t0.IsZero() {
 		serverCores = (cpu1 - cpu0).Seconds() / t1.Sub(t0).Seconds()

@@ -34,6 +34,7 @@ type hpObservers struct {
 	mu    sync.RWMutex
 	seen  map[string]*hpSeen
 	last  atomic.Int64 // ns since epoch of the last message any observer got
+	msgs  atomic.Int64 // messages the observers got
 	epoch time.Time
 	wg    sync.WaitGroup
 }
@@ -184,6 +185,7 @@ func (o *hpObservers) read(c *websocket.Conn) {
 		}
 		now := time.Now()
 		o.last.Store(int64(now.Sub(o.epoch)))
+		o.msgs.Add(1)
 		update := hpUpdate(buf.Bytes())
 		if update == nil {
 			continue
