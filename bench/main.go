@@ -359,8 +359,8 @@ func (r *runRealtime) coedit(sides []string, counts []int, d, interval time.Dura
 			}
 			accepted := float64(res.Accepted) / float64(max(res.Asked, 1))
 			met = res.Markers.Intact100() && res.Markers.Converged && clean && (n < 400 || accepted >= 0.99)
-			note := fmt.Sprintf("co-editing %d authors, Chorus: %.0f edits/s accepted of %.0f asked (%.1f %%), every op stored as a revision; op round trip (socket, transform, store, ack) p50 %s; latency per op, until the last other author has it; load generator %.2f cores, server %.2f.",
-				n, res.Rate, res.AskedRate, 100*accepted, ms(res.RTT), res.LoadCPU, serverCores)
+			note := fmt.Sprintf("co-editing %d authors, Chorus: %.0f edits/s accepted of %.0f asked (%.1f %%), every op stored as a revision; op round trip (socket, transform, store, ack) p50 %s; latency per op, until the last other author has it; %.0f websocket frames a second to each author; load generator %.2f cores, server %.2f.",
+				n, res.Rate, res.AskedRate, 100*accepted, ms(res.RTT), res.FramesPerSocket, res.LoadCPU, serverCores)
 			if res.FailWhy != "" {
 				note += fmt.Sprintf(" Refused ops, the first: %.200s.", res.FailWhy)
 			}
@@ -391,7 +391,7 @@ func (r *runRealtime) coedit(sides []string, counts []int, d, interval time.Dura
 				if hp.EditorsLatency.N > 0 {
 					note += fmt.Sprintf(" (until the last editor has it, whose event loop also makes the edits: p50 %s, p95 %s)", ms(hp.EditorsLatency.P50), ms(hp.EditorsLatency.P95))
 				}
-				notes = append(notes, note+fmt.Sprintf("; its load generator (node and Go observers) used %.2f cores, its server %.2f.", hp.LoadCPU, hpServer))
+				notes = append(notes, note+fmt.Sprintf("; %.0f websocket messages a second to each observer; its load generator (node and Go observers) used %.2f cores, its server %.2f.", hp.FramesPerSocket, hp.LoadCPU, hpServer))
 			}
 		}
 		if chorus && peer {

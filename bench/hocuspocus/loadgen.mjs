@@ -22,8 +22,8 @@
 // markers are checked in.
 //
 // The editors are spread over worker processes (this file again, with a
-// part number), which share the wall clock (performance.timeOrigin, as the
-// Go observers do) and report what they saw to this one. It prints
+// part number), which share the monotonic clock (protocol.mjs clock, as
+// the Go observers do) and report what they saw to this one. It prints
 // "editing" and "edited" when the edits begin and end, then the result:
 // when each marker was sent and how many editors' sockets got it when
 // (the Go side adds its observers' and works out the latency, from the
@@ -34,7 +34,7 @@ import { fork } from 'node:child_process';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { updateOf } from './protocol.mjs';
+import { clock, updateOf } from './protocol.mjs';
 
 const [url, authorsArg, intervalArg, durationArg, textLenArg, partArg, partsArg] = process.argv.slice(2);
 const authors = Number(authorsArg);
@@ -43,9 +43,6 @@ const duration = Number(durationArg);
 const textLen = Number(textLenArg);
 const editors = Math.min(authors, Number(process.env.EDITORS ?? 4));
 const marker = /\[[0-9a-z]+\.[0-9a-z]+\]/g;
-/** Milliseconds on a clock every process of the run shares. */
-const clock = () => performance.timeOrigin + performance.now();
-
 if (partArg === undefined) await coordinate();
 else await work(Number(partArg), Number(partsArg));
 

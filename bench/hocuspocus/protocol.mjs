@@ -10,6 +10,16 @@
 // carries varUint(0 = token) varString(token); type 0 (sync) carries
 // varUint(0 = step 1, 1 = step 2, 2 = update) varUint8Array(payload).
 
+/**
+ * Milliseconds on a clock every process of a run shares, the Go observers
+ * too (bench/realtime/hpobserve.go monoMicros; TestNodeAndGoShareTheClock):
+ * CLOCK_MONOTONIC, libuv's hrtime. Not the wall clock: on this machine it
+ * ran 0.5 % faster than the monotonic one, and performance.timeOrigin +
+ * performance.now() is the wall clock at start plus monotonic time since,
+ * so two processes drifted apart by tens of ms over a run.
+ */
+export const clock = () => Number(process.hrtime.bigint()) / 1e6;
+
 /** Reads a varUint at offset; returns [value, next offset] (NaN past the end). */
 function readVarUint(buf, at) {
   let n = 0;

@@ -55,7 +55,10 @@ type CoeditResult struct {
 	AskedRate      float64       // edits per second made
 	Markers        Markers
 	LoadCPU        float64 // cores the load generator (this process) used while the authors edited
-	ServerCPU      float64 // cores the server used while the authors edited
+	// FramesPerSocket is how many websocket messages each socket got a
+	// second while the authors edited (Hocuspocus: each observer's).
+	FramesPerSocket float64
+	ServerCPU       float64 // cores the server used while the authors edited
 }
 
 // Markers is what became of the markers the authors inserted, in the text
@@ -132,6 +135,8 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 		markMu   sync.Mutex // guards inserted and deleted
 		last     atomic.Int64
 		closing  atomic.Bool
+		counting atomic.Bool  // the authors are editing: frames are counted
+		frames   atomic.Int64 // frames the authors got while counting
 		readers  sync.WaitGroup
 		sentMu   sync.Mutex
 		sent     []sentEdit
@@ -189,6 +194,9 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 				}
 				now := int64(time.Since(epoch))
 				last.Store(now)
+				if counting.Load() {
+					frames.Add(1)
+				}
 				for _, msg := range protocol.Messages(frame) {
 					a.receive(feed, msg, now, done, send, &failed, &failWhy, &badFeed)
 				}
@@ -219,6 +227,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	var asked atomic.Int64
 	cpu0, srv0 := cpuTime(os.Getpid()), cpuTime(srv.PID())
 	start := time.Now()
+	counting.Store(true)
 	began := int64(start.Sub(epoch))
 	warm := int64(start.Sub(epoch) + cfg.Duration/10)
 	end := start.Add(cfg.Duration)
@@ -257,6 +266,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	}
 	editors.Wait()
 	took := time.Since(start)
+	counting.Store(false)
 	cpu, srvCPU := cpuTime(os.Getpid())-cpu0, cpuTime(srv.PID())-srv0
 	// Edits still buffered go once their op in flight is answered. A
 	// backlog drains before the texts are compared: every author with
@@ -351,6 +361,7 @@ func RunCoedit(ctx context.Context, srv *Server, fix *Fixture, cfg CoeditConfig)
 	res.Rate = float64(res.Accepted) / took.Seconds()
 	res.AskedRate = float64(res.Asked) / took.Seconds()
 	res.LoadCPU = cpu.Seconds() / took.Seconds()
+	res.FramesPerSocket = float64(frames.Load()) / float64(cfg.Authors) / took.Seconds()
 	res.ServerCPU = srvCPU.Seconds() / took.Seconds()
 	if res.Edits == 0 {
 		return res, fmt.Errorf("no edits were measured (%d refused: %s)", res.Failed, res.FailWhy)

@@ -87,8 +87,10 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 		switch l := lines.Bytes(); string(l) {
 		case "editing":
 			cpu0, own0, t0 = cpuTime(srv.Process.Pid), cpuTime(os.Getpid()), time.Now()
+			obs.editing.Store(true)
 		case "edited":
 			cpu1, own1, t1 = cpuTime(srv.Process.Pid), cpuTime(os.Getpid()), time.Now()
+			obs.editing.Store(false)
 		default:
 			b = append([]byte(nil), l...)
 		}
@@ -97,19 +99,19 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus load generator: %w", err)
 	}
 	obs.quiet(ctx, time.Minute)
-	if os.Getenv("HPDEBUG") != "" {
-		fmt.Fprintf(os.Stderr, "HPDEBUG %d observer messages, %.0f per observer per second\n", obs.msgs.Load(), float64(obs.msgs.Load())/float64(len(obs.conns))/cfg.Duration.Seconds())
-	}
-	serverCores, ownCores := 0.0, 0.0
+	serverCores, ownCores, perSocket := 0.0, 0.0, 0.0
 	if t1.After(t0) && !t0.IsZero() {
+		if n := len(obs.conns); n > 0 {
+			perSocket = float64(obs.editingMsgs.Load()) / float64(n) / t1.Sub(t0).Seconds()
+		}
 		serverCores = (cpu1 - cpu0).Seconds() / t1.Sub(t0).Seconds()
 		ownCores = (own1 - own0).Seconds() / t1.Sub(t0).Seconds()
 	}
 	var r struct {
 		Editors, Workers, Asked       int
-		Start, Duration               float64 // ms on the wall clock; the edits' length
+		Start, Duration               float64 // ms on the monotonic clock (monoMicros); the edits' length
 		Rate, CPUCores                float64
-		SentAt                        map[string]float64    // marker -> ms on the wall clock
+		SentAt                        map[string]float64    // marker -> ms on the monotonic clock
 		Seen                          map[string]hpNodeSeen // by the editors' sockets
 		Deleted                       []string
 		Converged                     bool
@@ -152,12 +154,12 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	}
 	return CoeditResult{Authors: cfg.Authors, Editors: r.Editors, Asked: r.Asked, Accepted: r.Asked, Edits: len(lat) + incomplete, Complete: len(lat),
 		Incomplete: incomplete, Latency: summarise(lat, incomplete), EditorsLatency: summarise(editorsLat, 0),
-		Rate: r.Rate, AskedRate: r.Rate, LoadCPU: r.CPUCores + ownCores,
+		Rate: r.Rate, AskedRate: r.Rate, LoadCPU: r.CPUCores + ownCores, FramesPerSocket: perSocket,
 		Markers: Markers{Kept: r.Kept, Intact: r.Intact, Back: r.Back, Scrambled: r.Scrambled, Converged: r.Converged}}, serverCores, nil
 }
 
 // hpNodeSeen is how many of the node side's sockets received a marker, and
-// when the last did (ms on the wall clock).
+// when the last did (ms on the monotonic clock).
 type hpNodeSeen struct {
 	N    int
 	Last float64
@@ -166,4 +168,4 @@ type hpNodeSeen struct {
 // HocuspocusEditors is how many of a run's Hocuspocus sockets hold a Y.Doc
 // and make the edits; the others observe (see openHPObservers). Few: each
 // editor's Y.Doc applies every update, in node's one thread per process.
-const HocuspocusEditors = 4
+const HocuspocusEditors = 2

@@ -1,7 +1,11 @@
 package realtime
 
 import (
+	"io"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -47,5 +51,37 @@ func TestHocuspocusJoinIsAuthThenSyncStep1(t *testing.T) {
 	want := [][]byte{{3, 'd', 'o', 'c', 2, 0, 0}, {3, 'd', 'o', 'c', 0, 0, 1, 0}}
 	if len(join) != 2 || !slices.Equal(join[0], want[0]) || !slices.Equal(join[1], want[1]) {
 		t.Fatalf("join %v, want %v", join, want)
+	}
+}
+
+func TestNodeAndGoShareTheClock(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("skipped: node is needed (the Hocuspocus load generator's clock)")
+	}
+	// The clock the load generator stamps its edits with, read right after
+	// ours, in a process that lives as long as a run's setup.
+	cmd := exec.Command(node, "--input-type=module", "-e",
+		`import { clock } from './protocol.mjs'; setTimeout(() => { process.stdout.write(String(clock())); }, 2000);`)
+	cmd.Dir = filepath.Join("..", "hocuspocus")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(stdout)
+	ours := float64(monoMicros()) / 1000
+	if err != nil || cmd.Wait() != nil {
+		t.Fatalf("node: %v %q", err, b)
+	}
+	theirs, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		t.Fatalf("node printed %q", b)
+	}
+	// Ours is read after theirs was printed: 0 to a few ms later.
+	if d := ours - theirs; d < 0 || d > 50 {
+		t.Fatalf("Go's clock minus node's: %.2f ms, want 0-50 ms", d)
 	}
 }
