@@ -56,7 +56,7 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	// The observers join first, so that every edit reaches all N sockets.
 	url := fmt.Sprintf("ws://127.0.0.1:%d", port)
 	document := fmt.Sprintf("pledge-%d", time.Now().UnixNano())
-	editors := min(cfg.Authors, HocuspocusEditors)
+	editors := min(cfg.Authors, HocuspocusEditors(cfg.Authors))
 	obs, err := openHPObservers(ctx, url, document, cfg.Authors-editors)
 	if err != nil {
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus observers: %w", err)
@@ -166,6 +166,8 @@ type hpNodeSeen struct {
 }
 
 // HocuspocusEditors is how many of a run's Hocuspocus sockets hold a Y.Doc
-// and make the edits; the others observe (see openHPObservers). Few: each
-// editor's Y.Doc applies every update, in node's one thread per process.
-const HocuspocusEditors = 2
+// and make the edits, one node process each; the others observe (see
+// openHPObservers). Few, as each editor's Y.Doc applies every update, but
+// one per 100 authors (at least 2): at 400 authors 2 editors, 667 edits a
+// second each, fell behind.
+func HocuspocusEditors(authors int) int { return max(2, (authors+99)/100) }
