@@ -32,23 +32,31 @@ let counter = 0;
  */
 function modal<T>(prefix: string, opts: ConfirmOptions, no: T, fill: (id: string, answer: (value: T) => void) => Inside): Promise<T> {
   const id = `${prefix}-${++counter}`;
+  let result = no;
+  const dialog = el('dialog', { className: 'confirm-dialog', attrs: { 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` } });
+  const inside = fill(id, (value) => {
+    result = value;
+    dialog.close();
+  });
+  const cancel = button(opts.cancel ?? 'dialog.cancel', () => dialog.close(), { className: 'button' });
+  dialog.append(
+    el('h2', { text: opts.heading, params: opts.params, attrs: { id: `${id}-heading` } }),
+    el('p', { text: opts.text, params: opts.params, attrs: { id: `${id}-text` } }),
+    ...(inside.controls ?? []),
+    el('div', { className: 'form-actions' }, [inside.yes, cancel]),
+  );
+  return showDialog(dialog, opts.host, inside.focus ?? cancel).then(() => result);
+}
+
+/**
+ * Shows dialog modally in host with focus on first, and settles once it
+ * closed (by Escape too, also where showModal is missing, as in test
+ * DOMs): the dialog is gone and focus is back where it was, if that is
+ * still on the page. Every dialog of the app opens through here.
+ */
+export function showDialog(dialog: HTMLDialogElement, host: HTMLElement, first: HTMLElement | undefined): Promise<void> {
   const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   return new Promise((resolve) => {
-    let result = no;
-    const dialog = el('dialog', { className: 'confirm-dialog', attrs: { 'aria-labelledby': `${id}-heading`, 'aria-describedby': `${id}-text` } });
-    const inside = fill(id, (value) => {
-      result = value;
-      dialog.close();
-    });
-    const cancel = button(opts.cancel ?? 'dialog.cancel', () => dialog.close(), { className: 'button' });
-    dialog.append(
-      el('h2', { text: opts.heading, params: opts.params, attrs: { id: `${id}-heading` } }),
-      el('p', { text: opts.text, params: opts.params, attrs: { id: `${id}-text` } }),
-      ...(inside.controls ?? []),
-      el('div', { className: 'form-actions' }, [inside.yes, cancel]),
-    );
-    // The native dialog closes on Escape by itself; this also covers
-    // browsers (and test DOMs) without showModal.
     dialog.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();
@@ -57,13 +65,13 @@ function modal<T>(prefix: string, opts: ConfirmOptions, no: T, fill: (id: string
     });
     dialog.addEventListener('close', () => {
       dialog.remove();
-      returnTo?.focus();
-      resolve(result);
+      if (returnTo?.isConnected) returnTo.focus();
+      resolve();
     });
-    opts.host.append(dialog);
+    host.append(dialog);
     if (typeof dialog.showModal === 'function') dialog.showModal();
     else dialog.setAttribute('open', '');
-    (inside.focus ?? cancel).focus();
+    first?.focus();
   });
 }
 

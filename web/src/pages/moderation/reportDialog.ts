@@ -8,6 +8,7 @@ import { el, plain } from '../../dom';
 import type { MessageKey } from '../../i18n';
 import { reportChoiceKey } from '../../moderation/labels';
 import { reportCategories, type Helpline, type ReportAnswer, type ReportCategory } from '../../moderation/types';
+import { showDialog } from '../../ui/dialog';
 import { button, errorParagraphs } from '../../ui/form';
 
 /** The longest report text the server takes (moderation.MaxReport). */
@@ -43,7 +44,6 @@ let counter = 0;
 /** Opens the dialog; resolves with what the report led to, or null when it was closed without sending. */
 export function reportDialog(opts: ReportDialogOptions): Promise<ReportAnswer | null> {
   const id = `report-${++counter}`;
-  const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   let answer: ReportAnswer | null = null;
 
   const radios = reportCategories.map((category) => choice(id, category));
@@ -119,26 +119,7 @@ export function reportDialog(opts: ReportDialogOptions): Promise<ReportAnswer | 
         send.removeAttribute('aria-disabled');
       });
   });
-  // The native dialog closes on Escape by itself; this also covers browsers
-  // (and test DOMs) without showModal.
-  dialog.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      dialog.close();
-    }
-  });
-
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      if (returnTo?.isConnected) returnTo.focus();
-      resolve(answer);
-    });
-    opts.host.append(dialog);
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    radios[0]?.input.focus();
-  });
+  return showDialog(dialog, opts.host, radios[0]?.input).then(() => answer);
 }
 
 function choice(id: string, category: ReportCategory): { element: HTMLElement; input: HTMLInputElement } {
