@@ -42,19 +42,7 @@ func TestSubjectIsTheAccountAsItIsNow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	token, _, err := svc.Identity.NewSetupToken(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	coord, centre, err := svc.Identity.CompleteSetup(ctx, identity.SetupInput{Token: token, OrgName: "SIC DE", Country: "DE",
-		DisplayName: "Claire", Email: "claire@example.org", PasswordHash: "h"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	panel, err := svc.Identity.CreatePanel(ctx, coord.ID, identity.PanelInput{OrgID: centre.ID, Name: "Panel", Country: "DE"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	coord, panel := germanPanel(t, ctx, svc)
 	_, inv, err := svc.Identity.Invite(ctx, coord.ID, identity.InviteInput{Email: "lena@example.org", Role: identity.Youth, PanelID: panel.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -84,4 +72,23 @@ func TestSubjectIsTheAccountAsItIsNow(t *testing.T) {
 	if _, sub, err = svc.Subject(ctx, coord.ID); err != nil || sub.Band != consent.Adult {
 		t.Errorf("staff without a date of birth: %+v, %v; want an adult", sub, err)
 	}
+}
+
+// germanPanel sets up a centre in Germany with its coordinator and one panel.
+func germanPanel(t *testing.T, ctx context.Context, svc *app.Services) (identity.Account, identity.Panel) {
+	t.Helper()
+	token, _, err := svc.Identity.NewSetupToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord, centre, err := svc.Identity.CompleteSetup(ctx, identity.SetupInput{Token: token, OrgName: "SIC DE", Country: "DE",
+		DisplayName: "Claire", Email: "claire@example.org", PasswordHash: "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	panel, err := svc.Identity.CreatePanel(ctx, coord.ID, identity.PanelInput{OrgID: centre.ID, Name: "Panel", Country: "DE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return coord, panel
 }

@@ -46,19 +46,7 @@ func TestWithdrawalAndItsEffectOnContentAreOneChange(t *testing.T) {
 		}
 	}
 	svc.RegisterKinds()
-	token, _, err := svc.Identity.NewSetupToken(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	coord, centre, err := svc.Identity.CompleteSetup(ctx, identity.SetupInput{Token: token, OrgName: "SIC DE", Country: "DE",
-		DisplayName: "Claire", Email: "claire@example.org", PasswordHash: "h"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	panel, err := svc.Identity.CreatePanel(ctx, coord.ID, identity.PanelInput{OrgID: centre.ID, Name: "Panel", Country: "DE"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	coord, panel := germanPanel(t, ctx, svc)
 	group, err := svc.Identity.CreateGroup(ctx, coord.ID, panel.ID, "Group")
 	if err != nil {
 		t.Fatal(err)

@@ -56,7 +56,7 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	// The observers join first, so that every edit reaches all N sockets.
 	url := fmt.Sprintf("ws://127.0.0.1:%d", port)
 	document := fmt.Sprintf("pledge-%d", time.Now().UnixNano())
-	editors := min(cfg.Authors, HocuspocusEditors(cfg.Authors))
+	editors := min(cfg.Authors, hocuspocusEditors(cfg.Authors))
 	obs, err := openHPObservers(ctx, url, document, cfg.Authors-editors)
 	if err != nil {
 		return CoeditResult{}, 0, fmt.Errorf("hocuspocus observers: %w", err)
@@ -125,7 +125,7 @@ func RunHocuspocus(ctx context.Context, root string, cfg CoeditConfig) (CoeditRe
 	// arrivals wait on their node event loop, which also makes the edits
 	// and applies every update to a Y.Doc: that measures the load
 	// generator, so it is reported apart). With no observers (a run of at
-	// most HocuspocusEditors authors) the editors' arrivals are all there is.
+	// most hocuspocusEditors(N) authors) the editors' arrivals are all there is.
 	deleted := make(map[string]bool, len(r.Deleted))
 	for _, m := range r.Deleted {
 		deleted[m] = true
@@ -165,9 +165,9 @@ type hpNodeSeen struct {
 	Last float64
 }
 
-// HocuspocusEditors is how many of a run's Hocuspocus sockets hold a Y.Doc
+// hocuspocusEditors is how many of a run's Hocuspocus sockets hold a Y.Doc
 // and make the edits, one node process each; the others observe (see
 // openHPObservers). Few, as each editor's Y.Doc applies every update, but
 // one per 100 authors (at least 2): at 400 authors 2 editors, 667 edits a
 // second each, fell behind.
-func HocuspocusEditors(authors int) int { return max(2, (authors+99)/100) }
+func hocuspocusEditors(authors int) int { return max(2, (authors+99)/100) }

@@ -195,7 +195,9 @@ func compareSchema(t *testing.T, where string, s *schema, typ reflect.Type) {
 	}
 }
 
-func TestOpenAPISchemasMatchTheGoTypes(t *testing.T) {
+// openapiSchemas is the document's named schemas.
+func openapiSchemas(t *testing.T) map[string]*schema {
+	t.Helper()
 	var doc struct {
 		Components struct {
 			Schemas map[string]*schema `json:"schemas"`
@@ -204,8 +206,13 @@ func TestOpenAPISchemasMatchTheGoTypes(t *testing.T) {
 	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
 		t.Fatal(err)
 	}
+	return doc.Components.Schemas
+}
+
+func TestOpenAPISchemasMatchTheGoTypes(t *testing.T) {
+	schemas := openapiSchemas(t)
 	for name, v := range schemaTypes {
-		s, ok := doc.Components.Schemas[name]
+		s, ok := schemas[name]
 		if !ok {
 			t.Errorf("no schema %s", name)
 			continue
@@ -217,15 +224,8 @@ func TestOpenAPISchemasMatchTheGoTypes(t *testing.T) {
 // The abilities are a map, so the schema-vs-type comparison cannot see its
 // keys: the schema must name exactly the keys pledgeAbilities sends.
 func TestOpenAPIPledgeAbilitiesAreTheKeysSent(t *testing.T) {
-	var doc struct {
-		Components struct {
-			Schemas map[string]*schema `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(openapiDoc, &doc); err != nil {
-		t.Fatal(err)
-	}
-	s := doc.Components.Schemas["PledgeAbilities"]
+	schemas := openapiSchemas(t)
+	s := schemas["PledgeAbilities"]
 	if s == nil {
 		t.Fatal("no schema PledgeAbilities")
 	}

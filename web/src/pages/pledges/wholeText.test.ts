@@ -207,6 +207,24 @@ async function typeTwice(a: Person): Promise<void> {
   expect(a.outbox).toHaveLength(1);
 }
 
+/**
+ * A types twice; the server applies A's first edit but its answer is slow
+ * and its event lost; B changes the heading; A's page reads the item again.
+ * Returns A's edit on its way and the version it made, to answer it later.
+ */
+async function reloadWhileMyEditIsOnItsWay(server: Server, a: Person, b: Person) {
+  await typeTwice(a);
+  const [sent] = a.outbox.splice(0);
+  const v = server.edit(sent!.e.field, sent!.e.op, sent!.e.base, sent!.e.client, sent!.e.seq);
+  b.type('heading', 'Plain words, always!', '!');
+  await vi.advanceTimersByTimeAsync(300);
+  b.deliver();
+  b.feed();
+  a.lose();
+  await a.v.reloaded(server.item());
+  return { sent: sent!, v };
+}
+
 describe('a whole-text change while typing is on its way', () => {
   it('restore: everyone ends with the server text, the typing kept where it was made, the caret with it, and undo still takes back only mine', async () => {
     const server = changedTwice();
@@ -265,16 +283,8 @@ describe('a whole-text change while typing is on its way', () => {
     const server = changedTwice();
     const a = person(server);
     const b = person(server);
-    await typeTwice(a);
-    const [sent] = a.outbox.splice(0);
-    const v = server.edit(sent!.e.field, sent!.e.op, sent!.e.base, sent!.e.client, sent!.e.seq); // applied; the answer is slow
-    b.type('heading', 'Plain words, always!', '!');
-    await vi.advanceTimersByTimeAsync(300);
-    b.deliver();
-    b.feed();
-    a.lose();
-    await a.v.reloaded(server.item());
-    sent!.resolve(v);
+    const { sent, v } = await reloadWhileMyEditIsOnItsWay(server, a, b);
+    sent.resolve(v);
     await settle(server, [a, b]);
     expect(server.texts.text).toBe('Apps must kindly talk to us in really plain words, always');
     expect(server.texts.heading).toBe('Plain words, always!');
@@ -288,21 +298,13 @@ describe('a whole-text change while typing is on its way', () => {
     a.feed();
     b.feed();
     const known = server.item().version; // 23
-    await typeTwice(a);
-    const [sent] = a.outbox.splice(0);
-    const v = server.edit(sent!.e.field, sent!.e.op, sent!.e.base, sent!.e.client, sent!.e.seq); // applied; the answer is slow
-    b.type('heading', 'Plain words, always!', '!');
-    await vi.advanceTimersByTimeAsync(300);
-    b.deliver();
-    b.feed();
-    a.lose();
-    await a.v.reloaded(server.item());
+    const { sent, v } = await reloadWhileMyEditIsOnItsWay(server, a, b);
     expect(a.asked).toEqual([`/api/pledges/p1/items/i1/history?since=${known}`]);
     // The two revisions after it (A's own typing, B's heading) were applied, not diffed: nothing doubled.
     expect(a.v.value('text')).toBe('Apps must kindly talk to us in really plain words, always');
     expect(a.v.value('heading')).toBe('Plain words, always!');
     expect(a.v.confirmed('text')?.version).toBe(known + 2);
-    sent!.resolve(v);
+    sent.resolve(v);
     await settle(server, [a, b]);
     expect(server.texts.text).toBe('Apps must kindly talk to us in really plain words, always');
     expect(server.texts.summary).toBe('Say it simply 19');
